@@ -1,0 +1,96 @@
+package io.streamgate.contract;
+
+/**
+ * Where every piece of a view lives in Redis. One namespace prefix (default {@value #DEFAULT_PREFIX})
+ * lets several deployments share a Redis.
+ *
+ * <p>Cluster layout: every script touches keys of one hash slot only. Rows are spread over all
+ * slots (no hash tag of ours), while a view's index keys share the tag {@code {<prefix>:<view>}}
+ * so the index script can update them together.
+ *
+ * <pre>
+ *   &lt;p&gt;:row:&lt;view&gt;:&lt;key&gt;        hash   version, updatedAt, value   (one per row)
+ *   {&lt;p&gt;:&lt;view&gt;}:keys              zset   every key, score 0, for paging by key order
+ *   {&lt;p&gt;:&lt;view&gt;}:rank              zset   key → rank column value, for top-N
+ *   {&lt;p&gt;:&lt;view&gt;}:rankver           hash   key → version of the rank entry
+ *   &lt;p&gt;:catalog                      hash   view name → catalog entry JSON
+ *   &lt;p&gt;:changes:&lt;view&gt;              channel  change messages of that view
+ *   &lt;p&gt;:catalog:changes              channel  names of views (re)registered
+ * </pre>
+ *
+ * Immutable and thread-safe.
+ */
+public final class Keyspace {
+  public static final String DEFAULT_PREFIX = "sg";
+
+  private final String prefix;
+
+  public Keyspace(String prefix) {
+    if (prefix == null || !prefix.matches("[A-Za-z0-9_.-]{1,32}")) {
+      throw new IllegalArgumentException(
+          "namespace prefix must be 1-32 characters of [A-Za-z0-9_.-], but was '" + prefix + "'");
+    }
+    this.prefix = prefix;
+  }
+
+  public static Keyspace defaults() {
+    return new Keyspace(DEFAULT_PREFIX);
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public String row(String view, String key) {
+    return prefix + ":row:" + view + ":" + key;
+  }
+
+  /** The part of {@link #row} before the key, for scans and for stripping the key back out. */
+  public String rowPrefix(String view) {
+    return prefix + ":row:" + view + ":";
+  }
+
+  public String keysIndex(String view) {
+    return viewTag(view) + ":keys";
+  }
+
+  public String rankIndex(String view) {
+    return viewTag(view) + ":rank";
+  }
+
+  public String rankVersions(String view) {
+    return viewTag(view) + ":rankver";
+  }
+
+  public String catalog() {
+    return prefix + ":catalog";
+  }
+
+  public String changeChannel(String view) {
+    return prefix + ":changes:" + view;
+  }
+
+  /** Pattern matching every view's change channel (for PSUBSCRIBE). */
+  public String changeChannelPattern() {
+    return prefix + ":changes:*";
+  }
+
+  /** The view name of a change channel, or null if the channel is not one of ours. */
+  public String viewOfChannel(String channel) {
+    String head = prefix + ":changes:";
+    return channel.startsWith(head) ? channel.substring(head.length()) : null;
+  }
+
+  public String catalogChannel() {
+    return prefix + ":catalog:changes";
+  }
+
+  private String viewTag(String view) {
+    return "{" + prefix + ":" + view + "}";
+  }
+
+  @Override
+  public String toString() {
+    return "Keyspace[" + prefix + "]";
+  }
+}

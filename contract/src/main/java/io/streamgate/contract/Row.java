@@ -1,0 +1,114 @@
+package io.streamgate.contract;
+
+import io.streamgate.contract.json.Json;
+import io.streamgate.contract.json.JsonException;
+import io.streamgate.contract.json.JsonReader;
+
+/**
+ * One row of a view: the unit the processor writes, the gateway serves and change messages carry.
+ *
+ * <p><b>Version rule.</b> For a given view and key, a write takes effect only if its version is
+ * greater than the stored one; otherwise it is ignored, atomically ({@link Scripts#WRITE_ROW}).
+ * So replaying a batch after a crash changes nothing. Versions are integers from 1 to
+ * {@value #MAX_VERSION} (exact in Lua's doubles).
+ *
+ * <p><b>JSON form</b>, used for REST responses and change messages alike, fields in this order:
+ * <pre>{"view":"user_totals","key":"u1","version":42,"updatedAt":1732531200000,"value":{...}}</pre>
+ * The value is kept as JSON text and never re-encoded on its way from Spark to a client.
+ *
+ * @param valueJson a JSON object, as text
+ */
+public record Row(String view, String key, long version, long updatedAt, String valueJson) {
+  public static final long MAX_VERSION = (1L << 53) - 1;
+
+  /** Fields of the row hash in Redis. */
+  public static final String FIELD_VERSION = "version";
+  public static final String FIELD_UPDATED_AT = "updatedAt";
+  public static final String FIELD_VALUE = "value";
+
+  public Row {
+    Names.requireViewName(view);
+    Names.requireKey(key);
+    if (version < 1 || version > MAX_VERSION) {
+      throw new IllegalArgumentException(
+          "version must be between 1 and " + MAX_VERSION + ", but was " + version);
+    }
+    if (valueJson == null || valueJson.isEmpty() || valueJson.charAt(0) != '{') {
+      throw new IllegalArgumentException("value must be a JSON object, but was " + valueJson);
+    }
+  }
+
+  /** The JSON form of this row. */
+  public String toJson() {
+    return jsonHead(view, key, version, updatedAt) + valueJson + '}';
+  }
+
+  /**
+   * Everything of the JSON form before the value; the write script appends value and '}' to
+   * build the change message, so the value crosses the wire to Redis once.
+   */
+  public static String jsonHead(String view, String key, long version, long updatedAt) {
+    StringBuilder out = new StringBuilder(64 + key.length());
+    out.append("{\"view\":");
+    Json.appendString(out, view);
+    out.append(",\"key\":");
+    Json.appendString(out, key);
+    out.append(",\"version\":").append(version);
+    out.append(",\"updatedAt\":").append(updatedAt);
+    return out.append(",\"value\":").toString();
+  }
+
+  /**
+   * Reads the JSON form (a change message or a REST body). The value is taken as the exact text
+   * between its delimiters, so forwarding it costs no re-encoding.
+   *
+   * @throws JsonException if the text is not a row
+   */
+  public static Row fromJson(String json) {
+    JsonReader reader = new JsonReader(json, 0);
+    String view = null;
+    String key = null;
+    Long version = null;
+    long updatedAt = 0;
+    String value = null;
+    reader.expect('{');
+    if (!reader.consumeIf('}')) {
+      do {
+        String field = reader.readString();
+        reader.expect(':');
+        switch (field) {
+          case "view" -> view = reader.readString();
+          case "key" -> key = reader.readString();
+          case "version" -> version = asLong(reader.readValue(), "version");
+          case "updatedAt" -> updatedAt = asLong(reader.readValue(), "updatedAt");
+          case "value" -> {
+            int start = reader.skipValue();
+            value = json.substring(start, reader.position());
+          }
+          default -> reader.readValue();
+        }
+      } while (reader.consumeIf(','));
+      reader.expect('}');
+    }
+    reader.expectEnd();
+    if (view == null || key == null || version == null || value == null) {
+      throw new JsonException("a row needs view, key, version and value: " + abbreviate(json));
+    }
+    try {
+      return new Row(view, key, version, updatedAt, value);
+    } catch (IllegalArgumentException e) {
+      throw new JsonException(e.getMessage());
+    }
+  }
+
+  private static long asLong(Object value, String field) {
+    if (value instanceof Long l) {
+      return l;
+    }
+    throw new JsonException(field + " must be an integer, but was " + value);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 120 ? s : s.substring(0, 120) + "…";
+  }
+}

@@ -1,0 +1,57 @@
+package io.streamgate.contract;
+
+import java.util.List;
+
+/**
+ * The contract's atomic Redis operations and their arguments. Each script touches one hash slot,
+ * so all of them run unchanged on Redis Cluster. Callers build KEYS and ARGV only through these
+ * methods, so the argument order lives in one place, beside the scripts.
+ */
+public final class Scripts {
+  /** Versioned row write plus its change message; see {@code write_row.lua}. */
+  public static final Script WRITE_ROW = Script.load("write_row");
+  /** Key index and rank entry of a row; see {@code index_row.lua}. */
+  public static final Script INDEX_ROW = Script.load("index_row");
+  /** Catalog entry plus its announcement; see {@code register_view.lua}. */
+  public static final Script REGISTER_VIEW = Script.load("register_view");
+
+  private Scripts() {}
+
+  public static List<String> writeRowKeys(Keyspace keyspace, Row row) {
+    return List.of(keyspace.row(row.view(), row.key()));
+  }
+
+  /** @param ttlMillis how long the row lives, 0 for ever */
+  public static List<String> writeRowArgs(Keyspace keyspace, Row row, long ttlMillis) {
+    if (ttlMillis < 0) {
+      throw new IllegalArgumentException("ttl must be >= 0 ms, but was " + ttlMillis);
+    }
+    return List.of(
+        Long.toString(row.version()),
+        Long.toString(row.updatedAt()),
+        row.valueJson(),
+        Long.toString(ttlMillis),
+        keyspace.changeChannel(row.view()),
+        Row.jsonHead(row.view(), row.key(), row.version(), row.updatedAt()));
+  }
+
+  public static List<String> indexRowKeys(Keyspace keyspace, String view) {
+    return List.of(keyspace.keysIndex(view), keyspace.rankIndex(view), keyspace.rankVersions(view));
+  }
+
+  /** @param rank the rank column's value, or null for a view without one (or a null value) */
+  public static List<String> indexRowArgs(Row row, Double rank) {
+    if (rank != null && (rank.isNaN() || rank.isInfinite())) {
+      throw new IllegalArgumentException("rank must be a finite number, but was " + rank);
+    }
+    return List.of(row.key(), Long.toString(row.version()), rank == null ? "" : rank.toString());
+  }
+
+  public static List<String> registerViewKeys(Keyspace keyspace) {
+    return List.of(keyspace.catalog());
+  }
+
+  public static List<String> registerViewArgs(Keyspace keyspace, CatalogEntry entry) {
+    return List.of(entry.name(), entry.toJson(), keyspace.catalogChannel());
+  }
+}

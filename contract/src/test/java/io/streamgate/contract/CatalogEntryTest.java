@@ -1,0 +1,44 @@
+package io.streamgate.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamgate.contract.CatalogEntry.Column;
+import io.streamgate.contract.json.JsonException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CatalogEntryTest {
+
+  private static final CatalogEntry REVENUE = new CatalogEntry(
+      "product_revenue", "Revenue per product", "productId", ViewKind.AGGREGATE,
+      List.of(new Column("revenue", "double")), "revenue", 0, 1_700_000_000_000L);
+
+  @Test
+  void roundTripsThroughJson() {
+    assertEquals(REVENUE, CatalogEntry.fromJson(REVENUE.toJson()));
+    assertTrue(REVENUE.ranked());
+  }
+
+  @Test
+  void readsEntriesWithUnknownFieldsFromNewerWriters() {
+    String json = REVENUE.toJson().replace("{\"name\"", "{\"futureField\":{\"x\":1},\"name\"");
+    assertEquals(REVENUE, CatalogEntry.fromJson(json));
+  }
+
+  @Test
+  void rankMustBeOneOfTheColumns() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new CatalogEntry("v", "", "k", ViewKind.LATEST, List.of(new Column("a", "int")),
+            "b", 0, 0));
+    assertEquals("view v: rank column 'b' is not one of its columns", e.getMessage());
+  }
+
+  @Test
+  void malformedEntriesFailWithJsonException() {
+    assertThrows(JsonException.class, () -> CatalogEntry.fromJson("{\"name\":\"v\"}"));
+    assertThrows(JsonException.class,
+        () -> CatalogEntry.fromJson(REVENUE.toJson().replace("aggregate", "weird")));
+  }
+}

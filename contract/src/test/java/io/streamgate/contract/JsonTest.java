@@ -1,0 +1,58 @@
+package io.streamgate.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamgate.contract.json.Json;
+import io.streamgate.contract.json.JsonException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+
+  @Test
+  void parsesEveryKindOfValue() {
+    Object parsed = Json.parse(
+        " {\"s\":\"a\\n\\u0041\",\"i\":-12,\"d\":1.5e2,\"t\":true,\"f\":false,\"n\":null,\"a\":[1,[]],\"o\":{}} ");
+    Map<String, Object> expected = new LinkedHashMap<>();
+    expected.put("s", "a\nA");
+    expected.put("i", -12L);
+    expected.put("d", 150.0);
+    expected.put("t", true);
+    expected.put("f", false);
+    expected.put("n", null);
+    expected.put("a", List.of(1L, List.of()));
+    expected.put("o", Map.of());
+    assertEquals(expected, parsed);
+  }
+
+  @Test
+  void writeThenParseIsIdentity() {
+    Map<String, Object> value = new LinkedHashMap<>();
+    value.put("quote\"and\\slash", "tab\tctl\u0001");
+    value.put("list", Arrays.asList(1L, 2.5, null, "x"));
+    assertEquals(value, Json.parse(Json.write(value)));
+    assertEquals("\"tab\\tctl\\u0001\"", Json.quote("tab\tctl\u0001"));
+  }
+
+  @Test
+  void errorsSayWhatAndWhere() {
+    JsonException e = assertThrows(JsonException.class, () -> Json.parse("{\"a\":1,}"));
+    assertTrue(e.getMessage().contains("offset 7"), e.getMessage());
+    assertThrows(JsonException.class, () -> Json.parse("{\"a\":1} x"));
+    assertThrows(JsonException.class, () -> Json.parse("\"unterminated"));
+    assertThrows(JsonException.class, () -> Json.parse("[1,2"));
+    assertThrows(JsonException.class, () -> Json.parse("nul"));
+    JsonException notObject = assertThrows(JsonException.class, () -> Json.parseObject("[1]"));
+    assertEquals("expected a JSON object but got an array", notObject.getMessage());
+  }
+
+  @Test
+  void refusesNonFiniteNumbers() {
+    assertThrows(JsonException.class, () -> Json.write(List.of(Double.NaN)));
+  }
+}

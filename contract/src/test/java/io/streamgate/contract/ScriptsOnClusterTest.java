@@ -1,0 +1,68 @@
+package io.streamgate.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamgate.harness.RedisServer;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * A cluster-enabled redis-server owning every slot: it enforces the same single-slot rule for
+ * scripts as a real Redis Cluster, so the contract's key layout is checked against it.
+ */
+class ScriptsOnClusterTest {
+  private static RedisServer node;
+  private static Jedis jedis;
+  private final Keyspace keyspace = Keyspace.defaults();
+
+  @BeforeAll
+  static void startClusterNode() throws InterruptedException {
+    node = RedisServer.start(RedisServer.Options.defaults().withClusterEnabled(true));
+    jedis = new Jedis(node.host(), node.port());
+    jedis.sendCommand(Protocol.Command.CLUSTER, "ADDSLOTSRANGE", "0", "16383");
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!jedis.clusterInfo().contains("cluster_state:ok")) {
+      assertTrue(System.nanoTime() < deadline, "cluster node never reached cluster_state:ok");
+      Thread.sleep(50);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    jedis.close();
+    node.close();
+  }
+
+  @Test
+  void slotsComputedInJavaMatchTheServer() {
+    for (String key : List.of(keyspace.row("user_totals", "u-1"), keyspace.row("v", "{tag}x"),
+        keyspace.keysIndex("product_revenue"), keyspace.catalog(), "123456789")) {
+      assertEquals(jedis.clusterKeySlot(key), Slots.slot(key), key);
+    }
+  }
+
+  @Test
+  void everyContractScriptRunsOnOneSlot() {
+    Row row = new Row("product_revenue", "p-7", 1, 1, "{\"revenue\":12.5}");
+    assertEquals(1L, jedis.eval(Scripts.WRITE_ROW.source(),
+        Scripts.writeRowKeys(keyspace, row), Scripts.writeRowArgs(keyspace, row, 0)));
+    assertEquals(1L, jedis.eval(Scripts.INDEX_ROW.source(),
+        Scripts.indexRowKeys(keyspace, row.view()), Scripts.indexRowArgs(row, 12.5)));
+  }
+
+  @Test
+  void serverRefusesScriptsSpanningSlots() {
+    // The check this layout is designed for: keys of two views share no slot.
+    List<String> crossSlot = List.of(keyspace.keysIndex("a"), keyspace.keysIndex("b"));
+    JedisDataException e = assertThrows(JedisDataException.class,
+        () -> jedis.eval("return 1", crossSlot, List.of()));
+    assertTrue(e.getMessage().startsWith("CROSSSLOT"), e.getMessage());
+  }
+}

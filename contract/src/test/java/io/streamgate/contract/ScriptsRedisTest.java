@@ -1,0 +1,223 @@
+package io.streamgate.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamgate.contract.CatalogEntry.Column;
+import io.streamgate.harness.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
+
+/** The contract's scripts against a real redis-server. */
+class ScriptsRedisTest {
+  private static RedisServer redis;
+  private final Keyspace keyspace = Keyspace.defaults();
+  private Jedis jedis;
+  private Subscriber subscriber;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @BeforeEach
+  void connect() throws InterruptedException {
+    jedis = new Jedis(redis.host(), redis.port());
+    jedis.flushAll();
+    subscriber = Subscriber.start(redis, keyspace.changeChannel("v"), keyspace.catalogChannel());
+  }
+
+  @AfterEach
+  void disconnect() {
+    subscriber.close();
+    jedis.close();
+  }
+
+  private long write(Row row, long ttlMillis) {
+    return (Long) jedis.eval(Scripts.WRITE_ROW.source(),
+        Scripts.writeRowKeys(keyspace, row), Scripts.writeRowArgs(keyspace, row, ttlMillis));
+  }
+
+  private static Row row(long version, String value) {
+    return new Row("v", "k1", version, 1000 + version, value);
+  }
+
+  @Test
+  void newerVersionIsAppliedWithItsChangeMessage() throws InterruptedException {
+    assertEquals(1L, write(row(5, "{\"n\":5}"), 0));
+    Map<String, String> stored = jedis.hgetAll(keyspace.row("v", "k1"));
+    assertEquals(Map.of("version", "5", "updatedAt", "1005", "value", "{\"n\":5}"), stored);
+    assertEquals(row(5, "{\"n\":5}").toJson(), subscriber.next());
+  }
+
+  @Test
+  void olderOrEqualVersionIsIgnoredAndPublishesNothing() throws InterruptedException {
+    write(row(5, "{\"n\":5}"), 0);
+    subscriber.next();
+    assertEquals(0L, write(row(5, "{\"n\":\"replayed\"}"), 0));
+    assertEquals(0L, write(row(4, "{\"n\":4}"), 0));
+    assertEquals("{\"n\":5}", jedis.hget(keyspace.row("v", "k1"), Row.FIELD_VALUE));
+    assertEquals(1L, write(row(6, "{\"n\":6}"), 0));
+    // The next message is version 6: nothing was published for the ignored writes.
+    assertEquals(6, Row.fromJson(subscriber.next()).version());
+  }
+
+  @Test
+  void everyAppliedWriteAndOnlyThoseAreAnnouncedUnderConcurrentWriters() throws Exception {
+    int writers = 4;
+    int writesEach = 300;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    List<Future<Long>> applied = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      applied.add(pool.submit(() -> {
+        long count = 0;
+        try (Jedis own = new Jedis(redis.host(), redis.port())) {
+          for (int i = 0; i < writesEach; i++) {
+            Row r = row(ThreadLocalRandom.current().nextLong(1, 2_000), "{\"w\":1}");
+            count += (Long) own.eval(Scripts.WRITE_ROW.source(),
+                Scripts.writeRowKeys(keyspace, r), Scripts.writeRowArgs(keyspace, r, 0));
+          }
+        }
+        return count;
+      }));
+    }
+    long appliedTotal = 0;
+    for (Future<Long> f : applied) {
+      appliedTotal += f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    long stored = Long.parseLong(jedis.hget(keyspace.row("v", "k1"), Row.FIELD_VERSION));
+    long previous = 0;
+    for (long i = 0; i < appliedTotal; i++) {
+      long version = Row.fromJson(subscriber.next()).version();
+      assertTrue(version > previous, "versions in messages must only grow: " + version);
+      previous = version;
+    }
+    assertEquals(stored, previous, "the last message carries the stored version");
+    assertNull(subscriber.poll(Duration.ofMillis(200)), "no message without an applied write");
+  }
+
+  @Test
+  void ttlIsSetForExpiringRowsAndClearedOtherwise() {
+    write(row(1, "{}"), 60_000);
+    long ttl = jedis.pttl(keyspace.row("v", "k1"));
+    assertTrue(ttl > 50_000 && ttl <= 60_000, "pttl " + ttl);
+    write(row(2, "{}"), 0);
+    assertEquals(-1L, jedis.pttl(keyspace.row("v", "k1")));
+  }
+
+  @Test
+  void indexKeepsKeysForPagingAndRankOnlyFromNewerVersions() {
+    String view = "rv";
+    index(view, new Row(view, "b", 3, 0, "{}"), 10.0);
+    index(view, new Row(view, "a", 3, 0, "{}"), 20.0);
+    index(view, new Row(view, "c", 3, 0, "{}"), null);
+    index(view, new Row(view, "b", 2, 0, "{}"), 99.0); // older: rank must not move
+    assertEquals(List.of("a", "b", "c"), jedis.zrange(keyspace.keysIndex(view), 0, -1));
+    assertEquals(List.of("a", "b"), jedis.zrevrange(keyspace.rankIndex(view), 0, -1));
+    assertEquals(10.0, jedis.zscore(keyspace.rankIndex(view), "b"));
+    index(view, new Row(view, "b", 4, 0, "{}"), 30.0);
+    assertEquals(List.of("b", "a"), jedis.zrevrange(keyspace.rankIndex(view), 0, -1));
+  }
+
+  private void index(String view, Row row, Double rank) {
+    jedis.eval(Scripts.INDEX_ROW.source(),
+        Scripts.indexRowKeys(keyspace, view), Scripts.indexRowArgs(row, rank));
+  }
+
+  @Test
+  void registeringAViewStoresItsEntryAndAnnouncesOnlyChanges() throws InterruptedException {
+    CatalogEntry entry = new CatalogEntry("v", "d", "id", ViewKind.LATEST,
+        List.of(new Column("status", "string")), null, 0, 1);
+    assertEquals(1L, register(entry));
+    assertEquals("v", subscriber.next());
+    assertEquals(0L, register(entry));
+    assertEquals(entry, CatalogEntry.fromJson(jedis.hget(keyspace.catalog(), "v")));
+    assertNull(subscriber.poll(Duration.ofMillis(200)));
+  }
+
+  private long register(CatalogEntry entry) {
+    return (Long) jedis.eval(Scripts.REGISTER_VIEW.source(),
+        Scripts.registerViewKeys(keyspace), Scripts.registerViewArgs(keyspace, entry));
+  }
+
+  @Test
+  void evalshaUsesTheShaComputedInJava() {
+    assertEquals(Scripts.WRITE_ROW.sha1(), jedis.scriptLoad(Scripts.WRITE_ROW.source()));
+    assertEquals(Scripts.INDEX_ROW.sha1(), jedis.scriptLoad(Scripts.INDEX_ROW.source()));
+    assertEquals(Scripts.REGISTER_VIEW.sha1(), jedis.scriptLoad(Scripts.REGISTER_VIEW.source()));
+  }
+
+  /** Collects messages of some channels on its own connection and thread. */
+  static final class Subscriber extends JedisPubSub implements AutoCloseable {
+    private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final Jedis connection;
+    private final Thread thread;
+    private final CountDownLatch subscribed;
+
+    private Subscriber(RedisServer redis, String... channels) {
+      connection = new Jedis(redis.host(), redis.port());
+      subscribed = new CountDownLatch(channels.length);
+      thread = new Thread(() -> connection.subscribe(this, channels), "test-subscriber");
+      thread.setDaemon(true);
+    }
+
+    static Subscriber start(RedisServer redis, String... channels) throws InterruptedException {
+      Subscriber s = new Subscriber(redis, channels);
+      s.thread.start();
+      assertTrue(s.subscribed.await(10, TimeUnit.SECONDS), "subscription not confirmed");
+      return s;
+    }
+
+    @Override
+    public void onSubscribe(String channel, int count) {
+      subscribed.countDown();
+    }
+
+    @Override
+    public void onMessage(String channel, String message) {
+      messages.add(message);
+    }
+
+    String next() throws InterruptedException {
+      String message = poll(Duration.ofSeconds(5));
+      assertTrue(message != null, "no change message within 5 s");
+      return message;
+    }
+
+    String poll(Duration timeout) throws InterruptedException {
+      return messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+      if (isSubscribed()) {
+        unsubscribe();
+      }
+      connection.close();
+    }
+  }
+}
