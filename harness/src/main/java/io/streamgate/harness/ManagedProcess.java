@@ -1,0 +1,247 @@
+package io.streamgate.harness;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A child process with output appended to a log file, stopped on close, and killed on JVM exit
+ * (shutdown hook) so nothing is left running.
+ *
+ * <p>Stopping also covers the process's descendants (e.g. a shell's children).
+ *
+ * <p>Thread-safe: {@link #stop} and {@link #kill} may be called from any thread, any number of
+ * times; concurrent calls are serialized.
+ */
+public final class ManagedProcess implements AutoCloseable {
+
+    private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+    /** How long to wait for the kernel to reap processes after SIGKILL. */
+    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    /** Longer classpaths go through an @argfile: Linux caps one argument at 128 KiB. */
+    private static final int MAX_CLASSPATH_ARG = 100_000;
+    private static final long POLL_MILLIS = 20;
+
+    private final String name;
+    private final Process process;
+    private final Path logFile;
+    // Every descendant ever seen: once the parent exits its children are re-parented and no
+    // longer show up in descendants(), but must still be stopped.
+    private final Set<ProcessHandle> known = ConcurrentHashMap.newKeySet();
+
+    private ManagedProcess(String name, Process process, Path logFile) {
+        this.name = name;
+        this.process = process;
+        this.logFile = logFile;
+    }
+
+    /**
+     * Starts {@code java} (same {@code java.home} as this JVM) with module {@code module}'s runtime
+     * classpath ({@link Modules#classpath}), the given JVM options, main class and args.
+     * stdout and stderr go to {@code logFile} (appended); {@code env} entries are added to the
+     * child's environment.
+     */
+    public static ManagedProcess startJava(String name, String module, List<String> jvmOptions, String mainClass,
+            List<String> args, Map<String, String> env, Path logFile) throws IOException {
+        return startJavaWithClasspath(name, Modules.classpath(module), jvmOptions, mainClass, args, env, logFile);
+    }
+
+    static ManagedProcess startJavaWithClasspath(String name, String classpath, List<String> jvmOptions,
+            String mainClass, List<String> args, Map<String, String> env, Path logFile) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        Path argFile = null;
+        if (classpath.length() > MAX_CLASSPATH_ARG) {
+            argFile = classpathArgFile(classpath);
+            command.add("@" + argFile);
+        } else {
+            command.add("-cp");
+            command.add(classpath);
+        }
+        command.add(mainClass);
+        command.addAll(args);
+        ManagedProcess started = start(name, command, env, null, logFile);
+        if (argFile != null) {
+            Path toDelete = argFile;
+            started.process.onExit().thenRun(() -> toDelete.toFile().delete());
+        }
+        return started;
+    }
+
+    /**
+     * Starts any command; stdout and stderr go to {@code logFile} (appended, parent directories
+     * created). {@code env} entries (may be null) are added to the inherited environment;
+     * {@code workDir} null means this JVM's working directory.
+     */
+    public static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path workDir,
+            Path logFile) throws IOException {
+        Objects.requireNonNull(name, "name");
+        Path log = logFile.toAbsolutePath();
+        Files.createDirectories(log.getParent());
+        writeHeader(log, name, command);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (workDir != null) {
+            builder.directory(workDir.toFile());
+        }
+        if (env != null) {
+            builder.environment().putAll(env);
+        }
+        Process process = builder.start();
+        // None of our children read stdin; EOF is better than a pipe nobody ever writes to.
+        process.getOutputStream().close();
+        ManagedProcess managed = new ManagedProcess(name, process, log);
+        Reaper.register(managed);
+        process.onExit().thenRun(() -> Reaper.unregister(managed));
+        return managed;
+    }
+
+    /** The name given at start, used in logs and error messages. */
+    public String name() {
+        return name;
+    }
+
+    /** OS process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Whether the process itself (not its descendants) is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The log file that receives stdout and stderr. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /**
+     * Sends SIGTERM to the process and its descendants, waits up to {@code grace} for all of
+     * them to exit, then SIGKILLs whatever is left. Returns once everything is gone (or after a
+     * further few seconds if the kernel is slow to reap).
+     */
+    public synchronized void stop(Duration grace) {
+        terminate();
+        awaitOrKill(Instant.now().plus(grace));
+    }
+
+    /** SIGKILL immediately, process and descendants (for crash tests); waits until they are gone. */
+    public synchronized void kill() {
+        List<ProcessHandle> tree = tree();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        awaitExit(Instant.now().plus(KILL_WAIT));
+    }
+
+    /** Last {@code lines} lines of the log, for error messages when a service fails to start. */
+    public String tail(int lines) {
+        return LogTail.lastLines(logFile, lines);
+    }
+
+    /** Same as {@code stop(Duration.ofSeconds(10))}. */
+    @Override
+    public void close() {
+        stop(DEFAULT_GRACE);
+    }
+
+    @Override
+    public String toString() {
+        return "ManagedProcess[" + name + ", pid " + pid() + (isAlive() ? ", alive" : ", exited") + "]";
+    }
+
+    /** Exit code, waiting up to {@code timeout}; null if still running then. */
+    Integer waitFor(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
+    /** SIGTERM to the whole tree, without waiting; the shutdown hook signals all processes first. */
+    void terminate() {
+        tree().forEach(ProcessHandle::destroy);
+    }
+
+    /** Waits until {@code deadline} for the tree to exit, then SIGKILLs what is left. */
+    void awaitOrKill(Instant deadline) {
+        tree(); // remember current descendants before the parent's exit orphans them
+        if (!awaitExit(deadline)) {
+            kill();
+        }
+    }
+
+    /** The process and every descendant seen so far, alive or not. */
+    private List<ProcessHandle> tree() {
+        process.descendants().forEach(known::add);
+        List<ProcessHandle> tree = new ArrayList<>();
+        tree.add(process.toHandle());
+        tree.addAll(known);
+        return tree;
+    }
+
+    /** Whether the process and every known descendant exited by {@code deadline}. */
+    private boolean awaitExit(Instant deadline) {
+        // Polled: for non-children ProcessHandle.onExit() polls too, but backs off to seconds.
+        // Our own child is reaped by the JDK at once, so Process.isAlive() is exact for it.
+        while (process.isAlive() || known.stream().anyMatch(ManagedProcess::running)) {
+            if (Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Alive and not a zombie. An orphaned descendant is reaped by PID 1, which in containers may
+     * take seconds; a zombie already holds no ports or files, so waiting for the reap is pointless.
+     */
+    static boolean running(ProcessHandle handle) {
+        if (!handle.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(handle.pid()), "stat"));
+            // Format: "pid (comm) state ..."; comm may contain spaces and parentheses.
+            int end = stat.lastIndexOf(')');
+            return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return handle.isAlive(); // no /proc (macOS) or the process just vanished
+        }
+    }
+
+    private static void writeHeader(Path log, String name, List<String> command) throws IOException {
+        // Abbreviate huge arguments (classpaths) so the log stays readable.
+        String shown = command.stream()
+                .map(arg -> arg.length() > 200 ? arg.substring(0, 80) + "...<" + arg.length() + " chars>" : arg)
+                .collect(Collectors.joining(" "));
+        String header = "---- [streamgate-harness] " + Instant.now() + " starting " + name + ": " + shown
+                + System.lineSeparator();
+        Files.writeString(log, header, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static Path classpathArgFile(String classpath) throws IOException {
+        Path file = Files.createTempFile("streamgate-classpath-", ".args");
+        file.toFile().deleteOnExit();
+        // @argfile syntax: a quoted token, backslash escapes inside quotes.
+        String quoted = classpath.replace("\\", "\\\\").replace("\"", "\\\"");
+        Files.writeString(file, "-cp \"" + quoted + "\"" + System.lineSeparator(), StandardCharsets.UTF_8);
+        return file;
+    }
+}

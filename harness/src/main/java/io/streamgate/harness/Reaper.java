@@ -1,0 +1,102 @@
+package io.streamgate.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Stops every live {@link ManagedProcess} and deletes every temp directory we created when the
+ * JVM exits. One hook, so directories are only deleted after the processes writing them are gone
+ * (separate hooks would run concurrently, in no defined order).
+ *
+ * <p>Thread-safe.
+ */
+final class Reaper {
+
+    /** Shutdown budget for graceful exits; a hook must not hang the JVM's exit. */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(5);
+
+    private static final Set<ManagedProcess> live = ConcurrentHashMap.newKeySet();
+    private static final Set<Path> tempDirs = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(Reaper::reapAll, "streamgate-harness-reaper"));
+    }
+
+    private Reaper() {}
+
+    static void register(ManagedProcess process) {
+        live.add(process);
+    }
+
+    static void unregister(ManagedProcess process) {
+        live.remove(process);
+    }
+
+    /** A new temp directory, deleted at JVM exit unless {@link #deleteTempDir} ran first. */
+    static Path createTempDir(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            tempDirs.add(dir);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temp directory", e);
+        }
+    }
+
+    static void deleteTempDir(Path dir) {
+        deleteRecursively(dir);
+        tempDirs.remove(dir);
+    }
+
+    private static void reapAll() {
+        List<ManagedProcess> processes = List.copyOf(live);
+        // Signal everything first so all services shut down in parallel, then wait once.
+        processes.forEach(ManagedProcess::terminate);
+        Instant deadline = Instant.now().plus(EXIT_GRACE);
+        processes.forEach(p -> p.awaitOrKill(deadline));
+        tempDirs.forEach(Reaper::deleteRecursively);
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    // A service may delete its own files (e.g. segment cleanup) while we walk.
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + dir, e);
+        }
+    }
+}

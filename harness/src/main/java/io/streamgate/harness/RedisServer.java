@@ -1,0 +1,219 @@
+package io.streamgate.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A real {@code redis-server} on a free port (or a given one), data in a temp directory (or a
+ * given one), no persistence by default.
+ *
+ * <pre>{@code
+ * try (RedisServer redis = RedisServer.start()) {
+ *     connect(redis.uri());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: lifecycle methods are synchronized; accessors never change.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    static final String NOT_FOUND = "redis-server not found on PATH: install it with "
+            + "`sudo apt-get install -y redis-server` (Debian/Ubuntu) or `brew install redis` (macOS)";
+
+    private static final String HOST = "127.0.0.1";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** Logged once listening; PING alone could be answered by another server on a taken port. */
+    private static final String READY = "Ready to accept connections";
+
+    /**
+     * How to start the server.
+     *
+     * @param port TCP port; 0 picks a free one
+     * @param dir working directory for data and cluster config; null means a temp directory that
+     *     {@link #close()} deletes
+     * @param clusterEnabled start with {@code --cluster-enabled yes} (no slots assigned)
+     * @param logFile server log; null means {@code dir/redis.log}
+     */
+    public record Options(int port, Path dir, boolean clusterEnabled, Path logFile) {
+
+        public Options {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0..65535, was " + port);
+            }
+        }
+
+        /** Free port, temp directory, no cluster mode, log in the data directory. */
+        public static Options defaults() {
+            return new Options(0, null, false, null);
+        }
+
+        public Options withPort(int port) {
+            return new Options(port, dir, clusterEnabled, logFile);
+        }
+
+        public Options withDir(Path dir) {
+            return new Options(port, dir, clusterEnabled, logFile);
+        }
+
+        public Options withClusterEnabled(boolean clusterEnabled) {
+            return new Options(port, dir, clusterEnabled, logFile);
+        }
+
+        public Options withLogFile(Path logFile) {
+            return new Options(port, dir, clusterEnabled, logFile);
+        }
+    }
+
+    private final Path executable;
+    private final int port;
+    private final Path dir;
+    private final boolean ownsDir;
+    private final boolean clusterEnabled;
+    private final Path logFile;
+    private ManagedProcess process; // guarded by this; null while stopped
+    private boolean closed; // guarded by this
+
+    private RedisServer(Path executable, int port, Path dir, boolean ownsDir, boolean clusterEnabled, Path logFile) {
+        this.executable = executable;
+        this.port = port;
+        this.dir = dir;
+        this.ownsDir = ownsDir;
+        this.clusterEnabled = clusterEnabled;
+        this.logFile = logFile;
+    }
+
+    /** Starts a server on a free port with a temp data directory; returns once PING answers. */
+    public static RedisServer start() {
+        return start(Options.defaults());
+    }
+
+    /**
+     * Starts a server as {@code options} say; returns once PING answers.
+     *
+     * @throws IllegalStateException if redis-server is not installed (one-line message saying how
+     *     to install it) or does not answer within 10 s (message includes the log tail)
+     */
+    public static RedisServer start(Options options) {
+        return start(options, () -> Executables.find("redis-server"));
+    }
+
+    static RedisServer start(Options options, Supplier<Optional<Path>> locator) {
+        Path executable = locator.get().orElseThrow(() -> new IllegalStateException(NOT_FOUND));
+        boolean ownsDir = options.dir() == null;
+        Path dir = ownsDir ? Reaper.createTempDir("streamgate-redis-") : createDirectories(options.dir());
+        Path logFile = options.logFile() != null ? options.logFile().toAbsolutePath() : dir.resolve("redis.log");
+        int port = options.port() != 0 ? options.port() : FreePorts.find();
+        RedisServer server = new RedisServer(executable, port, dir, ownsDir, options.clusterEnabled(), logFile);
+        // On failure launch() has already killed the process; the directory (with the log the
+        // exception points to) stays until JVM exit so the failure can be inspected.
+        server.launch();
+        return server;
+    }
+
+    /** Always {@code "127.0.0.1"}. */
+    public String host() {
+        return HOST;
+    }
+
+    /** The port, the same across {@link #restart()}. */
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:<port>}. */
+    public String uri() {
+        return "redis://" + HOST + ":" + port;
+    }
+
+    /** Stops the process (SIGTERM, then SIGKILL after 10 s). The port is kept for {@link #restart()}. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.stop(STOP_GRACE);
+            process = null;
+        }
+    }
+
+    /**
+     * Starts again on the same port and directory (stopping first if running); returns once PING
+     * answers.
+     *
+     * @throws IllegalStateException if closed, or the server does not come up within 10 s
+     */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("RedisServer on port " + port + " is closed");
+        }
+        stop();
+        launch();
+    }
+
+    /** Stops the server and deletes its directory if it was a temp directory we created. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stop();
+        if (ownsDir) {
+            Reaper.deleteTempDir(dir);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisServer[" + uri() + (clusterEnabled ? ", cluster" : "") + ", dir " + dir + "]";
+    }
+
+    /** The running process, or null while stopped; tests use it to crash the server. */
+    synchronized ManagedProcess process() {
+        return process;
+    }
+
+    private void launch() {
+        // Restarts append to the same log: only a "ready" line written after this point counts.
+        long logOffset = LogTail.size(logFile);
+        List<String> command = new ArrayList<>(List.of(executable.toString(),
+                "--port", String.valueOf(port),
+                "--bind", HOST,
+                // No RDB snapshots, no AOF: test data is disposable and fsyncs slow everything down.
+                "--save", "",
+                "--appendonly", "no",
+                "--dir", dir.toString(),
+                "--logfile", logFile.toString(),
+                "--daemonize", "no"));
+        if (clusterEnabled) {
+            command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf"));
+        }
+        try {
+            process = ManagedProcess.start("redis-" + port, command, Map.of(), dir, logFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + executable, e);
+        }
+        try {
+            Await.ready("redis-server on port " + port, READY_TIMEOUT, process,
+                    () -> LogTail.containsSince(logFile, logOffset, READY) && Probes.redisPing(HOST, port));
+        } catch (RuntimeException e) {
+            process.kill();
+            process = null;
+            throw e;
+        }
+    }
+
+    private static Path createDirectories(Path dir) {
+        try {
+            return Files.createDirectories(dir.toAbsolutePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + dir, e);
+        }
+    }
+}
