@@ -1,0 +1,125 @@
+package io.streamgate.gateway;
+
+import io.streamgate.gateway.auth.TokenVerifier;
+import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.catalog.internal.RedisCatalog;
+import io.streamgate.gateway.config.ConfigLoader;
+import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.http.GatewayRouter;
+import io.streamgate.gateway.http.HttpServerVerticle;
+import io.streamgate.gateway.store.RedisStore;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: store, catalog and HTTP servers wired together from a
+ * {@link GatewayConfig}. {@link GatewayMain} runs one per process; tests start one per class on
+ * port 0.
+ *
+ * <p>Startup does not wait for Redis: if it is down, the gateway still listens, readiness says
+ * 503 and requests get 503 problems until Redis answers.
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final AtomicInteger SHARED_RANDOM_PORTS = new AtomicInteger();
+
+  private final Vertx vertx;
+  private final RedisStore store;
+  private final RedisCatalog catalog;
+  private final List<String> deployments;
+  private final int port;
+
+  private Gateway(Vertx vertx, RedisStore store, RedisCatalog catalog, List<String> deployments,
+      int port) {
+    this.vertx = vertx;
+    this.store = store;
+    this.catalog = catalog;
+    this.deployments = deployments;
+    this.port = port;
+  }
+
+  /**
+   * Starts a gateway. Call from a non-event-loop thread (it reads key files before anything
+   * runs on an event loop).
+   *
+   * @throws io.streamgate.gateway.config.ConfigException if key material cannot be loaded
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Clock clock) {
+    TokenVerifier verifier = TokenVerifier.jwt(vertx, config.auth(), clock);
+    RedisStore store = RedisStore.create(vertx, config.redis());
+    RedisCatalog catalog = new RedisCatalog(store.views(), store, config.redis().keyspace(),
+        RedisCatalog.DEFAULT_REFRESH_INTERVAL);
+    GatewayRouter.Services services = new GatewayRouter.Services(
+        verifier, catalog, store.views(), config.http().accessLog());
+    List<String> deployments = new ArrayList<>();
+    String host = config.http().host();
+    int instances = config.http().instances();
+
+    // Instances share one listening socket. For port 0 Vert.x shares a random port only when
+    // asked with a negative port (each negative number names one shared random port).
+    int port = config.http().port() == 0 ? -SHARED_RANDOM_PORTS.incrementAndGet() : config.http().port();
+    List<HttpServerVerticle> servers = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(catalog)
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(() -> {
+            HttpServerVerticle server = new HttpServerVerticle(host, port, services);
+            servers.add(server);
+            return server;
+          }, new DeploymentOptions().setInstances(instances));
+        })
+        .map(id -> {
+          deployments.add(id);
+          return servers.get(0).actualPort();
+        })
+        .map(bound -> {
+          Gateway gateway = new Gateway(vertx, store, catalog, deployments, bound);
+          LOG.info("gateway ready on http://{}:{} (redis {}, {} views)", host, bound,
+              config.redis().redactedUrl(), catalog.views().size());
+          if (!catalog.loaded()) {
+            LOG.warn("redis at {} did not answer at startup; /health/ready and view requests answer"
+                + " 503 until it does. Start redis-server or fix redis.url (or {}).",
+                config.redis().redactedUrl(), ConfigLoader.ENV_REDIS_URL);
+          }
+          return gateway;
+        })
+        .recover(failure -> undeploy(vertx, deployments)
+            .eventually(store::close)
+            .transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+    return start(vertx, config, Clock.systemUTC());
+  }
+
+  /** The HTTP port actually bound. */
+  public int port() {
+    return port;
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  /** Stops the servers, the catalog and the store connections. */
+  public Future<Void> close() {
+    return undeploy(vertx, deployments).eventually(store::close);
+  }
+
+  private static Future<Void> undeploy(Vertx vertx, List<String> deployments) {
+    List<Future<Void>> undeployed = new ArrayList<>();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      undeployed.add(vertx.undeploy(deployments.get(i)));
+    }
+    deployments.clear();
+    return Future.join(undeployed).mapEmpty();
+  }
+}

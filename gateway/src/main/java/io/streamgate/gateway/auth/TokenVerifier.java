@@ -1,0 +1,33 @@
+package io.streamgate.gateway.auth;
+
+import io.streamgate.gateway.auth.internal.JwtTokenVerifier;
+import io.streamgate.gateway.config.AuthConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+
+/**
+ * Turns a bearer token into a {@link Principal}: signature, algorithm, {@code iss}, {@code aud},
+ * {@code exp} and {@code nbf} (with leeway) and scopes.
+ *
+ * <p>Implementations are thread-safe; {@link #verify} may be called from any event loop and never
+ * blocks (it is CPU work only: key material is loaded up front).
+ */
+public interface TokenVerifier {
+
+  /**
+   * @return the caller, or a future failed with {@link AuthenticationException} saying why the
+   *     token is refused
+   */
+  Future<Principal> verify(String token);
+
+  /**
+   * A verifier for the configured JWT keys. Reads key files, so call it at startup, not on an
+   * event loop.
+   *
+   * @throws io.streamgate.gateway.config.ConfigException if a key cannot be loaded
+   */
+  static TokenVerifier jwt(Vertx vertx, AuthConfig config, Clock clock) {
+    return JwtTokenVerifier.create(vertx, config, clock);
+  }
+}

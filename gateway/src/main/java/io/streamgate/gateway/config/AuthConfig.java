@@ -1,0 +1,71 @@
+package io.streamgate.gateway.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How bearer tokens are verified.
+ *
+ * @param issuer        required {@code iss} claim
+ * @param audience      {@code aud} must equal it or, as an array, contain it
+ * @param leewaySeconds clock skew tolerated on {@code exp} and {@code nbf}
+ * @param keys          verification keys, at least one (with none, a JWT library would accept
+ *                      unsigned tokens)
+ */
+public record AuthConfig(String issuer, String audience, int leewaySeconds, List<KeyConfig> keys) {
+  public static final String DEFAULT_ISSUER = "streamgate";
+  public static final String DEFAULT_AUDIENCE = "streamgate";
+  public static final int DEFAULT_LEEWAY_SECONDS = 5;
+  public static final int MAX_LEEWAY_SECONDS = 300;
+
+  public AuthConfig {
+    if (issuer == null || issuer.isBlank()) {
+      throw new ConfigException("issuer", "must not be empty");
+    }
+    if (audience == null || audience.isBlank()) {
+      throw new ConfigException("audience", "must not be empty");
+    }
+    if (leewaySeconds < 0 || leewaySeconds > MAX_LEEWAY_SECONDS) {
+      throw new ConfigException(
+          "leewaySeconds", "must be 0-" + MAX_LEEWAY_SECONDS + ", but was " + leewaySeconds);
+    }
+    if (keys == null || keys.isEmpty()) {
+      throw new ConfigException("keys", "must list at least one key");
+    }
+    keys = List.copyOf(keys);
+    Set<String> kids = new HashSet<>();
+    for (int i = 0; i < keys.size(); i++) {
+      if (!kids.add(keys.get(i).kid())) {
+        throw new ConfigException("keys[" + i + "].kid",
+            "must be unique, but '" + keys.get(i).kid() + "' appears twice");
+      }
+    }
+  }
+
+  public static AuthConfig defaults() {
+    return new AuthConfig(DEFAULT_ISSUER, DEFAULT_AUDIENCE, DEFAULT_LEEWAY_SECONDS,
+        List.of(KeyConfig.defaults()));
+  }
+
+  /** Index of the first HMAC key, or -1. */
+  public int firstHmacKey() {
+    for (int i = 0; i < keys.size(); i++) {
+      if (keys.get(i).hmac()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public AuthConfig withKey(int index, KeyConfig key) {
+    List<KeyConfig> copy = new ArrayList<>(keys);
+    copy.set(index, key);
+    return new AuthConfig(issuer, audience, leewaySeconds, copy);
+  }
+
+  public AuthConfig withKeys(List<KeyConfig> newKeys) {
+    return new AuthConfig(issuer, audience, leewaySeconds, newKeys);
+  }
+}

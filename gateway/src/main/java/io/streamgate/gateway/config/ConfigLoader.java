@@ -1,0 +1,173 @@
+package io.streamgate.gateway.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Builds a {@link GatewayConfig} from a YAML file (optional; every field has a default) and
+ * environment variables, which win over the file. Every problem surfaces as one
+ * {@link ConfigException} naming file, field and value. Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+  /** The config file, when {@code --config} is not given. */
+  public static final String ENV_CONFIG = "STREAMGATE_CONFIG";
+  public static final String ENV_HTTP_HOST = "STREAMGATE_HTTP_HOST";
+  public static final String ENV_HTTP_PORT = "STREAMGATE_HTTP_PORT";
+  public static final String ENV_REDIS_URL = "STREAMGATE_REDIS_URL";
+  public static final String ENV_NAMESPACE = "STREAMGATE_NAMESPACE";
+  /** Replaces the secretFile of the first HMAC key. */
+  public static final String ENV_JWT_SECRET_FILE = "STREAMGATE_JWT_SECRET_FILE";
+
+  /** Field path each plain override replaces. */
+  private static final Map<String, String> ENV_FIELDS = Map.of(
+      ENV_HTTP_HOST, "http.host",
+      ENV_HTTP_PORT, "http.port",
+      ENV_REDIS_URL, "redis.url",
+      ENV_NAMESPACE, "redis.namespace");
+
+  /** Name used in messages when there is no file. */
+  static final String NO_FILE = "configuration";
+
+  private ConfigLoader() {}
+
+  /**
+   * @param file the YAML file, or null to start from the defaults
+   * @param env  environment variables (pass {@code System.getenv()}; tests pass their own)
+   */
+  public static GatewayConfig load(Path file, Map<String, String> env) {
+    if (file == null) {
+      return parse("", NO_FILE, env);
+    }
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(null, "no such file (pass --config FILE or set " + ENV_CONFIG
+          + " to an existing file)").in(file.toString());
+    } catch (IOException e) {
+      throw new ConfigException(null, "cannot read the file: " + e).in(file.toString());
+    }
+    return parse(text, file.toString(), env);
+  }
+
+  /** Parses YAML text; {@code source} names it in error messages. */
+  public static GatewayConfig parse(String yaml, String source, Map<String, String> env) {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    Map<String, String> overriddenBy = new LinkedHashMap<>();
+    ENV_FIELDS.forEach((variable, field) -> {
+      String value = env.get(variable);
+      if (value != null && !value.isBlank()) {
+        overrides.put(field, value.trim());
+        overriddenBy.put(field, variable);
+      }
+    });
+    try {
+      YamlSection root = YamlSection.root(loadYaml(yaml), overrides);
+      HttpConfig http = http(root.section("http"));
+      RedisConfig redis = redis(root.section("redis"));
+      AuthConfig auth = auth(root.section("auth"));
+      root.rejectUnknownFields();
+      GatewayConfig config = new GatewayConfig(http, redis, auth);
+      return applySecretFile(config, env.get(ENV_JWT_SECRET_FILE));
+    } catch (ConfigException e) {
+      String variable = e.field() == null ? null : overriddenBy.get(e.field());
+      throw (variable == null ? e : e.fromEnv(variable)).in(source);
+    }
+  }
+
+  private static Object loadYaml(String text) {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    try {
+      return new Yaml(new SafeConstructor(options)).load(text);
+    } catch (MarkedYAMLException e) {
+      String where = e.getProblemMark() == null ? ""
+          : " (line " + (e.getProblemMark().getLine() + 1)
+              + ", column " + (e.getProblemMark().getColumn() + 1) + ")";
+      throw new ConfigException(null, "is not valid YAML: " + e.getProblem() + where);
+    } catch (YAMLException e) {
+      throw new ConfigException(null, "is not valid YAML: " + e.getMessage().lines().findFirst()
+          .orElse("unreadable"));
+    }
+  }
+
+  /**
+   * Builds a section's record once all its fields are read: unknown fields are reported first
+   * (a typo explains a surprising default), then the record's own validation, which names only
+   * its field, gets the section's path in front.
+   */
+  private static <T> T build(YamlSection section, Supplier<T> constructor) {
+    section.rejectUnknownFields();
+    try {
+      return constructor.get();
+    } catch (ConfigException e) {
+      throw e.within(section.path());
+    }
+  }
+
+  private static HttpConfig http(YamlSection s) {
+    String host = s.string("host", HttpConfig.DEFAULT_HOST);
+    int port = s.integer("port", HttpConfig.DEFAULT_PORT);
+    int instances = s.integer("instances", HttpConfig.DEFAULT_INSTANCES);
+    boolean accessLog = s.bool("accessLog", HttpConfig.DEFAULT_ACCESS_LOG);
+    return build(s, () -> new HttpConfig(host, port, instances, accessLog));
+  }
+
+  private static RedisConfig redis(YamlSection s) {
+    String url = s.string("url", RedisConfig.DEFAULT_URL);
+    String namespace = s.string("namespace", RedisConfig.DEFAULT_NAMESPACE);
+    int timeoutMs = s.integer("timeoutMs", RedisConfig.DEFAULT_TIMEOUT_MS);
+    int poolSize = s.integer("poolSize", RedisConfig.DEFAULT_POOL_SIZE);
+    int poolWaiting = s.integer("poolWaiting", RedisConfig.DEFAULT_POOL_WAITING);
+    return build(s, () -> new RedisConfig(url, namespace, timeoutMs, poolSize, poolWaiting));
+  }
+
+  private static AuthConfig auth(YamlSection s) {
+    String issuer = s.string("issuer", AuthConfig.DEFAULT_ISSUER);
+    String audience = s.string("audience", AuthConfig.DEFAULT_AUDIENCE);
+    int leeway = s.integer("leewaySeconds", AuthConfig.DEFAULT_LEEWAY_SECONDS);
+    List<YamlSection> keySections = s.sections("keys");
+    List<KeyConfig> keys = new ArrayList<>();
+    if (keySections == null) {
+      keys.add(KeyConfig.defaults());
+    } else {
+      for (YamlSection k : keySections) {
+        keys.add(key(k));
+      }
+    }
+    return build(s, () -> new AuthConfig(issuer, audience, leeway, keys));
+  }
+
+  private static KeyConfig key(YamlSection s) {
+    String kid = s.string("kid", null);
+    String algorithm = s.string("algorithm", KeyConfig.DEFAULT_ALGORITHM);
+    Path secretFile = s.path("secretFile", null);
+    return build(s, () -> new KeyConfig(kid, algorithm, secretFile));
+  }
+
+  private static GatewayConfig applySecretFile(GatewayConfig config, String secretFile) {
+    if (secretFile == null || secretFile.isBlank()) {
+      return config;
+    }
+    int index = config.auth().firstHmacKey();
+    if (index < 0) {
+      throw new ConfigException("auth.keys",
+          "has no HS256 key for " + ENV_JWT_SECRET_FILE + " to replace the secret of");
+    }
+    KeyConfig key = config.auth().keys().get(index).withSecretFile(Path.of(secretFile.trim()));
+    return config.withAuth(config.auth().withKey(index, key));
+  }
+}

@@ -1,0 +1,167 @@
+package io.streamgate.gateway.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One mapping of the loaded YAML, read field by field with types checked and unknown fields
+ * reported (a typo must not silently fall back to a default). Errors name the full field path.
+ * Not thread-safe; used only while loading.
+ */
+final class YamlSection {
+  private final String path;
+  private final Map<?, ?> values;
+  /** Full field path → value that wins over the YAML (environment variables). */
+  private final Map<String, String> overrides;
+  private final Set<String> read = new LinkedHashSet<>();
+
+  private YamlSection(String path, Map<?, ?> values, Map<String, String> overrides) {
+    this.path = path;
+    this.values = values;
+    this.overrides = overrides;
+  }
+
+  /**
+   * @param loaded    what SnakeYAML loaded, null for an empty file
+   * @param overrides values by full field path (e.g. {@code http.port}) that replace the file's
+   */
+  static YamlSection root(Object loaded, Map<String, String> overrides) {
+    if (loaded == null) {
+      return new YamlSection("", Map.of(), overrides);
+    }
+    if (!(loaded instanceof Map<?, ?> map)) {
+      throw new ConfigException(null, "must be a YAML mapping (http:, redis:, auth:), but was "
+          + describe(loaded));
+    }
+    return new YamlSection("", map, overrides);
+  }
+
+  String path() {
+    return path;
+  }
+
+  /** A nested mapping; absent or null reads as empty, so every field takes its default. */
+  YamlSection section(String name) {
+    Object value = take(name);
+    if (value == null) {
+      return new YamlSection(field(name), Map.of(), overrides);
+    }
+    if (!(value instanceof Map<?, ?> map)) {
+      throw new ConfigException(field(name), "must be a mapping, but was " + describe(value));
+    }
+    return new YamlSection(field(name), map, overrides);
+  }
+
+  /** A list of mappings, or null if absent. */
+  List<YamlSection> sections(String name) {
+    Object value = take(name);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof List<?> list)) {
+      throw new ConfigException(field(name), "must be a list, but was " + describe(value));
+    }
+    List<YamlSection> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String itemPath = field(name) + "[" + i + "]";
+      if (!(list.get(i) instanceof Map<?, ?> map)) {
+        throw new ConfigException(itemPath, "must be a mapping, but was " + describe(list.get(i)));
+      }
+      out.add(new YamlSection(itemPath, map, overrides));
+    }
+    return out;
+  }
+
+  String string(String name, String defaultValue) {
+    Object value = take(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (value instanceof Map || value instanceof List) {
+      throw new ConfigException(field(name), "must be a single value, but was " + describe(value));
+    }
+    return value.toString().trim();
+  }
+
+  int integer(String name, int defaultValue) {
+    Object value = take(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (value instanceof Integer i) {
+      return i;
+    }
+    if (value instanceof String s) {
+      try {
+        return Integer.parseInt(s.trim());
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    throw new ConfigException(field(name), "must be an integer, but was " + describe(value));
+  }
+
+  boolean bool(String name, boolean defaultValue) {
+    Object value = take(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    if ("true".equals(value) || "false".equals(value)) {
+      return Boolean.parseBoolean((String) value);
+    }
+    throw new ConfigException(field(name), "must be true or false, but was " + describe(value));
+  }
+
+  Path path(String name, Path defaultValue) {
+    String value = string(name, null);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(field(name), "must be a file path, but was '" + value + "'");
+    }
+  }
+
+  /** Fails on the first field that no reader asked for. Call after reading every field. */
+  void rejectUnknownFields() {
+    for (Object key : values.keySet()) {
+      if (!read.contains(String.valueOf(key))) {
+        throw new ConfigException(field(String.valueOf(key)),
+            "is not a known field; expected one of " + read);
+      }
+    }
+  }
+
+  private Object take(String name) {
+    read.add(name);
+    String override = overrides.get(field(name));
+    return override != null ? override : values.get(name);
+  }
+
+  private String field(String name) {
+    return path.isEmpty() ? name : path + "." + name;
+  }
+
+  private static String describe(Object value) {
+    if (value instanceof Map) {
+      return "a mapping";
+    }
+    if (value instanceof List) {
+      return "a list";
+    }
+    if (value instanceof String s) {
+      return "'" + s + "'";
+    }
+    return String.valueOf(value);
+  }
+}

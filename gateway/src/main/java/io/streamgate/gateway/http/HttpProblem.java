@@ -1,0 +1,37 @@
+package io.streamgate.gateway.http;
+
+import java.util.Map;
+
+/**
+ * A request that ends in a problem response. Handlers pass it to {@code ctx.fail(...)}; the
+ * failure handler ({@link ProblemHandler}) writes it. No stack trace: it is an answer, not a bug.
+ *
+ * @param detail  for the client, specific to this occurrence; never internals or secrets
+ * @param headers extra response headers (e.g. {@code WWW-Authenticate}, {@code Retry-After})
+ */
+public final class HttpProblem extends RuntimeException {
+  private final ProblemType type;
+  private final transient Map<String, String> headers;
+
+  public HttpProblem(ProblemType type, String detail) {
+    this(type, detail, Map.of());
+  }
+
+  public HttpProblem(ProblemType type, String detail, Map<String, String> headers) {
+    super(detail, null, false, false);
+    this.type = type;
+    this.headers = Map.copyOf(headers);
+  }
+
+  public ProblemType type() {
+    return type;
+  }
+
+  public String detail() {
+    return getMessage();
+  }
+
+  public Map<String, String> headers() {
+    return headers;
+  }
+}

@@ -1,0 +1,80 @@
+package io.streamgate.gateway.http;
+
+import io.streamgate.contract.json.Json;
+import io.streamgate.gateway.store.StoreUnavailableException;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into an RFC 9457 {@code application/problem+json} response: handler
+ * failures ({@link HttpProblem}, store outages, bugs) and routing misses (404, 405). Never sends
+ * a stack trace; a bug is logged with its request id and the client is told that id. Stateless
+ * apart from log throttling; runs on the request's event loop.
+ */
+public final class ProblemHandler implements Handler<RoutingContext> {
+  public static final String CONTENT_TYPE = "application/problem+json";
+  /** Seconds a client should wait before retrying after a 503. */
+  static final String RETRY_AFTER_SECONDS = "1";
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+  private static final ThrottledWarning STORE_WARNING = new ThrottledWarning(LOG, 10_000);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpProblem problem = toProblem(ctx);
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      // Too late for a problem body; cut the response so the client sees it is incomplete.
+      response.reset();
+      return;
+    }
+    response.setStatusCode(problem.type().status());
+    problem.headers().forEach(response::putHeader);
+    response.putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE);
+    response.end(body(problem, ctx));
+  }
+
+  private static HttpProblem toProblem(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof HttpProblem problem) {
+      return problem;
+    }
+    if (failure instanceof StoreUnavailableException) {
+      STORE_WARNING.warn("answering 503: " + failure.getMessage()
+          + ". Check that Redis is running and reachable at redis.url.");
+      return new HttpProblem(ProblemType.STORE_UNAVAILABLE,
+          "the view store did not answer in time; retry shortly",
+          Map.of(HttpHeaders.RETRY_AFTER.toString(), RETRY_AFTER_SECONDS));
+    }
+    if (failure == null) {
+      int status = ctx.statusCode();
+      return switch (status) {
+        case 404 -> new HttpProblem(ProblemType.NOT_FOUND,
+            "no endpoint at " + ctx.request().path() + "; see GET /v1/views");
+        case 405 -> new HttpProblem(ProblemType.METHOD_NOT_ALLOWED,
+            ctx.request().method() + " is not supported on " + ctx.request().path());
+        default -> new HttpProblem(ProblemType.forStatus(status), "request failed");
+      };
+    }
+    LOG.error("request {} {} {} failed unexpectedly", RequestIdHandler.of(ctx),
+        ctx.request().method(), ctx.request().path(), failure);
+    return new HttpProblem(ProblemType.INTERNAL,
+        "unexpected error; quote request id " + RequestIdHandler.of(ctx) + " when reporting it");
+  }
+
+  private static String body(HttpProblem problem, RoutingContext ctx) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("type", problem.type().uri());
+    json.put("title", problem.type().title());
+    json.put("status", problem.type().status());
+    json.put("detail", problem.detail());
+    json.put("instance", ctx.request().path());
+    json.put("requestId", RequestIdHandler.of(ctx));
+    return Json.write(json);
+  }
+}

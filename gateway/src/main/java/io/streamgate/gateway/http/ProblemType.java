@@ -1,0 +1,50 @@
+package io.streamgate.gateway.http;
+
+/**
+ * The kinds of error the API returns, each with a stable {@code type} URI that clients may
+ * switch on (RFC 9457). Adding a kind is fine; renaming one breaks clients.
+ */
+public enum ProblemType {
+  BAD_REQUEST("bad-request", "Bad request", 400),
+  UNAUTHORIZED("unauthorized", "Unauthorized", 401),
+  FORBIDDEN("forbidden", "Forbidden", 403),
+  NOT_FOUND("not-found", "Not found", 404),
+  METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
+  INTERNAL("internal-error", "Internal server error", 500),
+  STORE_UNAVAILABLE("store-unavailable", "View store unavailable", 503),
+  NOT_READY("not-ready", "Not ready", 503);
+
+  public static final String TYPE_BASE = "https://streamgate.dev/problems/";
+
+  private final String slug;
+  private final String title;
+  private final int status;
+
+  ProblemType(String slug, String title, int status) {
+    this.slug = slug;
+    this.title = title;
+    this.status = status;
+  }
+
+  public String uri() {
+    return TYPE_BASE + slug;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** The kind for a bare status code (routing failures); unknown codes count as internal. */
+  static ProblemType forStatus(int status) {
+    for (ProblemType type : values()) {
+      if (type.status == status) {
+        return type;
+      }
+    }
+    return status >= 400 && status < 500 ? BAD_REQUEST : INTERNAL;
+  }
+}

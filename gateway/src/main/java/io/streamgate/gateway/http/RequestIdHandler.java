@@ -1,0 +1,41 @@
+package io.streamgate.gateway.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * First stage: gives every request an id, echoed in {@value #HEADER} on every response and in
+ * every log line about it. A caller's id is kept if it is sane (so ids can follow a request
+ * across services), otherwise replaced: it ends up in logs, so no control characters or
+ * megabyte strings. Stateless; runs on the request's event loop.
+ */
+public final class RequestIdHandler implements Handler<RoutingContext> {
+  public static final String HEADER = "X-Request-Id";
+  static final String CONTEXT_KEY = "streamgate.requestId";
+  private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:/+=@-]{1,128}");
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String id = ctx.request().getHeader(HEADER);
+    if (id == null || !SANE.matcher(id).matches()) {
+      id = generate();
+    }
+    ctx.put(CONTEXT_KEY, id);
+    ctx.response().putHeader(HEADER, id);
+    ctx.next();
+  }
+
+  /** The request's id (or "-" before this stage ran). */
+  public static String of(RoutingContext ctx) {
+    String id = ctx.get(CONTEXT_KEY);
+    return id == null ? "-" : id;
+  }
+
+  static String generate() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return Long.toHexString(random.nextLong() | Long.MIN_VALUE)
+        + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+  }
+}

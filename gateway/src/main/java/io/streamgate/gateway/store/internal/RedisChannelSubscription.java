@@ -1,0 +1,160 @@
+package io.streamgate.gateway.store.internal;
+
+import io.streamgate.gateway.store.ChannelSubscription;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SUBSCRIBE on a dedicated connection, reconnected with exponential backoff whenever it is
+ * lost. All state is touched only on the context that started it (fields are unsynchronised on
+ * purpose); {@link #subscribed()} is the one volatile read for other threads.
+ */
+public final class RedisChannelSubscription implements ChannelSubscription {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisChannelSubscription.class);
+  static final long MIN_BACKOFF_MS = 100;
+  static final long MAX_BACKOFF_MS = 5_000;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Redis client;
+  private final String channel;
+  private final long timeoutMs;
+  private final String address;
+  private final Handler<String> onMessage;
+  private final Handler<Void> onSubscribed;
+
+  private volatile boolean subscribed;
+  private RedisConnection connection;
+  private boolean closed;
+  private boolean reportedDown;
+  private long backoffMs = MIN_BACKOFF_MS;
+  private long retryTimer = -1;
+
+  private RedisChannelSubscription(Vertx vertx, Redis client, String channel, long timeoutMs,
+      String address, Handler<String> onMessage, Handler<Void> onSubscribed) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.client = client;
+    this.channel = channel;
+    this.timeoutMs = timeoutMs;
+    this.address = address;
+    this.onMessage = onMessage;
+    this.onSubscribed = onSubscribed;
+  }
+
+  public static RedisChannelSubscription start(Vertx vertx, Redis client, String channel,
+      long timeoutMs, String address, Handler<String> onMessage, Handler<Void> onSubscribed) {
+    RedisChannelSubscription subscription = new RedisChannelSubscription(
+        vertx, client, channel, timeoutMs, address, onMessage, onSubscribed);
+    subscription.context.runOnContext(v -> subscription.connect());
+    return subscription;
+  }
+
+  @Override
+  public boolean subscribed() {
+    return subscribed;
+  }
+
+  @Override
+  public Future<Void> close() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      closed = true;
+      subscribed = false;
+      vertx.cancelTimer(retryTimer);
+      if (connection != null) {
+        connection.close();
+        connection = null;
+      }
+      client.close().onComplete(done);
+    });
+    return done.future();
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    // A hung server can stall the handshake past the socket's connect timeout: give up on this
+    // attempt ourselves, and close the connection should it still arrive later.
+    boolean[] abandoned = {false};
+    long deadline = vertx.setTimer(timeoutMs, t -> {
+      abandoned[0] = true;
+      retry("no answer within " + timeoutMs + " ms");
+    });
+    client.connect().onComplete(ar -> {
+      if (abandoned[0] || closed) {
+        if (ar.succeeded()) {
+          ar.result().close();
+        }
+        return;
+      }
+      vertx.cancelTimer(deadline);
+      if (ar.failed()) {
+        retry(ar.cause().getMessage());
+        return;
+      }
+      RedisConnection conn = ar.result();
+      connection = conn;
+      conn.handler(reply -> onReply(reply));
+      conn.exceptionHandler(e -> lost(conn, e.getMessage()));
+      conn.endHandler(v -> lost(conn, "connection closed"));
+      conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel))
+          .onFailure(e -> lost(conn, e.getMessage()));
+    });
+  }
+
+  private void onReply(Response reply) {
+    if (reply == null || (reply.type() != ResponseType.MULTI && reply.type() != ResponseType.PUSH)
+        || reply.size() < 3) {
+      return;
+    }
+    String kind = reply.get(0).toString();
+    if ("message".equals(kind) && reply.get(2) != null) {
+      onMessage.handle(reply.get(2).toString());
+    } else if ("subscribe".equals(kind)) {
+      subscribed = true;
+      backoffMs = MIN_BACKOFF_MS;
+      if (reportedDown) {
+        LOG.info("resubscribed to {} on redis at {}", channel, address);
+        reportedDown = false;
+      }
+      onSubscribed.handle(null);
+    }
+  }
+
+  private void lost(RedisConnection conn, String why) {
+    if (conn != connection) {
+      return; // already handled (end and exception handlers both fire)
+    }
+    connection = null;
+    subscribed = false;
+    conn.close();
+    retry(why);
+  }
+
+  private void retry(String why) {
+    if (closed) {
+      return;
+    }
+    if (!reportedDown) {
+      LOG.warn("not subscribed to {} on redis at {} ({}); retrying every {}-{} ms until Redis"
+          + " answers. Check that Redis is running and redis.url is right.",
+          channel, address, why, MIN_BACKOFF_MS, MAX_BACKOFF_MS);
+      reportedDown = true;
+    }
+    retryTimer = vertx.setTimer(backoffMs, t -> connect());
+    backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+  }
+}

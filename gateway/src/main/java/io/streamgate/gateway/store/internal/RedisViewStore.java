@@ -1,0 +1,123 @@
+package io.streamgate.gateway.store.internal;
+
+import io.streamgate.contract.Keyspace;
+import io.streamgate.contract.Row;
+import io.streamgate.gateway.store.RowBatch;
+import io.streamgate.gateway.store.StoreUnavailableException;
+import io.streamgate.gateway.store.ViewStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@link ViewStore} over a pooled vertx-redis-client. A row is one HMGET of its hash; many rows
+ * are one pipelined batch. Every call carries the timeout, so a hung Redis costs a request at
+ * most that long. Thread-safe.
+ */
+public final class RedisViewStore implements ViewStore {
+  private final Redis redis;
+  private final Keyspace keyspace;
+  private final long timeoutMs;
+  private final String address;
+
+  public RedisViewStore(Redis redis, Keyspace keyspace, long timeoutMs, String address) {
+    this.redis = redis;
+    this.keyspace = keyspace;
+    this.timeoutMs = timeoutMs;
+    this.address = address;
+  }
+
+  @Override
+  public Future<Row> get(String view, String key) {
+    return timed(redis.send(rowRequest(view, key))).map(r -> toRow(view, key, r));
+  }
+
+  @Override
+  public Future<RowBatch> getAll(String view, List<String> keys) {
+    List<Request> requests = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      requests.add(rowRequest(view, key));
+    }
+    return timed(redis.batch(requests)).map(responses -> {
+      List<Row> found = new ArrayList<>();
+      List<String> missing = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        Row row = toRow(view, keys.get(i), responses.get(i));
+        if (row == null) {
+          missing.add(keys.get(i));
+        } else {
+          found.add(row);
+        }
+      }
+      return new RowBatch(found, missing);
+    });
+  }
+
+  @Override
+  public Future<Map<String, String>> catalogEntries() {
+    return timed(redis.send(Request.cmd(Command.HGETALL).arg(keyspace.catalog()))).map(r -> {
+      Map<String, String> entries = new HashMap<>();
+      if (r != null) {
+        for (String name : r.getKeys()) {
+          Response value = r.get(name);
+          entries.put(name, value == null ? null : value.toString());
+        }
+      }
+      return entries;
+    });
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return timed(redis.send(Request.cmd(Command.PING))).mapEmpty();
+  }
+
+  private Request rowRequest(String view, String key) {
+    return Request.cmd(Command.HMGET).arg(keyspace.row(view, key))
+        .arg(Row.FIELD_VERSION).arg(Row.FIELD_UPDATED_AT).arg(Row.FIELD_VALUE);
+  }
+
+  /**
+   * The row from an HMGET reply, or null if it has no value (absent, or expired between fields,
+   * which cannot happen within one HMGET but a hand-edited hash could lack fields).
+   *
+   * @throws IllegalStateException if the hash does not hold a contract row
+   */
+  private Row toRow(String view, String key, Response reply) {
+    Response value = reply == null ? null : reply.get(2);
+    if (value == null) {
+      return null;
+    }
+    Response version = reply.get(0);
+    Response updatedAt = reply.get(1);
+    try {
+      return new Row(view, key,
+          version == null ? 0 : Long.parseLong(version.toString()),
+          updatedAt == null ? 0 : Long.parseLong(updatedAt.toString()),
+          value.toString());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "row hash " + keyspace.row(view, key) + " is not a contract row: " + e.getMessage(), e);
+    }
+  }
+
+  private <T> Future<T> timed(Future<T> call) {
+    return call.timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(failure -> {
+      if (failure instanceof TimeoutException) {
+        return Future.failedFuture(new StoreUnavailableException(
+            "redis at " + address + " did not answer within " + timeoutMs + " ms", failure));
+      }
+      // Connection refused or reset, pool queue full, LOADING after a restart: all mean "not now".
+      return Future.failedFuture(new StoreUnavailableException(
+          "redis at " + address + " failed: " + failure.getMessage(), failure));
+    });
+  }
+}

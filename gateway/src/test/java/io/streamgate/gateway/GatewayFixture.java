@@ -1,0 +1,202 @@
+package io.streamgate.gateway;
+
+import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.Keyspace;
+import io.streamgate.contract.Row;
+import io.streamgate.contract.Script;
+import io.streamgate.contract.Scripts;
+import io.streamgate.contract.ViewKind;
+import io.streamgate.gateway.config.AuthConfig;
+import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.config.HttpConfig;
+import io.streamgate.gateway.config.KeyConfig;
+import io.streamgate.gateway.config.RedisConfig;
+import io.streamgate.harness.RedisServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A real gateway (port 0, two server instances) on a real {@code redis-server}, plus what tests
+ * need around it: seeding through the contract's scripts, minting tokens the way the CLI does
+ * and a plain JDK HTTP client (so the server is tested from outside Vert.x).
+ */
+public final class GatewayFixture implements AutoCloseable {
+  public static final String SECRET = "test-secret-that-is-long-enough-for-hs256!";
+  public static final String NAMESPACE = "sgtest";
+  public static final int REDIS_TIMEOUT_MS = 500;
+
+  public final RedisServer redis;
+  public final Vertx vertx;
+  public final Keyspace keyspace = new Keyspace(NAMESPACE);
+  public final Gateway gateway;
+  private final Redis seedClient;
+  private final JWTAuth signer;
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  private GatewayFixture(RedisServer redis, Vertx vertx, Gateway gateway, Redis seedClient,
+      JWTAuth signer) {
+    this.redis = redis;
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.seedClient = seedClient;
+    this.signer = signer;
+  }
+
+  /** Starts Redis, runs {@code seed} against it, then starts the gateway. */
+  public static GatewayFixture start(Path tempDir, Consumer<Seeder> seed) {
+    RedisServer redis = RedisServer.start();
+    try {
+      return start(tempDir, redis, redis.uri(), seed);
+    } catch (RuntimeException e) {
+      redis.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a gateway against {@code redisUri}, which need not be up; {@code redis} (may be null)
+   * is closed with the fixture.
+   */
+  public static GatewayFixture start(Path tempDir, RedisServer redis, String redisUri,
+      Consumer<Seeder> seed) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Redis seedClient = Redis.createClient(vertx, redisUri);
+      seed.accept(new Seeder(seedClient, new Keyspace(NAMESPACE)));
+      Path secretFile = tempDir.resolve("jwt.secret");
+      Files.writeString(secretFile, SECRET + "\n");
+      GatewayConfig config = new GatewayConfig(
+          new HttpConfig("127.0.0.1", 0, 2, true),
+          new RedisConfig(redisUri, NAMESPACE, REDIS_TIMEOUT_MS, 4, 1024),
+          new AuthConfig("streamgate", "streamgate", 5,
+              List.of(new KeyConfig("demo", "HS256", secretFile))));
+      Gateway gateway = Gateway.start(vertx, config).await();
+      JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions()
+          .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
+      return new GatewayFixture(redis, vertx, gateway, seedClient, signer);
+    } catch (IOException e) {
+      vertx.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  public Seeder seeder() {
+    return new Seeder(seedClient, keyspace);
+  }
+
+  /** A token like {@code streamgate token} issues: HS256, iss/aud streamgate, 5 min expiry. */
+  public String token(String scope) {
+    return token(new JsonObject().put("sub", "tester").put("scope", scope), new JWTOptions()
+        .setIssuer("streamgate").setAudience(List.of("streamgate")).setExpiresInMinutes(5));
+  }
+
+  public String token(JsonObject claims, JWTOptions options) {
+    return signer.generateToken(claims, options);
+  }
+
+  public HttpResponse<String> get(String path, String token, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + gateway.port() + path)).timeout(Duration.ofSeconds(10));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    try {
+      return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      gateway.close().await();
+    } finally {
+      vertx.close().await();
+      if (redis != null) {
+        redis.close();
+      }
+    }
+  }
+
+  /** Writes to Redis the way the processor does: only through the contract's scripts. */
+  public static final class Seeder {
+    private final Redis client;
+    private final Keyspace keyspace;
+
+    public Seeder(Redis client, Keyspace keyspace) {
+      this.client = client;
+      this.keyspace = keyspace;
+    }
+
+    public void register(String view, String... columns) {
+      List<CatalogEntry.Column> cols = new ArrayList<>();
+      for (String c : columns) {
+        cols.add(new CatalogEntry.Column(c, "bigint"));
+      }
+      register(new CatalogEntry(view, "test view " + view, "key", ViewKind.AGGREGATE, cols, null,
+          0, System.currentTimeMillis()));
+    }
+
+    public void register(CatalogEntry entry) {
+      eval(Scripts.REGISTER_VIEW, Scripts.registerViewKeys(keyspace),
+          Scripts.registerViewArgs(keyspace, entry));
+    }
+
+    public long write(Row row) {
+      return eval(Scripts.WRITE_ROW, Scripts.writeRowKeys(keyspace, row),
+          Scripts.writeRowArgs(keyspace, row, 0)).toLong();
+    }
+
+    /** Raw HSET into the catalog hash, for entries the processor would never write. */
+    public void rawCatalogEntry(String name, String json) {
+      send(Request.cmd(Command.HSET).arg(keyspace.catalog()).arg(name).arg(json));
+    }
+
+    public Response send(Request request) {
+      return client.send(request).await();
+    }
+
+    private Response eval(Script script, List<String> keys, List<String> args) {
+      Request request = Request.cmd(Command.EVAL).arg(script.source()).arg(keys.size());
+      keys.forEach(request::arg);
+      args.forEach(request::arg);
+      return send(request);
+    }
+  }
+
+  /** Parses a JSON body (vertx JSON is fine in tests; production uses the contract's). */
+  public static JsonObject json(HttpResponse<String> response) {
+    return new JsonObject(response.body());
+  }
+}

@@ -1,0 +1,176 @@
+package io.streamgate.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  private static final String FULL = """
+      http:
+        host: 127.0.0.1
+        port: 9090
+        instances: 3
+        accessLog: false
+      redis:
+        url: redis://redis.internal:6380
+        namespace: prod
+        timeoutMs: 250
+        poolSize: 16
+        poolWaiting: 64
+      auth:
+        issuer: https://issuer.example
+        audience: streamgate-api
+        leewaySeconds: 10
+        keys:
+          - kid: k1
+            algorithm: HS256
+            secretFile: /etc/streamgate/k1.secret
+          - kid: k2
+            secretFile: k2.secret
+      """;
+
+  @TempDir Path dir;
+
+  @Test
+  void loadsEveryFieldFromTheFile() throws IOException {
+    Path file = dir.resolve("gateway.yaml");
+    Files.writeString(file, FULL);
+    GatewayConfig config = ConfigLoader.load(file, Map.of());
+    assertEquals(new HttpConfig("127.0.0.1", 9090, 3, false), config.http());
+    assertEquals(new RedisConfig("redis://redis.internal:6380", "prod", 250, 16, 64), config.redis());
+    assertEquals(new AuthConfig("https://issuer.example", "streamgate-api", 10, List.of(
+        new KeyConfig("k1", "HS256", Path.of("/etc/streamgate/k1.secret")),
+        new KeyConfig("k2", "HS256", Path.of("k2.secret")))), config.auth());
+  }
+
+  @Test
+  void noFileAndEmptyFileMeanDefaults() {
+    assertEquals(GatewayConfig.defaults(), ConfigLoader.load(null, Map.of()));
+    assertEquals(GatewayConfig.defaults(), ConfigLoader.parse("", "gateway.yaml", Map.of()));
+    assertEquals(GatewayConfig.defaults(), ConfigLoader.parse("http:\n", "gateway.yaml", Map.of()));
+  }
+
+  @Test
+  void theDemoFileMatchesTheDefaults() {
+    Path demo = Path.of(System.getProperty("streamgate.root", ".."), "deploy", "local", "gateway.yaml");
+    assertEquals(GatewayConfig.defaults(), ConfigLoader.load(demo, Map.of()));
+  }
+
+  @Test
+  void environmentOverridesTheFile() {
+    GatewayConfig config = ConfigLoader.parse(FULL, "gateway.yaml", Map.of(
+        "STREAMGATE_HTTP_PORT", "7000",
+        "STREAMGATE_HTTP_HOST", "10.0.0.1",
+        "STREAMGATE_REDIS_URL", "redis://other:1234",
+        "STREAMGATE_NAMESPACE", "staging",
+        "STREAMGATE_JWT_SECRET_FILE", "/run/secrets/jwt"));
+    assertEquals(7000, config.http().port());
+    assertEquals("10.0.0.1", config.http().host());
+    assertEquals("redis://other:1234", config.redis().url());
+    assertEquals("staging", config.redis().namespace());
+    assertEquals(Path.of("/run/secrets/jwt"), config.auth().keys().get(0).secretFile());
+    assertEquals(Path.of("k2.secret"), config.auth().keys().get(1).secretFile());
+    assertEquals(250, config.redis().timeoutMs(), "fields without an override keep the file's value");
+  }
+
+  @Test
+  void environmentOverridesApplyWithoutAFile() {
+    GatewayConfig config = ConfigLoader.load(null, Map.of("STREAMGATE_HTTP_PORT", "0",
+        "STREAMGATE_JWT_SECRET_FILE", "s.secret"));
+    assertEquals(0, config.http().port());
+    assertEquals(Path.of("s.secret"), config.auth().keys().get(0).secretFile());
+  }
+
+  @Test
+  void eachInvalidValueIsReportedWithFileFieldAndValue() {
+    assertError("gateway.yaml: http.port must be 1-65535, or 0 for any free port, but was 70000",
+        "http:\n  port: 70000\n");
+    assertError("gateway.yaml: http.port must be an integer, but was 'eighty'",
+        "http:\n  port: eighty\n");
+    assertError("gateway.yaml: http.host must not be empty", "http:\n  host: ''\n");
+    assertError("gateway.yaml: http.instances must be 1-256, but was 0", "http:\n  instances: 0\n");
+    assertError("gateway.yaml: http.accessLog must be true or false, but was 'yes please'",
+        "http:\n  accessLog: yes please\n");
+    assertError("gateway.yaml: redis.url must look like redis://host:port or rediss://host:port,"
+        + " but was 'http://x:1'", "redis:\n  url: http://x:1\n");
+    assertError("gateway.yaml: redis.namespace must be 1-32 characters of [A-Za-z0-9_.-],"
+        + " but was 'a b'", "redis:\n  namespace: a b\n");
+    assertError("gateway.yaml: redis.timeoutMs must be 1-60000, but was 0",
+        "redis:\n  timeoutMs: 0\n");
+    assertError("gateway.yaml: redis.poolSize must be 1-1024, but was 0", "redis:\n  poolSize: 0\n");
+    assertError("gateway.yaml: redis.poolWaiting must be 1-1000000, but was -1",
+        "redis:\n  poolWaiting: -1\n");
+    assertError("gateway.yaml: auth.issuer must not be empty", "auth:\n  issuer: ' '\n");
+    assertError("gateway.yaml: auth.audience must not be empty", "auth:\n  audience: ''\n");
+    assertError("gateway.yaml: auth.leewaySeconds must be 0-300, but was 301",
+        "auth:\n  leewaySeconds: 301\n");
+    assertError("gateway.yaml: auth.keys must list at least one key", "auth:\n  keys: []\n");
+    assertError("gateway.yaml: auth.keys[0].kid must not be empty",
+        "auth:\n  keys:\n    - secretFile: a\n");
+    assertError("gateway.yaml: auth.keys[1].algorithm must be one of [HS256] (RS256, ES256 and JWKS"
+        + " are not supported yet), but was 'none'",
+        "auth:\n  keys:\n    - {kid: a, secretFile: a}\n    - {kid: b, algorithm: none}\n");
+    assertError("gateway.yaml: auth.keys[0].secretFile must be set for HS256 keys",
+        "auth:\n  keys:\n    - kid: a\n");
+    assertError("gateway.yaml: auth.keys[1].kid must be unique, but 'a' appears twice",
+        "auth:\n  keys:\n    - {kid: a, secretFile: a}\n    - {kid: a, secretFile: b}\n");
+    assertError("gateway.yaml: auth.keys must be a list, but was 'k'", "auth:\n  keys: k\n");
+  }
+
+  @Test
+  void typosAndWrongShapesAreReportedNotIgnored() {
+    assertError("gateway.yaml: http.prot is not a known field; expected one of"
+        + " [host, port, instances, accessLog]", "http:\n  prot: 80\n");
+    assertError("gateway.yaml: redsi is not a known field; expected one of [http, redis, auth]",
+        "redsi:\n  url: x\n");
+    assertError("gateway.yaml: redis must be a mapping, but was 'redis://x'", "redis: redis://x\n");
+    assertError("gateway.yaml: must be a YAML mapping (http:, redis:, auth:), but was a list",
+        "- a\n- b\n");
+  }
+
+  @Test
+  void yamlSyntaxErrorsAreOneLine() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.parse("http:\n  port: 1\n port: 2\n", "gateway.yaml", Map.of()));
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    assertEquals(true, e.getMessage().startsWith("gateway.yaml: is not valid YAML: "), e.getMessage());
+
+    ConfigException duplicate = assertThrows(ConfigException.class,
+        () -> ConfigLoader.parse("http:\n  port: 1\n  port: 2\n", "gateway.yaml", Map.of()));
+    assertEquals(true, duplicate.getMessage().contains("duplicate key port"), duplicate.getMessage());
+  }
+
+  @Test
+  void invalidEnvironmentValuesNameTheVariable() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+        "", "gateway.yaml", Map.of("STREAMGATE_HTTP_PORT", "70000")));
+    assertEquals("gateway.yaml: http.port (from STREAMGATE_HTTP_PORT) must be 1-65535, or 0 for"
+        + " any free port, but was 70000", e.getMessage());
+
+    ConfigException url = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+        "", "gateway.yaml", Map.of("STREAMGATE_REDIS_URL", "localhost:6379")));
+    assertEquals(true, url.getMessage().startsWith(
+        "gateway.yaml: redis.url (from STREAMGATE_REDIS_URL) must look like"), url.getMessage());
+  }
+
+  @Test
+  void aMissingFileSaysHowToPointAtOne() {
+    Path missing = dir.resolve("nope.yaml");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing, Map.of()));
+    assertEquals(missing + ": no such file (pass --config FILE or set STREAMGATE_CONFIG to an"
+        + " existing file)", e.getMessage());
+  }
+
+  private static void assertError(String expected, String yaml) {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.parse(yaml, "gateway.yaml", Map.of()), yaml);
+    assertEquals(expected, e.getMessage());
+  }
+}
