@@ -1,0 +1,229 @@
+package io.streamgate.cli.demo;
+
+import io.streamgate.cli.token.DemoSecret;
+import io.streamgate.cli.token.TokenMinter;
+import io.streamgate.cli.token.TokenRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The local demo: Redis, a Kafka broker, the Spark processor, the gateway and (optionally) the
+ * order generator, each its own process, started in that order and stopped in reverse.
+ *
+ * <p>{@link #start()} returns once the gateway serves every view of the pipeline and, with the
+ * generator, a real order's row; on failure it stops what it started and throws a
+ * {@link DemoFailure} that names the cause and shows the failing process's log tail.
+ * {@link #stop} may be called from another thread (a shutdown hook) at any time, also during
+ * {@link #start()}, which then gives up.
+ */
+public final class Demo implements AutoCloseable {
+  private static final int TAIL_LINES = 30;
+  private static final String CLI_MAIN = "io.streamgate.cli.Main";
+
+  private final DemoSettings settings;
+  private final StartupProgress progress;
+  private final StateDir state;
+  private final PidFiles pids;
+  private final GatewayClient gateway;
+  private final List<Child> children = new CopyOnWriteArrayList<>();
+  private volatile boolean stopping;
+  private volatile boolean stopped;
+  // Set once this demo wrote <state>/pids/demo.pid; another demo's file is never removed.
+  private volatile boolean ownsDemoPidFile;
+  private String token;
+  private List<String> views = List.of();
+  private OrderTap.SampleOrder sample;
+  private Duration startupTime;
+
+  public Demo(DemoSettings settings, StartupProgress progress) {
+    this.settings = settings;
+    this.progress = progress;
+    this.state = new StateDir(settings.stateDir());
+    this.pids = new PidFiles(state.pids());
+    this.gateway = new GatewayClient(URI.create("http://127.0.0.1:" + settings.httpPort()));
+  }
+
+  /** Starts every process and waits until the demo serves data; see the class comment. */
+  public void start() throws DemoFailure {
+    try {
+      prepare();
+      StartupWait wait = new StartupWait(settings.startupTimeout(), children, () -> stopping, TAIL_LINES);
+      DemoServices services = new DemoServices(settings, state, pids);
+      Child redis = started(services.redis());
+      progress.step("redis", "listening on 127.0.0.1:" + settings.redisPort() + pidNote(redis));
+      Child kafka = started(services.kafka());
+      services.createOrdersTopic();
+      progress.step("kafka", "listening on " + settings.kafkaBootstrap() + pidNote(kafka));
+      long processorLogStart = LogFiles.size(state.log("processor"));
+      Child processor = started(services.processor());
+      progress.step("processor", "starting Spark" + pidNote(processor) + ", log " + processor.logFile());
+      Child gw = started(services.gateway());
+      progress.step("gateway", "starting" + pidNote(gw) + ", log " + gw.logFile());
+
+      wait.untilTrue("the gateway to answer /health/ready", gw, () -> gateway.health().ok());
+      progress.step("gateway", "ready on http://localhost:" + settings.httpPort());
+      String ready = wait.until("the processor to start its views", processor,
+          () -> LogFiles.findSince(processor.logFile(), processorLogStart, "processor ready:"));
+      progress.step("processor", ready.substring(ready.indexOf("processor ready:") + "processor ready:".length()).strip());
+      List<String> expected = PipelineViews.names(settings.pipeline());
+      views = wait.until("the gateway to list the views " + expected, processor,
+          () -> gateway.views(token).filter(listed -> listed.containsAll(expected)).orElse(null));
+      progress.step("views", "served: " + String.join(", ", expected));
+      if (settings.generator()) {
+        startGenerator(services, wait, processor);
+      }
+      startupTime = progress.elapsed();
+    } catch (DemoFailure e) {
+      stop(line -> progress.step("stop", line));
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      stop(line -> progress.step("stop", line));
+      throw new DemoFailure("demo failed to start: " + e.getMessage(), e);
+    }
+  }
+
+  private void prepare() throws IOException, DemoFailure {
+    progress.note("Streamgate demo: state in " + state.dir() + ", logs in " + state.logs());
+    Optional<PidFiles.Entry> other = pids.runningDemo();
+    if (other.isPresent()) {
+      throw new DemoFailure("another demo (pid " + other.get().pid() + ") is running with state dir " + state.dir()
+          + ": stop it (Ctrl-C in its terminal) or give this one another --state-dir");
+    }
+    for (PidFiles.Entry leftover : pids.stopLeftovers()) {
+      progress.step("cleanup", "stopped " + leftover.name() + " (pid " + leftover.pid()
+          + ") left running by an earlier demo");
+    }
+    if (settings.fresh()) {
+      state.delete();
+      progress.step("state", "deleted " + state.dir() + " (--fresh)");
+    }
+    List<String> taken = PortGuard.problems(List.of(
+        new PortGuard.Need(settings.httpPort(), "gateway HTTP", "--port"),
+        new PortGuard.Need(settings.kafkaPort(), "Kafka", "--kafka-port"),
+        new PortGuard.Need(settings.redisPort(), "Redis", "--redis-port")));
+    if (!taken.isEmpty()) {
+      throw new DemoFailure(String.join("\n", taken));
+    }
+    state.create();
+    pids.write(PidFiles.DEMO, ProcessHandle.current().pid(), List.of(CLI_MAIN));
+    ownsDemoPidFile = true;
+    DemoSecret secret = DemoSecret.loadOrCreate(state.secretFile());
+    if (secret.created()) {
+      progress.step("secret", "created " + secret.file() + " (mode 600)");
+    }
+    try (TokenMinter minter = new TokenMinter(secret)) {
+      token = minter.mint(TokenRequest.demoReader());
+    }
+  }
+
+  private void startGenerator(DemoServices services, StartupWait wait, Child processor)
+      throws IOException, DemoFailure {
+    try (OrderTap tap = new OrderTap(settings.kafkaBootstrap(), DemoSettings.ORDERS_TOPIC)) {
+      Child generator = started(services.generator());
+      progress.step("generator", "writing " + formatRate(settings.rate()) + " orders/s to topic '" + DemoSettings.ORDERS_TOPIC
+          + "'" + pidNote(generator));
+      sample = wait.until("the generator's first order", generator,
+          () -> tap.poll(Duration.ofMillis(250)).orElse(null));
+    }
+    OrderTap.SampleOrder order = sample;
+    wait.untilTrue("order_status/" + order.orderId() + " and user_totals/" + order.userId() + " to be readable",
+        processor, () -> gateway.row("order_status", order.orderId(), token).ok()
+            && gateway.row("user_totals", order.userId(), token).ok());
+    progress.step("first row", "order_status/" + sample.orderId() + " is served");
+  }
+
+  private Child started(Child child) throws DemoFailure {
+    children.add(child);
+    if (stopping) {
+      throw new DemoFailure("startup interrupted");
+    }
+    return child;
+  }
+
+  private static String formatRate(double rate) {
+    return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+  }
+
+  private static String pidNote(Child child) {
+    return child.pid() > 0 ? " (pid " + child.pid() + ")" : "";
+  }
+
+  /**
+   * Stops every started process, newest first (generator, gateway, processor, Kafka, Redis), and
+   * reports each as it goes. Idempotent and thread-safe.
+   */
+  public synchronized void stop(Consumer<String> report) {
+    stopping = true;
+    if (stopped) {
+      return;
+    }
+    List<Child> reversed = new ArrayList<>(children);
+    Collections.reverse(reversed);
+    for (Child child : reversed) {
+      boolean wasAlive = child.isAlive();
+      Duration took = child.stop();
+      report.accept("stopped " + child.name() + pidNote(child)
+          + (wasAlive ? String.format(Locale.ROOT, " in %.1f s", took.toMillis() / 1000.0) : ", had already exited"));
+      pids.remove(child.name());
+    }
+    if (ownsDemoPidFile) {
+      pids.remove(PidFiles.DEMO);
+    }
+    stopped = true;
+  }
+
+  /** Whether {@link #stop} has been called. */
+  public boolean isStopping() {
+    return stopping;
+  }
+
+  @Override
+  public void close() {
+    stop(line -> { });
+  }
+
+  public DemoSettings settings() {
+    return settings;
+  }
+
+  /** Every process started, in start order. */
+  public List<Child> children() {
+    return List.copyOf(children);
+  }
+
+  /** A read-only token (views:read, 24 h) signed with the demo secret. */
+  public String token() {
+    return token;
+  }
+
+  /** The views the gateway listed once ready. */
+  public List<String> views() {
+    return views;
+  }
+
+  /** A real order from the generator, if it runs. */
+  public Optional<OrderTap.SampleOrder> sample() {
+    return Optional.ofNullable(sample);
+  }
+
+  public GatewayClient gateway() {
+    return gateway;
+  }
+
+  /** Time from construction to ready. */
+  public Duration startupTime() {
+    return startupTime;
+  }
+
+  public StateDir state() {
+    return state;
+  }
+}

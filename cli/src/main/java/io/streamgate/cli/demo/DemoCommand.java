@@ -1,0 +1,127 @@
+package io.streamgate.cli.demo;
+
+import io.streamgate.harness.Modules;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code streamgate demo}: runs the whole system locally until Ctrl-C (or SIGTERM), then stops
+ * every process it started. Exits 1 if startup fails or a process dies while running.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Runs the whole system on this machine until Ctrl-C.",
+        "Kafka, Redis, the Spark processor, the gateway and an order generator each run as their own process;",
+        "once data is served, prints a token and copy-paste examples. Ctrl-C stops everything."})
+public final class DemoCommand implements Callable<Integer> {
+  private static final long WATCH_MILLIS = 1000;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + DemoSettings.DEFAULT_HTTP_PORT,
+      description = "Gateway HTTP port (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "" + DemoSettings.DEFAULT_KAFKA_PORT,
+      description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
+  int kafkaPort;
+
+  @Option(names = "--redis-port", paramLabel = "PORT", defaultValue = "" + DemoSettings.DEFAULT_REDIS_PORT,
+      description = "Redis port (default: ${DEFAULT-VALUE}).")
+  int redisPort;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "./.streamgate",
+      description = "Data, checkpoints, logs, pid files and the JWT secret (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(names = "--fresh", description = "Delete the state directory first: start with no data.")
+  boolean fresh;
+
+  @Option(names = "--rate", paramLabel = "N", defaultValue = "20",
+      description = "Order events per second from the generator (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--no-generator", description = "Do not start the order generator (produce your own events).")
+  boolean noGenerator;
+
+  @Option(names = "--startup-timeout", paramLabel = "S", defaultValue = "240",
+      description = "Give up if not ready after this many seconds (default: ${DEFAULT-VALUE}).")
+  long startupTimeoutSeconds;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    DemoSettings settings;
+    try {
+      settings = new DemoSettings(Modules.root(), stateDir, httpPort, kafkaPort, redisPort, fresh, rate,
+          !noGenerator, Duration.ofSeconds(startupTimeoutSeconds));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintStream out = System.out;
+    StartupProgress progress = new StartupProgress(out);
+    Demo demo = new Demo(settings, progress);
+    CountDownLatch stoppedByHook = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      // Already stopped (failed start, or a process died): nothing to say.
+      if (!demo.isStopping()) {
+        progress.note("");
+        progress.note("stopping the demo...");
+        demo.stop(line -> progress.step("stop", line));
+        progress.note("demo stopped; nothing left running.");
+      }
+      stoppedByHook.countDown();
+    }, "streamgate-demo-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      demo.start();
+    } catch (DemoFailure e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    }
+    ReadyBanner.lines(settings.httpPort(), demo.startupTime(), demo.token(), demo.views(),
+            demo.sample().map(OrderTap.SampleOrder::orderId).orElse(null),
+            demo.sample().map(OrderTap.SampleOrder::userId).orElse(null), displayPath(settings.stateDir()))
+        .forEach(out::println);
+    out.flush();
+    return watch(demo, progress, stoppedByHook);
+  }
+
+  /** Runs until the hook stops the demo, or a process dies on its own (then stops the rest, exit 1). */
+  private static int watch(Demo demo, StartupProgress progress, CountDownLatch stoppedByHook)
+      throws InterruptedException {
+    while (true) {
+      Optional<Child> dead = demo.children().stream().filter(c -> !c.isAlive()).findFirst();
+      if (dead.isPresent()) {
+        // Ctrl-C also reaches the children directly; give the shutdown hook a moment to claim it.
+        Thread.sleep(WATCH_MILLIS);
+        if (demo.isStopping()) {
+          stoppedByHook.await();
+          return 130;
+        }
+        Child child = dead.get();
+        System.err.println("error: " + child.name() + " (pid " + child.pid() + ") exited unexpectedly. Last lines of "
+            + child.logFile() + ":\n" + child.tail(30));
+        demo.stop(line -> progress.step("stop", line));
+        return 1;
+      }
+      if (stoppedByHook.getCount() == 0) {
+        return 130;
+      }
+      Thread.sleep(WATCH_MILLIS);
+    }
+  }
+
+  /** The state directory relative to the working directory when it is inside it, for shorter lines. */
+  private static String displayPath(Path dir) {
+    Path cwd = Path.of("").toAbsolutePath();
+    return dir.startsWith(cwd) ? "./" + cwd.relativize(dir) : dir.toString();
+  }
+}

@@ -1,0 +1,138 @@
+package io.streamgate.cli.demo;
+
+import io.streamgate.harness.KafkaBroker;
+import io.streamgate.harness.ManagedProcess;
+import io.streamgate.harness.RedisServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * How each demo process is started: command line, environment, log file, and the markers its
+ * pid file records. Each start returns once the harness reports the process started (Redis and
+ * Kafka: serving; JVMs: launched), and writes the pid file. Called from the starting thread.
+ */
+final class DemoServices {
+  static final String PROCESSOR_MAIN = "io.streamgate.processor.ProcessorMain";
+  static final String GATEWAY_MAIN = "io.streamgate.gateway.GatewayMain";
+  static final String GENERATOR_MAIN = "io.streamgate.loadtest.OrderGenerator";
+  /**
+   * Spark stops its queries on SIGTERM, but can hang in a batch whose broker is already gone (on
+   * Ctrl-C every process gets the signal at once). Killing it then is safe: checkpoints stay
+   * consistent and row writes are idempotent by version.
+   */
+  private static final Duration PROCESSOR_GRACE = Duration.ofSeconds(10);
+  private static final Duration JVM_GRACE = Duration.ofSeconds(10);
+  private static final int TOPIC_PARTITIONS = 2;
+
+  private final DemoSettings settings;
+  private final StateDir state;
+  private final PidFiles pids;
+
+  DemoServices(DemoSettings settings, StateDir state, PidFiles pids) {
+    this.settings = settings;
+    this.state = state;
+    this.pids = pids;
+  }
+
+  Child redis() throws IOException {
+    RedisServer redis = RedisServer.start(RedisServer.Options.defaults()
+        .withPort(settings.redisPort())
+        .withDir(state.redis())
+        .withLogFile(state.log("redis")));
+    // redis-server retitles itself "redis-server 127.0.0.1:<port>".
+    return registered("redis", state.log("redis"), redis::close,
+        List.of("redis-server", ":" + settings.redisPort()));
+  }
+
+  Child kafka() throws IOException {
+    KafkaBroker broker = KafkaBroker.start(KafkaBroker.Options.defaults()
+        .withPort(settings.kafkaPort())
+        .withDir(state.kafka())
+        .withLogFile(state.log("kafka")));
+    return registered("kafka", state.log("kafka"), broker::close,
+        List.of("kafka.Kafka", state.kafka().resolve("server.properties").toString()));
+  }
+
+  /** Creates the orders topic up front, so the processor and the order tap find its partitions. */
+  void createOrdersTopic() throws IOException {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap());
+    try (Admin admin = Admin.create(props)) {
+      admin.createTopics(List.of(new NewTopic(DemoSettings.ORDERS_TOPIC, TOPIC_PARTITIONS, (short) 1)))
+          .all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IOException("cannot create topic '" + DemoSettings.ORDERS_TOPIC + "': " + e.getCause(), e);
+      }
+    } catch (TimeoutException e) {
+      throw new IOException("cannot create topic '" + DemoSettings.ORDERS_TOPIC + "' within 30 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while creating topic '" + DemoSettings.ORDERS_TOPIC + "'", e);
+    }
+  }
+
+  Child processor() throws IOException {
+    List<String> args = List.of(
+        "--pipeline", settings.pipeline().toString(),
+        "--kafka", settings.kafkaBootstrap(),
+        "--redis", settings.redisUrl(),
+        "--checkpoints", state.checkpoints().toString(),
+        "--master", "local[2]",
+        "--namespace", DemoSettings.NAMESPACE);
+    return java("processor", "stream-processor", ProcessorJvm.options(settings.root()), PROCESSOR_MAIN, args,
+        Map.of(), PROCESSOR_GRACE, List.of(PROCESSOR_MAIN, state.checkpoints().toString()));
+  }
+
+  Child gateway() throws IOException {
+    Map<String, String> env = Map.of(
+        "STREAMGATE_HTTP_PORT", Integer.toString(settings.httpPort()),
+        "STREAMGATE_REDIS_URL", settings.redisUrl(),
+        "STREAMGATE_NAMESPACE", DemoSettings.NAMESPACE,
+        "STREAMGATE_JWT_SECRET_FILE", state.secretFile().toString());
+    Path config = settings.gatewayConfig();
+    return java("gateway", "gateway", List.of("-Xms64m", "-Xmx384m"), GATEWAY_MAIN,
+        List.of("--config", config.toString()), env, JVM_GRACE, List.of(GATEWAY_MAIN, config.toString()));
+  }
+
+  Child generator() throws IOException {
+    List<String> args = List.of("--bootstrap", settings.kafkaBootstrap(), "--topic", DemoSettings.ORDERS_TOPIC,
+        "--rate", Double.toString(settings.rate()));
+    return java("generator", "loadtest", List.of("-Xmx128m"), GENERATOR_MAIN, args, Map.of(), JVM_GRACE,
+        List.of(GENERATOR_MAIN, settings.kafkaBootstrap()));
+  }
+
+  private Child java(String name, String module, List<String> jvmOptions, String mainClass, List<String> args,
+      Map<String, String> env, Duration grace, List<String> markers) throws IOException {
+    ManagedProcess process;
+    try {
+      process = ManagedProcess.startJava(name, module, jvmOptions, mainClass, args, env, state.log(name));
+    } catch (IllegalStateException e) {
+      // The harness says which classpath file is missing.
+      throw new IOException(e.getMessage(), e);
+    }
+    Child child = new Child(name, process.pid(), process.logFile(), () -> process.stop(grace));
+    pids.write(name, child.pid(), markers);
+    return child;
+  }
+
+  /** A child the harness started without telling its pid: found among our children by command line. */
+  private Child registered(String name, Path log, Runnable stopper, List<String> markers) throws IOException {
+    long pid = CommandLines.childMatching(markers).orElse(-1L);
+    if (pid > 0) {
+      pids.write(name, pid, markers);
+    }
+    return new Child(name, pid, log, stopper);
+  }
+}

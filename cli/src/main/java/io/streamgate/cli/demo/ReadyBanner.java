@@ -1,0 +1,53 @@
+package io.streamgate.cli.demo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the demo prints once ready: one "ready" line, then copy-paste examples that use the demo
+ * token and, with the generator, a real order and user. Pure, so its content is tested.
+ */
+public final class ReadyBanner {
+  /** Ids of the example event shown for {@code produce}, reused in the curl examples without the generator. */
+  static final String EXAMPLE_ORDER = "o-hello-1";
+  static final String EXAMPLE_USER = "user-hello";
+
+  private ReadyBanner() {}
+
+  /**
+   * @param orderId a real order id, or null without the generator
+   * @param userId a real user id, or null without the generator
+   */
+  public static List<String> lines(int httpPort, Duration startup, String token, List<String> views,
+      String orderId, String userId, String stateDir) {
+    String url = "http://localhost:" + httpPort;
+    boolean real = orderId != null && userId != null;
+    String order = real ? orderId : EXAMPLE_ORDER;
+    String user = real ? userId : EXAMPLE_USER;
+    List<String> out = new ArrayList<>();
+    out.add(String.format(Locale.ROOT, "Streamgate demo ready in %.1f s at %s (views: %s). Ctrl-C stops everything.",
+        startup.toMillis() / 1000.0, url, String.join(", ", views)));
+    out.add("");
+    out.add("  # a read-only token (scope views:read, valid 24 h):");
+    out.add("  export TOKEN=" + token);
+    out.add("");
+    out.add(real ? "  # rows of a real order and its user, as the generator writes them:"
+        : "  # rows of the example order below, once you have produced it:");
+    out.add("  curl -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/views/order_status/" + order);
+    out.add("  curl -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/views/user_totals/" + user);
+    out.add("  curl -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/views");
+    out.add("  # live updates over WebSocket (coming in a later release):");
+    out.add("  #   websocat \"ws://localhost:" + httpPort + "/v1/ws?access_token=$TOKEN\"");
+    out.add("");
+    out.add("  # send your own events (one JSON object per line):");
+    out.add("  echo '{\"orderId\":\"" + EXAMPLE_ORDER + "\",\"userId\":\"" + EXAMPLE_USER + "\",\"productId\":\"sku-0001\","
+        + "\"amount\":19.99,\"status\":\"created\",\"ts\":\"2025-01-01T12:00:00Z\"}' | ./streamgate produce orders");
+    out.add("  ./streamgate consume orders --max 5        # watch the stream");
+    out.add("  ./streamgate token --sub alice --scope \"views:user_totals:read\"   # more tokens");
+    out.add("");
+    out.add("  logs: " + stateDir + "/logs/");
+    return out;
+  }
+}

@@ -1,0 +1,89 @@
+package io.streamgate.cli.demo;
+
+import io.streamgate.cli.token.DemoSecret;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Layout of the demo's state directory: everything a demo run keeps between runs lives here, so
+ * {@code --fresh} (or deleting the directory) starts from nothing.
+ *
+ * <pre>
+ *   kafka/            broker config and data        redis/        redis working directory
+ *   checkpoints/      Spark checkpoints              logs/         one log per process
+ *   pids/             one pid file per process       demo-jwt.secret
+ * </pre>
+ */
+public record StateDir(Path dir) {
+  public StateDir {
+    dir = dir.toAbsolutePath().normalize();
+  }
+
+  public Path kafka() {
+    return dir.resolve("kafka");
+  }
+
+  public Path redis() {
+    return dir.resolve("redis");
+  }
+
+  public Path checkpoints() {
+    return dir.resolve("checkpoints");
+  }
+
+  public Path logs() {
+    return dir.resolve("logs");
+  }
+
+  public Path log(String process) {
+    return logs().resolve(process + ".log");
+  }
+
+  public Path pids() {
+    return dir.resolve("pids");
+  }
+
+  public Path secretFile() {
+    return dir.resolve(DemoSecret.FILE_NAME);
+  }
+
+  /** Creates the directories a run writes to. */
+  public void create() throws IOException {
+    for (Path p : new Path[] {kafka(), redis(), checkpoints(), logs(), pids()}) {
+      Files.createDirectories(p);
+    }
+  }
+
+  /** Deletes the whole state directory, if it exists. */
+  public void delete() throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        Files.deleteIfExists(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

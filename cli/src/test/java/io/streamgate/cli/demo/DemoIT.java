@@ -1,0 +1,152 @@
+package io.streamgate.cli.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.streamgate.cli.kafka.KafkaOptions;
+import io.streamgate.contract.json.Json;
+import io.streamgate.harness.FreePorts;
+import io.streamgate.harness.Modules;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end through the demo's own orchestration (the code behind {@code ./streamgate demo}) on
+ * free ports: events into Kafka come out of the gateway, and stopping leaves nothing behind.
+ */
+class DemoIT {
+  private static final Duration ROW_DEADLINE = Duration.ofSeconds(90);
+
+  @TempDir Path stateDir;
+
+  @Test
+  void servesProducedOrdersOverRestAndStopsEveryProcess() throws Exception {
+    int httpPort = FreePorts.find();
+    int kafkaPort = FreePorts.find();
+    int redisPort = FreePorts.find();
+    DemoSettings settings = DemoSettings.defaults(Modules.root())
+        .withStateDir(stateDir)
+        .withPorts(httpPort, kafkaPort, redisPort)
+        .withGenerator(false);
+    Demo demo = new Demo(settings, new StartupProgress(System.out));
+    List<Child> children = new ArrayList<>();
+    try {
+      demo.start();
+      children.addAll(demo.children());
+      System.out.printf(Locale.ROOT, "DemoIT: demo ready in %.1f s%n", demo.startupTime().toMillis() / 1000.0);
+      assertEquals(List.of("redis", "kafka", "processor", "gateway"), children.stream().map(Child::name).toList());
+      assertTrue(demo.views().containsAll(List.of("order_status", "product_revenue", "user_totals")), demo.views()
+          .toString());
+
+      String run = Long.toString(System.nanoTime(), 36);
+      String paidOrder = "o-" + run + "-1";
+      String buyer = "user-" + run;
+      Instant now = Instant.now();
+      long ackedNanos;
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaOptions.producer(settings.kafkaBootstrap()))) {
+        send(producer, order(paidOrder, "user-other-" + run, "12.50", "created", now));
+        send(producer, order(paidOrder, "user-other-" + run, "12.50", "paid", now.plusMillis(5)));
+        send(producer, order("o-" + run + "-2", buyer, "7.25", "created", now));
+        send(producer, order("o-" + run + "-3", buyer, "2.75", "created", now.plusMillis(1)));
+        producer.flush();
+        ackedNanos = System.nanoTime();
+      }
+
+      GatewayClient gateway = demo.gateway();
+      Map<String, Object> status = awaitRow(gateway, demo.token(), "order_status", paidOrder,
+          value -> "paid".equals(value.get("status")));
+      long latencyMs = (System.nanoTime() - ackedNanos) / 1_000_000;
+      System.out.printf(Locale.ROOT, "DemoIT: produce -> REST latency %d ms for the first batch (order_status/%s)%n",
+          latencyMs,
+          paidOrder);
+      assertEquals(12.5, ((Number) status.get("amount")).doubleValue(), 1e-9);
+
+      Map<String, Object> totals = awaitRow(gateway, demo.token(), "user_totals", buyer,
+          value -> Long.valueOf(2).equals(value.get("orders")));
+      assertEquals(10.0, ((Number) totals.get("total")).doubleValue(), 1e-9);
+
+      // A second change once Spark is warm: the latency a running demo shows.
+      String shippedOrder = "o-" + run + "-2";
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaOptions.producer(settings.kafkaBootstrap()))) {
+        send(producer, order(shippedOrder, buyer, "7.25", "paid", Instant.now()));
+        ackedNanos = System.nanoTime();
+      }
+      awaitRow(gateway, demo.token(), "order_status", shippedOrder, value -> "paid".equals(value.get("status")));
+      System.out.printf(Locale.ROOT, "DemoIT: produce -> REST latency %d ms once warm%n",
+          (System.nanoTime() - ackedNanos) / 1_000_000);
+
+      assertEquals(401, gateway.row("order_status", paidOrder, null).status(), "no token, no row");
+    } finally {
+      demo.stop(line -> System.out.println("DemoIT: " + line));
+    }
+
+    for (Child child : children) {
+      assertTrue(child.pid() > 0, child.name() + " has a known pid");
+      assertFalse(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false),
+          child.name() + " (pid " + child.pid() + ") still runs");
+    }
+    for (int port : List.of(httpPort, kafkaPort, redisPort)) {
+      assertThrows(ConnectException.class, () -> connect(port), "port " + port + " still accepts connections");
+    }
+    try (var files = Files.list(stateDir.resolve("pids"))) {
+      assertEquals(List.of(), files.toList(), "pid files removed");
+    }
+  }
+
+  private static String order(String orderId, String userId, String amount, String status, Instant ts) {
+    return "{\"orderId\":\"" + orderId + "\",\"userId\":\"" + userId + "\",\"productId\":\"sku-it\",\"amount\":"
+        + amount + ",\"status\":\"" + status + "\",\"ts\":\"" + ts + "\"}";
+  }
+
+  private static void send(KafkaProducer<String, String> producer, String json) throws Exception {
+    String key = (String) Json.parseObject(json).get("orderId");
+    producer.send(new ProducerRecord<>(DemoSettings.ORDERS_TOPIC, key, json)).get();
+  }
+
+  /** Polls the row until it is served and its value passes {@code test}; returns the value. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> awaitRow(GatewayClient gateway, String token, String view, String key,
+      Predicate<Map<String, Object>> test) throws InterruptedException {
+    long deadline = System.nanoTime() + ROW_DEADLINE.toNanos();
+    GatewayClient.Response last = null;
+    while (System.nanoTime() < deadline) {
+      last = gateway.row(view, key, token);
+      if (last.ok()) {
+        Map<String, Object> row = Json.parseObject(last.body());
+        assertEquals(view, row.get("view"));
+        assertEquals(key, row.get("key"));
+        Map<String, Object> value = (Map<String, Object>) row.get("value");
+        if (test.test(value)) {
+          return value;
+        }
+      }
+      Thread.sleep(50);
+    }
+    return fail(view + "/" + key + " not as expected within " + ROW_DEADLINE.toSeconds() + " s; last answer: "
+        + (last == null ? "none" : last.status() + " " + last.body()));
+  }
+
+  private static void connect(int port) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+    }
+  }
+}
