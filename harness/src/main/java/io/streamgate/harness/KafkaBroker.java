@@ -204,6 +204,11 @@ public final class KafkaBroker implements AutoCloseable {
         return "KafkaBroker[" + bootstrapServers() + ", dir " + dir + (isShared ? ", shared" : "") + "]";
     }
 
+    /** OS process id of the running broker, or -1 while stopped (for pid files and logs). */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     /** The running process, or null while stopped; tests use it to crash the broker. */
     synchronized ManagedProcess process() {
         return process;

@@ -34,6 +34,8 @@ public final class ManagedProcess implements AutoCloseable {
     private static final int MAX_CLASSPATH_ARG = 100_000;
     private static final long POLL_MILLIS = 20;
 
+    private static final Path SETSID = Executables.find("setsid").orElse(null);
+
     private final String name;
     private final Process process;
     private final Path logFile;
@@ -92,7 +94,7 @@ public final class ManagedProcess implements AutoCloseable {
         Path log = logFile.toAbsolutePath();
         Files.createDirectories(log.getParent());
         writeHeader(log, name, command);
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(inOwnSession(command))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         if (workDir != null) {
@@ -108,6 +110,22 @@ public final class ManagedProcess implements AutoCloseable {
         Reaper.register(managed);
         process.onExit().thenRun(() -> Reaper.unregister(managed));
         return managed;
+    }
+
+    /**
+     * Runs the command in a session of its own where {@code setsid} exists (Linux). Ctrl-C in a
+     * terminal signals the whole foreground process group at once; our children must not get it,
+     * so that their parent can stop them in order (clients before the services they use).
+     * {@code setsid} execs in place when the caller is not a group leader, so the pid is kept.
+     */
+    private static List<String> inOwnSession(List<String> command) {
+        if (SETSID == null) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(command.size() + 1);
+        wrapped.add(SETSID.toString());
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     /** The name given at start, used in logs and error messages. */

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +28,8 @@ final class Reaper {
     /** Shutdown budget for graceful exits; a hook must not hang the JVM's exit. */
     private static final Duration EXIT_GRACE = Duration.ofSeconds(5);
 
-    private static final Set<ManagedProcess> live = ConcurrentHashMap.newKeySet();
+    /** In start order: services started later usually depend on earlier ones. */
+    private static final Set<ManagedProcess> live = Collections.synchronizedSet(new LinkedHashSet<>());
     private static final Set<Path> tempDirs = ConcurrentHashMap.newKeySet();
 
     static {
@@ -60,11 +63,16 @@ final class Reaper {
     }
 
     private static void reapAll() {
-        List<ManagedProcess> processes = List.copyOf(live);
-        // Signal everything first so all services shut down in parallel, then wait once.
-        processes.forEach(ManagedProcess::terminate);
-        Instant deadline = Instant.now().plus(EXIT_GRACE);
-        processes.forEach(p -> p.awaitOrKill(deadline));
+        List<ManagedProcess> processes;
+        synchronized (live) {
+            processes = new ArrayList<>(live);
+        }
+        // Last started, first stopped: a client still running while its broker is gone can hang
+        // in its own shutdown (Spark in a batch whose Kafka vanished), so stop clients first.
+        Collections.reverse(processes);
+        for (ManagedProcess process : processes) {
+            process.stop(EXIT_GRACE);
+        }
         tempDirs.forEach(Reaper::deleteRecursively);
     }
 

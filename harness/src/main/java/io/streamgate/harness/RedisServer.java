@@ -43,7 +43,7 @@ public final class RedisServer implements AutoCloseable {
      * @param clusterEnabled start with {@code --cluster-enabled yes} (no slots assigned)
      * @param logFile server log; null means {@code dir/redis.log}
      */
-    public record Options(int port, Path dir, boolean clusterEnabled, Path logFile) {
+    public record Options(int port, Path dir, boolean clusterEnabled, Path logFile, boolean persistent) {
 
         public Options {
             if (port < 0 || port > 65_535) {
@@ -53,23 +53,28 @@ public final class RedisServer implements AutoCloseable {
 
         /** Free port, temp directory, no cluster mode, log in the data directory. */
         public static Options defaults() {
-            return new Options(0, null, false, null);
+            return new Options(0, null, false, null, false);
         }
 
         public Options withPort(int port) {
-            return new Options(port, dir, clusterEnabled, logFile);
+            return new Options(port, dir, clusterEnabled, logFile, persistent);
         }
 
         public Options withDir(Path dir) {
-            return new Options(port, dir, clusterEnabled, logFile);
+            return new Options(port, dir, clusterEnabled, logFile, persistent);
         }
 
         public Options withClusterEnabled(boolean clusterEnabled) {
-            return new Options(port, dir, clusterEnabled, logFile);
+            return new Options(port, dir, clusterEnabled, logFile, persistent);
         }
 
         public Options withLogFile(Path logFile) {
-            return new Options(port, dir, clusterEnabled, logFile);
+            return new Options(port, dir, clusterEnabled, logFile, persistent);
+        }
+
+        /** Keep data across restarts in an append-only file in the directory (the demo's state). */
+        public Options withPersistent(boolean persistent) {
+            return new Options(port, dir, clusterEnabled, logFile, persistent);
         }
     }
 
@@ -78,16 +83,19 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final boolean ownsDir;
     private final boolean clusterEnabled;
+    private final boolean persistent;
     private final Path logFile;
     private ManagedProcess process; // guarded by this; null while stopped
     private boolean closed; // guarded by this
 
-    private RedisServer(Path executable, int port, Path dir, boolean ownsDir, boolean clusterEnabled, Path logFile) {
+    private RedisServer(Path executable, int port, Path dir, boolean ownsDir, boolean clusterEnabled,
+            boolean persistent, Path logFile) {
         this.executable = executable;
         this.port = port;
         this.dir = dir;
         this.ownsDir = ownsDir;
         this.clusterEnabled = clusterEnabled;
+        this.persistent = persistent;
         this.logFile = logFile;
     }
 
@@ -112,7 +120,8 @@ public final class RedisServer implements AutoCloseable {
         Path dir = ownsDir ? Reaper.createTempDir("streamgate-redis-") : createDirectories(options.dir());
         Path logFile = options.logFile() != null ? options.logFile().toAbsolutePath() : dir.resolve("redis.log");
         int port = options.port() != 0 ? options.port() : FreePorts.find();
-        RedisServer server = new RedisServer(executable, port, dir, ownsDir, options.clusterEnabled(), logFile);
+        RedisServer server = new RedisServer(executable, port, dir, ownsDir, options.clusterEnabled(),
+                options.persistent(), logFile);
         // On failure launch() has already killed the process; the directory (with the log the
         // exception points to) stays until JVM exit so the failure can be inspected.
         server.launch();
@@ -174,6 +183,11 @@ public final class RedisServer implements AutoCloseable {
         return "RedisServer[" + uri() + (clusterEnabled ? ", cluster" : "") + ", dir " + dir + "]";
     }
 
+    /** OS process id of the running server, or -1 while stopped (for pid files and logs). */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     /** The running process, or null while stopped; tests use it to crash the server. */
     synchronized ManagedProcess process() {
         return process;
@@ -185,9 +199,10 @@ public final class RedisServer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(executable.toString(),
                 "--port", String.valueOf(port),
                 "--bind", HOST,
-                // No RDB snapshots, no AOF: test data is disposable and fsyncs slow everything down.
+                // No RDB snapshots; AOF only when asked: test data is disposable, fsyncs cost time.
                 "--save", "",
-                "--appendonly", "no",
+                "--appendonly", persistent ? "yes" : "no",
+                "--appendfsync", "everysec",
                 "--dir", dir.toString(),
                 "--logfile", logFile.toString(),
                 "--daemonize", "no"));

@@ -126,6 +126,42 @@ class ManagedProcessTest {
         assertTrue(orphan == null || !ManagedProcess.running(orphan), "sleep " + pid.group(1) + " outlived its JVM");
     }
 
+    @Test
+    void shutdownHookStopsTheLastStartedFirst() throws Exception {
+        Path record = temp.resolve("stopped.txt");
+        ManagedProcess parent = ManagedProcess.startJavaWithClasspath("order-parent", harnessClasspath(),
+                List.of("-Xmx32m"), StopOrderMain.class.getName(), List.of(record.toString(), log().toString()),
+                Map.of(), log());
+        assertEquals(0, parent.waitFor(Duration.ofSeconds(30)), parent.tail(20));
+        assertEquals(List.of("second", "first"), Files.readAllLines(record));
+    }
+
+    @Test
+    void childRunsInItsOwnSessionSoTerminalSignalsSkipIt() throws Exception {
+        ManagedProcess sleep = ManagedProcess.start("sleep", List.of("sleep", "60"), Map.of(), null, log());
+        try {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!"sleep".equals(commandOf(sleep.pid())) && System.nanoTime() < deadline) {
+                Thread.sleep(10); // setsid execs the command in place, a moment after start
+            }
+            assertEquals("sleep", commandOf(sleep.pid()), "setsid kept the pid");
+            assertEquals(String.valueOf(sleep.pid()), sessionOf(sleep.pid()), "leads its own session");
+        } finally {
+            sleep.kill();
+        }
+    }
+
+    private static String commandOf(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().command())
+                .map(c -> Path.of(c).getFileName().toString()).orElse("?");
+    }
+
+    /** Session id, field 6 of /proc/PID/stat (after the parenthesised command). */
+    private static String sessionOf(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3];
+    }
+
     private Path log() {
         return temp.resolve("logs").resolve("p" + System.nanoTime() + ".log");
     }

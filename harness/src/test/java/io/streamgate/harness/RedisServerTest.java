@@ -60,6 +60,27 @@ class RedisServerTest {
     }
 
     @Test
+    void persistentServerKeepsDataAcrossRestartsAndOthersDoNot() throws Exception {
+        String set = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n";
+        String get = "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n";
+        try (RedisServer redis = RedisServer.start(RedisServer.Options.defaults().withPersistent(true))) {
+            assertEquals("+OK", TestSockets.redis(redis.port(), set));
+            long pid = redis.pid();
+            assertTrue(pid > 0);
+            redis.restart();
+            assertTrue(redis.pid() != pid, "a new process after restart");
+            assertEquals("$1", TestSockets.redis(redis.port(), get), "value survived the restart");
+        }
+        try (RedisServer redis = RedisServer.start()) {
+            assertEquals("+OK", TestSockets.redis(redis.port(), set));
+            redis.restart();
+            assertEquals("$-1", TestSockets.redis(redis.port(), get), "no persistence by default");
+            redis.stop();
+            assertEquals(-1, redis.pid());
+        }
+    }
+
+    @Test
     void clusterModeAnswersClusterCommands() throws Exception {
         try (RedisServer redis = RedisServer.start(RedisServer.Options.defaults().withClusterEnabled(true))) {
             String keyslot = "*3\r\n$7\r\nCLUSTER\r\n$7\r\nKEYSLOT\r\n$3\r\nfoo\r\n";
