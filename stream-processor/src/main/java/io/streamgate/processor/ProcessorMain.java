@@ -1,0 +1,143 @@
+package io.streamgate.processor;
+
+import io.streamgate.processor.pipeline.PipelineException;
+import io.streamgate.processor.runner.KafkaUnavailableException;
+import io.streamgate.processor.runner.PipelineRunner;
+import io.streamgate.processor.runner.ProcessorSettings;
+import io.streamgate.processor.sink.RedisUnavailableException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The stream processor's command line: runs the views of a pipeline file until SIGTERM/SIGINT,
+ * then stops them gracefully. Flags override environment variables, which override defaults.
+ *
+ * <p>Exit codes: 1 a view failed while running; 2 bad command line (picocli's usage code) or
+ * pipeline file; 3 Redis unreachable; 4 Kafka unreachable. On SIGTERM/SIGINT the views stop in a
+ * shutdown hook and the JVM ends with the signal's usual status (143/130).
+ */
+@Command(
+    name = "streamgate-processor",
+    mixinStandardHelpOptions = true,
+    version = "streamgate-processor 0.1.0",
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = "Runs the views of a pipeline file (Spark Structured Streaming over Kafka) and"
+        + " serves them through Redis.")
+public final class ProcessorMain implements Callable<Integer> {
+  static final int EXIT_VIEW_FAILED = 1;
+  static final int EXIT_BAD_CONFIG = 2;
+  static final int EXIT_REDIS_UNAVAILABLE = 3;
+  static final int EXIT_KAFKA_UNAVAILABLE = 4;
+  /** Before Spark's own shutdown hook (priority 40), so queries stop while Spark still runs. */
+  private static final int SHUTDOWN_PRIORITY = 60;
+  private static final long SHUTDOWN_TIMEOUT_SECONDS = 60;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessorMain.class);
+
+  @Option(names = "--pipeline", paramLabel = "FILE", defaultValue = "${env:STREAMGATE_PIPELINE}",
+      description = "Pipeline YAML: sources and views (env STREAMGATE_PIPELINE; required).")
+  Path pipeline;
+
+  @Option(names = "--kafka", paramLabel = "HOST:PORT",
+      defaultValue = "${env:STREAMGATE_KAFKA_BOOTSTRAP:-" + ProcessorSettings.DEFAULT_KAFKA + "}",
+      description = "Kafka bootstrap servers (env STREAMGATE_KAFKA_BOOTSTRAP; default: ${DEFAULT-VALUE}).")
+  String kafka;
+
+  @Option(names = "--redis", paramLabel = "URL",
+      defaultValue = "${env:STREAMGATE_REDIS_URL:-" + ProcessorSettings.DEFAULT_REDIS + "}",
+      description = "Redis URL (env STREAMGATE_REDIS_URL; default: ${DEFAULT-VALUE}).")
+  String redis;
+
+  @Option(names = "--namespace", paramLabel = "PREFIX",
+      defaultValue = "${env:STREAMGATE_NAMESPACE:-" + ProcessorSettings.DEFAULT_NAMESPACE + "}",
+      description = "Prefix of every Redis key (env STREAMGATE_NAMESPACE; default: ${DEFAULT-VALUE}).")
+  String namespace;
+
+  @Option(names = "--checkpoints", paramLabel = "DIR",
+      defaultValue = "${env:STREAMGATE_CHECKPOINTS:-" + ProcessorSettings.DEFAULT_CHECKPOINTS + "}",
+      description = "Checkpoint directory, one subdirectory per view; any Hadoop URI"
+          + " (env STREAMGATE_CHECKPOINTS; default: ${DEFAULT-VALUE}).")
+  String checkpoints;
+
+  @Option(names = "--master", paramLabel = "MASTER",
+      defaultValue = "${env:STREAMGATE_SPARK_MASTER:-" + ProcessorSettings.DEFAULT_MASTER + "}",
+      description = "Spark master (env STREAMGATE_SPARK_MASTER; default: ${DEFAULT-VALUE}).")
+  String master;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "Extra Spark setting, repeatable; overrides the processor's own"
+          + " (e.g. spark.sql.shuffle.partitions=4).")
+  Map<String, String> sparkConf = Map.of();
+
+  @Spec CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new ProcessorMain());
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("streamgate-processor: " + e);
+      return EXIT_VIEW_FAILED;
+    });
+    return cli;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    ProcessorSettings settings;
+    try {
+      settings = new ProcessorSettings(
+          pipeline, kafka, redis, namespace, checkpoints, master, sparkConf);
+    } catch (IllegalArgumentException e) {
+      err.println("streamgate-processor: " + e.getMessage());
+      return EXIT_BAD_CONFIG;
+    }
+    PipelineRunner runner;
+    try {
+      runner = PipelineRunner.start(settings);
+    } catch (PipelineException e) {
+      e.problems().forEach(err::println);
+      return EXIT_BAD_CONFIG;
+    } catch (RedisUnavailableException e) {
+      err.println("streamgate-processor: " + e.getMessage()
+          + " (is redis-server running? set --redis or STREAMGATE_REDIS_URL)");
+      return EXIT_REDIS_UNAVAILABLE;
+    } catch (KafkaUnavailableException e) {
+      err.println("streamgate-processor: " + e.getMessage()
+          + " (is the broker running? set --kafka or STREAMGATE_KAFKA_BOOTSTRAP)");
+      return EXIT_KAFKA_UNAVAILABLE;
+    }
+    ShutdownHookManager.get().addShutdownHook(() -> {
+      LOG.info("shutdown requested");
+      runner.stop();
+    }, SHUTDOWN_PRIORITY, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    try {
+      runner.awaitAnyTermination();
+      return 0;
+    } catch (StreamingQueryException e) {
+      LOG.error("a view failed, stopping the others: {}", firstLine(e.getMessage()));
+      runner.stop();
+      return EXIT_VIEW_FAILED;
+    }
+  }
+
+  private static String firstLine(String text) {
+    return text == null ? "" : text.strip().lines().findFirst().orElse("");
+  }
+}

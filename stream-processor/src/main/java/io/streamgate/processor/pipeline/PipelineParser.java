@@ -1,0 +1,307 @@
+package io.streamgate.processor.pipeline;
+
+import io.streamgate.contract.Names;
+import io.streamgate.contract.ViewKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads a pipeline file into a {@link Pipeline}, checking everything that needs no Spark session:
+ * field names and types, view names, kinds, intervals, schemas and event-time columns. Every
+ * problem found is reported, one line each, in a {@link PipelineException}. Stateless and
+ * thread-safe.
+ *
+ * <pre>
+ * sources:
+ *   &lt;name&gt;: { topic, schema (Spark DDL), eventTime?, watermark?, options? }
+ * views:
+ *   &lt;name&gt;: { sql, key, kind (aggregate|windowed|latest), description?, rank?, ttl?, trigger? }
+ * </pre>
+ */
+public final class PipelineParser {
+  static final Set<String> SOURCE_FIELDS =
+      Set.of("topic", "schema", "eventTime", "watermark", "options");
+  static final Set<String> VIEW_FIELDS =
+      Set.of("description", "sql", "key", "kind", "rank", "ttl", "trigger");
+  /** Kafka source options the pipeline sets itself, from {@code topic} and {@code --kafka}. */
+  static final Set<String> RESERVED_OPTIONS =
+      Set.of("subscribe", "subscribepattern", "assign", "kafka.bootstrap.servers");
+
+  private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+  private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+
+  private PipelineParser() {}
+
+  public static Pipeline parse(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new PipelineException(
+          List.of(file + ": cannot read the pipeline file (" + e.getClass().getSimpleName() + ": "
+              + e.getMessage() + ")"));
+    }
+    return parse(file.toString(), text);
+  }
+
+  /** @param origin the file name to put in messages */
+  public static Pipeline parse(String origin, String yamlText) {
+    return new Reader(origin).read(yamlText);
+  }
+
+  /** One parse: collects problems, then either throws them all or returns the pipeline. */
+  private static final class Reader {
+    private final String origin;
+    private final List<String> problems = new ArrayList<>();
+
+    Reader(String origin) {
+      this.origin = origin;
+    }
+
+    Pipeline read(String yamlText) {
+      Object root = load(yamlText);
+      Map<String, SourceSpec> sources = new LinkedHashMap<>();
+      Map<String, ViewSpec> views = new LinkedHashMap<>();
+      if (root instanceof Map<?, ?> top) {
+        for (Object field : top.keySet()) {
+          if (!"sources".equals(field) && !"views".equals(field)) {
+            problem("unknown top-level field '" + field + "' (expected sources and views)");
+          }
+        }
+        for (Map.Entry<String, Map<?, ?>> e : section(top, "sources").entrySet()) {
+          SourceSpec source = source(e.getKey(), e.getValue());
+          if (source != null) {
+            sources.put(source.name(), source);
+          }
+        }
+        for (Map.Entry<String, Map<?, ?>> e : section(top, "views").entrySet()) {
+          ViewSpec view = view(e.getKey(), e.getValue());
+          if (view != null) {
+            views.put(view.name(), view);
+          }
+        }
+      } else if (problems.isEmpty()) {
+        problem("must be a YAML mapping with 'sources:' and 'views:'");
+      }
+      if (!problems.isEmpty()) {
+        throw new PipelineException(problems);
+      }
+      return new Pipeline(origin, sources, views);
+    }
+
+    private Object load(String yamlText) {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      try {
+        return new Yaml(new SafeConstructor(options)).load(yamlText);
+      } catch (MarkedYAMLException e) {
+        int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+        problem("line " + line + ": not valid YAML: " + e.getProblem());
+      } catch (YAMLException e) {
+        problem("not valid YAML: " + Messages.firstLine(e));
+      }
+      return null;
+    }
+
+    private Map<String, Map<?, ?>> section(Map<?, ?> top, String name) {
+      Map<String, Map<?, ?>> out = new LinkedHashMap<>();
+      Object value = top.get(name);
+      if (!(value instanceof Map<?, ?> entries) || entries.isEmpty()) {
+        problem("'" + name + ":' must map at least one name to its settings");
+        return out;
+      }
+      String what = name.substring(0, name.length() - 1);
+      for (Map.Entry<?, ?> e : entries.entrySet()) {
+        String entryName = String.valueOf(e.getKey());
+        if (e.getValue() instanceof Map<?, ?> settings) {
+          out.put(entryName, settings);
+        } else {
+          problem(what + " '" + entryName + "': settings must be a mapping, but were '"
+              + e.getValue() + "'");
+        }
+      }
+      return out;
+    }
+
+    private SourceSpec source(String name, Map<?, ?> fields) {
+      String where = "source '" + name + "'";
+      int before = problems.size();
+      if (!SOURCE_NAME.matcher(name).matches()) {
+        problem(where + ": name must match " + SOURCE_NAME.pattern()
+            + " so SQL can name it without quotes");
+      }
+      unknownFields(where, fields, SOURCE_FIELDS);
+      String topic = text(where, fields, "topic", true);
+      if (topic != null && !TOPIC.matcher(topic).matches()) {
+        problem(where + ": topic '" + topic + "' must match " + TOPIC.pattern());
+      }
+      StructType schema = schema(where, text(where, fields, "schema", true));
+      String eventTime = text(where, fields, "eventTime", false);
+      if (eventTime != null && schema != null) {
+        StructField field = find(schema, eventTime);
+        if (field == null) {
+          problem(where + ": eventTime column '" + eventTime + "' is not in the schema");
+        } else if (!field.dataType().equals(DataTypes.TimestampType)) {
+          problem(where + ": eventTime column '" + eventTime + "' must be TIMESTAMP, but is "
+              + field.dataType().sql());
+        }
+      }
+      Duration watermark = interval(where, fields, "watermark");
+      if (watermark != null && eventTime == null) {
+        problem(where + ": watermark needs eventTime, the timestamp column it tracks");
+      }
+      Map<String, String> options = options(where, fields.get("options"));
+      return problems.size() > before
+          ? null
+          : new SourceSpec(name, topic, schema, eventTime, watermark, options);
+    }
+
+    private ViewSpec view(String name, Map<?, ?> fields) {
+      String where = "view '" + name + "'";
+      int before = problems.size();
+      String nameProblem = Names.viewNameProblem(name);
+      if (nameProblem != null) {
+        problem(where + ": " + nameProblem);
+      }
+      unknownFields(where, fields, VIEW_FIELDS);
+      String description = text(where, fields, "description", false);
+      String sql = text(where, fields, "sql", true);
+      String key = text(where, fields, "key", true);
+      String kindName = text(where, fields, "kind", true);
+      ViewKind kind = null;
+      if (kindName != null) {
+        try {
+          kind = ViewKind.fromWireName(kindName);
+        } catch (IllegalArgumentException e) {
+          problem(where + ": " + e.getMessage());
+        }
+      }
+      String rank = text(where, fields, "rank", false);
+      if (rank != null && rank.equals(key)) {
+        problem(where + ": rank column '" + rank + "' cannot be the key column");
+      }
+      Duration ttl = interval(where, fields, "ttl");
+      Duration trigger = interval(where, fields, "trigger");
+      return problems.size() > before
+          ? null
+          : new ViewSpec(name, description == null ? "" : description, key, sql, kind, rank,
+              ttl == null ? Duration.ZERO : ttl, trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger);
+    }
+
+    private void unknownFields(String where, Map<?, ?> fields, Set<String> known) {
+      for (Object field : fields.keySet()) {
+        if (!known.contains(String.valueOf(field))) {
+          problem(where + ": unknown field '" + field + "' (known: "
+              + String.join(", ", known.stream().sorted().toList()) + ")");
+        }
+      }
+    }
+
+    private String text(String where, Map<?, ?> fields, String field, boolean required) {
+      Object value = fields.get(field);
+      if (value == null) {
+        if (required) {
+          problem(where + ": '" + field + "' is missing");
+        }
+        return null;
+      }
+      if (!(value instanceof String s) || s.isBlank()) {
+        problem(where + ": '" + field + "' must be non-empty text, but was '" + value + "'");
+        return null;
+      }
+      return s.trim();
+    }
+
+    private Duration interval(String where, Map<?, ?> fields, String field) {
+      Object value = fields.get(field);
+      if (value == null) {
+        return null;
+      }
+      try {
+        return Intervals.parse(String.valueOf(value));
+      } catch (IllegalArgumentException e) {
+        problem(where + ": '" + field + "' " + e.getMessage());
+        return null;
+      }
+    }
+
+    private StructType schema(String where, String ddl) {
+      if (ddl == null) {
+        return null;
+      }
+      StructType schema;
+      try {
+        schema = StructType.fromDDL(ddl);
+      } catch (Exception e) { // Spark's ParseException is checked, though Scala does not say so
+        problem(where + ": schema does not parse as Spark DDL: " + Messages.firstLine(e));
+        return null;
+      }
+      Set<String> seen = new HashSet<>();
+      for (StructField f : schema.fields()) {
+        if (!seen.add(f.name().toLowerCase(Locale.ROOT))) {
+          problem(where + ": schema names column '" + f.name() + "' twice");
+        }
+      }
+      if (find(schema, SourceSpec.CORRUPT_RECORD_COLUMN) != null) {
+        problem(where + ": schema column name '" + SourceSpec.CORRUPT_RECORD_COLUMN
+            + "' is reserved");
+      }
+      return schema;
+    }
+
+    private Map<String, String> options(String where, Object value) {
+      Map<String, String> out = new LinkedHashMap<>();
+      if (value == null) {
+        return out;
+      }
+      if (!(value instanceof Map<?, ?> entries)) {
+        problem(where + ": 'options' must be a mapping, but was '" + value + "'");
+        return out;
+      }
+      for (Map.Entry<?, ?> e : entries.entrySet()) {
+        String option = String.valueOf(e.getKey());
+        if (RESERVED_OPTIONS.contains(option.toLowerCase(Locale.ROOT))) {
+          problem(where + ": option '" + option + "' is set by the processor (topic: and --kafka)");
+        } else if (e.getValue() == null || e.getValue() instanceof Map || e.getValue() instanceof List) {
+          problem(where + ": option '" + option + "' must be a single value");
+        } else {
+          out.put(option, String.valueOf(e.getValue()));
+        }
+      }
+      return out;
+    }
+
+    private void problem(String text) {
+      problems.add(origin + ": " + text);
+    }
+  }
+
+  /** Spark resolves column names case-insensitively by default; so does the pipeline. */
+  static StructField find(StructType schema, String column) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equalsIgnoreCase(column)) {
+        return f;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,191 @@
+package io.streamgate.processor.runner;
+
+import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.ViewKind;
+import io.streamgate.processor.pipeline.Pipeline;
+import io.streamgate.processor.pipeline.PipelineParser;
+import io.streamgate.processor.pipeline.SourceSpec;
+import io.streamgate.processor.sink.BatchWriter;
+import io.streamgate.processor.sink.RedisCatalog;
+import io.streamgate.processor.sink.RedisRowWriter;
+import io.streamgate.processor.sink.RedisUnavailableException;
+import io.streamgate.processor.view.SourceParser;
+import io.streamgate.processor.view.ViewPlan;
+import io.streamgate.processor.view.ViewPlanner;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a pipeline: reads the file, checks Redis, starts Spark, validates every view, registers
+ * the views in the catalog and starts one streaming query per view (each with its own checkpoint
+ * directory, so each view's batch ids, and so its versions, are its own). The thin I/O shell
+ * around the pure parts ({@link SourceParser}, {@link ViewPlanner}).
+ *
+ * <p>Start and stop from one thread (main, or a shutdown hook); {@link #stop()} is idempotent and
+ * may race with {@link #awaitAnyTermination()} on another thread.
+ */
+public final class PipelineRunner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+  /** How long stopping waits for a view's running batch to finish before interrupting it. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+  private final SparkSession spark;
+  private final Map<String, StreamingQuery> queries;
+  private final ProgressLog progressLog;
+  private boolean stopped;
+
+  private PipelineRunner(
+      SparkSession spark, Map<String, StreamingQuery> queries, ProgressLog progressLog) {
+    this.spark = spark;
+    this.queries = queries;
+    this.progressLog = progressLog;
+  }
+
+  /**
+   * @throws io.streamgate.processor.pipeline.PipelineException if the pipeline cannot run
+   * @throws RedisUnavailableException if Redis does not answer
+   * @throws KafkaUnavailableException if Kafka does not answer
+   */
+  public static PipelineRunner start(ProcessorSettings settings) throws TimeoutException {
+    Pipeline pipeline = PipelineParser.parse(settings.pipelineFile());
+    LOG.info("pipeline {}: sources {}; views {}", settings.pipelineFile(),
+        String.join(", ", pipeline.sources().keySet()), String.join(", ", pipeline.views().keySet()));
+    LOG.info("Kafka {}, Redis {} (namespace '{}'), checkpoints {}, Spark {}",
+        settings.kafkaBootstrap(), RedisUnavailableException.redact(settings.redisUri()),
+        settings.namespace(), settings.checkpoints(), settings.master());
+    RedisCatalog.ping(settings.redisUri());
+    for (SourceSpec source : pipeline.sources().values()) {
+      KafkaTopics.ensureExist(settings.kafkaBootstrap(), source);
+    }
+
+    SparkSession spark = SparkSessions.create(settings);
+    ProgressLog progressLog = new ProgressLog();
+    Map<String, StreamingQuery> started = new LinkedHashMap<>();
+    try {
+      List<ViewPlan> plans = ViewPlanner.plan(spark, pipeline, readSources(spark, pipeline, settings));
+      long now = System.currentTimeMillis();
+      List<CatalogEntry> entries = new ArrayList<>();
+      for (ViewPlan plan : plans) {
+        entries.add(plan.catalogEntry(now));
+      }
+      RedisCatalog.register(settings.redisUri(), settings.keyspace(), entries);
+      spark.streams().addListener(progressLog);
+      for (ViewPlan plan : plans) {
+        started.put(plan.name(), startQuery(spark, settings, plan, progressLog));
+      }
+    } catch (RuntimeException | TimeoutException e) {
+      stopAll(started);
+      spark.streams().removeListener(progressLog);
+      spark.stop();
+      throw e;
+    }
+    LOG.info("processor ready: {} views running ({})", started.size(),
+        String.join(", ", started.keySet()));
+    return new PipelineRunner(spark, started, progressLog);
+  }
+
+  private static Map<String, Dataset<Row>> readSources(
+      SparkSession spark, Pipeline pipeline, ProcessorSettings settings) {
+    Map<String, Dataset<Row>> parsed = new LinkedHashMap<>();
+    for (SourceSpec source : pipeline.sources().values()) {
+      Dataset<Row> raw = KafkaSources.read(spark, source, settings.kafkaBootstrap());
+      parsed.put(source.name(), SourceParser.parse(source, raw));
+    }
+    return parsed;
+  }
+
+  private static StreamingQuery startQuery(SparkSession spark, ProcessorSettings settings,
+      ViewPlan plan, ProgressLog progressLog) throws TimeoutException {
+    RedisRowWriter writer = new RedisRowWriter(settings.redisUri(), settings.namespace(),
+        plan.name(), plan.spec().ttl().toMillis(), plan.spec().ranked(),
+        plan.spec().kind() == ViewKind.LATEST, Clock.systemUTC());
+    return plan.serving().writeStream()
+        .queryName(plan.name())
+        .outputMode(plan.outputMode())
+        .option("checkpointLocation", settings.checkpointOf(plan.name()))
+        .trigger(Trigger.ProcessingTime(plan.spec().trigger().toMillis()))
+        .foreachBatch(new BatchWriter(spark, plan.name(), writer, progressLog))
+        .start();
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  /** The running queries by view name, in pipeline order. */
+  public Map<String, StreamingQuery> queries() {
+    return queries;
+  }
+
+  /**
+   * Blocks until a query ends: by {@link #stop()} (returns normally) or by failing (throws).
+   */
+  public void awaitAnyTermination() throws StreamingQueryException {
+    spark.streams().awaitAnyTermination();
+    for (StreamingQuery q : queries.values()) {
+      if (q.exception().isDefined()) {
+        throw q.exception().get();
+      }
+    }
+  }
+
+  /**
+   * Stops every query (each finishes or abandons its current batch; its checkpoint stays valid:
+   * an unfinished batch is replayed with the same id on restart) and then Spark.
+   */
+  public synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    LOG.info("stopping {} views", queries.size());
+    stopAll(queries);
+    spark.streams().removeListener(progressLog);
+    spark.stop();
+    LOG.info("processor stopped");
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static void stopAll(Map<String, StreamingQuery> queries) {
+    for (Map.Entry<String, StreamingQuery> e : queries.entrySet()) {
+      try {
+        stopBetweenBatches(e.getValue());
+      } catch (TimeoutException | RuntimeException ex) {
+        LOG.warn("view {} did not stop cleanly: {}", e.getKey(), ex.toString());
+      }
+    }
+  }
+
+  /**
+   * Stopping interrupts the query's thread: between triggers that is a clean stop; during a batch
+   * it abandons the batch (it is replayed with the same id on restart, so the checkpoint stays
+   * valid either way) and Spark logs the cancelled tasks. So wait, within {@link #STOP_GRACE},
+   * for a moment when no trigger runs.
+   */
+  private static void stopBetweenBatches(StreamingQuery query) throws TimeoutException {
+    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+    while (query.isActive() && query.status().isTriggerActive() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    query.stop();
+  }
+}

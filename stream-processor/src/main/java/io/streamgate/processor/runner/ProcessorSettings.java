@@ -1,0 +1,76 @@
+package io.streamgate.processor.runner;
+
+import io.streamgate.contract.Keyspace;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where the processor reads, writes and keeps its state. Immutable; validated on construction
+ * with messages that quote the bad value.
+ *
+ * @param pipelineFile   the pipeline YAML
+ * @param kafkaBootstrap Kafka bootstrap servers, {@code host:port[,host:port…]}
+ * @param redisUri       {@code redis://[user:password@]host:port[/db]} (or {@code rediss://})
+ * @param namespace      key prefix of everything written to Redis ({@link Keyspace})
+ * @param checkpoints    directory (any Hadoop URI) holding one checkpoint subdirectory per view
+ * @param master         Spark master URL
+ * @param sparkConf      extra Spark settings, applied last (override the processor's defaults)
+ */
+public record ProcessorSettings(
+    Path pipelineFile,
+    String kafkaBootstrap,
+    String redisUri,
+    String namespace,
+    String checkpoints,
+    String master,
+    Map<String, String> sparkConf) {
+
+  public static final String DEFAULT_KAFKA = "127.0.0.1:9092";
+  public static final String DEFAULT_REDIS = "redis://127.0.0.1:6379";
+  public static final String DEFAULT_NAMESPACE = Keyspace.DEFAULT_PREFIX;
+  public static final String DEFAULT_CHECKPOINTS = "./.streamgate/checkpoints";
+  public static final String DEFAULT_MASTER = "local[2]";
+
+  public ProcessorSettings {
+    if (pipelineFile == null) {
+      throw new IllegalArgumentException("a pipeline file is required (--pipeline or STREAMGATE_PIPELINE)");
+    }
+    if (kafkaBootstrap == null || !kafkaBootstrap.matches("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*")) {
+      throw new IllegalArgumentException(
+          "Kafka bootstrap must be host:port[,host:port...], but was '" + kafkaBootstrap + "'");
+    }
+    checkRedisUri(redisUri);
+    new Keyspace(namespace);
+    if (checkpoints == null || checkpoints.isBlank()) {
+      throw new IllegalArgumentException("checkpoint directory must not be empty");
+    }
+    if (master == null || master.isBlank()) {
+      throw new IllegalArgumentException("Spark master must not be empty");
+    }
+    sparkConf = Map.copyOf(sparkConf == null ? Map.of() : sparkConf);
+  }
+
+  /** The checkpoint directory of one view. */
+  public String checkpointOf(String view) {
+    return checkpoints.endsWith("/") ? checkpoints + view : checkpoints + "/" + view;
+  }
+
+  public Keyspace keyspace() {
+    return new Keyspace(namespace);
+  }
+
+  private static void checkRedisUri(String redisUri) {
+    URI uri;
+    try {
+      uri = URI.create(redisUri);
+    } catch (RuntimeException e) {
+      uri = null;
+    }
+    if (uri == null || uri.getHost() == null || uri.getPort() < 0
+        || !("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))) {
+      throw new IllegalArgumentException(
+          "Redis URL must look like redis://host:port, but was '" + redisUri + "'");
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.streamgate.processor.runner;
+
+import io.streamgate.processor.sink.BatchListener;
+import io.streamgate.processor.sink.WriteCounts;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One concise line per view per batch that did something: rows in and out, batch duration, and
+ * what the writes did. Write counts arrive from each view's query thread ({@link BatchListener});
+ * progress arrives afterwards on Spark's listener bus thread; this joins the two. Thread-safe.
+ */
+final class ProgressLog extends StreamingQueryListener implements BatchListener {
+  private static final Logger LOG = LoggerFactory.getLogger(ProgressLog.class);
+
+  private final Map<String, WriteCounts> written = new ConcurrentHashMap<>();
+  private final Map<UUID, String> names = new ConcurrentHashMap<>();
+
+  @Override
+  public void onBatchWritten(String view, long batchId, WriteCounts counts) {
+    written.put(view + "#" + batchId, counts);
+  }
+
+  @Override
+  public void onQueryStarted(QueryStartedEvent event) {
+    if (event.name() != null) {
+      names.put(event.id(), event.name());
+    }
+  }
+
+  @Override
+  public void onQueryProgress(QueryProgressEvent event) {
+    StreamingQueryProgress p = event.progress();
+    WriteCounts counts = written.remove(p.name() + "#" + p.batchId());
+    if (p.numInputRows() == 0 && (counts == null || counts.rows() == 0)) {
+      return; // a no-data report, or a batch run only to advance the watermark
+    }
+    StringBuilder line = new StringBuilder()
+        .append(p.name()).append(" batch ").append(p.batchId()).append(": ")
+        .append(p.numInputRows()).append(" rows in");
+    if (counts != null) {
+      line.append(", ").append(counts.rows()).append(" out, ");
+    } else {
+      line.append(", ");
+    }
+    line.append(p.batchDuration()).append(" ms");
+    if (counts != null) {
+      line.append(" (").append(counts.written()).append(" written, ")
+          .append(counts.notNewer()).append(" not newer");
+      if (counts.superseded() > 0) {
+        line.append(", ").append(counts.superseded()).append(" superseded in batch");
+      }
+      if (counts.skipped() > 0) {
+        line.append(", ").append(counts.skipped()).append(" skipped: no valid key");
+      }
+      line.append(')');
+    }
+    LOG.info("{}", line);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} batch {} durations: {}", p.name(), p.batchId(), p.durationMs());
+    }
+  }
+
+  @Override
+  public void onQueryIdle(QueryIdleEvent event) {
+    // nothing to say while a view waits for events
+  }
+
+  @Override
+  public void onQueryTerminated(QueryTerminatedEvent event) {
+    String name = names.getOrDefault(event.id(), event.id().toString());
+    if (event.exception().isDefined()) {
+      LOG.error("view {} stopped with an error: {}", name,
+          event.exception().get().strip().lines().findFirst().orElse(""));
+    } else {
+      LOG.info("view {} stopped", name);
+    }
+  }
+}

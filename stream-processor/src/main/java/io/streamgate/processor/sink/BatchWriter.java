@@ -1,0 +1,61 @@
+package io.streamgate.processor.sink;
+
+import io.streamgate.contract.Row;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The {@code foreachBatch} function of one view: writes each micro-batch's serving rows to Redis
+ * partition by partition ({@link RedisRowWriter} on the executors) and reports the counts.
+ *
+ * <p><b>Version = batchId + 1.</b> Each view runs as its own query with its own checkpoint, so its
+ * batch ids only grow, and every key written by batch n gets version n + 1 — larger than any
+ * version an earlier batch of this view wrote. A batch replayed after a crash has the same id and
+ * the same input offsets; its writes carry the same version and are ignored (or, where the crash
+ * cut it short, applied for the first time with identical content). The +1 keeps versions at 1 or
+ * more, as the contract requires.
+ *
+ * <p>Called by Spark on the view's query thread, one batch at a time.
+ */
+public final class BatchWriter implements VoidFunction2<Dataset<org.apache.spark.sql.Row>, Long> {
+  private static final long serialVersionUID = 1L;
+
+  private final String view;
+  private final RedisRowWriter writer;
+  private final WriteCountsAccumulator counts;
+  private final transient BatchListener listener;
+
+  public BatchWriter(SparkSession spark, String view, RedisRowWriter writer, BatchListener listener) {
+    this.view = view;
+    this.writer = writer;
+    this.listener = listener;
+    this.counts = new WriteCountsAccumulator();
+    spark.sparkContext().register(counts, "streamgate." + view + ".writes");
+  }
+
+  /** The version every row of batch {@code batchId} is written with. */
+  public static long version(long batchId) {
+    long version = batchId + 1;
+    if (version > Row.MAX_VERSION) {
+      throw new IllegalStateException("batch id " + batchId + " exceeds the contract's versions");
+    }
+    return version;
+  }
+
+  @Override
+  public void call(Dataset<org.apache.spark.sql.Row> batch, Long batchId) {
+    long version = version(batchId);
+    // Locals, so the task closure carries the writer and the accumulator, not this object.
+    RedisRowWriter rowWriter = writer;
+    WriteCountsAccumulator sum = counts;
+    sum.reset();
+    batch.foreachPartition(
+        (ForeachPartitionFunction<org.apache.spark.sql.Row>)
+            rows -> sum.add(rowWriter.write(rows, version)));
+    if (listener != null) {
+      listener.onBatchWritten(view, batchId, sum.value());
+    }
+  }
+}

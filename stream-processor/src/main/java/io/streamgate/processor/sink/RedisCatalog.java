@@ -1,0 +1,42 @@
+package io.streamgate.processor.sink;
+
+import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.Keyspace;
+import io.streamgate.contract.Scripts;
+import java.util.List;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The processor's startup conversation with Redis, on the driver: check it answers, then register
+ * every view in the catalog ({@link Scripts#REGISTER_VIEW}, which also announces it). Stateless.
+ */
+public final class RedisCatalog {
+  private RedisCatalog() {}
+
+  /** @throws RedisUnavailableException with a one-line reason if Redis does not answer PING */
+  public static void ping(String redisUri) {
+    try (Jedis jedis = RedisConnections.connection(redisUri)) {
+      jedis.ping();
+    } catch (JedisException e) {
+      throw new RedisUnavailableException(redisUri, e);
+    }
+  }
+
+  /** @return how many entries changed (0 when re-registering the same views) */
+  public static int register(String redisUri, Keyspace keyspace, List<CatalogEntry> entries) {
+    int changed = 0;
+    try (Jedis jedis = RedisConnections.connection(redisUri)) {
+      for (CatalogEntry entry : entries) {
+        Object result = ScriptCalls.evalsha(jedis, Scripts.REGISTER_VIEW,
+            Scripts.registerViewKeys(keyspace), Scripts.registerViewArgs(keyspace, entry));
+        if (Long.valueOf(1).equals(result)) {
+          changed++;
+        }
+      }
+    } catch (JedisException e) {
+      throw new RedisUnavailableException(redisUri, e);
+    }
+    return changed;
+  }
+}

@@ -1,0 +1,191 @@
+package io.streamgate.processor.sink;
+
+import io.streamgate.contract.Keyspace;
+import io.streamgate.contract.Names;
+import io.streamgate.contract.Scripts;
+import java.io.Serializable;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * Writes one partition of a view's serving rows {@code (key, value[, rank])} to Redis through the
+ * contract scripts: per row a versioned {@code WRITE_ROW} (with its change message) and an
+ * {@code INDEX_ROW}, pipelined in chunks over a pooled connection. Every write of a batch carries
+ * the same version, so a replayed batch is ignored row by row; that also makes retrying a chunk
+ * after a lost connection safe. Runs on executor task threads; immutable and serializable, so it
+ * travels inside the task closure.
+ */
+public final class RedisRowWriter implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(RedisRowWriter.class);
+
+  /** Rows per pipeline round trip: large enough to amortise it, small enough to bound memory. */
+  static final int CHUNK_ROWS = 500;
+  static final int ATTEMPTS = 3;
+  static final long RETRY_BACKOFF_MS = 200;
+
+  private final String redisUri;
+  private final String namespace;
+  private final String view;
+  private final long ttlMillis;
+  private final boolean ranked;
+  private final boolean lastPerKey;
+  private final Clock clock;
+
+  /**
+   * @param lastPerKey keep only the last row of each key of a partition (latest views; other kinds
+   *     have one row per key per batch already)
+   */
+  public RedisRowWriter(String redisUri, String namespace, String view, long ttlMillis,
+      boolean ranked, boolean lastPerKey, Clock clock) {
+    this.redisUri = redisUri;
+    this.namespace = namespace;
+    this.view = Names.requireViewName(view);
+    this.ttlMillis = ttlMillis;
+    this.ranked = ranked;
+    this.lastPerKey = lastPerKey;
+    this.clock = clock;
+    new Keyspace(namespace); // fail on the driver, not in every task
+  }
+
+  /** Writes the rows of one partition with this version; call once per partition per batch. */
+  public WriteCounts write(Iterator<Row> rows, long version) {
+    long total = 0;
+    long skipped = 0;
+    List<Row> valid = new ArrayList<>();
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      total++;
+      String key = row.isNullAt(0) ? null : row.getString(0);
+      String problem = Names.keyProblem(key);
+      if (problem != null || row.isNullAt(1)) {
+        if (skipped++ == 0) {
+          LOG.warn("view {}: skipping a row that cannot be served ({}); first of this partition",
+              view, problem != null ? problem : "value is null");
+        }
+        continue;
+      }
+      valid.add(row);
+    }
+    Collection<Row> toWrite = lastPerKey ? LastPerKey.collapse(valid.iterator(), r -> r.getString(0))
+        : valid;
+    WriteCounts counts = new WriteCounts(total, 0, 0, valid.size() - toWrite.size(), skipped);
+    List<Row> chunk = new ArrayList<>(Math.min(CHUNK_ROWS, toWrite.size()));
+    for (Row row : toWrite) {
+      chunk.add(row);
+      if (chunk.size() == CHUNK_ROWS) {
+        counts = counts.plus(writeChunk(chunk, version));
+        chunk.clear();
+      }
+    }
+    if (!chunk.isEmpty()) {
+      counts = counts.plus(writeChunk(chunk, version));
+    }
+    return counts;
+  }
+
+  private WriteCounts writeChunk(List<Row> rows, long version) {
+    for (int attempt = 1; ; attempt++) {
+      try (Jedis jedis = RedisConnections.pool(redisUri).getResource()) {
+        return send(jedis, rows, rows, version, true);
+      } catch (JedisConnectionException e) {
+        if (attempt == ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn("view {}: Redis write failed ({}), retrying {} more time(s)",
+            view, e.getMessage(), ATTEMPTS - attempt);
+        sleep(RETRY_BACKOFF_MS * attempt);
+      }
+    }
+  }
+
+  /**
+   * One pipelined round trip: WRITE_ROW for {@code writeRows}, INDEX_ROW for {@code indexRows}.
+   * Commands that met NOSCRIPT did not run; they are sent again once after SCRIPT LOAD.
+   */
+  private WriteCounts send(
+      Jedis jedis, List<Row> writeRows, List<Row> indexRows, long version, boolean mayLoad) {
+    Keyspace keyspace = new Keyspace(namespace);
+    long now = clock.millis();
+    List<Response<Object>> writes = new ArrayList<>(writeRows.size());
+    List<Response<Object>> indexes = new ArrayList<>(indexRows.size());
+    try (Pipeline p = jedis.pipelined()) {
+      for (Row row : writeRows) {
+        io.streamgate.contract.Row served = served(row, version, now);
+        writes.add(p.evalsha(Scripts.WRITE_ROW.sha1(), Scripts.writeRowKeys(keyspace, served),
+            Scripts.writeRowArgs(keyspace, served, ttlMillis)));
+      }
+      for (Row row : indexRows) {
+        indexes.add(p.evalsha(Scripts.INDEX_ROW.sha1(), Scripts.indexRowKeys(keyspace, view),
+            Scripts.indexRowArgs(served(row, version, now), rank(row))));
+      }
+      p.sync();
+    }
+    long written = 0;
+    long notNewer = 0;
+    List<Row> retryWrites = new ArrayList<>();
+    List<Row> retryIndexes = new ArrayList<>();
+    for (int i = 0; i < writeRows.size(); i++) {
+      try {
+        if (Long.valueOf(1).equals(writes.get(i).get())) {
+          written++;
+        } else {
+          notNewer++;
+        }
+      } catch (JedisNoScriptException e) {
+        retryWrites.add(writeRows.get(i));
+      }
+    }
+    for (int i = 0; i < indexRows.size(); i++) {
+      try {
+        indexes.get(i).get();
+      } catch (JedisNoScriptException e) {
+        retryIndexes.add(indexRows.get(i));
+      }
+    }
+    WriteCounts counts = new WriteCounts(0, written, notNewer, 0, 0);
+    if (retryWrites.isEmpty() && retryIndexes.isEmpty()) {
+      return counts;
+    }
+    if (!mayLoad) {
+      throw new IllegalStateException("Redis reports the contract scripts missing right after"
+          + " SCRIPT LOAD; is it a replica, or a proxy that does not keep scripts?");
+    }
+    ScriptCalls.load(jedis, Scripts.WRITE_ROW);
+    ScriptCalls.load(jedis, Scripts.INDEX_ROW);
+    return counts.plus(send(jedis, retryWrites, retryIndexes, version, false));
+  }
+
+  private io.streamgate.contract.Row served(Row row, long version, long now) {
+    return new io.streamgate.contract.Row(view, row.getString(0), version, now, row.getString(1));
+  }
+
+  /** The rank score, or null: no rank column, a null value, or one a sorted set cannot hold. */
+  private Double rank(Row row) {
+    if (!ranked || row.isNullAt(2)) {
+      return null;
+    }
+    double rank = row.getDouble(2);
+    return Double.isNaN(rank) || Double.isInfinite(rank) ? null : rank;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a Redis write", e);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.streamgate.processor.view;
+
+import io.streamgate.contract.CatalogEntry;
+import io.streamgate.processor.pipeline.ViewSpec;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.OutputMode;
+
+/**
+ * A validated view, ready to start: its serving rows, the output mode its kind needs, and what the
+ * catalog says about it. Immutable.
+ *
+ * @param serving    {@code (key, value[, rank])} rows, see {@link ViewTransform}
+ * @param columns    the value's columns with Spark type names (the analyzed SQL output minus key)
+ * @param rankColumn the rank column's name as the SQL output spells it, or null
+ */
+public record ViewPlan(
+    ViewSpec spec,
+    Dataset<Row> serving,
+    OutputMode outputMode,
+    List<CatalogEntry.Column> columns,
+    String rankColumn) {
+
+  public ViewPlan {
+    columns = List.copyOf(columns);
+  }
+
+  public String name() {
+    return spec.name();
+  }
+
+  /** Catalog entry of this view; a TTL that is not whole seconds is announced rounded up. */
+  public CatalogEntry catalogEntry(long registeredAtMillis) {
+    long ttlSeconds = (spec.ttl().toMillis() + 999) / 1000;
+    return new CatalogEntry(spec.name(), spec.description(), spec.key(), spec.kind(), columns,
+        rankColumn, ttlSeconds, registeredAtMillis);
+  }
+}

@@ -1,0 +1,240 @@
+package io.streamgate.processor.view;
+
+import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.ViewKind;
+import io.streamgate.processor.pipeline.Messages;
+import io.streamgate.processor.pipeline.Pipeline;
+import io.streamgate.processor.pipeline.PipelineException;
+import io.streamgate.processor.pipeline.SourceSpec;
+import io.streamgate.processor.pipeline.ViewSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
+import org.apache.spark.sql.catalyst.analysis.UnsupportedOperationChecker;
+import org.apache.spark.sql.catalyst.parser.ParseException;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
+import org.apache.spark.sql.catalyst.plans.logical.EventTimeWatermark;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.types.AtomicType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Checks every view of a pipeline against its parsed sources before any query starts, and turns
+ * the valid ones into {@link ViewPlan}s. Problems, one line each naming file, view and problem:
+ * SQL that does not parse, reads an unknown source or names a missing column; key column missing
+ * or not a scalar; rank column missing or not numeric; kind not matching the SQL (aggregate needs
+ * GROUP BY, latest must not aggregate, windowed needs a watermark); SQL Spark cannot run as a
+ * stream in the kind's output mode. Call from the driver thread.
+ */
+public final class ViewPlanner {
+
+  private ViewPlanner() {}
+
+  /**
+   * @param parsedSources every source of the pipeline, parsed (streaming Datasets in production,
+   *     MemoryStream ones in tests); registered as temp views by this call
+   * @throws PipelineException listing every problem found
+   */
+  public static List<ViewPlan> plan(
+      SparkSession spark, Pipeline pipeline, Map<String, Dataset<Row>> parsedSources) {
+    ViewTransform.registerSources(parsedSources);
+    List<ViewPlan> plans = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (ViewSpec view : pipeline.views().values()) {
+      try {
+        plans.add(planOne(spark, pipeline, view));
+      } catch (Problem p) {
+        problems.add(pipeline.origin() + ": view '" + view.name() + "': " + p.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new PipelineException(problems);
+    }
+    return plans;
+  }
+
+  private static ViewPlan planOne(SparkSession spark, Pipeline pipeline, ViewSpec view) {
+    LogicalPlan parsed;
+    try {
+      parsed = spark.sessionState().sqlParser().parsePlan(view.sql());
+    } catch (ParseException e) {
+      throw new Problem("SQL does not parse: " + Messages.firstLine(e));
+    }
+    Dataset<Row> output;
+    try {
+      output = ViewTransform.sqlOutput(spark, view);
+    } catch (Exception thrown) { // Scala hides that AnalysisException (checked) is thrown
+      if (!(thrown instanceof AnalysisException e)) {
+        throw thrown;
+      }
+      if ("TABLE_OR_VIEW_NOT_FOUND".equals(e.getCondition())) {
+        String name = e.getMessageParameters().getOrDefault("relationName", "?").replace("`", "");
+        throw new Problem("SQL reads unknown source '" + name + "' (sources: "
+            + String.join(", ", pipeline.sources().keySet()) + ")");
+      }
+      throw new Problem("SQL does not fit its sources: " + Messages.firstLine(e));
+    }
+    if (!output.isStreaming()) {
+      throw new Problem("SQL reads no source; a view must select FROM one of "
+          + String.join(", ", pipeline.sources().keySet()));
+    }
+
+    StructField[] fields = output.schema().fields();
+    Set<String> seen = new HashSet<>();
+    for (StructField f : fields) {
+      if (!seen.add(f.name().toLowerCase(Locale.ROOT))) {
+        throw new Problem("SQL output has two columns named '" + f.name()
+            + "'; give one an alias (AS)");
+      }
+    }
+    StructField key = field(fields, view.key());
+    if (key == null) {
+      throw new Problem("key column '" + view.key() + "' is not in the SQL output (columns: "
+          + names(fields) + ")");
+    }
+    if (!(key.dataType() instanceof AtomicType)) {
+      throw new Problem("key column '" + key.name() + "' has type " + key.dataType().sql()
+          + "; a key must be a single value (e.g. concat the parts into a string)");
+    }
+    String rankColumn = null;
+    if (view.ranked()) {
+      StructField rank = field(fields, view.rank());
+      if (rank == null) {
+        throw new Problem("rank column '" + view.rank() + "' is not in the SQL output (columns: "
+            + names(fields) + ")");
+      }
+      if (!(rank.dataType() instanceof NumericType)) {
+        throw new Problem("rank column '" + rank.name() + "' must be numeric, but is "
+            + rank.dataType().sql());
+      }
+      rankColumn = rank.name();
+    }
+
+    LogicalPlan analyzed = output.queryExecution().analyzed();
+    boolean aggregates = contains(analyzed, p -> p instanceof Aggregate);
+    checkKind(pipeline, view, relations(parsed), aggregates, analyzed);
+
+    OutputMode mode = outputMode(view.kind());
+    Dataset<Row> serving = ViewTransform.serving(view, output);
+    try {
+      UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
+    } catch (Exception e) {
+      if (!(e instanceof AnalysisException)) {
+        throw e;
+      }
+      throw new Problem("Spark cannot run this SQL as a stream in " + mode + " mode: "
+          + Messages.firstLine(e));
+    }
+
+    List<CatalogEntry.Column> columns = new ArrayList<>();
+    for (StructField f : fields) {
+      if (f != key) {
+        columns.add(new CatalogEntry.Column(f.name(), f.dataType().simpleString()));
+      }
+    }
+    return new ViewPlan(view, serving, mode, columns, rankColumn);
+  }
+
+  private static void checkKind(
+      Pipeline pipeline, ViewSpec view, Set<String> read, boolean aggregates, LogicalPlan plan) {
+    switch (view.kind()) {
+      case AGGREGATE, WINDOWED -> {
+        if (!aggregates) {
+          throw new Problem("kind " + view.kind().wireName() + " needs SQL with GROUP BY; for a"
+              + " projection use kind latest");
+        }
+      }
+      case LATEST -> {
+        if (aggregates) {
+          throw new Problem("kind latest is a projection, but the SQL aggregates; use kind"
+              + " aggregate (or windowed)");
+        }
+      }
+    }
+    if (view.kind() == ViewKind.WINDOWED && !contains(plan, p -> p instanceof EventTimeWatermark)) {
+      List<String> without = new ArrayList<>();
+      for (SourceSpec source : pipeline.sources().values()) {
+        if (!source.hasWatermark() && read.contains(source.name().toLowerCase(Locale.ROOT))) {
+          without.add(source.name());
+        }
+      }
+      throw new Problem("kind windowed needs a watermark: set eventTime and watermark on source "
+          + String.join(", ", without));
+    }
+  }
+
+  /** Update for views whose rows change in place, append for projections. */
+  static OutputMode outputMode(ViewKind kind) {
+    return kind == ViewKind.LATEST ? OutputMode.Append() : OutputMode.Update();
+  }
+
+  /**
+   * Lower-cased names of the tables the SQL's main plan reads (temp view lookups ignore case);
+   * only used to name sources in messages.
+   */
+  private static Set<String> relations(LogicalPlan parsed) {
+    Set<String> out = new LinkedHashSet<>();
+    walk(parsed, p -> {
+      if (p instanceof UnresolvedRelation r) {
+        out.add(r.tableName().toLowerCase(Locale.ROOT));
+      }
+      return false;
+    });
+    return out;
+  }
+
+  private static boolean contains(LogicalPlan plan, Predicate<LogicalPlan> test) {
+    return walk(plan, test);
+  }
+
+  private static boolean walk(LogicalPlan plan, Predicate<LogicalPlan> test) {
+    if (test.test(plan)) {
+      return true;
+    }
+    for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
+      if (walk(child, test)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static StructField field(StructField[] fields, String name) {
+    for (StructField f : fields) {
+      if (f.name().equalsIgnoreCase(name)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private static String names(StructField[] fields) {
+    List<String> out = new ArrayList<>();
+    for (StructField f : fields) {
+      out.add(f.name());
+    }
+    return String.join(", ", out);
+  }
+
+  /** One view's problem; the caller adds file and view name. */
+  private static final class Problem extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Problem(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

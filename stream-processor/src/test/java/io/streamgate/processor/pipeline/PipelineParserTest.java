@@ -1,0 +1,217 @@
+package io.streamgate.processor.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamgate.contract.ViewKind;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Test;
+
+class PipelineParserTest {
+  static final String SOURCE = """
+      sources:
+        orders:
+          topic: orders
+          schema: "orderId STRING NOT NULL, userId STRING NOT NULL, amount DOUBLE, ts TIMESTAMP"
+          eventTime: ts
+          watermark: 30 seconds
+      """;
+
+  static Path demoPipeline() {
+    return Path.of(System.getProperty("streamgate.root", "..")).resolve("deploy/local/pipeline.yaml");
+  }
+
+  @Test
+  void readsTheDemoPipeline() {
+    Pipeline p = PipelineParser.parse(demoPipeline());
+    assertEquals(List.of("orders"), List.copyOf(p.sources().keySet()));
+    assertEquals(List.of("user_totals", "order_status", "product_revenue"),
+        List.copyOf(p.views().keySet()));
+    SourceSpec orders = p.sources().get("orders");
+    assertEquals("orders", orders.topic());
+    assertEquals("ts", orders.eventTime());
+    assertEquals(Duration.ofSeconds(30), orders.watermark());
+    assertEquals(Map.of("startingOffsets", "earliest"), orders.options());
+    assertFalse(orders.schema().apply("orderId").nullable());
+    assertTrue(orders.schema().apply("status").nullable());
+    assertEquals(DataTypes.TimestampType, orders.schema().apply("ts").dataType());
+
+    ViewSpec totals = p.views().get("user_totals");
+    assertEquals(ViewKind.AGGREGATE, totals.kind());
+    assertEquals("userId", totals.key());
+    assertEquals("Orders and total spend per user", totals.description());
+    assertNull(totals.rank());
+    assertEquals(Duration.ZERO, totals.ttl());
+    assertEquals(ViewSpec.DEFAULT_TRIGGER, totals.trigger());
+    assertEquals(ViewKind.LATEST, p.views().get("order_status").kind());
+    assertEquals("revenue", p.views().get("product_revenue").rank());
+  }
+
+  @Test
+  void readsOptionalViewSettings() {
+    Pipeline p = PipelineParser.parse("p.yaml", SOURCE + """
+        views:
+          recent:
+            sql: SELECT orderId, amount FROM orders
+            key: orderId
+            kind: latest
+            ttl: 10 minutes
+            trigger: 250 ms
+        """);
+    ViewSpec v = p.views().get("recent");
+    assertEquals(Duration.ofMinutes(10), v.ttl());
+    assertEquals(Duration.ofMillis(250), v.trigger());
+    assertEquals("", v.description());
+  }
+
+  @Test
+  void badKind() {
+    assertOnlyProblem("p.yaml: view 'v': view kind must be one of aggregate, windowed, latest,"
+        + " but was 'rolling'", view("kind: rolling"));
+  }
+
+  @Test
+  void viewNameNotMatchingTheContract() {
+    List<String> problems = problems(SOURCE + """
+        views:
+          User-Totals: { sql: SELECT userId FROM orders, key: userId, kind: latest }
+        """);
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).startsWith("p.yaml: view 'User-Totals': view name 'User-Totals'"
+        + " must match [a-z][a-z0-9_]{0,63}"), problems.get(0));
+  }
+
+  @Test
+  void missingAndMistypedFields() {
+    List<String> problems = problems(SOURCE + """
+        views:
+          v: { key: orderId, kind: latest, rnak: amount }
+        """);
+    assertEquals(2, problems.size(), problems.toString());
+    assertTrue(problems.get(0).startsWith("p.yaml: view 'v': unknown field 'rnak' (known: "),
+        problems.get(0));
+    assertEquals("p.yaml: view 'v': 'sql' is missing", problems.get(1));
+    assertOnlyProblem("p.yaml: view 'v': 'sql' must be non-empty text, but was '42'",
+        SOURCE + "views:\n  v: { sql: 42, key: orderId, kind: latest }\n");
+  }
+
+  @Test
+  void rankCannotBeTheKey() {
+    assertOnlyProblem("p.yaml: view 'v': rank column 'orderId' cannot be the key column",
+        view("rank: orderId"));
+  }
+
+  @Test
+  void badIntervals() {
+    assertOnlyProblem("p.yaml: view 'v': 'ttl' must be an interval like '30 seconds' or '500 ms'"
+        + " (units ms, seconds, minutes, hours, days), but was '10'", view("ttl: 10"));
+  }
+
+  @Test
+  void schemaThatDoesNotParse() {
+    List<String> problems = problems("""
+        sources:
+          orders: { topic: orders, schema: "orderId STRNG NOT NULL" }
+        views:
+          v: { sql: SELECT orderId FROM orders, key: orderId, kind: latest }
+        """);
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).startsWith(
+        "p.yaml: source 'orders': schema does not parse as Spark DDL: "), problems.get(0));
+    assertFalse(problems.get(0).contains("\n"));
+  }
+
+  @Test
+  void eventTimeAndWatermarkProblems() {
+    assertOnlyProblem("p.yaml: source 'orders': eventTime column 'when' is not in the schema",
+        source("eventTime: when"));
+    assertOnlyProblem("p.yaml: source 'orders': eventTime column 'id' must be TIMESTAMP, but is"
+        + " STRING", source("eventTime: id"));
+    assertOnlyProblem("p.yaml: source 'orders': watermark needs eventTime, the timestamp column"
+        + " it tracks", source("watermark: 30 seconds"));
+  }
+
+  @Test
+  void optionsTheProcessorOwns() {
+    assertOnlyProblem("p.yaml: source 'orders': option 'subscribe' is set by the processor"
+        + " (topic: and --kafka)", source("options: { subscribe: other }"));
+  }
+
+  @Test
+  void reservedColumnAndBadSourceName() {
+    assertOnlyProblem("p.yaml: source 'orders': schema column name '_corrupt_record' is reserved",
+        """
+        sources:
+          orders: { topic: orders, schema: "id STRING, _corrupt_record STRING" }
+        views:
+          v: { sql: SELECT id FROM orders, key: id, kind: latest }
+        """);
+    List<String> problems = problems("""
+        sources:
+          my-orders: { topic: orders, schema: "id STRING" }
+        views:
+          v: { sql: SELECT id FROM orders, key: id, kind: latest }
+        """);
+    assertTrue(problems.get(0).startsWith("p.yaml: source 'my-orders': name must match"),
+        problems.toString());
+  }
+
+  @Test
+  void fileShapeProblems() {
+    assertOnlyProblem("p.yaml: must be a YAML mapping with 'sources:' and 'views:'", "- a\n- b\n");
+    assertOnlyProblem("p.yaml: 'views:' must map at least one name to its settings", SOURCE);
+    assertOnlyProblem("p.yaml: unknown top-level field 'veiws' (expected sources and views)",
+        SOURCE + "veiws: {}\nviews:\n  v: { sql: SELECT 1 FROM orders, key: a, kind: latest }\n");
+    List<String> yaml = problems("sources:\n  orders: [unclosed\n");
+    assertEquals(1, yaml.size(), yaml.toString());
+    assertTrue(yaml.get(0).startsWith("p.yaml: line 3: not valid YAML: "), yaml.get(0));
+  }
+
+  @Test
+  void missingFileNamesIt() {
+    PipelineException e = assertThrows(PipelineException.class,
+        () -> PipelineParser.parse(Path.of("no/such/pipeline.yaml")));
+    assertEquals(1, e.problems().size());
+    assertTrue(e.getMessage().startsWith("no/such/pipeline.yaml: cannot read the pipeline file"),
+        e.getMessage());
+  }
+
+  @Test
+  void reportsEveryProblemAtOnce() {
+    List<String> problems = problems(SOURCE + """
+        views:
+          a: { sql: SELECT 1 FROM orders, key: a, kind: nope }
+          b: { sql: SELECT 1 FROM orders, kind: latest }
+        """);
+    assertEquals(List.of(
+        "p.yaml: view 'a': view kind must be one of aggregate, windowed, latest, but was 'nope'",
+        "p.yaml: view 'b': 'key' is missing"), problems);
+  }
+
+  private static String view(String extra) {
+    String kind = extra.startsWith("kind:") ? "" : "    kind: latest\n";
+    return SOURCE + "views:\n  v:\n    sql: SELECT orderId, amount FROM orders\n"
+        + "    key: orderId\n" + kind + "    " + extra + "\n";
+  }
+
+  private static String source(String extra) {
+    return "sources:\n  orders:\n    topic: orders\n    schema: \"id STRING, ts TIMESTAMP\"\n    "
+        + extra + "\nviews:\n  v: { sql: SELECT id FROM orders, key: id, kind: latest }\n";
+  }
+
+  static List<String> problems(String yaml) {
+    return assertThrows(PipelineException.class, () -> PipelineParser.parse("p.yaml", yaml))
+        .problems();
+  }
+
+  private static void assertOnlyProblem(String expected, String yaml) {
+    assertEquals(List.of(expected), problems(yaml));
+  }
+}

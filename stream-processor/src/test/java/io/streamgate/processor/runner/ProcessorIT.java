@@ -1,0 +1,302 @@
+package io.streamgate.processor.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.Keyspace;
+import io.streamgate.contract.ViewKind;
+import io.streamgate.contract.json.Json;
+import io.streamgate.harness.KafkaBroker;
+import io.streamgate.harness.RedisServer;
+import io.streamgate.processor.runner.ChangeRecorder.Change;
+import io.streamgate.processor.runner.OrderEvents.Order;
+import io.streamgate.processor.runner.OrderEvents.Totals;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.resps.Tuple;
+
+/**
+ * The runner end to end, in-process on {@code local[2]}: the demo pipeline over a real Kafka
+ * broker into a real Redis, checked against results computed here from the produced events, then
+ * restarted on the same checkpoints to show that nothing is counted twice.
+ */
+class ProcessorIT {
+  private static final String NS = "it";
+  private static final Keyspace KEYS = new Keyspace(NS);
+  private static final Duration SETTLE = Duration.ofSeconds(90);
+
+  private static KafkaBroker kafka;
+  private static RedisServer redis;
+
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void services() {
+    kafka = KafkaBroker.shared();
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @Test
+  void servesTheDemoViewsAndResumesFromItsCheckpoints() throws Exception {
+    String topic = "orders_" + UUID.randomUUID().toString().substring(0, 8);
+    createTopic(topic);
+    ProcessorSettings settings = settings(topic);
+    OrderEvents events = new OrderEvents();
+
+    try (ChangeRecorder changes = new ChangeRecorder("127.0.0.1", redis.port(),
+            KEYS.changeChannelPattern());
+        KafkaProducer<String, String> producer = producer()) {
+      Map<String, Long> versionsBefore;
+      try (PipelineRunner runner = PipelineRunner.start(settings)) {
+        produce(producer, topic, events.wave("o", 80, 70, 50));
+        assertEquals(200, events.size());
+        awaitViews(events);
+        assertCatalog();
+        assertTrue(changes.changes().stream()
+                .anyMatch(c -> c.channel().equals(KEYS.changeChannel("user_totals"))
+                    && c.row().view().equals("user_totals")),
+            "a change message on the user_totals channel");
+        measureLatency(producer, topic, events, changes);
+        awaitViews(events);
+        BatchStats.report("micro-batches (" + checkpointManager() + ")", runner.queries());
+        versionsBefore = userTotalVersions();
+      }
+
+      // Restart on the same checkpoints: each view resumes after its last committed batch.
+      try (PipelineRunner runner = PipelineRunner.start(settings)) {
+        List<Order> more = events.wave("r", 12, 8, 0);
+        produce(producer, topic, more);
+        awaitViews(events);
+        // Progress is recorded just after a batch's writes, so wait for it too.
+        awaitNoMismatch(() -> {
+          for (Map.Entry<String, StreamingQuery> q : runner.queries().entrySet()) {
+            long read = 0;
+            for (StreamingQueryProgress p : q.getValue().recentProgress()) {
+              read += p.numInputRows();
+            }
+            if (read > more.size()) {
+              throw new AssertionError(q.getKey() + " read " + read + " events after the restart,"
+                  + " but only " + more.size() + " were new: it re-read committed ones");
+            }
+            if (read < more.size()) {
+              return q.getKey() + " has reported " + read + " of " + more.size() + " new events";
+            }
+          }
+          return null;
+        });
+        Map<String, Long> versionsAfter = userTotalVersions();
+        for (Map.Entry<String, Long> v : versionsAfter.entrySet()) {
+          Long before = versionsBefore.get(v.getKey());
+          assertTrue(before == null || v.getValue() >= before, "versions only grow: " + v);
+        }
+        assertTrue(versionsAfter.entrySet().stream()
+                .anyMatch(v -> v.getValue() > versionsBefore.getOrDefault(v.getKey(), 0L)),
+            "the restarted query continues the batch ids, so its writes apply");
+      }
+    }
+  }
+
+  private static ProcessorSettings settings(String topic) throws Exception {
+    Path demo = Path.of(System.getProperty("streamgate.root", ".."))
+        .resolve("deploy/local/pipeline.yaml");
+    Path pipeline = tmp.resolve("pipeline.yaml");
+    Files.writeString(pipeline, Files.readString(demo).replace("topic: orders", "topic: " + topic));
+    Map<String, String> conf = new HashMap<>();
+    String manager = System.getProperty("streamgate.it.checkpointFileManager");
+    if (manager != null && !manager.isBlank()) {
+      conf.put("spark.sql.streaming.checkpointFileManagerClass", manager);
+    }
+    return new ProcessorSettings(pipeline, kafka.bootstrapServers(), redis.uri(), NS,
+        tmp.resolve("checkpoints").toString(), "local[2]", conf);
+  }
+
+  private static String checkpointManager() {
+    String m = System.getProperty("streamgate.it.checkpointFileManager", "");
+    return m.isBlank() ? "NioCheckpointFileManager" : m.substring(m.lastIndexOf('.') + 1);
+  }
+
+  /** Polls Redis until every view shows exactly what the produced events imply. */
+  private static void awaitViews(OrderEvents events) {
+    awaitNoMismatch(() -> mismatch(events));
+  }
+
+  private static String mismatch(OrderEvents events) {
+    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+      Map<String, Totals> totals = events.userTotals();
+      if (!new TreeSet<>(jedis.zrange(KEYS.keysIndex("user_totals"), 0, -1))
+          .equals(totals.keySet())) {
+        return "user_totals keys " + jedis.zrange(KEYS.keysIndex("user_totals"), 0, -1);
+      }
+      for (Map.Entry<String, Totals> e : totals.entrySet()) {
+        Map<String, Object> value = value(jedis, "user_totals", e.getKey());
+        if (value == null || !value.get("orders").equals(e.getValue().orders())
+            || Math.abs(((Number) value.get("total")).doubleValue() - e.getValue().total()) > 1e-6) {
+          return "user_totals " + e.getKey() + " = " + value + ", expected " + e.getValue();
+        }
+      }
+      for (Map.Entry<String, String> e : events.lastStatus().entrySet()) {
+        Map<String, Object> value = value(jedis, "order_status", e.getKey());
+        if (value == null || !e.getValue().equals(value.get("status"))) {
+          return "order_status " + e.getKey() + " = " + value + ", expected " + e.getValue();
+        }
+      }
+      List<Tuple> ranked = jedis.zrevrangeWithScores(KEYS.rankIndex("product_revenue"), 0, -1);
+      List<String> order = ranked.stream().map(Tuple::getElement).toList();
+      if (!order.equals(events.productsByRevenue())) {
+        return "product_revenue rank order " + order + ", expected " + events.productsByRevenue();
+      }
+      for (Tuple t : ranked) {
+        double expected = events.productRevenue().get(t.getElement());
+        if (Math.abs(t.getScore() - expected) > 1e-6) {
+          return "product_revenue rank of " + t.getElement() + " = " + t.getScore();
+        }
+      }
+      return null;
+    }
+  }
+
+  private static Map<String, Object> value(Jedis jedis, String view, String key) {
+    String json = jedis.hget(KEYS.row(view, key), "value");
+    return json == null ? null : Json.parseObject(json);
+  }
+
+  private static void assertCatalog() {
+    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+      Map<String, CatalogEntry> catalog = new TreeMap<>();
+      jedis.hgetAll(KEYS.catalog()).forEach((k, v) -> catalog.put(k, CatalogEntry.fromJson(v)));
+      assertEquals(Set.of("user_totals", "order_status", "product_revenue"), catalog.keySet());
+      CatalogEntry revenue = catalog.get("product_revenue");
+      assertEquals("revenue", revenue.rankColumn());
+      assertEquals("productId", revenue.keyColumn());
+      assertEquals(ViewKind.LATEST, catalog.get("order_status").kind());
+      assertEquals(List.of("orders", "total"),
+          catalog.get("user_totals").columns().stream().map(CatalogEntry.Column::name).toList());
+      assertFalse(catalog.get("user_totals").description().isEmpty());
+    }
+  }
+
+  /**
+   * Produce → Redis latency: one new order at a time, timed from just before the send to the
+   * arrival of its change message on order_status's channel.
+   */
+  private static void measureLatency(KafkaProducer<String, String> producer, String topic,
+      OrderEvents events, ChangeRecorder changes) throws Exception {
+    List<Long> millis = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Order probe = events.wave("probe" + i + "_", 1, 0, 0).get(0);
+      long sent = System.nanoTime();
+      producer.send(new ProducerRecord<>(topic, probe.orderId(), probe.json())).get();
+      Change seen = awaitFound(() -> changes.changes().stream()
+          .filter(c -> c.row().view().equals("order_status")
+              && c.row().key().equals(probe.orderId()))
+          .findFirst().orElse(null));
+      millis.add((seen.receivedNanos() - sent) / 1_000_000);
+    }
+    List<Long> sorted = millis.stream().sorted().toList();
+    System.out.printf("produce→Redis change message latency over %d single events: min %d ms,"
+            + " median %d ms, max %d ms %s%n", sorted.size(), sorted.get(0),
+        sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), millis);
+  }
+
+  private static Map<String, Long> userTotalVersions() {
+    Map<String, Long> out = new TreeMap<>();
+    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+      for (String key : jedis.zrange(KEYS.keysIndex("user_totals"), 0, -1)) {
+        out.put(key, Long.parseLong(jedis.hget(KEYS.row("user_totals", key), "version")));
+      }
+    }
+    return out;
+  }
+
+  private static void createTopic(String topic) throws Exception {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+    }
+  }
+
+  private static KafkaProducer<String, String> producer() {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+  }
+
+  private static void produce(KafkaProducer<String, String> producer, String topic,
+      List<Order> orders) throws Exception {
+    for (Order o : orders) {
+      producer.send(new ProducerRecord<>(topic, o.orderId(), o.json()));
+    }
+    producer.flush();
+  }
+
+  /** Polls until {@code found} returns a value; fails after {@link #SETTLE}. */
+  private static <T> T awaitFound(Supplier<T> found) {
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    for (T value = found.get(); ; value = found.get()) {
+      if (value != null) {
+        return value;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("nothing found within " + SETTLE.toSeconds() + " s");
+      }
+      pause(2);
+    }
+  }
+
+  /** Polls until {@code mismatch} returns null; fails with its last answer after {@link #SETTLE}. */
+  private static void awaitNoMismatch(Supplier<String> mismatch) {
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    for (String problem = mismatch.get(); problem != null; problem = mismatch.get()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("Redis did not settle within " + SETTLE.toSeconds() + " s: "
+            + problem);
+      }
+      pause(50);
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis); // the polling interval, not a guess at how long the work takes
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}
