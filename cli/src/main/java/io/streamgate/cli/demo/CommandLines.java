@@ -43,13 +43,4 @@ final class CommandLines {
     }
     return of(pid).map(line -> markers.stream().allMatch(line::contains)).orElse(false);
   }
-
-  /** The pid of this JVM's child whose command line contains every marker. */
-  static Optional<Long> childMatching(List<String> markers) {
-    return ProcessHandle.current().children()
-        .filter(ProcessHandle::isAlive)
-        .map(ProcessHandle::pid)
-        .filter(pid -> matches(pid, markers))
-        .findFirst();
-  }
 }

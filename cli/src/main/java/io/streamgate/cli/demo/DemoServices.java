@@ -27,9 +27,9 @@ final class DemoServices {
   static final String GATEWAY_MAIN = "io.streamgate.gateway.GatewayMain";
   static final String GENERATOR_MAIN = "io.streamgate.loadtest.OrderGenerator";
   /**
-   * Spark stops its queries on SIGTERM, but can hang in a batch whose broker is already gone (on
-   * Ctrl-C every process gets the signal at once). Killing it then is safe: checkpoints stay
-   * consistent and row writes are idempotent by version.
+   * Spark stops its queries on SIGTERM, but could hang in a batch whose broker is already gone.
+   * Children are stopped last-started-first, so Kafka is still up; if it still hangs, killing it
+   * is safe: checkpoints stay consistent and row writes are idempotent by version.
    */
   private static final Duration PROCESSOR_GRACE = Duration.ofSeconds(10);
   private static final Duration JVM_GRACE = Duration.ofSeconds(10);
@@ -49,9 +49,11 @@ final class DemoServices {
     RedisServer redis = RedisServer.start(RedisServer.Options.defaults()
         .withPort(settings.redisPort())
         .withDir(state.redis())
-        .withLogFile(state.log("redis")));
+        .withLogFile(state.log("redis"))
+        // Kafka's log and Spark's checkpoints survive a restart without --fresh; so must the rows.
+        .withPersistent(true));
     // redis-server retitles itself "redis-server 127.0.0.1:<port>".
-    return registered("redis", state.log("redis"), redis::close,
+    return registered("redis", redis.pid(), state.log("redis"), redis::close,
         List.of("redis-server", ":" + settings.redisPort()));
   }
 
@@ -60,7 +62,7 @@ final class DemoServices {
         .withPort(settings.kafkaPort())
         .withDir(state.kafka())
         .withLogFile(state.log("kafka")));
-    return registered("kafka", state.log("kafka"), broker::close,
+    return registered("kafka", broker.pid(), state.log("kafka"), broker::close,
         List.of("kafka.Kafka", state.kafka().resolve("server.properties").toString()));
   }
 
@@ -127,12 +129,10 @@ final class DemoServices {
     return child;
   }
 
-  /** A child the harness started without telling its pid: found among our children by command line. */
-  private Child registered(String name, Path log, Runnable stopper, List<String> markers) throws IOException {
-    long pid = CommandLines.childMatching(markers).orElse(-1L);
-    if (pid > 0) {
-      pids.write(name, pid, markers);
-    }
+  /** A service the harness runs; its pid file lets the next demo stop it if this one is SIGKILLed. */
+  private Child registered(String name, long pid, Path log, Runnable stopper, List<String> markers)
+      throws IOException {
+    pids.write(name, pid, markers);
     return new Child(name, pid, log, stopper);
   }
 }

@@ -54,10 +54,10 @@ final class OrderEvents {
     return o;
   }
 
-  /** Every event counts once towards its user's orders and total (as the view's SQL says). */
+  /** Each order counts once, by its "created" event, towards its user's orders and total. */
   Map<String, Totals> userTotals() {
     Map<String, Totals> out = new TreeMap<>();
-    for (Order o : produced) {
+    for (Order o : created()) {
       Totals t = out.getOrDefault(o.userId(), new Totals(0, 0));
       out.put(o.userId(), new Totals(t.orders() + 1, t.total() + o.amount()));
     }
@@ -74,7 +74,7 @@ final class OrderEvents {
 
   Map<String, Double> productRevenue() {
     Map<String, Double> out = new TreeMap<>();
-    for (Order o : produced) {
+    for (Order o : created()) {
       out.merge(o.productId(), o.amount(), Double::sum);
     }
     return out;
@@ -86,6 +86,10 @@ final class OrderEvents {
         .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
         .map(Map.Entry::getKey)
         .toList();
+  }
+
+  private List<Order> created() {
+    return produced.stream().filter(o -> o.status().equals("created")).toList();
   }
 
   int size() {

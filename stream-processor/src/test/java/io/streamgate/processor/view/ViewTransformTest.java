@@ -120,7 +120,7 @@ class ViewTransformTest {
         "{\"orderId\":\"o2\",\"userId\":\"u1\",\"productId\":\"p\",\"amount\":\"lots\","
             + "\"ts\":\"2025-01-01T10:00:00Z\"}",
         "null",
-        order("o3", "u1", "p1", 2.0, null));
+        order("o3", "u1", "p1", 2.0, "created"));
     assertEquals(Map.of("u1", "{\"orders\":1,\"total\":2.0}"), totals.lastValuePerKey());
   }
 
