@@ -1,12 +1,17 @@
 package io.streamgate.gateway;
 
 import io.streamgate.gateway.auth.TokenVerifier;
+import io.streamgate.gateway.breaker.Breaker;
+import io.streamgate.gateway.cache.NearCache;
+import io.streamgate.gateway.cache.internal.CaffeineNearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.catalog.internal.RedisCatalog;
 import io.streamgate.gateway.config.ConfigLoader;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.http.GatewayRouter;
 import io.streamgate.gateway.http.HttpServerVerticle;
+import io.streamgate.gateway.limit.RateLimits;
+import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.store.RedisStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -34,14 +39,20 @@ public final class Gateway {
   private final Vertx vertx;
   private final RedisStore store;
   private final RedisCatalog catalog;
+  private final NearCache rows;
+  private final RateLimits limits;
+  private final Breaker breaker;
   private final List<String> deployments;
   private final int port;
 
-  private Gateway(Vertx vertx, RedisStore store, RedisCatalog catalog, List<String> deployments,
-      int port) {
+  private Gateway(Vertx vertx, RedisStore store, RedisCatalog catalog, NearCache rows,
+      RateLimits limits, Breaker breaker, List<String> deployments, int port) {
+    this.rows = rows;
     this.vertx = vertx;
     this.store = store;
     this.catalog = catalog;
+    this.limits = limits;
+    this.breaker = breaker;
     this.deployments = deployments;
     this.port = port;
   }
@@ -54,11 +65,23 @@ public final class Gateway {
    */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Clock clock) {
     TokenVerifier verifier = TokenVerifier.jwt(vertx, config.auth(), clock);
-    RedisStore store = RedisStore.create(vertx, config.redis());
+    GatewayMetrics metrics = new GatewayMetrics();
+    Breaker breaker = RedisStore.breaker(vertx, config.redis(), config.breaker(), clock,
+        metrics.redisCalls());
+    metrics.bindBreaker("redis", breaker);
+    RedisStore store = RedisStore.create(vertx, config.redis(), breaker);
     RedisCatalog catalog = new RedisCatalog(store.views(), store, config.redis().keyspace(),
         RedisCatalog.DEFAULT_REFRESH_INTERVAL);
-    GatewayRouter.Services services = new GatewayRouter.Services(
-        verifier, catalog, store.views(), config.http().accessLog());
+    CaffeineNearCache nearCache = config.cache().enabled()
+        ? new CaffeineNearCache(config.cache(), store.views(), store, catalog,
+            config.redis().keyspace(), clock)
+        : null;
+    NearCache rows = nearCache == null ? NearCache.passThrough(store.views()) : nearCache;
+    metrics.bindCache(rows);
+    RateLimits limits = config.limits().enabled()
+        ? RateLimits.create(vertx, config.limits(), config.redis(), clock) : null;
+    GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
+        rows, limits == null ? null : limits.limiter(), metrics, config.http().accessLog());
     List<String> deployments = new ArrayList<>();
     String host = config.http().host();
     int instances = config.http().instances();
@@ -70,18 +93,22 @@ public final class Gateway {
     return vertx.deployVerticle(catalog)
         .compose(id -> {
           deployments.add(id);
-          return vertx.deployVerticle(() -> {
-            HttpServerVerticle server = new HttpServerVerticle(host, port, services);
-            servers.add(server);
-            return server;
-          }, new DeploymentOptions().setInstances(instances));
+          return nearCache == null ? Future.succeededFuture()
+              : vertx.deployVerticle(nearCache).onSuccess(deployments::add);
         })
+        .compose(id -> limits == null ? Future.succeededFuture() : limits.start())
+        .compose(v -> vertx.deployVerticle(() -> {
+          HttpServerVerticle server = new HttpServerVerticle(host, port, services);
+          servers.add(server);
+          return server;
+        }, new DeploymentOptions().setInstances(instances)))
         .map(id -> {
           deployments.add(id);
           return servers.get(0).actualPort();
         })
         .map(bound -> {
-          Gateway gateway = new Gateway(vertx, store, catalog, deployments, bound);
+          Gateway gateway = new Gateway(vertx, store, catalog, rows, limits, breaker, deployments,
+              bound);
           LOG.info("gateway ready on http://{}:{} (redis {}, {} views)", host, bound,
               config.redis().redactedUrl(), catalog.views().size());
           if (!catalog.loaded()) {
@@ -92,6 +119,7 @@ public final class Gateway {
           return gateway;
         })
         .recover(failure -> undeploy(vertx, deployments)
+            .eventually(() -> limits == null ? Future.succeededFuture() : limits.close())
             .eventually(store::close)
             .transform(ignored -> Future.failedFuture(failure)));
   }
@@ -109,9 +137,26 @@ public final class Gateway {
     return catalog;
   }
 
-  /** Stops the servers, the catalog and the store connections. */
+  /** The near cache (a pass-through when {@code cache.enabled} is false). */
+  public NearCache nearCache() {
+    return rows;
+  }
+
+  /** The breaker around the store's Redis calls. */
+  public Breaker breaker() {
+    return breaker;
+  }
+
+  /** The shared rate limits, or null when {@code limits.enabled} is false. */
+  public RateLimits rateLimits() {
+    return limits;
+  }
+
+  /** Stops the servers, the catalog, the rate-limit sync and the store connections. */
   public Future<Void> close() {
-    return undeploy(vertx, deployments).eventually(store::close);
+    return undeploy(vertx, deployments)
+        .eventually(() -> limits == null ? Future.succeededFuture() : limits.close())
+        .eventually(store::close);
   }
 
   private static Future<Void> undeploy(Vertx vertx, List<String> deployments) {

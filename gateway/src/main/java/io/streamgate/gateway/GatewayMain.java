@@ -35,7 +35,8 @@ public final class GatewayMain {
         STREAMGATE_JWT_SECRET_FILE                   secretFile of the first HS256 key
 
       Endpoints: GET /v1/views, /v1/views/{view}/{key}, /v1/views/{view}?keys=a,b,
-      /health/live, /health/ready.
+      /v1/views/{view}?limit=&cursor=, /v1/views/{view}/top?n=, /health/live, /health/ready,
+      /metrics.
       """;
 
   private GatewayMain() {}

@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A real gateway (port 0, two server instances) on a real {@code redis-server}, plus what tests
@@ -65,9 +66,15 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** Starts Redis, runs {@code seed} against it, then starts the gateway. */
   public static GatewayFixture start(Path tempDir, Consumer<Seeder> seed) {
+    return start(tempDir, seed, UnaryOperator.identity());
+  }
+
+  /** Like {@link #start(Path, Consumer)}, with the test's changes to the configuration. */
+  public static GatewayFixture start(Path tempDir, Consumer<Seeder> seed,
+      UnaryOperator<GatewayConfig> configure) {
     RedisServer redis = RedisServer.start();
     try {
-      return start(tempDir, redis, redis.uri(), seed);
+      return start(tempDir, redis, redis.uri(), seed, configure);
     } catch (RuntimeException e) {
       redis.close();
       throw e;
@@ -80,17 +87,22 @@ public final class GatewayFixture implements AutoCloseable {
    */
   public static GatewayFixture start(Path tempDir, RedisServer redis, String redisUri,
       Consumer<Seeder> seed) {
+    return start(tempDir, redis, redisUri, seed, UnaryOperator.identity());
+  }
+
+  public static GatewayFixture start(Path tempDir, RedisServer redis, String redisUri,
+      Consumer<Seeder> seed, UnaryOperator<GatewayConfig> configure) {
     Vertx vertx = Vertx.vertx();
     try {
       Redis seedClient = Redis.createClient(vertx, redisUri);
       seed.accept(new Seeder(seedClient, new Keyspace(NAMESPACE)));
       Path secretFile = tempDir.resolve("jwt.secret");
       Files.writeString(secretFile, SECRET + "\n");
-      GatewayConfig config = new GatewayConfig(
+      GatewayConfig config = configure.apply(new GatewayConfig(
           new HttpConfig("127.0.0.1", 0, 2, true),
           new RedisConfig(redisUri, NAMESPACE, REDIS_TIMEOUT_MS, 4, 1024),
           new AuthConfig("streamgate", "streamgate", 5,
-              List.of(new KeyConfig("demo", "HS256", secretFile))));
+              List.of(new KeyConfig("demo", "HS256", secretFile)))));
       Gateway gateway = Gateway.start(vertx, config).await();
       JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions()
           .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));

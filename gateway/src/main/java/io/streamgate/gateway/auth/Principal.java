@@ -3,18 +3,24 @@ package io.streamgate.gateway.auth;
 import java.util.Set;
 
 /**
- * The verified caller of a request: who (the token's {@code sub}) and what it may do (its
- * scopes). Immutable and thread-safe.
+ * The verified caller of a request: who (the token's {@code sub}), what it may do (its scopes)
+ * and which rate-limit plan it is on (its {@code plan} claim, null if none). Immutable and
+ * thread-safe.
  *
  * <p>View scopes: {@value #READ_ALL_VIEWS} reads every view, {@code views:<view>:read} one.
  */
-public record Principal(String subject, Set<String> scopes) {
+public record Principal(String subject, Set<String> scopes, String plan) {
   public static final String READ_ALL_VIEWS = "views:read";
   private static final String VIEW_SCOPE_PREFIX = "views:";
   private static final String READ_SUFFIX = ":read";
 
   public Principal {
     scopes = Set.copyOf(scopes);
+  }
+
+  /** A principal without a plan claim. */
+  public Principal(String subject, Set<String> scopes) {
+    this(subject, scopes, null);
   }
 
   /** The scope that grants reading one view. */

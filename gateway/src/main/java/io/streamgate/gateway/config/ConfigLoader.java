@@ -79,8 +79,11 @@ public final class ConfigLoader {
       HttpConfig http = http(root.section("http"));
       RedisConfig redis = redis(root.section("redis"));
       AuthConfig auth = auth(root.section("auth"));
+      LimitsConfig limits = limits(root.section("limits"));
+      BreakerConfig breaker = breaker(root.section("breaker"));
+      CacheConfig cache = cache(root.section("cache"));
       root.rejectUnknownFields();
-      GatewayConfig config = new GatewayConfig(http, redis, auth);
+      GatewayConfig config = new GatewayConfig(http, redis, auth, limits, breaker, cache);
       return applySecretFile(config, env.get(ENV_JWT_SECRET_FILE));
     } catch (ConfigException e) {
       String variable = e.field() == null ? null : overriddenBy.get(e.field());
@@ -149,6 +152,45 @@ public final class ConfigLoader {
       }
     }
     return build(s, () -> new AuthConfig(issuer, audience, leeway, keys));
+  }
+
+  private static LimitsConfig limits(YamlSection s) {
+    boolean enabled = s.bool("enabled", LimitsConfig.DEFAULT_ENABLED);
+    String defaultPlan = s.string("defaultPlan", LimitsConfig.DEFAULT_PLAN);
+    int syncIntervalMs = s.integer("syncIntervalMs", LimitsConfig.DEFAULT_SYNC_INTERVAL_MS);
+    Map<String, YamlSection> planSections = s.namedSections("plans");
+    Map<String, PlanConfig> plans = new LinkedHashMap<>();
+    if (planSections == null) {
+      plans.putAll(LimitsConfig.defaultPlans());
+    } else {
+      planSections.forEach((name, p) -> plans.put(name, plan(p)));
+    }
+    return build(s, () -> new LimitsConfig(enabled, defaultPlan, syncIntervalMs, plans));
+  }
+
+  private static CacheConfig cache(YamlSection s) {
+    boolean enabled = s.bool("enabled", CacheConfig.DEFAULT_ENABLED);
+    int maxEntries = s.integer("maxEntries", CacheConfig.DEFAULT_MAX_ENTRIES);
+    int revalidate = s.integer("revalidateAfterMs", CacheConfig.DEFAULT_REVALIDATE_AFTER_MS);
+    return build(s, () -> new CacheConfig(enabled, maxEntries, revalidate));
+  }
+
+  private static BreakerConfig breaker(YamlSection s) {
+    int failureRate = s.integer("failureRateThreshold", BreakerConfig.DEFAULT_FAILURE_RATE_THRESHOLD);
+    int minimumCalls = s.integer("minimumNumberOfCalls", BreakerConfig.DEFAULT_MINIMUM_NUMBER_OF_CALLS);
+    int window = s.integer("slidingWindowSize", BreakerConfig.DEFAULT_SLIDING_WINDOW_SIZE);
+    int waitMs = s.integer("waitDurationInOpenMs", BreakerConfig.DEFAULT_WAIT_DURATION_IN_OPEN_MS);
+    int halfOpen = s.integer("permittedCallsInHalfOpen",
+        BreakerConfig.DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN);
+    int concurrent = s.integer("maxConcurrentCalls", BreakerConfig.DEFAULT_MAX_CONCURRENT_CALLS);
+    return build(s, () -> new BreakerConfig(failureRate, minimumCalls, window, waitMs, halfOpen,
+        concurrent));
+  }
+
+  private static PlanConfig plan(YamlSection s) {
+    long requests = s.integer("requests", 0);
+    int periodSeconds = s.integer("periodSeconds", 0);
+    return build(s, () -> new PlanConfig(requests, periodSeconds));
   }
 
   private static KeyConfig key(YamlSection s) {

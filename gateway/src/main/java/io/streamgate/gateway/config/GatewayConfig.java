@@ -5,12 +5,20 @@ package io.streamgate.gateway.config;
  * the gateway never sees an invalid value. Load it with {@link ConfigLoader}; the YAML file
  * mirrors this tree field by field. Thread-safe (immutable).
  */
-public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth) {
+public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
+    LimitsConfig limits, BreakerConfig breaker, CacheConfig cache) {
 
   public GatewayConfig {
-    if (http == null || redis == null || auth == null) {
-      throw new ConfigException(null, "http, redis and auth sections are required");
+    if (http == null || redis == null || auth == null || limits == null || breaker == null
+        || cache == null) {
+      throw new ConfigException(null, "every section is required");
     }
+  }
+
+  /** The given sections, defaults for the others. */
+  public GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth) {
+    this(http, redis, auth, LimitsConfig.defaults(), BreakerConfig.defaults(),
+        CacheConfig.defaults());
   }
 
   public static GatewayConfig defaults() {
@@ -18,14 +26,26 @@ public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth)
   }
 
   public GatewayConfig withHttp(HttpConfig newHttp) {
-    return new GatewayConfig(newHttp, redis, auth);
+    return new GatewayConfig(newHttp, redis, auth, limits, breaker, cache);
   }
 
   public GatewayConfig withRedis(RedisConfig newRedis) {
-    return new GatewayConfig(http, newRedis, auth);
+    return new GatewayConfig(http, newRedis, auth, limits, breaker, cache);
   }
 
   public GatewayConfig withAuth(AuthConfig newAuth) {
-    return new GatewayConfig(http, redis, newAuth);
+    return new GatewayConfig(http, redis, newAuth, limits, breaker, cache);
+  }
+
+  public GatewayConfig withLimits(LimitsConfig newLimits) {
+    return new GatewayConfig(http, redis, auth, newLimits, breaker, cache);
+  }
+
+  public GatewayConfig withCache(CacheConfig newCache) {
+    return new GatewayConfig(http, redis, auth, limits, breaker, newCache);
+  }
+
+  public GatewayConfig withBreaker(BreakerConfig newBreaker) {
+    return new GatewayConfig(http, redis, auth, limits, newBreaker, cache);
   }
 }

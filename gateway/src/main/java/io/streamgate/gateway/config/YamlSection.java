@@ -77,6 +77,27 @@ final class YamlSection {
     return out;
   }
 
+  /** A mapping of name → mapping (e.g. plans by name), in file order, or null if absent. */
+  Map<String, YamlSection> namedSections(String name) {
+    Object value = take(name);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Map<?, ?> map)) {
+      throw new ConfigException(field(name), "must be a mapping of names, but was "
+          + describe(value));
+    }
+    Map<String, YamlSection> out = new java.util.LinkedHashMap<>();
+    map.forEach((key, item) -> {
+      String itemPath = field(name) + "." + key;
+      if (!(item instanceof Map<?, ?> itemMap)) {
+        throw new ConfigException(itemPath, "must be a mapping, but was " + describe(item));
+      }
+      out.put(String.valueOf(key), new YamlSection(itemPath, itemMap, overrides));
+    });
+    return out;
+  }
+
   String string(String name, String defaultValue) {
     Object value = take(name);
     if (value == null) {

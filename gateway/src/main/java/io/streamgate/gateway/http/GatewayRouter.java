@@ -1,50 +1,99 @@
 package io.streamgate.gateway.http;
 
 import io.streamgate.gateway.auth.TokenVerifier;
+import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.limit.RateLimiter;
+import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import java.util.List;
 import io.vertx.ext.web.Router;
 
 /**
  * Builds the gateway's router: the one place where the request chain is written down.
  *
  * <pre>
- *   request id  →  access log  →  [health: no token]  →  JWT  →  route  →  store
- *   RequestId      AccessLog        HealthHandler        BearerAuth  ViewsHandler  ViewStore
- *   any failure                                                    →  ProblemHandler (RFC 9457)
+ *   metrics → request id → access log → [health, /metrics: no token] → JWT → rate limit → route → …
+ *   GatewayMetrics RequestId  AccessLog    HealthHandler                 BearerAuth RateLimitHandler ViewsHandler, IndexHandler
+ *   any failure                                                              → ProblemHandler (RFC 9457)
  * </pre>
  *
- * Later stages slot in here: rate limit after JWT (it keys on the principal), breaker and near
- * cache around the store. Routers are cheap; each HTTP server instance builds its own.
+ * Below the route: near cache → breaker (bulkhead, timeout) → Redis ({@code NearCache} over
+ * {@code GuardedViewStore}). Routers are cheap; each HTTP server instance builds its own.
  */
 public final class GatewayRouter {
 
-  /** What the routes need. All thread-safe, shared by every server instance. */
+  /**
+   * What the routes need. All thread-safe, shared by every server instance.
+   *
+   * @param store   the breaker-guarded store (catalog, health, indexes)
+   * @param rows    row reads through the near cache (which reads through {@code store})
+   * @param limiter null when rate limits are off ({@code limits.enabled: false})
+   */
   public record Services(TokenVerifier verifier, Catalog catalog, ViewStore store,
-      boolean accessLog) {}
+      NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog) {}
+
+  static final String HEALTH_LIVE = "/health/live";
+  static final String HEALTH_READY = "/health/ready";
+  static final String METRICS = "/metrics";
+  static final String VIEWS = "/v1/views";
+  static final String VIEW = "/v1/views/{view}";
+  static final String TOP = "/v1/views/{view}/top";
+  static final String ROW = "/v1/views/{view}/{key}";
 
   private GatewayRouter() {}
+
+  /** The vertx-web path of a documented template: {@code {name}} becomes {@code :name}. */
+  private static String path(String template) {
+    return template.replaceAll("\\{([a-z]+)}", ":$1");
+  }
 
   public static Router create(Vertx vertx, Services services) {
     Router router = Router.router(vertx);
     ProblemHandler problems = new ProblemHandler();
 
+    router.route().handler(services.metrics().requestTimer());
     router.route().handler(new RequestIdHandler());
     if (services.accessLog()) {
       router.route().handler(new AccessLogHandler());
     }
+    // Route templates for the metrics, named before auth so refused requests carry them too.
+    // "top" before "{key}", like the handlers below.
+    for (String template : List.of(HEALTH_LIVE, HEALTH_READY, METRICS, VIEWS, VIEW, TOP, ROW)) {
+      router.get(path(template)).handler(GatewayMetrics.route(template));
+    }
 
     HealthHandler health = new HealthHandler(services.store(), services.catalog());
-    router.get("/health/live").handler(health::live);
-    router.get("/health/ready").handler(health::ready);
+    router.get(HEALTH_LIVE).handler(health::live);
+    router.get(HEALTH_READY).handler(health::ready);
+    router.get(METRICS).handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE)
+        .end(services.metrics().scrape()));
 
     router.route("/v1/*").handler(new BearerAuthHandler(services.verifier()));
+    if (services.limiter() != null) {
+      router.route("/v1/*").handler(new RateLimitHandler(services.limiter(), services.metrics()));
+    }
 
-    ViewsHandler views = new ViewsHandler(services.catalog(), services.store());
-    router.get("/v1/views").handler(views::list);
-    router.get("/v1/views/:view").handler(views::many);
-    router.get("/v1/views/:view/:key").handler(views::row);
+    ViewsHandler views = new ViewsHandler(services.catalog(), services.rows());
+    IndexHandler index = new IndexHandler(services.catalog(), services.store(), services.rows());
+    router.get(VIEWS).handler(views::list);
+    router.get(path(VIEW)).handler(ctx -> {
+      if (ctx.queryParams().contains("keys")) {
+        if (ctx.queryParams().contains("limit") || ctx.queryParams().contains("cursor")) {
+          throw new HttpProblem(ProblemType.BAD_REQUEST,
+              "use either keys (multi-get) or limit/cursor (paging), not both");
+        }
+        views.many(ctx);
+      } else {
+        index.page(ctx);
+      }
+    });
+    // Before /:key, so "top" is the endpoint; a row with key "top" is read with ?keys=top.
+    router.get(path(TOP)).handler(index::top);
+    router.get(path(ROW)).handler(views::row);
 
     router.route().failureHandler(problems);
     // Misses that never reach a failure handler (no route matched).

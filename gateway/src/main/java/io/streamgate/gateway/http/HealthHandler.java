@@ -1,6 +1,7 @@
 package io.streamgate.gateway.http;
 
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.store.StoreUnavailableException;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -38,8 +39,10 @@ public final class HealthHandler {
       } else {
         NOT_READY.warn("not ready: " + ar.cause().getMessage()
             + ". Start Redis or fix redis.url; readiness returns once it answers.");
+        String retryAfter = ar.cause() instanceof StoreUnavailableException unavailable
+            ? Long.toString(unavailable.retryAfterSeconds()) : ProblemHandler.RETRY_AFTER_SECONDS;
         ctx.fail(new HttpProblem(ProblemType.NOT_READY, "the view store is not answering",
-            Map.of(HttpHeaders.RETRY_AFTER.toString(), ProblemHandler.RETRY_AFTER_SECONDS)));
+            Map.of(HttpHeaders.RETRY_AFTER.toString(), retryAfter)));
       }
     });
   }

@@ -44,12 +44,13 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof HttpProblem problem) {
       return problem;
     }
-    if (failure instanceof StoreUnavailableException) {
+    if (failure instanceof StoreUnavailableException unavailable) {
       STORE_WARNING.warn("answering 503: " + failure.getMessage()
           + ". Check that Redis is running and reachable at redis.url.");
       return new HttpProblem(ProblemType.STORE_UNAVAILABLE,
-          "the view store did not answer in time; retry shortly",
-          Map.of(HttpHeaders.RETRY_AFTER.toString(), RETRY_AFTER_SECONDS));
+          "the view store is not answering; retry in " + unavailable.retryAfterSeconds() + " s",
+          Map.of(HttpHeaders.RETRY_AFTER.toString(),
+              Long.toString(unavailable.retryAfterSeconds())));
     }
     if (failure == null) {
       int status = ctx.statusCode();

@@ -10,6 +10,7 @@ public enum ProblemType {
   FORBIDDEN("forbidden", "Forbidden", 403),
   NOT_FOUND("not-found", "Not found", 404),
   METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
+  TOO_MANY_REQUESTS("rate-limited", "Too many requests", 429),
   INTERNAL("internal-error", "Internal server error", 500),
   STORE_UNAVAILABLE("store-unavailable", "View store unavailable", 503),
   NOT_READY("not-ready", "Not ready", 503);

@@ -1,13 +1,12 @@
 package io.streamgate.gateway.http;
 
 import io.streamgate.contract.CatalogEntry;
-import io.streamgate.contract.Names;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.auth.Principal;
+import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.store.RowBatch;
-import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -19,22 +18,25 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The read endpoints of API v1. Each request is checked in the same order: view name (400),
- * scope (403, before existence, so scopes do not reveal which views exist), catalog (404),
- * key (400), then one store call. Row JSON goes out exactly as the contract builds it; the value
- * is never re-encoded. Stateless; runs on the request's event loop.
+ * The row endpoints of API v1: the view list, point reads and multi-gets, through the near cache.
+ * Checks run in {@link ViewRequests}' order, then one read. Row JSON goes out exactly as the
+ * contract builds it; the value is never re-encoded. Stateless; runs on the request's event loop.
  */
 public final class ViewsHandler {
   /** Most keys one multi-get may ask for (one pipelined batch). */
   public static final int MAX_KEYS = 100;
-  static final String JSON = "application/json";
+  /** Marks an answer served from the near cache because the store could not be asked. */
+  public static final String STALE_HEADER = ViewRequests.STALE_HEADER;
+  static final String JSON = ViewRequests.JSON;
 
   private final Catalog catalog;
-  private final ViewStore store;
+  private final ViewRequests requests;
+  private final NearCache rows;
 
-  public ViewsHandler(Catalog catalog, ViewStore store) {
+  public ViewsHandler(Catalog catalog, NearCache rows) {
     this.catalog = catalog;
-    this.store = store;
+    this.requests = new ViewRequests(catalog);
+    this.rows = rows;
   }
 
   /** {@code GET /v1/views}: the views the caller may read. */
@@ -44,32 +46,33 @@ public final class ViewsHandler {
       throw new HttpProblem(ProblemType.FORBIDDEN, "the token has no view scope ("
           + Principal.READ_ALL_VIEWS + " or views:<view>:read)");
     }
-    requireCatalog();
+    requests.requireCatalog();
     List<Object> views = new ArrayList<>();
     for (CatalogEntry entry : catalog.views()) {
       if (principal.canRead(entry.name())) {
         views.add(describe(entry));
       }
     }
-    send(ctx, Json.write(Map.of("views", views)));
+    ViewRequests.send(ctx, Json.write(Map.of("views", views)));
   }
 
   /** {@code GET /v1/views/{view}/{key}}: one row, with ETag and 304. */
   public void row(RoutingContext ctx) {
-    String view = readableView(ctx);
+    String view = requests.readableView(ctx).name();
     String key = ctx.pathParam("key");
-    requireKey(key);
-    store.get(view, key).onComplete(ar -> {
+    ViewRequests.requireKey(key);
+    rows.get(view, key).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
       }
-      Row row = ar.result();
+      Row row = ar.result().value();
       if (row == null) {
         ctx.fail(new HttpProblem(ProblemType.NOT_FOUND,
             "view '" + view + "' has no row with key '" + key + "'"));
         return;
       }
+      ViewRequests.markStale(ctx, ar.result());
       String etag = "\"" + row.version() + "\"";
       HttpServerResponse response = ctx.response()
           .putHeader(HttpHeaders.ETAG, etag)
@@ -77,60 +80,31 @@ public final class ViewsHandler {
       if (ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
         response.setStatusCode(304).end();
       } else {
-        send(ctx, row.toJson());
+        ViewRequests.send(ctx, row.toJson());
       }
     });
   }
 
   /** {@code GET /v1/views/{view}?keys=a,b,c}: found rows plus the keys that have none. */
   public void many(RoutingContext ctx) {
-    String view = readableView(ctx);
+    String view = requests.readableView(ctx).name();
     List<String> keys = keys(ctx);
-    store.getAll(view, keys).onComplete(ar -> {
+    rows.getAll(view, keys).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
       }
+      ViewRequests.markStale(ctx, ar.result());
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-      send(ctx, manyBody(view, ar.result()));
+      ViewRequests.send(ctx, manyBody(view, ar.result().value()));
     });
   }
 
-  private String readableView(RoutingContext ctx) {
-    String view = ctx.pathParam("view");
-    String problem = Names.viewNameProblem(view);
-    if (problem != null) {
-      throw new HttpProblem(ProblemType.BAD_REQUEST, problem);
-    }
-    if (!BearerAuthHandler.principal(ctx).canRead(view)) {
-      throw new HttpProblem(ProblemType.FORBIDDEN, "reading view '" + view + "' needs scope "
-          + Principal.READ_ALL_VIEWS + " or " + Principal.readScope(view));
-    }
-    requireCatalog();
-    if (catalog.find(view).isEmpty()) {
-      throw new HttpProblem(ProblemType.NOT_FOUND, "no view named '" + view + "'; see GET /v1/views");
-    }
-    return view;
-  }
-
-  private void requireCatalog() {
-    if (!catalog.loaded()) {
-      throw new HttpProblem(ProblemType.STORE_UNAVAILABLE,
-          "the view catalog has not been read from the store yet; retry shortly",
-          Map.of(HttpHeaders.RETRY_AFTER.toString(), ProblemHandler.RETRY_AFTER_SECONDS));
-    }
-  }
-
   private static List<String> keys(RoutingContext ctx) {
-    List<String> params = ctx.queryParam("keys");
-    if (params.isEmpty()) {
-      throw new HttpProblem(ProblemType.BAD_REQUEST,
-          "query parameter 'keys' is required, e.g. ?keys=a,b,c (paging is not available yet)");
-    }
     Set<String> keys = new LinkedHashSet<>();
-    for (String param : params) {
+    for (String param : ctx.queryParam("keys")) {
       for (String key : param.split(",", -1)) {
-        requireKey(key);
+        ViewRequests.requireKey(key);
         keys.add(key);
       }
     }
@@ -141,25 +115,11 @@ public final class ViewsHandler {
     return List.copyOf(keys);
   }
 
-  private static void requireKey(String key) {
-    String problem = Names.keyProblem(key);
-    if (problem != null) {
-      throw new HttpProblem(ProblemType.BAD_REQUEST, problem);
-    }
-  }
-
   private static String manyBody(String view, RowBatch batch) {
-    StringBuilder out = new StringBuilder(64 + batch.found().size() * 128);
-    out.append("{\"view\":");
-    Json.appendString(out, view);
-    out.append(",\"rows\":[");
-    for (int i = 0; i < batch.found().size(); i++) {
-      if (i > 0) {
-        out.append(',');
-      }
-      out.append(batch.found().get(i).toJson());
-    }
-    out.append("],\"missing\":").append(Json.write(batch.missing()));
+    StringBuilder out = ViewRequests.bodyStart(view, batch.found().size());
+    out.append(",\"rows\":");
+    ViewRequests.appendRows(out, batch.found());
+    out.append(",\"missing\":").append(Json.write(batch.missing()));
     return out.append('}').toString();
   }
 
@@ -180,9 +140,5 @@ public final class ViewsHandler {
     out.put("rank", entry.rankColumn());
     out.put("ttlSeconds", entry.ttlSeconds());
     return out;
-  }
-
-  private static void send(RoutingContext ctx, String json) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json);
   }
 }

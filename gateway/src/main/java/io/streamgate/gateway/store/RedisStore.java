@@ -1,6 +1,9 @@
 package io.streamgate.gateway.store;
 
+import io.streamgate.gateway.breaker.Breaker;
+import io.streamgate.gateway.config.BreakerConfig;
 import io.streamgate.gateway.config.RedisConfig;
+import io.streamgate.gateway.store.internal.GuardedViewStore;
 import io.streamgate.gateway.store.internal.RedisChannelSubscription;
 import io.streamgate.gateway.store.internal.RedisViewStore;
 import io.vertx.core.Future;
@@ -8,6 +11,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import java.time.Clock;
 
 /**
  * The Redis-backed store: a bounded connection pool for reads plus dedicated connections for
@@ -18,21 +22,38 @@ public final class RedisStore implements Subscriptions {
   private final Vertx vertx;
   private final RedisConfig config;
   private final Redis pool;
-  private final RedisViewStore views;
+  private final ViewStore views;
 
-  private RedisStore(Vertx vertx, RedisConfig config) {
+  private RedisStore(Vertx vertx, RedisConfig config, Breaker breaker) {
     this.vertx = vertx;
     this.config = config;
-    this.pool = Redis.createClient(vertx, options(config)
+    this.pool = Redis.createClient(vertx, clientOptions(config)
         .setMaxPoolSize(config.poolSize())
         .setMaxPoolWaiting(config.poolWaiting()));
-    this.views = new RedisViewStore(pool, config.keyspace(), config.timeoutMs(), config.redactedUrl());
+    this.views = new GuardedViewStore(
+        new RedisViewStore(pool, config.keyspace(), config.redactedUrl()), breaker,
+        config.redactedUrl());
   }
 
-  public static RedisStore create(Vertx vertx, RedisConfig config) {
-    return new RedisStore(vertx, config);
+  /**
+   * @param breaker guards every read call of {@link #views()} (subscriptions reconnect on their
+   *                own and are not guarded)
+   */
+  public static RedisStore create(Vertx vertx, RedisConfig config, Breaker breaker) {
+    return new RedisStore(vertx, config, breaker);
   }
 
+  /**
+   * The breaker for the store's calls: Redis failures and timeouts count against it; anything
+   * else (a row hash that is not a contract row) does not.
+   */
+  public static Breaker breaker(Vertx vertx, RedisConfig redis, BreakerConfig config,
+      Clock clock, Breaker.Observer observer) {
+    return Breaker.create(vertx, "redis", config, redis.timeoutMs(), clock,
+        failure -> failure instanceof StoreUnavailableException, observer);
+  }
+
+  /** Reads, each guarded by the breaker. */
   public ViewStore views() {
     return views;
   }
@@ -41,16 +62,25 @@ public final class RedisStore implements Subscriptions {
   public ChannelSubscription subscribe(
       String channel, Handler<String> onMessage, Handler<Void> onSubscribed) {
     // A subscribed connection cannot run other commands, so it gets a client of its own.
-    Redis client = Redis.createClient(vertx, options(config).setMaxPoolSize(1));
+    Redis client = Redis.createClient(vertx, clientOptions(config).setMaxPoolSize(1));
     return RedisChannelSubscription.start(vertx, client, channel, config.timeoutMs(),
         config.redactedUrl(), onMessage, onSubscribed);
+  }
+
+  @Override
+  public ChannelSubscription psubscribe(String pattern, Handler<String> onMessage,
+      Handler<Void> onSubscribed, Handler<Void> onLost) {
+    Redis client = Redis.createClient(vertx, clientOptions(config).setMaxPoolSize(1));
+    return RedisChannelSubscription.start(vertx, client, pattern, true, config.timeoutMs(),
+        config.redactedUrl(), onMessage, onSubscribed, onLost);
   }
 
   public Future<Void> close() {
     return pool.close();
   }
 
-  private static RedisOptions options(RedisConfig config) {
+  /** Client options for {@code config}: URL and a connect timeout. Each caller sets its pool. */
+  public static RedisOptions clientOptions(RedisConfig config) {
     RedisOptions options = new RedisOptions().setConnectionString(config.url());
     // Without this a connect to an unreachable host waits for the OS (minutes).
     options.getNetClientOptions().setConnectTimeout(config.timeoutMs());

@@ -14,4 +14,13 @@ public interface Subscriptions {
    *                     caller can reload whatever it may have missed while disconnected
    */
   ChannelSubscription subscribe(String channel, Handler<String> onMessage, Handler<Void> onSubscribed);
+
+  /**
+   * Like {@link #subscribe}, for every channel matching a glob pattern (PSUBSCRIBE).
+   *
+   * @param onLost after each loss of an established subscription (messages from then until the
+   *               next {@code onSubscribed} are missed)
+   */
+  ChannelSubscription psubscribe(String pattern, Handler<String> onMessage,
+      Handler<Void> onSubscribed, Handler<Void> onLost);
 }

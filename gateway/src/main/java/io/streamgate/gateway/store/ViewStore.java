@@ -22,6 +22,16 @@ public interface ViewStore {
   /** Several rows of one view in one pipelined round trip; order of {@code keys} is kept. */
   Future<RowBatch> getAll(String view, List<String> keys);
 
+  /**
+   * Up to {@code count} keys of the view's paging index in key order (Redis lexicographic order,
+   * by bytes), starting after {@code afterKey} (exclusive), or from the first key if it is null.
+   * One round trip.
+   */
+  Future<List<String>> keysAfter(String view, String afterKey, int count);
+
+  /** The keys of the {@code n} highest-ranked rows of a ranked view, highest first. */
+  Future<List<String>> topKeys(String view, int n);
+
   /** Every catalog entry, view name → entry JSON, unparsed (the catalog decides what is valid). */
   Future<Map<String, String>> catalogEntries();
 

@@ -34,6 +34,24 @@ class ConfigLoaderTest {
             secretFile: /etc/streamgate/k1.secret
           - kid: k2
             secretFile: k2.secret
+      limits:
+        enabled: false
+        defaultPlan: basic
+        syncIntervalMs: 250
+        plans:
+          basic: {requests: 100, periodSeconds: 1}
+          pro: {requests: 5000, periodSeconds: 3600}
+      breaker:
+        failureRateThreshold: 25
+        minimumNumberOfCalls: 5
+        slidingWindowSize: 50
+        waitDurationInOpenMs: 500
+        permittedCallsInHalfOpen: 1
+        maxConcurrentCalls: 64
+      cache:
+        enabled: false
+        maxEntries: 5000
+        revalidateAfterMs: 0
       """;
 
   @TempDir Path dir;
@@ -48,6 +66,10 @@ class ConfigLoaderTest {
     assertEquals(new AuthConfig("https://issuer.example", "streamgate-api", 10, List.of(
         new KeyConfig("k1", "HS256", Path.of("/etc/streamgate/k1.secret")),
         new KeyConfig("k2", "HS256", Path.of("k2.secret")))), config.auth());
+    assertEquals(new LimitsConfig(false, "basic", 250, Map.of(
+        "basic", new PlanConfig(100, 1), "pro", new PlanConfig(5000, 3600))), config.limits());
+    assertEquals(new BreakerConfig(25, 5, 50, 500, 1, 64), config.breaker());
+    assertEquals(new CacheConfig(false, 5000, 0), config.cache());
   }
 
   @Test
@@ -122,14 +144,43 @@ class ConfigLoaderTest {
     assertError("gateway.yaml: auth.keys[1].kid must be unique, but 'a' appears twice",
         "auth:\n  keys:\n    - {kid: a, secretFile: a}\n    - {kid: a, secretFile: b}\n");
     assertError("gateway.yaml: auth.keys must be a list, but was 'k'", "auth:\n  keys: k\n");
+    assertError("gateway.yaml: limits.defaultPlan names plan 'gold', which is not one of"
+        + " limits.plans [default, trial]", "limits:\n  defaultPlan: gold\n");
+    assertError("gateway.yaml: limits.defaultPlan names plan 'default', which is not one of"
+        + " limits.plans [basic]", "limits:\n  plans:\n    basic: {requests: 1, periodSeconds: 1}\n");
+    assertError("gateway.yaml: limits.plans.basic.requests must be 1-1000000000, but was 0",
+        "limits:\n  plans:\n    basic: {requests: 0, periodSeconds: 1}\n");
+    assertError("gateway.yaml: limits.plans.basic.periodSeconds must be 1-86400, but was 0",
+        "limits:\n  plans:\n    basic: {requests: 5}\n");
+    assertError("gateway.yaml: limits.plans.basic.burst is not a known field; expected one of"
+        + " [requests, periodSeconds]",
+        "limits:\n  plans:\n    basic: {requests: 5, periodSeconds: 1, burst: 2}\n");
+    assertError("gateway.yaml: limits.plans.basic must be a mapping, but was 5",
+        "limits:\n  plans:\n    basic: 5\n");
+    assertError("gateway.yaml: limits.plans plan name must match [A-Za-z0-9_.-]{1,64}, but was"
+        + " 'a b'", "limits:\n  defaultPlan: a b\n  plans:\n    a b: {requests: 5, periodSeconds: 1}\n");
+    assertError("gateway.yaml: limits.syncIntervalMs must be 10-10000, but was 5",
+        "limits:\n  syncIntervalMs: 5\n");
+    assertError("gateway.yaml: breaker.failureRateThreshold must be 1-100 (percent), but was 101",
+        "breaker:\n  failureRateThreshold: 101\n");
+    assertError("gateway.yaml: breaker.minimumNumberOfCalls must be 1-slidingWindowSize (20),"
+        + " but was 30", "breaker:\n  minimumNumberOfCalls: 30\n");
+    assertError("gateway.yaml: breaker.waitDurationInOpenMs must be 1-600000, but was 0",
+        "breaker:\n  waitDurationInOpenMs: 0\n");
+    assertError("gateway.yaml: breaker.maxConcurrentCalls must be 1-1000000, but was 0",
+        "breaker:\n  maxConcurrentCalls: 0\n");
+    assertError("gateway.yaml: cache.maxEntries must be 1-100000000, but was 0",
+        "cache:\n  maxEntries: 0\n");
+    assertError("gateway.yaml: cache.revalidateAfterMs must be 0-3600000, but was -1",
+        "cache:\n  revalidateAfterMs: -1\n");
   }
 
   @Test
   void typosAndWrongShapesAreReportedNotIgnored() {
     assertError("gateway.yaml: http.prot is not a known field; expected one of"
         + " [host, port, instances, accessLog]", "http:\n  prot: 80\n");
-    assertError("gateway.yaml: redsi is not a known field; expected one of [http, redis, auth]",
-        "redsi:\n  url: x\n");
+    assertError("gateway.yaml: redsi is not a known field; expected one of"
+        + " [http, redis, auth, limits, breaker, cache]", "redsi:\n  url: x\n");
     assertError("gateway.yaml: redis must be a mapping, but was 'redis://x'", "redis: redis://x\n");
     assertError("gateway.yaml: must be a YAML mapping (http:, redis:, auth:), but was a list",
         "- a\n- b\n");

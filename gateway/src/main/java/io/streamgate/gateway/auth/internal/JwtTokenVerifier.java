@@ -68,7 +68,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
       return Future.failedFuture(new AuthenticationException(problem));
     }
     String subject = payload.getValue("sub") instanceof String s ? s : "";
-    return Future.succeededFuture(new Principal(subject, Scopes.of(payload)));
+    String plan = payload.getValue("plan") instanceof String p && !p.isBlank() ? p.trim() : null;
+    return Future.succeededFuture(new Principal(subject, Scopes.of(payload), plan));
   }
 
   private String headerProblem(String token) {

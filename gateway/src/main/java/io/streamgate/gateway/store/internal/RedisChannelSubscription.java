@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SUBSCRIBE on a dedicated connection, reconnected with exponential backoff whenever it is
- * lost. All state is touched only on the context that started it (fields are unsynchronised on
- * purpose); {@link #subscribed()} is the one volatile read for other threads.
+ * One SUBSCRIBE (or PSUBSCRIBE, for a pattern) on a dedicated connection, reconnected with
+ * exponential backoff whenever it is lost. All state is touched only on the context that started
+ * it (fields are unsynchronised on purpose); {@link #subscribed()} is the one volatile read for
+ * other threads.
  */
 public final class RedisChannelSubscription implements ChannelSubscription {
   private static final Logger LOG = LoggerFactory.getLogger(RedisChannelSubscription.class);
@@ -31,8 +32,10 @@ public final class RedisChannelSubscription implements ChannelSubscription {
   private final String channel;
   private final long timeoutMs;
   private final String address;
+  private final boolean pattern;
   private final Handler<String> onMessage;
   private final Handler<Void> onSubscribed;
+  private final Handler<Void> onLost;
 
   private volatile boolean subscribed;
   private RedisConnection connection;
@@ -41,22 +44,36 @@ public final class RedisChannelSubscription implements ChannelSubscription {
   private long backoffMs = MIN_BACKOFF_MS;
   private long retryTimer = -1;
 
-  private RedisChannelSubscription(Vertx vertx, Redis client, String channel, long timeoutMs,
-      String address, Handler<String> onMessage, Handler<Void> onSubscribed) {
+  private RedisChannelSubscription(Vertx vertx, Redis client, String channel, boolean pattern,
+      long timeoutMs, String address, Handler<String> onMessage, Handler<Void> onSubscribed,
+      Handler<Void> onLost) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.client = client;
     this.channel = channel;
+    this.pattern = pattern;
     this.timeoutMs = timeoutMs;
     this.address = address;
     this.onMessage = onMessage;
     this.onSubscribed = onSubscribed;
+    this.onLost = onLost;
   }
 
   public static RedisChannelSubscription start(Vertx vertx, Redis client, String channel,
       long timeoutMs, String address, Handler<String> onMessage, Handler<Void> onSubscribed) {
-    RedisChannelSubscription subscription = new RedisChannelSubscription(
-        vertx, client, channel, timeoutMs, address, onMessage, onSubscribed);
+    return start(vertx, client, channel, false, timeoutMs, address, onMessage, onSubscribed,
+        v -> { });
+  }
+
+  /**
+   * @param pattern true to PSUBSCRIBE {@code channel} as a glob pattern
+   * @param onLost  called once each time an established subscription is lost
+   */
+  public static RedisChannelSubscription start(Vertx vertx, Redis client, String channel,
+      boolean pattern, long timeoutMs, String address, Handler<String> onMessage,
+      Handler<Void> onSubscribed, Handler<Void> onLost) {
+    RedisChannelSubscription subscription = new RedisChannelSubscription(vertx, client, channel,
+        pattern, timeoutMs, address, onMessage, onSubscribed, onLost);
     subscription.context.runOnContext(v -> subscription.connect());
     return subscription;
   }
@@ -110,7 +127,7 @@ public final class RedisChannelSubscription implements ChannelSubscription {
       conn.handler(reply -> onReply(reply));
       conn.exceptionHandler(e -> lost(conn, e.getMessage()));
       conn.endHandler(v -> lost(conn, "connection closed"));
-      conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel))
+      conn.send(Request.cmd(pattern ? Command.PSUBSCRIBE : Command.SUBSCRIBE).arg(channel))
           .onFailure(e -> lost(conn, e.getMessage()));
     });
   }
@@ -123,7 +140,9 @@ public final class RedisChannelSubscription implements ChannelSubscription {
     String kind = reply.get(0).toString();
     if ("message".equals(kind) && reply.get(2) != null) {
       onMessage.handle(reply.get(2).toString());
-    } else if ("subscribe".equals(kind)) {
+    } else if ("pmessage".equals(kind) && reply.size() >= 4 && reply.get(3) != null) {
+      onMessage.handle(reply.get(3).toString());
+    } else if ("subscribe".equals(kind) || "psubscribe".equals(kind)) {
       subscribed = true;
       backoffMs = MIN_BACKOFF_MS;
       if (reportedDown) {
@@ -139,8 +158,12 @@ public final class RedisChannelSubscription implements ChannelSubscription {
       return; // already handled (end and exception handlers both fire)
     }
     connection = null;
+    boolean wasSubscribed = subscribed;
     subscribed = false;
     conn.close();
+    if (wasSubscribed) {
+      onLost.handle(null);
+    }
     retry(why);
   }
 

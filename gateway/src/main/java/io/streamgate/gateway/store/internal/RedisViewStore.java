@@ -14,30 +14,27 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@link ViewStore} over a pooled vertx-redis-client. A row is one HMGET of its hash; many rows
- * are one pipelined batch. Every call carries the timeout, so a hung Redis costs a request at
- * most that long. Thread-safe.
+ * are one pipelined batch. Redis failures become {@link StoreUnavailableException}. It sets no
+ * timeout itself: {@link GuardedViewStore} wraps every call in the breaker, which does.
+ * Thread-safe.
  */
 public final class RedisViewStore implements ViewStore {
   private final Redis redis;
   private final Keyspace keyspace;
-  private final long timeoutMs;
   private final String address;
 
-  public RedisViewStore(Redis redis, Keyspace keyspace, long timeoutMs, String address) {
+  public RedisViewStore(Redis redis, Keyspace keyspace, String address) {
     this.redis = redis;
     this.keyspace = keyspace;
-    this.timeoutMs = timeoutMs;
     this.address = address;
   }
 
   @Override
   public Future<Row> get(String view, String key) {
-    return timed(redis.send(rowRequest(view, key))).map(r -> toRow(view, key, r));
+    return mapped(redis.send(rowRequest(view, key))).map(r -> toRow(view, key, r));
   }
 
   @Override
@@ -46,7 +43,7 @@ public final class RedisViewStore implements ViewStore {
     for (String key : keys) {
       requests.add(rowRequest(view, key));
     }
-    return timed(redis.batch(requests)).map(responses -> {
+    return mapped(redis.batch(requests)).map(responses -> {
       List<Row> found = new ArrayList<>();
       List<String> missing = new ArrayList<>();
       for (int i = 0; i < keys.size(); i++) {
@@ -62,8 +59,33 @@ public final class RedisViewStore implements ViewStore {
   }
 
   @Override
+  public Future<List<String>> keysAfter(String view, String afterKey, int count) {
+    Request request = Request.cmd(Command.ZRANGE).arg(keyspace.keysIndex(view))
+        .arg(afterKey == null ? "-" : "(" + afterKey).arg("+")
+        .arg("BYLEX").arg("LIMIT").arg(0).arg(count);
+    return mapped(redis.send(request)).map(RedisViewStore::strings);
+  }
+
+  @Override
+  public Future<List<String>> topKeys(String view, int n) {
+    Request request = Request.cmd(Command.ZRANGE).arg(keyspace.rankIndex(view))
+        .arg(0).arg(n - 1).arg("REV");
+    return mapped(redis.send(request)).map(RedisViewStore::strings);
+  }
+
+  private static List<String> strings(Response reply) {
+    List<String> out = new ArrayList<>();
+    if (reply != null) {
+      for (Response item : reply) {
+        out.add(item.toString());
+      }
+    }
+    return out;
+  }
+
+  @Override
   public Future<Map<String, String>> catalogEntries() {
-    return timed(redis.send(Request.cmd(Command.HGETALL).arg(keyspace.catalog()))).map(r -> {
+    return mapped(redis.send(Request.cmd(Command.HGETALL).arg(keyspace.catalog()))).map(r -> {
       Map<String, String> entries = new HashMap<>();
       if (r != null) {
         for (String name : r.getKeys()) {
@@ -77,7 +99,7 @@ public final class RedisViewStore implements ViewStore {
 
   @Override
   public Future<Void> ping() {
-    return timed(redis.send(Request.cmd(Command.PING))).mapEmpty();
+    return mapped(redis.send(Request.cmd(Command.PING))).mapEmpty();
   }
 
   private Request rowRequest(String view, String key) {
@@ -109,15 +131,9 @@ public final class RedisViewStore implements ViewStore {
     }
   }
 
-  private <T> Future<T> timed(Future<T> call) {
-    return call.timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(failure -> {
-      if (failure instanceof TimeoutException) {
-        return Future.failedFuture(new StoreUnavailableException(
-            "redis at " + address + " did not answer within " + timeoutMs + " ms", failure));
-      }
-      // Connection refused or reset, pool queue full, LOADING after a restart: all mean "not now".
-      return Future.failedFuture(new StoreUnavailableException(
-          "redis at " + address + " failed: " + failure.getMessage(), failure));
-    });
+  private <T> Future<T> mapped(Future<T> call) {
+    // Connection refused or reset, pool queue full, LOADING after a restart: all mean "not now".
+    return call.recover(failure -> Future.failedFuture(new StoreUnavailableException(
+        "redis at " + address + " failed: " + failure.getMessage(), failure)));
   }
 }

@@ -1,0 +1,77 @@
+package io.streamgate.gateway.cache;
+
+import io.streamgate.contract.Row;
+import io.streamgate.gateway.store.RowBatch;
+import io.streamgate.gateway.store.StoreUnavailableException;
+import io.streamgate.gateway.store.ViewStore;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Row reads through an in-memory cache of hot rows, kept coherent by the views' change messages.
+ *
+ * <p><b>Guarantee.</b> While the change subscription is up, a read never returns a version older
+ * than one this gateway has received a change message for (for a key whose entry is resident).
+ * While it is down the cache is not used for answers (nor filled), except as below; once
+ * subscribed again it starts empty.
+ *
+ * <p><b>Stale answers.</b> If the store cannot answer ({@link StoreUnavailableException}: error,
+ * timeout, open breaker, full bulkhead), a row the cache still holds is returned as
+ * {@link Read#stale} with its age instead of failing.
+ *
+ * <p>Thread-safe and non-blocking: call from any event loop.
+ */
+public interface NearCache {
+
+  /** One row (value null if the view has no row under that key). */
+  Future<Read<Row>> get(String view, String key);
+
+  /** Several rows of one view; keys not cached go to the store in one pipelined batch. */
+  Future<Read<RowBatch>> getAll(String view, List<String> keys);
+
+  /** True while the change subscription is up and the cache is in use. */
+  boolean attached();
+
+  /** Rows currently held (an estimate). */
+  long size();
+
+  /** Reads answered from memory without asking Redis, since start. */
+  default long hits() {
+    return 0;
+  }
+
+  /** Reads that asked Redis, since start. */
+  default long misses() {
+    return 0;
+  }
+
+  /** Reads answered with a stale row because Redis could not be asked, since start. */
+  default long staleAnswers() {
+    return 0;
+  }
+
+  /** No cache: every read goes to the store, nothing is served stale. */
+  static NearCache passThrough(ViewStore store) {
+    return new NearCache() {
+      @Override
+      public Future<Read<Row>> get(String view, String key) {
+        return store.get(view, key).map(Read::fresh);
+      }
+
+      @Override
+      public Future<Read<RowBatch>> getAll(String view, List<String> keys) {
+        return store.getAll(view, keys).map(Read::fresh);
+      }
+
+      @Override
+      public boolean attached() {
+        return false;
+      }
+
+      @Override
+      public long size() {
+        return 0;
+      }
+    };
+  }
+}

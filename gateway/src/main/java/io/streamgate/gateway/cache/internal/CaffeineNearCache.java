@@ -1,0 +1,217 @@
+package io.streamgate.gateway.cache.internal;
+
+import io.streamgate.contract.Keyspace;
+import io.streamgate.contract.Row;
+import io.streamgate.contract.json.JsonException;
+import io.streamgate.gateway.cache.NearCache;
+import io.streamgate.gateway.cache.Read;
+import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.config.CacheConfig;
+import io.streamgate.gateway.store.ChannelSubscription;
+import io.streamgate.gateway.store.RowBatch;
+import io.streamgate.gateway.store.StoreUnavailableException;
+import io.streamgate.gateway.store.Subscriptions;
+import io.streamgate.gateway.store.ViewStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The near cache: a {@link RowCache} in front of the (breaker-guarded) store, kept coherent by
+ * one PSUBSCRIBE to every view's change channel per gateway process. Deployed once as a verticle,
+ * so the subscription and its handlers live on one context; reads come from every event loop.
+ * Thread-safe.
+ */
+public final class CaffeineNearCache extends VerticleBase implements NearCache {
+  private static final Logger LOG = LoggerFactory.getLogger(CaffeineNearCache.class);
+
+  private final RowCache cache;
+  private final ViewStore store;
+  private final Subscriptions subscriptions;
+  private final Keyspace keyspace;
+  private final Clock clock;
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder staleAnswers = new LongAdder();
+  private ChannelSubscription subscription;
+  private boolean reportedBadMessage;
+
+  public CaffeineNearCache(CacheConfig config, ViewStore store, Subscriptions subscriptions,
+      Catalog catalog, Keyspace keyspace, Clock clock) {
+    this.cache = new RowCache(config.maxEntries(), config.revalidateAfterMs(),
+        view -> catalog.find(view).map(e -> e.ttlSeconds() * 1000).orElse(0L));
+    this.store = store;
+    this.subscriptions = subscriptions;
+    this.keyspace = keyspace;
+    this.clock = clock;
+  }
+
+  /** Subscribes; completes at once (the cache attaches once the subscription is confirmed). */
+  @Override
+  public Future<?> start() {
+    subscription = subscriptions.psubscribe(keyspace.changeChannelPattern(), this::onMessage,
+        v -> {
+          cache.attach();
+          LOG.info("near cache attached to {} (empty, refilled by reads)",
+              keyspace.changeChannelPattern());
+        },
+        v -> {
+          cache.detach();
+          LOG.warn("near cache detached: change messages are not arriving, so reads go to Redis"
+              + " and cached rows are only served, marked stale, if Redis does not answer");
+        });
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return subscription.close();
+  }
+
+  @Override
+  public Future<Read<Row>> get(String view, String key) {
+    long start = clock.millis();
+    Row hit = cache.fresh(view, key, start);
+    if (hit != null) {
+      hits.increment();
+      return Future.succeededFuture(Read.fresh(hit));
+    }
+    misses.increment();
+    long generation = cache.generation();
+    return store.get(view, key).transform(ar -> {
+      long now = clock.millis();
+      if (ar.succeeded()) {
+        return Future.succeededFuture(
+            Read.fresh(cache.afterRead(view, key, ar.result(), start, generation, now)));
+      }
+      RowCache.Entry stale = ar.cause() instanceof StoreUnavailableException
+          ? cache.stale(view, key, now) : null;
+      if (stale == null) {
+        return Future.failedFuture(ar.cause());
+      }
+      staleAnswers.increment();
+      return Future.succeededFuture(Read.stale(stale.row(), ageSeconds(stale, now)));
+    });
+  }
+
+  @Override
+  public Future<Read<RowBatch>> getAll(String view, List<String> keys) {
+    long start = clock.millis();
+    Map<String, Row> found = new HashMap<>();
+    List<String> toFetch = new ArrayList<>();
+    for (String key : keys) {
+      Row hit = cache.fresh(view, key, start);
+      if (hit != null) {
+        found.put(key, hit);
+      } else {
+        toFetch.add(key);
+      }
+    }
+    hits.add(found.size());
+    misses.add(toFetch.size());
+    if (toFetch.isEmpty()) {
+      return Future.succeededFuture(Read.fresh(inOrder(keys, found)));
+    }
+    long generation = cache.generation();
+    return store.getAll(view, toFetch).transform(ar -> {
+      long now = clock.millis();
+      if (ar.succeeded()) {
+        Map<String, Row> fetched = new HashMap<>();
+        ar.result().found().forEach(row -> fetched.put(row.key(), row));
+        for (String key : toFetch) {
+          Row row = cache.afterRead(view, key, fetched.get(key), start, generation, now);
+          if (row != null) {
+            found.put(key, row);
+          }
+        }
+        return Future.succeededFuture(Read.fresh(inOrder(keys, found)));
+      }
+      return staleBatch(view, keys, toFetch, found, ar.cause(), now);
+    });
+  }
+
+  /** Every key not answered fresh must be cached, or the batch cannot be answered at all. */
+  private Future<Read<RowBatch>> staleBatch(String view, List<String> keys, List<String> toFetch,
+      Map<String, Row> found, Throwable failure, long now) {
+    if (!(failure instanceof StoreUnavailableException)) {
+      return Future.failedFuture(failure);
+    }
+    long age = 0;
+    for (String key : toFetch) {
+      RowCache.Entry stale = cache.stale(view, key, now);
+      if (stale == null) {
+        return Future.failedFuture(failure);
+      }
+      found.put(key, stale.row());
+      age = Math.max(age, ageSeconds(stale, now));
+    }
+    staleAnswers.increment();
+    return Future.succeededFuture(Read.stale(inOrder(keys, found), age));
+  }
+
+  @Override
+  public boolean attached() {
+    return cache.attached();
+  }
+
+  @Override
+  public long size() {
+    return cache.size();
+  }
+
+  @Override
+  public long hits() {
+    return hits.sum();
+  }
+
+  @Override
+  public long misses() {
+    return misses.sum();
+  }
+
+  @Override
+  public long staleAnswers() {
+    return staleAnswers.sum();
+  }
+
+  private void onMessage(String payload) {
+    Row row;
+    try {
+      row = Row.fromJson(payload);
+    } catch (JsonException e) {
+      if (!reportedBadMessage) {
+        reportedBadMessage = true;
+        LOG.warn("ignoring a change message that is not a contract row ({}); is something other"
+            + " than the processor publishing on {}?", e.getMessage(),
+            keyspace.changeChannelPattern());
+      }
+      return;
+    }
+    cache.onMessage(row, clock.millis());
+  }
+
+  private static RowBatch inOrder(List<String> keys, Map<String, Row> found) {
+    List<Row> rows = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (String key : keys) {
+      Row row = found.get(key);
+      if (row == null) {
+        missing.add(key);
+      } else {
+        rows.add(row);
+      }
+    }
+    return new RowBatch(rows, missing);
+  }
+
+  private static long ageSeconds(RowCache.Entry entry, long now) {
+    return Math.max(0, (now - entry.confirmedAt()) / 1000);
+  }
+}

@@ -1,0 +1,146 @@
+package io.streamgate.gateway.cache.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.streamgate.contract.Row;
+import java.util.function.ToLongFunction;
+
+/**
+ * The rows held in memory and the rules that keep them coherent, without any I/O (so they are
+ * tested on a manual clock). Times are clock milliseconds passed in by the caller.
+ *
+ * <p>Each entry remembers when its row was last <i>confirmed</i>: read from Redis or received in
+ * a change message. Rules:
+ * <ul>
+ *   <li>A change message replaces the entry if its version is newer (or inserts it: a key being
+ *       written may be read right now, see {@link #afterRead}).
+ *   <li>A read's result replaces the entry, unless the entry was confirmed after the read
+ *       started and is newer: then the read raced a write whose message arrived first, and the
+ *       message's row is served instead (never an older version than a message received).
+ *       An entry confirmed before the read started cannot be newer than what Redis holds, so a
+ *       read returning less means Redis was reset, and Redis wins.
+ *   <li>Rows of views with a TTL expire from the cache no later than from Redis.
+ *   <li>Attach (subscribed) starts a new generation with an empty cache; detach (subscription
+ *       lost) keeps the rows only for stale answers. Reads that started in another generation
+ *       fill nothing.
+ * </ul>
+ * Thread-safe: Caffeine's map, with every update an atomic {@code compute}.
+ */
+final class RowCache {
+  private final Cache<Key, Entry> rows;
+  private final long revalidateAfterMillis;
+  private final ToLongFunction<String> ttlMillisOfView;
+  private volatile boolean attached;
+  private volatile long generation;
+
+  /**
+   * @param ttlMillisOfView a view's row TTL in ms, 0 for none
+   */
+  RowCache(int maxEntries, long revalidateAfterMillis, ToLongFunction<String> ttlMillisOfView) {
+    // Maintenance (eviction) runs on the calling thread: no pool threads, amortised O(1).
+    this.rows = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
+    this.revalidateAfterMillis = revalidateAfterMillis;
+    this.ttlMillisOfView = ttlMillisOfView;
+  }
+
+  record Key(String view, String key) {}
+
+  /** A cached row, when it was last confirmed, and when it must be gone (TTL views). */
+  record Entry(Row row, long confirmedAt, long expiresAt) {
+    boolean live(long now) {
+      return now < expiresAt;
+    }
+  }
+
+  boolean attached() {
+    return attached;
+  }
+
+  long generation() {
+    return generation;
+  }
+
+  long size() {
+    return rows.estimatedSize();
+  }
+
+  /** Runs pending maintenance (eviction) now; for tests. */
+  void cleanUp() {
+    rows.cleanUp();
+  }
+
+  /** The row to serve without asking Redis, or null. */
+  Row fresh(String view, String key, long now) {
+    if (!attached) {
+      return null;
+    }
+    Entry e = rows.getIfPresent(new Key(view, key));
+    return e != null && e.live(now) && now - e.confirmedAt() <= revalidateAfterMillis
+        ? e.row() : null;
+  }
+
+  /** The entry to serve as a stale answer when Redis cannot be asked, or null. */
+  Entry stale(String view, String key, long now) {
+    Entry e = rows.getIfPresent(new Key(view, key));
+    return e != null && e.live(now) ? e : null;
+  }
+
+  /**
+   * Merges what a read returned and says what to serve.
+   *
+   * @param fromRedis  the row Redis returned, or null for none
+   * @param readStart  clock millis when the read was sent
+   * @param generation {@link #generation()} when the read was sent
+   * @return the row to serve, or null for "no such row"
+   */
+  Row afterRead(String view, String key, Row fromRedis, long readStart, long generation,
+      long now) {
+    Row[] serve = {fromRedis};
+    rows.asMap().compute(new Key(view, key), (k, cur) -> {
+      if (attached && cur != null && cur.live(now) && cur.confirmedAt() >= readStart
+          && (fromRedis == null || cur.row().version() > fromRedis.version())) {
+        serve[0] = cur.row();
+        return cur;
+      }
+      if (!attached || this.generation != generation) {
+        return cur;
+      }
+      return fromRedis == null ? null : entry(fromRedis, now);
+    });
+    return serve[0];
+  }
+
+  /** A change message: the row as written, received at {@code now}. */
+  void onMessage(Row row, long now) {
+    if (!attached) {
+      return;
+    }
+    rows.asMap().compute(new Key(row.view(), row.key()), (k, cur) ->
+        cur == null || !cur.live(now) || row.version() >= cur.row().version()
+            ? entry(row, now) : cur);
+  }
+
+  /** Subscribed (again): everything held may have missed messages, so start empty. */
+  void attach() {
+    generation++;
+    rows.invalidateAll();
+    attached = true;
+  }
+
+  /** Subscription lost: no more fresh answers or fills; rows stay for stale answers only. */
+  void detach() {
+    attached = false;
+    generation++;
+  }
+
+  private Entry entry(Row row, long now) {
+    long ttl = ttlMillisOfView.applyAsLong(row.view());
+    if (ttl <= 0) {
+      return new Entry(row, now, Long.MAX_VALUE);
+    }
+    // Redis expires the row ttl after its write, which was no later than now (and near
+    // updatedAt when the processor stamps write times): expire no later than that.
+    long written = row.updatedAt() > 0 ? Math.min(now, row.updatedAt()) : now;
+    return new Entry(row, now, written + ttl);
+  }
+}

@@ -1,0 +1,36 @@
+package io.streamgate.gateway.config;
+
+/**
+ * The near cache of hot rows, kept coherent by the change messages of the views.
+ *
+ * @param enabled           false: every read goes to Redis, nothing is served stale
+ * @param maxEntries        rows kept at most (Caffeine W-TinyLFU decides which)
+ * @param revalidateAfterMs a cached row is served without asking Redis for this long after it
+ *                          was last confirmed (by a read or a change message); 0 asks Redis on
+ *                          every read and uses the cache only as a version floor and for stale
+ *                          answers. Changes arrive by message at once; only rows that vanish
+ *                          without a message (Redis flushed by hand) take up to this long to
+ *                          disappear
+ */
+public record CacheConfig(boolean enabled, int maxEntries, int revalidateAfterMs) {
+  public static final boolean DEFAULT_ENABLED = true;
+  public static final int DEFAULT_MAX_ENTRIES = 100_000;
+  public static final int MAX_MAX_ENTRIES = 100_000_000;
+  public static final int DEFAULT_REVALIDATE_AFTER_MS = 1_000;
+  public static final int MAX_REVALIDATE_AFTER_MS = 3_600_000;
+
+  public CacheConfig {
+    if (maxEntries < 1 || maxEntries > MAX_MAX_ENTRIES) {
+      throw new ConfigException("maxEntries",
+          "must be 1-" + MAX_MAX_ENTRIES + ", but was " + maxEntries);
+    }
+    if (revalidateAfterMs < 0 || revalidateAfterMs > MAX_REVALIDATE_AFTER_MS) {
+      throw new ConfigException("revalidateAfterMs",
+          "must be 0-" + MAX_REVALIDATE_AFTER_MS + ", but was " + revalidateAfterMs);
+    }
+  }
+
+  public static CacheConfig defaults() {
+    return new CacheConfig(DEFAULT_ENABLED, DEFAULT_MAX_ENTRIES, DEFAULT_REVALIDATE_AFTER_MS);
+  }
+}

@@ -1,0 +1,43 @@
+package io.streamgate.gateway.http;
+
+import io.streamgate.gateway.auth.Principal;
+import io.streamgate.gateway.limit.Decision;
+import io.streamgate.gateway.limit.RateLimiter;
+import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The rate-limit stage, right after JWT (it keys on the verified subject and the token's
+ * {@code plan}). Adds the {@code RateLimit-*} headers to every response it lets through and
+ * ends refused requests with 429 plus {@code Retry-After}. No I/O: the limiter decides in
+ * memory. Runs on the request's event loop.
+ */
+public final class RateLimitHandler implements Handler<RoutingContext> {
+  /** Key for tokens without a subject: they share one budget per plan. */
+  static final String NO_SUBJECT = "-";
+
+  private final RateLimiter limiter;
+  private final GatewayMetrics metrics;
+
+  public RateLimitHandler(RateLimiter limiter, GatewayMetrics metrics) {
+    this.limiter = limiter;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Principal principal = BearerAuthHandler.principal(ctx);
+    String key = principal.subject().isEmpty() ? NO_SUBJECT : principal.subject();
+    Decision decision = limiter.isAllowed(key, principal.plan());
+    if (decision.allowed()) {
+      decision.headers().forEach(ctx.response()::putHeader);
+      ctx.next();
+    } else {
+      metrics.rateLimited(decision.plan());
+      ctx.fail(new HttpProblem(ProblemType.TOO_MANY_REQUESTS, "rate limit of plan '"
+          + decision.plan() + "' reached: " + decision.limit() + " requests per window; retry in "
+          + decision.retryAfterSeconds() + " s", decision.headers()));
+    }
+  }
+}

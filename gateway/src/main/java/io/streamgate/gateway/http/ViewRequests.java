@@ -1,0 +1,121 @@
+package io.streamgate.gateway.http;
+
+import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.Names;
+import io.streamgate.contract.Row;
+import io.streamgate.contract.json.Json;
+import io.streamgate.gateway.auth.Principal;
+import io.streamgate.gateway.cache.Read;
+import io.streamgate.gateway.catalog.Catalog;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The checks and response pieces every view endpoint shares, in the documented order: view name
+ * (400), scope (403, before existence, so scopes do not reveal which views exist), catalog (404),
+ * then keys (400). Stateless apart from the catalog; runs on the request's event loop.
+ */
+final class ViewRequests {
+  static final String JSON = "application/json";
+  /** Marks an answer served from the near cache because the store could not be asked. */
+  static final String STALE_HEADER = "Streamgate-Stale";
+
+  private final Catalog catalog;
+
+  ViewRequests(Catalog catalog) {
+    this.catalog = catalog;
+  }
+
+  /** The catalog entry of the request's {@code :view}, once the caller may read it. */
+  CatalogEntry readableView(RoutingContext ctx) {
+    String view = ctx.pathParam("view");
+    String problem = Names.viewNameProblem(view);
+    if (problem != null) {
+      throw new HttpProblem(ProblemType.BAD_REQUEST, problem);
+    }
+    if (!BearerAuthHandler.principal(ctx).canRead(view)) {
+      throw new HttpProblem(ProblemType.FORBIDDEN, "reading view '" + view + "' needs scope "
+          + Principal.READ_ALL_VIEWS + " or " + Principal.readScope(view));
+    }
+    requireCatalog();
+    return catalog.find(view).orElseThrow(() -> new HttpProblem(ProblemType.NOT_FOUND,
+        "no view named '" + view + "'; see GET /v1/views"));
+  }
+
+  void requireCatalog() {
+    if (!catalog.loaded()) {
+      throw new HttpProblem(ProblemType.STORE_UNAVAILABLE,
+          "the view catalog has not been read from the store yet; retry shortly",
+          Map.of(HttpHeaders.RETRY_AFTER.toString(), ProblemHandler.RETRY_AFTER_SECONDS));
+    }
+  }
+
+  static void requireKey(String key) {
+    String problem = Names.keyProblem(key);
+    if (problem != null) {
+      throw new HttpProblem(ProblemType.BAD_REQUEST, problem);
+    }
+  }
+
+  /**
+   * An optional integer query parameter within {@code 1..max}.
+   */
+  static int intParam(RoutingContext ctx, String name, int defaultValue, int max) {
+    List<String> values = ctx.queryParam(name);
+    if (values.isEmpty()) {
+      return defaultValue;
+    }
+    if (values.size() > 1) {
+      throw new HttpProblem(ProblemType.BAD_REQUEST, "query parameter '" + name
+          + "' is given " + values.size() + " times; give it once");
+    }
+    String value = values.get(0);
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 1 && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new HttpProblem(ProblemType.BAD_REQUEST, "query parameter '" + name
+        + "' must be an integer from 1 to " + max + ", but was '" + abbreviate(value) + "'");
+  }
+
+  /** A stale answer says so, and how old it is (RFC 9111 §5.1 {@code Age}, in seconds). */
+  static void markStale(RoutingContext ctx, Read<?> read) {
+    if (read.stale()) {
+      ctx.response().putHeader(HttpHeaders.AGE, Long.toString(read.ageSeconds()))
+          .putHeader(STALE_HEADER, "true");
+    }
+  }
+
+  /** Rows as a JSON array of their contract JSON forms (values never re-encoded). */
+  static void appendRows(StringBuilder out, List<Row> rows) {
+    out.append('[');
+    for (int i = 0; i < rows.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      out.append(rows.get(i).toJson());
+    }
+    out.append(']');
+  }
+
+  static StringBuilder bodyStart(String view, int rows) {
+    StringBuilder out = new StringBuilder(64 + rows * 128);
+    out.append("{\"view\":");
+    Json.appendString(out, view);
+    return out;
+  }
+
+  static void send(RoutingContext ctx, String json) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+  }
+}

@@ -1,0 +1,20 @@
+package io.streamgate.gateway.limit;
+
+/**
+ * Decides whether a principal may make one more request under its plan (the Spring Cloud
+ * Gateway shape: who is asking is resolved before, this only says yes or no plus headers).
+ *
+ * <p>Implementations are thread-safe and never block or do I/O in {@link #isAllowed}: it is
+ * called on every event loop for every request.
+ */
+public interface RateLimiter {
+
+  /**
+   * Counts one request of {@code principalKey} and decides on it.
+   *
+   * @param principalKey who is asking (the token's subject)
+   * @param plan         the token's {@code plan} claim, or null; unknown plans fall back to the
+   *                     configured default plan
+   */
+  Decision isAllowed(String principalKey, String plan);
+}

@@ -1,0 +1,126 @@
+package io.streamgate.gateway.limit.internal;
+
+import io.streamgate.gateway.config.LimitsConfig;
+import io.streamgate.gateway.limit.Decision;
+import io.streamgate.gateway.limit.Plan;
+import io.streamgate.gateway.limit.RateLimiter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request-path half of the shared rate limiter: one {@link WindowCounter} per principal and
+ * plan, decided on in memory with no I/O. {@link RedisLimitSync} is the other half: it
+ * periodically adds the local counts to Redis and feeds the global counts back here.
+ *
+ * <p>Thread-safe: {@link #isAllowed} runs on every event loop; the sync methods run on the
+ * sync verticle's context.
+ */
+public final class SharedRateLimiter implements RateLimiter {
+  private static final Logger LOG = LoggerFactory.getLogger(SharedRateLimiter.class);
+  /** Enough to name a few misconfigured plans without letting token contents grow a set. */
+  private static final int MAX_REPORTED_PLANS = 64;
+
+  private final Map<String, Plan> plans;
+  private final Plan defaultPlan;
+  private final Clock clock;
+  private final long staleAfterMillis;
+  private final long shareRetrySeconds;
+  private final Map<String, WindowCounter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> reportedPlans = new ConcurrentHashMap<>();
+
+  private volatile int instances = 1;
+  /** Clock millis of the last successful sync; MIN_VALUE until the first. */
+  private volatile long lastSyncMillis = Long.MIN_VALUE;
+
+  /**
+   * @param staleAfterMillis how long after the last successful sync the shared counts are still
+   *                         trusted; after that each instance limits on its own
+   */
+  public SharedRateLimiter(LimitsConfig config, Clock clock, long staleAfterMillis) {
+    Map<String, Plan> byName = new TreeMap<>();
+    config.plans().forEach((name, plan) -> byName.put(name, Plan.of(name, plan)));
+    this.plans = Map.copyOf(byName);
+    this.defaultPlan = plans.get(config.defaultPlan());
+    this.clock = clock;
+    this.staleAfterMillis = staleAfterMillis;
+    this.shareRetrySeconds = Math.max(1, (config.syncIntervalMs() + 999) / 1000);
+  }
+
+  @Override
+  public Decision isAllowed(String principalKey, String plan) {
+    Plan applied = resolve(plan);
+    WindowCounter counter = counters.computeIfAbsent(applied.name() + '\u0000' + principalKey,
+        k -> new WindowCounter(applied, principalKey));
+    long now = clock.millis();
+    return counter.tryAcquire(now, instances, shared(now), shareRetrySeconds);
+  }
+
+  /** True while the last sync is recent enough to trust the shared counts. */
+  public boolean shared(long nowMillis) {
+    long last = lastSyncMillis;
+    return last != Long.MIN_VALUE && nowMillis - last <= staleAfterMillis;
+  }
+
+  /** Gateways sharing the limits, as last read from Redis. */
+  public int instances() {
+    return instances;
+  }
+
+  long nowMillis() {
+    return clock.millis();
+  }
+
+  /**
+   * What to send to Redis: every counter of the current window used since
+   * {@code activeSinceMillis} or with admits not yet sent. Drops counters whose window is over
+   * (a request racing with the drop may go uncounted: one request, once per window at most).
+   */
+  List<WindowCounter.SyncItem> snapshot(long nowMillis, long activeSinceMillis) {
+    List<WindowCounter.SyncItem> items = new ArrayList<>();
+    counters.values().removeIf(counter -> counter.expired(nowMillis));
+    for (WindowCounter counter : counters.values()) {
+      WindowCounter.SyncItem item = counter.snapshot(nowMillis, activeSinceMillis);
+      if (item != null) {
+        items.add(item);
+      }
+    }
+    return items;
+  }
+
+  /** Redis answered: apply the global counts ({@code globals[i]} for {@code items.get(i)}). */
+  void applySync(List<WindowCounter.SyncItem> items, long[] globals, int activeInstances,
+      long nowMillis) {
+    instances = Math.max(1, activeInstances);
+    for (int i = 0; i < items.size(); i++) {
+      items.get(i).counter().applySync(items.get(i), globals[i], instances);
+    }
+    lastSyncMillis = nowMillis;
+  }
+
+  void failSync(List<WindowCounter.SyncItem> items) {
+    for (WindowCounter.SyncItem item : items) {
+      item.counter().failSync(item);
+    }
+  }
+
+  private Plan resolve(String name) {
+    if (name == null) {
+      return defaultPlan;
+    }
+    Plan plan = plans.get(name);
+    if (plan != null) {
+      return plan;
+    }
+    if (reportedPlans.size() < MAX_REPORTED_PLANS && reportedPlans.putIfAbsent(name, true) == null) {
+      LOG.warn("tokens name rate-limit plan '{}', which is not configured; applying plan '{}'."
+          + " Add it under limits.plans or fix the token issuer.", name, defaultPlan.name());
+    }
+    return defaultPlan;
+  }
+}

@@ -1,0 +1,131 @@
+package io.streamgate.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamgate.gateway.breaker.Breaker;
+import io.streamgate.gateway.cache.NearCache;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's meters, exposed in the Prometheus text format by {@link #scrape()}:
+ * <ul>
+ *   <li>{@value #HTTP} (timer, histogram): per route template, method and status;
+ *   <li>{@value #RATE_LIMITED} (counter): 429s per plan;
+ *   <li>{@value #BREAKER_STATE} (gauge): 1 for the breaker's current state, 0 for the others;
+ *   <li>{@value #REDIS} (timer, histogram): every Redis call of the store, per outcome
+ *       (success, failure, timeout, rejected: not made because the breaker or bulkhead refused);
+ *   <li>{@value #CACHE_HITS}, {@value #CACHE_MISSES}, {@value #CACHE_STALE} (counters),
+ *       {@value #CACHE_HIT_RATIO} (hits / (hits + misses) since start) and
+ *       {@value #CACHE_SIZE} (gauges).
+ * </ul>
+ * Thread-safe: recorded from every event loop.
+ */
+public final class GatewayMetrics {
+  public static final String HTTP = "http.server.requests";
+  public static final String RATE_LIMITED = "streamgate.ratelimit.rejected";
+  public static final String BREAKER_STATE = "streamgate.breaker.state";
+  public static final String REDIS = "streamgate.redis.calls";
+  public static final String CACHE_HITS = "streamgate.cache.hits";
+  public static final String CACHE_MISSES = "streamgate.cache.misses";
+  public static final String CACHE_STALE = "streamgate.cache.stale";
+  public static final String CACHE_HIT_RATIO = "streamgate.cache.hit.ratio";
+  public static final String CACHE_SIZE = "streamgate.cache.size";
+  /** The Prometheus text exposition format {@link #scrape()} produces. */
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  /** Route label of requests that matched no route. */
+  public static final String UNMATCHED = "unmatched";
+  private static final String ROUTE_KEY = "streamgate.route";
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, Timer> httpTimers = new ConcurrentHashMap<>();
+  private final Map<Breaker.Outcome, Timer> redisTimers = new ConcurrentHashMap<>();
+
+  /** The first stage: times every request and records it when the response has ended. */
+  public Handler<RoutingContext> requestTimer() {
+    return ctx -> {
+      long start = System.nanoTime();
+      ctx.addEndHandler(done -> {
+        String route = ctx.get(ROUTE_KEY);
+        httpTimer(route == null ? UNMATCHED : route, ctx.request().method().name(),
+            ctx.response().getStatusCode()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      });
+      ctx.next();
+    };
+  }
+
+  /** Names the route of a request for the {@value #HTTP} timer (the first name given wins). */
+  public static Handler<RoutingContext> route(String template) {
+    return ctx -> {
+      if (ctx.get(ROUTE_KEY) == null) {
+        ctx.put(ROUTE_KEY, template);
+      }
+      ctx.next();
+    };
+  }
+
+  public void rateLimited(String plan) {
+    Counter.builder(RATE_LIMITED).tag("plan", plan)
+        .description("requests refused with 429").register(registry).increment();
+  }
+
+  /** Feeds {@value #REDIS}; pass it to the breaker. */
+  public Breaker.Observer redisCalls() {
+    return (outcome, nanos) -> redisTimers.computeIfAbsent(outcome, o -> Timer.builder(REDIS)
+        .tag("outcome", o.name().toLowerCase(Locale.ROOT))
+        .description("Redis calls of the store, through the breaker")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(100_000))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void bindBreaker(String name, Breaker breaker) {
+    for (Breaker.State state : Breaker.State.values()) {
+      Gauge.builder(BREAKER_STATE, breaker, b -> b.state() == state ? 1 : 0)
+          .tag("name", name).tag("state", state.name().toLowerCase(Locale.ROOT))
+          .description("1 for the breaker's current state").register(registry);
+    }
+  }
+
+  public void bindCache(NearCache cache) {
+    FunctionCounter.builder(CACHE_HITS, cache, NearCache::hits)
+        .description("reads answered from the near cache").register(registry);
+    FunctionCounter.builder(CACHE_MISSES, cache, NearCache::misses)
+        .description("reads that asked Redis").register(registry);
+    FunctionCounter.builder(CACHE_STALE, cache, NearCache::staleAnswers)
+        .description("reads answered stale while Redis could not be asked").register(registry);
+    Gauge.builder(CACHE_HIT_RATIO, cache, c -> {
+      double total = c.hits() + c.misses();
+      return total == 0 ? 0 : c.hits() / total;
+    }).description("hits / (hits + misses) since start").register(registry);
+    Gauge.builder(CACHE_SIZE, cache, NearCache::size)
+        .description("rows held").register(registry);
+  }
+
+  /** Every meter in the Prometheus text format. CPU only; proportional to the meter count. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  private Timer httpTimer(String route, String method, int status) {
+    return httpTimers.computeIfAbsent(route + ' ' + method + ' ' + status,
+        k -> Timer.builder(HTTP)
+            .tag("route", route).tag("method", method).tag("status", Integer.toString(status))
+            .description("HTTP requests by route template, method and status")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(100_000))
+            .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry));
+  }
+}

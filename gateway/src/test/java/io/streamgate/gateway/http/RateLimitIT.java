@@ -1,0 +1,98 @@
+package io.streamgate.gateway.http;
+
+import static io.streamgate.gateway.http.ReadPathIT.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamgate.contract.Row;
+import io.streamgate.gateway.GatewayFixture;
+import io.streamgate.gateway.Poll;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The rate-limit stage over HTTP with the built-in plans (trial: 20 requests per 60 s). */
+class RateLimitIT {
+  private static final String ROW = "/v1/views/user_totals/u1";
+
+  @TempDir static Path tempDir;
+  static GatewayFixture fx;
+
+  @BeforeAll
+  static void start() {
+    fx = GatewayFixture.start(tempDir, seed -> {
+      seed.register("user_totals", "orders");
+      seed.write(new Row("user_totals", "u1", 1, 1, "{\"orders\":1}"));
+    });
+  }
+
+  @AfterAll
+  static void stop() {
+    if (fx != null) {
+      fx.close();
+    }
+  }
+
+  @Test
+  void aTrialTokenGetsTwentyRequestsThenA429WithRetryAfter() {
+    // The 60 s windows are fixed on the wall clock: do not start right before one ends.
+    Poll.until(Duration.ofSeconds(10), () -> System.currentTimeMillis() % 60_000,
+        ms -> ms < 50_000, "not within 10 s of a window's end");
+    String token = token("trial-user", "trial");
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> ok = fx.get(ROW, token);
+      assertEquals(200, ok.statusCode(), "request " + i + ": " + ok.body());
+      assertEquals("20", header(ok, "RateLimit-Limit"));
+      assertEquals(Integer.toString(19 - i), header(ok, "RateLimit-Remaining"));
+      long reset = Long.parseLong(header(ok, "RateLimit-Reset"));
+      assertTrue(reset >= 1 && reset <= 60, "reset " + reset);
+    }
+    HttpResponse<String> refused = fx.get(ROW, token);
+    assertProblem(refused, 429, "rate-limited");
+    assertEquals("0", header(refused, "RateLimit-Remaining"));
+    long retryAfter = Long.parseLong(header(refused, "Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+    assertTrue(GatewayFixture.json(refused).getString("detail").contains("'trial'"));
+
+    assertEquals(200, fx.get(ROW, token("other-trial-user", "trial")).statusCode(),
+        "limits are per principal");
+  }
+
+  @Test
+  void tokensWithoutAPlanGetTheGenerousDefault() {
+    HttpResponse<String> ok = fx.get(ROW, token("default-user", null));
+    assertEquals(200, ok.statusCode());
+    assertEquals("6000000", header(ok, "RateLimit-Limit"));
+    assertEquals("5999999", header(ok, "RateLimit-Remaining"));
+  }
+
+  @Test
+  void unauthenticatedAndHealthRequestsAreNotCounted() {
+    HttpResponse<String> unauthorized = fx.get(ROW, null);
+    assertEquals(401, unauthorized.statusCode());
+    assertFalse(unauthorized.headers().firstValue("RateLimit-Limit").isPresent());
+    assertFalse(fx.get("/health/live", null).headers().firstValue("RateLimit-Limit").isPresent());
+  }
+
+  private static String token(String subject, String plan) {
+    JsonObject claims = new JsonObject().put("sub", subject).put("scope", "views:read");
+    if (plan != null) {
+      claims.put("plan", plan);
+    }
+    return fx.token(claims, new JWTOptions().setIssuer("streamgate")
+        .setAudience(List.of("streamgate")).setExpiresInMinutes(5));
+  }
+
+  private static String header(HttpResponse<String> response, String name) {
+    return response.headers().firstValue(name)
+        .orElseThrow(() -> new AssertionError("no " + name + " header: " + response.headers()));
+  }
+}
