@@ -21,9 +21,8 @@ import java.util.stream.Stream;
  *
  * <p>Thread-safe: lifecycle methods are synchronized; accessors never change.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends LocalService {
 
-    private static final String HOST = "127.0.0.1";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
     /** Controlled shutdown takes about 2-3 s; beyond this the broker is SIGKILLed. */
@@ -86,21 +85,12 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private final int port;
     private final int controllerPort;
-    private final Path dir;
-    private final boolean ownsDir;
-    private final Path logFile;
     private final boolean isShared;
-    private ManagedProcess process; // guarded by this; null while stopped
-    private boolean closed; // guarded by this
 
     private KafkaBroker(int port, int controllerPort, Path dir, boolean ownsDir, Path logFile, boolean isShared) {
-        this.port = port;
+        super("Kafka broker", port, dir, ownsDir, logFile, STARTED, READY_TIMEOUT, STOP_GRACE);
         this.controllerPort = controllerPort;
-        this.dir = dir;
-        this.ownsDir = ownsDir;
-        this.logFile = logFile;
         this.isShared = isShared;
     }
 
@@ -153,34 +143,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** {@code 127.0.0.1:<port>}. */
     public String bootstrapServers() {
-        return HOST + ":" + port;
-    }
-
-    /** The client port, the same across {@link #restart()}. */
-    public int port() {
-        return port;
-    }
-
-    /** Stops the broker (controlled shutdown; SIGKILL after 20 s). Ports and data are kept for {@link #restart()}. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(STOP_GRACE);
-            process = null;
-        }
-    }
-
-    /**
-     * Starts again on the same ports with the same data directory (stopping first if running),
-     * so topics and committed offsets survive; returns once it serves clients.
-     *
-     * @throws IllegalStateException if closed, or the broker does not start within 60 s
-     */
-    public synchronized void restart() {
-        if (closed) {
-            throw new IllegalStateException("KafkaBroker on port " + port + " is closed");
-        }
-        stop();
-        launch();
+        return HOST + ":" + port();
     }
 
     /**
@@ -189,45 +152,30 @@ public final class KafkaBroker implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (closed || isShared) {
-            return;
-        }
-        closed = true;
-        stop();
-        if (ownsDir) {
-            Reaper.deleteTempDir(dir);
+        if (!isShared) {
+            super.close();
         }
     }
 
     @Override
     public String toString() {
-        return "KafkaBroker[" + bootstrapServers() + ", dir " + dir + (isShared ? ", shared" : "") + "]";
-    }
-
-    /** OS process id of the running broker, or -1 while stopped (for pid files and logs). */
-    public synchronized long pid() {
-        return process == null ? -1 : process.pid();
-    }
-
-    /** The running process, or null while stopped; tests use it to crash the broker. */
-    synchronized ManagedProcess process() {
-        return process;
+        return "KafkaBroker[" + bootstrapServers() + ", dir " + dir() + (isShared ? ", shared" : "") + "]";
     }
 
     /** Writes server.properties and, unless the data directory already is, formats storage. */
     private void configure(int defaultPartitions) throws IOException {
-        Files.createDirectories(dir);
-        Path data = dir.resolve("data");
-        KafkaConfig.write(properties(), port, controllerPort, data, defaultPartitions);
+        Files.createDirectories(dir());
+        Path data = dir().resolve("data");
+        KafkaConfig.write(properties(), port(), controllerPort, data, defaultPartitions);
         if (Files.exists(data.resolve("meta.properties"))) {
             return;
         }
         // Static quorum (controller.quorum.voters), so no --standalone: Kafka 4.1 rejects that
         // flag unless the quorum is dynamic (controller.quorum.bootstrap.servers).
-        ManagedProcess format = ManagedProcess.startJava("kafka-format-" + port, RUNTIME_MODULE, TOOL_JVM,
+        ManagedProcess format = ManagedProcess.startJava("kafka-format-" + port(), RUNTIME_MODULE, TOOL_JVM,
                 "kafka.tools.StorageTool",
                 List.of("format", "--cluster-id", KafkaConfig.newClusterId(), "--config", properties().toString()),
-                Map.of(), logFile);
+                Map.of(), logFile());
         Integer exit;
         try {
             exit = format.waitFor(FORMAT_TIMEOUT);
@@ -243,27 +191,19 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private void launch() {
-        // Restarts append to the same log: only a "started" line written after this point counts.
-        long logOffset = LogTail.size(logFile);
-        try {
-            process = ManagedProcess.startJava("kafka-" + port, RUNTIME_MODULE, BROKER_JVM, "kafka.Kafka",
-                    List.of(properties().toString()), Map.of(), logFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the Kafka broker JVM", e);
-        }
-        try {
-            Await.ready("Kafka broker on port " + port, READY_TIMEOUT, process,
-                    () -> LogTail.containsSince(logFile, logOffset, STARTED) && Probes.canConnect(HOST, port));
-        } catch (RuntimeException e) {
-            process.kill();
-            process = null;
-            throw e;
-        }
+    @Override
+    ManagedProcess startProcess() throws IOException {
+        return ManagedProcess.startJava("kafka-" + port(), RUNTIME_MODULE, BROKER_JVM, "kafka.Kafka",
+                List.of(properties().toString()), Map.of(), logFile());
+    }
+
+    @Override
+    boolean answers() {
+        return Probes.canConnect(HOST, port());
     }
 
     private Path properties() {
-        return dir.resolve("server.properties");
+        return dir().resolve("server.properties");
     }
 
     private static List<String> concat(List<String> first, List<String> second) {

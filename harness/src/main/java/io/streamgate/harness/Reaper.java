@@ -2,12 +2,8 @@ package io.streamgate.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,7 +54,7 @@ final class Reaper {
     }
 
     static void deleteTempDir(Path dir) {
-        deleteRecursively(dir);
+        Directories.deleteRecursively(dir);
         tempDirs.remove(dir);
     }
 
@@ -73,38 +69,6 @@ final class Reaper {
         for (ManagedProcess process : processes) {
             process.stop(EXIT_GRACE);
         }
-        tempDirs.forEach(Reaper::deleteRecursively);
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    // A service may delete its own files (e.g. segment cleanup) while we walk.
-                    if (e instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw e;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + dir, e);
-        }
+        tempDirs.forEach(Directories::deleteRecursively);
     }
 }

@@ -23,12 +23,11 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe: lifecycle methods are synchronized; accessors never change.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer extends LocalService {
 
     static final String NOT_FOUND = "redis-server not found on PATH: install it with "
             + "`sudo apt-get install -y redis-server` (Debian/Ubuntu) or `brew install redis` (macOS)";
 
-    private static final String HOST = "127.0.0.1";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     /** Logged once listening; PING alone could be answered by another server on a taken port. */
@@ -79,24 +78,15 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private final Path executable;
-    private final int port;
-    private final Path dir;
-    private final boolean ownsDir;
     private final boolean clusterEnabled;
     private final boolean persistent;
-    private final Path logFile;
-    private ManagedProcess process; // guarded by this; null while stopped
-    private boolean closed; // guarded by this
 
     private RedisServer(Path executable, int port, Path dir, boolean ownsDir, boolean clusterEnabled,
             boolean persistent, Path logFile) {
+        super("redis-server", port, dir, ownsDir, logFile, READY, READY_TIMEOUT, STOP_GRACE);
         this.executable = executable;
-        this.port = port;
-        this.dir = dir;
-        this.ownsDir = ownsDir;
         this.clusterEnabled = clusterEnabled;
         this.persistent = persistent;
-        this.logFile = logFile;
     }
 
     /** Starts a server on a free port with a temp data directory; returns once PING answers. */
@@ -133,95 +123,37 @@ public final class RedisServer implements AutoCloseable {
         return HOST;
     }
 
-    /** The port, the same across {@link #restart()}. */
-    public int port() {
-        return port;
-    }
-
     /** {@code redis://127.0.0.1:<port>}. */
     public String uri() {
-        return "redis://" + HOST + ":" + port;
-    }
-
-    /** Stops the process (SIGTERM, then SIGKILL after 10 s). The port is kept for {@link #restart()}. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(STOP_GRACE);
-            process = null;
-        }
-    }
-
-    /**
-     * Starts again on the same port and directory (stopping first if running); returns once PING
-     * answers.
-     *
-     * @throws IllegalStateException if closed, or the server does not come up within 10 s
-     */
-    public synchronized void restart() {
-        if (closed) {
-            throw new IllegalStateException("RedisServer on port " + port + " is closed");
-        }
-        stop();
-        launch();
-    }
-
-    /** Stops the server and deletes its directory if it was a temp directory we created. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stop();
-        if (ownsDir) {
-            Reaper.deleteTempDir(dir);
-        }
+        return "redis://" + HOST + ":" + port();
     }
 
     @Override
     public String toString() {
-        return "RedisServer[" + uri() + (clusterEnabled ? ", cluster" : "") + ", dir " + dir + "]";
+        return "RedisServer[" + uri() + (clusterEnabled ? ", cluster" : "") + ", dir " + dir() + "]";
     }
 
-    /** OS process id of the running server, or -1 while stopped (for pid files and logs). */
-    public synchronized long pid() {
-        return process == null ? -1 : process.pid();
-    }
-
-    /** The running process, or null while stopped; tests use it to crash the server. */
-    synchronized ManagedProcess process() {
-        return process;
-    }
-
-    private void launch() {
-        // Restarts append to the same log: only a "ready" line written after this point counts.
-        long logOffset = LogTail.size(logFile);
+    @Override
+    ManagedProcess startProcess() throws IOException {
         List<String> command = new ArrayList<>(List.of(executable.toString(),
-                "--port", String.valueOf(port),
+                "--port", String.valueOf(port()),
                 "--bind", HOST,
                 // No RDB snapshots; AOF only when asked: test data is disposable, fsyncs cost time.
                 "--save", "",
                 "--appendonly", persistent ? "yes" : "no",
                 "--appendfsync", "everysec",
-                "--dir", dir.toString(),
-                "--logfile", logFile.toString(),
+                "--dir", dir().toString(),
+                "--logfile", logFile().toString(),
                 "--daemonize", "no"));
         if (clusterEnabled) {
-            command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf"));
+            command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port() + ".conf"));
         }
-        try {
-            process = ManagedProcess.start("redis-" + port, command, Map.of(), dir, logFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start " + executable, e);
-        }
-        try {
-            Await.ready("redis-server on port " + port, READY_TIMEOUT, process,
-                    () -> LogTail.containsSince(logFile, logOffset, READY) && Probes.redisPing(HOST, port));
-        } catch (RuntimeException e) {
-            process.kill();
-            process = null;
-            throw e;
-        }
+        return ManagedProcess.start("redis-" + port(), command, Map.of(), dir(), logFile());
+    }
+
+    @Override
+    boolean answers() {
+        return Probes.redisPing(HOST, port());
     }
 
     private static Path createDirectories(Path dir) {
