@@ -3,6 +3,7 @@ package io.streamgate.cli;
 import io.streamgate.cli.demo.DemoCommand;
 import io.streamgate.cli.kafka.ConsumeCommand;
 import io.streamgate.cli.kafka.ProduceCommand;
+import io.streamgate.cli.seed.SeedCommand;
 import io.streamgate.cli.token.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "streamgate", mixinStandardHelpOptions = true, version = "streamgate 0.1.0",
     description = "Event streams in Kafka, views in Spark SQL, served live from Redis by a Vert.x gateway.",
     subcommands = {DemoCommand.class, TokenCommand.class, ProduceCommand.class, ConsumeCommand.class,
+        SeedCommand.class,
         BenchCommand.class},
     footer = {"", "Run ./streamgate COMMAND --help for a command's options."})
 public final class Main implements Runnable {
