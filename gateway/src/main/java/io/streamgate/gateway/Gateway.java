@@ -81,7 +81,8 @@ public final class Gateway {
     RateLimits limits = config.limits().enabled()
         ? RateLimits.create(vertx, config.limits(), config.redis(), clock) : null;
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
-        rows, limits == null ? null : limits.limiter(), metrics, config.http().accessLog());
+        rows, limits == null ? null : limits.limiter(), metrics, config.http().accessLog(),
+        config.http().cors());
     List<String> deployments = new ArrayList<>();
     String host = config.http().host();
     int instances = config.http().instances();
@@ -98,7 +99,8 @@ public final class Gateway {
         })
         .compose(id -> limits == null ? Future.succeededFuture() : limits.start())
         .compose(v -> vertx.deployVerticle(() -> {
-          HttpServerVerticle server = new HttpServerVerticle(host, port, services);
+          HttpServerVerticle server = new HttpServerVerticle(host, port, services,
+              config.http().shutdownGraceMs(), config.http().tls());
           servers.add(server);
           return server;
         }, new DeploymentOptions().setInstances(instances)))
@@ -109,8 +111,8 @@ public final class Gateway {
         .map(bound -> {
           Gateway gateway = new Gateway(vertx, store, catalog, rows, limits, breaker, deployments,
               bound);
-          LOG.info("gateway ready on http://{}:{} (redis {}, {} views)", host, bound,
-              config.redis().redactedUrl(), catalog.views().size());
+          LOG.info("gateway ready on {}://{}:{} (redis {}, {} views)", config.http().scheme(),
+              host, bound, config.redis().redactedUrl(), catalog.views().size());
           if (!catalog.loaded()) {
             LOG.warn("redis at {} did not answer at startup; /health/ready and view requests answer"
                 + " 503 until it does. Start redis-server or fix redis.url (or {}).",
@@ -152,7 +154,11 @@ public final class Gateway {
     return limits;
   }
 
-  /** Stops the servers, the catalog, the rate-limit sync and the store connections. */
+  /**
+   * Stops the servers (gracefully: no new connections, requests in flight get up to
+   * {@code http.shutdownGraceMs}), then the near cache and catalog, the rate-limit sync and the
+   * store connections.
+   */
   public Future<Void> close() {
     return undeploy(vertx, deployments)
         .eventually(() -> limits == null ? Future.succeededFuture() : limits.close())
@@ -160,11 +166,15 @@ public final class Gateway {
   }
 
   private static Future<Void> undeploy(Vertx vertx, List<String> deployments) {
-    List<Future<Void>> undeployed = new ArrayList<>();
-    for (int i = deployments.size() - 1; i >= 0; i--) {
-      undeployed.add(vertx.undeploy(deployments.get(i)));
-    }
+    // One after the other, newest first: the HTTP servers drain their requests in flight while
+    // the near cache and catalog those requests use are still running.
+    List<String> ids = new ArrayList<>(deployments);
     deployments.clear();
-    return Future.join(undeployed).mapEmpty();
+    Future<Void> done = Future.succeededFuture();
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      String id = ids.get(i);
+      done = done.eventually(() -> vertx.undeploy(id));
+    }
+    return done;
   }
 }

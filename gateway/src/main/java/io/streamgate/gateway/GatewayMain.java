@@ -3,6 +3,7 @@ package io.streamgate.gateway;
 import io.streamgate.gateway.config.ConfigException;
 import io.streamgate.gateway.config.ConfigLoader;
 import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.http.AccessLogWriter;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayMain {
   static final int EXIT_USAGE = 2;
   static final int EXIT_FAILURE = 1;
-  private static final long SHUTDOWN_TIMEOUT_SECONDS = 10;
+  private static final long SHUTDOWN_MARGIN_MS = 5_000;
 
   static final String USAGE = """
       Usage: gateway [--config FILE] [--help]
@@ -36,7 +37,7 @@ public final class GatewayMain {
 
       Endpoints: GET /v1/views, /v1/views/{view}/{key}, /v1/views/{view}?keys=a,b,
       /v1/views/{view}?limit=&cursor=, /v1/views/{view}/top?n=, /health/live, /health/ready,
-      /metrics.
+      /metrics, /openapi.json (OpenAPI 3.1 description of all of them).
       """;
 
   private GatewayMain() {}
@@ -120,12 +121,16 @@ public final class GatewayMain {
       return EXIT_FAILURE;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutting down");
+      log.info("shutting down: refusing new connections; requests in flight get up to {} ms",
+          config.http().shutdownGraceMs());
       try {
-        gateway.close().eventually(vertx::close).await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        // Requests in flight get http.shutdownGraceMs; the rest of the close gets a margin.
+        gateway.close().eventually(vertx::close).await(
+            config.http().shutdownGraceMs() + SHUTDOWN_MARGIN_MS, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         log.warn("shutdown did not finish cleanly: {}", e.toString());
       }
+      AccessLogWriter.closeShared(1_000); // write the last requests' lines
     }, "gateway-shutdown"));
     return -1;
   }

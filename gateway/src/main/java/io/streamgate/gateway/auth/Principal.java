@@ -3,14 +3,19 @@ package io.streamgate.gateway.auth;
 import java.util.Set;
 
 /**
- * The verified caller of a request: who (the token's {@code sub}), what it may do (its scopes)
- * and which rate-limit plan it is on (its {@code plan} claim, null if none). Immutable and
- * thread-safe.
+ * The verified caller of a request: who (the token's {@code sub}), what it may do (its scopes),
+ * which rate-limit plan it is on (its {@code plan} claim, null if none) and which tenant's keys
+ * it is limited to (its {@code tenant} claim, null if none). Immutable and thread-safe.
  *
  * <p>View scopes: {@value #READ_ALL_VIEWS} reads every view, {@code views:<view>:read} one.
+ *
+ * <p>Tenants: the row keys of tenant {@code t} start with {@code t:} ({@link #TENANT_SEPARATOR});
+ * a principal with a tenant may read only those keys, a principal without one any key.
  */
-public record Principal(String subject, Set<String> scopes, String plan) {
+public record Principal(String subject, Set<String> scopes, String plan, String tenant) {
   public static final String READ_ALL_VIEWS = "views:read";
+  /** Separates the tenant from the rest of a row key: {@code acme:order-17}. */
+  public static final char TENANT_SEPARATOR = ':';
   private static final String VIEW_SCOPE_PREFIX = "views:";
   private static final String READ_SUFFIX = ":read";
 
@@ -18,9 +23,14 @@ public record Principal(String subject, Set<String> scopes, String plan) {
     scopes = Set.copyOf(scopes);
   }
 
-  /** A principal without a plan claim. */
+  /** A principal without a tenant. */
+  public Principal(String subject, Set<String> scopes, String plan) {
+    this(subject, scopes, plan, null);
+  }
+
+  /** A principal without a plan claim or tenant. */
   public Principal(String subject, Set<String> scopes) {
-    this(subject, scopes, null);
+    this(subject, scopes, null, null);
   }
 
   /** The scope that grants reading one view. */
@@ -40,5 +50,18 @@ public record Principal(String subject, Set<String> scopes, String plan) {
       }
     }
     return false;
+  }
+
+  /** True if the principal is limited to one tenant's keys. */
+  public boolean tenantBound() {
+    return tenant != null;
+  }
+
+  /** True if the row key is within the principal's tenant (always, without a tenant). */
+  public boolean canReadKey(String key) {
+    return tenant == null
+        || key.length() > tenant.length() + 1
+            && key.charAt(tenant.length()) == TENANT_SEPARATOR
+            && key.startsWith(tenant);
   }
 }

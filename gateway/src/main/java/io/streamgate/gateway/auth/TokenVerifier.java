@@ -7,8 +7,9 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 
 /**
- * Turns a bearer token into a {@link Principal}: signature, algorithm, {@code iss}, {@code aud},
- * {@code exp} and {@code nbf} (with leeway) and scopes.
+ * Turns a bearer token into a {@link Principal}: size, algorithm, signature, {@code iss},
+ * {@code aud}, {@code exp} and {@code nbf} (with leeway), then scopes, plan and tenant. Tokens that
+ * pass are remembered until they expire, so a hot token's signature is checked once.
  *
  * <p>Implementations are thread-safe; {@link #verify} may be called from any event loop and never
  * blocks (it is CPU work only: key material is loaded up front).

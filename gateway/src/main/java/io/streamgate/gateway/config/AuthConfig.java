@@ -13,12 +13,19 @@ import java.util.Set;
  * @param leewaySeconds clock skew tolerated on {@code exp} and {@code nbf}
  * @param keys          verification keys, at least one (with none, a JWT library would accept
  *                      unsigned tokens)
+ * @param maxTokenBytes longest bearer token accepted (UTF-8 bytes); longer ones are refused
+ *                      before any parsing
  */
-public record AuthConfig(String issuer, String audience, int leewaySeconds, List<KeyConfig> keys) {
+public record AuthConfig(String issuer, String audience, int leewaySeconds, List<KeyConfig> keys,
+    int maxTokenBytes) {
   public static final String DEFAULT_ISSUER = "streamgate";
   public static final String DEFAULT_AUDIENCE = "streamgate";
   public static final int DEFAULT_LEEWAY_SECONDS = 5;
   public static final int MAX_LEEWAY_SECONDS = 300;
+  public static final int DEFAULT_MAX_TOKEN_BYTES = 8192;
+  /** Below this even a minimal signed JWT with the usual claims does not fit. */
+  public static final int MIN_MAX_TOKEN_BYTES = 256;
+  public static final int MAX_MAX_TOKEN_BYTES = 65536;
 
   public AuthConfig {
     if (issuer == null || issuer.isBlank()) {
@@ -31,6 +38,10 @@ public record AuthConfig(String issuer, String audience, int leewaySeconds, List
       throw new ConfigException(
           "leewaySeconds", "must be 0-" + MAX_LEEWAY_SECONDS + ", but was " + leewaySeconds);
     }
+    if (maxTokenBytes < MIN_MAX_TOKEN_BYTES || maxTokenBytes > MAX_MAX_TOKEN_BYTES) {
+      throw new ConfigException("maxTokenBytes", "must be " + MIN_MAX_TOKEN_BYTES + "-"
+          + MAX_MAX_TOKEN_BYTES + ", but was " + maxTokenBytes);
+    }
     if (keys == null || keys.isEmpty()) {
       throw new ConfigException("keys", "must list at least one key");
     }
@@ -42,6 +53,11 @@ public record AuthConfig(String issuer, String audience, int leewaySeconds, List
             "must be unique, but '" + keys.get(i).kid() + "' appears twice");
       }
     }
+  }
+
+  /** With the default {@link #DEFAULT_MAX_TOKEN_BYTES}. */
+  public AuthConfig(String issuer, String audience, int leewaySeconds, List<KeyConfig> keys) {
+    this(issuer, audience, leewaySeconds, keys, DEFAULT_MAX_TOKEN_BYTES);
   }
 
   public static AuthConfig defaults() {
@@ -62,10 +78,10 @@ public record AuthConfig(String issuer, String audience, int leewaySeconds, List
   public AuthConfig withKey(int index, KeyConfig key) {
     List<KeyConfig> copy = new ArrayList<>(keys);
     copy.set(index, key);
-    return new AuthConfig(issuer, audience, leewaySeconds, copy);
+    return new AuthConfig(issuer, audience, leewaySeconds, copy, maxTokenBytes);
   }
 
   public AuthConfig withKeys(List<KeyConfig> newKeys) {
-    return new AuthConfig(issuer, audience, leewaySeconds, newKeys);
+    return new AuthConfig(issuer, audience, leewaySeconds, newKeys, maxTokenBytes);
   }
 }

@@ -126,7 +126,28 @@ public final class ConfigLoader {
     int port = s.integer("port", HttpConfig.DEFAULT_PORT);
     int instances = s.integer("instances", HttpConfig.DEFAULT_INSTANCES);
     boolean accessLog = s.bool("accessLog", HttpConfig.DEFAULT_ACCESS_LOG);
-    return build(s, () -> new HttpConfig(host, port, instances, accessLog));
+    CorsConfig cors = cors(s.section("cors"));
+    int shutdownGraceMs = s.integer("shutdownGraceMs", HttpConfig.DEFAULT_SHUTDOWN_GRACE_MS);
+    TlsConfig tls = tls(s.section("tls"));
+    return build(s, () -> new HttpConfig(host, port, instances, accessLog, cors,
+        shutdownGraceMs, tls));
+  }
+
+  /** Null when the section is absent or empty: plain HTTP. */
+  private static TlsConfig tls(YamlSection s) {
+    Path certFile = s.path("certFile", null);
+    Path keyFile = s.path("keyFile", null);
+    if (certFile == null && keyFile == null) {
+      s.rejectUnknownFields();
+      return null;
+    }
+    return build(s, () -> new TlsConfig(certFile, keyFile));
+  }
+
+  private static CorsConfig cors(YamlSection s) {
+    List<String> origins = s.strings("allowedOrigins", List.of());
+    int maxAge = s.integer("maxAgeSeconds", CorsConfig.DEFAULT_MAX_AGE_SECONDS);
+    return build(s, () -> new CorsConfig(origins, maxAge));
   }
 
   private static RedisConfig redis(YamlSection s) {
@@ -142,6 +163,7 @@ public final class ConfigLoader {
     String issuer = s.string("issuer", AuthConfig.DEFAULT_ISSUER);
     String audience = s.string("audience", AuthConfig.DEFAULT_AUDIENCE);
     int leeway = s.integer("leewaySeconds", AuthConfig.DEFAULT_LEEWAY_SECONDS);
+    int maxTokenBytes = s.integer("maxTokenBytes", AuthConfig.DEFAULT_MAX_TOKEN_BYTES);
     List<YamlSection> keySections = s.sections("keys");
     List<KeyConfig> keys = new ArrayList<>();
     if (keySections == null) {
@@ -151,7 +173,7 @@ public final class ConfigLoader {
         keys.add(key(k));
       }
     }
-    return build(s, () -> new AuthConfig(issuer, audience, leeway, keys));
+    return build(s, () -> new AuthConfig(issuer, audience, leeway, keys, maxTokenBytes));
   }
 
   private static LimitsConfig limits(YamlSection s) {
@@ -197,7 +219,8 @@ public final class ConfigLoader {
     String kid = s.string("kid", null);
     String algorithm = s.string("algorithm", KeyConfig.DEFAULT_ALGORITHM);
     Path secretFile = s.path("secretFile", null);
-    return build(s, () -> new KeyConfig(kid, algorithm, secretFile));
+    Path publicKeyFile = s.path("publicKeyFile", null);
+    return build(s, () -> new KeyConfig(kid, algorithm, secretFile, publicKeyFile));
   }
 
   private static GatewayConfig applySecretFile(GatewayConfig config, String secretFile) {

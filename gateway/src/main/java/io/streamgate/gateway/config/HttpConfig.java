@@ -7,14 +7,21 @@ package io.streamgate.gateway.config;
  * @param port      TCP port; 0 picks a free one (tests), the ready log line says which
  * @param instances HTTP server instances, each on its own event loop, sharing the port
  * @param accessLog whether every request is logged (one line each) by the access log stage
+ * @param cors      cross-origin reads; {@link CorsConfig#off()} by default
+ * @param shutdownGraceMs on shutdown, how long requests in flight may take to finish after the
+ *                  servers stopped accepting connections; then the rest are cut
+ * @param tls       HTTPS certificate and key, or null for plain HTTP
  */
-public record HttpConfig(String host, int port, int instances, boolean accessLog) {
+public record HttpConfig(String host, int port, int instances, boolean accessLog,
+    CorsConfig cors, int shutdownGraceMs, TlsConfig tls) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   /** One server per core: the event loops are the gateway's only request threads. */
   public static final int DEFAULT_INSTANCES = Math.max(1, Runtime.getRuntime().availableProcessors());
   public static final int MAX_INSTANCES = 256;
   public static final boolean DEFAULT_ACCESS_LOG = true;
+  public static final int DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+  public static final int MAX_SHUTDOWN_GRACE_MS = 600_000;
 
   public HttpConfig {
     if (host == null || host.isBlank()) {
@@ -27,6 +34,18 @@ public record HttpConfig(String host, int port, int instances, boolean accessLog
       throw new ConfigException(
           "instances", "must be 1-" + MAX_INSTANCES + ", but was " + instances);
     }
+    if (cors == null) {
+      cors = CorsConfig.off();
+    }
+    if (shutdownGraceMs < 0 || shutdownGraceMs > MAX_SHUTDOWN_GRACE_MS) {
+      throw new ConfigException("shutdownGraceMs",
+          "must be 0-" + MAX_SHUTDOWN_GRACE_MS + ", but was " + shutdownGraceMs);
+    }
+  }
+
+  /** CORS off, default shutdown grace. */
+  public HttpConfig(String host, int port, int instances, boolean accessLog) {
+    this(host, port, instances, accessLog, CorsConfig.off(), DEFAULT_SHUTDOWN_GRACE_MS, null);
   }
 
   public static HttpConfig defaults() {
@@ -34,6 +53,23 @@ public record HttpConfig(String host, int port, int instances, boolean accessLog
   }
 
   public HttpConfig withPort(int newPort) {
-    return new HttpConfig(host, newPort, instances, accessLog);
+    return new HttpConfig(host, newPort, instances, accessLog, cors, shutdownGraceMs, tls);
+  }
+
+  public HttpConfig withCors(CorsConfig newCors) {
+    return new HttpConfig(host, port, instances, accessLog, newCors, shutdownGraceMs, tls);
+  }
+
+  public HttpConfig withShutdownGraceMs(int newGraceMs) {
+    return new HttpConfig(host, port, instances, accessLog, cors, newGraceMs, tls);
+  }
+
+  public HttpConfig withTls(TlsConfig newTls) {
+    return new HttpConfig(host, port, instances, accessLog, cors, shutdownGraceMs, newTls);
+  }
+
+  /** {@code https} with TLS, else {@code http}. */
+  public String scheme() {
+    return tls == null ? "http" : "https";
   }
 }

@@ -153,6 +153,27 @@ final class YamlSection {
     }
   }
 
+  /** A list of single values as strings, or {@code defaultValue} if the field is absent. */
+  List<String> strings(String name, List<String> defaultValue) {
+    Object value = take(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value instanceof List<?> list)) {
+      throw new ConfigException(field(name), "must be a list, but was " + describe(value));
+    }
+    List<String> out = new java.util.ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      Object item = list.get(i);
+      if (item == null || item instanceof Map || item instanceof List) {
+        throw new ConfigException(field(name) + "[" + i + "]",
+            "must be a single value, but was " + describe(item));
+      }
+      out.add(item.toString().trim());
+    }
+    return out;
+  }
+
   /** Fails on the first field that no reader asked for. Call after reading every field. */
   void rejectUnknownFields() {
     for (Object key : values.keySet()) {

@@ -1,37 +1,87 @@
 package io.streamgate.gateway.http;
 
+import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.auth.Principal;
+import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.time.Instant;
 
 /**
- * Second stage: one line per finished request (method, path, status, duration, request id,
- * subject) on logger {@value #LOGGER}. Registered before auth, so refused requests are logged
- * too. Stateless; runs on the request's event loop.
+ * Access log stage: one JSON object per finished request, on logger
+ * {@value AccessLogWriter#LOGGER}, through {@link AccessLogWriter} so the event loop never waits
+ * for the log's output. Registered right after the request id and before auth, so refused
+ * requests are logged too. Fields:
+ *
+ * <pre>
+ * {"time":"2026-01-01T00:00:00.123Z","requestId":"…","method":"GET",
+ *  "route":"/v1/views/{view}/{key}","path":"/v1/views/orders/42","status":200,"bytes":312,
+ *  "durationMs":0.840,"sub":"alice","remote":"10.0.0.7"}
+ * </pre>
+ *
+ * {@code route} is the route template (null if no route matched), {@code path} the raw path
+ * without the query, {@code sub} null without a verified token; {@code "aborted":true} is added
+ * when the connection closed before the response was complete. Stateless; runs on the request's
+ * event loop.
  */
 public final class AccessLogHandler implements Handler<RoutingContext> {
-  public static final String LOGGER = "io.streamgate.gateway.access";
-  private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+  private final AccessLogWriter writer;
+
+  public AccessLogHandler(AccessLogWriter writer) {
+    this.writer = writer;
+  }
+
+  /** Writes to the process-wide {@link AccessLogWriter#shared()}. */
+  public AccessLogHandler() {
+    this(AccessLogWriter.shared());
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
     long start = System.nanoTime();
-    ctx.addEndHandler(done -> {
-      HttpServerRequest req = ctx.request();
-      Principal principal = BearerAuthHandler.principalOrNull(ctx);
-      LOG.info("{} {} {} {} {}ms rid={} sub={}{}",
-          req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(),
-          req.method(), req.path(), ctx.response().getStatusCode(),
-          (System.nanoTime() - start) / 1_000_000,
-          RequestIdHandler.of(ctx),
-          principal == null || principal.subject().isEmpty() ? "-" : principal.subject(),
-          // An h2c upgrade closes the HTTP/1 stream after a complete response: not a failure.
-          done.succeeded() || ctx.response().ended()
-              ? "" : " (connection closed before the response was complete)");
-    });
+    ctx.addEndHandler(done -> writer.offer(line(ctx, start,
+        // An h2c upgrade closes the HTTP/1 stream after a complete response: not an abort.
+        !done.succeeded() && !ctx.response().ended())));
     ctx.next();
+  }
+
+  static String line(RoutingContext ctx, long startNanos, boolean aborted) {
+    long micros = (System.nanoTime() - startNanos) / 1_000;
+    HttpServerRequest req = ctx.request();
+    Principal principal = BearerAuthHandler.principalOrNull(ctx);
+    StringBuilder out = new StringBuilder(256).append("{\"time\":\"").append(Instant.now())
+        .append("\",\"requestId\":");
+    Json.appendString(out, RequestIdHandler.of(ctx));
+    out.append(",\"method\":\"").append(req.method().name()).append("\",\"route\":");
+    String route = GatewayMetrics.routeOf(ctx);
+    if (route == null) {
+      out.append("null");
+    } else {
+      Json.appendString(out, route);
+    }
+    out.append(",\"path\":");
+    Json.appendString(out, req.path() == null ? "" : req.path());
+    out.append(",\"status\":").append(ctx.response().getStatusCode())
+        .append(",\"bytes\":").append(ctx.response().bytesWritten())
+        .append(",\"durationMs\":").append(micros / 1000).append('.');
+    long fraction = micros % 1000; // three decimals without String.format on the event loop
+    out.append(fraction < 100 ? (fraction < 10 ? "00" : "0") : "").append(fraction)
+        .append(",\"sub\":");
+    if (principal == null || principal.subject().isEmpty()) {
+      out.append("null");
+    } else {
+      Json.appendString(out, principal.subject());
+    }
+    out.append(",\"remote\":");
+    if (req.remoteAddress() == null) {
+      out.append("null");
+    } else {
+      Json.appendString(out, req.remoteAddress().hostAddress());
+    }
+    if (aborted) {
+      out.append(",\"aborted\":true");
+    }
+    return out.append('}').toString();
   }
 }

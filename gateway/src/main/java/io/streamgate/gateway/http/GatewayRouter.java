@@ -3,6 +3,7 @@ package io.streamgate.gateway.http;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.config.CorsConfig;
 import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.store.ViewStore;
@@ -15,9 +16,11 @@ import io.vertx.ext.web.Router;
  * Builds the gateway's router: the one place where the request chain is written down.
  *
  * <pre>
- *   metrics → request id → access log → [health, /metrics: no token] → JWT → rate limit → route → …
- *   GatewayMetrics RequestId  AccessLog    HealthHandler                 BearerAuth RateLimitHandler ViewsHandler, IndexHandler
- *   any failure                                                              → ProblemHandler (RFC 9457)
+ *   metrics → request id → access log → CORS (if on) → [health, /metrics, /openapi.json: no token]
+ *   GatewayMetrics RequestId  AccessLog   Cors           HealthHandler, OpenApiHandler
+ *           → JWT → rate limit → route → …
+ *             BearerAuth RateLimitHandler ViewsHandler, IndexHandler
+ *   any failure → ProblemHandler (RFC 9457)
  * </pre>
  *
  * Below the route: near cache → breaker (bulkhead, timeout) → Redis ({@code NearCache} over
@@ -31,13 +34,26 @@ public final class GatewayRouter {
    * @param store   the breaker-guarded store (catalog, health, indexes)
    * @param rows    row reads through the near cache (which reads through {@code store})
    * @param limiter null when rate limits are off ({@code limits.enabled: false})
+   * @param cors    cross-origin reads ({@code http.cors}); no CORS stage when off
    */
   public record Services(TokenVerifier verifier, Catalog catalog, ViewStore store,
-      NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog) {}
+      NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog,
+      CorsConfig cors) {
+    public Services {
+      cors = cors == null ? CorsConfig.off() : cors;
+    }
+
+    /** CORS off. */
+    public Services(TokenVerifier verifier, Catalog catalog, ViewStore store, NearCache rows,
+        RateLimiter limiter, GatewayMetrics metrics, boolean accessLog) {
+      this(verifier, catalog, store, rows, limiter, metrics, accessLog, CorsConfig.off());
+    }
+  }
 
   static final String HEALTH_LIVE = "/health/live";
   static final String HEALTH_READY = "/health/ready";
   static final String METRICS = "/metrics";
+  static final String OPENAPI = "/openapi.json";
   static final String VIEWS = "/v1/views";
   static final String VIEW = "/v1/views/{view}";
   static final String TOP = "/v1/views/{view}/top";
@@ -59,9 +75,14 @@ public final class GatewayRouter {
     if (services.accessLog()) {
       router.route().handler(new AccessLogHandler());
     }
+    if (services.cors().enabled()) {
+      // Before auth: browsers send preflights without a token; this stage answers them.
+      router.route().handler(Cors.handler(services.cors()));
+    }
     // Route templates for the metrics, named before auth so refused requests carry them too.
     // "top" before "{key}", like the handlers below.
-    for (String template : List.of(HEALTH_LIVE, HEALTH_READY, METRICS, VIEWS, VIEW, TOP, ROW)) {
+    for (String template : List.of(HEALTH_LIVE, HEALTH_READY, METRICS, OPENAPI, VIEWS, VIEW, TOP,
+        ROW)) {
       router.get(path(template)).handler(GatewayMetrics.route(template));
     }
 
@@ -71,6 +92,7 @@ public final class GatewayRouter {
     router.get(METRICS).handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE)
         .end(services.metrics().scrape()));
+    router.get(OPENAPI).handler(new OpenApiHandler());
 
     router.route("/v1/*").handler(new BearerAuthHandler(services.verifier()));
     if (services.limiter() != null) {
@@ -88,11 +110,15 @@ public final class GatewayRouter {
         }
         views.many(ctx);
       } else {
+        ViewsHandler.requireNoTenant(ctx, "paging");
         index.page(ctx);
       }
     });
     // Before /:key, so "top" is the endpoint; a row with key "top" is read with ?keys=top.
-    router.get(path(TOP)).handler(index::top);
+    router.get(path(TOP)).handler(ctx -> {
+      ViewsHandler.requireNoTenant(ctx, "top-N");
+      index.top(ctx);
+    });
     router.get(path(ROW)).handler(views::row);
 
     router.route().failureHandler(problems);

@@ -1,32 +1,68 @@
 package io.streamgate.gateway.http;
 
+import io.streamgate.gateway.config.TlsConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One HTTP server instance on its own event loop. Several instances on the same host and port
  * share the listening socket (Vert.x balances connections across them), which is how the
  * gateway uses every core without any locking in handlers.
+ *
+ * <p>Undeploying it shuts the server down gracefully: the listening socket is closed at once (new
+ * connections are refused), requests in flight may finish for up to {@code shutdownGraceMs},
+ * then the remaining connections are closed ({@link HttpServer#shutdown(long, TimeUnit)}).
  */
 public final class HttpServerVerticle extends VerticleBase {
   private final String host;
   private final int port;
-  private final GatewayRouter.Services services;
+  private final long shutdownGraceMs;
+  private final TlsConfig tls;
+  private final Function<Vertx, Handler<HttpServerRequest>> handler;
   private HttpServer server;
 
-  public HttpServerVerticle(String host, int port, GatewayRouter.Services services) {
+  /**
+   * @param tls null for plain HTTP
+   */
+  public HttpServerVerticle(String host, int port, GatewayRouter.Services services,
+      long shutdownGraceMs, TlsConfig tls) {
+    this(host, port, shutdownGraceMs, tls, vertx -> GatewayRouter.create(vertx, services));
+  }
+
+  /** With any request handler (tests); {@code handler} is called once, in {@link #start()}. */
+  HttpServerVerticle(String host, int port, long shutdownGraceMs, TlsConfig tls,
+      Function<Vertx, Handler<HttpServerRequest>> handler) {
+    this.tls = tls;
     this.host = host;
     this.port = port;
-    this.services = services;
+    this.shutdownGraceMs = shutdownGraceMs;
+    this.handler = handler;
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-        .requestHandler(GatewayRouter.create(vertx, services));
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
+    if (tls != null) {
+      // Read by Vert.x when the server starts (deployment, not a request); HTTP/2 via ALPN.
+      options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString()));
+    }
+    server = vertx.createHttpServer(options).requestHandler(handler.apply(vertx));
     return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(shutdownGraceMs, TimeUnit.MILLISECONDS);
   }
 
   /** The bound port, once started. */

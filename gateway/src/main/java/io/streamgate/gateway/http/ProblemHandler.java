@@ -62,6 +62,13 @@ public final class ProblemHandler implements Handler<RoutingContext> {
         default -> new HttpProblem(ProblemType.forStatus(status), "request failed");
       };
     }
+    int status = ctx.statusCode();
+    if (status >= 400 && status < 500) {
+      // A vertx-web stage refused the request (e.g. CorsHandler: origin not allowed). Its
+      // message is about the request, not internals, so the client may see it.
+      return new HttpProblem(ProblemType.forStatus(status), "request refused: "
+          + (failure.getMessage() == null ? "status " + status : failure.getMessage()));
+    }
     LOG.error("request {} {} {} failed unexpectedly", RequestIdHandler.of(ctx),
         ctx.request().method(), ctx.request().path(), failure);
     return new HttpProblem(ProblemType.INTERNAL,

@@ -61,6 +61,7 @@ public final class ViewsHandler {
     String view = requests.readableView(ctx).name();
     String key = ctx.pathParam("key");
     ViewRequests.requireKey(key);
+    requireTenantKeys(ctx, List.of(key));
     rows.get(view, key).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -89,6 +90,7 @@ public final class ViewsHandler {
   public void many(RoutingContext ctx) {
     String view = requests.readableView(ctx).name();
     List<String> keys = keys(ctx);
+    requireTenantKeys(ctx, keys);
     rows.getAll(view, keys).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -98,6 +100,43 @@ public final class ViewsHandler {
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
       ViewRequests.send(ctx, manyBody(view, ar.result().value()));
     });
+  }
+
+  /**
+   * A token with a {@code tenant} claim reads only keys starting {@code <tenant>:}: any other key
+   * makes the whole request 403 (before Redis, so it reveals nothing about those keys).
+   */
+  private static void requireTenantKeys(RoutingContext ctx, List<String> keys) {
+    Principal principal = BearerAuthHandler.principal(ctx);
+    if (!principal.tenantBound()) {
+      return;
+    }
+    List<String> forbidden = new ArrayList<>();
+    for (String key : keys) {
+      if (!principal.canReadKey(key)) {
+        forbidden.add(key);
+      }
+    }
+    if (!forbidden.isEmpty()) {
+      throw new HttpProblem(ProblemType.FORBIDDEN, "the token is limited to tenant '"
+          + principal.tenant() + "', whose keys start with '" + principal.tenant()
+          + Principal.TENANT_SEPARATOR + "'; not: "
+          + String.join(", ", forbidden.subList(0, Math.min(forbidden.size(), 5)))
+          + (forbidden.size() > 5 ? " and " + (forbidden.size() - 5) + " more" : ""));
+    }
+  }
+
+  /**
+   * Paging and top-N span every tenant's keys, so a tenant-bound token gets 403 there; it reads
+   * its rows by point read or multi-get.
+   */
+  public static void requireNoTenant(RoutingContext ctx, String endpoint) {
+    Principal principal = BearerAuthHandler.principal(ctx);
+    if (principal.tenantBound()) {
+      throw new HttpProblem(ProblemType.FORBIDDEN, endpoint + " is not available to a token"
+          + " limited to tenant '" + principal.tenant() + "'; read its keys with"
+          + " GET /v1/views/{view}/{key} or ?keys=");
+    }
   }
 
   private static List<String> keys(RoutingContext ctx) {

@@ -74,6 +74,11 @@ public final class GatewayMetrics {
     };
   }
 
+  /** The route template named by {@link #route(String)}, or null if no route matched. */
+  public static String routeOf(RoutingContext ctx) {
+    return ctx.get(ROUTE_KEY);
+  }
+
   public void rateLimited(String plan) {
     Counter.builder(RATE_LIMITED).tag("plan", plan)
         .description("requests refused with 429").register(registry).increment();

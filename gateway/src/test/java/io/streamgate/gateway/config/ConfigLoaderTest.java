@@ -82,7 +82,10 @@ class ConfigLoaderTest {
   @Test
   void theDemoFileMatchesTheDefaults() {
     Path demo = Path.of(System.getProperty("streamgate.root", ".."), "deploy", "local", "gateway.yaml");
-    assertEquals(GatewayConfig.defaults(), ConfigLoader.load(demo, Map.of()));
+    // Except CORS: off by default, the demo lets any origin read (reads need a token anyway).
+    GatewayConfig expected = GatewayConfig.defaults();
+    expected = expected.withHttp(expected.http().withCors(new CorsConfig(List.of("*"), 600)));
+    assertEquals(expected, ConfigLoader.load(demo, Map.of()));
   }
 
   @Test
@@ -136,8 +139,8 @@ class ConfigLoaderTest {
     assertError("gateway.yaml: auth.keys must list at least one key", "auth:\n  keys: []\n");
     assertError("gateway.yaml: auth.keys[0].kid must not be empty",
         "auth:\n  keys:\n    - secretFile: a\n");
-    assertError("gateway.yaml: auth.keys[1].algorithm must be one of [HS256] (RS256, ES256 and JWKS"
-        + " are not supported yet), but was 'none'",
+    assertError("gateway.yaml: auth.keys[1].algorithm must be one of [HS256, RS256, ES256], but"
+        + " was 'none'",
         "auth:\n  keys:\n    - {kid: a, secretFile: a}\n    - {kid: b, algorithm: none}\n");
     assertError("gateway.yaml: auth.keys[0].secretFile must be set for HS256 keys",
         "auth:\n  keys:\n    - kid: a\n");
@@ -178,7 +181,7 @@ class ConfigLoaderTest {
   @Test
   void typosAndWrongShapesAreReportedNotIgnored() {
     assertError("gateway.yaml: http.prot is not a known field; expected one of"
-        + " [host, port, instances, accessLog]", "http:\n  prot: 80\n");
+        + " [host, port, instances, accessLog, cors, shutdownGraceMs, tls]", "http:\n  prot: 80\n");
     assertError("gateway.yaml: redsi is not a known field; expected one of"
         + " [http, redis, auth, limits, breaker, cache]", "redsi:\n  url: x\n");
     assertError("gateway.yaml: redis must be a mapping, but was 'redis://x'", "redis: redis://x\n");

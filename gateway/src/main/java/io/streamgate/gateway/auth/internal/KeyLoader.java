@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns configured keys into vertx-auth key options, one loader per key kind. HMAC secrets are
- * read from files here; RSA/EC PEM files and JWKS documents get their own branch when added.
+ * Turns configured keys into vertx-auth key options, one loader per key kind: HMAC secrets from
+ * secret files, RSA/EC public keys from PEM files (parsed here with the JDK first, so a wrong
+ * file is a one-line config error naming the field, not a stack trace from the JWT library).
  * Blocking file I/O: startup only.
  */
 final class KeyLoader {
@@ -34,10 +35,28 @@ final class KeyLoader {
       if (key.hmac()) {
         out.add(hmac(key, field));
       } else {
-        throw new ConfigException(field + ".algorithm", "'" + key.algorithm() + "' has no loader");
+        out.add(publicKey(key, field + ".publicKeyFile"));
       }
     }
     return out;
+  }
+
+  private static PubSecKeyOptions publicKey(KeyConfig key, String field) {
+    Path file = key.publicKeyFile().toAbsolutePath();
+    String pem;
+    try {
+      pem = Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(field, "names " + file + ", which does not exist");
+    } catch (IOException e) {
+      throw new ConfigException(field, "names " + file + ", which cannot be read: " + e);
+    }
+    String problem = PublicKeys.problem(key.algorithm(), pem);
+    if (problem != null) {
+      throw new ConfigException(field, "names " + file + ", which " + problem);
+    }
+    return new PubSecKeyOptions().setAlgorithm(key.algorithm()).setId(key.kid())
+        .setBuffer(pem.trim());
   }
 
   private static PubSecKeyOptions hmac(KeyConfig key, String field) {

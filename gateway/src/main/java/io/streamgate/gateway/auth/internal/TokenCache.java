@@ -1,0 +1,113 @@
+package io.streamgate.gateway.auth.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.streamgate.gateway.auth.Principal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tokens that passed every check, so a hot token is verified once: SHA-256 of the token →
+ * the {@link Principal} and its {@code exp}. Keyed by the digest, not the token, so the cache
+ * holds no credentials and 32 bytes per entry. Bounded by entry count; an entry leaves the cache
+ * when the token expires (its {@code exp} plus the leeway, on the injected clock), and a hit is
+ * checked against that deadline again, so an expired token is never served from here even before
+ * Caffeine evicts it. Only successes are stored: a refused token costs a full verification each
+ * time (it would otherwise let an attacker fill the cache).
+ *
+ * <p>Thread-safe (Caffeine); maintenance runs on the calling thread, never blocks.
+ */
+final class TokenCache {
+  /** Default bound: a few MB at most, far more distinct live tokens than one gateway sees. */
+  static final int DEFAULT_MAX_ENTRIES = 50_000;
+  /** Caffeine's durations are nanoseconds in a long; ~100 years is plenty. */
+  private static final long MAX_SECONDS = TimeUnit.DAYS.toSeconds(36_500);
+
+  private record Entry(Principal principal, long expiresAtSecond) {}
+
+  private final Cache<ByteBuffer, Entry> entries;
+  private final Clock clock;
+  private final long leewaySeconds;
+
+  TokenCache(int maxEntries, long leewaySeconds, Clock clock) {
+    this.clock = clock;
+    this.leewaySeconds = leewaySeconds;
+    this.entries = Caffeine.newBuilder()
+        .maximumSize(maxEntries)
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .expireAfter(new Expiry<ByteBuffer, Entry>() {
+          @Override
+          public long expireAfterCreate(ByteBuffer key, Entry entry, long currentTime) {
+            return nanosUntilRefused(entry);
+          }
+
+          @Override
+          public long expireAfterUpdate(ByteBuffer key, Entry entry, long currentTime,
+              long currentDuration) {
+            return nanosUntilRefused(entry);
+          }
+
+          @Override
+          public long expireAfterRead(ByteBuffer key, Entry entry, long currentTime,
+              long currentDuration) {
+            return currentDuration;
+          }
+        })
+        .executor(Runnable::run)
+        .build();
+  }
+
+  /** The cached principal of a token that is still within its {@code exp}, or null. */
+  Principal get(ByteBuffer digest) {
+    Entry entry = entries.getIfPresent(digest);
+    if (entry == null) {
+      return null;
+    }
+    if (!valid(entry)) {
+      entries.invalidate(digest);
+      return null;
+    }
+    return entry.principal();
+  }
+
+  void put(ByteBuffer digest, Principal principal, long expiresAtSecond) {
+    Entry entry = new Entry(principal, expiresAtSecond);
+    if (valid(entry)) {
+      entries.put(digest, entry);
+    }
+  }
+
+  long size() {
+    entries.cleanUp();
+    return entries.estimatedSize();
+  }
+
+  /** SHA-256 of the token's UTF-8 bytes. */
+  static ByteBuffer digest(String token) {
+    try {
+      return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(StandardCharsets.UTF_8))).asReadOnlyBuffer();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** Same rule as {@link ClaimsCheck}: refused once {@code now - leeway >= exp}. */
+  private boolean valid(Entry entry) {
+    return clock.instant().getEpochSecond() - leewaySeconds < entry.expiresAtSecond();
+  }
+
+  private long nanosUntilRefused(Entry entry) {
+    // Saturating: a far-future exp must not overflow into "already expired".
+    // Only valid entries get here, so exp > now - leeway and the subtraction is positive.
+    long now = clock.millis() / 1000;
+    long seconds = entry.expiresAtSecond() > now + MAX_SECONDS ? MAX_SECONDS
+        : Math.max(0, entry.expiresAtSecond() + leewaySeconds - now);
+    return TimeUnit.SECONDS.toNanos(seconds);
+  }
+}

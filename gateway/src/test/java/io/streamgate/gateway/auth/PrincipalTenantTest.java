@@ -1,0 +1,30 @@
+package io.streamgate.gateway.auth;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PrincipalTenantTest {
+  @Test
+  void aTenantReadsOnlyKeysWithItsPrefix() {
+    Principal acme = new Principal("s", Set.of("views:read"), null, "acme");
+    assertTrue(acme.tenantBound());
+    assertTrue(acme.canReadKey("acme:o1"));
+    assertTrue(acme.canReadKey("acme:a:b"));
+    assertFalse(acme.canReadKey("acme:"), "the tenant prefix alone is no key of the tenant");
+    assertFalse(acme.canReadKey("acme"));
+    assertFalse(acme.canReadKey("acmeco:o1"), "a tenant whose name extends acme's is another");
+    assertFalse(acme.canReadKey("globex:o1"));
+    assertFalse(acme.canReadKey("o1"));
+  }
+
+  @Test
+  void withoutATenantEveryKeyIsReadable() {
+    Principal p = new Principal("s", Set.of("views:read"), "trial");
+    assertFalse(p.tenantBound());
+    assertTrue(p.canReadKey("globex:o1"));
+    assertTrue(p.canReadKey("o1"));
+  }
+}
