@@ -9,8 +9,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 
 /**
- * Access log stage: one JSON object per finished request, on logger
- * {@value AccessLogWriter#LOGGER}, through {@link AccessLogWriter} so the event loop never waits
+ * Access log stage: one JSON line per finished request on stdout, through
+ * {@link AccessLogWriter} so the event loop never waits
  * for the log's output. Registered right after the request id and before auth, so refused
  * requests are logged too. Fields:
  *
