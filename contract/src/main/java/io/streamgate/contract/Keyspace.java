@@ -16,6 +16,8 @@ package io.streamgate.contract;
  *   &lt;p&gt;:catalog                      hash   view name → catalog entry JSON
  *   &lt;p&gt;:changes:&lt;view&gt;              channel  change messages of that view
  *   &lt;p&gt;:catalog:changes              channel  names of views (re)registered
+ *   &lt;p&gt;:streams                      hash   stream name → stream entry JSON (event ingest)
+ *   &lt;p&gt;:streams:changes              channel  names of streams (re)registered
  * </pre>
  *
  * Immutable and thread-safe.
@@ -83,6 +85,15 @@ public final class Keyspace {
 
   public String catalogChannel() {
     return prefix + ":catalog:changes";
+  }
+
+  /** Source streams the processor reads, for event ingest: name → {@code StreamEntry} JSON. */
+  public String streams() {
+    return prefix + ":streams";
+  }
+
+  public String streamsChannel() {
+    return prefix + ":streams:changes";
   }
 
   private String viewTag(String view) {

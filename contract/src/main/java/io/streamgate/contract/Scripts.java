@@ -1,5 +1,6 @@
 package io.streamgate.contract;
 
+import io.streamgate.contract.events.StreamEntry;
 import java.util.List;
 
 /**
@@ -53,5 +54,14 @@ public final class Scripts {
 
   public static List<String> registerViewArgs(Keyspace keyspace, CatalogEntry entry) {
     return List.of(entry.name(), entry.toJson(), keyspace.catalogChannel());
+  }
+
+  /** {@link #REGISTER_VIEW} registers source streams too: same script, the streams hash. */
+  public static List<String> registerStreamKeys(Keyspace keyspace) {
+    return List.of(keyspace.streams());
+  }
+
+  public static List<String> registerStreamArgs(Keyspace keyspace, StreamEntry entry) {
+    return List.of(entry.name(), entry.toJson(), keyspace.streamsChannel());
   }
 }
