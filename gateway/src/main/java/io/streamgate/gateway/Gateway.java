@@ -44,9 +44,12 @@ public final class Gateway {
   private final Breaker breaker;
   private final List<String> deployments;
   private final int port;
+  private final TokenVerifier verifier;
 
   private Gateway(Vertx vertx, RedisStore store, RedisCatalog catalog, NearCache rows,
-      RateLimits limits, Breaker breaker, List<String> deployments, int port) {
+      RateLimits limits, Breaker breaker, List<String> deployments, int port,
+      TokenVerifier verifier) {
+    this.verifier = verifier;
     this.rows = rows;
     this.vertx = vertx;
     this.store = store;
@@ -98,6 +101,8 @@ public final class Gateway {
               : vertx.deployVerticle(nearCache).onSuccess(deployments::add);
         })
         .compose(id -> limits == null ? Future.succeededFuture() : limits.start())
+        // JWKS keys: the first fetch is bounded by its timeout and never fails the start.
+        .compose(v -> verifier.start())
         .compose(v -> vertx.deployVerticle(() -> {
           HttpServerVerticle server = new HttpServerVerticle(host, port, services,
               config.http().shutdownGraceMs(), config.http().tls());
@@ -110,7 +115,7 @@ public final class Gateway {
         })
         .map(bound -> {
           Gateway gateway = new Gateway(vertx, store, catalog, rows, limits, breaker, deployments,
-              bound);
+              bound, verifier);
           LOG.info("gateway ready on {}://{}:{} (redis {}, {} views)", config.http().scheme(),
               host, bound, config.redis().redactedUrl(), catalog.views().size());
           if (!catalog.loaded()) {
@@ -121,6 +126,10 @@ public final class Gateway {
           return gateway;
         })
         .recover(failure -> undeploy(vertx, deployments)
+            .eventually(() -> {
+              verifier.close();
+              return Future.succeededFuture();
+            })
             .eventually(() -> limits == null ? Future.succeededFuture() : limits.close())
             .eventually(store::close)
             .transform(ignored -> Future.failedFuture(failure)));
@@ -161,6 +170,10 @@ public final class Gateway {
    */
   public Future<Void> close() {
     return undeploy(vertx, deployments)
+        .eventually(() -> {
+          verifier.close();
+          return Future.succeededFuture();
+        })
         .eventually(() -> limits == null ? Future.succeededFuture() : limits.close())
         .eventually(store::close);
   }

@@ -23,6 +23,18 @@ public interface TokenVerifier {
   Future<Principal> verify(String token);
 
   /**
+   * Loads keys that come from the network (JWKS). The future ends once each source has tried
+   * once; a failed source keeps retrying in the background and its tokens are refused until it
+   * loads, so callers may go on either way.
+   */
+  default Future<Void> start() {
+    return Future.succeededFuture();
+  }
+
+  /** Stops background key refreshes. */
+  default void close() {}
+
+  /**
    * A verifier for the configured JWT keys. Reads key files, so call it at startup, not on an
    * event loop.
    *

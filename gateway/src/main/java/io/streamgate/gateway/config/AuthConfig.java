@@ -11,13 +11,15 @@ import java.util.Set;
  * @param issuer        required {@code iss} claim
  * @param audience      {@code aud} must equal it or, as an array, contain it
  * @param leewaySeconds clock skew tolerated on {@code exp} and {@code nbf}
- * @param keys          verification keys, at least one (with none, a JWT library would accept
- *                      unsigned tokens)
+ * @param keys          static verification keys of {@code issuer}
  * @param maxTokenBytes longest bearer token accepted (UTF-8 bytes); longer ones are refused
  *                      before any parsing
+ * @param jwks          JWKS endpoints, each for one issuer (its own or {@code issuer}). With
+ *                      neither keys nor JWKS there is nothing to verify against, which a JWT
+ *                      library might read as "accept unsigned tokens": refused.
  */
 public record AuthConfig(String issuer, String audience, int leewaySeconds, List<KeyConfig> keys,
-    int maxTokenBytes) {
+    int maxTokenBytes, List<JwksConfig> jwks) {
   public static final String DEFAULT_ISSUER = "streamgate";
   public static final String DEFAULT_AUDIENCE = "streamgate";
   public static final int DEFAULT_LEEWAY_SECONDS = 5;
@@ -42,10 +44,18 @@ public record AuthConfig(String issuer, String audience, int leewaySeconds, List
       throw new ConfigException("maxTokenBytes", "must be " + MIN_MAX_TOKEN_BYTES + "-"
           + MAX_MAX_TOKEN_BYTES + ", but was " + maxTokenBytes);
     }
-    if (keys == null || keys.isEmpty()) {
-      throw new ConfigException("keys", "must list at least one key");
+    keys = keys == null ? List.of() : List.copyOf(keys);
+    jwks = jwks == null ? List.of() : jwks.stream().map(j -> j.withIssuerDefault(issuer)).toList();
+    if (keys.isEmpty() && jwks.isEmpty()) {
+      throw new ConfigException("keys", "must list at least one key (or configure auth.jwks)");
     }
-    keys = List.copyOf(keys);
+    Set<String> urls = new HashSet<>();
+    for (int i = 0; i < jwks.size(); i++) {
+      if (!urls.add(jwks.get(i).url().toString())) {
+        throw new ConfigException("jwks[" + i + "].url",
+            "must be unique, but '" + jwks.get(i).url() + "' appears twice");
+      }
+    }
     Set<String> kids = new HashSet<>();
     for (int i = 0; i < keys.size(); i++) {
       if (!kids.add(keys.get(i).kid())) {
@@ -55,14 +65,18 @@ public record AuthConfig(String issuer, String audience, int leewaySeconds, List
     }
   }
 
-  /** With the default {@link #DEFAULT_MAX_TOKEN_BYTES}. */
+  /** With the default {@link #DEFAULT_MAX_TOKEN_BYTES} and no JWKS. */
   public AuthConfig(String issuer, String audience, int leewaySeconds, List<KeyConfig> keys) {
-    this(issuer, audience, leewaySeconds, keys, DEFAULT_MAX_TOKEN_BYTES);
+    this(issuer, audience, leewaySeconds, keys, DEFAULT_MAX_TOKEN_BYTES, List.of());
   }
 
   public static AuthConfig defaults() {
     return new AuthConfig(DEFAULT_ISSUER, DEFAULT_AUDIENCE, DEFAULT_LEEWAY_SECONDS,
         List.of(KeyConfig.defaults()));
+  }
+
+  public AuthConfig withJwks(List<JwksConfig> newJwks) {
+    return new AuthConfig(issuer, audience, leewaySeconds, keys, maxTokenBytes, newJwks);
   }
 
   /** Index of the first HMAC key, or -1. */
@@ -78,10 +92,10 @@ public record AuthConfig(String issuer, String audience, int leewaySeconds, List
   public AuthConfig withKey(int index, KeyConfig key) {
     List<KeyConfig> copy = new ArrayList<>(keys);
     copy.set(index, key);
-    return new AuthConfig(issuer, audience, leewaySeconds, copy, maxTokenBytes);
+    return new AuthConfig(issuer, audience, leewaySeconds, copy, maxTokenBytes, jwks);
   }
 
   public AuthConfig withKeys(List<KeyConfig> newKeys) {
-    return new AuthConfig(issuer, audience, leewaySeconds, newKeys, maxTokenBytes);
+    return new AuthConfig(issuer, audience, leewaySeconds, newKeys, maxTokenBytes, jwks);
   }
 }

@@ -165,15 +165,42 @@ public final class ConfigLoader {
     int leeway = s.integer("leewaySeconds", AuthConfig.DEFAULT_LEEWAY_SECONDS);
     int maxTokenBytes = s.integer("maxTokenBytes", AuthConfig.DEFAULT_MAX_TOKEN_BYTES);
     List<YamlSection> keySections = s.sections("keys");
+    List<YamlSection> jwksSections = s.sections("jwks");
     List<KeyConfig> keys = new ArrayList<>();
-    if (keySections == null) {
+    if (keySections == null && jwksSections == null) {
       keys.add(KeyConfig.defaults());
-    } else {
+    } else if (keySections != null) {
       for (YamlSection k : keySections) {
         keys.add(key(k));
       }
     }
-    return build(s, () -> new AuthConfig(issuer, audience, leeway, keys, maxTokenBytes));
+    List<JwksConfig> jwks = new ArrayList<>();
+    if (jwksSections != null) {
+      for (YamlSection j : jwksSections) {
+        jwks.add(jwks(j));
+      }
+    }
+    return build(s, () -> new AuthConfig(issuer, audience, leeway, keys, maxTokenBytes, jwks));
+  }
+
+  private static JwksConfig jwks(YamlSection s) {
+    String url = s.string("url", null);
+    String issuer = s.string("issuer", null);
+    int refresh = s.integer("refreshSeconds", JwksConfig.DEFAULT_REFRESH_SECONDS);
+    int minRefetch = s.integer("minRefetchSeconds", JwksConfig.DEFAULT_MIN_REFETCH_SECONDS);
+    int timeoutMs = s.integer("timeoutMs", JwksConfig.DEFAULT_TIMEOUT_MS);
+    return build(s, () -> new JwksConfig(uri(url), issuer, refresh, minRefetch, timeoutMs));
+  }
+
+  private static java.net.URI uri(String url) {
+    if (url == null) {
+      return null;
+    }
+    try {
+      return new java.net.URI(url.trim());
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException("url", "is not a URL: " + e.getMessage());
+    }
   }
 
   private static LimitsConfig limits(YamlSection s) {

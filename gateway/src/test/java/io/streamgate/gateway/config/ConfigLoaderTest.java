@@ -136,7 +136,13 @@ class ConfigLoaderTest {
     assertError("gateway.yaml: auth.audience must not be empty", "auth:\n  audience: ''\n");
     assertError("gateway.yaml: auth.leewaySeconds must be 0-300, but was 301",
         "auth:\n  leewaySeconds: 301\n");
-    assertError("gateway.yaml: auth.keys must list at least one key", "auth:\n  keys: []\n");
+    assertError("gateway.yaml: auth.keys must list at least one key (or configure auth.jwks)",
+        "auth:\n  keys: []\n");
+    assertError("gateway.yaml: auth.jwks[0].url must be an absolute http(s) URL, but was"
+        + " 'file:/etc/keys.json'", "auth:\n  jwks:\n    - url: file:/etc/keys.json\n");
+    assertError("gateway.yaml: auth.jwks[0].minRefetchSeconds must be 1-refreshSeconds (60), but"
+        + " was 120", "auth:\n  jwks:\n    - {url: 'https://idp/jwks', refreshSeconds: 60,"
+        + " minRefetchSeconds: 120}\n");
     assertError("gateway.yaml: auth.keys[0].kid must not be empty",
         "auth:\n  keys:\n    - secretFile: a\n");
     assertError("gateway.yaml: auth.keys[1].algorithm must be one of [HS256, RS256, ES256], but"
@@ -212,6 +218,24 @@ class ConfigLoaderTest {
         "", "gateway.yaml", Map.of("STREAMGATE_REDIS_URL", "localhost:6379")));
     assertEquals(true, url.getMessage().startsWith(
         "gateway.yaml: redis.url (from STREAMGATE_REDIS_URL) must look like"), url.getMessage());
+  }
+
+  @Test
+  void jwksAloneIsEnoughAndItsIssuerDefaultsToAuthIssuer() {
+    GatewayConfig config = ConfigLoader.parse("""
+        auth:
+          issuer: https://idp.example/
+          jwks:
+            - url: https://idp.example/.well-known/jwks.json
+            - {url: 'https://other.example/keys', issuer: other, refreshSeconds: 60}
+        """, "gateway.yaml", Map.of());
+    assertEquals(List.of(), config.auth().keys());
+    assertEquals(List.of(
+        JwksConfig.of(java.net.URI.create("https://idp.example/.well-known/jwks.json"),
+            "https://idp.example/"),
+        new JwksConfig(java.net.URI.create("https://other.example/keys"), "other", 60,
+            JwksConfig.DEFAULT_MIN_REFETCH_SECONDS, JwksConfig.DEFAULT_TIMEOUT_MS)),
+        config.auth().jwks());
   }
 
   @Test

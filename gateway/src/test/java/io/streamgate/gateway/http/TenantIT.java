@@ -35,7 +35,7 @@ class TenantIT {
       seed.write(new Row("user_totals", "acme:u2", 1, 1, "{\"orders\":2}"));
       seed.write(new Row("user_totals", "globex:u1", 1, 1, "{\"orders\":3}"));
     }, config -> config.withAuth(new AuthConfig(config.auth().issuer(), config.auth().audience(),
-        config.auth().leewaySeconds(), config.auth().keys(), MAX_TOKEN_BYTES)));
+        config.auth().leewaySeconds(), config.auth().keys(), MAX_TOKEN_BYTES, List.of())));
     acme = token(new JsonObject().put("tenant", "acme"));
   }
 

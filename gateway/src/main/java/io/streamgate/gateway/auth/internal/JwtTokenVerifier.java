@@ -4,56 +4,47 @@ import io.streamgate.gateway.auth.AuthenticationException;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.config.AuthConfig;
-import io.streamgate.gateway.config.KeyConfig;
+import io.streamgate.gateway.config.JwksConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.NoSuchKeyIdException;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SignatureException;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * JWT verification in steps, cheapest first: a size limit (before any parsing), the cache of
- * verified tokens ({@link TokenCache}), our own header check (only configured algorithms, and a
- * token naming a {@code kid} must use that key's algorithm, so {@code none} and HS/RS confusion
- * are refused before any crypto), vertx-auth-jwt for the signature (same library and key encoding
- * the CLI signs with; it also picks keys by algorithm, so an RSA key is never used as an HMAC
- * secret), then {@link ClaimsCheck} for the registered claims on an injected clock.
- * Thread-safe; never blocks.
+ * verified tokens ({@link TokenCache}), the issuer the token names (each issuer has its own keys,
+ * {@link IssuerKeys}), our own header check against that issuer's keys (only their algorithms,
+ * and a token naming a {@code kid} must use that key's algorithm, so {@code none} and HS/RS
+ * confusion are refused before any crypto; an unknown kid triggers one rate-limited JWKS
+ * refetch), vertx-auth-jwt for the signature, then {@link ClaimsCheck} for the registered claims
+ * on an injected clock. Thread-safe; never blocks.
  */
 public final class JwtTokenVerifier implements TokenVerifier {
   /** A tenant is one key segment: the part of a row key before the first ':'. */
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-  private final JWTAuth signatures;
-  private final Set<String> algorithms;
-  /** kid → algorithm of that key. */
-  private final Map<String, String> keyAlgorithms;
-  private final ClaimsCheck claims;
+  /** iss → that issuer's keys and claim rules. */
+  private final Map<String, IssuerKeys> issuers;
   private final TokenCache cache;
   private final int maxTokenBytes;
   private final LongAdder signatureChecks = new LongAdder();
 
-  private JwtTokenVerifier(JWTAuth signatures, Map<String, String> keyAlgorithms,
-      ClaimsCheck claims, TokenCache cache, int maxTokenBytes) {
-    this.signatures = signatures;
-    this.keyAlgorithms = Map.copyOf(keyAlgorithms);
-    this.algorithms = Set.copyOf(keyAlgorithms.values());
-    this.claims = claims;
+  private JwtTokenVerifier(Map<String, IssuerKeys> issuers, TokenCache cache, int maxTokenBytes) {
+    this.issuers = Map.copyOf(issuers);
     this.cache = cache;
     this.maxTokenBytes = maxTokenBytes;
   }
@@ -63,15 +54,29 @@ public final class JwtTokenVerifier implements TokenVerifier {
   }
 
   static JwtTokenVerifier create(Vertx vertx, AuthConfig config, Clock clock, int cacheEntries) {
-    JWTAuthOptions options = new JWTAuthOptions()
-        // Time-based claims are ClaimsCheck's job (injected clock, specific messages).
-        .setJWTOptions(new JWTOptions().setIgnoreExpiration(true));
-    KeyLoader.load(config.keys()).forEach(options::addPubSecKey);
-    Map<String, String> keyAlgorithms = config.keys().stream()
-        .collect(Collectors.toMap(KeyConfig::kid, KeyConfig::algorithm));
-    return new JwtTokenVerifier(JWTAuth.create(vertx, options), keyAlgorithms,
-        new ClaimsCheck(config.issuer(), config.audience(), config.leewaySeconds(), clock),
+    Map<String, IssuerKeys> issuers = new LinkedHashMap<>();
+    List<PubSecKeyOptions> staticKeys = KeyLoader.load(config.keys());
+    if (!staticKeys.isEmpty()) {
+      issuers.put(config.issuer(), new IssuerKeys(vertx, staticKeys,
+          new ClaimsCheck(config.issuer(), config.audience(), config.leewaySeconds(), clock)));
+    }
+    for (JwksConfig jwks : config.jwks()) {
+      issuers.computeIfAbsent(jwks.issuer(), iss -> new IssuerKeys(vertx, List.of(),
+          new ClaimsCheck(iss, config.audience(), config.leewaySeconds(), clock)))
+          .addJwks(jwks);
+    }
+    return new JwtTokenVerifier(issuers,
         new TokenCache(cacheEntries, config.leewaySeconds(), clock), config.maxTokenBytes());
+  }
+
+  @Override
+  public Future<Void> start() {
+    return Future.join(issuers.values().stream().map(IssuerKeys::start).toList()).mapEmpty();
+  }
+
+  @Override
+  public void close() {
+    issuers.values().forEach(IssuerKeys::close);
   }
 
   @Override
@@ -85,14 +90,37 @@ public final class JwtTokenVerifier implements TokenVerifier {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    String problem = headerProblem(token);
-    if (problem != null) {
-      return refuse(problem);
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3) {
+      return refuse("malformed token: expected header.payload.signature");
     }
-    signatureChecks.increment();
-    return signatures.authenticate(new TokenCredentials(token))
-        .recover(failure -> refuse(describe(failure)))
-        .compose(user -> principal(digest, user));
+    if (parts[2].isEmpty()) {
+      return refuse("token is not signed");
+    }
+    JsonObject header = decode(parts[0]);
+    JsonObject payload = decode(parts[1]);
+    if (header == null) {
+      return refuse("malformed token header");
+    }
+    if (payload == null) {
+      return refuse("malformed token payload");
+    }
+    // The issuer is read before the signature is checked only to pick the keys to check it with;
+    // a token naming issuer A is verified with A's keys alone.
+    Object iss = payload.getValue("iss");
+    IssuerKeys issuer = iss instanceof String name ? issuers.get(name) : null;
+    if (issuer == null) {
+      return refuse(iss == null ? "token has no iss claim" : "issuer is not accepted");
+    }
+    Object alg = header.getValue("alg");
+    Object kid = header.getValue("kid");
+    String problem = issuer.current().headerProblem(alg, kid);
+    if (KeySet.UNKNOWN_KID.equals(problem) && issuer.hasJwks()) {
+      // Maybe the issuer rotated: look once more (rate-limited), then decide.
+      return issuer.refetchForUnknownKid()
+          .compose(keys -> check(digest, token, issuer, keys, keys.headerProblem(alg, kid)));
+    }
+    return check(digest, token, issuer, issuer.current(), problem);
   }
 
   /** Signature verifications attempted since start (cache hits do none). */
@@ -104,7 +132,23 @@ public final class JwtTokenVerifier implements TokenVerifier {
     return cache.size();
   }
 
-  private Future<Principal> principal(ByteBuffer digest, User user) {
+  /** JWKS documents fetched (or attempted) since start, over all issuers. */
+  long jwksFetches() {
+    return issuers.values().stream().mapToLong(IssuerKeys::jwksFetches).sum();
+  }
+
+  private Future<Principal> check(ByteBuffer digest, String token, IssuerKeys issuer, KeySet keys,
+      String headerProblem) {
+    if (headerProblem != null) {
+      return refuse(headerProblem);
+    }
+    signatureChecks.increment();
+    return keys.signatures().authenticate(new TokenCredentials(token))
+        .recover(failure -> refuse(describe(failure)))
+        .compose(user -> principal(digest, issuer.claims(), user));
+  }
+
+  private Future<Principal> principal(ByteBuffer digest, ClaimsCheck claims, User user) {
     JsonObject payload = user.attributes().getJsonObject("accessToken");
     String problem = claims.problem(payload);
     if (problem != null) {
@@ -124,37 +168,13 @@ public final class JwtTokenVerifier implements TokenVerifier {
     return Future.succeededFuture(principal);
   }
 
-  private String headerProblem(String token) {
-    String[] parts = token.split("\\.", -1);
-    if (parts.length != 3) {
-      return "malformed token: expected header.payload.signature";
-    }
-    if (parts[2].isEmpty()) {
-      return "token is not signed";
-    }
-    JsonObject header;
+  /** A base64url JSON object part of a token, or null. */
+  private static JsonObject decode(String part) {
     try {
-      header = new JsonObject(
-          new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+      return new JsonObject(new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8));
     } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
-      return "malformed token header";
+      return null;
     }
-    Object alg = header.getValue("alg");
-    if (!(alg instanceof String name) || !algorithms.contains(name)) {
-      return "algorithm " + (alg instanceof String ? alg : "(missing)") + " is not accepted";
-    }
-    Object kid = header.getValue("kid");
-    if (kid != null) {
-      String keyAlgorithm = kid instanceof String k ? keyAlgorithms.get(k) : null;
-      if (keyAlgorithm == null) {
-        return "no key for the token's kid";
-      }
-      if (!keyAlgorithm.equals(name)) {
-        // HS/RS confusion: e.g. HS256 "signed" with the RSA public key's PEM as the secret.
-        return "algorithm " + name + " does not match the key's algorithm " + keyAlgorithm;
-      }
-    }
-    return null;
   }
 
   private static <T> Future<T> refuse(String why) {
@@ -166,7 +186,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
       return "invalid signature";
     }
     if (failure instanceof NoSuchKeyIdException) {
-      return "no key for the token's kid";
+      return KeySet.UNKNOWN_KID;
     }
     return "malformed token";
   }

@@ -56,7 +56,7 @@ class PublicKeyVerifierTest {
     verifier = JwtTokenVerifier.create(vertx, new AuthConfig("streamgate", "streamgate", 5,
         List.of(new KeyConfig("h1", "HS256", secret),
             new KeyConfig("r1", "RS256", null, rsaPem),
-            new KeyConfig("e1", "ES256", null, ecPem)), 1024), CLOCK);
+            new KeyConfig("e1", "ES256", null, ecPem)), 1024, List.of()), CLOCK);
   }
 
   @AfterAll
