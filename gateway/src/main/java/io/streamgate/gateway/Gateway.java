@@ -105,7 +105,7 @@ public final class Gateway {
         .compose(v -> verifier.start())
         .compose(v -> vertx.deployVerticle(() -> {
           HttpServerVerticle server = new HttpServerVerticle(host, port, services,
-              config.http().shutdownGraceMs(), config.http().tls());
+              config.http().shutdownGraceMs(), config.http().tls(), config.auth().maxTokenBytes());
           servers.add(server);
           return server;
         }, new DeploymentOptions().setInstances(instances)))

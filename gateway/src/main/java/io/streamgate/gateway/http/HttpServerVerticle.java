@@ -28,13 +28,18 @@ public final class HttpServerVerticle extends VerticleBase {
   private final TlsConfig tls;
   private final Function<Vertx, Handler<HttpServerRequest>> handler;
   private HttpServer server;
+  private int maxHeaderBytes = HttpServerOptions.DEFAULT_MAX_HEADER_SIZE;
 
   /**
    * @param tls null for plain HTTP
    */
   public HttpServerVerticle(String host, int port, GatewayRouter.Services services,
-      long shutdownGraceMs, TlsConfig tls) {
+      long shutdownGraceMs, TlsConfig tls, int maxTokenBytes) {
     this(host, port, shutdownGraceMs, tls, vertx -> GatewayRouter.create(vertx, services));
+    // Room for the largest accepted token plus ordinary headers: a token over the limit must
+    // reach the auth handler (401 naming the limit), not Vert.x's header limit (a bare 431).
+    this.maxHeaderBytes = Math.max(HttpServerOptions.DEFAULT_MAX_HEADER_SIZE,
+        maxTokenBytes * 2 + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE);
   }
 
   /** With any request handler (tests); {@code handler} is called once, in {@link #start()}. */
@@ -49,7 +54,10 @@ public final class HttpServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+        .setMaxHeaderSize(maxHeaderBytes);
+    // The same limit for HTTP/2 (h2c upgrade or TLS with ALPN) as for HTTP/1.1.
+    options.getInitialSettings().setMaxHeaderListSize(maxHeaderBytes);
     if (tls != null) {
       // Read by Vert.x when the server starts (deployment, not a request); HTTP/2 via ALPN.
       options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()

@@ -55,7 +55,7 @@ class TlsTest {
     vertx = Vertx.vertx();
     HttpServerVerticle server = new HttpServerVerticle("127.0.0.1", 0,
         new GatewayRouter.Services(null, null, null, null, null, new GatewayMetrics(), false),
-        1_000, tls);
+        1_000, tls, 8192);
     vertx.deployVerticle(server).await();
     port = server.actualPort();
   }
