@@ -65,11 +65,24 @@ public final class Demo implements AutoCloseable {
       long processorLogStart = LogFiles.size(state.log("processor"));
       Child processor = started(services.processor());
       progress.step("processor", "starting Spark" + pidNote(processor) + ", log " + processor.logFile());
-      Child gw = started(services.gateway());
-      progress.step("gateway", "starting" + pidNote(gw) + ", log " + gw.logFile());
-
-      wait.untilTrue("the gateway to answer /health/ready", gw, () -> gateway.health().ok());
-      progress.step("gateway", "ready on http://localhost:" + settings.httpPort());
+      List<Child> gateways = new ArrayList<>();
+      for (int i = 0; i < settings.gateways(); i++) {
+        Child gw = started(services.gateway(i));
+        gateways.add(gw);
+        progress.step(services.gatewayName(i), "starting" + pidNote(gw) + ", log " + gw.logFile());
+      }
+      for (int i = 0; i < gateways.size(); i++) {
+        GatewayClient client = i == 0 ? gateway
+            : new GatewayClient(URI.create("http://127.0.0.1:" + settings.gatewayPort(i)));
+        wait.untilTrue("gateway " + services.gatewayName(i) + " to answer /health/ready", gateways.get(i),
+            () -> client.health().ok());
+        progress.step(services.gatewayName(i), "ready on http://localhost:" + settings.gatewayPort(i));
+      }
+      if (settings.gateways() > 1) {
+        progress.step("gateways", settings.gateways() + " on ports " + settings.gatewayPort(0) + "-"
+            + settings.gatewayPort(settings.gateways() - 1) + ", one Redis: rate limits and change messages"
+            + " are shared");
+      }
       String ready = wait.until("the processor to start its views", processor,
           () -> LogFiles.findSince(processor.logFile(), processorLogStart, "processor ready:"));
       progress.step("processor", ready.substring(ready.indexOf("processor ready:") + "processor ready:".length()).strip());
@@ -105,10 +118,13 @@ public final class Demo implements AutoCloseable {
       state.delete();
       progress.step("state", "deleted " + state.dir() + " (--fresh)");
     }
-    List<String> taken = PortGuard.problems(List.of(
-        new PortGuard.Need(settings.httpPort(), "gateway HTTP", "--port"),
-        new PortGuard.Need(settings.kafkaPort(), "Kafka", "--kafka-port"),
-        new PortGuard.Need(settings.redisPort(), "Redis", "--redis-port")));
+    List<PortGuard.Need> needs = new ArrayList<>();
+    for (int i = 0; i < settings.gateways(); i++) {
+      needs.add(new PortGuard.Need(settings.gatewayPort(i), "gateway HTTP", "--port"));
+    }
+    needs.add(new PortGuard.Need(settings.kafkaPort(), "Kafka", "--kafka-port"));
+    needs.add(new PortGuard.Need(settings.redisPort(), "Redis", "--redis-port"));
+    List<String> taken = PortGuard.problems(needs);
     if (!taken.isEmpty()) {
       throw new DemoFailure(String.join("\n", taken));
     }

@@ -28,6 +28,11 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Gateway HTTP port (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
+  @Option(names = "--gateways", paramLabel = "N", defaultValue = "1",
+      description = "Run N gateways on ports PORT..PORT+N-1, sharing one Redis: rate limits and live"
+          + " updates are shared (1-" + DemoSettings.MAX_GATEWAYS + ", default: ${DEFAULT-VALUE}).")
+  int gateways;
+
   @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "" + DemoSettings.DEFAULT_KAFKA_PORT,
       description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
   int kafkaPort;
@@ -61,7 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
     DemoSettings settings;
     try {
       settings = new DemoSettings(Modules.root(), stateDir, httpPort, kafkaPort, redisPort, fresh, rate,
-          !noGenerator, Duration.ofSeconds(startupTimeoutSeconds));
+          !noGenerator, Duration.ofSeconds(startupTimeoutSeconds), gateways);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

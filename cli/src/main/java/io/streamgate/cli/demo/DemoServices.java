@@ -97,14 +97,20 @@ final class DemoServices {
         Map.of(), PROCESSOR_GRACE, List.of(PROCESSOR_MAIN, state.checkpoints().toString()));
   }
 
-  Child gateway() throws IOException {
+  /** The name of gateway {@code index}: "gateway" alone, "gateway-1".."gateway-N" with several. */
+  String gatewayName(int index) {
+    return settings.gateways() == 1 ? "gateway" : "gateway-" + (index + 1);
+  }
+
+  Child gateway(int index) throws IOException {
     Map<String, String> env = Map.of(
-        "STREAMGATE_HTTP_PORT", Integer.toString(settings.httpPort()),
+        "STREAMGATE_HTTP_PORT", Integer.toString(settings.gatewayPort(index)),
         "STREAMGATE_REDIS_URL", settings.redisUrl(),
         "STREAMGATE_NAMESPACE", DemoSettings.NAMESPACE,
         "STREAMGATE_JWT_SECRET_FILE", state.secretFile().toString());
     Path config = settings.gatewayConfig();
-    return java("gateway", "gateway", List.of("-Xms64m", "-Xmx384m"), GATEWAY_MAIN,
+    String name = gatewayName(index);
+    return java(name, "gateway", List.of("-Xms64m", "-Xmx384m"), GATEWAY_MAIN,
         List.of("--config", config.toString()), env, JVM_GRACE, List.of(GATEWAY_MAIN, config.toString()));
   }
 

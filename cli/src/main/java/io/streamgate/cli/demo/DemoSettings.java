@@ -11,15 +11,18 @@ import java.util.Objects;
  * @param root the repo root (deploy/local/ and each module's target/ are found from it)
  * @param rate order events per second from the generator
  * @param startupTimeout how long startup may take before the demo gives up
+ * @param gateways how many gateways to run, on ports {@code httpPort} and up, all on one Redis
  */
 public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort, int redisPort, boolean fresh,
-    double rate, boolean generator, Duration startupTimeout) {
+    double rate, boolean generator, Duration startupTimeout, int gateways) {
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final int DEFAULT_KAFKA_PORT = 19092;
   public static final int DEFAULT_REDIS_PORT = 16379;
   public static final double DEFAULT_RATE = 20;
   /** Spark's first start (JIT, state stores) dominates: about a minute on 2 cores. */
   public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(4);
+  /** More gateways than cores only show that limits and push are shared; 8 is plenty for that. */
+  public static final int MAX_GATEWAYS = 8;
   /** Redis key prefix shared by the processor and the gateway. */
   public static final String NAMESPACE = "sg";
   /** The topic the demo's pipeline reads and the generator writes. */
@@ -29,7 +32,11 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(startupTimeout, "startupTimeout");
+    if (gateways < 1 || gateways > MAX_GATEWAYS) {
+      throw new IllegalArgumentException("--gateways must be 1-" + MAX_GATEWAYS + ", but was " + gateways);
+    }
     requirePort("--port", httpPort);
+    requirePort("--port", httpPort + gateways - 1);
     requirePort("--kafka-port", kafkaPort);
     requirePort("--redis-port", redisPort);
     if (!(rate > 0) || Double.isInfinite(rate)) {
@@ -42,22 +49,40 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
     stateDir = stateDir.toAbsolutePath().normalize();
   }
 
+  /** One gateway. */
+  public DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort, int redisPort, boolean fresh,
+      double rate, boolean generator, Duration startupTimeout) {
+    this(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout, 1);
+  }
+
   /** The defaults of {@code ./streamgate demo} for a repo at {@code root}. */
   public static DemoSettings defaults(Path root) {
     return new DemoSettings(root, Path.of(".streamgate"), DEFAULT_HTTP_PORT, DEFAULT_KAFKA_PORT,
-        DEFAULT_REDIS_PORT, false, DEFAULT_RATE, true, DEFAULT_STARTUP_TIMEOUT);
+        DEFAULT_REDIS_PORT, false, DEFAULT_RATE, true, DEFAULT_STARTUP_TIMEOUT, 1);
   }
 
   public DemoSettings withPorts(int http, int kafka, int redis) {
-    return new DemoSettings(root, stateDir, http, kafka, redis, fresh, rate, generator, startupTimeout);
+    return new DemoSettings(root, stateDir, http, kafka, redis, fresh, rate, generator, startupTimeout, gateways);
   }
 
   public DemoSettings withStateDir(Path dir) {
-    return new DemoSettings(root, dir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout);
+    return new DemoSettings(root, dir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
+        gateways);
   }
 
   public DemoSettings withGenerator(boolean on) {
-    return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, on, startupTimeout);
+    return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, on, startupTimeout,
+        gateways);
+  }
+
+  public DemoSettings withGateways(int count) {
+    return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
+        count);
+  }
+
+  /** The HTTP port of gateway {@code index} (0-based): consecutive from {@link #httpPort}. */
+  public int gatewayPort(int index) {
+    return httpPort + index;
   }
 
   public Path pipeline() {

@@ -11,7 +11,13 @@ import io.streamgate.contract.json.Json;
 import io.streamgate.harness.FreePorts;
 import io.streamgate.harness.Modules;
 import java.io.IOException;
+import io.streamgate.cli.token.DemoSecret;
+import io.streamgate.cli.token.TokenMinter;
+import io.streamgate.cli.token.TokenRequest;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -39,20 +45,22 @@ class DemoIT {
 
   @Test
   void servesProducedOrdersOverRestAndStopsEveryProcess() throws Exception {
-    int httpPort = FreePorts.find();
+    int httpPort = freeConsecutivePorts(2);
     int kafkaPort = FreePorts.find();
     int redisPort = FreePorts.find();
     DemoSettings settings = DemoSettings.defaults(Modules.root())
         .withStateDir(stateDir)
         .withPorts(httpPort, kafkaPort, redisPort)
-        .withGenerator(false);
+        .withGenerator(false)
+        .withGateways(2);
     Demo demo = new Demo(settings, new StartupProgress(System.out));
     List<Child> children = new ArrayList<>();
     try {
       demo.start();
       children.addAll(demo.children());
       System.out.printf(Locale.ROOT, "DemoIT: demo ready in %.1f s%n", demo.startupTime().toMillis() / 1000.0);
-      assertEquals(List.of("redis", "kafka", "processor", "gateway"), children.stream().map(Child::name).toList());
+      assertEquals(List.of("redis", "kafka", "processor", "gateway-1", "gateway-2"),
+          children.stream().map(Child::name).toList());
       assertTrue(demo.views().containsAll(List.of("order_status", "product_revenue", "user_totals")), demo.views()
           .toString());
 
@@ -94,6 +102,11 @@ class DemoIT {
           (System.nanoTime() - ackedNanos) / 1_000_000);
 
       assertEquals(401, gateway.row("order_status", paidOrder, null).status(), "no token, no row");
+
+      // The second gateway serves the same rows and shares the rate limits through Redis.
+      GatewayClient second = new GatewayClient(URI.create("http://127.0.0.1:" + settings.gatewayPort(1)));
+      assertEquals(200, second.row("order_status", paidOrder, demo.token()).status());
+      assertSharedTrialLimit(List.of(gateway, second), trialToken(), paidOrder);
     } finally {
       demo.stop(line -> System.out.println("DemoIT: " + line));
     }
@@ -103,12 +116,69 @@ class DemoIT {
       assertFalse(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false),
           child.name() + " (pid " + child.pid() + ") still runs");
     }
-    for (int port : List.of(httpPort, kafkaPort, redisPort)) {
+    for (int port : List.of(httpPort, httpPort + 1, kafkaPort, redisPort)) {
       assertThrows(ConnectException.class, () -> connect(port), "port " + port + " still accepts connections");
     }
     try (var files = Files.list(stateDir.resolve("pids"))) {
       assertEquals(List.of(), files.toList(), "pid files removed");
     }
+  }
+
+  /**
+   * The demo's trial plan admits 20 requests a minute per principal. Requests spread over both
+   * gateways, slower than the 100 ms limit sync, are admitted about 20 times in all, not 20 per
+   * gateway: at most 5 % over plus one sync interval's worth of requests.
+   */
+  private static void assertSharedTrialLimit(List<GatewayClient> gateways, String token, String key)
+      throws InterruptedException {
+    // Limits count in fixed windows aligned to the epoch: stay inside one minute.
+    long intoMinute = System.currentTimeMillis() % 60_000;
+    if (intoMinute > 55_000) {
+      Thread.sleep(60_500 - intoMinute);
+    }
+    int admitted = 0;
+    int[] refusedBy = new int[gateways.size()];
+    for (int i = 0; i < 60; i++) {
+      int status = gateways.get(i % gateways.size()).row("order_status", key, token).status();
+      if (status == 200) {
+        admitted++;
+      } else {
+        assertEquals(429, status, "request " + i);
+        refusedBy[i % gateways.size()]++;
+      }
+      Thread.sleep(40);
+    }
+    System.out.printf(Locale.ROOT, "DemoIT: trial plan (20/min) over 2 gateways admitted %d of 60%n", admitted);
+    assertTrue(admitted >= 20, "the first 20 are admitted, got " + admitted);
+    assertTrue(admitted <= 20 + 1 + 3, "shared limit: at most 21 plus one sync interval's worth, got " + admitted);
+    for (int refused : refusedBy) {
+      assertTrue(refused > 0, "every gateway refuses once the shared limit is spent");
+    }
+  }
+
+  private String trialToken() throws Exception {
+    try (TokenMinter minter = new TokenMinter(DemoSecret.load(stateDir.resolve(DemoSecret.FILE_NAME)))) {
+      return minter.mint(new TokenRequest("demoit-trial", "views:read", null, "trial", Duration.ofMinutes(5)));
+    }
+  }
+
+  /** The first of {@code count} consecutive free ports (the demo's gateways listen on consecutive ports). */
+  private static int freeConsecutivePorts(int count) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int first = FreePorts.find();
+      boolean free = true;
+      for (int i = 1; i < count && free; i++) {
+        try (ServerSocket probe = new ServerSocket(first + i, 1, InetAddress.getLoopbackAddress())) {
+          free = true;
+        } catch (IOException taken) {
+          free = false;
+        }
+      }
+      if (free) {
+        return first;
+      }
+    }
+    throw new IOException("no " + count + " consecutive free ports found");
   }
 
   private static String order(String orderId, String userId, String amount, String status, Instant ts) {
