@@ -11,6 +11,7 @@ import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.config.HttpConfig;
 import io.streamgate.gateway.config.KeyConfig;
 import io.streamgate.gateway.config.RedisConfig;
+import io.streamgate.gateway.store.RedisStore;
 import io.streamgate.harness.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -94,13 +95,16 @@ public final class GatewayFixture implements AutoCloseable {
       Consumer<Seeder> seed, UnaryOperator<GatewayConfig> configure) {
     Vertx vertx = Vertx.vertx();
     try {
-      Redis seedClient = Redis.createClient(vertx, redisUri);
+      // Several comma-separated URLs are the seeds of a Redis Cluster.
+      RedisConfig redisConfig = new RedisConfig(redisUri, NAMESPACE, REDIS_TIMEOUT_MS, 4, 1024,
+          redisUri.contains(",") ? RedisConfig.CLUSTER : RedisConfig.STANDALONE);
+      Redis seedClient = Redis.createClient(vertx, RedisStore.clientOptions(redisConfig));
       seed.accept(new Seeder(seedClient, new Keyspace(NAMESPACE)));
       Path secretFile = tempDir.resolve("jwt.secret");
       Files.writeString(secretFile, SECRET + "\n");
       GatewayConfig config = configure.apply(new GatewayConfig(
           new HttpConfig("127.0.0.1", 0, 2, true),
-          new RedisConfig(redisUri, NAMESPACE, REDIS_TIMEOUT_MS, 4, 1024),
+          redisConfig,
           new AuthConfig("streamgate", "streamgate", 5,
               List.of(new KeyConfig("demo", "HS256", secretFile)))));
       Gateway gateway = Gateway.start(vertx, config).await();
@@ -188,6 +192,12 @@ public final class GatewayFixture implements AutoCloseable {
     public long write(Row row) {
       return eval(Scripts.WRITE_ROW, Scripts.writeRowKeys(keyspace, row),
           Scripts.writeRowArgs(keyspace, row, 0)).toLong();
+    }
+
+    /** Adds the row to its view's key index and, with a rank, to the rank index. */
+    public void index(Row row, Double rank) {
+      eval(Scripts.INDEX_ROW, Scripts.indexRowKeys(keyspace, row.view()),
+          Scripts.indexRowArgs(row, rank));
     }
 
     /** Raw HSET into the catalog hash, for entries the processor would never write. */

@@ -156,7 +156,8 @@ public final class ConfigLoader {
     int timeoutMs = s.integer("timeoutMs", RedisConfig.DEFAULT_TIMEOUT_MS);
     int poolSize = s.integer("poolSize", RedisConfig.DEFAULT_POOL_SIZE);
     int poolWaiting = s.integer("poolWaiting", RedisConfig.DEFAULT_POOL_WAITING);
-    return build(s, () -> new RedisConfig(url, namespace, timeoutMs, poolSize, poolWaiting));
+    String mode = s.string("mode", RedisConfig.STANDALONE);
+    return build(s, () -> new RedisConfig(url, namespace, timeoutMs, poolSize, poolWaiting, mode));
   }
 
   private static AuthConfig auth(YamlSection s) {

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Clock;
 
@@ -31,7 +32,7 @@ public final class RedisStore implements Subscriptions {
         .setMaxPoolSize(config.poolSize())
         .setMaxPoolWaiting(config.poolWaiting()));
     this.views = new GuardedViewStore(
-        new RedisViewStore(pool, config.keyspace(), config.redactedUrl()), breaker,
+        new RedisViewStore(pool, config.keyspace(), config.redactedUrl(), config.cluster()), breaker,
         config.redactedUrl());
   }
 
@@ -79,9 +80,19 @@ public final class RedisStore implements Subscriptions {
     return pool.close();
   }
 
-  /** Client options for {@code config}: URL and a connect timeout. Each caller sets its pool. */
+  /**
+   * Client options for {@code config}: URL (or cluster seeds) and a connect timeout. Each caller
+   * sets its pool. A cluster client routes each command by its key's slot and follows MOVED/ASK;
+   * subscriptions go to one primary, which hears every PUBLISH of the cluster.
+   */
   public static RedisOptions clientOptions(RedisConfig config) {
-    RedisOptions options = new RedisOptions().setConnectionString(config.url());
+    RedisOptions options = new RedisOptions();
+    if (config.cluster()) {
+      options.setType(RedisClientType.CLUSTER);
+      config.urls().forEach(options::addConnectionString);
+    } else {
+      options.setConnectionString(config.url());
+    }
     // Without this a connect to an unreachable host waits for the OS (minutes).
     options.getNetClientOptions().setConnectTimeout(config.timeoutMs());
     return options;

@@ -2,6 +2,7 @@ package io.streamgate.gateway.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -130,6 +131,12 @@ class ConfigLoaderTest {
     assertError("gateway.yaml: redis.timeoutMs must be 1-60000, but was 0",
         "redis:\n  timeoutMs: 0\n");
     assertError("gateway.yaml: redis.poolSize must be 1-1024, but was 0", "redis:\n  poolSize: 0\n");
+    assertError("gateway.yaml: redis.mode must be standalone or cluster, but was 'sentinel'",
+        "redis:\n  mode: sentinel\n");
+    assertError("gateway.yaml: redis.url lists several servers; that needs mode: cluster",
+        "redis:\n  url: redis://a:1,redis://b:1\n");
+    assertError("gateway.yaml: redis.url must look like redis://host:port or rediss://host:port,"
+        + " but was 'b:1'", "redis:\n  mode: cluster\n  url: redis://a:1,b:1\n");
     assertError("gateway.yaml: redis.poolWaiting must be 1-1000000, but was -1",
         "redis:\n  poolWaiting: -1\n");
     assertError("gateway.yaml: auth.issuer must not be empty", "auth:\n  issuer: ' '\n");
@@ -218,6 +225,18 @@ class ConfigLoaderTest {
         "", "gateway.yaml", Map.of("STREAMGATE_REDIS_URL", "localhost:6379")));
     assertEquals(true, url.getMessage().startsWith(
         "gateway.yaml: redis.url (from STREAMGATE_REDIS_URL) must look like"), url.getMessage());
+  }
+
+  @Test
+  void aClusterIsGivenBySeedUrls() {
+    RedisConfig redis = ConfigLoader.parse("""
+        redis:
+          mode: cluster
+          url: redis://:secret@10.0.0.1:7000, redis://:secret@10.0.0.2:7000
+        """, "gateway.yaml", Map.of()).redis();
+    assertTrue(redis.cluster());
+    assertEquals(List.of("redis://:secret@10.0.0.1:7000", "redis://:secret@10.0.0.2:7000"), redis.urls());
+    assertEquals("redis://***@10.0.0.1:7000,redis://***@10.0.0.2:7000", redis.redactedUrl());
   }
 
   @Test

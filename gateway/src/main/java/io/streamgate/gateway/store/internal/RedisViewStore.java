@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * {@link ViewStore} over a pooled vertx-redis-client. A row is one HMGET of its hash; many rows
- * are one pipelined batch. Redis failures become {@link StoreUnavailableException}. It sets no
+ * are one pipelined batch (on a Redis Cluster, where a batch must stay in one slot and a view's
+ * rows spread over all slots, concurrent single sends that the client routes per node). Redis failures become {@link StoreUnavailableException}. It sets no
  * timeout itself: {@link GuardedViewStore} wraps every call in the breaker, which does.
  * Thread-safe.
  */
@@ -25,11 +26,17 @@ public final class RedisViewStore implements ViewStore {
   private final Redis redis;
   private final Keyspace keyspace;
   private final String address;
+  private final boolean cluster;
 
-  public RedisViewStore(Redis redis, Keyspace keyspace, String address) {
+  public RedisViewStore(Redis redis, Keyspace keyspace, String address, boolean cluster) {
     this.redis = redis;
     this.keyspace = keyspace;
     this.address = address;
+    this.cluster = cluster;
+  }
+
+  public RedisViewStore(Redis redis, Keyspace keyspace, String address) {
+    this(redis, keyspace, address, false);
   }
 
   @Override
@@ -43,7 +50,7 @@ public final class RedisViewStore implements ViewStore {
     for (String key : keys) {
       requests.add(rowRequest(view, key));
     }
-    return mapped(redis.batch(requests)).map(responses -> {
+    return mapped(batch(requests)).map(responses -> {
       List<Row> found = new ArrayList<>();
       List<String> missing = new ArrayList<>();
       for (int i = 0; i < keys.size(); i++) {
@@ -56,6 +63,17 @@ public final class RedisViewStore implements ViewStore {
       }
       return new RowBatch(found, missing);
     });
+  }
+
+  private Future<List<Response>> batch(List<Request> requests) {
+    if (!cluster) {
+      return redis.batch(requests);
+    }
+    List<Future<Response>> sends = new ArrayList<>(requests.size());
+    for (Request request : requests) {
+      sends.add(redis.send(request));
+    }
+    return Future.all(sends).map(all -> all.list());
   }
 
   @Override
