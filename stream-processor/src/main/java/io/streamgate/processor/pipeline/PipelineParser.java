@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.types.AtomicType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -32,21 +33,22 @@ import org.yaml.snakeyaml.error.YAMLException;
  *
  * <pre>
  * sources:
- *   &lt;name&gt;: { topic, schema (Spark DDL), eventTime?, watermark?, options? }
+ *   &lt;name&gt;: { topic, schema (Spark DDL), eventTime?, watermark?, key?, deadLetterTopic?, options? }
  * views:
  *   &lt;name&gt;: { sql, key, kind (aggregate|windowed|latest), description?, rank?, ttl?, trigger? }
  * </pre>
  */
 public final class PipelineParser {
   static final Set<String> SOURCE_FIELDS =
-      Set.of("topic", "schema", "eventTime", "watermark", "options");
+      Set.of("topic", "schema", "eventTime", "watermark", "options", "key", "deadLetterTopic");
   static final Set<String> VIEW_FIELDS =
       Set.of("description", "sql", "key", "kind", "rank", "ttl", "trigger");
   /** Kafka source options the pipeline sets itself, from {@code topic} and {@code --kafka}. */
   static final Set<String> RESERVED_OPTIONS =
       Set.of("subscribe", "subscribepattern", "assign", "kafka.bootstrap.servers");
 
-  private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+  /** The contract's name rule: a source is also the stream name of event ingest. */
+  private static final Pattern SOURCE_NAME = Names.VIEW_NAME;
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
   private PipelineParser() {}
@@ -147,7 +149,7 @@ public final class PipelineParser {
       int before = problems.size();
       if (!SOURCE_NAME.matcher(name).matches()) {
         problem(where + ": name must match " + SOURCE_NAME.pattern()
-            + " so SQL can name it without quotes");
+            + " (SQL names it without quotes; event ingest uses it as the stream name)");
       }
       unknownFields(where, fields, SOURCE_FIELDS);
       String topic = text(where, fields, "topic", true);
@@ -169,10 +171,28 @@ public final class PipelineParser {
       if (watermark != null && eventTime == null) {
         problem(where + ": watermark needs eventTime, the timestamp column it tracks");
       }
+      String key = text(where, fields, "key", false);
+      if (key != null && schema != null) {
+        StructField field = find(schema, key);
+        if (field == null) {
+          problem(where + ": key field '" + key + "' is not in the schema");
+        } else if (!(field.dataType() instanceof AtomicType)) {
+          problem(where + ": key field '" + key + "' must be a single value, but is "
+              + field.dataType().sql());
+        } else {
+          key = field.name();
+        }
+      }
+      String deadLetterTopic = text(where, fields, "deadLetterTopic", false);
+      if (deadLetterTopic != null && !TOPIC.matcher(deadLetterTopic).matches()) {
+        problem(where + ": deadLetterTopic '" + deadLetterTopic + "' must match " + TOPIC.pattern());
+      } else if (deadLetterTopic != null && deadLetterTopic.equals(topic)) {
+        problem(where + ": deadLetterTopic must differ from the source topic '" + topic + "'");
+      }
       Map<String, String> options = options(where, fields.get("options"));
       return problems.size() > before
           ? null
-          : new SourceSpec(name, topic, schema, eventTime, watermark, options);
+          : new SourceSpec(name, topic, schema, eventTime, watermark, options, key, deadLetterTopic);
     }
 
     private ViewSpec view(String name, Map<?, ?> fields) {

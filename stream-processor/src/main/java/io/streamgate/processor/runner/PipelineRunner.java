@@ -2,6 +2,7 @@ package io.streamgate.processor.runner;
 
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.ViewKind;
+import io.streamgate.contract.events.StreamEntry;
 import io.streamgate.processor.pipeline.Pipeline;
 import io.streamgate.processor.pipeline.PipelineParser;
 import io.streamgate.processor.pipeline.SourceSpec;
@@ -46,13 +47,15 @@ public final class PipelineRunner implements AutoCloseable {
 
   private final SparkSession spark;
   private final Map<String, StreamingQuery> queries;
+  private final Map<String, StreamingQuery> deadLetterQueries;
   private final ProgressLog progressLog;
   private boolean stopped;
 
-  private PipelineRunner(
-      SparkSession spark, Map<String, StreamingQuery> queries, ProgressLog progressLog) {
+  private PipelineRunner(SparkSession spark, Map<String, StreamingQuery> queries,
+      Map<String, StreamingQuery> deadLetterQueries, ProgressLog progressLog) {
     this.spark = spark;
     this.queries = queries;
+    this.deadLetterQueries = deadLetterQueries;
     this.progressLog = progressLog;
   }
 
@@ -76,6 +79,7 @@ public final class PipelineRunner implements AutoCloseable {
     SparkSession spark = SparkSessions.create(settings);
     ProgressLog progressLog = new ProgressLog();
     Map<String, StreamingQuery> started = new LinkedHashMap<>();
+    Map<String, StreamingQuery> deadLetters = new LinkedHashMap<>();
     try {
       List<ViewPlan> plans = ViewPlanner.plan(spark, pipeline, readSources(spark, pipeline, settings));
       long now = System.currentTimeMillis();
@@ -84,19 +88,30 @@ public final class PipelineRunner implements AutoCloseable {
         entries.add(plan.catalogEntry(now));
       }
       RedisCatalog.register(settings.redisUri(), settings.keyspace(), entries);
+      List<StreamEntry> streams = new ArrayList<>();
+      for (SourceSpec source : pipeline.sources().values()) {
+        streams.add(source.streamEntry(now));
+      }
+      RedisCatalog.registerStreams(settings.redisUri(), settings.keyspace(), streams);
       spark.streams().addListener(progressLog);
+      for (SourceSpec source : pipeline.sources().values()) {
+        deadLetters.put(source.name(), DeadLetterQueries.start(spark, settings, source));
+      }
       for (ViewPlan plan : plans) {
         started.put(plan.name(), startQuery(spark, settings, plan, progressLog));
       }
     } catch (RuntimeException | TimeoutException e) {
       stopAll(started);
+      stopAll(deadLetters);
       spark.streams().removeListener(progressLog);
       spark.stop();
       throw e;
     }
-    LOG.info("processor ready: {} views running ({})", started.size(),
-        String.join(", ", started.keySet()));
-    return new PipelineRunner(spark, started, progressLog);
+    LOG.info("processor ready: {} views running ({}); dead letters of {} to {}", started.size(),
+        String.join(", ", started.keySet()), String.join(", ", deadLetters.keySet()),
+        String.join(", ", pipeline.sources().values().stream()
+            .map(SourceSpec::deadLetterTopic).toList()));
+    return new PipelineRunner(spark, started, deadLetters, progressLog);
   }
 
   private static Map<String, Dataset<Row>> readSources(
@@ -132,12 +147,22 @@ public final class PipelineRunner implements AutoCloseable {
     return queries;
   }
 
+  /** The running dead-letter queries by source name. */
+  public Map<String, StreamingQuery> deadLetterQueries() {
+    return deadLetterQueries;
+  }
+
   /**
    * Blocks until a query ends: by {@link #stop()} (returns normally) or by failing (throws).
    */
   public void awaitAnyTermination() throws StreamingQueryException {
     spark.streams().awaitAnyTermination();
     for (StreamingQuery q : queries.values()) {
+      if (q.exception().isDefined()) {
+        throw q.exception().get();
+      }
+    }
+    for (StreamingQuery q : deadLetterQueries.values()) {
       if (q.exception().isDefined()) {
         throw q.exception().get();
       }
@@ -153,8 +178,10 @@ public final class PipelineRunner implements AutoCloseable {
       return;
     }
     stopped = true;
-    LOG.info("stopping {} views", queries.size());
+    LOG.info("stopping {} views and {} dead-letter queries", queries.size(),
+        deadLetterQueries.size());
     stopAll(queries);
+    stopAll(deadLetterQueries);
     spark.streams().removeListener(progressLog);
     spark.stop();
     LOG.info("processor stopped");

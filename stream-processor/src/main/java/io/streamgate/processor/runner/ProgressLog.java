@@ -1,5 +1,6 @@
 package io.streamgate.processor.runner;
 
+import io.streamgate.processor.deadletter.DeadLetters;
 import io.streamgate.processor.sink.BatchListener;
 import io.streamgate.processor.sink.WriteCounts;
 import java.util.Map;
@@ -36,6 +37,11 @@ final class ProgressLog extends StreamingQueryListener implements BatchListener 
   @Override
   public void onQueryProgress(QueryProgressEvent event) {
     StreamingQueryProgress p = event.progress();
+    String source = DeadLetterQueries.sourceOf(p.name());
+    if (source != null) {
+      logDeadLetters(source, p);
+      return;
+    }
     WriteCounts counts = written.remove(p.name() + "#" + p.batchId());
     if (p.numInputRows() == 0 && (counts == null || counts.rows() == 0)) {
       return; // a no-data report, or a batch run only to advance the watermark
@@ -64,6 +70,20 @@ final class ProgressLog extends StreamingQueryListener implements BatchListener 
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} batch {} durations: {}", p.name(), p.batchId(), p.durationMs());
     }
+  }
+
+  private static void logDeadLetters(String source, StreamingQueryProgress p) {
+    long n = deadLetters(p);
+    if (n > 0) {
+      LOG.warn("source {}: {} of {} events refused, sent to the dead-letter topic (batch {}, {} ms)",
+          source, n, p.numInputRows(), p.batchId(), p.batchDuration());
+    }
+  }
+
+  /** The dead letters a dead-letter query's batch wrote (0 for a view's progress). */
+  static long deadLetters(StreamingQueryProgress p) {
+    org.apache.spark.sql.Row n = p.observedMetrics().get(DeadLetters.METRIC);
+    return n == null || n.isNullAt(0) ? 0 : n.getLong(0);
   }
 
   @Override

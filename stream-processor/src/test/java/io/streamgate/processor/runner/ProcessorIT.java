@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Keyspace;
 import io.streamgate.contract.ViewKind;
+import io.streamgate.contract.events.EventField;
+import io.streamgate.contract.events.FieldType;
+import io.streamgate.contract.events.StreamEntry;
 import io.streamgate.contract.json.Json;
 import io.streamgate.harness.KafkaBroker;
 import io.streamgate.harness.RedisServer;
 import io.streamgate.processor.runner.ChangeRecorder.Change;
 import io.streamgate.processor.runner.OrderEvents.Order;
 import io.streamgate.processor.runner.OrderEvents.Totals;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +32,16 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
@@ -44,7 +55,8 @@ import redis.clients.jedis.resps.Tuple;
 /**
  * The runner end to end, in-process on {@code local[2]}: the demo pipeline over a real Kafka
  * broker into a real Redis, checked against results computed here from the produced events, then
- * restarted on the same checkpoints to show that nothing is counted twice.
+ * restarted on the same checkpoints to show that nothing is counted twice. Malformed events among
+ * them go to the dead-letter topic, each once, and the source is registered for event ingest.
  */
 class ProcessorIT {
   private static final String NS = "it";
@@ -80,11 +92,24 @@ class ProcessorIT {
             KEYS.changeChannelPattern());
         KafkaProducer<String, String> producer = producer()) {
       Map<String, Long> versionsBefore;
+      List<Sent> bad = new ArrayList<>();
       try (PipelineRunner runner = PipelineRunner.start(settings)) {
         produce(producer, topic, events.wave("o", 80, 70, 50));
+        bad.add(send(producer, topic, "not json {"));
+        bad.add(send(producer, topic, "{\"orderId\":\"x1\",\"userId\":\"u1\",\"productId\":\"p1\","
+            + "\"amount\":\"lots\",\"status\":\"created\",\"ts\":\"2025-03-01T12:00:00Z\"}"));
+        bad.add(send(producer, topic, "{\"orderId\":\"x2\",\"productId\":\"p1\",\"amount\":1.5,"
+            + "\"status\":\"created\",\"ts\":\"2025-03-01T12:00:00Z\"}"));
+        bad.add(send(producer, topic, "[1,2,3]"));
         assertEquals(200, events.size());
         awaitViews(events);
         assertCatalog();
+        assertStreams(topic);
+        assertDeadLetters(topic, bad, List.of(
+            "not JSON: ",
+            "field amount: expected a number, got the string \"lots\"",
+            "field userId: is missing but required (NOT NULL)",
+            "an event must be a JSON object, got an array"));
         assertTrue(changes.changes().stream()
                 .anyMatch(c -> c.channel().equals(KEYS.changeChannel("user_totals"))
                     && c.row().view().equals("user_totals")),
@@ -99,7 +124,17 @@ class ProcessorIT {
       try (PipelineRunner runner = PipelineRunner.start(settings)) {
         List<Order> more = events.wave("r", 12, 8, 0);
         produce(producer, topic, more);
+        bad.add(send(producer, topic, "{\"orderId\":\"x3\"}"));
+        int newRecords = more.size() + 1;
         awaitViews(events);
+        // Dead letters after a clean restart: the new one once, the old ones not again.
+        assertDeadLetters(topic, bad, List.of("not JSON: ",
+            "field amount: expected a number, got the string \"lots\"",
+            "field userId: is missing but required (NOT NULL)",
+            "an event must be a JSON object, got an array",
+            "field userId: is missing but required (NOT NULL); field productId: is missing but"
+                + " required (NOT NULL); field amount: is missing but required (NOT NULL);"
+                + " field ts: is missing but required (NOT NULL)"));
         // Progress is recorded just after a batch's writes, so wait for it too.
         awaitNoMismatch(() -> {
           for (Map.Entry<String, StreamingQuery> q : runner.queries().entrySet()) {
@@ -107,12 +142,12 @@ class ProcessorIT {
             for (StreamingQueryProgress p : q.getValue().recentProgress()) {
               read += p.numInputRows();
             }
-            if (read > more.size()) {
+            if (read > newRecords) {
               throw new AssertionError(q.getKey() + " read " + read + " events after the restart,"
-                  + " but only " + more.size() + " were new: it re-read committed ones");
+                  + " but only " + newRecords + " were new: it re-read committed ones");
             }
-            if (read < more.size()) {
-              return q.getKey() + " has reported " + read + " of " + more.size() + " new events";
+            if (read < newRecords) {
+              return q.getKey() + " has reported " + read + " of " + newRecords + " new events";
             }
           }
           return null;
@@ -229,6 +264,72 @@ class ProcessorIT {
     System.out.printf("produce→Redis change message latency over %d single events: min %d ms,"
             + " median %d ms, max %d ms %s%n", sorted.size(), sorted.get(0),
         sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), millis);
+  }
+
+  /** Where a record landed. */
+  record Sent(String value, int partition, long offset) {}
+
+  private static Sent send(KafkaProducer<String, String> producer, String topic, String value)
+      throws Exception {
+    RecordMetadata m = producer.send(new ProducerRecord<>(topic, "bad", value)).get();
+    return new Sent(value, m.partition(), m.offset());
+  }
+
+  /** The dead-letter topic holds exactly the refused records, in the form docs/pipeline.md gives. */
+  private static void assertDeadLetters(String topic, List<Sent> bad, List<String> reasons) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    Map<String, ConsumerRecord<String, String>> letters = new TreeMap<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic + ".dlq").stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + SETTLE.toNanos();
+      while (letters.size() < bad.size() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          ConsumerRecord<String, String> before =
+              letters.put(header(r, "streamgate.partition") + ":" + header(r, "streamgate.offset"), r);
+          assertEquals(null, before, "a dead letter written twice: " + r);
+        }
+      }
+      // A little longer: a duplicate would show up now.
+      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(1500))) {
+        throw new AssertionError("an unexpected dead letter: " + r);
+      }
+    }
+    assertEquals(bad.size(), letters.size(), "dead letters " + letters.keySet());
+    for (int i = 0; i < bad.size(); i++) {
+      Sent sent = bad.get(i);
+      ConsumerRecord<String, String> r = letters.get(sent.partition() + ":" + sent.offset());
+      assertTrue(r != null, "no dead letter for " + sent + " in " + letters.keySet());
+      assertEquals(sent.value(), r.value(), "the original bytes");
+      assertEquals("bad", r.key());
+      assertEquals("orders", header(r, "streamgate.source"));
+      assertEquals(topic, header(r, "streamgate.topic"));
+      assertTrue(header(r, "streamgate.reason").startsWith(reasons.get(i)),
+          header(r, "streamgate.reason") + " should start with " + reasons.get(i));
+    }
+  }
+
+  private static String header(ConsumerRecord<?, ?> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static void assertStreams(String topic) {
+    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+      StreamEntry orders = StreamEntry.fromJson(jedis.hget(KEYS.streams(), "orders"));
+      assertEquals(topic, orders.topic());
+      assertEquals("orderId", orders.keyField());
+      assertEquals("ts", orders.eventTime());
+      assertEquals(new EventField("amount", FieldType.NUMBER, true), orders.schema().field("amount"));
+      assertEquals(new EventField("status", FieldType.STRING, false), orders.schema().field("status"));
+      assertEquals(new EventField("ts", FieldType.TIMESTAMP, true), orders.schema().field("ts"));
+    }
   }
 
   private static Map<String, Long> userTotalVersions() {
