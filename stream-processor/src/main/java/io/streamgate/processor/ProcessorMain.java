@@ -1,5 +1,6 @@
 package io.streamgate.processor;
 
+import io.streamgate.processor.pipeline.Pipeline;
 import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.runner.KafkaUnavailableException;
 import io.streamgate.processor.runner.PipelineRunner;
@@ -82,6 +83,11 @@ public final class ProcessorMain implements Callable<Integer> {
           + " (e.g. spark.sql.shuffle.partitions=4).")
   Map<String, String> sparkConf = Map.of();
 
+  @Option(names = "--validate",
+      description = "Only check the pipeline file (Spark's parser and analyzer; no Kafka or Redis"
+          + " needed), print a summary and exit: 0 valid, 2 not.")
+  boolean validateOnly;
+
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
@@ -107,6 +113,18 @@ public final class ProcessorMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       err.println("streamgate-processor: " + e.getMessage());
       return EXIT_BAD_CONFIG;
+    }
+    if (validateOnly) {
+      try {
+        Pipeline valid = PipelineRunner.validate(settings);
+        spec.commandLine().getOut().println(settings.pipelineFile() + ": valid: sources "
+            + String.join(", ", valid.sources().keySet()) + "; views "
+            + String.join(", ", valid.views().keySet()));
+        return 0;
+      } catch (PipelineException e) {
+        e.problems().forEach(err::println);
+        return EXIT_BAD_CONFIG;
+      }
     }
     PipelineRunner runner;
     try {

@@ -114,6 +114,21 @@ public final class PipelineRunner implements AutoCloseable {
     return new PipelineRunner(spark, started, deadLetters, progressLog);
   }
 
+  /**
+   * Checks the pipeline file as {@link #start} does, with Spark's parser and analyzer, but
+   * touches neither Kafka nor Redis and starts no query. Leaves the SparkSession running (the
+   * caller exits).
+   *
+   * @return the valid pipeline
+   * @throws io.streamgate.processor.pipeline.PipelineException listing every problem
+   */
+  public static Pipeline validate(ProcessorSettings settings) {
+    Pipeline pipeline = PipelineParser.parse(settings.pipelineFile());
+    SparkSession spark = SparkSessions.create(settings);
+    ViewPlanner.plan(spark, pipeline, readSources(spark, pipeline, settings));
+    return pipeline;
+  }
+
   private static Map<String, Dataset<Row>> readSources(
       SparkSession spark, Pipeline pipeline, ProcessorSettings settings) {
     Map<String, Dataset<Row>> parsed = new LinkedHashMap<>();
