@@ -189,43 +189,7 @@ class ProcessorIT {
   }
 
   private static String mismatch(OrderEvents events) {
-    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
-      Map<String, Totals> totals = events.userTotals();
-      if (!new TreeSet<>(jedis.zrange(KEYS.keysIndex("user_totals"), 0, -1))
-          .equals(totals.keySet())) {
-        return "user_totals keys " + jedis.zrange(KEYS.keysIndex("user_totals"), 0, -1);
-      }
-      for (Map.Entry<String, Totals> e : totals.entrySet()) {
-        Map<String, Object> value = value(jedis, "user_totals", e.getKey());
-        if (value == null || !value.get("orders").equals(e.getValue().orders())
-            || Math.abs(((Number) value.get("total")).doubleValue() - e.getValue().total()) > 1e-6) {
-          return "user_totals " + e.getKey() + " = " + value + ", expected " + e.getValue();
-        }
-      }
-      for (Map.Entry<String, String> e : events.lastStatus().entrySet()) {
-        Map<String, Object> value = value(jedis, "order_status", e.getKey());
-        if (value == null || !e.getValue().equals(value.get("status"))) {
-          return "order_status " + e.getKey() + " = " + value + ", expected " + e.getValue();
-        }
-      }
-      List<Tuple> ranked = jedis.zrevrangeWithScores(KEYS.rankIndex("product_revenue"), 0, -1);
-      List<String> order = ranked.stream().map(Tuple::getElement).toList();
-      if (!order.equals(events.productsByRevenue())) {
-        return "product_revenue rank order " + order + ", expected " + events.productsByRevenue();
-      }
-      for (Tuple t : ranked) {
-        double expected = events.productRevenue().get(t.getElement());
-        if (Math.abs(t.getScore() - expected) > 1e-6) {
-          return "product_revenue rank of " + t.getElement() + " = " + t.getScore();
-        }
-      }
-      return null;
-    }
-  }
-
-  private static Map<String, Object> value(Jedis jedis, String view, String key) {
-    String json = jedis.hget(KEYS.row(view, key), "value");
-    return json == null ? null : Json.parseObject(json);
+    return DemoViews.mismatch(redis, KEYS, events);
   }
 
   private static void assertCatalog() {
