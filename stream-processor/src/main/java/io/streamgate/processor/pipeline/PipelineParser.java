@@ -220,11 +220,17 @@ public final class PipelineParser {
         problem(where + ": rank column '" + rank + "' cannot be the key column");
       }
       Duration ttl = interval(where, fields, "ttl");
+      if (ttl != null && ttl.isZero() && kind == ViewKind.WINDOWED) {
+        problem(where + ": 'ttl' of a windowed view must be more than 0: rows expire that long"
+            + " after their window closes (default " + ViewSpec.DEFAULT_WINDOW_TTL.toMinutes()
+            + " minutes)");
+      }
       Duration trigger = interval(where, fields, "trigger");
       return problems.size() > before
           ? null
           : new ViewSpec(name, description == null ? "" : description, key, sql, kind, rank,
-              ttl == null ? Duration.ZERO : ttl, trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger);
+              ttl != null ? ttl
+                  : kind == ViewKind.WINDOWED ? ViewSpec.DEFAULT_WINDOW_TTL : Duration.ZERO, trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger);
     }
 
     private void unknownFields(String where, Map<?, ?> fields, Set<String> known) {

@@ -9,7 +9,8 @@ import java.time.Duration;
  *
  * @param key      the SQL output column whose value (as a string) is the row key
  * @param rank     numeric SQL output column the view is ranked by, or null
- * @param ttl      how long a row lives after its last write; zero for ever
+ * @param ttl      how long a row lives after its last write (windowed views: after its window
+ *                 closed); zero for ever
  * @param trigger  micro-batch interval; zero means the next batch starts as soon as one ends
  */
 public record ViewSpec(
@@ -28,6 +29,8 @@ public record ViewSpec(
    * ms), so a fixed interval would only add up to that interval to produce→Redis latency.
    */
   public static final Duration DEFAULT_TRIGGER = Duration.ZERO;
+  /** Windowed rows stay this long after their window closed, unless {@code ttl} says otherwise. */
+  public static final Duration DEFAULT_WINDOW_TTL = Duration.ofMinutes(10);
 
   public boolean ranked() {
     return rank != null;

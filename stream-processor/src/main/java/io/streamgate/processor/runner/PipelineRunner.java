@@ -10,6 +10,7 @@ import io.streamgate.processor.sink.BatchWriter;
 import io.streamgate.processor.sink.RedisCatalog;
 import io.streamgate.processor.sink.RedisRowWriter;
 import io.streamgate.processor.sink.RedisUnavailableException;
+import io.streamgate.processor.sink.WindowExpiry;
 import io.streamgate.processor.view.SourceParser;
 import io.streamgate.processor.view.ViewPlan;
 import io.streamgate.processor.view.ViewPlanner;
@@ -78,6 +79,7 @@ public final class PipelineRunner implements AutoCloseable {
 
     SparkSession spark = SparkSessions.create(settings);
     ProgressLog progressLog = new ProgressLog();
+    WindowCloser windowCloser = new WindowCloser();
     Map<String, StreamingQuery> started = new LinkedHashMap<>();
     Map<String, StreamingQuery> deadLetters = new LinkedHashMap<>();
     try {
@@ -94,16 +96,18 @@ public final class PipelineRunner implements AutoCloseable {
       }
       RedisCatalog.registerStreams(settings.redisUri(), settings.keyspace(), streams);
       spark.streams().addListener(progressLog);
+      spark.streams().addListener(windowCloser);
       for (SourceSpec source : pipeline.sources().values()) {
         deadLetters.put(source.name(), DeadLetterQueries.start(spark, settings, source));
       }
       for (ViewPlan plan : plans) {
-        started.put(plan.name(), startQuery(spark, settings, plan, progressLog));
+        started.put(plan.name(), startQuery(spark, settings, plan, progressLog, windowCloser));
       }
     } catch (RuntimeException | TimeoutException e) {
       stopAll(started);
       stopAll(deadLetters);
       spark.streams().removeListener(progressLog);
+      spark.streams().removeListener(windowCloser);
       spark.stop();
       throw e;
     }
@@ -140,16 +144,29 @@ public final class PipelineRunner implements AutoCloseable {
   }
 
   private static StreamingQuery startQuery(SparkSession spark, ProcessorSettings settings,
-      ViewPlan plan, ProgressLog progressLog) throws TimeoutException {
+      ViewPlan plan, ProgressLog progressLog, WindowCloser windowCloser) throws TimeoutException {
+    boolean windowed = plan.spec().kind() == ViewKind.WINDOWED;
+    // Windowed rows get their TTL when their window closes (WindowExpiry), not on every write.
     RedisRowWriter writer = new RedisRowWriter(settings.redisUri(), settings.namespace(),
-        plan.name(), plan.spec().ttl().toMillis(), plan.spec().ranked(),
-        plan.spec().kind() == ViewKind.LATEST, Clock.systemUTC());
+        plan.name(), windowed ? 0 : plan.spec().ttl().toMillis(), plan.spec().ranked(),
+        plan.spec().kind() == ViewKind.LATEST, windowed, Clock.systemUTC());
+    WindowExpiry expiry = null;
+    if (windowed) {
+      expiry = new WindowExpiry(settings.redisUri(), settings.keyspace(), plan.name(),
+          plan.windowColumn(), plan.spec().ttl().toMillis());
+      int open = expiry.recover();
+      if (open > 0) {
+        LOG.info("{}: {} rows of windows still open when the processor stopped expire once"
+            + " they close", plan.name(), open);
+      }
+      windowCloser.add(expiry);
+    }
     return plan.serving().writeStream()
         .queryName(plan.name())
         .outputMode(plan.outputMode())
         .option("checkpointLocation", settings.checkpointOf(plan.name()))
         .trigger(Trigger.ProcessingTime(plan.spec().trigger().toMillis()))
-        .foreachBatch(new BatchWriter(spark, plan.name(), writer, progressLog))
+        .foreachBatch(new BatchWriter(spark, plan.name(), writer, progressLog, expiry))
         .start();
   }
 

@@ -15,7 +15,6 @@ import io.streamgate.harness.KafkaBroker;
 import io.streamgate.harness.RedisServer;
 import io.streamgate.processor.runner.ChangeRecorder.Change;
 import io.streamgate.processor.runner.OrderEvents.Order;
-import io.streamgate.processor.runner.OrderEvents.Totals;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +104,7 @@ class ProcessorIT {
         awaitViews(events);
         assertCatalog();
         assertStreams(topic);
+        assertWindowedRowsExpireOnceClosed(producer, topic, events);
         assertDeadLetters(topic, bad, List.of(
             "not JSON: ",
             "field amount: expected a number, got the string \"lots\"",
@@ -168,7 +168,18 @@ class ProcessorIT {
     Path demo = Path.of(System.getProperty("streamgate.root", ".."))
         .resolve("deploy/local/pipeline.yaml");
     Path pipeline = tmp.resolve("pipeline.yaml");
-    Files.writeString(pipeline, Files.readString(demo).replace("topic: orders", "topic: " + topic));
+    // Plus a windowed view, to see its rows get their TTL once the watermark closes the window.
+    Files.writeString(pipeline, Files.readString(demo).replace("topic: orders", "topic: " + topic)
+        + """
+          orders_per_minute:
+            key: k
+            sql: >-
+              SELECT concat(userId, '@', date_format(window.start, 'HH:mm')) AS k, window,
+              count(*) AS n FROM orders WHERE status = 'created'
+              GROUP BY userId, window(ts, '1 minute')
+            kind: windowed
+            ttl: 1 hour
+        """);
     Map<String, String> conf = new HashMap<>();
     String manager = System.getProperty("streamgate.it.checkpointFileManager");
     if (manager != null && !manager.isBlank()) {
@@ -196,7 +207,10 @@ class ProcessorIT {
     try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
       Map<String, CatalogEntry> catalog = new TreeMap<>();
       jedis.hgetAll(KEYS.catalog()).forEach((k, v) -> catalog.put(k, CatalogEntry.fromJson(v)));
-      assertEquals(Set.of("user_totals", "order_status", "product_revenue"), catalog.keySet());
+      assertEquals(Set.of("user_totals", "order_status", "product_revenue", "orders_per_minute"),
+          catalog.keySet());
+      assertEquals(3600, catalog.get("orders_per_minute").ttlSeconds());
+      assertEquals(ViewKind.WINDOWED, catalog.get("orders_per_minute").kind());
       CatalogEntry revenue = catalog.get("product_revenue");
       assertEquals("revenue", revenue.rankColumn());
       assertEquals("productId", revenue.keyColumn());
@@ -228,6 +242,44 @@ class ProcessorIT {
     System.out.printf("produce→Redis change message latency over %d single events: min %d ms,"
             + " median %d ms, max %d ms %s%n", sorted.size(), sorted.get(0),
         sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), millis);
+  }
+
+  /**
+   * The first minute's rows exist without a TTL while the window is open; an event five minutes
+   * later moves the watermark (30 s delay) past the window's end, and then they get their TTL.
+   */
+  private static void assertWindowedRowsExpireOnceClosed(KafkaProducer<String, String> producer,
+      String topic, OrderEvents events) throws Exception {
+    Map<String, Long> expected = new TreeMap<>();
+    events.firstMinuteOrders().forEach((user, n) -> expected.put(user + "@12:00", n));
+    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+      awaitNoMismatch(() -> {
+        for (Map.Entry<String, Long> e : expected.entrySet()) {
+          Map<String, Object> value = DemoViews.value(jedis, KEYS, "orders_per_minute", e.getKey());
+          if (value == null || !e.getValue().equals(value.get("n"))) {
+            return "orders_per_minute " + e.getKey() + " = " + value + ", expected " + e.getValue();
+          }
+        }
+        return null;
+      });
+      String first = KEYS.row("orders_per_minute", expected.keySet().iterator().next());
+      assertEquals(-1, jedis.pttl(first), "no TTL while the window is open");
+
+      Order late = events.createdAt("late1", OrderEvents.base().plusSeconds(300));
+      producer.send(new ProducerRecord<>(topic, late.orderId(), late.json())).get();
+      awaitNoMismatch(() -> {
+        for (String key : expected.keySet()) {
+          long pttl = jedis.pttl(KEYS.row("orders_per_minute", key));
+          if (pttl <= 0) {
+            return "orders_per_minute " + key + " has PTTL " + pttl;
+          }
+          assertTrue(pttl <= 3_600_000, "TTL at most the view's ttl: " + pttl);
+        }
+        return null;
+      });
+      assertEquals(-1, jedis.pttl(KEYS.row("orders_per_minute", "u0@12:05")),
+          "the late event's window is still open");
+    }
   }
 
   /** Where a record landed. */
