@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.types.AtomicType;
 import org.apache.spark.sql.types.DataTypes;
@@ -35,7 +36,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * sources:
  *   &lt;name&gt;: { topic, schema (Spark DDL), eventTime?, watermark?, key?, deadLetterTopic?, options? }
  * views:
- *   &lt;name&gt;: { sql, key, kind (aggregate|windowed|latest), description?, rank?, ttl?, trigger? }
+ *   &lt;name&gt;: { sql, key, kind (aggregate|windowed|latest), description?, rank?, ttl?,
+ *             trigger? (an interval, or realtime [interval]) }
  * </pre>
  */
 public final class PipelineParser {
@@ -49,6 +51,8 @@ public final class PipelineParser {
 
   /** The contract's name rule: a source is also the stream name of event ingest. */
   private static final Pattern SOURCE_NAME = Names.VIEW_NAME;
+  /** {@code realtime} or {@code realtime <interval>} (the length of each real-time batch). */
+  private static final Pattern REAL_TIME = Pattern.compile("(?i)real-?time(?:\\s+(.+))?");
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
   private PipelineParser() {}
@@ -225,12 +229,39 @@ public final class PipelineParser {
             + " after their window closes (default " + ViewSpec.DEFAULT_WINDOW_TTL.toMinutes()
             + " minutes)");
       }
-      Duration trigger = interval(where, fields, "trigger");
+      boolean realTime = false;
+      Duration trigger;
+      Object triggerText = fields.get("trigger");
+      Matcher rt = triggerText == null ? null
+          : REAL_TIME.matcher(String.valueOf(triggerText).trim());
+      if (rt != null && rt.matches()) {
+        realTime = true;
+        trigger = ViewSpec.DEFAULT_REAL_TIME_BATCH;
+        if (rt.group(1) != null) {
+          try {
+            trigger = Intervals.parse(rt.group(1));
+          } catch (IllegalArgumentException e) {
+            problem(where + ": 'trigger' realtime batch " + e.getMessage());
+          }
+        }
+        if (trigger.compareTo(ViewSpec.MIN_REAL_TIME_BATCH) < 0) {
+          problem(where + ": 'trigger' realtime batches must last at least "
+              + ViewSpec.MIN_REAL_TIME_BATCH.toSeconds() + " seconds (Spark's minimum), but were "
+              + trigger.toMillis() + " ms");
+        }
+        if (kind != null && kind != ViewKind.LATEST) {
+          problem(where + ": 'trigger: realtime' needs kind latest (Spark's real-time mode runs"
+              + " stateless queries only), but kind is " + kind.wireName());
+        }
+      } else {
+        trigger = interval(where, fields, "trigger");
+      }
       return problems.size() > before
           ? null
           : new ViewSpec(name, description == null ? "" : description, key, sql, kind, rank,
               ttl != null ? ttl
-                  : kind == ViewKind.WINDOWED ? ViewSpec.DEFAULT_WINDOW_TTL : Duration.ZERO, trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger);
+                  : kind == ViewKind.WINDOWED ? ViewSpec.DEFAULT_WINDOW_TTL : Duration.ZERO,
+              trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger, realTime);
     }
 
     private void unknownFields(String where, Map<?, ?> fields, Set<String> known) {

@@ -69,6 +69,19 @@ final class KafkaTopics {
     awaitLeaders(admin, topic);
   }
 
+  /** How many partitions the source topic has. */
+  static int partitions(String bootstrapServers, SourceSpec source) {
+    try (Admin admin = Admin.create(adminConfig(bootstrapServers, source.options()))) {
+      return admin.describeTopics(List.of(source.topic())).allTopicNames()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(source.topic()).partitions().size();
+    } catch (TimeoutException | ExecutionException e) {
+      throw new KafkaUnavailableException(bootstrapServers, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException(bootstrapServers, e);
+    }
+  }
+
   private static void awaitLeaders(Admin admin, String topic)
       throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();

@@ -4,10 +4,12 @@ import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.ViewKind;
 import io.streamgate.contract.events.StreamEntry;
 import io.streamgate.processor.pipeline.Pipeline;
+import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.pipeline.PipelineParser;
 import io.streamgate.processor.pipeline.SourceSpec;
 import io.streamgate.processor.sink.BatchWriter;
 import io.streamgate.processor.sink.RedisCatalog;
+import io.streamgate.processor.sink.RealTimeRowWriter;
 import io.streamgate.processor.sink.RedisRowWriter;
 import io.streamgate.processor.sink.RedisUnavailableException;
 import io.streamgate.processor.sink.WindowExpiry;
@@ -26,6 +28,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
@@ -89,6 +92,7 @@ public final class PipelineRunner implements AutoCloseable {
       for (ViewPlan plan : plans) {
         entries.add(plan.catalogEntry(now));
       }
+      checkRealTimeSlots(spark, settings, pipeline, plans);
       RedisCatalog.register(settings.redisUri(), settings.keyspace(), entries);
       List<StreamEntry> streams = new ArrayList<>();
       for (SourceSpec source : pipeline.sources().values()) {
@@ -133,6 +137,43 @@ public final class PipelineRunner implements AutoCloseable {
     return pipeline;
   }
 
+  /**
+   * A real-time query holds one task slot per Kafka partition it reads for as long as it runs;
+   * with fewer slots a partition silently waits. The micro-batch queries (every source's
+   * dead-letter query at least) need a slot too. Refused on a local master; a warning elsewhere,
+   * where executors may still be joining.
+   */
+  private static void checkRealTimeSlots(SparkSession spark, ProcessorSettings settings,
+      Pipeline pipeline, List<ViewPlan> plans) {
+    int needed = 0;
+    List<String> realTime = new ArrayList<>();
+    for (ViewPlan plan : plans) {
+      if (plan.spec().realTime()) {
+        realTime.add(plan.name());
+        for (String source : plan.sources()) {
+          needed += KafkaTopics.partitions(settings.kafkaBootstrap(), pipeline.sources().get(source));
+        }
+      }
+    }
+    if (realTime.isEmpty()) {
+      return;
+    }
+    needed += 1;
+    int slots = spark.sparkContext().defaultParallelism();
+    String message = "real-time views " + String.join(", ", realTime) + " hold one task slot per"
+        + " Kafka partition they read; with the other queries they need " + needed
+        + " slots, but Spark has " + slots + " (" + settings.master() + ")";
+    if (slots >= needed) {
+      LOG.info("{}: enough", message);
+    } else if (settings.master().startsWith("local")) {
+      throw new PipelineException(List.of(settings.pipelineFile() + ": " + message
+          + "; use --master local[" + needed + "] or a micro-batch trigger"));
+    } else {
+      LOG.warn("{}; a partition without a slot waits silently: give the executors more cores",
+          message);
+    }
+  }
+
   private static Map<String, Dataset<Row>> readSources(
       SparkSession spark, Pipeline pipeline, ProcessorSettings settings) {
     Map<String, Dataset<Row>> parsed = new LinkedHashMap<>();
@@ -160,6 +201,17 @@ public final class PipelineRunner implements AutoCloseable {
             + " they close", plan.name(), open);
       }
       windowCloser.add(expiry);
+    }
+    if (plan.spec().realTime()) {
+      // Real-time mode: output mode update and a ForeachWriter (foreachBatch is refused).
+      return plan.serving().writeStream()
+          .queryName(plan.name())
+          .outputMode(OutputMode.Update())
+          .option("checkpointLocation", settings.checkpointOf(plan.name()))
+          .trigger(Trigger.RealTime(plan.spec().trigger().toMillis()))
+          .foreach(new RealTimeRowWriter(settings.redisUri(), settings.namespace(), plan.name(),
+              plan.spec().ttl().toMillis(), plan.spec().ranked(), Clock.systemUTC()))
+          .start();
     }
     return plan.serving().writeStream()
         .queryName(plan.name())

@@ -15,6 +15,7 @@ import org.apache.spark.sql.streaming.OutputMode;
  * @param columns    the value's columns with Spark type names (the analyzed SQL output minus key)
  * @param rankColumn the rank column's name as the SQL output spells it, or null
  * @param windowColumn windowed views: the output column holding the window, else null
+ * @param sources    names of the pipeline sources the SQL reads
  */
 public record ViewPlan(
     ViewSpec spec,
@@ -22,10 +23,12 @@ public record ViewPlan(
     OutputMode outputMode,
     List<CatalogEntry.Column> columns,
     String rankColumn,
-    String windowColumn) {
+    String windowColumn,
+    java.util.Set<String> sources) {
 
   public ViewPlan {
     columns = List.copyOf(columns);
+    sources = java.util.Set.copyOf(sources);
   }
 
   public String name() {

@@ -150,8 +150,15 @@ public final class ViewPlanner {
         columns.add(new CatalogEntry.Column(f.name(), f.dataType().simpleString()));
       }
     }
+    Set<String> read = relations(parsed);
+    Set<String> sources = new LinkedHashSet<>();
+    for (String source : pipeline.sources().keySet()) {
+      if (read.contains(source.toLowerCase(Locale.ROOT))) {
+        sources.add(source);
+      }
+    }
     return new ViewPlan(view, serving, mode, columns, rankColumn,
-        view.kind() == ViewKind.WINDOWED ? ViewTransform.windowColumn(output) : null);
+        view.kind() == ViewKind.WINDOWED ? ViewTransform.windowColumn(output) : null, sources);
   }
 
   private static void checkKind(

@@ -202,6 +202,28 @@ class PipelineParserTest {
   }
 
   @Test
+  void realTimeTrigger() {
+    ViewSpec v = PipelineParser.parse("p.yaml", source("key: id").replace(
+        "kind: latest }", "kind: latest, trigger: realtime }")).views().get("v");
+    assertTrue(v.realTime());
+    assertEquals(ViewSpec.DEFAULT_REAL_TIME_BATCH, v.trigger());
+    ViewSpec longer = PipelineParser.parse("p.yaml", source("key: id").replace(
+        "kind: latest }", "kind: latest, trigger: realtime 30 seconds }")).views().get("v");
+    assertEquals(Duration.ofSeconds(30), longer.trigger());
+    assertFalse(PipelineParser.parse(demoPipeline()).views().get("order_status").realTime());
+  }
+
+  @Test
+  void realTimeTriggerProblems() {
+    assertOnlyProblem("p.yaml: view 'v': 'trigger' realtime batches must last at least 5 seconds"
+        + " (Spark's minimum), but were 1000 ms", source("key: id").replace(
+        "kind: latest }", "kind: latest, trigger: realtime 1 second }"));
+    assertOnlyProblem("p.yaml: view 'v': 'trigger: realtime' needs kind latest (Spark's real-time"
+        + " mode runs stateless queries only), but kind is aggregate", source("key: id").replace(
+        "kind: latest }", "kind: aggregate, trigger: realtime }"));
+  }
+
+  @Test
   void sourceKeyAndDeadLetterTopic() {
     Pipeline p = PipelineParser.parse(demoPipeline());
     SourceSpec orders = p.sources().get("orders");

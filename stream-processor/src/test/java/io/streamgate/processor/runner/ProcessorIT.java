@@ -13,6 +13,7 @@ import io.streamgate.contract.events.StreamEntry;
 import io.streamgate.contract.json.Json;
 import io.streamgate.harness.KafkaBroker;
 import io.streamgate.harness.RedisServer;
+import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.runner.ChangeRecorder.Change;
 import io.streamgate.processor.runner.OrderEvents.Order;
 import java.nio.charset.StandardCharsets;
@@ -162,6 +163,78 @@ class ProcessorIT {
             "the restarted query continues the batch ids, so its writes apply");
       }
     }
+  }
+
+  @Test
+  void latestViewInRealTimeMode() throws Exception {
+    String yaml = """
+        sources:
+          orders:
+            topic: TOPIC
+            schema: "orderId STRING NOT NULL, userId STRING NOT NULL, productId STRING NOT NULL, amount DOUBLE NOT NULL, status STRING, ts TIMESTAMP NOT NULL"
+            key: orderId
+            options: { startingOffsets: earliest }
+        views:
+          rt_status:
+            key: orderId
+            sql: SELECT orderId, status, amount FROM orders
+            kind: latest
+            trigger: realtime 5 seconds
+        """;
+    // Two partitions and a real-time view need 3 task slots: refused on local[2].
+    String wide = "rtw_" + UUID.randomUUID().toString().substring(0, 8);
+    createTopic(wide, 2);
+    Path widePipeline = tmp.resolve("rt-wide.yaml");
+    Files.writeString(widePipeline, yaml.replace("TOPIC", wide));
+    PipelineException refused = org.junit.jupiter.api.Assertions.assertThrows(
+        PipelineException.class, () -> PipelineRunner.start(rtSettings(widePipeline)).close());
+    assertEquals(List.of(widePipeline + ": real-time views rt_status hold one task slot per Kafka"
+        + " partition they read; with the other queries they need 3 slots, but Spark has 2"
+        + " (local[2]); use --master local[3] or a micro-batch trigger"), refused.problems());
+
+    String topic = "rt_" + UUID.randomUUID().toString().substring(0, 8);
+    createTopic(topic, 1);
+    Path pipeline = tmp.resolve("rt.yaml");
+    Files.writeString(pipeline, yaml.replace("TOPIC", topic));
+    OrderEvents events = new OrderEvents();
+    try (ChangeRecorder changes = new ChangeRecorder("127.0.0.1", redis.port(),
+            new Keyspace("rt").changeChannelPattern());
+        KafkaProducer<String, String> producer = producer();
+        PipelineRunner runner = PipelineRunner.start(rtSettings(pipeline))) {
+      produce(producer, topic, events.wave("t", 40, 30, 20));
+      Keyspace rt = new Keyspace("rt");
+      try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+        awaitNoMismatch(() -> {
+          for (Map.Entry<String, String> e : events.lastStatus().entrySet()) {
+            Map<String, Object> value = DemoViews.value(jedis, rt, "rt_status", e.getKey());
+            if (value == null || !e.getValue().equals(value.get("status"))) {
+              return "rt_status " + e.getKey() + " = " + value + ", expected " + e.getValue();
+            }
+          }
+          return null;
+        });
+        long version = Long.parseLong(jedis.hget(rt.row("rt_status", "t0"), "version"));
+        assertTrue(version >= 1L << 24, "real-time versions: (epoch + 1) << 24 | n: " + version);
+      }
+      List<Long> millis = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        Order probe = events.wave("rtprobe" + i + "_", 1, 0, 0).get(0);
+        long sent = System.nanoTime();
+        producer.send(new ProducerRecord<>(topic, probe.orderId(), probe.json())).get();
+        Change seen = awaitFound(() -> changes.changes().stream()
+            .filter(c -> c.row().key().equals(probe.orderId())).findFirst().orElse(null));
+        millis.add((seen.receivedNanos() - sent) / 1_000_000);
+      }
+      List<Long> sorted = millis.stream().sorted().toList();
+      System.out.printf("real-time mode produce→Redis change message latency over %d single"
+          + " events: min %d ms, median %d ms, max %d ms %s%n", sorted.size(), sorted.get(0),
+          sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), millis);
+    }
+  }
+
+  private static ProcessorSettings rtSettings(Path pipeline) {
+    return new ProcessorSettings(pipeline, kafka.bootstrapServers(), redis.uri(), "rt",
+        tmp.resolve("rt-checkpoints").toString(), "local[2]", Map.of());
   }
 
   private static ProcessorSettings settings(String topic) throws Exception {
@@ -359,10 +432,14 @@ class ProcessorIT {
   }
 
   private static void createTopic(String topic) throws Exception {
+    createTopic(topic, 2);
+  }
+
+  private static void createTopic(String topic, int partitions) throws Exception {
     Properties props = new Properties();
     props.put("bootstrap.servers", kafka.bootstrapServers());
     try (Admin admin = Admin.create(props)) {
-      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
     }
   }
 
