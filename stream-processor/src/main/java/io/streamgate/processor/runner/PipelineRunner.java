@@ -3,6 +3,8 @@ package io.streamgate.processor.runner;
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.ViewKind;
 import io.streamgate.contract.events.StreamEntry;
+import io.streamgate.processor.metrics.MetricsServer;
+import io.streamgate.processor.metrics.ProcessorMetrics;
 import io.streamgate.processor.pipeline.Pipeline;
 import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.pipeline.PipelineParser;
@@ -48,19 +50,24 @@ public final class PipelineRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
   /** How long stopping waits for a view's running batch to finish before interrupting it. */
   static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  /** All interfaces: Prometheus scrapes from elsewhere on a cluster. */
+  static final String METRICS_HOST = "0.0.0.0";
 
   private final SparkSession spark;
   private final Map<String, StreamingQuery> queries;
   private final Map<String, StreamingQuery> deadLetterQueries;
   private final ProgressLog progressLog;
+  private final MetricsServer metricsServer;
   private boolean stopped;
 
   private PipelineRunner(SparkSession spark, Map<String, StreamingQuery> queries,
-      Map<String, StreamingQuery> deadLetterQueries, ProgressLog progressLog) {
+      Map<String, StreamingQuery> deadLetterQueries, ProgressLog progressLog,
+      MetricsServer metricsServer) {
     this.spark = spark;
     this.queries = queries;
     this.deadLetterQueries = deadLetterQueries;
     this.progressLog = progressLog;
+    this.metricsServer = metricsServer;
   }
 
   /**
@@ -80,9 +87,15 @@ public final class PipelineRunner implements AutoCloseable {
       KafkaTopics.ensureExist(settings.kafkaBootstrap(), source);
     }
 
+    ProcessorMetrics metrics = new ProcessorMetrics();
+    MetricsServer metricsServer = null;
+    if (settings.metricsPort() >= 0) {
+      metricsServer = MetricsServer.start(METRICS_HOST, settings.metricsPort(), metrics);
+      LOG.info("metrics on http://{}:{}/metrics", METRICS_HOST, metricsServer.port());
+    }
     SparkSession spark = SparkSessions.create(settings);
-    ProgressLog progressLog = new ProgressLog();
-    WindowCloser windowCloser = new WindowCloser();
+    ProgressLog progressLog = new ProgressLog(metrics);
+    WindowCloser windowCloser = new WindowCloser(metrics);
     Map<String, StreamingQuery> started = new LinkedHashMap<>();
     Map<String, StreamingQuery> deadLetters = new LinkedHashMap<>();
     try {
@@ -113,13 +126,16 @@ public final class PipelineRunner implements AutoCloseable {
       spark.streams().removeListener(progressLog);
       spark.streams().removeListener(windowCloser);
       spark.stop();
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
       throw e;
     }
     LOG.info("processor ready: {} views running ({}); dead letters of {} to {}", started.size(),
         String.join(", ", started.keySet()), String.join(", ", deadLetters.keySet()),
         String.join(", ", pipeline.sources().values().stream()
             .map(SourceSpec::deadLetterTopic).toList()));
-    return new PipelineRunner(spark, started, deadLetters, progressLog);
+    return new PipelineRunner(spark, started, deadLetters, progressLog, metricsServer);
   }
 
   /**
@@ -222,6 +238,11 @@ public final class PipelineRunner implements AutoCloseable {
         .start();
   }
 
+  /** The port metrics are served on, or -1 if they are not. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
   public SparkSession spark() {
     return spark;
   }
@@ -268,6 +289,9 @@ public final class PipelineRunner implements AutoCloseable {
     stopAll(deadLetterQueries);
     spark.streams().removeListener(progressLog);
     spark.stop();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
     LOG.info("processor stopped");
   }
 

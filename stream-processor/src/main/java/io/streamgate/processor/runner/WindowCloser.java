@@ -1,5 +1,6 @@
 package io.streamgate.processor.runner;
 
+import io.streamgate.processor.metrics.ProcessorMetrics;
 import io.streamgate.processor.sink.WindowExpiry;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -20,6 +21,11 @@ final class WindowCloser extends StreamingQueryListener {
   private static final Logger LOG = LoggerFactory.getLogger(WindowCloser.class);
 
   private final Map<String, WindowExpiry> byView = new ConcurrentHashMap<>();
+  private final ProcessorMetrics metrics;
+
+  WindowCloser(ProcessorMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   void add(WindowExpiry expiry) {
     byView.put(expiry.view(), expiry);
@@ -36,6 +42,7 @@ final class WindowCloser extends StreamingQueryListener {
     try {
       long millis = Instant.parse(watermark).toEpochMilli();
       int expired = expiry.expireClosed(millis);
+      metrics.windowsExpired(p.name(), expired);
       if (expired > 0) {
         LOG.info("{}: {} rows of windows closed by watermark {} now expire ({} still open)",
             p.name(), expired, watermark, expiry.pending());

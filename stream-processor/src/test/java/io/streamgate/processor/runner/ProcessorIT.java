@@ -16,6 +16,10 @@ import io.streamgate.harness.RedisServer;
 import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.runner.ChangeRecorder.Change;
 import io.streamgate.processor.runner.OrderEvents.Order;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +110,7 @@ class ProcessorIT {
         assertCatalog();
         assertStreams(topic);
         assertWindowedRowsExpireOnceClosed(producer, topic, events);
+        assertMetrics(runner.metricsPort());
         assertDeadLetters(topic, bad, List.of(
             "not JSON: ",
             "field amount: expected a number, got the string \"lots\"",
@@ -259,7 +264,7 @@ class ProcessorIT {
       conf.put("spark.sql.streaming.checkpointFileManagerClass", manager);
     }
     return new ProcessorSettings(pipeline, kafka.bootstrapServers(), redis.uri(), NS,
-        tmp.resolve("checkpoints").toString(), "local[2]", conf);
+        tmp.resolve("checkpoints").toString(), "local[2]", conf, 0);
   }
 
   private static String checkpointManager() {
@@ -353,6 +358,38 @@ class ProcessorIT {
       assertEquals(-1, jedis.pttl(KEYS.row("orders_per_minute", "u0@12:05")),
           "the late event's window is still open");
     }
+  }
+
+  /** Prometheus text on the metrics port: dead letters, rows, rates, lags, expired windows. */
+  private static void assertMetrics(int port) {
+    HttpClient http = HttpClient.newHttpClient();
+    awaitNoMismatch(() -> {
+      String text;
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        text = r.body();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      for (String expected : List.of(
+          "streamgate_processor_dead_letters_total{source=\"orders\"} 4.0",
+          "streamgate_processor_input_rows_total{view=\"user_totals\"}",
+          "streamgate_processor_rows_written_total{view=\"order_status\"}",
+          "streamgate_processor_processing_rate_rows_per_second{view=\"product_revenue\"}",
+          "streamgate_processor_batch_duration_seconds_count{view=\"user_totals\"}",
+          "streamgate_processor_kafka_lag_records{query=\"dead_letters:orders\"}",
+          "streamgate_processor_event_lag_seconds_count{view=\"user_totals\"}",
+          "streamgate_processor_windows_expired_total{view=\"orders_per_minute\"} 13.0")) {
+        if (!text.contains(expected)) {
+          return "no '" + expected + "' in the metrics";
+        }
+      }
+      return null;
+    });
   }
 
   /** Where a record landed. */
