@@ -33,7 +33,8 @@ class ProcessorMainTest {
     for (String expected : new String[] {"--pipeline", "STREAMGATE_PIPELINE", "--kafka",
         "STREAMGATE_KAFKA_BOOTSTRAP", "--redis", "STREAMGATE_REDIS_URL", "--namespace",
         "STREAMGATE_NAMESPACE", "--checkpoints", "STREAMGATE_CHECKPOINTS", "--master",
-        "STREAMGATE_SPARK_MASTER", "--conf"}) {
+        "STREAMGATE_SPARK_MASTER", "--conf", "--metrics-port", "STREAMGATE_PROCESSOR_METRICS_PORT",
+        "--validate"}) {
       assertTrue(out.toString().contains(expected), expected + " missing from\n" + out);
     }
   }

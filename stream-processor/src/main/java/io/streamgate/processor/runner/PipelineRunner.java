@@ -295,6 +295,16 @@ public final class PipelineRunner implements AutoCloseable {
     LOG.info("processor stopped");
   }
 
+  private static boolean isRealTime(StreamingQuery query) {
+    try {
+      Object trigger = ((org.apache.spark.sql.execution.streaming.runtime.StreamingQueryWrapper)
+          query).streamingQuery().trigger();
+      return trigger.getClass().getSimpleName().startsWith("RealTime");
+    } catch (ClassCastException | LinkageError e) {
+      return false;
+    }
+  }
+
   @Override
   public void close() {
     stop();
@@ -317,6 +327,12 @@ public final class PipelineRunner implements AutoCloseable {
    * for a moment when no trigger runs.
    */
   private static void stopBetweenBatches(StreamingQuery query) throws TimeoutException {
+    if (isRealTime(query)) {
+      // A real-time batch runs for its whole interval: stop now; the unfinished batch is
+      // replayed on restart with the same versions, so its writes are ignored.
+      query.stop();
+      return;
+    }
     long deadline = System.nanoTime() + STOP_GRACE.toNanos();
     while (query.isActive() && query.status().isTriggerActive() && System.nanoTime() < deadline) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
