@@ -178,6 +178,8 @@ class ProcessorIT {
             topic: TOPIC
             schema: "orderId STRING NOT NULL, userId STRING NOT NULL, productId STRING NOT NULL, amount DOUBLE NOT NULL, status STRING, ts TIMESTAMP NOT NULL"
             key: orderId
+            eventTime: ts
+            watermark: 30 seconds
             options: { startingOffsets: earliest }
         views:
           rt_status:
