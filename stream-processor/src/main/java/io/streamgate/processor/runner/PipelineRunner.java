@@ -38,10 +38,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a pipeline: reads the file, checks Redis, starts Spark, validates every view, registers
- * the views in the catalog and starts one streaming query per view (each with its own checkpoint
- * directory, so each view's batch ids, and so its versions, are its own). The thin I/O shell
- * around the pure parts ({@link SourceParser}, {@link ViewPlanner}).
+ * Runs a pipeline: reads the file, checks Redis, makes sure the source and dead-letter topics
+ * exist, starts Spark, validates every view, registers the views in the catalog and the sources
+ * as streams for event ingest, then starts one dead-letter query per source and one streaming
+ * query per view (each with its own checkpoint directory, so each view's batch ids, and so its
+ * versions, are its own; latest views with {@code trigger: realtime} in Spark's real-time mode).
+ * Serves metrics if asked. The thin I/O shell around the pure parts ({@link SourceParser},
+ * {@link ViewPlanner}, {@code DeadLetters}).
  *
  * <p>Start and stop from one thread (main, or a shutdown hook); {@link #stop()} is idempotent and
  * may race with {@link #awaitAnyTermination()} on another thread.
