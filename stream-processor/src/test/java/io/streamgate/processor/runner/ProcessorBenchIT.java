@@ -120,6 +120,10 @@ class ProcessorBenchIT {
       System.out.printf("bench: aggregate over %,d keys: %,d events in %d batches, %.1f s:"
           + " %,.0f events/s into Redis (target >= 50,000)%n", USERS, read(q), batches.size(),
           seconds, read(q) / seconds);
+      for (StreamingQueryProgress p : batches.subList(0, Math.min(3, batches.size()))) {
+        System.out.printf("bench:   batch %d: %,d rows, durations %s%n", p.batchId(),
+            p.numInputRows(), p.durationMs());
+      }
       try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
         assertEquals(USERS, jedis.zcard(KEYS.keysIndex("user_totals")));
         String value = jedis.hget(KEYS.row("user_totals", "u7"), "value");
