@@ -73,12 +73,12 @@ class ProcessorCrashIT {
 
     try (KafkaProducer<String, String> producer = producer()) {
       // 1. SIGKILL while events arrive and batches run.
-      List<Order> first = events.wave("a", 1200, 600, 300);
+      List<Order> first = events.wave("a", 600, 300, 150);
       ManagedProcess p1 = start(pipeline, 1);
       awaitTrue("processor 1 ready", () -> logContains(p1, "processor ready"));
-      CompletableFuture<Void> producing = produceSlowly(producer, topic, first, 60);
-      // A few batches in (300 events each, 1200 distinct orders in this wave), with more to come.
-      awaitTrue("a few batches of order_status", () -> rows("order_status") >= 500);
+      CompletableFuture<Void> producing = produceSlowly(producer, topic, first, 40);
+      // A few batches in (200 events each, 600 distinct orders in this wave), with more to come.
+      awaitTrue("a few batches of order_status", () -> rows("order_status") >= 300);
       p1.kill(); // in a batch or between two: either way, batches run back to back now
       assertFalse(p1.isAlive());
       producing.get(60, TimeUnit.SECONDS);
@@ -91,8 +91,8 @@ class ProcessorCrashIT {
       report("after restart", p2, 4, false);
 
       // 2. SIGTERM while events arrive: a graceful stop leaves a valid checkpoint.
-      List<Order> second = events.wave("b", 600, 300, 0);
-      producing = produceSlowly(producer, topic, second, 60);
+      List<Order> second = events.wave("b", 300, 150, 0);
+      producing = produceSlowly(producer, topic, second, 40);
       long before = rows("order_status");
       awaitTrue("processor 2 at work on the second wave", () -> rows("order_status") > before);
       p2.stop(Duration.ofSeconds(60));
@@ -130,7 +130,7 @@ class ProcessorCrashIT {
     // Small batches: the stream takes many of them, so the kill lands in the middle of it.
     Files.writeString(pipeline, Files.readString(demo).replace("topic: orders", "topic: " + topic)
         .replace("options: { startingOffsets: earliest }",
-            "options: { startingOffsets: earliest, maxOffsetsPerTrigger: 300 }"));
+            "options: { startingOffsets: earliest, maxOffsetsPerTrigger: 200 }"));
     return pipeline;
   }
 
