@@ -1,5 +1,6 @@
 package io.streamgate.processor;
 
+import io.streamgate.processor.pipeline.Pipeline;
 import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.runner.KafkaUnavailableException;
 import io.streamgate.processor.runner.PipelineRunner;
@@ -82,6 +83,17 @@ public final class ProcessorMain implements Callable<Integer> {
           + " (e.g. spark.sql.shuffle.partitions=4).")
   Map<String, String> sparkConf = Map.of();
 
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      defaultValue = "${env:STREAMGATE_PROCESSOR_METRICS_PORT:--1}",
+      description = "Serve Prometheus metrics on http://0.0.0.0:PORT/metrics (0: any free port;"
+          + " env STREAMGATE_PROCESSOR_METRICS_PORT; default: none).")
+  int metricsPort;
+
+  @Option(names = "--validate",
+      description = "Only check the pipeline file (Spark's parser and analyzer; no Kafka or Redis"
+          + " needed), print a summary and exit: 0 valid, 2 not.")
+  boolean validateOnly;
+
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
@@ -103,10 +115,22 @@ public final class ProcessorMain implements Callable<Integer> {
     ProcessorSettings settings;
     try {
       settings = new ProcessorSettings(
-          pipeline, kafka, redis, namespace, checkpoints, master, sparkConf);
+          pipeline, kafka, redis, namespace, checkpoints, master, sparkConf, metricsPort);
     } catch (IllegalArgumentException e) {
       err.println("streamgate-processor: " + e.getMessage());
       return EXIT_BAD_CONFIG;
+    }
+    if (validateOnly) {
+      try {
+        Pipeline valid = PipelineRunner.validate(settings);
+        spec.commandLine().getOut().println(settings.pipelineFile() + ": valid: sources "
+            + String.join(", ", valid.sources().keySet()) + "; views "
+            + String.join(", ", valid.views().keySet()));
+        return 0;
+      } catch (PipelineException e) {
+        e.problems().forEach(err::println);
+        return EXIT_BAD_CONFIG;
+      }
     }
     PipelineRunner runner;
     try {
@@ -122,6 +146,9 @@ public final class ProcessorMain implements Callable<Integer> {
       err.println("streamgate-processor: " + e.getMessage()
           + " (is the broker running? set --kafka or STREAMGATE_KAFKA_BOOTSTRAP)");
       return EXIT_KAFKA_UNAVAILABLE;
+    } catch (java.io.UncheckedIOException e) {
+      err.println("streamgate-processor: " + e.getMessage() + " (choose another --metrics-port)");
+      return EXIT_BAD_CONFIG;
     }
     ShutdownHookManager.get().addShutdownHook(() -> {
       LOG.info("shutdown requested");

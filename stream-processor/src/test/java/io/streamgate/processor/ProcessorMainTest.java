@@ -33,7 +33,8 @@ class ProcessorMainTest {
     for (String expected : new String[] {"--pipeline", "STREAMGATE_PIPELINE", "--kafka",
         "STREAMGATE_KAFKA_BOOTSTRAP", "--redis", "STREAMGATE_REDIS_URL", "--namespace",
         "STREAMGATE_NAMESPACE", "--checkpoints", "STREAMGATE_CHECKPOINTS", "--master",
-        "STREAMGATE_SPARK_MASTER", "--conf"}) {
+        "STREAMGATE_SPARK_MASTER", "--conf", "--metrics-port", "STREAMGATE_PROCESSOR_METRICS_PORT",
+        "--validate"}) {
       assertTrue(out.toString().contains(expected), expected + " missing from\n" + out);
     }
   }
@@ -50,6 +51,31 @@ class ProcessorMainTest {
     assertEquals(2, run("--pipeline", file.toString(), "--redis", "redis://127.0.0.1:1"));
     assertEquals(file + ": view 'v': view kind must be one of aggregate, windowed, latest, but was"
         + " 'sometimes'", err.toString().strip());
+  }
+
+  @Test
+  void validateChecksTheSqlWithoutKafkaOrRedis() throws IOException {
+    Path file = dir.resolve("p.yaml");
+    Files.writeString(file, """
+        sources:
+          orders: { topic: orders, schema: "id STRING, amount DOUBLE, status STRING" }
+        views:
+          ok: { sql: "SELECT id, amount FROM orders", key: id, kind: latest }
+          v: { sql: "SELECT id, max(status) AS s FROM orders GROUP BY id", key: id, kind: aggregate, rank: s }
+          w: { sql: SELECT id FROM payments, key: id, kind: latest }
+        """);
+    String unreachable = "127.0.0.1:" + FreePorts.find();
+    assertEquals(2, run("--validate", "--pipeline", file.toString(), "--kafka", unreachable,
+        "--redis", "redis://" + unreachable));
+    assertEquals(file + ": view 'v': rank column 's' must be numeric, but is STRING\n"
+        + file + ": view 'w': SQL reads unknown source 'payments' (sources: orders)",
+        err.toString().strip());
+
+    Path demo = Path.of(System.getProperty("streamgate.root", ".."))
+        .resolve("deploy/local/pipeline.yaml");
+    assertEquals(0, run("--validate", "--pipeline", demo.toString(), "--kafka", unreachable));
+    assertEquals(demo + ": valid: sources orders; views user_totals, order_status,"
+        + " product_revenue", out.toString().strip());
   }
 
   @Test

@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.types.AtomicType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -32,21 +34,25 @@ import org.yaml.snakeyaml.error.YAMLException;
  *
  * <pre>
  * sources:
- *   &lt;name&gt;: { topic, schema (Spark DDL), eventTime?, watermark?, options? }
+ *   &lt;name&gt;: { topic, schema (Spark DDL), eventTime?, watermark?, key?, deadLetterTopic?, options? }
  * views:
- *   &lt;name&gt;: { sql, key, kind (aggregate|windowed|latest), description?, rank?, ttl?, trigger? }
+ *   &lt;name&gt;: { sql, key, kind (aggregate|windowed|latest), description?, rank?, ttl?,
+ *             trigger? (an interval, or realtime [interval]) }
  * </pre>
  */
 public final class PipelineParser {
   static final Set<String> SOURCE_FIELDS =
-      Set.of("topic", "schema", "eventTime", "watermark", "options");
+      Set.of("topic", "schema", "eventTime", "watermark", "options", "key", "deadLetterTopic");
   static final Set<String> VIEW_FIELDS =
       Set.of("description", "sql", "key", "kind", "rank", "ttl", "trigger");
   /** Kafka source options the pipeline sets itself, from {@code topic} and {@code --kafka}. */
   static final Set<String> RESERVED_OPTIONS =
       Set.of("subscribe", "subscribepattern", "assign", "kafka.bootstrap.servers");
 
-  private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+  /** The contract's name rule: a source is also the stream name of event ingest. */
+  private static final Pattern SOURCE_NAME = Names.VIEW_NAME;
+  /** {@code realtime} or {@code realtime <interval>} (the length of each real-time batch). */
+  private static final Pattern REAL_TIME = Pattern.compile("(?i)real-?time(?:\\s+(.+))?");
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
   private PipelineParser() {}
@@ -147,7 +153,7 @@ public final class PipelineParser {
       int before = problems.size();
       if (!SOURCE_NAME.matcher(name).matches()) {
         problem(where + ": name must match " + SOURCE_NAME.pattern()
-            + " so SQL can name it without quotes");
+            + " (SQL names it without quotes; event ingest uses it as the stream name)");
       }
       unknownFields(where, fields, SOURCE_FIELDS);
       String topic = text(where, fields, "topic", true);
@@ -169,10 +175,28 @@ public final class PipelineParser {
       if (watermark != null && eventTime == null) {
         problem(where + ": watermark needs eventTime, the timestamp column it tracks");
       }
+      String key = text(where, fields, "key", false);
+      if (key != null && schema != null) {
+        StructField field = find(schema, key);
+        if (field == null) {
+          problem(where + ": key field '" + key + "' is not in the schema");
+        } else if (!(field.dataType() instanceof AtomicType)) {
+          problem(where + ": key field '" + key + "' must be a single value, but is "
+              + field.dataType().sql());
+        } else {
+          key = field.name();
+        }
+      }
+      String deadLetterTopic = text(where, fields, "deadLetterTopic", false);
+      if (deadLetterTopic != null && !TOPIC.matcher(deadLetterTopic).matches()) {
+        problem(where + ": deadLetterTopic '" + deadLetterTopic + "' must match " + TOPIC.pattern());
+      } else if (deadLetterTopic != null && deadLetterTopic.equals(topic)) {
+        problem(where + ": deadLetterTopic must differ from the source topic '" + topic + "'");
+      }
       Map<String, String> options = options(where, fields.get("options"));
       return problems.size() > before
           ? null
-          : new SourceSpec(name, topic, schema, eventTime, watermark, options);
+          : new SourceSpec(name, topic, schema, eventTime, watermark, options, key, deadLetterTopic);
     }
 
     private ViewSpec view(String name, Map<?, ?> fields) {
@@ -200,11 +224,44 @@ public final class PipelineParser {
         problem(where + ": rank column '" + rank + "' cannot be the key column");
       }
       Duration ttl = interval(where, fields, "ttl");
-      Duration trigger = interval(where, fields, "trigger");
+      if (ttl != null && ttl.isZero() && kind == ViewKind.WINDOWED) {
+        problem(where + ": 'ttl' of a windowed view must be more than 0: rows expire that long"
+            + " after their window closes (default " + ViewSpec.DEFAULT_WINDOW_TTL.toMinutes()
+            + " minutes)");
+      }
+      boolean realTime = false;
+      Duration trigger;
+      Object triggerText = fields.get("trigger");
+      Matcher rt = triggerText == null ? null
+          : REAL_TIME.matcher(String.valueOf(triggerText).trim());
+      if (rt != null && rt.matches()) {
+        realTime = true;
+        trigger = ViewSpec.DEFAULT_REAL_TIME_BATCH;
+        if (rt.group(1) != null) {
+          try {
+            trigger = Intervals.parse(rt.group(1));
+          } catch (IllegalArgumentException e) {
+            problem(where + ": 'trigger' realtime batch " + e.getMessage());
+          }
+        }
+        if (trigger.compareTo(ViewSpec.MIN_REAL_TIME_BATCH) < 0) {
+          problem(where + ": 'trigger' realtime batches must last at least "
+              + ViewSpec.MIN_REAL_TIME_BATCH.toSeconds() + " seconds (Spark's minimum), but were "
+              + trigger.toMillis() + " ms");
+        }
+        if (kind != null && kind != ViewKind.LATEST) {
+          problem(where + ": 'trigger: realtime' needs kind latest (Spark's real-time mode runs"
+              + " stateless queries only), but kind is " + kind.wireName());
+        }
+      } else {
+        trigger = interval(where, fields, "trigger");
+      }
       return problems.size() > before
           ? null
           : new ViewSpec(name, description == null ? "" : description, key, sql, kind, rank,
-              ttl == null ? Duration.ZERO : ttl, trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger);
+              ttl != null ? ttl
+                  : kind == ViewKind.WINDOWED ? ViewSpec.DEFAULT_WINDOW_TTL : Duration.ZERO,
+              trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger, realTime);
     }
 
     private void unknownFields(String where, Map<?, ?> fields, Set<String> known) {

@@ -1,17 +1,27 @@
 package io.streamgate.processor.pipeline;
 
+import io.streamgate.contract.events.EventField;
+import io.streamgate.contract.events.EventSchema;
+import io.streamgate.contract.events.FieldType;
+import io.streamgate.contract.events.StreamEntry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * A Kafka topic of JSON events, as declared under {@code sources:} in a pipeline file. Immutable.
  *
  * @param name       the table name views use in their SQL
- * @param schema     the event schema; NOT NULL fields are required (events without them are dropped)
+ * @param schema     the event schema; NOT NULL fields are required (events without them are dead letters)
  * @param eventTime  timestamp column the watermark tracks, or null
  * @param watermark  how late events may arrive, or null for no watermark
  * @param options    passed through to Spark's Kafka source ({@code startingOffsets}, {@code kafka.*})
+ * @param key        the event field whose value keys the source's Kafka records (event ingest
+ *                   writes with it), or null
+ * @param deadLetterTopic where events that do not fit the schema go (default {@code <topic>.dlq})
  */
 public record SourceSpec(
     String name,
@@ -19,7 +29,9 @@ public record SourceSpec(
     StructType schema,
     String eventTime,
     Duration watermark,
-    Map<String, String> options) {
+    Map<String, String> options,
+    String key,
+    String deadLetterTopic) {
 
   /**
    * Column the JSON parser fills with the raw text of an event that does not parse; reserved, so
@@ -27,8 +39,38 @@ public record SourceSpec(
    */
   public static final String CORRUPT_RECORD_COLUMN = "_corrupt_record";
 
+  /** Appended to the source topic for the default dead-letter topic. */
+  public static final String DEAD_LETTER_SUFFIX = ".dlq";
+
   public SourceSpec {
     options = Map.copyOf(options);
+    if (deadLetterTopic == null) {
+      deadLetterTopic = topic + DEAD_LETTER_SUFFIX;
+    }
+  }
+
+  /** A source without a key field and with the default dead-letter topic. */
+  public SourceSpec(String name, String topic, StructType schema, String eventTime,
+      Duration watermark, Map<String, String> options) {
+    this(name, topic, schema, eventTime, watermark, options, null, null);
+  }
+
+  /**
+   * The schema as the contract states it for event ingest and dead-letter reasons: each top-level
+   * column with its JSON field type; NOT NULL columns are required.
+   */
+  public EventSchema eventSchema() {
+    List<EventField> fields = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      fields.add(new EventField(f.name(), FieldType.fromSparkType(f.dataType().simpleString()),
+          !f.nullable()));
+    }
+    return new EventSchema(fields);
+  }
+
+  /** This source as registered for event ingest ({@code Scripts.REGISTER_VIEW}, streams hash). */
+  public StreamEntry streamEntry(long registeredAtMillis) {
+    return new StreamEntry(name, topic, eventSchema(), key, eventTime, registeredAtMillis);
   }
 
   public boolean hasWatermark() {

@@ -9,8 +9,11 @@ import java.time.Duration;
  *
  * @param key      the SQL output column whose value (as a string) is the row key
  * @param rank     numeric SQL output column the view is ranked by, or null
- * @param ttl      how long a row lives after its last write; zero for ever
- * @param trigger  micro-batch interval; zero means the next batch starts as soon as one ends
+ * @param ttl      how long a row lives after its last write (windowed views: after its window
+ *                 closed); zero for ever
+ * @param trigger  micro-batch interval (zero: the next batch starts as soon as one ends); in
+ *                 real-time mode the length of each long-running batch
+ * @param realTime run in Spark's real-time mode (latest views only)
  */
 public record ViewSpec(
     String name,
@@ -20,7 +23,8 @@ public record ViewSpec(
     ViewKind kind,
     String rank,
     Duration ttl,
-    Duration trigger) {
+    Duration trigger,
+    boolean realTime) {
 
   /**
    * Back to back: a batch starts as soon as the previous one ends and new data is there. An idle
@@ -28,6 +32,16 @@ public record ViewSpec(
    * ms), so a fixed interval would only add up to that interval to produce→Redis latency.
    */
   public static final Duration DEFAULT_TRIGGER = Duration.ZERO;
+  /** Spark refuses real-time batches shorter than this. */
+  public static final Duration MIN_REAL_TIME_BATCH = Duration.ofSeconds(5);
+  /**
+   * Each real-time batch ends with a checkpoint commit and a brief pause of the long-running
+   * tasks: latency spikes at the boundaries, so fewer boundaries are better; a crash replays at
+   * most one batch.
+   */
+  public static final Duration DEFAULT_REAL_TIME_BATCH = Duration.ofSeconds(10);
+  /** Windowed rows stay this long after their window closed, unless {@code ttl} says otherwise. */
+  public static final Duration DEFAULT_WINDOW_TTL = Duration.ofMinutes(10);
 
   public boolean ranked() {
     return rank != null;

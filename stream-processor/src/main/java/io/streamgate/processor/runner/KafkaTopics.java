@@ -37,23 +37,43 @@ final class KafkaTopics {
     try (Admin admin = Admin.create(adminConfig(bootstrapServers, source.options()))) {
       Set<String> topics = admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs()))
           .names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (topics.contains(source.topic())) {
-        return;
-      }
-      try {
-        admin.createTopics(List.of(new NewTopic(source.topic(), Optional.empty(), Optional.empty())))
-            .all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("source {}: created topic {} with the broker's default partitions",
-            source.name(), source.topic());
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          // Not allowed to create topics, for instance: the query may still work once it exists.
-          LOG.warn("source {}: topic {} does not exist and creating it failed ({}); the view will"
-              + " fail if it appears while running", source.name(), source.topic(), e.getCause());
-          return;
+      for (String topic : List.of(source.topic(), source.deadLetterTopic())) {
+        if (!topics.contains(topic)) {
+          create(admin, source, topic);
         }
       }
-      awaitLeaders(admin, source.topic());
+    } catch (TimeoutException | ExecutionException e) {
+      throw new KafkaUnavailableException(bootstrapServers, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException(bootstrapServers, e);
+    }
+  }
+
+  private static void create(Admin admin, SourceSpec source, String topic)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
+          .all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      LOG.info("source {}: created topic {} with the broker's default partitions",
+          source.name(), topic);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        // Not allowed to create topics, for instance: the query may still work once it exists.
+        LOG.warn("source {}: topic {} does not exist and creating it failed ({}); the query"
+            + " reading or writing it will fail if it is still missing", source.name(), topic,
+            e.getCause());
+        return;
+      }
+    }
+    awaitLeaders(admin, topic);
+  }
+
+  /** How many partitions the source topic has. */
+  static int partitions(String bootstrapServers, SourceSpec source) {
+    try (Admin admin = Admin.create(adminConfig(bootstrapServers, source.options()))) {
+      return admin.describeTopics(List.of(source.topic())).allTopicNames()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(source.topic()).partitions().size();
     } catch (TimeoutException | ExecutionException e) {
       throw new KafkaUnavailableException(bootstrapServers, e);
     } catch (InterruptedException e) {

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param checkpoints    directory (any Hadoop URI) holding one checkpoint subdirectory per view
  * @param master         Spark master URL
  * @param sparkConf      extra Spark settings, applied last (override the processor's defaults)
+ * @param metricsPort    port of the HTTP metrics endpoint, 0 for any free port, -1 for none
  */
 public record ProcessorSettings(
     Path pipelineFile,
@@ -24,7 +25,8 @@ public record ProcessorSettings(
     String namespace,
     String checkpoints,
     String master,
-    Map<String, String> sparkConf) {
+    Map<String, String> sparkConf,
+    int metricsPort) {
 
   public static final String DEFAULT_KAFKA = "127.0.0.1:9092";
   public static final String DEFAULT_REDIS = "redis://127.0.0.1:6379";
@@ -49,6 +51,16 @@ public record ProcessorSettings(
       throw new IllegalArgumentException("Spark master must not be empty");
     }
     sparkConf = Map.copyOf(sparkConf == null ? Map.of() : sparkConf);
+    if (metricsPort < -1 || metricsPort > 65535) {
+      throw new IllegalArgumentException(
+          "metrics port must be 0-65535 (or -1 for none), but was " + metricsPort);
+    }
+  }
+
+  /** Settings without a metrics endpoint. */
+  public ProcessorSettings(Path pipelineFile, String kafkaBootstrap, String redisUri,
+      String namespace, String checkpoints, String master, Map<String, String> sparkConf) {
+    this(pipelineFile, kafkaBootstrap, redisUri, namespace, checkpoints, master, sparkConf, -1);
   }
 
   /** The checkpoint directory of one view. */

@@ -1,18 +1,26 @@
 package io.streamgate.processor.runner;
 
+import io.streamgate.processor.deadletter.DeadLetters;
+import io.streamgate.processor.metrics.ProcessorMetrics;
 import io.streamgate.processor.sink.BatchListener;
+import io.streamgate.processor.sink.BatchWriter;
 import io.streamgate.processor.sink.WriteCounts;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One concise line per view per batch that did something: rows in and out, batch duration, and
- * what the writes did. Write counts arrive from each view's query thread ({@link BatchListener});
+ * One concise line per view per batch that did something: rows in and out, batch duration, what
+ * the writes did (and their version), Kafka lag; a warning per dead-letter batch; and the same
+ * numbers into {@link ProcessorMetrics}. Write counts arrive from each view's query thread ({@link BatchListener});
  * progress arrives afterwards on Spark's listener bus thread; this joins the two. Thread-safe.
  */
 final class ProgressLog extends StreamingQueryListener implements BatchListener {
@@ -20,6 +28,11 @@ final class ProgressLog extends StreamingQueryListener implements BatchListener 
 
   private final Map<String, WriteCounts> written = new ConcurrentHashMap<>();
   private final Map<UUID, String> names = new ConcurrentHashMap<>();
+  private final ProcessorMetrics metrics;
+
+  ProgressLog(ProcessorMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   @Override
   public void onBatchWritten(String view, long batchId, WriteCounts counts) {
@@ -36,7 +49,33 @@ final class ProgressLog extends StreamingQueryListener implements BatchListener 
   @Override
   public void onQueryProgress(QueryProgressEvent event) {
     StreamingQueryProgress p = event.progress();
+    long lag = kafkaLag(p);
+    if (lag >= 0) {
+      metrics.kafkaLag(p.name(), lag);
+    }
+    String source = DeadLetterQueries.sourceOf(p.name());
+    if (source != null) {
+      long n = deadLetters(p);
+      metrics.deadLetters(source, n);
+      if (n > 0) {
+        LOG.warn("source {}: {} of {} events refused, sent to the dead-letter topic (batch {},"
+            + " {} ms)", source, n, p.numInputRows(), p.batchId(), p.batchDuration());
+      }
+      return;
+    }
     WriteCounts counts = written.remove(p.name() + "#" + p.batchId());
+    metrics.batch(p.name(), p.numInputRows(), p.processedRowsPerSecond(), p.batchDuration());
+    if (counts != null) {
+      metrics.written(p.name(), counts.written(), counts.notNewer());
+    }
+    String oldest = p.eventTime().get("min");
+    if (oldest != null && p.numInputRows() > 0) {
+      try {
+        metrics.eventLag(p.name(), Duration.between(Instant.parse(oldest), Instant.now()));
+      } catch (DateTimeParseException e) {
+        // not an instant: no lag to report
+      }
+    }
     if (p.numInputRows() == 0 && (counts == null || counts.rows() == 0)) {
       return; // a no-data report, or a batch run only to advance the watermark
     }
@@ -50,7 +89,11 @@ final class ProgressLog extends StreamingQueryListener implements BatchListener 
     }
     line.append(p.batchDuration()).append(" ms");
     if (counts != null) {
-      line.append(" (").append(counts.written()).append(" written, ")
+      line.append(" (").append(counts.written()).append(" written");
+      if (counts.written() > 0) {
+        line.append(" at version ").append(BatchWriter.version(p.batchId()));
+      }
+      line.append(", ")
           .append(counts.notNewer()).append(" not newer");
       if (counts.superseded() > 0) {
         line.append(", ").append(counts.superseded()).append(" superseded in batch");
@@ -60,10 +103,38 @@ final class ProgressLog extends StreamingQueryListener implements BatchListener 
       }
       line.append(')');
     }
+    if (lag > 0) {
+      line.append(", Kafka lag ").append(lag);
+    }
     LOG.info("{}", line);
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} batch {} durations: {}", p.name(), p.batchId(), p.durationMs());
     }
+  }
+
+  /** The dead letters a dead-letter query's batch wrote (0 for a view's progress). */
+  static long deadLetters(StreamingQueryProgress p) {
+    org.apache.spark.sql.Row n = p.observedMetrics().get(DeadLetters.METRIC);
+    return n == null || n.isNullAt(0) ? 0 : n.getLong(0);
+  }
+
+  /**
+   * Records the query is behind the latest offsets (Kafka source metric
+   * {@code maxOffsetsBehindLatest}, summed over sources), or -1 if not reported.
+   */
+  static long kafkaLag(StreamingQueryProgress p) {
+    long lag = -1;
+    for (SourceProgress s : p.sources()) {
+      String behind = s.metrics() == null ? null : s.metrics().get("maxOffsetsBehindLatest");
+      if (behind != null) {
+        try {
+          lag = Math.max(lag, 0) + Long.parseLong(behind);
+        } catch (NumberFormatException e) {
+          // not a number: not reported
+        }
+      }
+    }
+    return lag;
   }
 
   @Override

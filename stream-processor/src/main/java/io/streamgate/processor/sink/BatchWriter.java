@@ -1,10 +1,12 @@
 package io.streamgate.processor.sink;
 
 import io.streamgate.contract.Row;
+import java.io.Serializable;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * The {@code foreachBatch} function of one view: writes each micro-batch's serving rows to Redis
@@ -26,13 +28,29 @@ public final class BatchWriter implements VoidFunction2<Dataset<org.apache.spark
   private final RedisRowWriter writer;
   private final WriteCountsAccumulator counts;
   private final transient BatchListener listener;
+  private final transient WindowExpiry windows;
+  private final CollectionAccumulator<WindowRow> windowRows;
+
+  /** A windowed row written by a task: its key and window end (epoch ms). */
+  public record WindowRow(String key, long end) implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   public BatchWriter(SparkSession spark, String view, RedisRowWriter writer, BatchListener listener) {
+    this(spark, view, writer, listener, null);
+  }
+
+  /** @param windows for a windowed view: told each written row's window end; else null */
+  public BatchWriter(SparkSession spark, String view, RedisRowWriter writer, BatchListener listener,
+      WindowExpiry windows) {
     this.view = view;
     this.writer = writer;
     this.listener = listener;
+    this.windows = windows;
     this.counts = new WriteCountsAccumulator();
     spark.sparkContext().register(counts, "streamgate." + view + ".writes");
+    this.windowRows = windows == null ? null
+        : spark.sparkContext().collectionAccumulator("streamgate." + view + ".windows");
   }
 
   /** The version every row of batch {@code batchId} is written with. */
@@ -50,10 +68,22 @@ public final class BatchWriter implements VoidFunction2<Dataset<org.apache.spark
     // Locals, so the task closure carries the writer and the accumulator, not this object.
     RedisRowWriter rowWriter = writer;
     WriteCountsAccumulator sum = counts;
+    CollectionAccumulator<WindowRow> ends = windowRows;
     sum.reset();
-    batch.foreachPartition(
-        (ForeachPartitionFunction<org.apache.spark.sql.Row>)
-            rows -> sum.add(rowWriter.write(rows, version)));
+    if (ends == null) {
+      batch.foreachPartition(
+          (ForeachPartitionFunction<org.apache.spark.sql.Row>)
+              rows -> sum.add(rowWriter.write(rows, version)));
+    } else {
+      ends.reset();
+      batch.foreachPartition(
+          (ForeachPartitionFunction<org.apache.spark.sql.Row>)
+              rows -> sum.add(rowWriter.write(rows, version,
+                  (key, end) -> ends.add(new WindowRow(key, end)))));
+      for (WindowRow r : ends.value()) {
+        windows.add(r.key(), r.end());
+      }
+    }
     if (listener != null) {
       listener.onBatchWritten(view, batchId, sum.value());
     }

@@ -3,13 +3,15 @@ package io.streamgate.processor.sink;
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Keyspace;
 import io.streamgate.contract.Scripts;
+import io.streamgate.contract.events.StreamEntry;
 import java.util.List;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The processor's startup conversation with Redis, on the driver: check it answers, then register
- * every view in the catalog ({@link Scripts#REGISTER_VIEW}, which also announces it). Stateless.
+ * every view in the catalog ({@link Scripts#REGISTER_VIEW}, which also announces it) and every
+ * source in the streams hash. Stateless.
  */
 public final class RedisCatalog {
   private RedisCatalog() {}
@@ -21,6 +23,28 @@ public final class RedisCatalog {
     } catch (JedisException e) {
       throw new RedisUnavailableException(redisUri, e);
     }
+  }
+
+  /**
+   * Registers the pipeline's sources as streams for event ingest (same script, the streams hash),
+   * so the gateway validates and routes {@code POST /v1/events/<source>} with their schema.
+   *
+   * @return how many entries changed
+   */
+  public static int registerStreams(String redisUri, Keyspace keyspace, List<StreamEntry> entries) {
+    int changed = 0;
+    try (Jedis jedis = RedisConnections.connection(redisUri)) {
+      for (StreamEntry entry : entries) {
+        Object result = ScriptCalls.evalsha(jedis, Scripts.REGISTER_VIEW,
+            Scripts.registerStreamKeys(keyspace), Scripts.registerStreamArgs(keyspace, entry));
+        if (Long.valueOf(1).equals(result)) {
+          changed++;
+        }
+      }
+    } catch (JedisException e) {
+      throw new RedisUnavailableException(redisUri, e);
+    }
+    return changed;
   }
 
   /** @return how many entries changed (0 when re-registering the same views) */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ public final class RedisRowWriter implements Serializable {
   private final long ttlMillis;
   private final boolean ranked;
   private final boolean lastPerKey;
+  private final int windowEndIndex;
   private final Clock clock;
 
   /**
@@ -49,18 +51,36 @@ public final class RedisRowWriter implements Serializable {
    */
   public RedisRowWriter(String redisUri, String namespace, String view, long ttlMillis,
       boolean ranked, boolean lastPerKey, Clock clock) {
+    this(redisUri, namespace, view, ttlMillis, ranked, lastPerKey, false, clock);
+  }
+
+  /**
+   * @param windowed the rows carry their window's end after the rank (windowed views); it is
+   *     reported to {@link #write(Iterator, long, BiConsumer)}'s callback
+   */
+  public RedisRowWriter(String redisUri, String namespace, String view, long ttlMillis,
+      boolean ranked, boolean lastPerKey, boolean windowed, Clock clock) {
     this.redisUri = redisUri;
     this.namespace = namespace;
     this.view = Names.requireViewName(view);
     this.ttlMillis = ttlMillis;
     this.ranked = ranked;
     this.lastPerKey = lastPerKey;
+    this.windowEndIndex = windowed ? (ranked ? 3 : 2) : -1;
     this.clock = clock;
     new Keyspace(namespace); // fail on the driver, not in every task
   }
 
   /** Writes the rows of one partition with this version; call once per partition per batch. */
   public WriteCounts write(Iterator<Row> rows, long version) {
+    return write(rows, version, (key, end) -> { });
+  }
+
+  /**
+   * As {@link #write(Iterator, long)}; for a windowed view also tells {@code windowEnds} the key
+   * and window end (epoch ms) of every row sent, so its TTL can be set once the window closes.
+   */
+  public WriteCounts write(Iterator<Row> rows, long version, BiConsumer<String, Long> windowEnds) {
     long total = 0;
     long skipped = 0;
     List<Row> valid = new ArrayList<>();
@@ -80,6 +100,13 @@ public final class RedisRowWriter implements Serializable {
     }
     Collection<Row> toWrite = lastPerKey ? LastPerKey.collapse(valid.iterator(), r -> r.getString(0))
         : valid;
+    if (windowEndIndex >= 0) {
+      for (Row row : toWrite) {
+        if (!row.isNullAt(windowEndIndex)) {
+          windowEnds.accept(row.getString(0), row.getLong(windowEndIndex));
+        }
+      }
+    }
     WriteCounts counts = new WriteCounts(total, 0, 0, valid.size() - toWrite.size(), skipped);
     List<Row> chunk = new ArrayList<>(Math.min(CHUNK_ROWS, toWrite.size()));
     for (Row row : toWrite) {

@@ -1,7 +1,9 @@
 package io.streamgate.processor.view;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
 
 import io.streamgate.processor.pipeline.Intervals;
 import io.streamgate.processor.pipeline.SourceSpec;
@@ -24,29 +26,50 @@ public final class SourceParser {
 
   private SourceParser() {}
 
+  /** Column {@link #withEvent} adds: the parsed event struct (null if the value is not JSON). */
+  public static final String EVENT = "_sg_event";
+
+  /**
+   * The source's valid events as typed rows, with its watermark. Events that fail {@link
+   * #valid} are left out here; the source's dead-letter query ({@code deadletter.DeadLetters})
+   * sends exactly those to the dead-letter topic.
+   */
   public static Dataset<Row> parse(SourceSpec source, Dataset<Row> raw) {
-    StructType schema = source.schema();
-    Column event = from_json(
-        col(VALUE).cast(DataTypes.StringType),
-        parseSchema(schema),
-        Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", SourceSpec.CORRUPT_RECORD_COLUMN));
-    Column valid = col(SourceSpec.CORRUPT_RECORD_COLUMN).isNull();
-    for (StructField f : schema.fields()) {
-      if (!f.nullable()) {
-        valid = valid.and(col(quote(f.name())).isNotNull());
-      }
-    }
-    // TODO(dead-letter): events dropped here (not JSON, wrong types, a NOT NULL field missing) go
-    // to the source's dead-letter topic once that exists; for now they are filtered out.
-    Dataset<Row> rows = raw.select(event.as("event"))
-        .where(col("event").isNotNull())
-        .select("event.*")
-        .where(valid)
+    Dataset<Row> rows = withEvent(source, raw)
+        .where(valid(source))
+        .select(EVENT + ".*")
         .drop(SourceSpec.CORRUPT_RECORD_COLUMN);
     if (source.hasWatermark()) {
       rows = rows.withWatermark(source.eventTime(), Intervals.toSpark(source.watermark()));
     }
     return rows;
+  }
+
+  /** The raw rows plus {@link #EVENT}, the value parsed against the source schema. */
+  public static Dataset<Row> withEvent(SourceSpec source, Dataset<Row> raw) {
+    Column event = from_json(
+        col(VALUE).cast(DataTypes.StringType),
+        parseSchema(source.schema()),
+        Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", SourceSpec.CORRUPT_RECORD_COLUMN));
+    return raw.withColumn(EVENT, event);
+  }
+
+  /**
+   * True for an event views may use: it parsed as a JSON object whose fields have the schema's
+   * types (Spark keeps the text of any other in the corrupt-record column), and every NOT NULL
+   * field is present. Null-safe: the predicate is false, never null, so its negation selects
+   * exactly the dead letters.
+   */
+  public static Column valid(SourceSpec source) {
+    Column event = col(EVENT);
+    Column valid = event.isNotNull()
+        .and(event.getField(SourceSpec.CORRUPT_RECORD_COLUMN).isNull());
+    for (StructField f : source.schema().fields()) {
+      if (!f.nullable()) {
+        valid = valid.and(event.getField(f.name()).isNotNull());
+      }
+    }
+    return coalesce(valid, lit(false));
   }
 
   /** The JSON parser reads every field as nullable; NOT NULL is enforced by the filter instead. */

@@ -14,16 +14,21 @@ import org.apache.spark.sql.streaming.OutputMode;
  * @param serving    {@code (key, value[, rank])} rows, see {@link ViewTransform}
  * @param columns    the value's columns with Spark type names (the analyzed SQL output minus key)
  * @param rankColumn the rank column's name as the SQL output spells it, or null
+ * @param windowColumn windowed views: the output column holding the window, else null
+ * @param sources    names of the pipeline sources the SQL reads
  */
 public record ViewPlan(
     ViewSpec spec,
     Dataset<Row> serving,
     OutputMode outputMode,
     List<CatalogEntry.Column> columns,
-    String rankColumn) {
+    String rankColumn,
+    String windowColumn,
+    java.util.Set<String> sources) {
 
   public ViewPlan {
     columns = List.copyOf(columns);
+    sources = java.util.Set.copyOf(sources);
   }
 
   public String name() {

@@ -126,6 +126,11 @@ public final class ViewPlanner {
     LogicalPlan analyzed = output.queryExecution().analyzed();
     boolean aggregates = contains(analyzed, p -> p instanceof Aggregate);
     checkKind(pipeline, view, relations(parsed), aggregates, analyzed);
+    if (view.kind() == ViewKind.WINDOWED && ViewTransform.windowColumn(output) == null) {
+      throw new Problem("kind windowed needs its window in the SQL output (e.g. SELECT ..., window"
+          + " ... GROUP BY ..., window(ts, '1 minute')), so each row can expire once its window"
+          + " closes (columns: " + names(fields) + ")");
+    }
 
     OutputMode mode = outputMode(view.kind());
     Dataset<Row> serving = ViewTransform.serving(view, output);
@@ -145,7 +150,15 @@ public final class ViewPlanner {
         columns.add(new CatalogEntry.Column(f.name(), f.dataType().simpleString()));
       }
     }
-    return new ViewPlan(view, serving, mode, columns, rankColumn);
+    Set<String> read = relations(parsed);
+    Set<String> sources = new LinkedHashSet<>();
+    for (String source : pipeline.sources().keySet()) {
+      if (read.contains(source.toLowerCase(Locale.ROOT))) {
+        sources.add(source);
+      }
+    }
+    return new ViewPlan(view, serving, mode, columns, rankColumn,
+        view.kind() == ViewKind.WINDOWED ? ViewTransform.windowColumn(output) : null, sources);
   }
 
   private static void checkKind(

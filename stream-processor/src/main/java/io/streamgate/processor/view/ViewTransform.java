@@ -4,7 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.unix_millis;
 
+import io.streamgate.contract.ViewKind;
 import io.streamgate.processor.pipeline.ViewSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,17 +17,21 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Pure: a view's SQL over its parsed sources, shaped into serving rows {@code (key, value[,
  * rank])}. The key is the key column cast to text; the value is the JSON object of every other
  * output column (nulls kept, timestamps ISO-8601 in the session time zone); the rank is the rank
- * column as a double. Call from the driver thread.
+ * column as a double; for windowed views {@link #WINDOW_END}, the end of the row's window. Call
+ * from the driver thread.
  */
 public final class ViewTransform {
   public static final String KEY = "key";
   public static final String VALUE = "value";
   public static final String RANK = "rank";
+  /** Windowed views only: the end of the row's window, epoch milliseconds. */
+  public static final String WINDOW_END = "window_end";
   /** ISO-8601 with milliseconds and offset; {@code Z} in the processor's UTC session. */
   static final String TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 
@@ -67,7 +73,26 @@ public final class ViewTransform {
       out.add(col(SourceParser.quote(column(sqlOutput, view.rank()))).cast(DataTypes.DoubleType)
           .as(RANK));
     }
+    String window = windowColumn(sqlOutput);
+    if (view.kind() == ViewKind.WINDOWED && window != null) {
+      out.add(unix_millis(col(SourceParser.quote(window)).getField("end")).as(WINDOW_END));
+    }
     return sqlOutput.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * The output column holding a time window ({@code STRUCT<start: TIMESTAMP, end: TIMESTAMP>},
+   * what {@code window()} makes), or null.
+   */
+  public static String windowColumn(Dataset<Row> output) {
+    for (StructField f : output.schema().fields()) {
+      if (f.dataType() instanceof StructType s && s.fields().length == 2
+          && s.getFieldIndex("start").isDefined() && s.getFieldIndex("end").isDefined()
+          && s.apply("end").dataType().equals(DataTypes.TimestampType)) {
+        return f.name();
+      }
+    }
+    return null;
   }
 
   /** Both steps: SQL, then serving rows. */

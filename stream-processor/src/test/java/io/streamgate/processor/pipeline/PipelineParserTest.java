@@ -201,6 +201,71 @@ class PipelineParserTest {
         + "    key: orderId\n" + kind + "    " + extra + "\n";
   }
 
+  @Test
+  void realTimeTrigger() {
+    ViewSpec v = PipelineParser.parse("p.yaml", source("key: id").replace(
+        "kind: latest }", "kind: latest, trigger: realtime }")).views().get("v");
+    assertTrue(v.realTime());
+    assertEquals(ViewSpec.DEFAULT_REAL_TIME_BATCH, v.trigger());
+    ViewSpec longer = PipelineParser.parse("p.yaml", source("key: id").replace(
+        "kind: latest }", "kind: latest, trigger: realtime 30 seconds }")).views().get("v");
+    assertEquals(Duration.ofSeconds(30), longer.trigger());
+    assertFalse(PipelineParser.parse(demoPipeline()).views().get("order_status").realTime());
+  }
+
+  @Test
+  void realTimeTriggerProblems() {
+    assertOnlyProblem("p.yaml: view 'v': 'trigger' realtime batches must last at least 5 seconds"
+        + " (Spark's minimum), but were 1000 ms", source("key: id").replace(
+        "kind: latest }", "kind: latest, trigger: realtime 1 second }"));
+    assertOnlyProblem("p.yaml: view 'v': 'trigger: realtime' needs kind latest (Spark's real-time"
+        + " mode runs stateless queries only), but kind is aggregate", source("key: id").replace(
+        "kind: latest }", "kind: aggregate, trigger: realtime }"));
+  }
+
+  @Test
+  void sourceKeyAndDeadLetterTopic() {
+    Pipeline p = PipelineParser.parse(demoPipeline());
+    SourceSpec orders = p.sources().get("orders");
+    assertEquals("orderId", orders.key());
+    assertEquals("orders.dlq", orders.deadLetterTopic());
+    SourceSpec custom = PipelineParser.parse("p.yaml", source("key: ID\n    deadLetterTopic: bad-orders"))
+        .sources().get("orders");
+    assertEquals("id", custom.key(), "the schema's spelling");
+    assertEquals("bad-orders", custom.deadLetterTopic());
+  }
+
+  @Test
+  void sourceKeyAndDeadLetterTopicProblems() {
+    assertOnlyProblem("p.yaml: source 'orders': key field 'orderId' is not in the schema",
+        source("key: orderId"));
+    assertOnlyProblem("p.yaml: source 'orders': key field 'tags' must be a single value, but is"
+        + " ARRAY<STRING>", """
+        sources:
+          orders: { topic: orders, schema: "id STRING, tags ARRAY<STRING>", key: tags }
+        views:
+          v: { sql: SELECT id FROM orders, key: id, kind: latest }
+        """);
+    assertOnlyProblem("p.yaml: source 'orders': deadLetterTopic must differ from the source topic"
+        + " 'orders'", source("deadLetterTopic: orders"));
+    assertOnlyProblem("p.yaml: source 'orders': deadLetterTopic 'bad topic' must match"
+        + " [A-Za-z0-9._-]{1,249}", source("deadLetterTopic: bad topic"));
+  }
+
+  @Test
+  void sourceSchemaAsTheContractStatesIt() {
+    SourceSpec orders = PipelineParser.parse(demoPipeline()).sources().get("orders");
+    io.streamgate.contract.events.StreamEntry entry = orders.streamEntry(42);
+    assertEquals("orders", entry.name());
+    assertEquals("orderId", entry.keyField());
+    assertEquals("ts", entry.eventTime());
+    assertEquals(42, entry.registeredAt());
+    assertEquals(List.of("orderId:string:true", "userId:string:true", "productId:string:true",
+            "amount:double:true", "status:string:false", "ts:timestamp:true"),
+        entry.schema().fields().stream()
+            .map(f -> f.name() + ":" + f.type().wireName() + ":" + f.required()).toList());
+  }
+
   private static String source(String extra) {
     return "sources:\n  orders:\n    topic: orders\n    schema: \"id STRING, ts TIMESTAMP\"\n    "
         + extra + "\nviews:\n  v: { sql: SELECT id FROM orders, key: id, kind: latest }\n";

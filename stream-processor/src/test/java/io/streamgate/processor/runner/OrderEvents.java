@@ -47,6 +47,28 @@ final class OrderEvents {
     return out;
   }
 
+  /** One new order at event time {@code ts} (to move the watermark). */
+  Order createdAt(String orderId, Instant ts) {
+    Order o = new Order(orderId, "u0", "p0", 1.25, "created", ts);
+    produced.add(o);
+    return o;
+  }
+
+  /** Created orders per user in the minute starting at {@code BASE}: the windowed test view. */
+  Map<String, Long> firstMinuteOrders() {
+    Map<String, Long> out = new TreeMap<>();
+    for (Order o : created()) {
+      if (o.ts().isBefore(BASE.plusSeconds(60))) {
+        out.merge(o.userId(), 1L, Long::sum);
+      }
+    }
+    return out;
+  }
+
+  static Instant base() {
+    return BASE;
+  }
+
   private Order next(String orderId, int i, String status) {
     Order o = new Order(orderId, "u" + (i % 13), "p" + (i % 7), (i * 37 % 100) + 0.25, status,
         BASE.plusMillis(seq++));

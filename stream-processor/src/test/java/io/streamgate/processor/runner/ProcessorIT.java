@@ -7,12 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Keyspace;
 import io.streamgate.contract.ViewKind;
+import io.streamgate.contract.events.EventField;
+import io.streamgate.contract.events.FieldType;
+import io.streamgate.contract.events.StreamEntry;
 import io.streamgate.contract.json.Json;
 import io.streamgate.harness.KafkaBroker;
 import io.streamgate.harness.RedisServer;
+import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.runner.ChangeRecorder.Change;
 import io.streamgate.processor.runner.OrderEvents.Order;
-import io.streamgate.processor.runner.OrderEvents.Totals;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +36,16 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
@@ -44,7 +59,8 @@ import redis.clients.jedis.resps.Tuple;
 /**
  * The runner end to end, in-process on {@code local[2]}: the demo pipeline over a real Kafka
  * broker into a real Redis, checked against results computed here from the produced events, then
- * restarted on the same checkpoints to show that nothing is counted twice.
+ * restarted on the same checkpoints to show that nothing is counted twice. Malformed events among
+ * them go to the dead-letter topic, each once, and the source is registered for event ingest.
  */
 class ProcessorIT {
   private static final String NS = "it";
@@ -80,11 +96,26 @@ class ProcessorIT {
             KEYS.changeChannelPattern());
         KafkaProducer<String, String> producer = producer()) {
       Map<String, Long> versionsBefore;
+      List<Sent> bad = new ArrayList<>();
       try (PipelineRunner runner = PipelineRunner.start(settings)) {
         produce(producer, topic, events.wave("o", 80, 70, 50));
+        bad.add(send(producer, topic, "not json {"));
+        bad.add(send(producer, topic, "{\"orderId\":\"x1\",\"userId\":\"u1\",\"productId\":\"p1\","
+            + "\"amount\":\"lots\",\"status\":\"created\",\"ts\":\"2025-03-01T12:00:00Z\"}"));
+        bad.add(send(producer, topic, "{\"orderId\":\"x2\",\"productId\":\"p1\",\"amount\":1.5,"
+            + "\"status\":\"created\",\"ts\":\"2025-03-01T12:00:00Z\"}"));
+        bad.add(send(producer, topic, "[1,2,3]"));
         assertEquals(200, events.size());
         awaitViews(events);
         assertCatalog();
+        assertStreams(topic);
+        assertWindowedRowsExpireOnceClosed(producer, topic, events);
+        assertMetrics(runner.metricsPort());
+        assertDeadLetters(topic, bad, List.of(
+            "not JSON: ",
+            "field amount: expected a number, got the string \"lots\"",
+            "field userId: is missing but required (NOT NULL)",
+            "an event must be a JSON object, got an array"));
         assertTrue(changes.changes().stream()
                 .anyMatch(c -> c.channel().equals(KEYS.changeChannel("user_totals"))
                     && c.row().view().equals("user_totals")),
@@ -99,7 +130,17 @@ class ProcessorIT {
       try (PipelineRunner runner = PipelineRunner.start(settings)) {
         List<Order> more = events.wave("r", 12, 8, 0);
         produce(producer, topic, more);
+        bad.add(send(producer, topic, "{\"orderId\":\"x3\"}"));
+        int newRecords = more.size() + 1;
         awaitViews(events);
+        // Dead letters after a clean restart: the new one once, the old ones not again.
+        assertDeadLetters(topic, bad, List.of("not JSON: ",
+            "field amount: expected a number, got the string \"lots\"",
+            "field userId: is missing but required (NOT NULL)",
+            "an event must be a JSON object, got an array",
+            "field userId: is missing but required (NOT NULL); field productId: is missing but"
+                + " required (NOT NULL); field amount: is missing but required (NOT NULL);"
+                + " field ts: is missing but required (NOT NULL)"));
         // Progress is recorded just after a batch's writes, so wait for it too.
         awaitNoMismatch(() -> {
           for (Map.Entry<String, StreamingQuery> q : runner.queries().entrySet()) {
@@ -107,12 +148,12 @@ class ProcessorIT {
             for (StreamingQueryProgress p : q.getValue().recentProgress()) {
               read += p.numInputRows();
             }
-            if (read > more.size()) {
+            if (read > newRecords) {
               throw new AssertionError(q.getKey() + " read " + read + " events after the restart,"
-                  + " but only " + more.size() + " were new: it re-read committed ones");
+                  + " but only " + newRecords + " were new: it re-read committed ones");
             }
-            if (read < more.size()) {
-              return q.getKey() + " has reported " + read + " of " + more.size() + " new events";
+            if (read < newRecords) {
+              return q.getKey() + " has reported " + read + " of " + newRecords + " new events";
             }
           }
           return null;
@@ -129,18 +170,103 @@ class ProcessorIT {
     }
   }
 
+  @Test
+  void latestViewInRealTimeMode() throws Exception {
+    String yaml = """
+        sources:
+          orders:
+            topic: TOPIC
+            schema: "orderId STRING NOT NULL, userId STRING NOT NULL, productId STRING NOT NULL, amount DOUBLE NOT NULL, status STRING, ts TIMESTAMP NOT NULL"
+            key: orderId
+            eventTime: ts
+            watermark: 30 seconds
+            options: { startingOffsets: earliest }
+        views:
+          rt_status:
+            key: orderId
+            sql: SELECT orderId, status, amount FROM orders
+            kind: latest
+            trigger: realtime 5 seconds
+        """;
+    // Two partitions and a real-time view need 3 task slots: refused on local[2].
+    String wide = "rtw_" + UUID.randomUUID().toString().substring(0, 8);
+    createTopic(wide, 2);
+    Path widePipeline = tmp.resolve("rt-wide.yaml");
+    Files.writeString(widePipeline, yaml.replace("TOPIC", wide));
+    PipelineException refused = org.junit.jupiter.api.Assertions.assertThrows(
+        PipelineException.class, () -> PipelineRunner.start(rtSettings(widePipeline)).close());
+    assertEquals(List.of(widePipeline + ": real-time views rt_status hold one task slot per Kafka"
+        + " partition they read; with the other queries they need 3 slots, but Spark has 2"
+        + " (local[2]); use --master local[3] or a micro-batch trigger"), refused.problems());
+
+    String topic = "rt_" + UUID.randomUUID().toString().substring(0, 8);
+    createTopic(topic, 1);
+    Path pipeline = tmp.resolve("rt.yaml");
+    Files.writeString(pipeline, yaml.replace("TOPIC", topic));
+    OrderEvents events = new OrderEvents();
+    try (ChangeRecorder changes = new ChangeRecorder("127.0.0.1", redis.port(),
+            new Keyspace("rt").changeChannelPattern());
+        KafkaProducer<String, String> producer = producer();
+        PipelineRunner runner = PipelineRunner.start(rtSettings(pipeline))) {
+      produce(producer, topic, events.wave("t", 40, 30, 20));
+      Keyspace rt = new Keyspace("rt");
+      try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+        awaitNoMismatch(() -> {
+          for (Map.Entry<String, String> e : events.lastStatus().entrySet()) {
+            Map<String, Object> value = DemoViews.value(jedis, rt, "rt_status", e.getKey());
+            if (value == null || !e.getValue().equals(value.get("status"))) {
+              return "rt_status " + e.getKey() + " = " + value + ", expected " + e.getValue();
+            }
+          }
+          return null;
+        });
+        long version = Long.parseLong(jedis.hget(rt.row("rt_status", "t0"), "version"));
+        assertTrue(version >= 1L << 24, "real-time versions: (epoch + 1) << 24 | n: " + version);
+      }
+      List<Long> millis = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        Order probe = events.wave("rtprobe" + i + "_", 1, 0, 0).get(0);
+        long sent = System.nanoTime();
+        producer.send(new ProducerRecord<>(topic, probe.orderId(), probe.json())).get();
+        Change seen = awaitFound(() -> changes.changes().stream()
+            .filter(c -> c.row().key().equals(probe.orderId())).findFirst().orElse(null));
+        millis.add((seen.receivedNanos() - sent) / 1_000_000);
+      }
+      List<Long> sorted = millis.stream().sorted().toList();
+      System.out.printf("real-time mode produce→Redis change message latency over %d single"
+          + " events: min %d ms, median %d ms, max %d ms %s%n", sorted.size(), sorted.get(0),
+          sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), millis);
+    }
+  }
+
+  private static ProcessorSettings rtSettings(Path pipeline) {
+    return new ProcessorSettings(pipeline, kafka.bootstrapServers(), redis.uri(), "rt",
+        tmp.resolve("rt-checkpoints").toString(), "local[2]", Map.of());
+  }
+
   private static ProcessorSettings settings(String topic) throws Exception {
     Path demo = Path.of(System.getProperty("streamgate.root", ".."))
         .resolve("deploy/local/pipeline.yaml");
     Path pipeline = tmp.resolve("pipeline.yaml");
-    Files.writeString(pipeline, Files.readString(demo).replace("topic: orders", "topic: " + topic));
+    // Plus a windowed view, to see its rows get their TTL once the watermark closes the window.
+    Files.writeString(pipeline, Files.readString(demo).replace("topic: orders", "topic: " + topic)
+        + """
+          orders_per_minute:
+            key: k
+            sql: >-
+              SELECT concat(userId, '@', date_format(window.start, 'HH:mm')) AS k, window,
+              count(*) AS n FROM orders WHERE status = 'created'
+              GROUP BY userId, window(ts, '1 minute')
+            kind: windowed
+            ttl: 1 hour
+        """);
     Map<String, String> conf = new HashMap<>();
     String manager = System.getProperty("streamgate.it.checkpointFileManager");
     if (manager != null && !manager.isBlank()) {
       conf.put("spark.sql.streaming.checkpointFileManagerClass", manager);
     }
     return new ProcessorSettings(pipeline, kafka.bootstrapServers(), redis.uri(), NS,
-        tmp.resolve("checkpoints").toString(), "local[2]", conf);
+        tmp.resolve("checkpoints").toString(), "local[2]", conf, 0);
   }
 
   private static String checkpointManager() {
@@ -154,50 +280,17 @@ class ProcessorIT {
   }
 
   private static String mismatch(OrderEvents events) {
-    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
-      Map<String, Totals> totals = events.userTotals();
-      if (!new TreeSet<>(jedis.zrange(KEYS.keysIndex("user_totals"), 0, -1))
-          .equals(totals.keySet())) {
-        return "user_totals keys " + jedis.zrange(KEYS.keysIndex("user_totals"), 0, -1);
-      }
-      for (Map.Entry<String, Totals> e : totals.entrySet()) {
-        Map<String, Object> value = value(jedis, "user_totals", e.getKey());
-        if (value == null || !value.get("orders").equals(e.getValue().orders())
-            || Math.abs(((Number) value.get("total")).doubleValue() - e.getValue().total()) > 1e-6) {
-          return "user_totals " + e.getKey() + " = " + value + ", expected " + e.getValue();
-        }
-      }
-      for (Map.Entry<String, String> e : events.lastStatus().entrySet()) {
-        Map<String, Object> value = value(jedis, "order_status", e.getKey());
-        if (value == null || !e.getValue().equals(value.get("status"))) {
-          return "order_status " + e.getKey() + " = " + value + ", expected " + e.getValue();
-        }
-      }
-      List<Tuple> ranked = jedis.zrevrangeWithScores(KEYS.rankIndex("product_revenue"), 0, -1);
-      List<String> order = ranked.stream().map(Tuple::getElement).toList();
-      if (!order.equals(events.productsByRevenue())) {
-        return "product_revenue rank order " + order + ", expected " + events.productsByRevenue();
-      }
-      for (Tuple t : ranked) {
-        double expected = events.productRevenue().get(t.getElement());
-        if (Math.abs(t.getScore() - expected) > 1e-6) {
-          return "product_revenue rank of " + t.getElement() + " = " + t.getScore();
-        }
-      }
-      return null;
-    }
-  }
-
-  private static Map<String, Object> value(Jedis jedis, String view, String key) {
-    String json = jedis.hget(KEYS.row(view, key), "value");
-    return json == null ? null : Json.parseObject(json);
+    return DemoViews.mismatch(redis, KEYS, events);
   }
 
   private static void assertCatalog() {
     try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
       Map<String, CatalogEntry> catalog = new TreeMap<>();
       jedis.hgetAll(KEYS.catalog()).forEach((k, v) -> catalog.put(k, CatalogEntry.fromJson(v)));
-      assertEquals(Set.of("user_totals", "order_status", "product_revenue"), catalog.keySet());
+      assertEquals(Set.of("user_totals", "order_status", "product_revenue", "orders_per_minute"),
+          catalog.keySet());
+      assertEquals(3600, catalog.get("orders_per_minute").ttlSeconds());
+      assertEquals(ViewKind.WINDOWED, catalog.get("orders_per_minute").kind());
       CatalogEntry revenue = catalog.get("product_revenue");
       assertEquals("revenue", revenue.rankColumn());
       assertEquals("productId", revenue.keyColumn());
@@ -231,6 +324,142 @@ class ProcessorIT {
         sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), millis);
   }
 
+  /**
+   * The first minute's rows exist without a TTL while the window is open; an event five minutes
+   * later moves the watermark (30 s delay) past the window's end, and then they get their TTL.
+   */
+  private static void assertWindowedRowsExpireOnceClosed(KafkaProducer<String, String> producer,
+      String topic, OrderEvents events) throws Exception {
+    Map<String, Long> expected = new TreeMap<>();
+    events.firstMinuteOrders().forEach((user, n) -> expected.put(user + "@12:00", n));
+    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+      awaitNoMismatch(() -> {
+        for (Map.Entry<String, Long> e : expected.entrySet()) {
+          Map<String, Object> value = DemoViews.value(jedis, KEYS, "orders_per_minute", e.getKey());
+          if (value == null || !e.getValue().equals(value.get("n"))) {
+            return "orders_per_minute " + e.getKey() + " = " + value + ", expected " + e.getValue();
+          }
+        }
+        return null;
+      });
+      String first = KEYS.row("orders_per_minute", expected.keySet().iterator().next());
+      assertEquals(-1, jedis.pttl(first), "no TTL while the window is open");
+
+      Order late = events.createdAt("late1", OrderEvents.base().plusSeconds(300));
+      producer.send(new ProducerRecord<>(topic, late.orderId(), late.json())).get();
+      awaitNoMismatch(() -> {
+        for (String key : expected.keySet()) {
+          long pttl = jedis.pttl(KEYS.row("orders_per_minute", key));
+          if (pttl <= 0) {
+            return "orders_per_minute " + key + " has PTTL " + pttl;
+          }
+          assertTrue(pttl <= 3_600_000, "TTL at most the view's ttl: " + pttl);
+        }
+        return null;
+      });
+      assertEquals(-1, jedis.pttl(KEYS.row("orders_per_minute", "u0@12:05")),
+          "the late event's window is still open");
+    }
+  }
+
+  /** Prometheus text on the metrics port: dead letters, rows, rates, lags, expired windows. */
+  private static void assertMetrics(int port) {
+    HttpClient http = HttpClient.newHttpClient();
+    awaitNoMismatch(() -> {
+      String text;
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        text = r.body();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      for (String expected : List.of(
+          "streamgate_processor_dead_letters_total{source=\"orders\"} 4.0",
+          "streamgate_processor_input_rows_total{view=\"user_totals\"}",
+          "streamgate_processor_rows_written_total{view=\"order_status\"}",
+          "streamgate_processor_processing_rate_rows_per_second{view=\"product_revenue\"}",
+          "streamgate_processor_batch_duration_seconds_count{view=\"user_totals\"}",
+          "streamgate_processor_kafka_lag_records{query=\"dead_letters:orders\"}",
+          "streamgate_processor_event_lag_seconds_count{view=\"user_totals\"}",
+          "streamgate_processor_windows_expired_total{view=\"orders_per_minute\"} 13.0")) {
+        if (!text.contains(expected)) {
+          return "no '" + expected + "' in the metrics";
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Where a record landed. */
+  record Sent(String value, int partition, long offset) {}
+
+  private static Sent send(KafkaProducer<String, String> producer, String topic, String value)
+      throws Exception {
+    RecordMetadata m = producer.send(new ProducerRecord<>(topic, "bad", value)).get();
+    return new Sent(value, m.partition(), m.offset());
+  }
+
+  /** The dead-letter topic holds exactly the refused records, in the form docs/pipeline.md gives. */
+  private static void assertDeadLetters(String topic, List<Sent> bad, List<String> reasons) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    Map<String, ConsumerRecord<String, String>> letters = new TreeMap<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic + ".dlq").stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + SETTLE.toNanos();
+      while (letters.size() < bad.size() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          ConsumerRecord<String, String> before =
+              letters.put(header(r, "streamgate.partition") + ":" + header(r, "streamgate.offset"), r);
+          assertEquals(null, before, "a dead letter written twice: " + r);
+        }
+      }
+      // A little longer: a duplicate would show up now.
+      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(1500))) {
+        throw new AssertionError("an unexpected dead letter: " + r);
+      }
+    }
+    assertEquals(bad.size(), letters.size(), "dead letters " + letters.keySet());
+    for (int i = 0; i < bad.size(); i++) {
+      Sent sent = bad.get(i);
+      ConsumerRecord<String, String> r = letters.get(sent.partition() + ":" + sent.offset());
+      assertTrue(r != null, "no dead letter for " + sent + " in " + letters.keySet());
+      assertEquals(sent.value(), r.value(), "the original bytes");
+      assertEquals("bad", r.key());
+      assertEquals("orders", header(r, "streamgate.source"));
+      assertEquals(topic, header(r, "streamgate.topic"));
+      assertTrue(header(r, "streamgate.reason").startsWith(reasons.get(i)),
+          header(r, "streamgate.reason") + " should start with " + reasons.get(i));
+    }
+  }
+
+  private static String header(ConsumerRecord<?, ?> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static void assertStreams(String topic) {
+    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+      StreamEntry orders = StreamEntry.fromJson(jedis.hget(KEYS.streams(), "orders"));
+      assertEquals(topic, orders.topic());
+      assertEquals("orderId", orders.keyField());
+      assertEquals("ts", orders.eventTime());
+      assertEquals(new EventField("amount", FieldType.NUMBER, true), orders.schema().field("amount"));
+      assertEquals(new EventField("status", FieldType.STRING, false), orders.schema().field("status"));
+      assertEquals(new EventField("ts", FieldType.TIMESTAMP, true), orders.schema().field("ts"));
+    }
+  }
+
   private static Map<String, Long> userTotalVersions() {
     Map<String, Long> out = new TreeMap<>();
     try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
@@ -242,10 +471,14 @@ class ProcessorIT {
   }
 
   private static void createTopic(String topic) throws Exception {
+    createTopic(topic, 2);
+  }
+
+  private static void createTopic(String topic, int partitions) throws Exception {
     Properties props = new Properties();
     props.put("bootstrap.servers", kafka.bootstrapServers());
     try (Admin admin = Admin.create(props)) {
-      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
     }
   }
 

@@ -96,9 +96,23 @@ class ViewPlannerTest {
     assertProblem("kind windowed needs a watermark: set eventTime and watermark on source clicks",
         "SELECT concat(userId, '@', window.start) AS k, count(*) AS n FROM clicks"
             + " GROUP BY userId, window(ts, '1 minute')", "k", "windowed", null);
-    ViewPlan ok = plan("SELECT concat(userId, '@', window.start) AS k, count(*) AS n FROM orders"
-        + " GROUP BY userId, window(ts, '1 minute')", "k", "windowed", null).get(0);
+    ViewPlan ok = plan("SELECT concat(userId, '@', window.start) AS k, window, count(*) AS n"
+        + " FROM orders GROUP BY userId, window(ts, '1 minute')", "k", "windowed", null).get(0);
     assertEquals(OutputMode.Update(), ok.outputMode());
+    assertEquals("window", ok.windowColumn());
+    assertEquals(java.util.List.of("key", "value", "window_end"),
+        java.util.List.of(ok.serving().columns()));
+    assertEquals(java.time.Duration.ofMinutes(10), ok.spec().ttl(), "windowed default ttl");
+    assertEquals(600, ok.catalogEntry(0).ttlSeconds());
+  }
+
+  @Test
+  void windowedNeedsItsWindowInTheOutput() {
+    assertProblem("kind windowed needs its window in the SQL output (e.g. SELECT ..., window ..."
+            + " GROUP BY ..., window(ts, '1 minute')), so each row can expire once its window"
+            + " closes (columns: k, n)",
+        "SELECT concat(userId, '@', window.start) AS k, count(*) AS n FROM orders"
+            + " GROUP BY userId, window(ts, '1 minute')", "k", "windowed", null);
   }
 
   @Test

@@ -1,0 +1,117 @@
+package io.streamgate.processor.sink;
+
+import io.streamgate.contract.Keyspace;
+import io.streamgate.contract.Names;
+import io.streamgate.contract.Scripts;
+import java.time.Clock;
+import org.apache.spark.sql.ForeachWriter;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The sink of a latest view in Spark's real-time mode: each serving row {@code (key, value[,
+ * rank])} is written as soon as it arrives, one {@code WRITE_ROW} (with its change message) and
+ * one {@code INDEX_ROW}, over a connection held for the task's whole batch.
+ *
+ * <p><b>Version = (epoch + 1) &lt;&lt; 24 | n</b>, n the row's position in this partition's part
+ * of the batch. A real-time batch reads each Kafka partition in offset order within one task, and
+ * a batch replayed after a crash starts at the same offsets, so every row gets the same version
+ * again and the store ignores it: exactly-once effect, as in micro-batch. Later batches have
+ * larger versions, so for one key (whose events stay on one partition, as the source's {@code
+ * key} field arranges) a later event always wins. These versions are far larger than micro-batch
+ * ones (batch id + 1): switching a view from real-time back to micro-batch needs its Redis rows
+ * reset.
+ *
+ * <p>Spark makes one instance per task (deserialized copy); not thread-safe, not shared.
+ */
+public final class RealTimeRowWriter extends ForeachWriter<Row> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(RealTimeRowWriter.class);
+  static final int SEQUENCE_BITS = 24;
+  static final long MAX_SEQUENCE = (1L << SEQUENCE_BITS) - 1;
+
+  private final String redisUri;
+  private final String namespace;
+  private final String view;
+  private final long ttlMillis;
+  private final boolean ranked;
+  private final Clock clock;
+
+  private transient Jedis jedis;
+  private transient Keyspace keyspace;
+  private transient long epoch;
+  private transient long sequence;
+  private transient long skipped;
+
+  public RealTimeRowWriter(String redisUri, String namespace, String view, long ttlMillis,
+      boolean ranked, Clock clock) {
+    this.redisUri = redisUri;
+    this.namespace = namespace;
+    this.view = Names.requireViewName(view);
+    this.ttlMillis = ttlMillis;
+    this.ranked = ranked;
+    this.clock = clock;
+    new Keyspace(namespace);
+  }
+
+  /** The version of the {@code n}-th row (from 0) of a partition in real-time batch {@code epoch}. */
+  public static long version(long epoch, long n) {
+    if (n > MAX_SEQUENCE) {
+      throw new IllegalStateException("more than " + MAX_SEQUENCE + " rows in one partition of one"
+          + " real-time batch; use shorter batches (trigger: realtime <interval>)");
+    }
+    long version = ((epoch + 1) << SEQUENCE_BITS) | n;
+    if (version > io.streamgate.contract.Row.MAX_VERSION || epoch < 0) {
+      throw new IllegalStateException("real-time batch " + epoch + " exceeds the contract's versions");
+    }
+    return version;
+  }
+
+  @Override
+  public boolean open(long partitionId, long epochId) {
+    keyspace = new Keyspace(namespace);
+    jedis = RedisConnections.connection(redisUri);
+    epoch = epochId;
+    sequence = 0;
+    skipped = 0;
+    return true;
+  }
+
+  @Override
+  public void process(Row row) {
+    long version = version(epoch, sequence++);
+    String key = row.isNullAt(0) ? null : row.getString(0);
+    String problem = Names.keyProblem(key);
+    if (problem != null || row.isNullAt(1)) {
+      if (skipped++ == 0) {
+        LOG.warn("view {}: skipping a row that cannot be served ({}); first of this batch part",
+            view, problem != null ? problem : "value is null");
+      }
+      return;
+    }
+    io.streamgate.contract.Row served =
+        new io.streamgate.contract.Row(view, key, version, clock.millis(), row.getString(1));
+    ScriptCalls.evalsha(jedis, Scripts.WRITE_ROW, Scripts.writeRowKeys(keyspace, served),
+        Scripts.writeRowArgs(keyspace, served, ttlMillis));
+    ScriptCalls.evalsha(jedis, Scripts.INDEX_ROW, Scripts.indexRowKeys(keyspace, view),
+        Scripts.indexRowArgs(served, rank(row)));
+  }
+
+  @Override
+  public void close(Throwable error) {
+    if (jedis != null) {
+      jedis.close();
+      jedis = null;
+    }
+  }
+
+  private Double rank(Row row) {
+    if (!ranked || row.isNullAt(2)) {
+      return null;
+    }
+    double rank = row.getDouble(2);
+    return Double.isNaN(rank) || Double.isInfinite(rank) ? null : rank;
+  }
+}

@@ -1,0 +1,255 @@
+package io.streamgate.processor.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.streamgate.contract.Keyspace;
+import io.streamgate.contract.Row;
+import io.streamgate.harness.KafkaBroker;
+import io.streamgate.harness.RedisServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
+
+/**
+ * The processor's benchmark, not a timed test: skipped unless {@code -Dstreamgate.bench=true}.
+ * Prints (1) sustained events/s into Redis for an aggregate view over 100,000 keys, from a
+ * backlog of {@code streamgate.bench.events} events (default 1,000,000); (2) produce → change
+ * message latency p50/p99 of that aggregate view (micro-batch); (3) the same for a latest view in
+ * real-time mode. Each part checks Redis afterwards, so a fast but wrong run fails.
+ *
+ * <pre>
+ * mvn -B -o -pl stream-processor verify -Dit.test=ProcessorBenchIT -Dtest=NONE \
+ *   -Dsurefire.failIfNoSpecifiedTests=false -Dstreamgate.bench=true [-Dstreamgate.bench.events=N]
+ * </pre>
+ */
+class ProcessorBenchIT {
+  private static final Keyspace KEYS = new Keyspace("bench");
+  private static final int USERS = 100_000;
+  private static final String SCHEMA =
+      "userId STRING NOT NULL, amount DOUBLE NOT NULL, ts TIMESTAMP NOT NULL";
+
+  private static KafkaBroker kafka;
+  private static RedisServer redis;
+
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void services() {
+    Assumptions.assumeTrue(Boolean.getBoolean("streamgate.bench"),
+        "benchmark: run with -Dstreamgate.bench=true");
+    kafka = KafkaBroker.shared();
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @Test
+  void aggregateThroughputAndLatency() throws Exception {
+    int events = Integer.getInteger("streamgate.bench.events", 1_000_000);
+    String topic = "bench_" + UUID.randomUUID().toString().substring(0, 8);
+    createTopic(topic, 2);
+    long produceStart = System.nanoTime();
+    try (KafkaProducer<String, String> producer = producer(true)) {
+      for (int i = 0; i < events; i++) {
+        String user = "u" + (i % USERS);
+        producer.send(new ProducerRecord<>(topic, user, event(user, 1.0)));
+      }
+    }
+    System.out.printf("bench: produced %,d events in %.1f s%n", events,
+        (System.nanoTime() - produceStart) / 1e9);
+
+    Path pipeline = tmp.resolve("aggregate.yaml");
+    Files.writeString(pipeline, """
+        sources:
+          events:
+            topic: %s
+            schema: "%s"
+            key: userId
+            options: { startingOffsets: earliest }
+        views:
+          user_totals:
+            key: userId
+            sql: SELECT userId, count(*) AS n, sum(amount) AS total FROM events GROUP BY userId
+            kind: aggregate
+        """.formatted(topic, SCHEMA));
+    try (PipelineRunner runner = PipelineRunner.start(settings(pipeline, "local[2]"))) {
+      StreamingQuery q = runner.queries().get("user_totals");
+      long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+      while (read(q) < events && System.nanoTime() < deadline) {
+        Thread.sleep(200); // polling interval
+      }
+      List<StreamingQueryProgress> batches = new ArrayList<>();
+      for (StreamingQueryProgress p : q.recentProgress()) {
+        if (p.numInputRows() > 0) {
+          batches.add(p);
+        }
+      }
+      StreamingQueryProgress first = batches.get(0);
+      StreamingQueryProgress last = batches.get(batches.size() - 1);
+      double seconds = (Instant.parse(last.timestamp()).toEpochMilli() + last.batchDuration()
+          - Instant.parse(first.timestamp()).toEpochMilli()) / 1000.0;
+      System.out.printf("bench: aggregate over %,d keys: %,d events in %d batches, %.1f s:"
+          + " %,.0f events/s into Redis (target >= 50,000)%n", USERS, read(q), batches.size(),
+          seconds, read(q) / seconds);
+      for (StreamingQueryProgress p : batches.subList(0, Math.min(3, batches.size()))) {
+        System.out.printf("bench:   batch %d: %,d rows, durations %s%n", p.batchId(),
+            p.numInputRows(), p.durationMs());
+      }
+      try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+        assertEquals(USERS, jedis.zcard(KEYS.keysIndex("user_totals")));
+        String value = jedis.hget(KEYS.row("user_totals", "u7"), "value");
+        assertEquals("{\"n\":" + events / USERS + ",\"total\":" + (double) (events / USERS) + "}",
+            value);
+      }
+      latency("aggregate view, micro-batch", topic, "user_totals", 200, 20);
+    }
+  }
+
+  @Test
+  void realTimeLatency() throws Exception {
+    String topic = "benchrt_" + UUID.randomUUID().toString().substring(0, 8);
+    createTopic(topic, 1);
+    Path pipeline = tmp.resolve("realtime.yaml");
+    Files.writeString(pipeline, """
+        sources:
+          events:
+            topic: %s
+            schema: "%s"
+            key: userId
+            options: { startingOffsets: earliest }
+        views:
+          last_amount:
+            key: userId
+            sql: SELECT userId, amount, ts FROM events
+            kind: latest
+            trigger: realtime 30 seconds
+        """.formatted(topic, SCHEMA));
+    try (PipelineRunner runner = PipelineRunner.start(settings(pipeline, "local[2]"))) {
+      latency("latest view, real-time mode", topic, "last_amount", 1000, 10);
+    }
+  }
+
+  /** Sends {@code n} single events, {@code gapMillis} apart, each with a new key; times each. */
+  private static void latency(String what, String topic, String view, int n, long gapMillis)
+      throws Exception {
+    Map<String, Long> seen = new ConcurrentHashMap<>();
+    CountDownLatch subscribed = new CountDownLatch(1);
+    JedisPubSub sub = new JedisPubSub() {
+      @Override
+      public void onSubscribe(String channel, int count) {
+        subscribed.countDown();
+      }
+
+      @Override
+      public void onMessage(String channel, String message) {
+        if (message.contains("\"key\":\"probe")) {
+          seen.putIfAbsent(Row.fromJson(message).key(), System.nanoTime());
+        }
+      }
+    };
+    Thread listener = new Thread(() -> {
+      try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+        jedis.subscribe(sub, KEYS.changeChannel(view));
+      }
+    }, "bench-changes");
+    listener.setDaemon(true);
+    listener.start();
+    subscribed.await(10, TimeUnit.SECONDS);
+    Map<String, Long> sent = new ConcurrentHashMap<>();
+    try (KafkaProducer<String, String> producer = producer(false)) {
+      // Warm-up: the first events after start pay for class loading and connections.
+      for (int i = 0; i < n + 50; i++) {
+        String key = "probe" + i;
+        long t = System.nanoTime();
+        producer.send(new ProducerRecord<>(topic, key, event(key, 2.0))).get();
+        if (i >= 50) {
+          sent.put(key, t);
+        }
+        Thread.sleep(gapMillis); // spacing between probes
+      }
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!seen.keySet().containsAll(sent.keySet()) && System.nanoTime() < deadline) {
+      Thread.sleep(50); // polling interval
+    }
+    sub.unsubscribe();
+    List<Long> micros = new ArrayList<>();
+    sent.forEach((key, t) -> {
+      Long arrived = seen.get(key);
+      if (arrived != null) {
+        micros.add((arrived - t) / 1000);
+      }
+    });
+    assertEquals(sent.size(), micros.size(), "every probe reached Redis");
+    List<Long> sorted = micros.stream().sorted().toList();
+    System.out.printf("bench: %s, produce → change message over %d events: p50 %.1f ms,"
+            + " p99 %.1f ms, max %.1f ms%n", what, sorted.size(),
+        sorted.get(sorted.size() / 2) / 1000.0, sorted.get(sorted.size() * 99 / 100) / 1000.0,
+        sorted.get(sorted.size() - 1) / 1000.0);
+  }
+
+  private static long read(StreamingQuery q) {
+    long n = 0;
+    for (StreamingQueryProgress p : q.recentProgress()) {
+      n += p.numInputRows();
+    }
+    return n;
+  }
+
+  private static String event(String user, double amount) {
+    return "{\"userId\":\"" + user + "\",\"amount\":" + amount + ",\"ts\":\"" + Instant.now()
+        + "\"}";
+  }
+
+  private static ProcessorSettings settings(Path pipeline, String master) {
+    return new ProcessorSettings(pipeline, kafka.bootstrapServers(), redis.uri(), KEYS.prefix(),
+        tmp.resolve("checkpoints-" + pipeline.getFileName()).toString(), master, Map.of());
+  }
+
+  private static void createTopic(String topic, int partitions) throws Exception {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    }
+  }
+
+  private static KafkaProducer<String, String> producer(boolean bulk) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, bulk ? "20" : "0");
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, bulk ? "262144" : "16384");
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, bulk ? "lz4" : "none");
+    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+  }
+}

@@ -1,0 +1,227 @@
+package io.streamgate.processor.runner;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamgate.contract.Keyspace;
+import io.streamgate.harness.KafkaBroker;
+import io.streamgate.harness.ManagedProcess;
+import io.streamgate.harness.RedisServer;
+import io.streamgate.processor.ProcessorMain;
+import io.streamgate.processor.runner.OrderEvents.Order;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.spark.launcher.JavaModuleOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Exactly-once effect of the real command: the processor runs as a child JVM (as in production)
+ * on the demo pipeline while events keep arriving; it is killed with SIGKILL in the middle of the
+ * stream, restarted on the same checkpoints, later stopped with SIGTERM mid-stream and restarted
+ * again. Each time Redis must end up equal to the aggregates computed here from the produced
+ * events: nothing counted twice, nothing missing.
+ */
+class ProcessorCrashIT {
+  private static final String NS = "crash";
+  private static final Keyspace KEYS = new Keyspace(NS);
+  private static final Duration SETTLE = Duration.ofSeconds(120);
+
+  private static KafkaBroker kafka;
+  private static RedisServer redis;
+
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void services() {
+    kafka = KafkaBroker.shared();
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @Test
+  void killedAndStoppedMidStreamItRecoversWithoutCountingTwice() throws Exception {
+    String topic = "orders_" + UUID.randomUUID().toString().substring(0, 8);
+    createTopic(topic);
+    Path pipeline = pipeline(topic);
+    OrderEvents events = new OrderEvents();
+
+    try (KafkaProducer<String, String> producer = producer()) {
+      // 1. SIGKILL while events arrive and batches run.
+      List<Order> first = events.wave("a", 600, 300, 150);
+      ManagedProcess p1 = start(pipeline, 1);
+      awaitTrue("processor 1 ready", () -> logContains(p1, "processor ready"));
+      CompletableFuture<Void> producing = produceSlowly(producer, topic, first, 40);
+      // A few batches in (200 events each, 600 distinct orders in this wave), with more to come.
+      awaitTrue("a few batches of order_status", () -> rows("order_status") >= 300);
+      p1.kill(); // in a batch or between two: either way, batches run back to back now
+      assertFalse(p1.isAlive());
+      producing.get(60, TimeUnit.SECONDS);
+      assertTrue(DemoViews.mismatch(redis, KEYS, events) != null,
+          "the killed processor must not have finished the stream already");
+
+      ManagedProcess p2 = start(pipeline, 2);
+      awaitViews(events, p2);
+      report("before SIGKILL", p1, 4, true);
+      report("after restart", p2, 4, false);
+
+      // 2. SIGTERM while events arrive: a graceful stop leaves a valid checkpoint.
+      List<Order> second = events.wave("b", 300, 150, 0);
+      producing = produceSlowly(producer, topic, second, 40);
+      long before = rows("order_status");
+      awaitTrue("processor 2 at work on the second wave", () -> rows("order_status") > before);
+      p2.stop(Duration.ofSeconds(60));
+      assertFalse(p2.isAlive());
+      String log2 = Files.readString(p2.logFile());
+      assertTrue(log2.contains("shutdown requested") && log2.contains("processor stopped"),
+          "graceful stop logged:\n" + p2.tail(30));
+      assertFalse(log2.contains("did not stop cleanly"), p2.tail(30));
+      producing.get(60, TimeUnit.SECONDS);
+
+      ManagedProcess p3 = start(pipeline, 3);
+      try {
+        awaitViews(events, p3);
+      } finally {
+        p3.stop(Duration.ofSeconds(60));
+      }
+    }
+  }
+
+  private static ManagedProcess start(Path pipeline, int run) throws Exception {
+    List<String> jvm = new ArrayList<>(List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC"));
+    jvm.addAll(List.of(JavaModuleOptions.defaultModuleOptionArray()));
+    return ManagedProcess.startJava("processor-" + run, "stream-processor", jvm,
+        ProcessorMain.class.getName(),
+        List.of("--pipeline", pipeline.toString(), "--kafka", kafka.bootstrapServers(),
+            "--redis", redis.uri(), "--namespace", NS,
+            "--checkpoints", tmp.resolve("checkpoints").toString(), "--master", "local[2]"),
+        Map.of(), tmp.resolve("processor-" + run + ".log"));
+  }
+
+  private static Path pipeline(String topic) throws Exception {
+    Path demo = Path.of(System.getProperty("streamgate.root", ".."))
+        .resolve("deploy/local/pipeline.yaml");
+    Path pipeline = tmp.resolve("pipeline.yaml");
+    // Small batches: the stream takes many of them, so the kill lands in the middle of it.
+    Files.writeString(pipeline, Files.readString(demo).replace("topic: orders", "topic: " + topic)
+        .replace("options: { startingOffsets: earliest }",
+            "options: { startingOffsets: earliest, maxOffsetsPerTrigger: 200 }"));
+    return pipeline;
+  }
+
+  /** Sends {@code orders} in chunks, one chunk every 100 ms, on another thread. */
+  private static CompletableFuture<Void> produceSlowly(KafkaProducer<String, String> producer,
+      String topic, List<Order> orders, int chunk) {
+    return CompletableFuture.runAsync(() -> {
+      for (int i = 0; i < orders.size(); i++) {
+        Order o = orders.get(i);
+        producer.send(new ProducerRecord<>(topic, o.orderId(), o.json()));
+        if (i % chunk == chunk - 1) {
+          producer.flush();
+          pause(100);
+        }
+      }
+      producer.flush();
+    });
+  }
+
+  private static void awaitViews(OrderEvents events, ManagedProcess processor) {
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    for (String problem = DemoViews.mismatch(redis, KEYS, events); problem != null;
+        problem = DemoViews.mismatch(redis, KEYS, events)) {
+      if (System.nanoTime() > deadline || !processor.isAlive()) {
+        throw new AssertionError("Redis did not settle (" + problem + "); processor log:\n"
+            + processor.tail(40));
+      }
+      pause(100);
+    }
+  }
+
+  /** Prints a few batch lines, to show where the kill landed and what the restart replayed. */
+  private static void report(String what, ManagedProcess p, int lines, boolean last)
+      throws java.io.IOException {
+    List<String> batches = Files.readAllLines(p.logFile()).stream()
+        .filter(l -> l.contains(" batch ") && l.contains("user_totals")).toList();
+    List<String> shown = last
+        ? batches.subList(Math.max(0, batches.size() - lines), batches.size())
+        : batches.subList(0, Math.min(lines, batches.size()));
+    System.out.println(what + ":\n  " + String.join("\n  ", shown));
+  }
+
+  private static long rows(String view) {
+    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+      return jedis.zcard(KEYS.keysIndex(view));
+    }
+  }
+
+  private static boolean logContains(ManagedProcess p, String text) {
+    try {
+      if (!p.isAlive()) {
+        throw new AssertionError(p.name() + " exited:\n" + p.tail(40));
+      }
+      return Files.readString(p.logFile()).contains(text);
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  private static void awaitTrue(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + SETTLE.toSeconds() + " s: " + what);
+      }
+      pause(20);
+    }
+  }
+
+  private static void createTopic(String topic) throws Exception {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+    }
+  }
+
+  private static KafkaProducer<String, String> producer() {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis); // polling interval
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}
