@@ -102,7 +102,8 @@ final class DemoServices {
         "STREAMGATE_HTTP_PORT", Integer.toString(settings.httpPort()),
         "STREAMGATE_REDIS_URL", settings.redisUrl(),
         "STREAMGATE_NAMESPACE", DemoSettings.NAMESPACE,
-        "STREAMGATE_JWT_SECRET_FILE", state.secretFile().toString());
+        "STREAMGATE_JWT_SECRET_FILE", state.secretFile().toString(),
+        "STREAMGATE_KAFKA_BOOTSTRAP", settings.kafkaBootstrap());
     Path config = settings.gatewayConfig();
     return java("gateway", "gateway", List.of("-Xms64m", "-Xmx384m"), GATEWAY_MAIN,
         List.of("--config", config.toString()), env, JVM_GRACE, List.of(GATEWAY_MAIN, config.toString()));
