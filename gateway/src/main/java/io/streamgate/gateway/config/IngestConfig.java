@@ -37,7 +37,10 @@ public record IngestConfig(boolean enabled, String bootstrapServers, int maxBody
   public static final int MAX_MAX_IN_FLIGHT_BYTES = 1 << 30;
   public static final int DEFAULT_TIMEOUT_MS = 5_000;
   public static final int MAX_TIMEOUT_MS = 120_000;
-  /** Under load batches fill while earlier ones are in flight; 1 ms adds little to the 202 (5 ms halved single-event throughput in loadtest/bench/ingest.sh). */
+  /**
+   * Under load batches fill while earlier ones are in flight; 1 ms adds little to the 202 (5 ms
+   * cut single-event throughput in loadtest/bench/ingest.sh to a fraction).
+   */
   public static final int DEFAULT_LINGER_MS = 1;
   public static final int DEFAULT_BATCH_SIZE_BYTES = 256 << 10;
   public static final String DEFAULT_COMPRESSION = "lz4";
