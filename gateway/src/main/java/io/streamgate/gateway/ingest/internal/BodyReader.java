@@ -36,8 +36,9 @@ public final class BodyReader {
           return;
         }
         boolean reading = Boolean.TRUE.equals(ctx.get(READING));
-        if (!reading && request.version() != HttpVersion.HTTP_2 && !smallAndSent(request,
-            maxBodyBytes) || Boolean.TRUE.equals(ctx.get(CLOSE))) {
+        boolean cutOff = Boolean.TRUE.equals(ctx.get(CLOSE));
+        if (cutOff || (!reading && request.version() != HttpVersion.HTTP_2
+            && !smallAndSent(request, maxBodyBytes))) {
           // Reading an unbounded rest just to drop it would do the work the check saved.
           ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
           ctx.addBodyEndHandler(x -> request.connection().close());
@@ -107,6 +108,8 @@ public final class BodyReader {
         onBody.handle(body);
       }
     });
+    // The client went away mid-body: nobody is left to answer, and it is not our error to log.
+    request.exceptionHandler(e -> over[0] = true);
     request.resume();
   }
 
