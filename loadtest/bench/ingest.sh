@@ -3,17 +3,19 @@
 # acks=all) and the 202's latency, for single events and for batches, in one run.
 #
 #   loadtest/bench/ingest.sh [--duration 20] [--connections 64] [--batch 100] [--partitions 4]
-#                            [--warmup 15] [--linger MS]
+#                            [--warmup 15] [--linger MS] [--gateway-cpus 0]
 #
 # Starts its own Kafka broker (KRaft, from kafka-runtime) and redis-server, registers a stream
 # "bench_events" (orders-like schema, key orderId) the way the processor does, and one gateway
 # (JWT on, rate limits on with a limit that never rejects) pinned to CPU 0; the broker, Redis and
 # wrk share CPU 1. Prints wrk's requests/s and latency for single events, then for batches,
-# and the events/s of each. --linger overrides ingest.kafka.lingerMs of deploy/local/gateway.yaml. Needs wrk, redis-server, taskset (apt-get install -y wrk
-# redis-server util-linux) and a built tree (./streamgate builds it).
+# and the events/s of each. --linger overrides ingest.kafka.lingerMs of the demo config;
+# --gateway-cpus 0,1 lets the gateway use both cores (shared with the broker and wrk).
+# Needs wrk, redis-server, taskset (apt-get install -y wrk redis-server util-linux) and a built
+# tree (./streamgate builds it).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-DURATION=20; CONNECTIONS=64; BATCH=100; PARTITIONS=4; WARMUP=15; LINGER=""
+DURATION=20; CONNECTIONS=64; BATCH=100; PARTITIONS=4; WARMUP=15; LINGER=""; GATEWAY_CPUS=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -22,7 +24,8 @@ while [[ $# -gt 0 ]]; do
     --partitions) PARTITIONS="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --linger) LINGER="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --gateway-cpus) GATEWAY_CPUS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "ingest.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -98,7 +101,7 @@ cp "$ROOT/deploy/local/gateway.yaml" "$WORK/gateway.yaml"
 [[ -z "$LINGER" ]] || sed -i "s/lingerMs: [0-9]*/lingerMs: $LINGER/" "$WORK/gateway.yaml"
 STREAMGATE_HTTP_PORT=$GW_PORT STREAMGATE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
 STREAMGATE_JWT_SECRET_FILE="$WORK/secret" STREAMGATE_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" \
-  taskset -c 0 java -Xms256m -Xmx512m -cp "$ROOT/gateway/target/classes:$(cat "$ROOT/gateway/target/runtime-classpath.txt")" \
+  taskset -c "$GATEWAY_CPUS" java -Xms256m -Xmx512m -cp "$ROOT/gateway/target/classes:$(cat "$ROOT/gateway/target/runtime-classpath.txt")" \
   io.streamgate.gateway.GatewayMain --config "$WORK/gateway.yaml" > "$WORK/gateway.log" 2>&1 & PIDS+=($!)
 until curl -sf "http://127.0.0.1:$GW_PORT/health/ready" >/dev/null; do sleep 0.2; done
 FIRST=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
@@ -111,7 +114,7 @@ run() { # $1 = events per request
   BATCH="$1" && export BATCH
   # Warm-up: JIT (C2 compiles on the gateway's own pinned core) and producer batches.
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$ROOT/loadtest/bench/ingest.lua" "http://127.0.0.1:$GW_PORT" >/dev/null
-  echo "== POST /v1/events/$STREAM, $1 event(s) per request, $CONNECTIONS connections, ${DURATION}s, wrk on CPU 1 -> gateway on CPU 0, Kafka on CPU 1"
+  echo "== POST /v1/events/$STREAM, $1 event(s) per request, $CONNECTIONS connections, ${DURATION}s, wrk on CPU 1 -> gateway on CPU $GATEWAY_CPUS, Kafka on CPU 1"
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$ROOT/loadtest/bench/ingest.lua" \
     "http://127.0.0.1:$GW_PORT" | tee "$WORK/wrk.txt"
   local rps; rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
