@@ -25,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP="$2"; shift 2 ;;
     --linger) LINGER="$2"; shift 2 ;;
     --gateway-cpus) GATEWAY_CPUS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "ingest.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
