@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ public final class KafkaEventLog implements EventLog {
   /** Extra wait past Kafka's own delivery timeout before the gateway gives up by itself. */
   private static final long GRACE_MS = 250;
   private static final int WORKERS = 8;
+  private static final long WARN_INTERVAL_MS = 10_000;
 
   private final Vertx vertx;
   private final IngestConfig config;
@@ -46,6 +48,7 @@ public final class KafkaEventLog implements EventLog {
   private final WorkerExecutor workers;
   private final long retryAfterSeconds;
   private final Object lock = new Object();
+  private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
   private KafkaProducer<String, String> producer; // guarded by lock
   private boolean closed; // guarded by lock
 
@@ -75,7 +78,22 @@ public final class KafkaEventLog implements EventLog {
       send(producer(), topic, events, context, done, abandoned);
       return null;
     }, false).onFailure(e -> done.tryFail(unavailable("Kafka refused the events: " + e, e)));
-    return done.future().andThen(ar -> vertx.cancelTimer(timer));
+    return done.future().andThen(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.failed()) {
+        warnThrottled(ar.cause());
+      }
+    });
+  }
+
+  /** At most one line per {@value #WARN_INTERVAL_MS} ms, however many requests fail. */
+  private void warnThrottled(Throwable failure) {
+    long now = System.currentTimeMillis();
+    long last = lastWarning.get();
+    if (now - last >= WARN_INTERVAL_MS && lastWarning.compareAndSet(last, now)) {
+      LOG.warn("event ingest answering 503: {}. Check that Kafka is running and reachable at {}"
+          + " (ingest.kafka.bootstrapServers).", failure.getMessage(), config.bootstrapServers());
+    }
   }
 
   private void send(Producer<String, String> kafka, String topic, List<Event> events,
