@@ -207,6 +207,31 @@ class EventIngestIT {
   }
 
   @Test
+  void expectContinueGetsTheBodySentOnlyAfterTheChecks() throws Exception {
+    String body = "[" + (order("c", 1) + ",").repeat(30) + order("c", 1) + "]";
+    HttpRequest.Builder request = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+        + fixture.gateway.port() + "/v1/events/orders")).expectContinue(true)
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> ok = IngestSupport.HTTP.send(request.copy()
+        .header("Authorization", "Bearer " + writer).build(), HttpResponse.BodyHandlers.ofString());
+    accepted(ok, 31);
+    // Refused at the headers: the gateway answers without 100 Continue, so the client never
+    // sends the body, and closes the connection (its unsent body would be read as a request).
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fixture.gateway.port())) {
+      socket.setSoTimeout(5000);
+      String head = "POST /v1/events/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+          + "\r\nContent-Length: " + body.length() + "\r\nExpect: 100-continue\r\n"
+          + "Authorization: Bearer " + fixture.token("views:read") + "\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 403 "), answer);
+      assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+    }
+    accepted(post("application/json", order("after-continue", 1)), 1);
+  }
+
+  @Test
   void metricsCountEventsBytesAndAckLatency() {
     accepted(post("application/json", order("m-1", 1)), 1);
     String metrics = fixture.get("/metrics", null).body();
