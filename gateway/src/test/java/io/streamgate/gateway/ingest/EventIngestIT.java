@@ -232,6 +232,25 @@ class EventIngestIT {
   }
 
   @Test
+  void aBatchCountsAsOneRequestAgainstTheRateLimit() {
+    // The built-in trial plan: 20 requests per 60 s. 20 batches of 3 events all pass.
+    String trial = fixture.token(new JsonObject().put("sub", "ingest-trial")
+        .put("scope", "events:orders:write").put("plan", "trial"), new io.vertx.ext.auth.JWTOptions()
+        .setIssuer("streamgate").setAudience(List.of("streamgate")).setExpiresInMinutes(5));
+    String batch = "[" + order("r-1", 1) + "," + order("r-2", 2) + "," + order("r-3", 3) + "]";
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> r = IngestSupport.post(fixture.gateway.port(), "orders", trial,
+          "application/json", batch);
+      accepted(r, 3);
+      assertEquals("20", r.headers().firstValue("RateLimit-Limit").orElse(null));
+    }
+    HttpResponse<String> limited = IngestSupport.post(fixture.gateway.port(), "orders", trial,
+        "application/json", batch);
+    assertEquals(429, limited.statusCode(), limited.body());
+    assertTrue(limited.headers().firstValue("Retry-After").isPresent());
+  }
+
+  @Test
   void metricsCountEventsBytesAndAckLatency() {
     accepted(post("application/json", order("m-1", 1)), 1);
     String metrics = fixture.get("/metrics", null).body();
