@@ -10,6 +10,7 @@ import io.streamgate.gateway.config.ConfigLoader;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.http.GatewayRouter;
 import io.streamgate.gateway.http.HttpServerVerticle;
+import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimits;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.store.RedisStore;
@@ -42,15 +43,17 @@ public final class Gateway {
   private final NearCache rows;
   private final RateLimits limits;
   private final Breaker breaker;
+  private final EventIngest ingest;
   private final List<String> deployments;
   private final int port;
   private final TokenVerifier verifier;
 
   private Gateway(Vertx vertx, RedisStore store, RedisCatalog catalog, NearCache rows,
-      RateLimits limits, Breaker breaker, List<String> deployments, int port,
+      RateLimits limits, Breaker breaker, EventIngest ingest, List<String> deployments, int port,
       TokenVerifier verifier) {
     this.verifier = verifier;
     this.rows = rows;
+    this.ingest = ingest;
     this.vertx = vertx;
     this.store = store;
     this.catalog = catalog;
@@ -83,9 +86,11 @@ public final class Gateway {
     metrics.bindCache(rows);
     RateLimits limits = config.limits().enabled()
         ? RateLimits.create(vertx, config.limits(), config.redis(), clock) : null;
+    EventIngest ingest = config.ingest().enabled()
+        ? EventIngest.create(vertx, config.ingest(), config.redis(), store, metrics) : null;
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
         rows, limits == null ? null : limits.limiter(), metrics, config.http().accessLog(),
-        config.http().cors());
+        config.http().cors(), ingest);
     List<String> deployments = new ArrayList<>();
     String host = config.http().host();
     int instances = config.http().instances();
@@ -103,6 +108,7 @@ public final class Gateway {
         .compose(id -> limits == null ? Future.succeededFuture() : limits.start())
         // JWKS keys: the first fetch is bounded by its timeout and never fails the start.
         .compose(v -> verifier.start())
+        .compose(v -> ingest == null ? Future.succeededFuture() : ingest.start())
         .compose(v -> vertx.deployVerticle(() -> {
           HttpServerVerticle server = new HttpServerVerticle(host, port, services,
               config.http().shutdownGraceMs(), config.http().tls(), config.auth().maxTokenBytes());
@@ -114,8 +120,8 @@ public final class Gateway {
           return servers.get(0).actualPort();
         })
         .map(bound -> {
-          Gateway gateway = new Gateway(vertx, store, catalog, rows, limits, breaker, deployments,
-              bound, verifier);
+          Gateway gateway = new Gateway(vertx, store, catalog, rows, limits, breaker, ingest,
+              deployments, bound, verifier);
           LOG.info("gateway ready on {}://{}:{} (redis {}, {} views)", config.http().scheme(),
               host, bound, config.redis().redactedUrl(), catalog.views().size());
           if (!catalog.loaded()) {
@@ -130,6 +136,7 @@ public final class Gateway {
               verifier.close();
               return Future.succeededFuture();
             })
+            .eventually(() -> ingest == null ? Future.succeededFuture() : ingest.close())
             .eventually(() -> limits == null ? Future.succeededFuture() : limits.close())
             .eventually(store::close)
             .transform(ignored -> Future.failedFuture(failure)));
@@ -163,6 +170,11 @@ public final class Gateway {
     return limits;
   }
 
+  /** Event ingest, or null when {@code ingest.enabled} is false. */
+  public EventIngest ingest() {
+    return ingest;
+  }
+
   /**
    * Stops the servers (gracefully: no new connections, requests in flight get up to
    * {@code http.shutdownGraceMs}), then the near cache and catalog, the rate-limit sync and the
@@ -174,6 +186,7 @@ public final class Gateway {
           verifier.close();
           return Future.succeededFuture();
         })
+        .eventually(() -> ingest == null ? Future.succeededFuture() : ingest.close())
         .eventually(() -> limits == null ? Future.succeededFuture() : limits.close())
         .eventually(store::close);
   }

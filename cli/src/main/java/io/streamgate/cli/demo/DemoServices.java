@@ -107,7 +107,8 @@ final class DemoServices {
         "STREAMGATE_HTTP_PORT", Integer.toString(settings.gatewayPort(index)),
         "STREAMGATE_REDIS_URL", settings.redisUrl(),
         "STREAMGATE_NAMESPACE", DemoSettings.NAMESPACE,
-        "STREAMGATE_JWT_SECRET_FILE", state.secretFile().toString());
+        "STREAMGATE_JWT_SECRET_FILE", state.secretFile().toString(),
+        "STREAMGATE_KAFKA_BOOTSTRAP", settings.kafkaBootstrap());
     Path config = settings.gatewayConfig();
     String name = gatewayName(index);
     return java(name, "gateway", List.of("-Xms64m", "-Xmx384m"), GATEWAY_MAIN,

@@ -30,13 +30,16 @@ public final class ConfigLoader {
   public static final String ENV_NAMESPACE = "STREAMGATE_NAMESPACE";
   /** Replaces the secretFile of the first HMAC key. */
   public static final String ENV_JWT_SECRET_FILE = "STREAMGATE_JWT_SECRET_FILE";
+  /** Kafka for event ingest: {@code ingest.kafka.bootstrapServers}. */
+  public static final String ENV_KAFKA_BOOTSTRAP = "STREAMGATE_KAFKA_BOOTSTRAP";
 
   /** Field path each plain override replaces. */
   private static final Map<String, String> ENV_FIELDS = Map.of(
       ENV_HTTP_HOST, "http.host",
       ENV_HTTP_PORT, "http.port",
       ENV_REDIS_URL, "redis.url",
-      ENV_NAMESPACE, "redis.namespace");
+      ENV_NAMESPACE, "redis.namespace",
+      ENV_KAFKA_BOOTSTRAP, "ingest.kafka.bootstrapServers");
 
   /** Name used in messages when there is no file. */
   static final String NO_FILE = "configuration";
@@ -82,8 +85,9 @@ public final class ConfigLoader {
       LimitsConfig limits = limits(root.section("limits"));
       BreakerConfig breaker = breaker(root.section("breaker"));
       CacheConfig cache = cache(root.section("cache"));
+      IngestConfig ingest = ingest(root.section("ingest"));
       root.rejectUnknownFields();
-      GatewayConfig config = new GatewayConfig(http, redis, auth, limits, breaker, cache);
+      GatewayConfig config = new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest);
       return applySecretFile(config, env.get(ENV_JWT_SECRET_FILE));
     } catch (ConfigException e) {
       String variable = e.field() == null ? null : overriddenBy.get(e.field());
@@ -223,6 +227,23 @@ public final class ConfigLoader {
     int maxEntries = s.integer("maxEntries", CacheConfig.DEFAULT_MAX_ENTRIES);
     int revalidate = s.integer("revalidateAfterMs", CacheConfig.DEFAULT_REVALIDATE_AFTER_MS);
     return build(s, () -> new CacheConfig(enabled, maxEntries, revalidate));
+  }
+
+  private static IngestConfig ingest(YamlSection s) {
+    boolean enabled = s.bool("enabled", IngestConfig.DEFAULT_ENABLED);
+    int maxBody = s.integer("maxBodyBytes", IngestConfig.DEFAULT_MAX_BODY_BYTES);
+    int maxEvents = s.integer("maxEventsPerRequest", IngestConfig.DEFAULT_MAX_EVENTS_PER_REQUEST);
+    int maxInFlight = s.integer("maxInFlightBytes", IngestConfig.DEFAULT_MAX_IN_FLIGHT_BYTES);
+    int timeoutMs = s.integer("timeoutMs", IngestConfig.DEFAULT_TIMEOUT_MS);
+    YamlSection k = s.section("kafka");
+    String servers = k.string("bootstrapServers", IngestConfig.DEFAULT_BOOTSTRAP_SERVERS);
+    int lingerMs = k.integer("lingerMs", IngestConfig.DEFAULT_LINGER_MS);
+    int batchSize = k.integer("batchSizeBytes", IngestConfig.DEFAULT_BATCH_SIZE_BYTES);
+    String compression = k.string("compression", IngestConfig.DEFAULT_COMPRESSION);
+    Map<String, String> producer = k.stringMap("producer");
+    k.rejectUnknownFields();
+    return build(s, () -> new IngestConfig(enabled, servers, maxBody, maxEvents, maxInFlight,
+        timeoutMs, lingerMs, batchSize, compression, producer));
   }
 
   private static BreakerConfig breaker(YamlSection s) {

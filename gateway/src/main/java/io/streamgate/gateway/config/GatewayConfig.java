@@ -6,13 +6,19 @@ package io.streamgate.gateway.config;
  * mirrors this tree field by field. Thread-safe (immutable).
  */
 public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
-    LimitsConfig limits, BreakerConfig breaker, CacheConfig cache) {
+    LimitsConfig limits, BreakerConfig breaker, CacheConfig cache, IngestConfig ingest) {
 
   public GatewayConfig {
     if (http == null || redis == null || auth == null || limits == null || breaker == null
-        || cache == null) {
+        || cache == null || ingest == null) {
       throw new ConfigException(null, "every section is required");
     }
+  }
+
+  /** Default event ingest. */
+  public GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth, LimitsConfig limits,
+      BreakerConfig breaker, CacheConfig cache) {
+    this(http, redis, auth, limits, breaker, cache, IngestConfig.defaults());
   }
 
   /** The given sections, defaults for the others. */
@@ -26,26 +32,30 @@ public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
   }
 
   public GatewayConfig withHttp(HttpConfig newHttp) {
-    return new GatewayConfig(newHttp, redis, auth, limits, breaker, cache);
+    return new GatewayConfig(newHttp, redis, auth, limits, breaker, cache, ingest);
   }
 
   public GatewayConfig withRedis(RedisConfig newRedis) {
-    return new GatewayConfig(http, newRedis, auth, limits, breaker, cache);
+    return new GatewayConfig(http, newRedis, auth, limits, breaker, cache, ingest);
   }
 
   public GatewayConfig withAuth(AuthConfig newAuth) {
-    return new GatewayConfig(http, redis, newAuth, limits, breaker, cache);
+    return new GatewayConfig(http, redis, newAuth, limits, breaker, cache, ingest);
   }
 
   public GatewayConfig withLimits(LimitsConfig newLimits) {
-    return new GatewayConfig(http, redis, auth, newLimits, breaker, cache);
+    return new GatewayConfig(http, redis, auth, newLimits, breaker, cache, ingest);
   }
 
   public GatewayConfig withCache(CacheConfig newCache) {
-    return new GatewayConfig(http, redis, auth, limits, breaker, newCache);
+    return new GatewayConfig(http, redis, auth, limits, breaker, newCache, ingest);
   }
 
   public GatewayConfig withBreaker(BreakerConfig newBreaker) {
-    return new GatewayConfig(http, redis, auth, limits, newBreaker, cache);
+    return new GatewayConfig(http, redis, auth, limits, newBreaker, cache, ingest);
+  }
+
+  public GatewayConfig withIngest(IngestConfig newIngest) {
+    return new GatewayConfig(http, redis, auth, limits, breaker, cache, newIngest);
   }
 }

@@ -174,6 +174,26 @@ final class YamlSection {
     return out;
   }
 
+  /** A mapping of names to single values (e.g. client properties), empty if absent. */
+  Map<String, String> stringMap(String name) {
+    Object value = take(name);
+    if (value == null) {
+      return Map.of();
+    }
+    if (!(value instanceof Map<?, ?> map)) {
+      throw new ConfigException(field(name), "must be a mapping, but was " + describe(value));
+    }
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    map.forEach((key, item) -> {
+      if (item == null || item instanceof Map || item instanceof List) {
+        throw new ConfigException(field(name) + "." + key,
+            "must be a single value, but was " + describe(item));
+      }
+      out.put(String.valueOf(key), item.toString().trim());
+    });
+    return out;
+  }
+
   /** Fails on the first field that no reader asked for. Call after reading every field. */
   void rejectUnknownFields() {
     for (Object key : values.keySet()) {

@@ -4,6 +4,8 @@ import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.CorsConfig;
+import io.streamgate.gateway.config.IngestConfig;
+import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.store.ViewStore;
@@ -19,7 +21,9 @@ import io.vertx.ext.web.Router;
  *   metrics → request id → access log → CORS (if on) → [health, /metrics, /openapi.json: no token]
  *   GatewayMetrics RequestId  AccessLog   Cors           HealthHandler, OpenApiHandler
  *           → JWT → rate limit → route → …
- *             BearerAuth RateLimitHandler ViewsHandler, IndexHandler
+ *             BearerAuth RateLimitHandler ViewsHandler, IndexHandler, ingest EventsHandler
+ *   (POST /v1/events/{stream} holds its body unread from before the JWT stage until its checks
+ *   pass: EventIngest.holdBody)
  *   any failure → ProblemHandler (RFC 9457)
  * </pre>
  *
@@ -35,12 +39,19 @@ public final class GatewayRouter {
    * @param rows    row reads through the near cache (which reads through {@code store})
    * @param limiter null when rate limits are off ({@code limits.enabled: false})
    * @param cors    cross-origin reads ({@code http.cors}); no CORS stage when off
+   * @param ingest  event ingest; null when {@code ingest.enabled} is false (the route says so)
    */
   public record Services(TokenVerifier verifier, Catalog catalog, ViewStore store,
       NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog,
-      CorsConfig cors) {
+      CorsConfig cors, EventIngest ingest) {
     public Services {
       cors = cors == null ? CorsConfig.off() : cors;
+    }
+
+    /** No event ingest. */
+    public Services(TokenVerifier verifier, Catalog catalog, ViewStore store, NearCache rows,
+        RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors) {
+      this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, null);
     }
 
     /** CORS off. */
@@ -58,6 +69,7 @@ public final class GatewayRouter {
   static final String VIEW = "/v1/views/{view}";
   static final String TOP = "/v1/views/{view}/top";
   static final String ROW = "/v1/views/{view}/{key}";
+  static final String EVENTS = "/v1/events/{stream}";
 
   private GatewayRouter() {}
 
@@ -85,6 +97,10 @@ public final class GatewayRouter {
         ROW)) {
       router.get(path(template)).handler(GatewayMetrics.route(template));
     }
+    router.post(path(EVENTS)).handler(GatewayMetrics.route(EVENTS))
+        // Before the token check: the body must not flow (and be lost) while it is verified.
+        .handler(EventIngest.holdBody(services.ingest() == null
+            ? IngestConfig.DEFAULT_MAX_BODY_BYTES : services.ingest().config().maxBodyBytes()));
 
     HealthHandler health = new HealthHandler(services.store(), services.catalog());
     router.get(HEALTH_LIVE).handler(health::live);
@@ -120,6 +136,8 @@ public final class GatewayRouter {
       index.top(ctx);
     });
     router.get(path(ROW)).handler(views::row);
+    router.post(path(EVENTS)).handler(services.ingest() == null ? EventIngest.disabled()
+        : services.ingest().handler());
 
     router.route().failureHandler(problems);
     // Misses that never reach a failure handler (no route matched).

@@ -12,15 +12,26 @@ import java.util.Map;
 public final class HttpProblem extends RuntimeException {
   private final ProblemType type;
   private final transient Map<String, String> headers;
+  private final transient Map<String, Object> extensions;
 
   public HttpProblem(ProblemType type, String detail) {
     this(type, detail, Map.of());
   }
 
   public HttpProblem(ProblemType type, String detail, Map<String, String> headers) {
+    this(type, detail, headers, Map.of());
+  }
+
+  /**
+   * @param extensions extra members of the problem object (RFC 9457 §3.2), e.g. the violations
+   *                   of an event batch; JSON-writable values ({@code Json.write})
+   */
+  public HttpProblem(ProblemType type, String detail, Map<String, String> headers,
+      Map<String, Object> extensions) {
     super(detail, null, false, false);
     this.type = type;
     this.headers = Map.copyOf(headers);
+    this.extensions = extensions;
   }
 
   public ProblemType type() {
@@ -33,5 +44,9 @@ public final class HttpProblem extends RuntimeException {
 
   public Map<String, String> headers() {
     return headers;
+  }
+
+  public Map<String, Object> extensions() {
+    return extensions;
   }
 }

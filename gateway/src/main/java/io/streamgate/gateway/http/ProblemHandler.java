@@ -83,6 +83,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     json.put("detail", problem.detail());
     json.put("instance", ctx.request().path());
     json.put("requestId", RequestIdHandler.of(ctx));
+    problem.extensions().forEach(json::putIfAbsent);
     return Json.write(json);
   }
 }

@@ -13,7 +13,12 @@ public enum ProblemType {
   TOO_MANY_REQUESTS("rate-limited", "Too many requests", 429),
   INTERNAL("internal-error", "Internal server error", 500),
   STORE_UNAVAILABLE("store-unavailable", "View store unavailable", 503),
-  NOT_READY("not-ready", "Not ready", 503);
+  NOT_READY("not-ready", "Not ready", 503),
+  // Event ingest (POST /v1/events/{stream}); after the read path's kinds so forStatus keeps them.
+  INVALID_EVENTS("invalid-events", "Invalid events", 400),
+  PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
+  UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
+  EVENTS_UNAVAILABLE("events-unavailable", "Event log unavailable", 503);
 
   public static final String TYPE_BASE = "https://streamgate.dev/problems/";
 

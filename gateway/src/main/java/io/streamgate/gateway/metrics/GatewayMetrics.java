@@ -26,7 +26,11 @@ import java.util.concurrent.TimeUnit;
  *       (success, failure, timeout, rejected: not made because the breaker or bulkhead refused);
  *   <li>{@value #CACHE_HITS}, {@value #CACHE_MISSES}, {@value #CACHE_STALE} (counters),
  *       {@value #CACHE_HIT_RATIO} (hits / (hits + misses) since start) and
- *       {@value #CACHE_SIZE} (gauges).
+ *       {@value #CACHE_SIZE} (gauges);
+ *   <li>event ingest: {@value #INGEST_EVENTS} (counter, per stream and outcome: accepted,
+ *       invalid, failed), {@value #INGEST_BYTES} (counter: JSON bytes of accepted events, per
+ *       stream), {@value #INGEST_ACK} (timer, histogram: hand-off to Kafka until the last
+ *       acknowledgement of a request, per outcome) and {@value #INGEST_IN_FLIGHT} (gauge).
  * </ul>
  * Thread-safe: recorded from every event loop.
  */
@@ -40,6 +44,10 @@ public final class GatewayMetrics {
   public static final String CACHE_STALE = "streamgate.cache.stale";
   public static final String CACHE_HIT_RATIO = "streamgate.cache.hit.ratio";
   public static final String CACHE_SIZE = "streamgate.cache.size";
+  public static final String INGEST_EVENTS = "streamgate.ingest.events";
+  public static final String INGEST_BYTES = "streamgate.ingest.bytes";
+  public static final String INGEST_ACK = "streamgate.ingest.ack";
+  public static final String INGEST_IN_FLIGHT = "streamgate.ingest.inflight.bytes";
   /** The Prometheus text exposition format {@link #scrape()} produces. */
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   /** Route label of requests that matched no route. */
@@ -50,6 +58,8 @@ public final class GatewayMetrics {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Timer> httpTimers = new ConcurrentHashMap<>();
   private final Map<Breaker.Outcome, Timer> redisTimers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> ingestCounters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> ingestTimers = new ConcurrentHashMap<>();
 
   /** The first stage: times every request and records it when the response has ended. */
   public Handler<RoutingContext> requestTimer() {
@@ -116,6 +126,39 @@ public final class GatewayMetrics {
     }).description("hits / (hits + misses) since start").register(registry);
     Gauge.builder(CACHE_SIZE, cache, NearCache::size)
         .description("rows held").register(registry);
+  }
+
+  /**
+   * Counts events of one ingest request by outcome: {@code accepted} (202), {@code invalid}
+   * (400 for the schema), {@code failed} (503: Kafka did not acknowledge in time or refused).
+   * {@code stream} is a registered stream, so the label stays bounded.
+   */
+  public void ingestEvents(String stream, String outcome, long events, long bytes) {
+    ingestCounters.computeIfAbsent(stream + ' ' + outcome, k -> Counter.builder(INGEST_EVENTS)
+        .tag("stream", stream).tag("outcome", outcome)
+        .description("events posted, by stream and outcome").register(registry))
+        .increment(events);
+    if ("accepted".equals(outcome)) {
+      ingestCounters.computeIfAbsent(stream + " bytes", k -> Counter.builder(INGEST_BYTES)
+          .tag("stream", stream).baseUnit("bytes")
+          .description("JSON bytes of accepted events").register(registry)).increment(bytes);
+    }
+  }
+
+  /** How long Kafka took to acknowledge every event of one request (outcome success/failure). */
+  public void ingestAck(String outcome, long nanos) {
+    ingestTimers.computeIfAbsent(outcome, o -> Timer.builder(INGEST_ACK).tag("outcome", o)
+        .description("hand-off to Kafka until the last acknowledgement of a request")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(100_000))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Body bytes of ingest requests waiting for Kafka. */
+  public void bindIngestInFlight(java.util.function.Supplier<Number> bytes) {
+    Gauge.builder(INGEST_IN_FLIGHT, bytes).baseUnit("bytes")
+        .description("body bytes of ingest requests waiting for Kafka").register(registry);
   }
 
   /** Every meter in the Prometheus text format. CPU only; proportional to the meter count. */

@@ -1,0 +1,93 @@
+package io.streamgate.gateway.ingest;
+
+import io.streamgate.gateway.config.IngestConfig;
+import io.streamgate.gateway.config.RedisConfig;
+import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.ingest.internal.BodyReader;
+import io.streamgate.gateway.ingest.internal.EventsHandler;
+import io.streamgate.gateway.ingest.internal.KafkaEventLog;
+import io.streamgate.gateway.ingest.internal.RedisStreams;
+import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.store.RedisStore;
+import io.streamgate.gateway.store.Subscriptions;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.Redis;
+
+/**
+ * Event ingest, wired: the registered streams (from Redis), the Kafka event log and the
+ * {@code POST /v1/events/{stream}} handler. {@code Gateway} makes one per process; every HTTP
+ * server instance shares it. Thread-safe.
+ */
+public final class EventIngest {
+  private final Vertx vertx;
+  private final RedisStreams streams;
+  private final EventLog log;
+  private final Handler<RoutingContext> handler;
+  private final IngestConfig config;
+  private String deployment;
+
+  private EventIngest(Vertx vertx, IngestConfig config, RedisStreams streams, EventLog log,
+      Handler<RoutingContext> handler) {
+    this.vertx = vertx;
+    this.config = config;
+    this.streams = streams;
+    this.log = log;
+    this.handler = handler;
+  }
+
+  /** Connects nothing yet: {@link #start()} reads the streams, the first event makes the producer. */
+  public static EventIngest create(Vertx vertx, IngestConfig config, RedisConfig redis,
+      Subscriptions subscriptions, GatewayMetrics metrics) {
+    RedisStreams streams = new RedisStreams(
+        Redis.createClient(vertx, RedisStore.clientOptions(redis).setMaxPoolSize(1)),
+        subscriptions, redis.keyspace(), RedisStreams.DEFAULT_REFRESH_INTERVAL, redis.timeoutMs());
+    EventLog log = new KafkaEventLog(vertx, config);
+    return new EventIngest(vertx, config, streams, log,
+        new EventsHandler(streams, log, config, metrics));
+  }
+
+  /** Completes after the first read of the streams, successful or not. */
+  public Future<Void> start() {
+    return vertx.deployVerticle(streams).onSuccess(id -> deployment = id).mapEmpty();
+  }
+
+  /** Stops the stream refresh, then flushes and closes the producer. */
+  public Future<Void> close() {
+    Future<Void> undeployed = deployment == null ? Future.succeededFuture()
+        : vertx.undeploy(deployment);
+    return undeployed.eventually(log::close);
+  }
+
+  public IngestConfig config() {
+    return config;
+  }
+
+  public Streams streams() {
+    return streams;
+  }
+
+  /** The route's handler, behind the token and rate-limit stages. */
+  public Handler<RoutingContext> handler() {
+    return handler;
+  }
+
+  /**
+   * The stage before the token check on the ingest route: holds the body unread until the
+   * checks pass (see {@link BodyReader#hold}).
+   */
+  public static Handler<RoutingContext> holdBody(long maxBodyBytes) {
+    return ctx -> BodyReader.hold(ctx, maxBodyBytes);
+  }
+
+  /** The route's handler when {@code ingest.enabled} is false. */
+  public static Handler<RoutingContext> disabled() {
+    return ctx -> {
+      throw new HttpProblem(ProblemType.NOT_FOUND,
+          "event ingest is off on this gateway (ingest.enabled: false)");
+    };
+  }
+}

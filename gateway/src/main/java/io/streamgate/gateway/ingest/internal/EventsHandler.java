@@ -1,0 +1,224 @@
+package io.streamgate.gateway.ingest.internal;
+
+import io.streamgate.contract.Names;
+import io.streamgate.contract.events.StreamEntry;
+import io.streamgate.contract.events.Violation;
+import io.streamgate.contract.json.Json;
+import io.streamgate.gateway.auth.Principal;
+import io.streamgate.gateway.config.IngestConfig;
+import io.streamgate.gateway.http.BearerAuthHandler;
+import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.ingest.EventLog;
+import io.streamgate.gateway.ingest.EventLogUnavailableException;
+import io.streamgate.gateway.ingest.Streams;
+import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/events/{stream}}. Checks, in order: stream name (400), scope (403, before
+ * existence, so scopes do not reveal which streams exist), streams loaded (503), stream
+ * registered (404), content type (415), declared length (413); then reads the body (413 past the
+ * limit), parses it (400), validates every event against the stream's schema (400 listing every
+ * violation; nothing is written), takes in-flight budget (503) and writes the batch to Kafka:
+ * 202 with each event's partition and offset once all are acknowledged, else 503.
+ * Runs on the request's event loop; shared by all of them (stateless apart from the budget).
+ */
+public final class EventsHandler implements Handler<RoutingContext> {
+  /** Scope that allows posting to every stream. */
+  public static final String WRITE_ALL_STREAMS = "events:write";
+  /** Most violations listed in one 400; the count says how many there were. */
+  static final int MAX_LISTED_VIOLATIONS = 1_000;
+
+  private final Streams streams;
+  private final EventLog log;
+  private final IngestConfig config;
+  private final InFlightBytes inFlight;
+  private final GatewayMetrics metrics;
+
+  public EventsHandler(Streams streams, EventLog log, IngestConfig config, GatewayMetrics metrics) {
+    this.streams = streams;
+    this.log = log;
+    this.config = config;
+    this.inFlight = new InFlightBytes(config.maxInFlightBytes());
+    this.metrics = metrics;
+    metrics.bindIngestInFlight(inFlight::used);
+  }
+
+  /** The scope that allows posting to one stream. */
+  public static String writeScope(String stream) {
+    return "events:" + stream + ":write";
+  }
+
+  static boolean canWrite(Principal principal, String stream) {
+    return principal.scopes().contains(WRITE_ALL_STREAMS)
+        || principal.scopes().contains(writeScope(stream));
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String name = ctx.pathParam("stream");
+    String problem = Names.viewNameProblem(name);
+    if (problem != null) {
+      throw new HttpProblem(ProblemType.BAD_REQUEST, problem.replace("view name", "stream name"));
+    }
+    if (!canWrite(BearerAuthHandler.principal(ctx), name)) {
+      throw new HttpProblem(ProblemType.FORBIDDEN, "posting to stream '" + name
+          + "' needs scope " + writeScope(name) + " or " + WRITE_ALL_STREAMS);
+    }
+    if (!streams.loaded()) {
+      throw unavailable("the registered streams have not been read from Redis yet; retry shortly",
+          1);
+    }
+    StreamEntry stream = streams.find(name).orElseThrow(() -> new HttpProblem(
+        ProblemType.NOT_FOUND, "no stream named '" + name + "' is registered for ingest"));
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    EventBatch.Format format = EventBatch.format(contentType);
+    if (format == null) {
+      throw new HttpProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type "
+          + (contentType == null ? "is missing" : "'" + contentType + "' is not supported")
+          + "; send " + EventBatch.JSON + " (an object or an array of objects) or "
+          + EventBatch.NDJSON + " (one object per line), UTF-8",
+          Map.of(HttpHeaders.ACCEPT.toString(), EventBatch.JSON + ", " + EventBatch.NDJSON));
+    }
+    BodyReader.read(ctx, config.maxBodyBytes(), body -> onBody(ctx, stream, format, body));
+  }
+
+  private void onBody(RoutingContext ctx, StreamEntry stream, EventBatch.Format format,
+      Buffer body) {
+    EventBatch batch;
+    List<EventLog.Event> events;
+    try {
+      batch = EventBatch.parse(utf8(body), format, config.maxEventsPerRequest());
+      events = validated(stream, batch);
+    } catch (EventBatch.MalformedException e) {
+      ctx.fail(new HttpProblem(ProblemType.BAD_REQUEST, e.getMessage()));
+      return;
+    } catch (EventBatch.TooManyException e) {
+      ctx.fail(new HttpProblem(ProblemType.PAYLOAD_TOO_LARGE, e.getMessage()));
+      return;
+    } catch (HttpProblem e) {
+      ctx.fail(e);
+      return;
+    }
+    int bytes = body.length();
+    if (!inFlight.tryAcquire(bytes)) {
+      metrics.ingestEvents(stream.name(), "failed", events.size(), 0);
+      ctx.fail(unavailable("the gateway has " + inFlight.limit() + " bytes of events waiting"
+          + " for Kafka already; retry shortly", 1));
+      return;
+    }
+    long start = System.nanoTime();
+    log.append(stream.topic(), events).onComplete(ar -> {
+      inFlight.release(bytes);
+      metrics.ingestAck(ar.succeeded() ? "success" : "failure", System.nanoTime() - start);
+      if (ar.failed()) {
+        metrics.ingestEvents(stream.name(), "failed", events.size(), 0);
+        long retryAfter = ar.cause() instanceof EventLogUnavailableException u
+            ? u.retryAfterSeconds() : 1;
+        ctx.fail(unavailable("the events were not acknowledged by Kafka (" + ar.cause()
+            .getMessage() + "); some may have been written. Retry in " + retryAfter + " s",
+            retryAfter));
+        return;
+      }
+      metrics.ingestEvents(stream.name(), "accepted", events.size(), bytes);
+      ctx.response().setStatusCode(202)
+          .putHeader(HttpHeaders.CONTENT_TYPE, EventBatch.JSON)
+          .end(accepted(stream, ar.result()));
+    });
+  }
+
+  /** The events to write, or a 400 listing every violation of the batch. */
+  private List<EventLog.Event> validated(StreamEntry stream, EventBatch batch) {
+    List<EventLog.Event> events = new ArrayList<>(batch.size());
+    List<Violation> violations = new ArrayList<>(0);
+    int badEvents = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      Object value = batch.values.get(i);
+      List<Violation> problems = stream.schema().validate(i, value);
+      if (!problems.isEmpty()) {
+        badEvents++;
+        violations.addAll(problems);
+        continue;
+      }
+      events.add(new EventLog.Event(key(stream, value), batch.texts.get(i)));
+    }
+    if (violations.isEmpty()) {
+      return events;
+    }
+    metrics.ingestEvents(stream.name(), "invalid", batch.size(), 0);
+    List<Object> listed = new ArrayList<>();
+    for (Violation v : violations.subList(0, Math.min(violations.size(), MAX_LISTED_VIOLATIONS))) {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("index", v.index());
+      item.put("field", v.field());
+      item.put("reason", v.reason());
+      listed.add(item);
+    }
+    Map<String, Object> extensions = new LinkedHashMap<>();
+    extensions.put("stream", stream.name());
+    extensions.put("invalidEvents", badEvents);
+    extensions.put("violationCount", violations.size());
+    extensions.put("violations", listed);
+    throw new HttpProblem(ProblemType.INVALID_EVENTS, badEvents + " of " + batch.size()
+        + " events do not match the schema of stream '" + stream.name() + "'; nothing was"
+        + " written. First: " + violations.get(0), Map.of(), extensions);
+  }
+
+  /** The record key: the key field's value (strings as they are, other values as JSON). */
+  static String key(StreamEntry stream, Object event) {
+    if (stream.keyField() == null || !(event instanceof Map<?, ?> object)) {
+      return null;
+    }
+    Object value = object.get(stream.keyField());
+    if (value == null) {
+      return null;
+    }
+    return value instanceof String s ? s : Json.write(value);
+  }
+
+  private static String accepted(StreamEntry stream, List<EventLog.Position> positions) {
+    StringBuilder out = new StringBuilder(64 + positions.size() * 32);
+    out.append("{\"stream\":");
+    Json.appendString(out, stream.name());
+    out.append(",\"topic\":");
+    Json.appendString(out, stream.topic());
+    out.append(",\"accepted\":").append(positions.size()).append(",\"events\":[");
+    for (int i = 0; i < positions.size(); i++) {
+      EventLog.Position p = positions.get(i);
+      if (i > 0) {
+        out.append(',');
+      }
+      out.append("{\"partition\":").append(p.partition()).append(",\"offset\":")
+          .append(p.offset()).append('}');
+    }
+    return out.append("]}").toString();
+  }
+
+  private static String utf8(Buffer body) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body.getBytes())).toString();
+    } catch (CharacterCodingException e) {
+      throw new EventBatch.MalformedException("the body is not valid UTF-8");
+    }
+  }
+
+  private static HttpProblem unavailable(String detail, long retryAfterSeconds) {
+    return new HttpProblem(ProblemType.EVENTS_UNAVAILABLE, detail,
+        Map.of(HttpHeaders.RETRY_AFTER.toString(), Long.toString(retryAfterSeconds)));
+  }
+}

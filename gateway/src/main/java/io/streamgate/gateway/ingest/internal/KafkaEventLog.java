@@ -1,0 +1,154 @@
+package io.streamgate.gateway.ingest.internal;
+
+import io.streamgate.gateway.config.IngestConfig;
+import io.streamgate.gateway.ingest.EventLog;
+import io.streamgate.gateway.ingest.EventLogUnavailableException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event log on Kafka, through a vertx-kafka-client producer (idempotent, {@code acks=all},
+ * see {@link ProducerSettings}).
+ *
+ * <p>One worker task per request hands all its records to the producer ({@code send} may block
+ * on metadata or buffer space, so never on an event loop); the producer's I/O thread reports
+ * each acknowledgement, and the last one completes the request on its event loop. This is one
+ * thread hop each way per request, where vertx-kafka-client's own {@code send} takes one per
+ * record. A request not acknowledged within {@code timeoutMs} (plus a little, so that Kafka's
+ * own delivery timeout usually answers first) fails; its records not yet handed over are then
+ * never sent.
+ *
+ * <p>The producer is made on first use, so a gateway that never ingests never connects to Kafka.
+ */
+public final class KafkaEventLog implements EventLog {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaEventLog.class);
+  /** Extra wait past Kafka's own delivery timeout before the gateway gives up by itself. */
+  private static final long GRACE_MS = 250;
+  private static final int WORKERS = 8;
+  private static final long WARN_INTERVAL_MS = 10_000;
+
+  private final Vertx vertx;
+  private final IngestConfig config;
+  private final Map<String, String> settings;
+  private final WorkerExecutor workers;
+  private final long retryAfterSeconds;
+  private final Object lock = new Object();
+  private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
+  private KafkaProducer<String, String> producer; // guarded by lock
+  private boolean closed; // guarded by lock
+
+  public KafkaEventLog(Vertx vertx, IngestConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.settings = ProducerSettings.of(config);
+    this.workers = vertx.createSharedWorkerExecutor("streamgate-ingest", WORKERS,
+        4L * config.timeoutMs() + 10_000, TimeUnit.MILLISECONDS);
+    this.retryAfterSeconds = Math.max(1, (config.timeoutMs() + 999) / 1000);
+  }
+
+  @Override
+  public Future<List<Position>> append(String topic, List<Event> events) {
+    Context context = vertx.getOrCreateContext();
+    Promise<List<Position>> done = Promise.promise();
+    AtomicBoolean abandoned = new AtomicBoolean();
+    long timer = vertx.setTimer(config.timeoutMs() + GRACE_MS, id -> {
+      abandoned.set(true);
+      done.tryFail(unavailable("Kafka did not acknowledge within " + config.timeoutMs() + " ms",
+          null));
+    });
+    workers.executeBlocking(() -> {
+      if (abandoned.get()) {
+        return null; // timed out while queued: send nothing
+      }
+      send(producer(), topic, events, context, done, abandoned);
+      return null;
+    }, false).onFailure(e -> done.tryFail(unavailable("Kafka refused the events: " + e, e)));
+    return done.future().andThen(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.failed()) {
+        warnThrottled(ar.cause());
+      }
+    });
+  }
+
+  /** At most one line per {@value #WARN_INTERVAL_MS} ms, however many requests fail. */
+  private void warnThrottled(Throwable failure) {
+    long now = System.currentTimeMillis();
+    long last = lastWarning.get();
+    if (now - last >= WARN_INTERVAL_MS && lastWarning.compareAndSet(last, now)) {
+      LOG.warn("event ingest answering 503: {}. Check that Kafka is running and reachable at {}"
+          + " (ingest.kafka.bootstrapServers).", failure.getMessage(), config.bootstrapServers());
+    }
+  }
+
+  private void send(Producer<String, String> kafka, String topic, List<Event> events,
+      Context context, Promise<List<Position>> done, AtomicBoolean abandoned) {
+    Position[] positions = new Position[events.size()];
+    AtomicInteger pending = new AtomicInteger(events.size());
+    AtomicBoolean failed = new AtomicBoolean();
+    for (int i = 0; i < events.size() && !failed.get() && !abandoned.get(); i++) {
+      int index = i;
+      Event event = events.get(i);
+      kafka.send(new ProducerRecord<>(topic, event.key(), event.value()), (metadata, error) -> {
+        // On the producer's I/O thread: record, and hop to the request's context once.
+        if (error != null) {
+          if (failed.compareAndSet(false, true)) {
+            context.runOnContext(v -> done.tryFail(
+                unavailable("Kafka did not take event " + index + ": " + error, error)));
+          }
+        } else {
+          positions[index] = new Position(metadata.partition(), metadata.offset());
+          if (pending.decrementAndGet() == 0) {
+            context.runOnContext(v -> done.tryComplete(Arrays.asList(positions)));
+          }
+        }
+      });
+    }
+  }
+
+  private Producer<String, String> producer() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("the gateway is shutting down");
+      }
+      if (producer == null) {
+        producer = KafkaProducer.create(vertx, settings);
+        LOG.info("event ingest: producing to Kafka at {} (acks=all, idempotent, linger {} ms,"
+            + " timeout {} ms)", config.bootstrapServers(), config.lingerMs(), config.timeoutMs());
+      }
+      return producer.unwrap();
+    }
+  }
+
+  private EventLogUnavailableException unavailable(String message, Throwable cause) {
+    return new EventLogUnavailableException(message, cause, retryAfterSeconds);
+  }
+
+  @Override
+  public Future<Void> close() {
+    KafkaProducer<String, String> toClose;
+    synchronized (lock) {
+      closed = true;
+      toClose = producer;
+      producer = null;
+    }
+    Future<Void> closing = toClose == null ? Future.succeededFuture()
+        : toClose.close(config.timeoutMs());
+    return closing.eventually(workers::close);
+  }
+}
