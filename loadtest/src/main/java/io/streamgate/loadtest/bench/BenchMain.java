@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * Each scenario prints a progress line per second, a summary at the end, and writes
  * {@code results.json} and a self-contained {@code report.html}.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "streamgate bench 0.1.0",
     description = {"Load and freshness benchmarks against a Streamgate deployment (default: the local demo).",
         "Open model with --rate N (constant arrival rate, latency from the intended send time), closed model "
             + "with --connections N. Results: <out>/results.json and <out>/report.html.",
