@@ -49,9 +49,14 @@ public final class ClosedLoop implements Driver {
       return;
     }
     long sent = System.nanoTime();
+    boolean measured = measurements.measuring();
     inFlight.incrementAndGet();
     probe.call().onComplete(result -> {
       inFlight.decrementAndGet();
+      if (!measured && measurements.measuring()) {
+        next(); // sent in the warm-up: belongs to neither phase's numbers
+        return;
+      }
       if (result.succeeded()) {
         measurements.recordLatencyNanos(System.nanoTime() - sent);
       } else {

@@ -80,9 +80,13 @@ public final class OpenLoop implements Driver {
         continue;
       }
       long intended = schedule.intendedNanos(slot);
+      boolean measured = measurements.measuring();
       inFlight.incrementAndGet();
       probe.call().onComplete(result -> {
         inFlight.decrementAndGet();
+        if (!measured && measurements.measuring()) {
+          return; // sent in the warm-up: belongs to neither phase's numbers
+        }
         if (result.succeeded()) {
           if (recordLatency) {
             measurements.recordLatencyNanos(Schedule.correctedLatencyNanos(intended, System.nanoTime()));
