@@ -3,6 +3,7 @@ package io.streamgate.loadtest.bench;
 import io.streamgate.loadtest.bench.scenario.Freshness;
 import io.streamgate.loadtest.bench.scenario.Ingest;
 import io.streamgate.loadtest.bench.scenario.Noop;
+import io.streamgate.loadtest.bench.scenario.NoopServer;
 import io.streamgate.loadtest.bench.scenario.RateLimit;
 import io.streamgate.loadtest.bench.scenario.RestRead;
 import io.streamgate.loadtest.bench.scenario.Suite;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
             + "with --connections N. Results: <out>/results.json and <out>/report.html.",
         "Keep the tool off the server's cores: taskset -c 1 ./streamgate bench ... (server pinned to CPU 0)."},
     subcommands = {RestRead.class, WsFanout.class, Freshness.class, Ingest.class, RateLimit.class, Noop.class,
+        NoopServer.class,
         Suite.class},
     footer = {"", "Run ./streamgate bench SCENARIO --help for a scenario's options."})
 public final class BenchMain implements Runnable {

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
 public abstract class ScenarioCommand implements Callable<Integer> {
   @Mixin protected CommonOptions common;
   @Spec protected CommandSpec spec;
+  private volatile boolean stopRequested;
 
   /** Scenario name, as in results.json. */
   protected abstract String name();
@@ -64,19 +66,44 @@ public abstract class ScenarioCommand implements Callable<Integer> {
       out.println("note: no --token and no $" + CommonOptions.TOKEN_ENV + ": requests go without Authorization "
           + "(./streamgate bench mints a demo token for you)");
     }
+    // Ctrl-C or SIGTERM ends the load early; the hook waits until what was measured is written.
+    CountDownLatch written = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stopRequested = true;
+      try {
+        written.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "bench-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(common.eventLoops()));
-    Results results;
     try {
-      results = execute(vertx, new Measurements(), Instant.now());
+      Results results;
+      try {
+        results = execute(vertx, new Measurements(), Instant.now());
+      } finally {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      }
+      Path dir = common.out(name());
+      write(dir, results);
+      out.print(ConsoleSummary.render(results));
+      out.println("   results: " + dir.resolve("results.json") + "  report: " + dir.resolve("report.html"));
+      out.flush();
+      return results.count() > 0 ? 0 : 1;
     } finally {
-      vertx.close().await(10, TimeUnit.SECONDS);
+      written.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException exiting) {
+        // The JVM is shutting down; the hook is already running and returns at once.
+      }
     }
-    Path dir = common.out(name());
-    write(dir, results);
-    out.print(ConsoleSummary.render(results));
-    out.println("   results: " + dir.resolve("results.json") + "  report: " + dir.resolve("report.html"));
-    out.flush();
-    return results.count() > 0 ? 0 : 1;
+  }
+
+  /** Whether Ctrl-C (or SIGTERM) asked the run to end early. */
+  protected boolean stopRequested() {
+    return stopRequested;
   }
 
   /** Whether the scenario talks to the gateway's authenticated API. */
@@ -109,7 +136,7 @@ public abstract class ScenarioCommand implements Callable<Integer> {
   }
 
   protected void run(Driver driver, Measurements measurements, Duration drain) {
-    new LoadRun(name(), common.warmup(), common.duration(), drain, measurements, out()).run(driver);
+    new LoadRun(name(), common.warmup(), common.duration(), drain, measurements, out(), this::stopRequested).run(driver);
   }
 
   protected Results results(String unit, Instant startedAt, List<String> targets, Driver driver,

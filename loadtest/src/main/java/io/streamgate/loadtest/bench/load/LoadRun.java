@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs a {@link Driver} for warm-up plus duration on the calling thread: ticks the
@@ -16,6 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class LoadRun {
   private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+  private static final long STOP_POLL = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final String label;
   private final Duration warmup;
@@ -23,9 +25,12 @@ public final class LoadRun {
   private final Duration drain;
   private final Measurements measurements;
   private final PrintWriter progress;
+  private final BooleanSupplier stopRequested;
 
+  /** @param stopRequested polled a few times a second; true ends the run early (e.g. Ctrl-C) */
   public LoadRun(String label, Duration warmup, Duration duration, Duration drain, Measurements measurements,
-      PrintWriter progress) {
+      PrintWriter progress, BooleanSupplier stopRequested) {
+    this.stopRequested = stopRequested;
     this.label = label;
     this.warmup = warmup;
     this.duration = duration;
@@ -50,6 +55,12 @@ public final class LoadRun {
       long nextTick = Math.min(start + ticks * SECOND, end);
       sleepUntil(nextTick);
       long now = System.nanoTime();
+      if (stopRequested.getAsBoolean()) {
+        measurements.tick((now - lastTick) / 1e9); // the partial second counts, with its real length
+        progress.println(progressPrefix(label, (now - start) / 1e9) + "stopped early: reporting what was measured");
+        progress.flush();
+        break;
+      }
       Second second = measurements.tick((now - lastTick) / 1e9);
       lastTick = now;
       progress.println(progressLine(label, (now - start) / 1e9, !measurements.measuring(), second,
@@ -72,10 +83,10 @@ public final class LoadRun {
     measurements.tickFinal();
   }
 
-  private static void sleepUntil(long deadline) {
+  private void sleepUntil(long deadline) {
     long left;
-    while ((left = deadline - System.nanoTime()) > 0) {
-      LockSupport.parkNanos(left);
+    while ((left = deadline - System.nanoTime()) > 0 && !stopRequested.getAsBoolean()) {
+      LockSupport.parkNanos(Math.min(left, STOP_POLL));
     }
   }
 
