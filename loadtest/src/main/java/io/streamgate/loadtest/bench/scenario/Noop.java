@@ -3,9 +3,12 @@ package io.streamgate.loadtest.bench.scenario;
 import io.streamgate.loadtest.bench.ScenarioCommand;
 import io.streamgate.loadtest.bench.load.Driver;
 import io.streamgate.loadtest.bench.load.Http;
+import io.streamgate.loadtest.bench.load.Probe;
+import io.streamgate.loadtest.bench.load.ProbeFailure;
 import io.streamgate.loadtest.bench.load.Target;
 import io.streamgate.loadtest.bench.measure.Measurements;
 import io.streamgate.loadtest.bench.report.Results;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -31,6 +34,18 @@ public final class Noop extends ScenarioCommand {
       description = "Path to request under the target (default: ${DEFAULT-VALUE}).")
   String path;
 
+  @Option(names = "--client", paramLabel = "vertx|jdk", defaultValue = "vertx",
+      description = "HTTP client: vertx (pooled Vert.x HttpClient, what every scenario uses) or jdk "
+          + "(java.net.http sendAsync), to compare the two (default: ${DEFAULT-VALUE}).")
+  String client;
+
+  @Override
+  protected void validate() {
+    if (!client.equals("vertx") && !client.equals("jdk")) {
+      throw new IllegalArgumentException("--client must be vertx or jdk, but was '" + client + "'");
+    }
+  }
+
   @Override
   protected String name() {
     return "noop";
@@ -55,11 +70,21 @@ public final class Noop extends ScenarioCommand {
       target = Target.parse("http://127.0.0.1:" + server.actualPort());
       out().println("built-in noop server on " + target.url() + " (same JVM, 1 event loop)");
     }
+    java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    java.net.http.HttpRequest jdkRequest = java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create((target.tls() ? "https://" : "http://") + target.host() + ":" + target.port()
+            + target.path(path))).timeout(common.timeout()).build();
     try (Http http = new Http(vertx, target, common.connections(), common.token(), common.timeout().toMillis())) {
-      Driver driver = driver(vertx, () -> Http.expect(http.get(path), 200), measurements);
+      Probe probe = client.equals("jdk")
+          ? () -> Future.fromCompletionStage(jdk.sendAsync(jdkRequest,
+              java.net.http.HttpResponse.BodyHandlers.ofByteArray())).compose(r -> r.statusCode() == 200
+              ? Future.succeededFuture() : Future.failedFuture(new ProbeFailure("http_" + r.statusCode(), "")))
+          : () -> Http.expect(http.get(path), 200);
+      Driver driver = driver(vertx, probe, measurements);
       run(driver, measurements);
       return results("requests", startedAt, List.of(target.url()), driver, measurements,
-          Map.of("server", serverVertx != null ? "built-in, same JVM" : "external"), List.of());
+          Map.of("server", serverVertx != null ? "built-in, same JVM" : "external", "client", client), List.of());
     } finally {
       if (serverVertx != null) {
         serverVertx.close().await(10, TimeUnit.SECONDS);
