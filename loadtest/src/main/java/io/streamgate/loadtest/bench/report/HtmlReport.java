@@ -77,12 +77,13 @@ public final class HtmlReport {
   // Percentile chart: x = log10(1/(1-p)), the usual HdrHistogram plot, so the tail gets room.
   private static final String SCRIPT = """
       const d = JSON.parse(document.getElementById('data').textContent);
+      const num = v => v >= 1000 ? Math.round(v).toLocaleString('en') : Number(v.toPrecision(3)).toString();
       function axes(c, x0, y0, w, h, yMax, yLabel) {
         c.strokeStyle = '#999'; c.fillStyle = '#333'; c.font = '12px sans-serif';
         c.beginPath(); c.moveTo(x0, y0); c.lineTo(x0, y0 - h); c.moveTo(x0, y0); c.lineTo(x0 + w, y0); c.stroke();
         for (let i = 0; i <= 4; i++) {
           const y = y0 - h * i / 4;
-          c.fillText((yMax * i / 4).toPrecision(3), 4, y + 4);
+          c.fillText(num(yMax * i / 4), 4, y + 4);
           c.strokeStyle = '#eee'; c.beginPath(); c.moveTo(x0 + 1, y); c.lineTo(x0 + w, y); c.stroke();
         }
         c.fillText(yLabel, x0 + 4, y0 - h - 6);
@@ -91,13 +92,13 @@ public final class HtmlReport {
         const cv = document.getElementById('pct'), c = cv.getContext('2d');
         const pts = d.percentiles.filter(p => p[0] < 100);
         if (pts.length === 0) { c.fillText('no samples', 20, 20); return; }
-        const x0 = 60, y0 = cv.height - 40, w = cv.width - 80, h = cv.height - 70;
+        const x0 = 70, y0 = cv.height - 40, w = cv.width - 100, h = cv.height - 70;
         const xv = p => Math.log10(1 / (1 - p / 100));
         const xMax = Math.max(4, Math.ceil(xv(pts[pts.length - 1][0])));
         const yMax = Math.max(...d.percentiles.map(p => p[1])) * 1.05 || 1;
         axes(c, x0, y0, w, h, yMax, 'latency ms');
         ['0%', '90%', '99%', '99.9%', '99.99%', '99.999%', '99.9999%'].slice(0, xMax + 1).forEach((t, i) => {
-          c.fillStyle = '#333'; c.fillText(t, x0 + w * i / xMax - 10, y0 + 16);
+          c.fillStyle = '#333'; c.textAlign = i === xMax ? 'right' : 'center'; c.fillText(t, x0 + w * i / xMax, y0 + 16); c.textAlign = 'left';
         });
         c.strokeStyle = '#1f6feb'; c.lineWidth = 2; c.beginPath();
         pts.forEach((p, i) => {
@@ -111,7 +112,7 @@ public final class HtmlReport {
         const cv = document.getElementById('time'), c = cv.getContext('2d');
         const s = d.series;
         if (s.length === 0) { c.fillText('no seconds measured', 20, 20); return; }
-        const x0 = 60, y0 = cv.height - 40, w = cv.width - 140, h = cv.height - 70;
+        const x0 = 70, y0 = cv.height - 40, w = cv.width - 150, h = cv.height - 70;
         const rMax = Math.max(...s.map(p => p.rate)) * 1.1 || 1;
         const lMax = Math.max(...s.map(p => p.p99Ms)) * 1.1 || 1;
         axes(c, x0, y0, w, h, rMax, d.unit + '/s (bars)');
@@ -132,7 +133,7 @@ public final class HtmlReport {
           c.stroke();
         });
         c.fillStyle = '#333';
-        for (let i = 0; i <= 4; i++) c.fillText((lMax * i / 4).toPrecision(3) + ' ms', x0 + w + 8, y0 - h * i / 4 + 4);
+        for (let i = 0; i <= 4; i++) c.fillText(num(lMax * i / 4) + ' ms', x0 + w + 8, y0 - h * i / 4 + 4);
         c.fillStyle = '#2da44e'; c.fillText('p50', x0 + w + 8, y0 - h - 6);
         c.fillStyle = '#cf222e'; c.fillText('p99', x0 + w + 40, y0 - h - 6);
         c.fillStyle = '#333'; c.fillText('second', x0 + w / 2, y0 + 32);
