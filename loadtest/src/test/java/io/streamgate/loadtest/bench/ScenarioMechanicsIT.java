@@ -111,6 +111,23 @@ class ScenarioMechanicsIT {
     assertTrue(extra.getDouble("overshoot") < 0, "30 admitted, 32 allowed in 2 s: " + extra.encode());
   }
 
+  @Test
+  void suiteRunsItsStepsAndPrintsAMarkdownTable() throws Exception {
+    StringWriter text = new StringWriter();
+    CommandLine cli = BenchMain.commandLine();
+    cli.setOut(new PrintWriter(text, true));
+    cli.setErr(new PrintWriter(text, true));
+    int exit = cli.execute("suite", "--only", "noop,ingest", "--target", target, "--redis", redis.uri(),
+        "--duration", "1s", "--warmup", "0", "--connections", "4", "--token", TOKEN, "--out", dir.toString());
+    assertEquals(0, exit, text.toString());
+    String out = text.toString();
+    assertTrue(out.contains("| scenario | achieved/s | errors | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |"), out);
+    assertTrue(out.contains("| noop (closed model, 4 connections) |"), out);
+    assertTrue(out.contains("| ingest (closed model, 16 connections) |"), out);
+    assertTrue(Files.isRegularFile(dir.resolve("ingest/report.html")));
+    assertTrue(!out.contains("ws-fanout ("), "steps not asked for do not run: " + out);
+  }
+
   private JsonObject run(String... args) throws Exception {
     Path out = dir.resolve(args[0]);
     StringWriter text = new StringWriter();

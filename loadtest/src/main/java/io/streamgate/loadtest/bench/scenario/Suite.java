@@ -78,7 +78,9 @@ public final class Suite implements Callable<Integer> {
     PrintWriter console = spec.commandLine().getOut();
     Path base = out != null ? out : Path.of("bench-results",
         "suite-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    seedIfMissing(console);
+    if (only == null || only.stream().anyMatch(name -> name.startsWith("rest-read"))) {
+      seedIfMissing(console);
+    }
     List<String> http = new ArrayList<>();
     List<String> push = new ArrayList<>();
     for (Step step : steps(base, null)) {
