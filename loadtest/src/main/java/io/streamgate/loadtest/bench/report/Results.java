@@ -42,6 +42,10 @@ public record Results(String scenario, String unit, Instant startedAt, List<Stri
     m.stages().forEach((name, h) -> stages.put(name, LatencySummary.of(h)));
     Map<String, Long> errorsByKind = m.errorsByKind();
     List<String> warnings = new ArrayList<>(warnings(requestedRate, achieved, errorsByKind));
+    if (total.getTotalCount() == 0 && m.measuredErrors() > 0) {
+      warnings.add(0, "nothing succeeded (errors " + errorsByKind + "): is the target up, the path right and the "
+          + "token valid (connect = nobody listening, http_401/403 = token)?");
+    }
     warnings.addAll(extraWarnings);
     return new Results(scenario, unit, startedAt, List.copyOf(targets), model, requestedRate, seconds,
         warmupSeconds, total.getTotalCount(), achieved, m.measuredErrors(), errorsByKind,
