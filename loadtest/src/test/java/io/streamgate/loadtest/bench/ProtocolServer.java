@@ -99,6 +99,8 @@ final class ProtocolServer implements AutoCloseable {
         ws.writeTextMessage(new JsonObject().put("type", "snapshot").put("id", m.getString("id"))
             .put("view", m.getString("view")).put("key", key).putNull("value").encode());
       }
+      ws.writeTextMessage(new JsonObject().put("type", "subscribed").put("id", m.getString("id"))
+          .put("view", m.getString("view")).put("snapshots", keys.size()).encode());
     });
     ws.closeHandler(v -> subscriptions.removeIf(s -> s.socket() == ws));
   }

@@ -64,6 +64,7 @@ class ScenarioMechanicsIT {
     assertEquals(extra.getLong("deliveries"), r.getLong("count"));
     assertEquals(0, r.getJsonObject("errors").getLong("total"), r.encodePrettily());
     assertEquals(20, extra.getLong("snapshots"));
+    assertEquals(5, extra.getLong("subscribed"));
     JsonObject latency = r.getJsonObject("latencyMs");
     assertTrue(latency.getDouble("p50") > 0 && latency.getDouble("p50") < 1_000, latency.encode());
     assertTrue(r.getJsonObject("stages").containsKey("updatedAt_to_received"), r.encode());

@@ -8,18 +8,24 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * One WebSocket connection to {@code /v1/ws} speaking the gateway's push protocol: the client
  * sends {@code {"op":"subscribe","id","view","keys":[...]}}; the server answers
- * {@code {"type":"snapshot"|"update","id","view","key","version","updatedAt"?,"value"}} and
- * {@code {"type":"error",...}}. Authenticates with both the {@code access_token} query parameter
+ * {@code {"type":"snapshot"|"update","id","view","key","version","updatedAt","value"}}, one
+ * {@code {"type":"subscribed",...}} per subscribe, and {@code {"type":"error","code",...}}
+ * (docs/push.md). WebSocket ping frames are answered by Vert.x. Authenticates with both the {@code access_token} query parameter
  * and the Authorization header. Messages are handed to {@code onMessage} on the connection's
  * event loop, with the receive time taken before parsing.
  */
 public final class WsSubscriber {
+  /** Keys per subscribe message: the gateway's default {@code push.maxKeysPerSubscription}. */
+  public static final int MAX_KEYS_PER_SUBSCRIBE = 100;
+
   /** One server message; {@code receivedNanos}/{@code receivedMillis} are taken on arrival. */
   public record Message(String type, String id, String view, String key, long version, long updatedAt,
       JsonObject raw, long receivedNanos, long receivedMillis) {}
@@ -73,8 +79,25 @@ public final class WsSubscriber {
         .put("keys", new JsonArray(new java.util.ArrayList<>(keys))).encode();
   }
 
-  public Future<Void> subscribe(String id, String view, Collection<String> keys) {
-    return socket.writeTextMessage(subscribeMessage(id, view, keys));
+  /**
+   * Subscribes to {@code keys} in chunks of at most {@value #MAX_KEYS_PER_SUBSCRIBE} (the gateway's
+   * default {@code push.maxKeysPerSubscription}), ids {@code <id>} or {@code <id>-<n>}.
+   *
+   * @return how many subscribe messages were sent (each is answered by one {@code subscribed})
+   */
+  public Future<Integer> subscribe(String id, String view, List<String> keys) {
+    List<Future<Void>> sent = new ArrayList<>();
+    int chunks = chunks(keys.size());
+    for (int c = 0; c < chunks; c++) {
+      List<String> chunk = keys.subList(c * MAX_KEYS_PER_SUBSCRIBE, Math.min(keys.size(), (c + 1) * MAX_KEYS_PER_SUBSCRIBE));
+      sent.add(socket.writeTextMessage(subscribeMessage(chunks == 1 ? id : id + "-" + c, view, chunk)));
+    }
+    return Future.all(sent).map(chunks);
+  }
+
+  /** Subscribe messages needed for {@code keys} keys. */
+  public static int chunks(int keys) {
+    return Math.max(1, (keys + MAX_KEYS_PER_SUBSCRIBE - 1) / MAX_KEYS_PER_SUBSCRIBE);
   }
 
   public Future<Void> close() {

@@ -32,12 +32,14 @@ import picocli.CommandLine.Option;
  * N WebSocket subscribers, each subscribed to the same keys, while the tool itself writes rows
  * to Redis through the contract (as the processor would) at --rate writes/s. Latency of each
  * delivery = received − just before the write, both on this JVM's monotonic clock, looked up by
- * (key, version). A write not delivered to every subscriber by the end counts as error "lost".
+ * (key, version). A write not delivered to every subscriber by the end counts as error {@code not_delivered}:
+ * lost, or coalesced away by the gateway's slow-consumer outbox (newest version per key wins).
  */
 @Command(name = "ws-fanout", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"N WebSocket subscribers to /v1/ws while the tool writes rows to Redis through the serving "
         + "contract at --rate writes/s (default 100). Latency = update received - write started, per "
-        + "subscriber; writes not delivered to every subscriber count as 'lost'.",
+        + "subscriber; writes not delivered to every subscriber count as 'not_delivered' (lost, or coalesced "
+        + "by a slow consumer's outbox).",
         "Also records stage 'updatedAt_to_received' (wall clock, ms resolution) from the row's updatedAt."})
 public final class WsFanout extends ScenarioCommand {
   static final double DEFAULT_RATE = 100;
@@ -92,6 +94,7 @@ public final class WsFanout extends ScenarioCommand {
     LongAdder measuredWrites = new LongAdder();
     LongAdder measuredDeliveries = new LongAdder();
     LongAdder snapshots = new LongAdder();
+    LongAdder subscribed = new LongAdder();
     AtomicLong firstError = new AtomicLong();
     long baseVersion = System.currentTimeMillis() * 1000;
     AtomicLong sequence = new AtomicLong();
@@ -122,6 +125,8 @@ public final class WsFanout extends ScenarioCommand {
                 }
               }
             }
+            case "subscribed" -> subscribed.increment();
+            case "pong", "status", "resync", "unsubscribed", "authenticated" -> measurements.count("ws_" + m.type());
             case "error" -> {
               measurements.recordError("ws_error");
               if (firstError.compareAndSet(0, 1)) {
@@ -134,7 +139,8 @@ public final class WsFanout extends ScenarioCommand {
         subscriber.subscribe(id, view, keyList).await(common.timeout().toMillis(), TimeUnit.MILLISECONDS);
         connected.add(subscriber);
       }
-      awaitSnapshots(snapshots, (long) subscribers * keys, Duration.ofSeconds(10));
+      awaitSubscribed(subscribed, snapshots, (long) subscribers * WsSubscriber.chunks(keys), (long) subscribers * keys,
+          Duration.ofSeconds(10));
 
       OpenLoop writes = new OpenLoop(vertx, 1, rate, () -> vertx.executeBlocking(() -> {
         long version = baseVersion + sequence.incrementAndGet();
@@ -158,7 +164,7 @@ public final class WsFanout extends ScenarioCommand {
       long expected = measuredWrites.sum() * subscribers;
       long lost = Math.max(0, expected - measuredDeliveries.sum());
       for (long i = 0; i < lost; i++) {
-        measurements.recordError("lost");
+        measurements.recordError("not_delivered");
       }
       measurements.tickFinal();
       long open = connected.stream().filter(s -> !s.isClosed()).count();
@@ -171,6 +177,7 @@ public final class WsFanout extends ScenarioCommand {
       extra.put("expectedDeliveries", expected);
       extra.put("deliveries", measuredDeliveries.sum());
       extra.put("snapshots", snapshots.sum());
+      extra.put("subscribed", subscribed.sum());
       extra.put("connectionsOpenAtEnd", open);
       List<String> warnings = new ArrayList<>();
       if (open < subscribers) {
@@ -182,14 +189,17 @@ public final class WsFanout extends ScenarioCommand {
     }
   }
 
-  private void awaitSnapshots(LongAdder snapshots, long expected, Duration limit) {
+  /** Waits for every subscribe to be answered ({@code subscribed}, or all snapshots from a server without it). */
+  private void awaitSubscribed(LongAdder subscribed, LongAdder snapshots, long expectedSubscribed,
+      long expectedSnapshots, Duration limit) {
     long deadline = System.nanoTime() + limit.toNanos();
-    while (snapshots.sum() < expected && System.nanoTime() < deadline) {
+    while (subscribed.sum() < expectedSubscribed && snapshots.sum() < expectedSnapshots
+        && System.nanoTime() < deadline) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
-    if (snapshots.sum() < expected) {
-      out().printf("note: %d of %d snapshots received within %d s; going on%n", snapshots.sum(), expected,
-          limit.toSeconds());
+    if (subscribed.sum() < expectedSubscribed && snapshots.sum() < expectedSnapshots) {
+      out().printf("note: %d of %d subscriptions confirmed (%d snapshots) within %d s; going on%n", subscribed.sum(),
+          expectedSubscribed, snapshots.sum(), limit.toSeconds());
     }
   }
 }

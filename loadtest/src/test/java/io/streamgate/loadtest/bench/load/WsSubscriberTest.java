@@ -13,6 +13,14 @@ class WsSubscriberTest {
   }
 
   @Test
+  void keysGoInChunksTheGatewayAccepts() {
+    assertEquals(1, WsSubscriber.chunks(0));
+    assertEquals(1, WsSubscriber.chunks(100));
+    assertEquals(2, WsSubscriber.chunks(101));
+    assertEquals(10, WsSubscriber.chunks(1000));
+  }
+
+  @Test
   void parsesUpdatesSnapshotsAndGarbage() {
     WsSubscriber.Message m = WsSubscriber.parse("{\"type\":\"update\",\"id\":\"s1\",\"view\":\"v\",\"key\":\"k1\","
         + "\"version\":42,\"updatedAt\":1700000000000,\"value\":{\"n\":1}}", 5, 6);
