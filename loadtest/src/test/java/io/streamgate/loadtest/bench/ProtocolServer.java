@@ -144,7 +144,7 @@ final class ProtocolServer implements AutoCloseable {
       });
       return;
     }
-    if (request.path().startsWith("/v1/views/")) {
+    if (request.path().startsWith("/v1/views")) {
       if (admitted.incrementAndGet() <= limit) {
         request.response().end("{}");
       } else {
