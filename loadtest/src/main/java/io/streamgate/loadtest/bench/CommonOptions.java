@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** Options every scenario takes. */
 public final class CommonOptions {
-  /** Environment variable the tool reads a token from when --token is not given ({@code ./streamgate bench} sets it). */
+  /** Where the token comes from without --token; {@code ./streamgate bench} sets it. */
   public static final String TOKEN_ENV = "STREAMGATE_BENCH_TOKEN";
   public static final String DEFAULT_TARGET = "http://127.0.0.1:8080";
 
@@ -35,7 +35,8 @@ public final class CommonOptions {
   Duration duration;
 
   @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "5s", converter = DurationConverter.class,
-      description = "Load before measuring, for JIT and caches on both sides; not recorded (default: ${DEFAULT-VALUE}).")
+      description = "Load before measuring, for JIT and caches on both sides; not recorded "
+          + "(default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
   @Option(names = "--token", paramLabel = "JWT",
@@ -58,6 +59,14 @@ public final class CommonOptions {
       description = "Open model: units outstanding at most; beyond it sends are skipped and counted as "
           + "'client_overload' (default: ${DEFAULT-VALUE}).")
   int maxInFlight;
+
+  @Option(names = "--insecure",
+      description = "HTTPS/WSS: accept any server certificate (self-signed test deployments). Off by default.")
+  boolean insecure;
+
+  public boolean insecure() {
+    return insecure;
+  }
 
   public List<Target> targets() {
     List<String> urls = targets.isEmpty() ? List.of(DEFAULT_TARGET) : targets;

@@ -136,7 +136,8 @@ public abstract class ScenarioCommand implements Callable<Integer> {
   }
 
   protected void run(Driver driver, Measurements measurements, Duration drain) {
-    new LoadRun(name(), common.warmup(), common.duration(), drain, measurements, out(), this::stopRequested).run(driver);
+    new LoadRun(name(), common.warmup(), common.duration(), drain, measurements, out(), this::stopRequested)
+        .run(driver);
   }
 
   protected Results results(String unit, Instant startedAt, List<String> targets, Driver driver,

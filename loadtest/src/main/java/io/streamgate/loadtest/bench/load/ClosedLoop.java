@@ -37,7 +37,7 @@ public final class ClosedLoop implements Driver {
     running = true;
     Context[] contexts = new Context[eventLoops];
     for (int i = 0; i < eventLoops; i++) {
-      contexts[i] = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+      contexts[i] = OpenLoop.newEventLoopContext(vertx);
     }
     for (int c = 0; c < connections; c++) {
       contexts[c % eventLoops].runOnContext(v -> next());

@@ -24,10 +24,10 @@ public final class Http implements AutoCloseable {
   private final String authorization;
   private final long timeoutMs;
 
-  public Http(Vertx vertx, Target target, int connections, String token, long timeoutMs) {
+  public Http(Vertx vertx, Target target, int connections, String token, long timeoutMs, boolean insecure) {
     this.client = vertx.createHttpClient(
-        new HttpClientOptions().setKeepAlive(true).setSsl(target.tls()).setTrustAll(target.tls())
-            .setVerifyHost(false).setDefaultHost(target.host()).setDefaultPort(target.port()),
+        new HttpClientOptions().setKeepAlive(true).setSsl(target.tls()).setTrustAll(insecure)
+            .setVerifyHost(!insecure).setDefaultHost(target.host()).setDefaultPort(target.port()),
         new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     this.target = target;
     this.authorization = token == null ? null : "Bearer " + token;

@@ -98,7 +98,8 @@ public final class LoadRun {
   public static String progressLine(String label, double elapsedSeconds, boolean warmingUp, Second second,
       long errorsSoFar, long inFlight, double p99SoFarMs) {
     StringBuilder line = new StringBuilder(progressPrefix(label, elapsedSeconds));
-    line.append(String.format(Locale.ROOT, "%-9s %,9.0f/s  errors %d (this second %d)", warmingUp ? "warm-up" : "measuring",
+    line.append(String.format(Locale.ROOT, "%-9s %,9.0f/s  errors %d (this second %d)",
+        warmingUp ? "warm-up" : "measuring",
         second.rate(), errorsSoFar, second.errors()));
     line.append(String.format(Locale.ROOT, "  in flight %d  p99 so far %.2f ms", inFlight, p99SoFarMs));
     return line.toString();

@@ -43,7 +43,7 @@ public final class OpenLoop implements Driver {
     this.recordLatency = recordLatency;
     this.maxInFlight = maxInFlight;
     for (int i = 0; i < Math.max(1, eventLoops); i++) {
-      contexts.add(((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext());
+      contexts.add(newEventLoopContext(vertx));
     }
   }
 
@@ -119,5 +119,13 @@ public final class OpenLoop implements Driver {
   @Override
   public double requestedRate() {
     return rate;
+  }
+
+  /**
+   * A fresh event-loop context, so load is spread round robin over the event loops. Vert.x's
+   * public API only offers the caller's own context; this internal call is what it uses itself.
+   */
+  static Context newEventLoopContext(Vertx vertx) {
+    return ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
   }
 }

@@ -41,7 +41,8 @@ public final class RowWriter implements AutoCloseable {
 
   /** Writes and indexes one row; returns whether the version was new (the write applied). */
   public boolean write(Row row) {
-    Object applied = jedis.evalsha(writeSha, Scripts.writeRowKeys(keyspace, row), Scripts.writeRowArgs(keyspace, row, 0));
+    Object applied = jedis.evalsha(writeSha, Scripts.writeRowKeys(keyspace, row),
+        Scripts.writeRowArgs(keyspace, row, 0));
     jedis.evalsha(indexSha, Scripts.indexRowKeys(keyspace, row.view()), Scripts.indexRowArgs(row, null));
     return applied instanceof Long n ? n != 0 : applied != null;
   }

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * sends {@code {"op":"subscribe","id","view","keys":[...]}}; the server answers
  * {@code {"type":"snapshot"|"update","id","view","key","version","updatedAt","value"}}, one
  * {@code {"type":"subscribed",...}} per subscribe, and {@code {"type":"error","code",...}}
- * (docs/push.md). WebSocket ping frames are answered by Vert.x. Authenticates with both the {@code access_token} query parameter
+ * (docs/push.md). WebSocket ping frames are answered by Vert.x. Authenticates with both the
+ * {@code access_token} query parameter
  * and the Authorization header. Messages are handed to {@code onMessage} on the connection's
  * event loop, with the receive time taken before parsing.
  */
@@ -89,7 +90,8 @@ public final class WsSubscriber {
     List<Future<Void>> sent = new ArrayList<>();
     int chunks = chunks(keys.size());
     for (int c = 0; c < chunks; c++) {
-      List<String> chunk = keys.subList(c * MAX_KEYS_PER_SUBSCRIBE, Math.min(keys.size(), (c + 1) * MAX_KEYS_PER_SUBSCRIBE));
+      List<String> chunk = keys.subList(c * MAX_KEYS_PER_SUBSCRIBE,
+          Math.min(keys.size(), (c + 1) * MAX_KEYS_PER_SUBSCRIBE));
       sent.add(socket.writeTextMessage(subscribeMessage(chunks == 1 ? id : id + "-" + c, view, chunk)));
     }
     return Future.all(sent).map(chunks);

@@ -54,7 +54,8 @@ public final class HtmlReport {
       html.append("</table>\n");
     }
     html.append("<h2>Latency by percentile</h2><canvas id=\"pct\" width=\"1000\" height=\"360\"></canvas>\n")
-        .append("<h2>Throughput and latency over time</h2><canvas id=\"time\" width=\"1000\" height=\"360\"></canvas>\n")
+        .append("<h2>Throughput and latency over time</h2>")
+        .append("<canvas id=\"time\" width=\"1000\" height=\"360\"></canvas>\n")
         .append("<script type=\"application/json\" id=\"data\">").append(data).append("</script>\n")
         .append("<script>\n").append(SCRIPT).append("</script>\n</body></html>\n");
     return html.toString();
@@ -98,7 +99,8 @@ public final class HtmlReport {
         const yMax = Math.max(...d.percentiles.map(p => p[1])) * 1.05 || 1;
         axes(c, x0, y0, w, h, yMax, 'latency ms');
         ['0%', '90%', '99%', '99.9%', '99.99%', '99.999%', '99.9999%'].slice(0, xMax + 1).forEach((t, i) => {
-          c.fillStyle = '#333'; c.textAlign = i === xMax ? 'right' : 'center'; c.fillText(t, x0 + w * i / xMax, y0 + 16); c.textAlign = 'left';
+          c.fillStyle = '#333'; c.textAlign = i === xMax ? 'right' : 'center';
+          c.fillText(t, x0 + w * i / xMax, y0 + 16); c.textAlign = 'left';
         });
         c.strokeStyle = '#1f6feb'; c.lineWidth = 2; c.beginPath();
         pts.forEach((p, i) => {

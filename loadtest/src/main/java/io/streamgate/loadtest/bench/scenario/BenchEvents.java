@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * easy to tell apart in the views. Thread-safe.
  */
 final class BenchEvents {
-  private final String run = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36), 36);
+  private final String run =
+      Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36), 36);
   private final AtomicLong sequence = new AtomicLong();
 
   /** A fresh order id. */

@@ -111,6 +111,7 @@ public final class Freshness extends ScenarioCommand {
     AtomicLong firstError = new AtomicLong();
 
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setTrustAll(common.insecure()).setVerifyHost(!common.insecure())
         .setConnectTimeout((int) common.timeout().toMillis()));
     WsSubscriber subscriber = WsSubscriber.connect(client, target, common.token(), m -> {
       if (m.type().equals("update")) {
@@ -118,7 +119,8 @@ public final class Freshness extends ScenarioCommand {
         if (sent != null && sent.measured()) {
           measurements.recordLatencyNanos(m.receivedNanos() - sent.nanos());
           if (m.updatedAt() > 0) {
-            measurements.recordStageNanos("event_to_store", TimeUnit.MILLISECONDS.toNanos(m.updatedAt() - sent.millis()));
+            measurements.recordStageNanos("event_to_store",
+                TimeUnit.MILLISECONDS.toNanos(m.updatedAt() - sent.millis()));
             measurements.recordStageNanos("store_to_client",
                 TimeUnit.MILLISECONDS.toNanos(m.receivedMillis() - m.updatedAt()));
           }
@@ -141,7 +143,8 @@ public final class Freshness extends ScenarioCommand {
       });
     });
     Sender sender = via.equals("kafka") ? new KafkaSender(kafka, topic) : new HttpSender(
-        new Http(vertx, target, common.connections(), common.token(), common.timeout().toMillis()), stream);
+        new Http(vertx, target, common.connections(), common.token(), common.timeout().toMillis(), common.insecure()),
+        stream);
     try {
       OpenLoop driver = new OpenLoop(vertx, 1, rate, () -> {
         String key = null;

@@ -52,7 +52,7 @@ public final class Ingest extends ScenarioCommand {
     BenchEvents events = new BenchEvents();
     String path = "/v1/events/" + stream;
     try (Http http = new Http(vertx, common.targets().get(0), common.connections(), common.token(),
-        common.timeout().toMillis())) {
+        common.timeout().toMillis(), common.insecure())) {
       Driver driver = driver(vertx, () -> Http.expect(
           http.send(HttpMethod.POST, path, "application/json", Buffer.buffer(events.body(batch))), 202), measurements);
       run(driver, measurements);

@@ -75,7 +75,8 @@ public final class Noop extends ScenarioCommand {
     java.net.http.HttpRequest jdkRequest = java.net.http.HttpRequest.newBuilder(
         java.net.URI.create((target.tls() ? "https://" : "http://") + target.host() + ":" + target.port()
             + target.path(path))).timeout(common.timeout()).build();
-    try (Http http = new Http(vertx, target, common.connections(), common.token(), common.timeout().toMillis())) {
+    try (Http http = new Http(vertx, target, common.connections(), common.token(), common.timeout().toMillis(),
+        common.insecure())) {
       Probe probe = client.equals("jdk")
           ? () -> Future.fromCompletionStage(jdk.sendAsync(jdkRequest,
               java.net.http.HttpResponse.BodyHandlers.ofByteArray())).compose(r -> r.statusCode() == 200

@@ -22,14 +22,17 @@ import picocli.CommandLine.Option;
 
 /**
  * One principal (one token) over several gateways: requests go round robin to every --target;
- * counts what each admitted (any answer but 429, 401/403 and 5xx) and refused (429), checks that 429s carry Retry-After, and
+ * counts what each admitted (any answer but 429, 401/403 and 5xx) and refused (429), checks that
+ * 429s carry Retry-After, and
  * compares the total admitted with the plan's limit when --limit is given.
  */
 @Command(name = "rate-limit", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Checks 429 behaviour and the total admitted for one principal across several --target "
-        + "gateways (round robin). 429 = limited (must carry Retry-After); 401/403/5xx are errors; any other answer was admitted.",
+        + "gateways (round robin). 429 = limited (must carry Retry-After); 401/403/5xx are errors; any other "
+        + "answer was admitted.",
         "Example (demo plan 'trial' = 20 per 60 s): ./streamgate bench rate-limit --plan trial --limit 20 "
-            + "--period 60s --rate 20 --duration 30s --warmup 0 --target http://127.0.0.1:8080 --target http://127.0.0.1:8081"})
+            + "--period 60s --rate 20 --duration 30s --warmup 0 --target http://127.0.0.1:8080 "
+            + "--target http://127.0.0.1:8081"})
 public final class RateLimit extends ScenarioCommand {
   @Option(names = "--path", paramLabel = "PATH", defaultValue = "/v1/views",
       description = "Path to request (default: ${DEFAULT-VALUE}).")
@@ -70,7 +73,8 @@ public final class RateLimit extends ScenarioCommand {
     Map<String, LongAdder> admittedBy = new LinkedHashMap<>();
     Map<String, LongAdder> limitedBy = new LinkedHashMap<>();
     for (Target target : targets) {
-      clients.add(new Http(vertx, target, common.connections(), common.token(), common.timeout().toMillis()));
+      clients.add(new Http(vertx, target, common.connections(), common.token(), common.timeout().toMillis(),
+          common.insecure()));
       admittedBy.put(target.url(), new LongAdder());
       limitedBy.put(target.url(), new LongAdder());
     }
@@ -110,7 +114,8 @@ public final class RateLimit extends ScenarioCommand {
       extra.put("admitted", admitted);
       extra.put("limited", limited);
       Map<String, Object> perTarget = new LinkedHashMap<>();
-      admittedBy.forEach((url, n) -> perTarget.put(url, Map.of("admitted", n.sum(), "limited", limitedBy.get(url).sum())));
+      admittedBy.forEach((url, n) ->
+          perTarget.put(url, Map.of("admitted", n.sum(), "limited", limitedBy.get(url).sum())));
       extra.put("byTarget", perTarget);
       List<String> warnings = new ArrayList<>();
       if (limit != null) {

@@ -46,7 +46,7 @@ public final class RestRead extends ScenarioCommand {
     KeyChooser chooser = keys.chooser();
     String base = "/v1/views/" + keys.view();
     try (Http http = new Http(vertx, common.targets().get(0), common.connections(), common.token(),
-        common.timeout().toMillis())) {
+        common.timeout().toMillis(), common.insecure())) {
       Driver driver = driver(vertx, () -> {
         String path = multi == 1 ? base + "/" + chooser.next()
             : base + "?keys=" + chooser.distinct(multi, ThreadLocalRandom.current());

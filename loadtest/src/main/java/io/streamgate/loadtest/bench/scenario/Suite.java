@@ -65,7 +65,8 @@ public final class Suite implements Callable<Integer> {
   Path out;
 
   @Option(names = "--only", paramLabel = "NAMES", split = ",",
-      description = "Run only these steps (noop, rest-read, rest-read-open, rest-read-multi, ws-fanout, ingest, freshness).")
+      description = "Run only these steps (noop, rest-read, rest-read-open, rest-read-multi, ws-fanout, ingest, "
+          + "freshness).")
   List<String> only;
 
   @Spec CommandSpec spec;
@@ -180,7 +181,8 @@ public final class Suite implements Callable<Integer> {
   public static String markdownRow(String name, JsonObject results) {
     JsonObject latency = results.getJsonObject("latencyMs");
     JsonObject errors = results.getJsonObject("errors");
-    StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s (%s) | %,.0f %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f |",
+    StringBuilder row = new StringBuilder(String.format(Locale.ROOT,
+        "| %s (%s) | %,.0f %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f |",
         name, shortModel(results.getString("model")), results.getDouble("achievedRate"), results.getString("unit"),
         errors.getLong("total"), latency.getDouble("p50"), latency.getDouble("p90"), latency.getDouble("p99"),
         latency.getDouble("p99.9"), latency.getDouble("max")));

@@ -102,9 +102,11 @@ public final class WsFanout extends ScenarioCommand {
     try (RowWriter writer = new RowWriter(redisUrl, namespace)) {
       writer.ensureView(view, "Rows written by the ws-fanout benchmark");
       for (String key : keyList) {
-        writer.write(new Row(view, key, baseVersion + sequence.incrementAndGet(), System.currentTimeMillis(), "{\"n\":0}"));
+        writer.write(new Row(view, key, baseVersion + sequence.incrementAndGet(), System.currentTimeMillis(),
+            "{\"n\":0}"));
       }
       WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+          .setTrustAll(common.insecure()).setVerifyHost(!common.insecure())
           .setMaxConnections(Math.max(subscribers, 1)).setConnectTimeout((int) common.timeout().toMillis()));
       List<WsSubscriber> connected = new ArrayList<>();
       out().printf("connecting %d subscribers to %s/v1/ws, %d keys each...%n", subscribers, target.url(), keys);
@@ -175,7 +177,8 @@ public final class WsFanout extends ScenarioCommand {
       extra.put("subscribers", subscribers);
       extra.put("keysPerSubscriber", keys);
       extra.put("writes", measuredWrites.sum());
-      extra.put("writesPerSecond", Math.round(measuredWrites.sum() / Math.max(1e-9, measurements.measuredSeconds()) * 10) / 10.0);
+      double seconds = Math.max(1e-9, measurements.measuredSeconds());
+      extra.put("writesPerSecond", Math.round(measuredWrites.sum() / seconds * 10) / 10.0);
       extra.put("expectedDeliveries", expected);
       extra.put("deliveries", measuredDeliveries.sum());
       extra.put("snapshots", snapshots.sum());
@@ -186,7 +189,8 @@ public final class WsFanout extends ScenarioCommand {
         warnings.add((subscribers - open) + " of " + subscribers + " WebSocket connections closed during the run");
       }
       return Results.of(name(), "deliveries", startedAt, List.of(target.url()),
-          "open model, " + rate + " writes/s to " + keys + " keys, " + subscribers + " subscribers each (latency from write start)",
+          "open model, " + rate + " writes/s to " + keys + " keys, " + subscribers
+              + " subscribers each (latency from write start)",
           rate * subscribers, common.warmup().toMillis() / 1000.0, measurements, extra, warnings);
     }
   }
