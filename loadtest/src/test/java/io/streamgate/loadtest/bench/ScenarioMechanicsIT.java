@@ -3,6 +3,8 @@ package io.streamgate.loadtest.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.contract.Row;
+import io.streamgate.harness.KafkaBroker;
 import io.streamgate.harness.RedisServer;
 import io.streamgate.loadtest.bench.load.RowWriter;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +12,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The tool's own mechanics for ws-fanout, ingest, freshness and rate-limit, against
+ * The tool's own mechanics for ws-fanout, ingest, freshness (over HTTP, and over a real Kafka
+ * broker with a stand-in consumer in place of the processor) and rate-limit, against
  * {@link ProtocolServer} (the documented protocols, in this JVM) and a real redis-server: the
  * gateway's WebSocket and ingest endpoints are built elsewhere. Rows are written through the
  * contract's scripts and travel as real Redis change messages.
@@ -95,6 +105,44 @@ class ScenarioMechanicsIT {
     assertTrue(stages.getJsonObject("event_to_store").getDouble("p50") >= ProtocolServer.PROCESSING_DELAY_MS - 1,
         stages.encode());
     assertTrue(stages.containsKey("store_to_client"), stages.encode());
+  }
+
+  @Test
+  void freshnessViaKafkaTimesEventsThroughABrokerAndAStandInProcessor() throws Exception {
+    KafkaBroker kafka = KafkaBroker.shared();
+    String topic = "fresh-it-" + System.nanoTime();
+    AtomicBoolean running = new AtomicBoolean(true);
+    // Stands in for the processor: every order event on the topic becomes a row of order_status.
+    Thread processor = new Thread(() -> {
+      Properties props = new Properties();
+      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      props.put(ConsumerConfig.GROUP_ID_CONFIG, "stand-in-" + topic);
+      props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+      props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+      long version = System.currentTimeMillis() * 1000;
+      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
+          RowWriter writer = new RowWriter(redis.uri(), NAMESPACE)) {
+        consumer.subscribe(List.of(topic));
+        while (running.get()) {
+          for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(50))) {
+            writer.write(new Row("order_status", record.key(), ++version, System.currentTimeMillis(), record.value()));
+          }
+        }
+      }
+    }, "stand-in-processor");
+    processor.start();
+    try {
+      JsonObject r = run("freshness", "--via", "kafka", "--kafka", kafka.bootstrapServers(), "--topic", topic,
+          "--rate", "10", "--pool", "10", "--duration", "2s", "--warmup", "3s");
+      assertEquals(0, r.getJsonObject("errors").getLong("total"), r.encodePrettily());
+      assertEquals(20, r.getLong("count"), 2, r.encodePrettily());
+      assertTrue(r.getJsonObject("stages").containsKey("event_to_store"), r.encode());
+      assertTrue(r.getJsonObject("extra").getString("via").startsWith("kafka "), r.encode());
+    } finally {
+      running.set(false);
+      processor.join(10_000);
+    }
   }
 
   @Test
