@@ -1,20 +1,83 @@
 package io.streamgate.cli;
 
+import io.streamgate.cli.token.DemoSecret;
+import io.streamgate.cli.token.TokenMinter;
+import io.streamgate.cli.token.TokenRequest;
+import io.streamgate.harness.Modules;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
-/** Placeholder for the load and freshness benchmark; says so instead of pretending. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "(coming) Load and freshness benchmark against a running demo; not available yet.")
+/**
+ * {@code streamgate bench SCENARIO ...}: runs the load and freshness tool
+ * ({@code io.streamgate.loadtest.bench.BenchMain}) in its own JVM with full JIT (this CLI runs
+ * with C1 only, which would make the tool its own bottleneck), passing every argument through.
+ * Without {@code --token} (and {@code $STREAMGATE_BENCH_TOKEN}), mints a token from the demo's key
+ * in {@code ./.streamgate} when it exists. CPU affinity is inherited: {@code taskset -c 1
+ * ./streamgate bench ...} pins the tool.
+ */
+@Command(name = "bench", description = {"Load and freshness benchmarks: rest-read, ws-fanout, freshness, ingest, "
+    + "rate-limit, noop, suite. Run ./streamgate bench --help for the list, ./streamgate bench SCENARIO --help "
+    + "for options."})
 final class BenchCommand implements Callable<Integer> {
+  static final String MAIN = "io.streamgate.loadtest.bench.BenchMain";
+  static final String TOKEN_ENV = "STREAMGATE_BENCH_TOKEN";
+  private static final Path DEMO_SECRET = Path.of(".streamgate", DemoSecret.FILE_NAME);
+
+  @Unmatched List<String> args = new ArrayList<>();
+
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() {
-    spec.commandLine().getErr().println("bench is not available yet; meanwhile the demo's order generator"
-        + " takes --rate (./streamgate demo --rate 200)");
-    return 2;
+  public Integer call() throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-Xms256m", "-Xmx1g", "-cp", Modules.classpath("loadtest"), MAIN));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    PrintWriter err = spec.commandLine().getErr();
+    if (wantsToken(args) && System.getenv(TOKEN_ENV) == null && Files.isRegularFile(DEMO_SECRET)) {
+      try (TokenMinter minter = new TokenMinter(DemoSecret.load(DEMO_SECRET))) {
+        builder.environment().put(TOKEN_ENV, minter.mint(tokenFor(args)));
+      }
+      err.println("bench: using a token minted from " + DEMO_SECRET + " (scope \"" + tokenFor(args).scope() + "\")");
+      err.flush();
+    }
+    Process child = builder.start();
+    return child.waitFor();
+  }
+
+  /** Whether a token is worth minting: a scenario runs and none was given. */
+  static boolean wantsToken(List<String> args) {
+    return !args.isEmpty() && !args.contains("--token") && !args.contains("--help") && !args.contains("-h")
+        && args.stream().noneMatch(a -> a.startsWith("--token="));
+  }
+
+  /** Reads the views and writes the stream the arguments name (default orders), with --plan if given. */
+  static TokenRequest tokenFor(List<String> args) {
+    String stream = valueOf(args, "--stream", "orders");
+    return new TokenRequest("bench", "views:read events:" + stream + ":write", null, valueOf(args, "--plan", null),
+        Duration.ofHours(6));
+  }
+
+  private static String valueOf(List<String> args, String option, String fallback) {
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals(option) && i + 1 < args.size()) {
+        return args.get(i + 1);
+      }
+      if (args.get(i).startsWith(option + "=")) {
+        return args.get(i).substring(option.length() + 1);
+      }
+    }
+    return fallback;
   }
 }
