@@ -5,9 +5,11 @@ import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.runner.KafkaUnavailableException;
 import io.streamgate.processor.runner.PipelineRunner;
 import io.streamgate.processor.runner.ProcessorSettings;
+import io.streamgate.processor.sink.RedisConnections;
 import io.streamgate.processor.sink.RedisUnavailableException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +61,15 @@ public final class ProcessorMain implements Callable<Integer> {
 
   @Option(names = "--redis", paramLabel = "URL",
       defaultValue = "${env:STREAMGATE_REDIS_URL:-" + ProcessorSettings.DEFAULT_REDIS + "}",
-      description = "Redis URL (env STREAMGATE_REDIS_URL; default: ${DEFAULT-VALUE}).")
+      description = "Redis URL; with --redis-mode cluster, seed URLs separated by commas"
+          + " (env STREAMGATE_REDIS_URL; default: ${DEFAULT-VALUE}).")
   String redis;
+
+  @Option(names = "--redis-mode", paramLabel = "MODE",
+      defaultValue = "${env:STREAMGATE_REDIS_MODE:-standalone}",
+      description = "standalone or cluster (Redis Cluster: commands go to the node owning each key;"
+          + " env STREAMGATE_REDIS_MODE; default: ${DEFAULT-VALUE}).")
+  String redisMode;
 
   @Option(names = "--namespace", paramLabel = "PREFIX",
       defaultValue = "${env:STREAMGATE_NAMESPACE:-" + ProcessorSettings.DEFAULT_NAMESPACE + "}",
@@ -114,8 +123,15 @@ public final class ProcessorMain implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ProcessorSettings settings;
     try {
+      String redisTarget = switch (redisMode.trim()) {
+        case "standalone" -> redis;
+        case "cluster" -> RedisConnections.clusterTarget(
+            Arrays.stream(redis.split(",")).map(String::trim).toList());
+        default -> throw new IllegalArgumentException(
+            "--redis-mode must be standalone or cluster, but was '" + redisMode + "'");
+      };
       settings = new ProcessorSettings(
-          pipeline, kafka, redis, namespace, checkpoints, master, sparkConf, metricsPort);
+          pipeline, kafka, redisTarget, namespace, checkpoints, master, sparkConf, metricsPort);
     } catch (IllegalArgumentException e) {
       err.println("streamgate-processor: " + e.getMessage());
       return EXIT_BAD_CONFIG;

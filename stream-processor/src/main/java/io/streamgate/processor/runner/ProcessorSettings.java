@@ -1,6 +1,7 @@
 package io.streamgate.processor.runner;
 
 import io.streamgate.contract.Keyspace;
+import io.streamgate.processor.sink.RedisConnections;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -72,7 +73,20 @@ public record ProcessorSettings(
     return new Keyspace(namespace);
   }
 
-  private static void checkRedisUri(String redisUri) {
+  private static void checkRedisUri(String target) {
+    if (target == null) {
+      throw new IllegalArgumentException("Redis URL must look like redis://host:port, but was empty");
+    }
+    if (!RedisConnections.isCluster(target) && target.contains(",")) {
+      throw new IllegalArgumentException(
+          "Redis URL lists several servers ('" + target + "'); that needs --redis-mode cluster");
+    }
+    for (String url : RedisConnections.urls(target)) {
+      checkRedisUrl(url);
+    }
+  }
+
+  private static void checkRedisUrl(String redisUri) {
     URI uri;
     try {
       uri = URI.create(redisUri);

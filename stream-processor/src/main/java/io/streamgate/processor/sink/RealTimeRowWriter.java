@@ -8,7 +8,6 @@ import org.apache.spark.sql.ForeachWriter;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Jedis;
 
 /**
  * The sink of a latest view in Spark's real-time mode: each serving row {@code (key, value[,
@@ -39,7 +38,6 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
   private final boolean ranked;
   private final Clock clock;
 
-  private transient Jedis jedis;
   private transient Keyspace keyspace;
   private transient long epoch;
   private transient long sequence;
@@ -72,7 +70,7 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
   @Override
   public boolean open(long partitionId, long epochId) {
     keyspace = new Keyspace(namespace);
-    jedis = RedisConnections.connection(redisUri);
+    RedisConnections.client(redisUri); // connect now, not on the first row
     epoch = epochId;
     sequence = 0;
     skipped = 0;
@@ -93,18 +91,15 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
     }
     io.streamgate.contract.Row served =
         new io.streamgate.contract.Row(view, key, version, clock.millis(), row.getString(1));
-    ScriptCalls.evalsha(jedis, Scripts.WRITE_ROW, Scripts.writeRowKeys(keyspace, served),
+    ScriptCalls.evalsha(redisUri, Scripts.WRITE_ROW, Scripts.writeRowKeys(keyspace, served),
         Scripts.writeRowArgs(keyspace, served, ttlMillis));
-    ScriptCalls.evalsha(jedis, Scripts.INDEX_ROW, Scripts.indexRowKeys(keyspace, view),
+    ScriptCalls.evalsha(redisUri, Scripts.INDEX_ROW, Scripts.indexRowKeys(keyspace, view),
         Scripts.indexRowArgs(served, rank(row)));
   }
 
   @Override
   public void close(Throwable error) {
-    if (jedis != null) {
-      jedis.close();
-      jedis = null;
-    }
+    // The client is shared by the JVM's tasks and closed at shutdown.
   }
 
   private Double rank(Row row) {

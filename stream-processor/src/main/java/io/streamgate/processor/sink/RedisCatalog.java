@@ -5,7 +5,6 @@ import io.streamgate.contract.Keyspace;
 import io.streamgate.contract.Scripts;
 import io.streamgate.contract.events.StreamEntry;
 import java.util.List;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -18,8 +17,8 @@ public final class RedisCatalog {
 
   /** @throws RedisUnavailableException with a one-line reason if Redis does not answer PING */
   public static void ping(String redisUri) {
-    try (Jedis jedis = RedisConnections.connection(redisUri)) {
-      jedis.ping();
+    try {
+      RedisConnections.client(redisUri).ping();
     } catch (JedisException e) {
       throw new RedisUnavailableException(redisUri, e);
     }
@@ -33,9 +32,9 @@ public final class RedisCatalog {
    */
   public static int registerStreams(String redisUri, Keyspace keyspace, List<StreamEntry> entries) {
     int changed = 0;
-    try (Jedis jedis = RedisConnections.connection(redisUri)) {
+    try {
       for (StreamEntry entry : entries) {
-        Object result = ScriptCalls.evalsha(jedis, Scripts.REGISTER_VIEW,
+        Object result = ScriptCalls.evalsha(redisUri, Scripts.REGISTER_VIEW,
             Scripts.registerStreamKeys(keyspace), Scripts.registerStreamArgs(keyspace, entry));
         if (Long.valueOf(1).equals(result)) {
           changed++;
@@ -50,9 +49,9 @@ public final class RedisCatalog {
   /** @return how many entries changed (0 when re-registering the same views) */
   public static int register(String redisUri, Keyspace keyspace, List<CatalogEntry> entries) {
     int changed = 0;
-    try (Jedis jedis = RedisConnections.connection(redisUri)) {
+    try {
       for (CatalogEntry entry : entries) {
-        Object result = ScriptCalls.evalsha(jedis, Scripts.REGISTER_VIEW,
+        Object result = ScriptCalls.evalsha(redisUri, Scripts.REGISTER_VIEW,
             Scripts.registerViewKeys(keyspace), Scripts.registerViewArgs(keyspace, entry));
         if (Long.valueOf(1).equals(result)) {
           changed++;

@@ -13,8 +13,8 @@ import java.util.function.BiConsumer;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -124,8 +124,8 @@ public final class RedisRowWriter implements Serializable {
 
   private WriteCounts writeChunk(List<Row> rows, long version) {
     for (int attempt = 1; ; attempt++) {
-      try (Jedis jedis = RedisConnections.pool(redisUri).getResource()) {
-        return send(jedis, rows, rows, version, true);
+      try {
+        return send(RedisConnections.client(redisUri), rows, rows, version, true);
       } catch (JedisConnectionException e) {
         if (attempt == ATTEMPTS) {
           throw e;
@@ -142,12 +142,12 @@ public final class RedisRowWriter implements Serializable {
    * Commands that met NOSCRIPT did not run; they are sent again once after SCRIPT LOAD.
    */
   private WriteCounts send(
-      Jedis jedis, List<Row> writeRows, List<Row> indexRows, long version, boolean mayLoad) {
+      UnifiedJedis client, List<Row> writeRows, List<Row> indexRows, long version, boolean mayLoad) {
     Keyspace keyspace = new Keyspace(namespace);
     long now = clock.millis();
     List<Response<Object>> writes = new ArrayList<>(writeRows.size());
     List<Response<Object>> indexes = new ArrayList<>(indexRows.size());
-    try (Pipeline p = jedis.pipelined()) {
+    try (AbstractPipeline p = client.pipelined()) {
       for (Row row : writeRows) {
         io.streamgate.contract.Row served = served(row, version, now);
         writes.add(p.evalsha(Scripts.WRITE_ROW.sha1(), Scripts.writeRowKeys(keyspace, served),
@@ -189,9 +189,9 @@ public final class RedisRowWriter implements Serializable {
       throw new IllegalStateException("Redis reports the contract scripts missing right after"
           + " SCRIPT LOAD; is it a replica, or a proxy that does not keep scripts?");
     }
-    ScriptCalls.load(jedis, Scripts.WRITE_ROW);
-    ScriptCalls.load(jedis, Scripts.INDEX_ROW);
-    return counts.plus(send(jedis, retryWrites, retryIndexes, version, false));
+    ScriptCalls.load(redisUri, Scripts.WRITE_ROW);
+    ScriptCalls.load(redisUri, Scripts.INDEX_ROW);
+    return counts.plus(send(client, retryWrites, retryIndexes, version, false));
   }
 
   private io.streamgate.contract.Row served(Row row, long version, long now) {

@@ -11,8 +11,16 @@ public final class RedisUnavailableException extends RuntimeException {
     super("cannot reach Redis at " + redact(redisUri) + ": " + Messages.rootMessage(cause), cause);
   }
 
-  /** The URI without user info, for logs. */
-  public static String redact(String redisUri) {
+  /** The target without user info, for logs: each URL of a cluster target redacted. */
+  public static String redact(String target) {
+    if (RedisConnections.isCluster(target)) {
+      return RedisConnections.CLUSTER_PREFIX + String.join(",",
+          RedisConnections.urls(target).stream().map(RedisUnavailableException::redactOne).toList());
+    }
+    return redactOne(target);
+  }
+
+  private static String redactOne(String redisUri) {
     try {
       URI uri = URI.create(redisUri);
       if (uri.getUserInfo() == null) {

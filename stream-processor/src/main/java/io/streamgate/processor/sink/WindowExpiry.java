@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -78,7 +78,7 @@ public final class WindowExpiry {
     }
     List<Long> ends = new ArrayList<>(closed.keySet());
     int n = 0;
-    try (Jedis jedis = RedisConnections.connection(redisUri); Pipeline p = jedis.pipelined()) {
+    try (AbstractPipeline p = RedisConnections.client(redisUri).pipelined()) {
       for (Long end : ends) {
         for (String key : closed.get(end)) {
           p.pexpire(keyspace.row(view, key), ttlMillis);
@@ -100,22 +100,29 @@ public final class WindowExpiry {
   public int recover() {
     int found = 0;
     ScanParams params = new ScanParams().match(keyspace.rowPrefix(view) + "*").count(SCAN_COUNT);
-    try (Jedis jedis = RedisConnections.connection(redisUri)) {
-      String cursor = ScanParams.SCAN_POINTER_START;
-      do {
-        ScanResult<String> page = jedis.scan(cursor, params);
-        for (String rowKey : page.getResult()) {
-          if (jedis.pttl(rowKey) != -1) {
-            continue; // expiring already, or gone
-          }
-          Long end = windowEnd(jedis.hget(rowKey, "value"));
-          if (end != null) {
-            add(rowKey.substring(keyspace.rowPrefix(view).length()), end);
-            found++;
-          }
+    // SCAN runs per node (a cluster spreads a view's rows over every node); a row seen on a
+    // primary and its replica is simply remembered twice.
+    Set<String> rows = new java.util.HashSet<>();
+    try {
+      RedisConnections.forEachNode(redisUri, node -> {
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+          ScanResult<String> page = node.scan(cursor, params);
+          rows.addAll(page.getResult());
+          cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      });
+      UnifiedJedis client = RedisConnections.client(redisUri);
+      for (String rowKey : rows) {
+        if (client.pttl(rowKey) != -1) {
+          continue; // expiring already, or gone
         }
-        cursor = page.getCursor();
-      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        Long end = windowEnd(client.hget(rowKey, "value"));
+        if (end != null) {
+          add(rowKey.substring(keyspace.rowPrefix(view).length()), end);
+          found++;
+        }
+      }
     } catch (JedisException e) {
       throw new RedisUnavailableException(redisUri, e);
     }

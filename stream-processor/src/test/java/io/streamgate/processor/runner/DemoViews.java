@@ -7,7 +7,9 @@ import io.streamgate.processor.runner.OrderEvents.Totals;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.commands.JedisCommands;
 import redis.clients.jedis.resps.Tuple;
 
 /** What the demo pipeline's views must hold in Redis for a set of produced order events. */
@@ -20,7 +22,14 @@ final class DemoViews {
    * rank set.
    */
   static String mismatch(RedisServer redis, Keyspace keys, OrderEvents events) {
-    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+    try (UnifiedJedis jedis = new JedisPooled(redis.host(), redis.port())) {
+      return mismatch(jedis, keys, events);
+    }
+  }
+
+  /** The same over any client: one server, or a {@code JedisCluster}. */
+  static String mismatch(UnifiedJedis jedis, Keyspace keys, OrderEvents events) {
+    {
       Map<String, Totals> totals = events.userTotals();
       if (!new TreeSet<>(jedis.zrange(keys.keysIndex("user_totals"), 0, -1))
           .equals(totals.keySet())) {
@@ -54,7 +63,7 @@ final class DemoViews {
     }
   }
 
-  static Map<String, Object> value(Jedis jedis, Keyspace keys, String view, String key) {
+  static Map<String, Object> value(JedisCommands jedis, Keyspace keys, String view, String key) {
     String json = jedis.hget(keys.row(view, key), "value");
     return json == null ? null : Json.parseObject(json);
   }

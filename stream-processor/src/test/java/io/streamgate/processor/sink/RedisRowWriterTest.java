@@ -41,7 +41,7 @@ class RedisRowWriterTest {
 
   @BeforeEach
   void flush() {
-    try (Jedis jedis = RedisConnections.connection(redis.uri())) {
+    try (Jedis jedis = connect()) {
       jedis.flushAll();
     }
   }
@@ -149,6 +149,6 @@ class RedisRowWriterTest {
   }
 
   private static Jedis connect() {
-    return RedisConnections.connection(redis.uri());
+    return new Jedis(java.net.URI.create(redis.uri()));
   }
 }
