@@ -58,7 +58,7 @@ python3 deploy/images/check-image.py gateway/target/jib-image.tar \
 python3 deploy/images/check-image.py stream-processor/target/jib-image.tar \
   --user 185:185 --inherit-entrypoint \
   --file "/opt/streamgate/classpath/streamgate-stream-processor-$version.jar" \
-  --file /opt/streamgate/libs/spark-sql-kafka-0-10_2.13-4.2.0.jar \
+  --file /opt/streamgate/libs/spark-sql-kafka-0-10_2.13-4.2.0.jar --file /checkpoints/README.txt \
   --no-file '/opt/streamgate/libs/spark-core*' --no-file '/opt/streamgate/libs/spark-sql_*' \
   --no-file '/opt/streamgate/libs/hadoop-*'
 
