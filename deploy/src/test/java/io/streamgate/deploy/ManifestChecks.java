@@ -283,7 +283,19 @@ final class ManifestChecks {
           + " must be at least " + needed + " (preStop + http.shutdownGraceMs + 5 s)");
     }
     problems.addAll(envFiles(m, pod, c));
+    // Event ingest produces to Kafka: the bootstrap must be a Kafka of the manifests.
+    if (config != null && config.ingest().enabled()
+        && !isKafkaBootstrap(m, config.ingest().bootstrapServers())) {
+      problems.add(where + ": ingest.kafka.bootstrapServers " + config.ingest().bootstrapServers()
+          + " (with STREAMGATE_KAFKA_BOOTSTRAP) is not the bootstrap Service of a Kafka in the manifests");
+    }
     return problems;
+  }
+
+  static boolean isKafkaBootstrap(Manifests m, String servers) {
+    String host = servers.split(",")[0].split(":")[0];
+    return m.ofKind("Kafka").stream().anyMatch(k -> host.equals(k.name() + "-kafka-bootstrap")
+        || host.startsWith(k.name() + "-kafka-bootstrap."));
   }
 
   /** STREAMGATE_CONFIG and STREAMGATE_JWT_SECRET_FILE must point into mounted volumes. */
@@ -619,12 +631,15 @@ final class ManifestChecks {
     // --kafka: the bootstrap Service of a Strimzi Kafka in the manifests.
     String kafka = args.get("--kafka");
     if (kafka != null) {
-      String host = kafka.split(",")[0].split(":")[0];
-      boolean known = m.ofKind("Kafka").stream()
-          .anyMatch(k -> host.equals(k.name() + "-kafka-bootstrap") || host.startsWith(k.name() + "-kafka-bootstrap."));
-      if (!known) {
+      if (!isKafkaBootstrap(m, kafka)) {
         problems.add(app.where() + ": --kafka " + kafka + " is not the bootstrap Service of a Kafka in the manifests");
       }
+    }
+    // --metrics-port: declared on the driver, so Prometheus finds it.
+    String metricsPort = args.get("--metrics-port");
+    if (metricsPort != null && Y.maps(spec, "driver.ports").stream()
+        .noneMatch(p -> metricsPort.equals(String.valueOf(p.get("containerPort"))))) {
+      problems.add(app.where() + ": --metrics-port " + metricsPort + " is not in spec.driver.ports");
     }
     // The driver's account may create executor pods.
     String account = Y.str(spec, "driver.serviceAccount");

@@ -99,6 +99,17 @@ class ManifestChecksTest {
   }
 
   @Test
+  void ingestProducingToAnUnknownKafka() {
+    for (Map<String, Object> env : Y.maps(gatewayContainer(), "env")) {
+      if ("STREAMGATE_KAFKA_BOOTSTRAP".equals(env.get("name"))) {
+        env.put("value", "kafka:9092");
+      }
+    }
+    assertReports(ManifestChecks.gatewayDeployment(m), DEPLOYMENT
+        + " container gateway: ingest.kafka.bootstrapServers kafka:9092 (with STREAMGATE_KAFKA_BOOTSTRAP) is not the bootstrap Service");
+  }
+
+  @Test
   void autoscalerOrBudgetAimedElsewhere() {
     Y.map(spec("HorizontalPodAutoscaler", "streamgate-gateway"), "scaleTargetRef").put("name", "gateway");
     Y.map(spec("PodDisruptionBudget", "streamgate-gateway"), "selector.matchLabels")
