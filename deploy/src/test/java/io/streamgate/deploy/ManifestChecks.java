@@ -696,8 +696,9 @@ final class ManifestChecks {
 
   /**
    * The pipeline ConfigMap: same views as {@code deploy/local/pipeline.yaml} (sources may differ
-   * only in their Kafka options), every source topic and its {@code .dlq} topic exist as
-   * KafkaTopics of a Kafka in the manifests.
+   * only in their Kafka options), every source topic and its dead-letter topic
+   * ({@code deadLetterTopic}, default {@code <topic>.dlq}) exist as KafkaTopics of a Kafka in the
+   * manifests (the processor would create missing ones with the broker's defaults).
    */
   static List<String> pipeline(Manifests m, String localPipeline) {
     List<String> problems = new ArrayList<>();
@@ -740,7 +741,8 @@ final class ManifestChecks {
       });
       sources.forEach((name, source) -> {
         String topic = Y.str(source, "topic");
-        for (String needed : List.of(String.valueOf(topic), topic + ".dlq")) {
+        String deadLetters = Y.str(source, "deadLetterTopic");
+        for (String needed : List.of(String.valueOf(topic), deadLetters != null ? deadLetters : topic + ".dlq")) {
           Doc kt = kafkaTopic(m, needed);
           if (kt == null) {
             problems.add(where + ": source " + name + " needs KafkaTopic " + needed + ", not in the manifests");
