@@ -43,7 +43,7 @@ chmod 1777 "$rootfs/tmp"
 modules=java.base,java.logging,java.naming,java.management,java.management.rmi,java.net.http
 modules+=,java.sql,java.xml,java.scripting,java.security.jgss,java.security.sasl,java.instrument
 modules+=,jdk.unsupported,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.zipfs,jdk.management
-modules+=,jdk.naming.dns,jdk.localedata,jdk.charsets,jdk.jfr,jdk.management.jfr
+modules+=,jdk.naming.dns,jdk.localedata,jdk.charsets,jdk.jfr,jdk.management.jfr,jdk.httpserver
 echo "jlink: Java $java_version runtime with $modules"
 "$jlink_bin" --add-modules "$modules" --include-locales=en --strip-debug --no-man-pages \
   --no-header-files --compress=2 --output "$rootfs/opt/java"
