@@ -83,8 +83,12 @@ public final class ProcessorMain implements Callable<Integer> {
   String checkpoints;
 
   @Option(names = "--master", paramLabel = "MASTER",
-      defaultValue = "${env:STREAMGATE_SPARK_MASTER:-" + ProcessorSettings.DEFAULT_MASTER + "}",
-      description = "Spark master (env STREAMGATE_SPARK_MASTER; default: ${DEFAULT-VALUE}).")
+      // Under spark-submit (or the Spark operator) spark.master is a system property already:
+      // it wins over the local default, so the job is not silently run inside the driver.
+      defaultValue = "${sys:spark.master:-${env:STREAMGATE_SPARK_MASTER:-"
+          + ProcessorSettings.DEFAULT_MASTER + "}}",
+      description = "Spark master (default: the spark.master spark-submit set, else env"
+          + " STREAMGATE_SPARK_MASTER, else " + ProcessorSettings.DEFAULT_MASTER + ").")
   String master;
 
   @Option(names = "--conf", paramLabel = "KEY=VALUE",

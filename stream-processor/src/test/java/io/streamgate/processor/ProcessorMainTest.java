@@ -28,6 +28,26 @@ class ProcessorMainTest {
   }
 
   @Test
+  void theMasterSparkSubmitSetWinsOverTheLocalDefault() {
+    String before = System.getProperty("spark.master");
+    System.setProperty("spark.master", "k8s://https://kubernetes.default.svc");
+    try {
+      ProcessorMain main = new ProcessorMain();
+      new CommandLine(main).parseArgs("--pipeline", "p.yaml");
+      assertEquals("k8s://https://kubernetes.default.svc", main.master);
+      ProcessorMain explicit = new ProcessorMain();
+      new CommandLine(explicit).parseArgs("--pipeline", "p.yaml", "--master", "local[3]");
+      assertEquals("local[3]", explicit.master);
+    } finally {
+      if (before == null) {
+        System.clearProperty("spark.master");
+      } else {
+        System.setProperty("spark.master", before);
+      }
+    }
+  }
+
+  @Test
   void helpNamesEveryOptionAndItsEnvironmentVariable() {
     assertEquals(0, run("--help"));
     for (String expected : new String[] {"--pipeline", "STREAMGATE_PIPELINE", "--kafka",
