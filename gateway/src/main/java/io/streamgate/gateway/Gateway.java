@@ -12,7 +12,10 @@ import io.streamgate.gateway.http.GatewayRouter;
 import io.streamgate.gateway.http.HttpServerVerticle;
 import io.streamgate.gateway.limit.RateLimits;
 import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.push.ChangeFeed;
+import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.RedisStore;
+import io.streamgate.gateway.store.Subscriptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,12 +45,14 @@ public final class Gateway {
   private final NearCache rows;
   private final RateLimits limits;
   private final Breaker breaker;
+  private final Push push;
   private final List<String> deployments;
   private final int port;
 
   private Gateway(Vertx vertx, RedisStore store, RedisCatalog catalog, NearCache rows,
-      RateLimits limits, Breaker breaker, List<String> deployments, int port) {
+      RateLimits limits, Breaker breaker, Push push, List<String> deployments, int port) {
     this.rows = rows;
+    this.push = push;
     this.vertx = vertx;
     this.store = store;
     this.catalog = catalog;
@@ -72,17 +77,24 @@ public final class Gateway {
     RedisStore store = RedisStore.create(vertx, config.redis(), breaker);
     RedisCatalog catalog = new RedisCatalog(store.views(), store, config.redis().keyspace(),
         RedisCatalog.DEFAULT_REFRESH_INTERVAL);
+    // One PSUBSCRIBE to the change channels per process, shared by the near cache and push.
+    Subscriptions changes = ChangeFeed.shared(store,
+        config.redis().keyspace().changeChannelPattern());
     CaffeineNearCache nearCache = config.cache().enabled()
-        ? new CaffeineNearCache(config.cache(), store.views(), store, catalog,
+        ? new CaffeineNearCache(config.cache(), store.views(), changes, catalog,
             config.redis().keyspace(), clock)
         : null;
     NearCache rows = nearCache == null ? NearCache.passThrough(store.views()) : nearCache;
     metrics.bindCache(rows);
     RateLimits limits = config.limits().enabled()
         ? RateLimits.create(vertx, config.limits(), config.redis(), clock) : null;
+    Push push = config.push().enabled()
+        ? Push.create(config.push(), catalog, rows, changes, config.redis().keyspace(), verifier,
+            config.auth().leewaySeconds(), metrics)
+        : null;
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
         rows, limits == null ? null : limits.limiter(), metrics, config.http().accessLog(),
-        config.http().cors());
+        config.http().cors(), push);
     List<String> deployments = new ArrayList<>();
     String host = config.http().host();
     int instances = config.http().instances();
@@ -98,6 +110,8 @@ public final class Gateway {
               : vertx.deployVerticle(nearCache).onSuccess(deployments::add);
         })
         .compose(id -> limits == null ? Future.succeededFuture() : limits.start())
+        .compose(v -> push == null ? Future.succeededFuture()
+            : vertx.deployVerticle(push).onSuccess(deployments::add))
         .compose(v -> vertx.deployVerticle(() -> {
           HttpServerVerticle server = new HttpServerVerticle(host, port, services,
               config.http().shutdownGraceMs(), config.http().tls());
@@ -109,8 +123,8 @@ public final class Gateway {
           return servers.get(0).actualPort();
         })
         .map(bound -> {
-          Gateway gateway = new Gateway(vertx, store, catalog, rows, limits, breaker, deployments,
-              bound);
+          Gateway gateway = new Gateway(vertx, store, catalog, rows, limits, breaker, push,
+              deployments, bound);
           LOG.info("gateway ready on {}://{}:{} (redis {}, {} views)", config.http().scheme(),
               host, bound, config.redis().redactedUrl(), catalog.views().size());
           if (!catalog.loaded()) {
@@ -147,6 +161,11 @@ public final class Gateway {
   /** The breaker around the store's Redis calls. */
   public Breaker breaker() {
     return breaker;
+  }
+
+  /** Push (WebSocket, SSE), or null when {@code push.enabled} is false. */
+  public Push push() {
+    return push;
   }
 
   /** The shared rate limits, or null when {@code limits.enabled} is false. */

@@ -82,8 +82,9 @@ public final class ConfigLoader {
       LimitsConfig limits = limits(root.section("limits"));
       BreakerConfig breaker = breaker(root.section("breaker"));
       CacheConfig cache = cache(root.section("cache"));
+      PushConfig push = push(root.section("push"));
       root.rejectUnknownFields();
-      GatewayConfig config = new GatewayConfig(http, redis, auth, limits, breaker, cache);
+      GatewayConfig config = new GatewayConfig(http, redis, auth, limits, breaker, cache, push);
       return applySecretFile(config, env.get(ENV_JWT_SECRET_FILE));
     } catch (ConfigException e) {
       String variable = e.field() == null ? null : overriddenBy.get(e.field());
@@ -195,6 +196,18 @@ public final class ConfigLoader {
     int maxEntries = s.integer("maxEntries", CacheConfig.DEFAULT_MAX_ENTRIES);
     int revalidate = s.integer("revalidateAfterMs", CacheConfig.DEFAULT_REVALIDATE_AFTER_MS);
     return build(s, () -> new CacheConfig(enabled, maxEntries, revalidate));
+  }
+
+  private static PushConfig push(YamlSection s) {
+    boolean enabled = s.bool("enabled", PushConfig.DEFAULT_ENABLED);
+    int subscriptions = s.integer("maxSubscriptions", PushConfig.DEFAULT_MAX_SUBSCRIPTIONS);
+    int keys = s.integer("maxKeysPerSubscription", PushConfig.DEFAULT_MAX_KEYS_PER_SUBSCRIPTION);
+    int frame = s.integer("maxFrameBytes", PushConfig.DEFAULT_MAX_FRAME_BYTES);
+    int writeQueue = s.integer("writeQueueBytes", PushConfig.DEFAULT_WRITE_QUEUE_BYTES);
+    int pending = s.integer("maxPending", PushConfig.DEFAULT_MAX_PENDING);
+    int heartbeat = s.integer("heartbeatMs", PushConfig.DEFAULT_HEARTBEAT_MS);
+    return build(s, () -> new PushConfig(enabled, subscriptions, keys, frame, writeQueue, pending,
+        heartbeat));
   }
 
   private static BreakerConfig breaker(YamlSection s) {

@@ -6,13 +6,20 @@ package io.streamgate.gateway.config;
  * mirrors this tree field by field. Thread-safe (immutable).
  */
 public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
-    LimitsConfig limits, BreakerConfig breaker, CacheConfig cache) {
+    LimitsConfig limits, BreakerConfig breaker, CacheConfig cache, PushConfig push) {
 
   public GatewayConfig {
     if (http == null || redis == null || auth == null || limits == null || breaker == null
         || cache == null) {
       throw new ConfigException(null, "every section is required");
     }
+    push = push == null ? PushConfig.defaults() : push;
+  }
+
+  /** Push with its defaults. */
+  public GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth, LimitsConfig limits,
+      BreakerConfig breaker, CacheConfig cache) {
+    this(http, redis, auth, limits, breaker, cache, PushConfig.defaults());
   }
 
   /** The given sections, defaults for the others. */
@@ -26,26 +33,30 @@ public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
   }
 
   public GatewayConfig withHttp(HttpConfig newHttp) {
-    return new GatewayConfig(newHttp, redis, auth, limits, breaker, cache);
+    return new GatewayConfig(newHttp, redis, auth, limits, breaker, cache, push);
   }
 
   public GatewayConfig withRedis(RedisConfig newRedis) {
-    return new GatewayConfig(http, newRedis, auth, limits, breaker, cache);
+    return new GatewayConfig(http, newRedis, auth, limits, breaker, cache, push);
   }
 
   public GatewayConfig withAuth(AuthConfig newAuth) {
-    return new GatewayConfig(http, redis, newAuth, limits, breaker, cache);
+    return new GatewayConfig(http, redis, newAuth, limits, breaker, cache, push);
   }
 
   public GatewayConfig withLimits(LimitsConfig newLimits) {
-    return new GatewayConfig(http, redis, auth, newLimits, breaker, cache);
+    return new GatewayConfig(http, redis, auth, newLimits, breaker, cache, push);
   }
 
   public GatewayConfig withCache(CacheConfig newCache) {
-    return new GatewayConfig(http, redis, auth, limits, breaker, newCache);
+    return new GatewayConfig(http, redis, auth, limits, breaker, newCache, push);
+  }
+
+  public GatewayConfig withPush(PushConfig newPush) {
+    return new GatewayConfig(http, redis, auth, limits, breaker, cache, newPush);
   }
 
   public GatewayConfig withBreaker(BreakerConfig newBreaker) {
-    return new GatewayConfig(http, redis, auth, limits, newBreaker, cache);
+    return new GatewayConfig(http, redis, auth, limits, newBreaker, cache, push);
   }
 }

@@ -3,6 +3,7 @@ package io.streamgate.gateway.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -116,6 +117,11 @@ public final class GatewayMetrics {
     }).description("hits / (hits + misses) since start").register(registry);
     Gauge.builder(CACHE_SIZE, cache, NearCache::size)
         .description("rows held").register(registry);
+  }
+
+  /** The registry behind {@link #scrape()}, for meters defined next to their feature (push). */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** Every meter in the Prometheus text format. CPU only; proportional to the meter count. */

@@ -1,0 +1,102 @@
+package io.streamgate.gateway.push.internal;
+
+import io.streamgate.contract.Row;
+import io.vertx.core.Context;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The subscriptions of the sessions on one event loop, indexed by view and key, so a change is
+ * handed to exactly the subscriptions that follow its row. Only touched on that loop: no locks.
+ */
+final class LoopFanout {
+  final Context context;
+  private final Map<String, Map<String, List<Sub>>> byKey = new HashMap<>();
+  private final Map<String, List<Sub>> byView = new HashMap<>();
+  private final Set<Session> sessions = new LinkedHashSet<>();
+  /** Read by the hub from its own thread, to skip loops without sessions. */
+  private final AtomicInteger sessionCount = new AtomicInteger();
+
+  LoopFanout(Context context) {
+    this.context = context;
+  }
+
+  void add(Session session) {
+    if (sessions.add(session)) {
+      sessionCount.incrementAndGet();
+    }
+  }
+
+  void remove(Session session) {
+    if (sessions.remove(session)) {
+      sessionCount.decrementAndGet();
+    }
+  }
+
+  boolean hasSessions() {
+    return sessionCount.get() > 0;
+  }
+
+  /** Every session, in a copy (handlers may close sessions). */
+  List<Session> sessions() {
+    return new ArrayList<>(sessions);
+  }
+
+  void add(Sub sub) {
+    if (sub.wholeView()) {
+      byView.computeIfAbsent(sub.view, v -> new ArrayList<>(2)).add(sub);
+      return;
+    }
+    Map<String, List<Sub>> keys = byKey.computeIfAbsent(sub.view, v -> new HashMap<>());
+    for (String key : sub.keys) {
+      keys.computeIfAbsent(key, k -> new ArrayList<>(2)).add(sub);
+    }
+  }
+
+  void remove(Sub sub) {
+    if (sub.wholeView()) {
+      List<Sub> subs = byView.get(sub.view);
+      if (subs != null && subs.remove(sub) && subs.isEmpty()) {
+        byView.remove(sub.view);
+      }
+      return;
+    }
+    Map<String, List<Sub>> keys = byKey.get(sub.view);
+    if (keys == null) {
+      return;
+    }
+    for (String key : sub.keys) {
+      List<Sub> subs = keys.get(key);
+      if (subs != null && subs.remove(sub) && subs.isEmpty()) {
+        keys.remove(key);
+      }
+    }
+    if (keys.isEmpty()) {
+      byKey.remove(sub.view);
+    }
+  }
+
+  /** Hands {@code row} to every subscription following it. */
+  void deliver(Row row) {
+    Map<String, List<Sub>> keys = byKey.get(row.view());
+    if (keys != null) {
+      deliver(keys.get(row.key()), row);
+    }
+    deliver(byView.get(row.view()), row);
+  }
+
+  private static void deliver(List<Sub> subs, Row row) {
+    if (subs == null || subs.isEmpty()) {
+      return;
+    }
+    // A copy: a session closed by this very change (slow consumer) removes its subscriptions.
+    for (Sub sub : subs.toArray(new Sub[0])) {
+      sub.session.onChange(sub, row);
+    }
+  }
+}
