@@ -110,8 +110,6 @@ public final class Gateway {
               : vertx.deployVerticle(nearCache).onSuccess(deployments::add);
         })
         .compose(id -> limits == null ? Future.succeededFuture() : limits.start())
-        .compose(v -> push == null ? Future.succeededFuture()
-            : vertx.deployVerticle(push).onSuccess(deployments::add))
         .compose(v -> vertx.deployVerticle(() -> {
           HttpServerVerticle server = new HttpServerVerticle(host, port, services,
               config.http().shutdownGraceMs(), config.http().tls());
@@ -122,6 +120,13 @@ public final class Gateway {
           deployments.add(id);
           return servers.get(0).actualPort();
         })
+        // After the servers, so it stops first: open sockets get 1001 rather than holding the
+        // servers' graceful shutdown for its whole grace period.
+        .compose(bound -> push == null ? Future.succeededFuture(bound)
+            : vertx.deployVerticle(push).map(id -> {
+              deployments.add(id);
+              return bound;
+            }))
         .map(bound -> {
           Gateway gateway = new Gateway(vertx, store, catalog, rows, limits, breaker, push,
               deployments, bound);

@@ -16,6 +16,7 @@ import io.streamgate.gateway.store.ChannelSubscription;
 import io.streamgate.gateway.store.Subscriptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -23,6 +24,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +52,7 @@ public final class PushHub extends VerticleBase implements Push {
   private ChannelSubscription subscription;
   private boolean everSubscribed;
   private boolean reportedBadMessage;
+  private volatile boolean started;
 
   public PushHub(PushConfig config, Catalog catalog, NearCache rows, Subscriptions changes,
       Keyspace keyspace, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics) {
@@ -67,16 +70,33 @@ public final class PushHub extends VerticleBase implements Push {
   public Future<?> start() {
     subscription = changes.psubscribe(keyspace.changeChannelPattern(), this::onMessage,
         v -> subscribed(), v -> lost());
+    started = true;
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
+    started = false;
+    List<Future<Void>> closed = new ArrayList<>();
     for (LoopFanout loop : loops.values()) {
-      loop.context.runOnContext(v -> loop.sessions().forEach(
-          s -> s.close(CLOSE_GOING_AWAY, "gateway shutting down")));
+      Promise<Void> done = Promise.promise();
+      loop.context.runOnContext(v -> {
+        loop.sessions().forEach(s -> s.close(CLOSE_GOING_AWAY, "gateway shutting down"));
+        done.complete();
+      });
+      closed.add(done.future());
     }
-    return subscription == null ? Future.succeededFuture() : subscription.close();
+    return Future.all(closed).eventually(() -> subscription == null
+        ? Future.succeededFuture() : subscription.close());
+  }
+
+  /** Between the servers listening and this verticle starting (milliseconds at startup). */
+  private void requireStarted() {
+    if (!started) {
+      throw new HttpProblem(ProblemType.STORE_UNAVAILABLE, "push is not running (the gateway"
+          + " is starting or stopping); retry shortly",
+          Map.of(HttpHeaders.RETRY_AFTER.toString(), "1"));
+    }
   }
 
   // ---- the feed (on this verticle's context)
@@ -125,6 +145,7 @@ public final class PushHub extends VerticleBase implements Push {
 
   @Override
   public void webSocket(RoutingContext ctx) {
+    requireStarted();
     Principal principal = BearerAuthHandler.principal(ctx);
     HttpServerRequest request = ctx.request();
     if (!request.canUpgradeToWebSocket()) {
@@ -153,6 +174,7 @@ public final class PushHub extends VerticleBase implements Push {
 
   @Override
   public void events(RoutingContext ctx) {
+    requireStarted();
     Principal principal = BearerAuthHandler.principal(ctx);
     String view = ctx.pathParam("view");
     String key = ctx.pathParam("key");

@@ -211,7 +211,8 @@ final class Session {
     loop.remove(sub);
     hub.metrics().subscriptions(transport.name(), -1);
     if (endWithLastSubscription && subs.isEmpty()) {
-      onLoop(() -> close((short) 1011, "the subscription ended"));
+      // Later, so that the message explaining why (sent right after this) goes out first.
+      loop.context.runOnContext(v -> close((short) 1011, "the subscription ended"));
     }
   }
 
