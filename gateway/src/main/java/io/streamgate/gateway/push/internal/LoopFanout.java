@@ -2,6 +2,9 @@ package io.streamgate.gateway.push.internal;
 
 import io.streamgate.contract.Row;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The subscriptions of the sessions on one event loop, indexed by view and key, so a change is
@@ -22,8 +26,39 @@ final class LoopFanout {
   /** Read by the hub from its own thread, to skip loops without sessions. */
   private final AtomicInteger sessionCount = new AtomicInteger();
 
+  /**
+   * Snapshot reads this loop may have in flight. A reconnect storm (a gateway restarts and
+   * thousands of clients resubscribe at once) would otherwise queue thousands of Redis reads at
+   * once, time them out and open the breaker; queued here, they go out as answers come back,
+   * and repeated keys are answered by the near cache the first read filled.
+   */
+  static final int MAX_READS_IN_FLIGHT = 32;
+  private final ArrayDeque<Runnable> waitingReads = new ArrayDeque<>();
+  private int readsInFlight;
+
   LoopFanout(Context context) {
     this.context = context;
+  }
+
+  /** Starts {@code read} now, or once fewer than the maximum are in flight; on this loop. */
+  <T> Future<T> read(Supplier<Future<T>> read) {
+    Promise<T> result = Promise.promise();
+    Runnable start = () -> {
+      readsInFlight++;
+      read.get().onComplete(ar -> context.runOnContext(v -> {
+        readsInFlight--;
+        result.handle(ar);
+        while (readsInFlight < MAX_READS_IN_FLIGHT && !waitingReads.isEmpty()) {
+          waitingReads.poll().run();
+        }
+      }));
+    };
+    if (readsInFlight < MAX_READS_IN_FLIGHT) {
+      start.run();
+    } else {
+      waitingReads.add(start);
+    }
+    return result.future();
   }
 
   void add(Session session) {

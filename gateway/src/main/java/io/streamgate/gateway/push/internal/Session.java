@@ -144,7 +144,7 @@ final class Session {
    */
   private void readSnapshot(Sub sub, Map<String, Long> versions, boolean acknowledge) {
     sub.held = new HashMap<>();
-    hub.rows().getAll(sub.view, sub.keys)
+    loop.read(() -> hub.rows().getAll(sub.view, sub.keys))
         .onComplete(ar -> onLoop(() -> snapshotRead(sub, versions, acknowledge, ar)));
   }
 
