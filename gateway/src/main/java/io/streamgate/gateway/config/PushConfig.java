@@ -26,7 +26,8 @@ public record PushConfig(boolean enabled, int maxSubscriptions, int maxKeysPerSu
   public static final int DEFAULT_MAX_FRAME_BYTES = 16_384;
   /** Vert.x's default maximum WebSocket frame; larger frames never reach the handler. */
   public static final int MAX_FRAME_BYTES = 65_536;
-  public static final int DEFAULT_WRITE_QUEUE_BYTES = 65_536;
+  /** Small: with 10,000 sockets, 8 KiB each is 80 MiB of heap at worst when all lag. */
+  public static final int DEFAULT_WRITE_QUEUE_BYTES = 8_192;
   public static final int DEFAULT_MAX_PENDING = 1_000;
   public static final int DEFAULT_HEARTBEAT_MS = 25_000;
 

@@ -11,6 +11,7 @@ import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.config.HttpConfig;
 import io.streamgate.gateway.config.KeyConfig;
 import io.streamgate.gateway.config.RedisConfig;
+import io.streamgate.gateway.push.internal.PushHub;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -73,6 +74,10 @@ class FanoutIT {
           Request.cmd(Command.CLIENT).arg("LIST").arg("TYPE").arg("pubsub")).toString()
           .lines().filter(line -> line.contains(" psub=1 ")).count(), n -> n == 2,
           "one pattern subscription per gateway");
+      // Regression: requests run on duplicated contexts; fanouts are per event loop (the
+      // fixture runs 2 server instances), not per connection.
+      assertTrue(((PushHub) fx.gateway.push()).loopCount() <= 2,
+          "fanouts: " + ((PushHub) fx.gateway.push()).loopCount());
       for (long v = 1; v <= 10; v++) {
         fx.seeder().write(PushIT.row("user_totals", "shared", v));
       }

@@ -4,6 +4,8 @@ import io.streamgate.contract.Row;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +40,12 @@ final class LoopFanout {
 
   LoopFanout(Context context) {
     this.context = context;
+  }
+
+  /** True on this loop's thread (on its context or a duplicate of it, as requests run). */
+  boolean onThisLoop() {
+    Context current = Vertx.currentContext();
+    return current != null && ((ContextInternal) current).unwrap() == context;
   }
 
   /** Starts {@code read} now, or once fewer than the maximum are in flight; on this loop. */

@@ -18,6 +18,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -222,14 +223,18 @@ public final class PushHub extends VerticleBase implements Push {
     return header == null || header.length() < 7 ? "" : header.substring(7).trim();
   }
 
-  private LoopFanout loopFor(Context context) {
+  private LoopFanout loopFor(Context current) {
+    // Each request runs on a duplicate of its event loop's context: key by the loop's own
+    // context, or every connection would get a fanout of its own (and every change a task
+    // per connection instead of per loop).
+    Context context = ((ContextInternal) current).unwrap();
     return loops.computeIfAbsent(context, c -> {
       LoopFanout loop = new LoopFanout(c);
-      // Runs on that loop: the periodic belongs to its context.
-      c.owner().setPeriodic(config.heartbeatMs(), t -> {
+      // Set from that loop's own context, so the periodic belongs to it.
+      c.runOnContext(v -> c.owner().setPeriodic(config.heartbeatMs(), t -> {
         long now = System.currentTimeMillis();
         loop.sessions().forEach(s -> s.tick(now));
-      });
+      }));
       return loop;
     });
   }
@@ -262,6 +267,11 @@ public final class PushHub extends VerticleBase implements Push {
 
   Vertx vertx() {
     return vertx;
+  }
+
+  /** Event loops with a fanout (at most {@code http.instances}); tests. */
+  public int loopCount() {
+    return loops.size();
   }
 
   /** The push meters (tests). */

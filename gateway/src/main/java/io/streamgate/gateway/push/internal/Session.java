@@ -423,7 +423,7 @@ final class Session {
   }
 
   private void onLoop(Runnable action) {
-    if (Vertx.currentContext() == loop.context) {
+    if (loop.onThisLoop()) {
       action.run();
     } else {
       loop.context.runOnContext(v -> action.run());
