@@ -13,7 +13,10 @@ import io.streamgate.gateway.http.HttpServerVerticle;
 import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimits;
 import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.push.ChangeFeed;
+import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.RedisStore;
+import io.streamgate.gateway.store.Subscriptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,16 +47,18 @@ public final class Gateway {
   private final RateLimits limits;
   private final Breaker breaker;
   private final EventIngest ingest;
+  private final Push push;
   private final List<String> deployments;
   private final int port;
   private final TokenVerifier verifier;
 
   private Gateway(Vertx vertx, RedisStore store, RedisCatalog catalog, NearCache rows,
-      RateLimits limits, Breaker breaker, EventIngest ingest, List<String> deployments, int port,
-      TokenVerifier verifier) {
+      RateLimits limits, Breaker breaker, EventIngest ingest, Push push, List<String> deployments,
+      int port, TokenVerifier verifier) {
     this.verifier = verifier;
     this.rows = rows;
     this.ingest = ingest;
+    this.push = push;
     this.vertx = vertx;
     this.store = store;
     this.catalog = catalog;
@@ -78,8 +83,11 @@ public final class Gateway {
     RedisStore store = RedisStore.create(vertx, config.redis(), breaker);
     RedisCatalog catalog = new RedisCatalog(store.views(), store, config.redis().keyspace(),
         RedisCatalog.DEFAULT_REFRESH_INTERVAL);
+    // One PSUBSCRIBE to the change channels per process, shared by the near cache and push.
+    Subscriptions changes = ChangeFeed.shared(store,
+        config.redis().keyspace().changeChannelPattern());
     CaffeineNearCache nearCache = config.cache().enabled()
-        ? new CaffeineNearCache(config.cache(), store.views(), store, catalog,
+        ? new CaffeineNearCache(config.cache(), store.views(), changes, catalog,
             config.redis().keyspace(), clock)
         : null;
     NearCache rows = nearCache == null ? NearCache.passThrough(store.views()) : nearCache;
@@ -88,9 +96,13 @@ public final class Gateway {
         ? RateLimits.create(vertx, config.limits(), config.redis(), clock) : null;
     EventIngest ingest = config.ingest().enabled()
         ? EventIngest.create(vertx, config.ingest(), config.redis(), store, metrics) : null;
+    Push push = config.push().enabled()
+        ? Push.create(config.push(), catalog, rows, changes, config.redis().keyspace(), verifier,
+            config.auth().leewaySeconds(), metrics)
+        : null;
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
         rows, limits == null ? null : limits.limiter(), metrics, config.http().accessLog(),
-        config.http().cors(), ingest);
+        config.http().cors(), ingest, push);
     List<String> deployments = new ArrayList<>();
     String host = config.http().host();
     int instances = config.http().instances();
@@ -119,8 +131,15 @@ public final class Gateway {
           deployments.add(id);
           return servers.get(0).actualPort();
         })
+        // After the servers, so it stops first: open sockets get 1001 rather than holding the
+        // servers' graceful shutdown for its whole grace period.
+        .compose(bound -> push == null ? Future.succeededFuture(bound)
+            : vertx.deployVerticle(push).map(id -> {
+              deployments.add(id);
+              return bound;
+            }))
         .map(bound -> {
-          Gateway gateway = new Gateway(vertx, store, catalog, rows, limits, breaker, ingest,
+          Gateway gateway = new Gateway(vertx, store, catalog, rows, limits, breaker, ingest, push,
               deployments, bound, verifier);
           LOG.info("gateway ready on {}://{}:{} (redis {}, {} views)", config.http().scheme(),
               host, bound, config.redis().redactedUrl(), catalog.views().size());
@@ -163,6 +182,11 @@ public final class Gateway {
   /** The breaker around the store's Redis calls. */
   public Breaker breaker() {
     return breaker;
+  }
+
+  /** Push (WebSocket, SSE), or null when {@code push.enabled} is false. */
+  public Push push() {
+    return push;
   }
 
   /** The shared rate limits, or null when {@code limits.enabled} is false. */

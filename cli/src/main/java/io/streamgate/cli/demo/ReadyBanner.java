@@ -16,6 +16,11 @@ public final class ReadyBanner {
 
   private ReadyBanner() {}
 
+  /** The gateway's live dashboard, with a token in the fragment ({@code #token=}). */
+  public static String dashboardUrl(int httpPort, String token) {
+    return "http://localhost:" + httpPort + "/#token=" + token;
+  }
+
   /**
    * @param orderId a real order id, or null without the generator
    * @param userId a real user id, or null without the generator
@@ -29,6 +34,8 @@ public final class ReadyBanner {
     List<String> out = new ArrayList<>();
     out.add(String.format(Locale.ROOT, "Streamgate demo ready in %.1f s at %s (views: %s). Ctrl-C stops everything.",
         startup.toMillis() / 1000.0, url, String.join(", ", views)));
+    // The token rides in the URL fragment, which the browser never sends to the server.
+    out.add("  live dashboard (open in a browser): " + dashboardUrl(httpPort, token));
     out.add("");
     out.add("  # a read-only token (scope views:read, valid 24 h):");
     out.add("  export TOKEN=" + token);
@@ -38,8 +45,9 @@ public final class ReadyBanner {
     out.add("  curl -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/views/order_status/" + order);
     out.add("  curl -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/views/user_totals/" + user);
     out.add("  curl -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/views");
-    out.add("  # live updates over WebSocket (coming in a later release):");
-    out.add("  #   websocat \"ws://localhost:" + httpPort + "/v1/ws?access_token=$TOKEN\"");
+    out.add("  # live updates over SSE (or WebSocket /v1/ws, see docs/push.md):");
+    out.add("  curl -N -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/views/order_status/" + order
+        + "/events");
     out.add("");
     out.add("  # send your own events (one JSON object per line):");
     out.add("  echo '{\"orderId\":\"" + EXAMPLE_ORDER + "\",\"userId\":\"" + EXAMPLE_USER + "\",\"productId\":\"sku-0001\","

@@ -86,8 +86,10 @@ public final class ConfigLoader {
       BreakerConfig breaker = breaker(root.section("breaker"));
       CacheConfig cache = cache(root.section("cache"));
       IngestConfig ingest = ingest(root.section("ingest"));
+      PushConfig push = push(root.section("push"));
       root.rejectUnknownFields();
-      GatewayConfig config = new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest);
+      GatewayConfig config = new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest,
+          push);
       return applySecretFile(config, env.get(ENV_JWT_SECRET_FILE));
     } catch (ConfigException e) {
       String variable = e.field() == null ? null : overriddenBy.get(e.field());
@@ -244,6 +246,18 @@ public final class ConfigLoader {
     k.rejectUnknownFields();
     return build(s, () -> new IngestConfig(enabled, servers, maxBody, maxEvents, maxInFlight,
         timeoutMs, lingerMs, batchSize, compression, producer));
+  }
+
+  private static PushConfig push(YamlSection s) {
+    boolean enabled = s.bool("enabled", PushConfig.DEFAULT_ENABLED);
+    int subscriptions = s.integer("maxSubscriptions", PushConfig.DEFAULT_MAX_SUBSCRIPTIONS);
+    int keys = s.integer("maxKeysPerSubscription", PushConfig.DEFAULT_MAX_KEYS_PER_SUBSCRIPTION);
+    int frame = s.integer("maxFrameBytes", PushConfig.DEFAULT_MAX_FRAME_BYTES);
+    int writeQueue = s.integer("writeQueueBytes", PushConfig.DEFAULT_WRITE_QUEUE_BYTES);
+    int pending = s.integer("maxPending", PushConfig.DEFAULT_MAX_PENDING);
+    int heartbeat = s.integer("heartbeatMs", PushConfig.DEFAULT_HEARTBEAT_MS);
+    return build(s, () -> new PushConfig(enabled, subscriptions, keys, frame, writeQueue, pending,
+        heartbeat));
   }
 
   private static BreakerConfig breaker(YamlSection s) {

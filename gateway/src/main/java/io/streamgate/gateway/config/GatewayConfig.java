@@ -6,19 +6,22 @@ package io.streamgate.gateway.config;
  * mirrors this tree field by field. Thread-safe (immutable).
  */
 public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
-    LimitsConfig limits, BreakerConfig breaker, CacheConfig cache, IngestConfig ingest) {
+    LimitsConfig limits, BreakerConfig breaker, CacheConfig cache, IngestConfig ingest,
+    PushConfig push) {
 
   public GatewayConfig {
     if (http == null || redis == null || auth == null || limits == null || breaker == null
-        || cache == null || ingest == null) {
+        || cache == null) {
       throw new ConfigException(null, "every section is required");
     }
+    ingest = ingest == null ? IngestConfig.defaults() : ingest;
+    push = push == null ? PushConfig.defaults() : push;
   }
 
-  /** Default event ingest. */
+  /** Default event ingest and push. */
   public GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth, LimitsConfig limits,
       BreakerConfig breaker, CacheConfig cache) {
-    this(http, redis, auth, limits, breaker, cache, IngestConfig.defaults());
+    this(http, redis, auth, limits, breaker, cache, IngestConfig.defaults(), PushConfig.defaults());
   }
 
   /** The given sections, defaults for the others. */
@@ -32,30 +35,34 @@ public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
   }
 
   public GatewayConfig withHttp(HttpConfig newHttp) {
-    return new GatewayConfig(newHttp, redis, auth, limits, breaker, cache, ingest);
+    return new GatewayConfig(newHttp, redis, auth, limits, breaker, cache, ingest, push);
   }
 
   public GatewayConfig withRedis(RedisConfig newRedis) {
-    return new GatewayConfig(http, newRedis, auth, limits, breaker, cache, ingest);
+    return new GatewayConfig(http, newRedis, auth, limits, breaker, cache, ingest, push);
   }
 
   public GatewayConfig withAuth(AuthConfig newAuth) {
-    return new GatewayConfig(http, redis, newAuth, limits, breaker, cache, ingest);
+    return new GatewayConfig(http, redis, newAuth, limits, breaker, cache, ingest, push);
   }
 
   public GatewayConfig withLimits(LimitsConfig newLimits) {
-    return new GatewayConfig(http, redis, auth, newLimits, breaker, cache, ingest);
+    return new GatewayConfig(http, redis, auth, newLimits, breaker, cache, ingest, push);
   }
 
   public GatewayConfig withCache(CacheConfig newCache) {
-    return new GatewayConfig(http, redis, auth, limits, breaker, newCache, ingest);
+    return new GatewayConfig(http, redis, auth, limits, breaker, newCache, ingest, push);
   }
 
   public GatewayConfig withBreaker(BreakerConfig newBreaker) {
-    return new GatewayConfig(http, redis, auth, limits, newBreaker, cache, ingest);
+    return new GatewayConfig(http, redis, auth, limits, newBreaker, cache, ingest, push);
   }
 
   public GatewayConfig withIngest(IngestConfig newIngest) {
-    return new GatewayConfig(http, redis, auth, limits, breaker, cache, newIngest);
+    return new GatewayConfig(http, redis, auth, limits, breaker, cache, newIngest, push);
+  }
+
+  public GatewayConfig withPush(PushConfig newPush) {
+    return new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest, newPush);
   }
 }

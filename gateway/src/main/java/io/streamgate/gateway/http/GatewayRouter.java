@@ -8,6 +8,8 @@ import io.streamgate.gateway.config.IngestConfig;
 import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.push.Dashboard;
+import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -20,8 +22,10 @@ import io.vertx.ext.web.Router;
  * <pre>
  *   metrics → request id → access log → CORS (if on) → [health, /metrics, /openapi.json: no token]
  *   GatewayMetrics RequestId  AccessLog   Cors           HealthHandler, OpenApiHandler
+ *           [/, /dashboard.js: no token] [/v1/ws, …/events: ?access_token= → Authorization]
  *           → JWT → rate limit → route → …
- *             BearerAuth RateLimitHandler ViewsHandler, IndexHandler, ingest EventsHandler
+ *             BearerAuth RateLimitHandler ViewsHandler, IndexHandler, ingest EventsHandler,
+ *                                                 Push (WebSocket, SSE)
  *   (POST /v1/events/{stream} holds its body unread from before the JWT stage until its checks
  *   pass: EventIngest.holdBody)
  *   any failure → ProblemHandler (RFC 9457)
@@ -40,18 +44,20 @@ public final class GatewayRouter {
    * @param limiter null when rate limits are off ({@code limits.enabled: false})
    * @param cors    cross-origin reads ({@code http.cors}); no CORS stage when off
    * @param ingest  event ingest; null when {@code ingest.enabled} is false (the route says so)
+   * @param push    WebSocket/SSE push; null when {@code push.enabled} is false (its routes
+   *                answer 404)
    */
   public record Services(TokenVerifier verifier, Catalog catalog, ViewStore store,
       NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog,
-      CorsConfig cors, EventIngest ingest) {
+      CorsConfig cors, EventIngest ingest, Push push) {
     public Services {
       cors = cors == null ? CorsConfig.off() : cors;
     }
 
-    /** No event ingest. */
+    /** No event ingest, no push. */
     public Services(TokenVerifier verifier, Catalog catalog, ViewStore store, NearCache rows,
         RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors) {
-      this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, null);
+      this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, null, null);
     }
 
     /** CORS off. */
@@ -70,6 +76,8 @@ public final class GatewayRouter {
   static final String TOP = "/v1/views/{view}/top";
   static final String ROW = "/v1/views/{view}/{key}";
   static final String EVENTS = "/v1/events/{stream}";
+  static final String ROW_EVENTS = "/v1/views/{view}/{key}/events";
+  static final String WS = "/v1/ws";
 
   private GatewayRouter() {}
 
@@ -94,7 +102,7 @@ public final class GatewayRouter {
     // Route templates for the metrics, named before auth so refused requests carry them too.
     // "top" before "{key}", like the handlers below.
     for (String template : List.of(HEALTH_LIVE, HEALTH_READY, METRICS, OPENAPI, VIEWS, VIEW, TOP,
-        ROW)) {
+        ROW, ROW_EVENTS, WS, Dashboard.PAGE, Dashboard.SCRIPT)) {
       router.get(path(template)).handler(GatewayMetrics.route(template));
     }
     router.post(path(EVENTS)).handler(GatewayMetrics.route(EVENTS))
@@ -109,6 +117,12 @@ public final class GatewayRouter {
         .putHeader(HttpHeaders.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE)
         .end(services.metrics().scrape()));
     router.get(OPENAPI).handler(new OpenApiHandler());
+    // The live dashboard's static files; the page brings its token in the URL fragment.
+    router.get(Dashboard.PAGE).handler(Dashboard.page());
+    router.get(Dashboard.SCRIPT).handler(Dashboard.script());
+    // Browsers cannot set headers on a WebSocket or EventSource: ?access_token= instead.
+    router.get(WS).handler(Push.accessTokenParam());
+    router.get(path(ROW_EVENTS)).handler(Push.accessTokenParam());
 
     router.route("/v1/*").handler(new BearerAuthHandler(services.verifier()));
     if (services.limiter() != null) {
@@ -138,6 +152,9 @@ public final class GatewayRouter {
     router.get(path(ROW)).handler(views::row);
     router.post(path(EVENTS)).handler(services.ingest() == null ? EventIngest.disabled()
         : services.ingest().handler());
+    Push push = services.push();
+    router.get(WS).handler(ctx -> pushOrNotFound(push).webSocket(ctx));
+    router.get(path(ROW_EVENTS)).handler(ctx -> pushOrNotFound(push).events(ctx));
 
     router.route().failureHandler(problems);
     // Misses that never reach a failure handler (no route matched).
@@ -145,5 +162,13 @@ public final class GatewayRouter {
     router.errorHandler(405, problems);
     router.errorHandler(500, problems);
     return router;
+  }
+
+  private static Push pushOrNotFound(Push push) {
+    if (push == null) {
+      throw new HttpProblem(ProblemType.NOT_FOUND, "push is turned off on this gateway"
+          + " (push.enabled: false)");
+    }
+    return push;
   }
 }

@@ -3,6 +3,7 @@ package io.streamgate.gateway.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -159,6 +160,11 @@ public final class GatewayMetrics {
   public void bindIngestInFlight(java.util.function.Supplier<Number> bytes) {
     Gauge.builder(INGEST_IN_FLIGHT, bytes).baseUnit("bytes")
         .description("body bytes of ingest requests waiting for Kafka").register(registry);
+  }
+
+  /** The registry behind {@link #scrape()}, for meters defined next to their feature (push). */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** Every meter in the Prometheus text format. CPU only; proportional to the meter count. */

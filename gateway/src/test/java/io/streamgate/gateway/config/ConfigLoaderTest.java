@@ -196,7 +196,7 @@ class ConfigLoaderTest {
     assertError("gateway.yaml: http.prot is not a known field; expected one of"
         + " [host, port, instances, accessLog, cors, shutdownGraceMs, tls]", "http:\n  prot: 80\n");
     assertError("gateway.yaml: redsi is not a known field; expected one of"
-        + " [http, redis, auth, limits, breaker, cache, ingest]", "redsi:\n  url: x\n");
+        + " [http, redis, auth, limits, breaker, cache, ingest, push]", "redsi:\n  url: x\n");
     assertError("gateway.yaml: redis must be a mapping, but was 'redis://x'", "redis: redis://x\n");
     assertError("gateway.yaml: must be a YAML mapping (http:, redis:, auth:), but was a list",
         "- a\n- b\n");

@@ -1,0 +1,69 @@
+package io.streamgate.gateway.push;
+
+import io.streamgate.contract.Keyspace;
+import io.streamgate.gateway.auth.TokenVerifier;
+import io.streamgate.gateway.cache.NearCache;
+import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.config.PushConfig;
+import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.push.internal.PushHub;
+import io.streamgate.gateway.store.Subscriptions;
+import io.vertx.core.Deployable;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Live push of row changes: WebSocket {@code GET /v1/ws} and SSE
+ * {@code GET /v1/views/{view}/{key}/events}, protocol in {@code docs/push.md}.
+ *
+ * <p>One instance per gateway process, deployed as a verticle: it follows the process's one
+ * change subscription ({@link ChangeFeed}) and hands each change to the event loops that have
+ * subscribers for its row; each loop writes to its own sockets. Its handlers run behind the
+ * bearer-token stage, on the request's event loop, and never block it. Thread-safe.
+ */
+public interface Push extends Deployable {
+  /** The token expired (and was not refreshed in-band). */
+  short CLOSE_TOKEN_EXPIRED = 4001;
+  /** More messages waited for the client than {@code push.maxPending}. */
+  short CLOSE_SLOW_CONSUMER = 4002;
+  /** The client answered no ping (nor sent anything) for 3 heartbeat intervals. */
+  short CLOSE_NO_PONG = 4003;
+  /** The gateway is shutting down. */
+  short CLOSE_GOING_AWAY = 1001;
+  /** Query parameter that may carry the token where a client cannot set headers. */
+  String ACCESS_TOKEN_PARAM = "access_token";
+
+  /** {@code GET /v1/ws}: upgrades to a WebSocket session. */
+  void webSocket(RoutingContext ctx);
+
+  /** {@code GET /v1/views/{view}/{key}/events}: an SSE stream of one row. */
+  void events(RoutingContext ctx);
+
+  /**
+   * A stage before the bearer-token stage, for the push routes only: browsers cannot set
+   * headers on a WebSocket or an EventSource, so {@code ?access_token=} stands in for
+   * {@code Authorization: Bearer} when that header is absent. (The access log records the path
+   * without the query string, so the token is not logged.)
+   */
+  static Handler<RoutingContext> accessTokenParam() {
+    return ctx -> {
+      String token = ctx.request().getParam(ACCESS_TOKEN_PARAM);
+      if (token != null && !token.isBlank()
+          && ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null) {
+        ctx.request().headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + token.trim());
+      }
+      ctx.next();
+    };
+  }
+
+  /**
+   * @param changes       subscriptions sharing the change pattern ({@link ChangeFeed#shared})
+   * @param leewaySeconds the token leeway: a socket closes at {@code exp} plus this
+   */
+  static Push create(PushConfig config, Catalog catalog, NearCache rows, Subscriptions changes,
+      Keyspace keyspace, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics) {
+    return new PushHub(config, catalog, rows, changes, keyspace, verifier, leewaySeconds,
+        metrics);
+  }
+}

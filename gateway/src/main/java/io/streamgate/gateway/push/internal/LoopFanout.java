@@ -1,0 +1,145 @@
+package io.streamgate.gateway.push.internal;
+
+import io.streamgate.contract.Row;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The subscriptions of the sessions on one event loop, indexed by view and key, so a change is
+ * handed to exactly the subscriptions that follow its row. Only touched on that loop: no locks.
+ */
+final class LoopFanout {
+  final Context context;
+  private final Map<String, Map<String, List<Sub>>> byKey = new HashMap<>();
+  private final Map<String, List<Sub>> byView = new HashMap<>();
+  private final Set<Session> sessions = new LinkedHashSet<>();
+  /** Read by the hub from its own thread, to skip loops without sessions. */
+  private final AtomicInteger sessionCount = new AtomicInteger();
+
+  /**
+   * Snapshot reads this loop may have in flight. A reconnect storm (a gateway restarts and
+   * thousands of clients resubscribe at once) would otherwise queue thousands of Redis reads at
+   * once, time them out and open the breaker; queued here, they go out as answers come back,
+   * and repeated keys are answered by the near cache the first read filled.
+   */
+  static final int MAX_READS_IN_FLIGHT = 32;
+  private final ArrayDeque<Runnable> waitingReads = new ArrayDeque<>();
+  private int readsInFlight;
+
+  LoopFanout(Context context) {
+    this.context = context;
+  }
+
+  /** True on this loop's thread (on its context or a duplicate of it, as requests run). */
+  boolean onThisLoop() {
+    Context current = Vertx.currentContext();
+    return current != null && ((ContextInternal) current).unwrap() == context;
+  }
+
+  /** Starts {@code read} now, or once fewer than the maximum are in flight; on this loop. */
+  <T> Future<T> read(Supplier<Future<T>> read) {
+    Promise<T> result = Promise.promise();
+    Runnable start = () -> {
+      readsInFlight++;
+      read.get().onComplete(ar -> context.runOnContext(v -> {
+        readsInFlight--;
+        result.handle(ar);
+        while (readsInFlight < MAX_READS_IN_FLIGHT && !waitingReads.isEmpty()) {
+          waitingReads.poll().run();
+        }
+      }));
+    };
+    if (readsInFlight < MAX_READS_IN_FLIGHT) {
+      start.run();
+    } else {
+      waitingReads.add(start);
+    }
+    return result.future();
+  }
+
+  void add(Session session) {
+    if (sessions.add(session)) {
+      sessionCount.incrementAndGet();
+    }
+  }
+
+  void remove(Session session) {
+    if (sessions.remove(session)) {
+      sessionCount.decrementAndGet();
+    }
+  }
+
+  boolean hasSessions() {
+    return sessionCount.get() > 0;
+  }
+
+  /** Every session, in a copy (handlers may close sessions). */
+  List<Session> sessions() {
+    return new ArrayList<>(sessions);
+  }
+
+  void add(Sub sub) {
+    if (sub.wholeView()) {
+      byView.computeIfAbsent(sub.view, v -> new ArrayList<>(2)).add(sub);
+      return;
+    }
+    Map<String, List<Sub>> keys = byKey.computeIfAbsent(sub.view, v -> new HashMap<>());
+    for (String key : sub.keys) {
+      keys.computeIfAbsent(key, k -> new ArrayList<>(2)).add(sub);
+    }
+  }
+
+  void remove(Sub sub) {
+    if (sub.wholeView()) {
+      List<Sub> subs = byView.get(sub.view);
+      if (subs != null && subs.remove(sub) && subs.isEmpty()) {
+        byView.remove(sub.view);
+      }
+      return;
+    }
+    Map<String, List<Sub>> keys = byKey.get(sub.view);
+    if (keys == null) {
+      return;
+    }
+    for (String key : sub.keys) {
+      List<Sub> subs = keys.get(key);
+      if (subs != null && subs.remove(sub) && subs.isEmpty()) {
+        keys.remove(key);
+      }
+    }
+    if (keys.isEmpty()) {
+      byKey.remove(sub.view);
+    }
+  }
+
+  /** Hands {@code row} to every subscription following it. */
+  void deliver(Row row) {
+    Map<String, List<Sub>> keys = byKey.get(row.view());
+    if (keys != null) {
+      deliver(keys.get(row.key()), row);
+    }
+    deliver(byView.get(row.view()), row);
+  }
+
+  private static void deliver(List<Sub> subs, Row row) {
+    if (subs == null || subs.isEmpty()) {
+      return;
+    }
+    // A copy: a session closed by this very change (slow consumer) removes its subscriptions.
+    for (Sub sub : subs.toArray(new Sub[0])) {
+      sub.session.onChange(sub, row);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.streamgate.gateway.push.internal;
+
+import io.streamgate.contract.Row;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+
+/**
+ * What waits for one slow connection: rows and control messages in order, where a row for a
+ * (subscription, key) that is already waiting replaces the waiting one's row when newer, keeping
+ * its place (coalescing: the client gets the newest state, not the backlog). Bounded: {@link
+ * #add} reports when more than {@code maxPending} entries wait. Not thread-safe: one event loop.
+ */
+final class Outbox {
+  /** A message waiting: a row (slot non-null) or a pre-formatted control message. */
+  static final class Entry {
+    final Kind kind;
+    final String type;
+    final Object subscription;
+    final String id;
+    final String text;
+    final boolean reset;
+    Row row;
+
+    private Entry(Kind kind, String type, Object subscription, String id, Row row, boolean reset,
+        String text) {
+      this.kind = kind;
+      this.type = type;
+      this.subscription = subscription;
+      this.id = id;
+      this.row = row;
+      this.reset = reset;
+      this.text = text;
+    }
+
+    static Entry row(Kind kind, Object subscription, String id, Row row, boolean reset) {
+      return new Entry(kind, null, subscription, id, row, reset, null);
+    }
+
+    /** @param type the message's {@code type} (the SSE event name) */
+    static Entry control(String type, String text) {
+      return new Entry(Kind.CONTROL, type, null, null, null, false, text);
+    }
+  }
+
+  enum Kind { SNAPSHOT, UPDATE, CONTROL }
+
+  private record Slot(Object subscription, String key) {}
+
+  private final int maxPending;
+  private final LinkedHashMap<Object, Entry> waiting = new LinkedHashMap<>();
+  private long controlSeq;
+
+  Outbox(int maxPending) {
+    this.maxPending = maxPending;
+  }
+
+  /**
+   * Queues {@code entry}, or merges it into the waiting entry of its slot.
+   *
+   * @return {@code COALESCED} if merged, {@code QUEUED} if added within the bound,
+   *     {@code OVERFLOW} if added and now more than {@code maxPending} wait
+   */
+  Result add(Entry entry) {
+    if (entry.kind == Kind.CONTROL) {
+      waiting.put(controlSeq++, entry);
+    } else {
+      Slot slot = new Slot(entry.subscription, entry.row.key());
+      Entry old = waiting.get(slot);
+      if (old != null) {
+        if (entry.row.version() > old.row.version()) {
+          old.row = entry.row;
+        }
+        return Result.COALESCED;
+      }
+      waiting.put(slot, entry);
+    }
+    return waiting.size() > maxPending ? Result.OVERFLOW : Result.QUEUED;
+  }
+
+  enum Result { QUEUED, COALESCED, OVERFLOW }
+
+  /** The oldest waiting entry, removed; null if none. */
+  Entry poll() {
+    Iterator<Entry> it = waiting.values().iterator();
+    if (!it.hasNext()) {
+      return null;
+    }
+    Entry first = it.next();
+    it.remove();
+    return first;
+  }
+
+  boolean isEmpty() {
+    return waiting.isEmpty();
+  }
+
+  int size() {
+    return waiting.size();
+  }
+
+  /** Drops the waiting rows of one subscription (unsubscribed). */
+  void removeSubscription(Object subscription) {
+    waiting.values().removeIf(e -> e.subscription == subscription);
+  }
+
+  void clear() {
+    waiting.clear();
+  }
+}

@@ -1,0 +1,250 @@
+package io.streamgate.gateway.push.internal;
+
+import io.streamgate.contract.Names;
+import io.streamgate.contract.Row;
+import io.streamgate.contract.json.Json;
+import io.streamgate.contract.json.JsonException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The WebSocket protocol's messages (see {@code docs/push.md}): parsing what clients send and
+ * writing what the gateway sends. Pure and stateless; thread-safe.
+ */
+public final class Protocol {
+  public static final int MAX_ID_LENGTH = 64;
+
+  /** Error codes of {@code {"type":"error"}} messages. */
+  public static final String BAD_REQUEST = "bad_request";
+  public static final String FRAME_TOO_LARGE = "frame_too_large";
+  public static final String FORBIDDEN = "forbidden";
+  public static final String UNKNOWN_VIEW = "unknown_view";
+  public static final String TOO_MANY_SUBSCRIPTIONS = "too_many_subscriptions";
+  public static final String TOO_MANY_KEYS = "too_many_keys";
+  public static final String DUPLICATE_ID = "duplicate_id";
+  public static final String UNKNOWN_SUBSCRIPTION = "unknown_subscription";
+  public static final String UNAVAILABLE = "unavailable";
+  public static final String UNAUTHORIZED = "unauthorized";
+
+  private Protocol() {}
+
+  /** What a client asked for. */
+  public sealed interface Op permits Subscribe, Unsubscribe, Auth, Ping {}
+
+  /**
+   * @param keys     null for every key of the view (updates only, no snapshot)
+   * @param versions per key, the version the client already has (resume); may be empty
+   */
+  public record Subscribe(String id, String view, List<String> keys, Map<String, Long> versions)
+      implements Op {}
+
+  public record Unsubscribe(String id) implements Op {}
+
+  public record Auth(String token) implements Op {}
+
+  public record Ping() implements Op {}
+
+  /** A client message the gateway refuses; answered with an error message, socket kept. */
+  public static final class ProtocolException extends RuntimeException {
+    private final String id;
+    private final String code;
+
+    public ProtocolException(String id, String code, String message) {
+      super(message, null, false, false);
+      this.id = id;
+      this.code = code;
+    }
+
+    /** The subscription id the message named, or null. */
+    public String id() {
+      return id;
+    }
+
+    public String code() {
+      return code;
+    }
+  }
+
+  /**
+   * Parses one text frame.
+   *
+   * @param maxKeys most keys one subscribe may name
+   * @throws ProtocolException with code {@value #BAD_REQUEST} or {@value #TOO_MANY_KEYS}
+   */
+  public static Op parse(String text, int maxKeys) {
+    Map<String, Object> message;
+    try {
+      message = Json.parseObject(text);
+    } catch (JsonException e) {
+      throw new ProtocolException(null, BAD_REQUEST,
+          "a message must be a JSON object: " + e.getMessage());
+    }
+    Object op = message.get("op");
+    if (!(op instanceof String name)) {
+      throw new ProtocolException(idOrNull(message), BAD_REQUEST,
+          "a message needs \"op\": subscribe, unsubscribe, auth or ping");
+    }
+    return switch (name) {
+      case "subscribe" -> subscribe(message, maxKeys);
+      case "unsubscribe" -> new Unsubscribe(id(message));
+      case "auth" -> {
+        if (!(message.get("token") instanceof String token) || token.isBlank()) {
+          throw new ProtocolException(null, BAD_REQUEST, "auth needs \"token\": a JWT");
+        }
+        yield new Auth(token.trim());
+      }
+      case "ping" -> new Ping();
+      default -> throw new ProtocolException(idOrNull(message), BAD_REQUEST, "unknown op '"
+          + abbreviate(name) + "'; use subscribe, unsubscribe, auth or ping");
+    };
+  }
+
+  private static Subscribe subscribe(Map<String, Object> message, int maxKeys) {
+    String id = id(message);
+    if (!(message.get("view") instanceof String view)) {
+      throw new ProtocolException(id, BAD_REQUEST, "subscribe needs \"view\": a view name");
+    }
+    String viewProblem = Names.viewNameProblem(view);
+    if (viewProblem != null) {
+      throw new ProtocolException(id, BAD_REQUEST, viewProblem);
+    }
+    List<String> keys = null;
+    Object rawKeys = message.get("keys");
+    if (rawKeys != null) {
+      if (!(rawKeys instanceof List<?> list) || list.isEmpty()) {
+        throw new ProtocolException(id, BAD_REQUEST, "\"keys\" must be a non-empty array of"
+            + " row keys (leave it out to follow every key of the view)");
+      }
+      LinkedHashSet<String> unique = new LinkedHashSet<>();
+      for (Object key : list) {
+        if (!(key instanceof String k)) {
+          throw new ProtocolException(id, BAD_REQUEST, "\"keys\" must hold strings only");
+        }
+        String keyProblem = Names.keyProblem(k);
+        if (keyProblem != null) {
+          throw new ProtocolException(id, BAD_REQUEST, keyProblem);
+        }
+        unique.add(k);
+      }
+      if (unique.size() > maxKeys) {
+        throw new ProtocolException(id, TOO_MANY_KEYS, "at most " + maxKeys
+            + " keys per subscription, but got " + unique.size()
+            + "; split them over several subscriptions");
+      }
+      keys = List.copyOf(unique);
+    }
+    Map<String, Long> versions = new LinkedHashMap<>();
+    Object rawVersions = message.get("versions");
+    if (rawVersions != null) {
+      if (!(rawVersions instanceof Map<?, ?> map)) {
+        throw new ProtocolException(id, BAD_REQUEST,
+            "\"versions\" must be an object of key → version the client has");
+      }
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (!(entry.getValue() instanceof Long version) || version < 0) {
+          throw new ProtocolException(id, BAD_REQUEST, "\"versions\" of key '"
+              + abbreviate(entry.getKey().toString()) + "' must be a non-negative integer");
+        }
+        versions.put(entry.getKey().toString(), version);
+      }
+      if (keys == null && !versions.isEmpty()) {
+        throw new ProtocolException(id, BAD_REQUEST,
+            "\"versions\" needs \"keys\": a whole-view subscription sends updates only");
+      }
+    }
+    return new Subscribe(id, view, keys, versions);
+  }
+
+  private static String id(Map<String, Object> message) {
+    Object id = message.get("id");
+    if (!(id instanceof String s) || s.isEmpty() || s.length() > MAX_ID_LENGTH) {
+      throw new ProtocolException(null, BAD_REQUEST,
+          "\"id\" must be a string of 1-" + MAX_ID_LENGTH + " characters");
+    }
+    return s;
+  }
+
+  private static String idOrNull(Map<String, Object> message) {
+    Object id = message.get("id");
+    return id instanceof String s && !s.isEmpty() && s.length() <= MAX_ID_LENGTH ? s : null;
+  }
+
+  /**
+   * A snapshot or update: the row's contract fields plus {@code type} and {@code id};
+   * {@code reset} marks a snapshot older than the version the client said it had.
+   */
+  public static String row(String type, String id, Row row, boolean reset) {
+    StringBuilder out = new StringBuilder(96 + row.key().length() + row.valueJson().length());
+    out.append("{\"type\":\"").append(type).append("\",\"id\":");
+    Json.appendString(out, id);
+    out.append(",\"view\":");
+    Json.appendString(out, row.view());
+    out.append(",\"key\":");
+    Json.appendString(out, row.key());
+    out.append(",\"version\":").append(row.version());
+    out.append(",\"updatedAt\":").append(row.updatedAt());
+    if (reset) {
+      out.append(",\"reset\":true");
+    }
+    return out.append(",\"value\":").append(row.valueJson()).append('}').toString();
+  }
+
+  public static String error(String id, String code, String message) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("type", "error");
+    out.put("id", id);
+    out.put("code", code);
+    out.put("message", message);
+    return Json.write(out);
+  }
+
+  /** Ends the snapshot of a subscription; keys without a message are listed by why. */
+  public static String subscribed(String id, String view, int snapshots, List<String> upToDate,
+      List<String> missing) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("type", "subscribed");
+    out.put("id", id);
+    out.put("view", view);
+    out.put("snapshots", snapshots);
+    out.put("upToDate", upToDate == null ? List.of() : new ArrayList<>(upToDate));
+    out.put("missing", missing == null ? List.of() : new ArrayList<>(missing));
+    return Json.write(out);
+  }
+
+  public static String unsubscribed(String id) {
+    return "{\"type\":\"unsubscribed\",\"id\":" + Json.quote(id) + "}";
+  }
+
+  /**
+   * The gateway's own change subscription is down ({@code live:false}: updates pause) or back
+   * ({@code live:true}: keyed subscriptions have been re-read, newer rows sent as snapshots).
+   */
+  public static String status(boolean live) {
+    return "{\"type\":\"status\",\"live\":" + live + "}";
+  }
+
+  /** A whole-view subscription may have missed changes while the gateway was not subscribed. */
+  public static String resync(String id, String view) {
+    return "{\"type\":\"resync\",\"id\":" + Json.quote(id) + ",\"view\":" + Json.quote(view)
+        + "}";
+  }
+
+  public static String authenticated(String subject, long expiresAtSeconds) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("type", "authenticated");
+    out.put("sub", subject);
+    out.put("expiresAt", expiresAtSeconds);
+    return Json.write(out);
+  }
+
+  public static String pong() {
+    return "{\"type\":\"pong\"}";
+  }
+
+  static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+  }
+}

@@ -1,0 +1,281 @@
+package io.streamgate.gateway.push.internal;
+
+import io.streamgate.contract.Keyspace;
+import io.streamgate.contract.Row;
+import io.streamgate.gateway.auth.Principal;
+import io.streamgate.gateway.auth.TokenVerifier;
+import io.streamgate.gateway.cache.NearCache;
+import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.config.PushConfig;
+import io.streamgate.gateway.http.BearerAuthHandler;
+import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.push.Push;
+import io.streamgate.gateway.store.ChannelSubscription;
+import io.streamgate.gateway.store.Subscriptions;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The push hub: one change subscription in, one {@link LoopFanout} per event loop out. A change
+ * is parsed once here, then posted to each loop that has sessions, which hands it to the
+ * subscriptions of that row; posting keeps the order of the feed, so every loop sees each key's
+ * versions in order. Heartbeats run per loop on one periodic timer, not one per connection.
+ */
+public final class PushHub extends VerticleBase implements Push {
+  private static final Logger LOG = LoggerFactory.getLogger(PushHub.class);
+
+  private final PushConfig config;
+  private final Catalog catalog;
+  private final NearCache rows;
+  private final Subscriptions changes;
+  private final Keyspace keyspace;
+  private final TokenVerifier verifier;
+  private final int leewaySeconds;
+  private final PushMetrics metrics;
+  private final Map<Context, LoopFanout> loops = new ConcurrentHashMap<>();
+  private ChannelSubscription subscription;
+  private boolean everSubscribed;
+  private boolean reportedBadMessage;
+  private volatile boolean started;
+
+  public PushHub(PushConfig config, Catalog catalog, NearCache rows, Subscriptions changes,
+      Keyspace keyspace, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics) {
+    this.config = config;
+    this.catalog = catalog;
+    this.rows = rows;
+    this.changes = changes;
+    this.keyspace = keyspace;
+    this.verifier = verifier;
+    this.leewaySeconds = leewaySeconds;
+    this.metrics = new PushMetrics(metrics.registry());
+  }
+
+  @Override
+  public Future<?> start() {
+    subscription = changes.psubscribe(keyspace.changeChannelPattern(), this::onMessage,
+        v -> subscribed(), v -> lost());
+    started = true;
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    started = false;
+    List<Future<Void>> closed = new ArrayList<>();
+    for (LoopFanout loop : loops.values()) {
+      Promise<Void> done = Promise.promise();
+      loop.context.runOnContext(v -> {
+        loop.sessions().forEach(s -> s.close(CLOSE_GOING_AWAY, "gateway shutting down"));
+        done.complete();
+      });
+      closed.add(done.future());
+    }
+    return Future.all(closed).eventually(() -> subscription == null
+        ? Future.succeededFuture() : subscription.close());
+  }
+
+  /** Between the servers listening and this verticle starting (milliseconds at startup). */
+  private void requireStarted() {
+    if (!started) {
+      throw new HttpProblem(ProblemType.STORE_UNAVAILABLE, "push is not running (the gateway"
+          + " is starting or stopping); retry shortly",
+          Map.of(HttpHeaders.RETRY_AFTER.toString(), "1"));
+    }
+  }
+
+  // ---- the feed (on this verticle's context)
+
+  private void onMessage(String payload) {
+    Row row;
+    try {
+      row = Row.fromJson(payload);
+    } catch (IllegalArgumentException e) {
+      if (!reportedBadMessage) {
+        reportedBadMessage = true;
+        LOG.warn("push ignores a change message that is not a contract row ({})",
+            e.getMessage());
+      }
+      return;
+    }
+    for (LoopFanout loop : loops.values()) {
+      if (loop.hasSessions()) {
+        loop.context.runOnContext(v -> loop.deliver(row));
+      }
+    }
+  }
+
+  private void subscribed() {
+    if (!everSubscribed) {
+      everSubscribed = true;
+      return;
+    }
+    LOG.info("push: change subscription restored; re-reading subscribed rows");
+    eachSession(Session::feedRestored);
+  }
+
+  private void lost() {
+    LOG.warn("push: change subscription lost; subscribers are told (status live:false) and"
+        + " get the rows they missed once it is back");
+    eachSession(Session::feedLost);
+  }
+
+  private void eachSession(java.util.function.Consumer<Session> action) {
+    for (LoopFanout loop : loops.values()) {
+      loop.context.runOnContext(v -> loop.sessions().forEach(action));
+    }
+  }
+
+  // ---- the endpoints (on the request's event loop)
+
+  @Override
+  public void webSocket(RoutingContext ctx) {
+    requireStarted();
+    Principal principal = BearerAuthHandler.principal(ctx);
+    HttpServerRequest request = ctx.request();
+    if (!request.canUpgradeToWebSocket()) {
+      throw new HttpProblem(ProblemType.BAD_REQUEST, "GET /v1/ws is a WebSocket endpoint;"
+          + " connect with a WebSocket client (Upgrade: websocket)");
+    }
+    long expiresAt = TokenClaims.expiresAtSeconds(bearerToken(request));
+    LoopFanout loop = loopFor(Vertx.currentContext());
+    request.toWebSocket().onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.debug("websocket handshake failed: {}", ar.cause().toString());
+        return;
+      }
+      ServerWebSocket ws = ar.result();
+      ws.setWriteQueueMaxSize(config.writeQueueBytes());
+      Session session = new Session(this, loop, new WsTransport(ws), principal, expiresAt,
+          false);
+      ws.textMessageHandler(session::onText);
+      ws.binaryMessageHandler(b -> session.onBinary());
+      ws.pongHandler(b -> session.heard());
+      ws.closeHandler(v -> session.ended());
+      ws.exceptionHandler(e -> LOG.debug("websocket error: {}", e.toString()));
+      session.start();
+    });
+  }
+
+  @Override
+  public void events(RoutingContext ctx) {
+    requireStarted();
+    Principal principal = BearerAuthHandler.principal(ctx);
+    String view = ctx.pathParam("view");
+    String key = ctx.pathParam("key");
+    Access.Refusal refusal = Access.check(principal, catalog, view, List.of(key));
+    if (refusal != null) {
+      throw problem(refusal);
+    }
+    Map<String, Long> versions = new java.util.HashMap<>();
+    String lastEventId = ctx.request().getHeader("Last-Event-ID");
+    if (lastEventId != null && !lastEventId.isBlank()) {
+      try {
+        versions.put(key, Long.parseLong(lastEventId.trim()));
+      } catch (NumberFormatException e) {
+        throw new HttpProblem(ProblemType.BAD_REQUEST, "Last-Event-ID must be a row version"
+            + " (an integer), but was '" + Protocol.abbreviate(lastEventId) + "'");
+      }
+    }
+    long expiresAt = TokenClaims.expiresAtSeconds(bearerToken(ctx.request()));
+    HttpServerResponse response = ctx.response()
+        .setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    response.setWriteQueueMaxSize(config.writeQueueBytes());
+    response.write("retry: 2000\n\n");
+    Session session = new Session(this, loopFor(Vertx.currentContext()),
+        new SseTransport(response), principal, expiresAt, true);
+    response.closeHandler(v -> session.ended());
+    session.start();
+    session.subscribe(new Protocol.Subscribe("events", view, List.of(key), versions));
+  }
+
+  private static HttpProblem problem(Access.Refusal refusal) {
+    return switch (refusal.code()) {
+      case Protocol.FORBIDDEN -> new HttpProblem(ProblemType.FORBIDDEN, refusal.message());
+      case Protocol.UNKNOWN_VIEW -> new HttpProblem(ProblemType.NOT_FOUND, refusal.message());
+      case Protocol.UNAVAILABLE -> new HttpProblem(ProblemType.STORE_UNAVAILABLE,
+          refusal.message(), Map.of(HttpHeaders.RETRY_AFTER.toString(), "1"));
+      default -> new HttpProblem(ProblemType.BAD_REQUEST, refusal.message());
+    };
+  }
+
+  private static String bearerToken(HttpServerRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    return header == null || header.length() < 7 ? "" : header.substring(7).trim();
+  }
+
+  private LoopFanout loopFor(Context current) {
+    // Each request runs on a duplicate of its event loop's context: key by the loop's own
+    // context, or every connection would get a fanout of its own (and every change a task
+    // per connection instead of per loop).
+    Context context = ((ContextInternal) current).unwrap();
+    return loops.computeIfAbsent(context, c -> {
+      LoopFanout loop = new LoopFanout(c);
+      // Set from that loop's own context, so the periodic belongs to it.
+      c.runOnContext(v -> c.owner().setPeriodic(config.heartbeatMs(), t -> {
+        long now = System.currentTimeMillis();
+        loop.sessions().forEach(s -> s.tick(now));
+      }));
+      return loop;
+    });
+  }
+
+  // ---- for sessions
+
+  PushConfig pushConfig() {
+    return config;
+  }
+
+  Catalog catalog() {
+    return catalog;
+  }
+
+  NearCache rows() {
+    return rows;
+  }
+
+  TokenVerifier verifier() {
+    return verifier;
+  }
+
+  int leewaySeconds() {
+    return leewaySeconds;
+  }
+
+  PushMetrics metrics() {
+    return metrics;
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  /** Event loops with a fanout (at most {@code http.instances}); tests. */
+  public int loopCount() {
+    return loops.size();
+  }
+
+  /** The push meters (tests). */
+  public PushMetrics pushMetrics() {
+    return metrics;
+  }
+}

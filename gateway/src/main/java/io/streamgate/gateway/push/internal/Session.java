@@ -1,0 +1,439 @@
+package io.streamgate.gateway.push.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.streamgate.contract.Row;
+import io.streamgate.gateway.auth.AuthenticationException;
+import io.streamgate.gateway.auth.Principal;
+import io.streamgate.gateway.cache.Read;
+import io.streamgate.gateway.push.Push;
+import io.streamgate.gateway.store.RowBatch;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One push connection (a WebSocket, or an SSE response with one subscription): its principal,
+ * subscriptions and outbox. Everything runs on the connection's event loop; results of reads
+ * and token checks are brought back to it first. Rows reach the client in version order per
+ * key, each version at most once: a subscription records the newest version it handed out and
+ * drops anything not newer.
+ */
+final class Session {
+  private final PushHub hub;
+  private final LoopFanout loop;
+  private final Transport transport;
+  private final Outbox outbox;
+  private final Map<String, Sub> subs = new LinkedHashMap<>();
+  /** SSE: the stream ends when its one subscription does. */
+  private final boolean endWithLastSubscription;
+  private final Counter sentSnapshots;
+  private final Counter sentUpdates;
+  private final Counter sentControl;
+  private final Counter coalesced;
+  private Principal principal;
+  private long expiresAtSeconds;
+  private long expiryTimer = -1;
+  private long lastHeardMs;
+  private boolean closed;
+  private boolean cleaned;
+
+  Session(PushHub hub, LoopFanout loop, Transport transport, Principal principal,
+      long expiresAtSeconds, boolean endWithLastSubscription) {
+    this.hub = hub;
+    this.loop = loop;
+    this.transport = transport;
+    this.principal = principal;
+    this.expiresAtSeconds = expiresAtSeconds;
+    this.endWithLastSubscription = endWithLastSubscription;
+    this.outbox = new Outbox(hub.pushConfig().maxPending());
+    PushMetrics metrics = hub.metrics();
+    this.sentSnapshots = metrics.sentCounter(transport.name(), "snapshot");
+    this.sentUpdates = metrics.sentCounter(transport.name(), "update");
+    this.sentControl = metrics.sentCounter(transport.name(), "control");
+    this.coalesced = metrics.coalescedCounter(transport.name());
+  }
+
+  void start() {
+    loop.add(this);
+    hub.metrics().connections(transport.name(), 1);
+    transport.drainHandler(this::flush);
+    lastHeardMs = System.currentTimeMillis();
+    scheduleExpiry();
+  }
+
+  // ---- client input (WebSocket)
+
+  void onText(String text) {
+    heard();
+    if (closed) {
+      return;
+    }
+    int max = hub.pushConfig().maxFrameBytes();
+    if (text.length() > max || text.getBytes(StandardCharsets.UTF_8).length > max) {
+      error(null, Protocol.FRAME_TOO_LARGE, "a message may have at most " + max + " bytes");
+      return;
+    }
+    Protocol.Op op;
+    try {
+      op = Protocol.parse(text, hub.pushConfig().maxKeysPerSubscription());
+    } catch (Protocol.ProtocolException e) {
+      error(e.id(), e.code(), e.getMessage());
+      return;
+    }
+    if (op instanceof Protocol.Subscribe subscribe) {
+      subscribe(subscribe);
+    } else if (op instanceof Protocol.Unsubscribe unsubscribe) {
+      unsubscribe(unsubscribe.id());
+    } else if (op instanceof Protocol.Auth auth) {
+      refresh(auth.token());
+    } else {
+      send(Outbox.Entry.control("pong", Protocol.pong()));
+    }
+  }
+
+  void onBinary() {
+    heard();
+    error(null, Protocol.BAD_REQUEST, "binary frames are not part of the protocol; send JSON text");
+  }
+
+  void heard() {
+    lastHeardMs = System.currentTimeMillis();
+  }
+
+  // ---- subscriptions
+
+  void subscribe(Protocol.Subscribe op) {
+    if (subs.containsKey(op.id())) {
+      error(op.id(), Protocol.DUPLICATE_ID, "subscription '" + op.id()
+          + "' exists; unsubscribe it first or use another id");
+      return;
+    }
+    if (subs.size() >= hub.pushConfig().maxSubscriptions()) {
+      error(op.id(), Protocol.TOO_MANY_SUBSCRIPTIONS, "at most "
+          + hub.pushConfig().maxSubscriptions() + " subscriptions per connection");
+      return;
+    }
+    Access.Refusal refusal = Access.check(principal, hub.catalog(), op.view(), op.keys());
+    if (refusal != null) {
+      error(op.id(), refusal.code(), refusal.message());
+      return;
+    }
+    Sub sub = new Sub(this, op.id(), op.view(), op.keys());
+    subs.put(sub.id, sub);
+    loop.add(sub);
+    hub.metrics().subscriptions(transport.name(), 1);
+    if (sub.wholeView()) {
+      send(Outbox.Entry.control("subscribed",
+          Protocol.subscribed(sub.id, sub.view, 0, List.of(), List.of())));
+    } else {
+      readSnapshot(sub, op.versions(), true);
+    }
+  }
+
+  /**
+   * Reads the subscription's rows and sends, per key, the row if newer than the version the
+   * client has. Changes arriving during the read are held and merged (newest wins), so nothing
+   * between the read and going live is lost or sent twice.
+   */
+  private void readSnapshot(Sub sub, Map<String, Long> versions, boolean acknowledge) {
+    sub.held = new HashMap<>();
+    loop.read(() -> hub.rows().getAll(sub.view, sub.keys))
+        .onComplete(ar -> onLoop(() -> snapshotRead(sub, versions, acknowledge, ar)));
+  }
+
+  private void snapshotRead(Sub sub, Map<String, Long> versions, boolean acknowledge,
+      AsyncResult<Read<RowBatch>> ar) {
+    Map<String, Row> held = sub.held;
+    sub.held = null;
+    if (closed || !sub.active) {
+      return;
+    }
+    if (ar.failed()) {
+      String id = sub.id;
+      removeSub(sub);
+      error(id, Protocol.UNAVAILABLE, "the rows could not be read from the store ("
+          + ar.cause().getMessage() + "); subscribe again shortly");
+      return;
+    }
+    Map<String, Row> found = new HashMap<>();
+    for (Row row : ar.result().value().found()) {
+      found.put(row.key(), row);
+    }
+    int snapshots = 0;
+    List<String> upToDate = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (String key : sub.keys) {
+      Row row = newest(found.get(key), held.get(key));
+      Long had = versions.get(key);
+      if (row == null) {
+        missing.add(key);
+      } else if (had != null && row.version() == had) {
+        upToDate.add(key);
+        sub.sent.put(key, had);
+      } else {
+        // Older than what the client has: the store was reset; say so rather than stay silent.
+        boolean reset = had != null && row.version() < had;
+        sub.sent.put(key, row.version());
+        send(Outbox.Entry.row(Outbox.Kind.SNAPSHOT, sub, sub.id, row, reset));
+        snapshots++;
+      }
+    }
+    if (acknowledge && !closed) {
+      send(Outbox.Entry.control("subscribed",
+          Protocol.subscribed(sub.id, sub.view, snapshots, upToDate, missing)));
+    }
+  }
+
+  private void unsubscribe(String id) {
+    Sub sub = subs.get(id);
+    if (sub == null) {
+      error(id, Protocol.UNKNOWN_SUBSCRIPTION, "no subscription '" + id + "' on this connection");
+      return;
+    }
+    removeSub(sub);
+    outbox.removeSubscription(sub);
+    send(Outbox.Entry.control("unsubscribed", Protocol.unsubscribed(id)));
+  }
+
+  private void removeSub(Sub sub) {
+    if (!sub.active) {
+      return;
+    }
+    sub.active = false;
+    subs.remove(sub.id);
+    loop.remove(sub);
+    hub.metrics().subscriptions(transport.name(), -1);
+    if (endWithLastSubscription && subs.isEmpty()) {
+      // Later, so that the message explaining why (sent right after this) goes out first.
+      loop.context.runOnContext(v -> close((short) 1011, "the subscription ended"));
+    }
+  }
+
+  /** A change of a row {@code sub} follows; on this session's loop. */
+  void onChange(Sub sub, Row row) {
+    if (closed || !sub.active) {
+      return;
+    }
+    if (sub.held != null) {
+      sub.held.merge(row.key(), row, Session::newest);
+      return;
+    }
+    if (sub.wholeView()) {
+      // The feed delivers each key's versions in order, so only the tenant needs checking.
+      if (principal.canReadKey(row.key())) {
+        send(Outbox.Entry.row(Outbox.Kind.UPDATE, sub, sub.id, row, false));
+      }
+      return;
+    }
+    Long last = sub.sent.get(row.key());
+    if (last != null && row.version() <= last) {
+      return;
+    }
+    sub.sent.put(row.key(), row.version());
+    send(Outbox.Entry.row(Outbox.Kind.UPDATE, sub, sub.id, row, false));
+  }
+
+  /** The gateway's change subscription was lost: updates pause until it is back. */
+  void feedLost() {
+    send(Outbox.Entry.control("status", Protocol.status(false)));
+  }
+
+  /**
+   * The change subscription is back; changes made meanwhile were not received. Keyed
+   * subscriptions re-read their rows (newer ones go out as snapshots); whole-view subscriptions
+   * are told to re-read what they need.
+   */
+  void feedRestored() {
+    send(Outbox.Entry.control("status", Protocol.status(true)));
+    for (Sub sub : new ArrayList<>(subs.values())) {
+      if (sub.wholeView()) {
+        send(Outbox.Entry.control("resync", Protocol.resync(sub.id, sub.view)));
+      } else if (sub.held == null) {
+        readSnapshot(sub, new HashMap<>(sub.sent), false);
+      }
+    }
+  }
+
+  // ---- token
+
+  private void refresh(String token) {
+    hub.verifier().verify(token).onComplete(ar -> onLoop(() -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        String why = ar.cause() instanceof AuthenticationException
+            ? ar.cause().getMessage() : "token could not be verified";
+        error(null, Protocol.UNAUTHORIZED, "the new token is refused (" + why
+            + "); the connection keeps its current token until it expires");
+        return;
+      }
+      Principal next = ar.result();
+      if (!Objects.equals(next.subject(), principal.subject())
+          || !Objects.equals(next.tenant(), principal.tenant())) {
+        error(null, Protocol.UNAUTHORIZED,
+            "the new token must have the same sub and tenant as the connection's token");
+        return;
+      }
+      principal = next;
+      expiresAtSeconds = TokenClaims.expiresAtSeconds(token);
+      scheduleExpiry();
+      for (Sub sub : new ArrayList<>(subs.values())) {
+        Access.Refusal refusal = Access.scope(next, sub.view);
+        if (refusal != null) {
+          removeSub(sub);
+          outbox.removeSubscription(sub);
+          error(sub.id, refusal.code(), "subscription ended: " + refusal.message());
+        }
+      }
+      send(Outbox.Entry.control("authenticated",
+          Protocol.authenticated(next.subject(), expiresAtSeconds)));
+    }));
+  }
+
+  private void scheduleExpiry() {
+    Vertx vertx = hub.vertx();
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
+    if (expiresAtSeconds == Long.MAX_VALUE) {
+      return;
+    }
+    long delay = (expiresAtSeconds + hub.leewaySeconds()) * 1000 - System.currentTimeMillis();
+    expiryTimer = vertx.setTimer(Math.max(1, delay), t -> {
+      expiryTimer = -1;
+      drop("token_expired", Push.CLOSE_TOKEN_EXPIRED, "token expired; reconnect with a new"
+          + " token, or send {\"op\":\"auth\"} with one before it expires");
+    });
+  }
+
+  // ---- heartbeats
+
+  void tick(long now) {
+    if (closed) {
+      return;
+    }
+    long heartbeat = hub.pushConfig().heartbeatMs();
+    if (transport.answersHeartbeats() && now - lastHeardMs > 3 * heartbeat) {
+      drop("no_pong", Push.CLOSE_NO_PONG, "no pong or message for " + (now - lastHeardMs)
+          + " ms");
+      return;
+    }
+    transport.heartbeat();
+  }
+
+  // ---- output
+
+  private void error(String id, String code, String message) {
+    send(Outbox.Entry.control("error", Protocol.error(id, code, message)));
+  }
+
+  private void send(Outbox.Entry entry) {
+    if (closed) {
+      return;
+    }
+    if (outbox.isEmpty() && !transport.writeQueueFull()) {
+      write(entry);
+      return;
+    }
+    switch (outbox.add(entry)) {
+      case COALESCED -> coalesced.increment();
+      case OVERFLOW -> {
+        drop("slow_consumer", Push.CLOSE_SLOW_CONSUMER, "slow consumer: more than "
+            + hub.pushConfig().maxPending() + " messages waiting");
+        return;
+      }
+      default -> { }
+    }
+    if (!transport.writeQueueFull()) {
+      flush();
+    }
+  }
+
+  private void flush() {
+    while (!closed && !outbox.isEmpty() && !transport.writeQueueFull()) {
+      write(outbox.poll());
+    }
+  }
+
+  private void write(Outbox.Entry entry) {
+    Future<Void> written = transport.write(entry);
+    switch (entry.kind) {
+      case SNAPSHOT -> sentSnapshots.increment();
+      case UPDATE -> {
+        sentUpdates.increment();
+        long updatedAt = entry.row.updatedAt();
+        written.onSuccess(v -> hub.metrics().latency(System.currentTimeMillis() - updatedAt));
+      }
+      default -> sentControl.increment();
+    }
+  }
+
+  // ---- the end
+
+  /** Closes by the gateway's decision, counted as a dropped connection. */
+  private void drop(String reason, short code, String message) {
+    if (closed) {
+      return;
+    }
+    hub.metrics().dropped(transport.name(), reason);
+    close(code, message);
+  }
+
+  void close(short code, String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    cleanup();
+    transport.close(code, reason);
+  }
+
+  /** The client went away (or the transport closed). */
+  void ended() {
+    closed = true;
+    cleanup();
+  }
+
+  private void cleanup() {
+    if (cleaned) {
+      return;
+    }
+    cleaned = true;
+    for (Sub sub : new ArrayList<>(subs.values())) {
+      sub.active = false;
+      loop.remove(sub);
+      hub.metrics().subscriptions(transport.name(), -1);
+    }
+    subs.clear();
+    outbox.clear();
+    if (expiryTimer >= 0) {
+      hub.vertx().cancelTimer(expiryTimer);
+    }
+    loop.remove(this);
+    hub.metrics().connections(transport.name(), -1);
+  }
+
+  private void onLoop(Runnable action) {
+    if (loop.onThisLoop()) {
+      action.run();
+    } else {
+      loop.context.runOnContext(v -> action.run());
+    }
+  }
+
+  private static Row newest(Row a, Row b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.version() >= b.version() ? a : b;
+  }
+}

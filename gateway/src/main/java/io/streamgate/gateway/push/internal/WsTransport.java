@@ -1,0 +1,58 @@
+package io.streamgate.gateway.push.internal;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+
+/** A WebSocket: one JSON text message per entry. */
+final class WsTransport implements Transport {
+  private static final Buffer PING = Buffer.buffer("sg");
+  private final ServerWebSocket ws;
+
+  WsTransport(ServerWebSocket ws) {
+    this.ws = ws;
+  }
+
+  @Override
+  public String name() {
+    return "ws";
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return ws.writeQueueFull();
+  }
+
+  @Override
+  public void drainHandler(Runnable onDrain) {
+    ws.drainHandler(v -> onDrain.run());
+  }
+
+  @Override
+  public Future<Void> write(Outbox.Entry entry) {
+    return ws.writeTextMessage(switch (entry.kind) {
+      case SNAPSHOT -> Protocol.row("snapshot", entry.id, entry.row, entry.reset);
+      case UPDATE -> Protocol.row("update", entry.id, entry.row, false);
+      case CONTROL -> entry.text;
+    });
+  }
+
+  @Override
+  public void close(short code, String reason) {
+    if (!ws.isClosed()) {
+      ws.close(code, reason);
+    }
+  }
+
+  @Override
+  public void heartbeat() {
+    if (!ws.isClosed()) {
+      ws.writePing(PING);
+    }
+  }
+
+  @Override
+  public boolean answersHeartbeats() {
+    return true;
+  }
+}
