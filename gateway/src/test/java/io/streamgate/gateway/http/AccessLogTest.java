@@ -107,8 +107,9 @@ class AccessLogTest {
     }
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertTrue(tookMs < 1_000, "offer blocked for " + tookMs + " ms");
-    // One line is held by the sink, two wait in the queue: the rest are dropped.
-    assertTrue(stuck.dropped() >= 97, "dropped " + stuck.dropped());
+    // The writer holds at most one drained batch (up to the capacity, 2, one of them in the
+    // sink) and the queue at most 2 more: everything else is dropped, never waited for.
+    assertTrue(stuck.dropped() >= 96, "dropped " + stuck.dropped());
     release.countDown();
     stuck.close(5_000);
     assertEquals(100 - stuck.dropped(), written.size());
