@@ -115,9 +115,12 @@ class OpenApiTest {
         .listen(0, "127.0.0.1").await();
     try {
       URI uri = URI.create("http://127.0.0.1:" + server.actualPort() + "/openapi.json");
-      HttpResponse<String> response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      // HTTP/1.1 and a hard bound: once, the JDK client's h2c upgrade hung past its own timeout.
+      HttpResponse<String> response = HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()
+          .sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .get(20, java.util.concurrent.TimeUnit.SECONDS);
       assertEquals(200, response.statusCode());
       assertEquals("application/json",
           response.headers().firstValue("content-type").orElse(""));
