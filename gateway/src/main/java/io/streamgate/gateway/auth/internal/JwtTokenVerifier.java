@@ -132,6 +132,12 @@ public final class JwtTokenVerifier implements TokenVerifier {
     return cache.size();
   }
 
+  /** Keys currently held for {@code issuer} (static plus JWKS), 0 for an unknown issuer. */
+  int issuerKeyCount(String issuer) {
+    IssuerKeys keys = issuers.get(issuer);
+    return keys == null ? 0 : keys.current().size();
+  }
+
   /** JWKS documents fetched (or attempted) since start, over all issuers. */
   long jwksFetches() {
     return issuers.values().stream().mapToLong(IssuerKeys::jwksFetches).sum();

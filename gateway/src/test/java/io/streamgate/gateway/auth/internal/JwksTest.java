@@ -89,11 +89,14 @@ class JwksTest {
     URI url = URI.create("http://127.0.0.1:" + idp.actualPort() + "/.well-known/jwks.json");
     AuthConfig config = new AuthConfig("streamgate", "streamgate", 5,
         List.of(new KeyConfig("h1", "HS256", secret)), 8192,
-        List.of(new JwksConfig(url, IDP, 60, MIN_REFETCH_SECONDS, 2000)));
+        List.of(new JwksConfig(url, IDP, 60, MIN_REFETCH_SECONDS, 10_000)));
     served.set(0);
     verifier = JwtTokenVerifier.create(vertx, config, CLOCK);
     await(verifier.start());
     assertEquals(1, served.get(), "start fetches the key set once");
+    // A cold JVM on a loaded machine can be slow: the first fetch must have loaded the keys
+    // (10 s timeout above), or every test below would test an empty key set.
+    assertEquals(2, verifier.issuerKeyCount(IDP), "the published keys are loaded");
   }
 
   @Test
