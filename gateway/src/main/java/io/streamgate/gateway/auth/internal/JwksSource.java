@@ -1,6 +1,7 @@
 package io.streamgate.gateway.auth.internal;
 
 import io.streamgate.gateway.config.JwksConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -29,6 +30,7 @@ final class JwksSource {
   private final Vertx vertx;
   private final JwksConfig config;
   private final HttpClient client;
+  private final Context context;
   private final Consumer<List<JsonObject>> onKeys;
   private final AtomicLong fetches = new AtomicLong();
   private final Object lock = new Object();
@@ -44,6 +46,7 @@ final class JwksSource {
     this.vertx = vertx;
     this.config = config;
     this.onKeys = onKeys;
+    this.context = vertx.getOrCreateContext();
     this.client = vertx.createHttpClient(new HttpClientOptions()
         .setConnectTimeout(config.timeoutMs())
         .setKeepAlive(false));
@@ -101,7 +104,10 @@ final class JwksSource {
       }
     }
     fetches.incrementAndGet();
-    download()
+    // The HTTP client is always used from this source's own event loop, whatever thread asks
+    // (a request's loop, the timer, a test): called from other threads, fetches hung now and then
+    // until their timeout.
+    context.runOnContext(v -> download()
         .map(JwksDocument::parse)
         .onComplete(result -> {
           boolean ok = result.succeeded() && !result.result().usable().isEmpty();
@@ -123,7 +129,7 @@ final class JwksSource {
           }
           // Callers waiting on an unknown kid continue either way, with whatever keys we have.
           done.complete();
-        });
+        }));
     return done.future();
   }
 
