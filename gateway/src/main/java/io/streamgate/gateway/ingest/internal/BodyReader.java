@@ -4,6 +4,7 @@ import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -18,6 +19,8 @@ import io.vertx.ext.web.RoutingContext;
 public final class BodyReader {
   private static final String READING = "streamgate.ingest.reading";
   private static final String CLOSE = "streamgate.ingest.close";
+  /** How long a refused body may keep arriving (and be dropped) before the connection closes. */
+  static final long LINGER_MS = 2_000;
 
   private BodyReader() {}
 
@@ -41,13 +44,34 @@ public final class BodyReader {
             && !smallAndSent(request, maxBodyBytes))) {
           // Reading an unbounded rest just to drop it would do the work the check saved.
           ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-          ctx.addBodyEndHandler(x -> request.connection().close());
+          ctx.addBodyEndHandler(x -> lingerThenClose(ctx, request));
         } else if (!reading) {
           request.handler(chunk -> { }).resume();
         }
       });
     }
     ctx.next();
+  }
+
+  /**
+   * Closes the connection once the client has stopped sending, or after {@link #LINGER_MS}.
+   * Closing a socket with unread request bytes makes the kernel answer with a reset, which can
+   * destroy the refusal before the client reads it ("header parser received no bytes"); the rest
+   * of the body is read and dropped meanwhile, never kept.
+   */
+  private static void lingerThenClose(RoutingContext ctx, HttpServerRequest request) {
+    HttpConnection connection = request.connection();
+    if (request.isEnded()) {
+      connection.close();
+      return;
+    }
+    long timer = ctx.vertx().setTimer(LINGER_MS, t -> connection.close());
+    request.handler(chunk -> { })
+        .endHandler(v -> {
+          ctx.vertx().cancelTimer(timer);
+          connection.close();
+        })
+        .resume();
   }
 
   /** A declared length within the limit and no 100-continue (the client sends the body now). */
