@@ -13,17 +13,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.junit.jupiter.api.AfterAll;
@@ -236,20 +232,13 @@ class ProcessorBenchIT {
   }
 
   private static void createTopic(String topic, int partitions) throws Exception {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    try (Admin admin = Admin.create(props)) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-    }
+    TestKafka.createTopic(kafka, topic, partitions);
   }
 
   private static KafkaProducer<String, String> producer(boolean bulk) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, bulk ? "20" : "0");
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, bulk ? "262144" : "16384");
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, bulk ? "lz4" : "none");
-    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    return TestKafka.producer(kafka, Map.of(
+        ProducerConfig.LINGER_MS_CONFIG, bulk ? "20" : "0",
+        ProducerConfig.BATCH_SIZE_CONFIG, bulk ? "262144" : "16384",
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, bulk ? "lz4" : "none"));
   }
 }

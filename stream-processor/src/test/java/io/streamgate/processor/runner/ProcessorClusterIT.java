@@ -15,15 +15,10 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,11 +58,7 @@ class ProcessorClusterIT {
   @Test
   void theDemoViewsAreServedFromEveryNodeOfTheCluster() throws Exception {
     String topic = "orders_" + UUID.randomUUID().toString().substring(0, 8);
-    Properties admin = new Properties();
-    admin.put("bootstrap.servers", kafka.bootstrapServers());
-    try (Admin a = Admin.create(admin)) {
-      a.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
-    }
+    TestKafka.createTopic(kafka, topic, 2);
     Path demo = Path.of(System.getProperty("streamgate.root", "..")).resolve("deploy/local/pipeline.yaml");
     Path pipeline = Files.writeString(tmp.resolve("pipeline.yaml"),
         Files.readString(demo).replace("topic: orders", "topic: " + topic));
@@ -80,7 +71,7 @@ class ProcessorClusterIT {
     cluster.nodes().forEach(n -> nodes.add(new HostAndPort(n.host(), n.port())));
 
     try (JedisCluster redis = new JedisCluster(nodes);
-        KafkaProducer<String, String> producer = producer();
+        KafkaProducer<String, String> producer = TestKafka.producer(kafka, Map.of());
         PipelineRunner runner = PipelineRunner.start(settings)) {
       List<Order> orders = events.wave("c", 60, 40, 20);
       for (Order o : orders) {
@@ -109,10 +100,4 @@ class ProcessorClusterIT {
     }
   }
 
-  private static KafkaProducer<String, String> producer() {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
-  }
 }

@@ -15,18 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -201,19 +196,11 @@ class ProcessorCrashIT {
   }
 
   private static void createTopic(String topic) throws Exception {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    try (Admin admin = Admin.create(props)) {
-      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
-    }
+    TestKafka.createTopic(kafka, topic, 2);
   }
 
   private static KafkaProducer<String, String> producer() {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    return TestKafka.producer(kafka, Map.of(ProducerConfig.LINGER_MS_CONFIG, "5"));
   }
 
   private static void pause(long millis) {

@@ -10,7 +10,6 @@ import io.streamgate.contract.ViewKind;
 import io.streamgate.contract.events.EventField;
 import io.streamgate.contract.events.FieldType;
 import io.streamgate.contract.events.StreamEntry;
-import io.streamgate.contract.json.Json;
 import io.streamgate.harness.KafkaBroker;
 import io.streamgate.harness.RedisServer;
 import io.streamgate.processor.pipeline.PipelineException;
@@ -31,11 +30,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,7 +42,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +49,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.resps.Tuple;
 
 /**
  * The runner end to end, in-process on {@code local[2]}: the demo pipeline over a real Kafka
@@ -475,19 +469,11 @@ class ProcessorIT {
   }
 
   private static void createTopic(String topic, int partitions) throws Exception {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    try (Admin admin = Admin.create(props)) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-    }
+    TestKafka.createTopic(kafka, topic, partitions);
   }
 
   private static KafkaProducer<String, String> producer() {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    return TestKafka.producer(kafka, Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"));
   }
 
   private static void produce(KafkaProducer<String, String> producer, String topic,
