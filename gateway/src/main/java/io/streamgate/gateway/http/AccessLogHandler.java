@@ -7,6 +7,10 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * Access log stage: one JSON line per finished request on stdout, through
@@ -15,7 +19,7 @@ import java.time.Instant;
  * requests are logged too. Fields:
  *
  * <pre>
- * {"time":"2026-01-01T00:00:00.123Z","requestId":"…","method":"GET",
+ * {"time":"2026-01-01T00:00:00.123456Z","requestId":"…","method":"GET",
  *  "route":"/v1/views/{view}/{key}","path":"/v1/views/orders/42","status":200,"bytes":312,
  *  "durationMs":0.840,"sub":"alice","remote":"10.0.0.7"}
  * </pre>
@@ -46,12 +50,39 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
     ctx.next();
   }
 
+  /** The seconds part of the last time printed, per event loop: it changes once a second. */
+  private static final ThreadLocal<SecondPrefix> SECOND = ThreadLocal.withInitial(SecondPrefix::new);
+
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss", Locale.ROOT);
+
+  private static final class SecondPrefix {
+    long epochSecond = Long.MIN_VALUE;
+    String text;
+  }
+
+  /** ISO-8601 UTC with microseconds, e.g. {@code 2026-01-01T00:00:00.123456Z}. */
+  static void appendTime(StringBuilder out, Instant time) {
+    SecondPrefix second = SECOND.get();
+    if (second.epochSecond != time.getEpochSecond()) {
+      second.epochSecond = time.getEpochSecond();
+      second.text = SECONDS.format(LocalDateTime.ofEpochSecond(time.getEpochSecond(), 0, ZoneOffset.UTC));
+    }
+    int micros = time.getNano() / 1_000;
+    out.append(second.text).append('.');
+    for (int digit = 100_000; digit > 1 && micros < digit; digit /= 10) {
+      out.append('0');
+    }
+    out.append(micros).append('Z');
+  }
+
   static String line(RoutingContext ctx, long startNanos, boolean aborted) {
     long micros = (System.nanoTime() - startNanos) / 1_000;
     HttpServerRequest req = ctx.request();
     Principal principal = BearerAuthHandler.principalOrNull(ctx);
-    StringBuilder out = new StringBuilder(256).append("{\"time\":\"").append(Instant.now())
-        .append("\",\"requestId\":");
+    StringBuilder out = new StringBuilder(256).append("{\"time\":\"");
+    appendTime(out, Instant.now());
+    out.append("\",\"requestId\":");
     Json.appendString(out, RequestIdHandler.of(ctx));
     out.append(",\"method\":\"").append(req.method().name()).append("\",\"route\":");
     String route = GatewayMetrics.routeOf(ctx);

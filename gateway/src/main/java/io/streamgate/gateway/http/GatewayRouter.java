@@ -1,5 +1,7 @@
 package io.streamgate.gateway.http;
 
+import static io.streamgate.gateway.http.RequestPath.only;
+
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
@@ -13,15 +15,14 @@ import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import java.util.List;
 import io.vertx.ext.web.Router;
 
 /**
  * Builds the gateway's router: the one place where the request chain is written down.
  *
  * <pre>
- *   metrics → request id → access log → CORS (if on) → [health, /metrics, /openapi.json: no token]
- *   GatewayMetrics RequestId  AccessLog   Cors           HealthHandler, OpenApiHandler
+ *   metrics → request id → access log → endpoint → CORS (if on) → [health, /metrics,
+ *   GatewayMetrics RequestId  AccessLog  RequestPath   Cors        /openapi.json: no token]
  *           [/, /dashboard.js: no token] [/v1/ws, …/events: ?access_token= → Authorization]
  *           → JWT → rate limit → route → …
  *             BearerAuth RateLimitHandler ViewsHandler, IndexHandler, ingest EventsHandler,
@@ -67,24 +68,10 @@ public final class GatewayRouter {
     }
   }
 
-  static final String HEALTH_LIVE = "/health/live";
-  static final String HEALTH_READY = "/health/ready";
-  static final String METRICS = "/metrics";
-  static final String OPENAPI = "/openapi.json";
-  static final String VIEWS = "/v1/views";
-  static final String VIEW = "/v1/views/{view}";
-  static final String TOP = "/v1/views/{view}/top";
-  static final String ROW = "/v1/views/{view}/{key}";
-  static final String EVENTS = "/v1/events/{stream}";
-  static final String ROW_EVENTS = "/v1/views/{view}/{key}/events";
-  static final String WS = "/v1/ws";
+  private static final String VIEWS_PREFIX = "/v1/views/*";
+  private static final String EVENTS_PREFIX = "/v1/events/*";
 
   private GatewayRouter() {}
-
-  /** The vertx-web path of a documented template: {@code {name}} becomes {@code :name}. */
-  private static String path(String template) {
-    return template.replaceAll("\\{([a-z]+)}", ":$1");
-  }
 
   public static Router create(Vertx vertx, Services services) {
     Router router = Router.router(vertx);
@@ -95,34 +82,31 @@ public final class GatewayRouter {
     if (services.accessLog()) {
       router.route().handler(new AccessLogHandler());
     }
+    // Which endpoint, once per request: names the route (so refused requests carry it too) and
+    // decodes the path parameters. The routes below match exact paths or prefixes only.
+    router.route().handler(RequestPath.classify());
     if (services.cors().enabled()) {
       // Before auth: browsers send preflights without a token; this stage answers them.
       router.route().handler(Cors.handler(services.cors()));
     }
-    // Route templates for the metrics, named before auth so refused requests carry them too.
-    // "top" before "{key}", like the handlers below.
-    for (String template : List.of(HEALTH_LIVE, HEALTH_READY, METRICS, OPENAPI, VIEWS, VIEW, TOP,
-        ROW, ROW_EVENTS, WS, Dashboard.PAGE, Dashboard.SCRIPT)) {
-      router.get(path(template)).handler(GatewayMetrics.route(template));
-    }
-    router.post(path(EVENTS)).handler(GatewayMetrics.route(EVENTS))
+    router.post(EVENTS_PREFIX)
         // Before the token check: the body must not flow (and be lost) while it is verified.
-        .handler(EventIngest.holdBody(services.ingest() == null
-            ? IngestConfig.DEFAULT_MAX_BODY_BYTES : services.ingest().config().maxBodyBytes()));
+        .handler(only(Endpoint.EVENTS, EventIngest.holdBody(services.ingest() == null
+            ? IngestConfig.DEFAULT_MAX_BODY_BYTES : services.ingest().config().maxBodyBytes())));
 
     HealthHandler health = new HealthHandler(services.store(), services.catalog());
-    router.get(HEALTH_LIVE).handler(health::live);
-    router.get(HEALTH_READY).handler(health::ready);
-    router.get(METRICS).handler(ctx -> ctx.response()
+    router.get(Endpoint.HEALTH_LIVE.template()).handler(health::live);
+    router.get(Endpoint.HEALTH_READY.template()).handler(health::ready);
+    router.get(Endpoint.METRICS.template()).handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE)
         .end(services.metrics().scrape()));
-    router.get(OPENAPI).handler(new OpenApiHandler());
+    router.get(Endpoint.OPENAPI.template()).handler(new OpenApiHandler());
     // The live dashboard's static files; the page brings its token in the URL fragment.
-    router.get(Dashboard.PAGE).handler(Dashboard.page());
-    router.get(Dashboard.SCRIPT).handler(Dashboard.script());
+    router.get(Endpoint.DASHBOARD.template()).handler(Dashboard.page());
+    router.get(Endpoint.DASHBOARD_SCRIPT.template()).handler(Dashboard.script());
     // Browsers cannot set headers on a WebSocket or EventSource: ?access_token= instead.
-    router.get(WS).handler(Push.accessTokenParam());
-    router.get(path(ROW_EVENTS)).handler(Push.accessTokenParam());
+    router.get(Endpoint.WS.template()).handler(Push.accessTokenParam());
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, Push.accessTokenParam()));
 
     router.route("/v1/*").handler(new BearerAuthHandler(services.verifier()));
     if (services.limiter() != null) {
@@ -131,8 +115,10 @@ public final class GatewayRouter {
 
     ViewsHandler views = new ViewsHandler(services.catalog(), services.rows());
     IndexHandler index = new IndexHandler(services.catalog(), services.store(), services.rows());
-    router.get(VIEWS).handler(views::list);
-    router.get(path(VIEW)).handler(ctx -> {
+    router.get(Endpoint.VIEWS.template()).handler(views::list);
+    // The hot route first: point reads.
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW, views::row));
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, ctx -> {
       if (ctx.queryParams().contains("keys")) {
         if (ctx.queryParams().contains("limit") || ctx.queryParams().contains("cursor")) {
           throw new HttpProblem(ProblemType.BAD_REQUEST,
@@ -143,18 +129,18 @@ public final class GatewayRouter {
         ViewsHandler.requireNoTenant(ctx, "paging");
         index.page(ctx);
       }
-    });
-    // Before /:key, so "top" is the endpoint; a row with key "top" is read with ?keys=top.
-    router.get(path(TOP)).handler(ctx -> {
+    }));
+    // "top" is the endpoint (RequestPath); a row with key "top" is read with ?keys=top.
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.TOP, ctx -> {
       ViewsHandler.requireNoTenant(ctx, "top-N");
       index.top(ctx);
-    });
-    router.get(path(ROW)).handler(views::row);
-    router.post(path(EVENTS)).handler(services.ingest() == null ? EventIngest.disabled()
-        : services.ingest().handler());
+    }));
+    router.post(EVENTS_PREFIX).handler(only(Endpoint.EVENTS, services.ingest() == null
+        ? EventIngest.disabled() : services.ingest().handler()));
     Push push = services.push();
-    router.get(WS).handler(ctx -> pushOrNotFound(push).webSocket(ctx));
-    router.get(path(ROW_EVENTS)).handler(ctx -> pushOrNotFound(push).events(ctx));
+    router.get(Endpoint.WS.template()).handler(ctx -> pushOrNotFound(push).webSocket(ctx));
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS,
+        ctx -> pushOrNotFound(push).events(ctx)));
 
     router.route().failureHandler(problems);
     // Misses that never reach a failure handler (no route matched).

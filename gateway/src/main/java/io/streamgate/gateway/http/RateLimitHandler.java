@@ -5,6 +5,7 @@ import io.streamgate.gateway.limit.Decision;
 import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -16,6 +17,10 @@ import io.vertx.ext.web.RoutingContext;
 public final class RateLimitHandler implements Handler<RoutingContext> {
   /** Key for tokens without a subject: they share one budget per plan. */
   static final String NO_SUBJECT = "-";
+  // Header names pre-encoded once (they are written on every response).
+  private static final CharSequence LIMIT = HttpHeaders.createOptimized(Decision.LIMIT);
+  private static final CharSequence REMAINING = HttpHeaders.createOptimized(Decision.REMAINING);
+  private static final CharSequence RESET = HttpHeaders.createOptimized(Decision.RESET);
 
   private final RateLimiter limiter;
   private final GatewayMetrics metrics;
@@ -31,7 +36,10 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
     String key = principal.subject().isEmpty() ? NO_SUBJECT : principal.subject();
     Decision decision = limiter.isAllowed(key, principal.plan());
     if (decision.allowed()) {
-      decision.headers().forEach(ctx.response()::putHeader);
+      ctx.response().headers()
+          .add(LIMIT, Long.toString(decision.limit()))
+          .add(REMAINING, Long.toString(decision.remaining()))
+          .add(RESET, Long.toString(decision.resetSeconds()));
       ctx.next();
     } else {
       metrics.rateLimited(decision.plan());

@@ -1,6 +1,7 @@
 package io.streamgate.gateway.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -13,6 +14,7 @@ import java.util.regex.Pattern;
  */
 public final class RequestIdHandler implements Handler<RoutingContext> {
   public static final String HEADER = "X-Request-Id";
+  private static final CharSequence HEADER_NAME = HttpHeaders.createOptimized(HEADER);
   static final String CONTEXT_KEY = "streamgate.requestId";
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:/+=@-]{1,128}");
 
@@ -23,7 +25,7 @@ public final class RequestIdHandler implements Handler<RoutingContext> {
       id = generate();
     }
     ctx.put(CONTEXT_KEY, id);
-    ctx.response().putHeader(HEADER, id);
+    ctx.response().headers().add(HEADER_NAME, id);
     ctx.next();
   }
 

@@ -30,7 +30,7 @@ final class ViewRequests {
 
   /** The catalog entry of the request's {@code :view}, once the caller may read it. */
   CatalogEntry readableView(RoutingContext ctx) {
-    String view = ctx.pathParam("view");
+    String view = RequestPath.of(ctx).view();
     String problem = Names.viewNameProblem(view);
     if (problem != null) {
       throw new HttpProblem(ProblemType.BAD_REQUEST, problem);

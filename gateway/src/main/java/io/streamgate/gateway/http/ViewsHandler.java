@@ -59,7 +59,7 @@ public final class ViewsHandler {
   /** {@code GET /v1/views/{view}/{key}}: one row, with ETag and 304. */
   public void row(RoutingContext ctx) {
     String view = requests.readableView(ctx).name();
-    String key = ctx.pathParam("key");
+    String key = RequestPath.of(ctx).key();
     ViewRequests.requireKey(key);
     requireTenantKeys(ctx, List.of(key));
     rows.get(view, key).onComplete(ar -> {

@@ -57,7 +57,7 @@ public final class GatewayMetrics {
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Map<String, Timer> httpTimers = new ConcurrentHashMap<>();
+  private final Map<HttpTimerKey, Timer> httpTimers = new ConcurrentHashMap<>();
   private final Map<Breaker.Outcome, Timer> redisTimers = new ConcurrentHashMap<>();
   private final Map<String, Counter> ingestCounters = new ConcurrentHashMap<>();
   private final Map<String, Timer> ingestTimers = new ConcurrentHashMap<>();
@@ -78,11 +78,16 @@ public final class GatewayMetrics {
   /** Names the route of a request for the {@value #HTTP} timer (the first name given wins). */
   public static Handler<RoutingContext> route(String template) {
     return ctx -> {
-      if (ctx.get(ROUTE_KEY) == null) {
-        ctx.put(ROUTE_KEY, template);
-      }
+      nameRoute(ctx, template);
       ctx.next();
     };
+  }
+
+  /** Names the route of a request for the {@value #HTTP} timer, unless it already has one. */
+  public static void nameRoute(RoutingContext ctx, String template) {
+    if (ctx.get(ROUTE_KEY) == null) {
+      ctx.put(ROUTE_KEY, template);
+    }
   }
 
   /** The route template named by {@link #route(String)}, or null if no route matched. */
@@ -172,8 +177,11 @@ public final class GatewayMetrics {
     return registry.scrape();
   }
 
+  /** One timer per label set; a record, not a concatenated string, to look up per request. */
+  private record HttpTimerKey(String route, String method, int status) {}
+
   private Timer httpTimer(String route, String method, int status) {
-    return httpTimers.computeIfAbsent(route + ' ' + method + ' ' + status,
+    return httpTimers.computeIfAbsent(new HttpTimerKey(route, method, status),
         k -> Timer.builder(HTTP)
             .tag("route", route).tag("method", method).tag("status", Integer.toString(status))
             .description("HTTP requests by route template, method and status")

@@ -58,6 +58,20 @@ class AccessLogTest {
   }
 
   @Test
+  void timesAreIsoUtcWithMicrosecondsEvenOnTheMinuteAndWithLeadingZeros() {
+    for (String time : new String[] {"2026-01-01T00:00:00.000000Z", "2026-11-25T16:07:41.000042Z",
+        "1999-12-31T23:59:59.999999Z", "2026-03-04T05:06:07.120000Z"}) {
+      StringBuilder out = new StringBuilder();
+      AccessLogHandler.appendTime(out, Instant.parse(time));
+      assertEquals(time, out.toString());
+    }
+    StringBuilder twice = new StringBuilder(); // the second's text is reused within a second
+    AccessLogHandler.appendTime(twice, Instant.parse("2026-01-01T00:00:01.5Z"));
+    AccessLogHandler.appendTime(twice.append(' '), Instant.parse("2026-01-01T00:00:01.25Z"));
+    assertEquals("2026-01-01T00:00:01.500000Z 2026-01-01T00:00:01.250000Z", twice.toString());
+  }
+
+  @Test
   void aRequestProducesOneParseableJsonLineWithItsFields() throws Exception {
     Instant before = Instant.now().minusMillis(1);
     HttpResponse<String> response = send("/things/42?x=1", "req-1");

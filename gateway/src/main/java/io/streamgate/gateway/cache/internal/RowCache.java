@@ -3,6 +3,7 @@ package io.streamgate.gateway.cache.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.streamgate.contract.Row;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.ToLongFunction;
 
 /**
@@ -45,8 +46,11 @@ final class RowCache {
 
   record Key(String view, String key) {}
 
-  /** A cached row, when it was last confirmed, and when it must be gone (TTL views). */
-  record Entry(Row row, long confirmedAt, long expiresAt) {
+  /**
+   * A cached row, when it was last confirmed, when to ask Redis again, and when it must be gone
+   * (TTL views).
+   */
+  record Entry(Row row, long confirmedAt, long revalidateAt, long expiresAt) {
     boolean live(long now) {
       return now < expiresAt;
     }
@@ -75,8 +79,7 @@ final class RowCache {
       return null;
     }
     Entry e = rows.getIfPresent(new Key(view, key));
-    return e != null && e.live(now) && now - e.confirmedAt() <= revalidateAfterMillis
-        ? e.row() : null;
+    return e != null && e.live(now) && now <= e.revalidateAt() ? e.row() : null;
   }
 
   /** The entry to serve as a stale answer when Redis cannot be asked, or null. */
@@ -134,13 +137,17 @@ final class RowCache {
   }
 
   private Entry entry(Row row, long now) {
+    // Due somewhere in the last quarter of the interval, not all at once: rows filled together
+    // (a warm-up, a reattach) would otherwise all ask Redis again in the same moment.
+    long revalidateAt = now + revalidateAfterMillis
+        - ThreadLocalRandom.current().nextLong(revalidateAfterMillis / 4 + 1);
     long ttl = ttlMillisOfView.applyAsLong(row.view());
     if (ttl <= 0) {
-      return new Entry(row, now, Long.MAX_VALUE);
+      return new Entry(row, now, revalidateAt, Long.MAX_VALUE);
     }
     // Redis expires the row ttl after its write, which was no later than now (and near
     // updatedAt when the processor stamps write times): expire no later than that.
     long written = row.updatedAt() > 0 ? Math.min(now, row.updatedAt()) : now;
-    return new Entry(row, now, written + ttl);
+    return new Entry(row, now, revalidateAt, written + ttl);
   }
 }

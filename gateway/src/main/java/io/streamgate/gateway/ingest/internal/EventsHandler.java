@@ -9,6 +9,7 @@ import io.streamgate.gateway.config.IngestConfig;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.http.RequestPath;
 import io.streamgate.gateway.ingest.EventLog;
 import io.streamgate.gateway.ingest.EventLogUnavailableException;
 import io.streamgate.gateway.ingest.Streams;
@@ -68,7 +69,7 @@ public final class EventsHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String name = ctx.pathParam("stream");
+    String name = RequestPath.of(ctx).stream();
     String problem = Names.viewNameProblem(name);
     if (problem != null) {
       throw new HttpProblem(ProblemType.BAD_REQUEST, problem.replace("view name", "stream name"));

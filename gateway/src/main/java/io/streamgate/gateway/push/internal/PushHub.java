@@ -10,6 +10,7 @@ import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.http.RequestPath;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.ChannelSubscription;
@@ -178,8 +179,8 @@ public final class PushHub extends VerticleBase implements Push {
   public void events(RoutingContext ctx) {
     requireStarted();
     Principal principal = BearerAuthHandler.principal(ctx);
-    String view = ctx.pathParam("view");
-    String key = ctx.pathParam("key");
+    String view = RequestPath.of(ctx).view();
+    String key = RequestPath.of(ctx).key();
     Access.Refusal refusal = Access.check(principal, catalog, view, List.of(key));
     if (refusal != null) {
       throw problem(refusal);

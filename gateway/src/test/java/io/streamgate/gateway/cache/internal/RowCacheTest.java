@@ -1,6 +1,7 @@
 package io.streamgate.gateway.cache.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,6 +115,21 @@ class RowCacheTest {
     cache.afterRead("windowed", "w", written, now, cache.generation(), now);
     assertEquals(written, cache.stale("windowed", "w", now + 1_999).row());
     assertNull(cache.stale("windowed", "w", now + 2_000), "written 8 s ago, TTL 10 s");
+  }
+
+  @Test
+  void rowsFilledTogetherAreDueForRevalidationSpreadOverTheLastQuarterOfTheInterval() {
+    cache.attach();
+    for (int i = 0; i < 200; i++) {
+      cache.onMessage(row("k" + i, 1), now);
+    }
+    int dueAt = 0;
+    for (int i = 0; i < 200; i++) {
+      assertNotNull(cache.fresh("v", "k" + i, now + REVALIDATE * 3 / 4), "fresh until 3/4");
+      dueAt += cache.fresh("v", "k" + i, now + REVALIDATE * 7 / 8) == null ? 1 : 0;
+      assertNull(cache.fresh("v", "k" + i, now + REVALIDATE + 1), "due after the interval");
+    }
+    assertTrue(dueAt > 0 && dueAt < 200, dueAt + " of 200 due at 7/8 of the interval");
   }
 
   @Test

@@ -1,0 +1,47 @@
+package io.streamgate.gateway.http;
+
+import io.streamgate.gateway.push.Dashboard;
+import io.vertx.core.http.HttpMethod;
+
+/**
+ * Every endpoint the gateway serves: its method and documented path template. The single list
+ * behind routing ({@link RequestPath} finds a request's endpoint), the route label of metrics and
+ * access log lines, and the check that {@code /openapi.json} documents exactly these.
+ */
+public enum Endpoint {
+  HEALTH_LIVE(HttpMethod.GET, "/health/live"),
+  HEALTH_READY(HttpMethod.GET, "/health/ready"),
+  METRICS(HttpMethod.GET, "/metrics"),
+  OPENAPI(HttpMethod.GET, "/openapi.json"),
+  DASHBOARD(HttpMethod.GET, Dashboard.PAGE),
+  DASHBOARD_SCRIPT(HttpMethod.GET, Dashboard.SCRIPT),
+  VIEWS(HttpMethod.GET, "/v1/views"),
+  VIEW(HttpMethod.GET, "/v1/views/{view}"),
+  TOP(HttpMethod.GET, "/v1/views/{view}/top"),
+  ROW(HttpMethod.GET, "/v1/views/{view}/{key}"),
+  ROW_EVENTS(HttpMethod.GET, "/v1/views/{view}/{key}/events"),
+  WS(HttpMethod.GET, "/v1/ws"),
+  EVENTS(HttpMethod.POST, "/v1/events/{stream}");
+
+  private final HttpMethod method;
+  private final String template;
+
+  Endpoint(HttpMethod method, String template) {
+    this.method = method;
+    this.template = template;
+  }
+
+  public HttpMethod method() {
+    return method;
+  }
+
+  /** The path as documented, parameters in braces: the route label of metrics and logs. */
+  public String template() {
+    return template;
+  }
+
+  /** True for templates without parameters, which routes match exactly. */
+  boolean fixed() {
+    return template.indexOf('{') < 0;
+  }
+}
