@@ -18,10 +18,24 @@ public final class Names {
     if (name == null || name.isEmpty()) {
       return "view name is empty";
     }
-    if (!VIEW_NAME.matcher(name).matches()) {
+    if (!isViewName(name)) {
       return "view name '" + abbreviate(name) + "' must match " + VIEW_NAME.pattern();
     }
     return null;
+  }
+
+  /** {@link #VIEW_NAME}, by hand: it is checked on every request, where the regex showed. */
+  private static boolean isViewName(String name) {
+    if (name.length() > 64 || name.charAt(0) < 'a' || name.charAt(0) > 'z') {
+      return false;
+    }
+    for (int i = 1; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

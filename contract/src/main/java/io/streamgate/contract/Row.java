@@ -40,7 +40,8 @@ public record Row(String view, String key, long version, long updatedAt, String 
 
   /** The JSON form of this row. */
   public String toJson() {
-    return jsonHead(view, key, version, updatedAt) + valueJson + '}';
+    StringBuilder out = new StringBuilder(80 + view.length() + key.length() + valueJson.length());
+    return appendHead(out, view, key, version, updatedAt).append(valueJson).append('}').toString();
   }
 
   /**
@@ -48,14 +49,19 @@ public record Row(String view, String key, long version, long updatedAt, String 
    * build the change message, so the value crosses the wire to Redis once.
    */
   public static String jsonHead(String view, String key, long version, long updatedAt) {
-    StringBuilder out = new StringBuilder(64 + key.length());
+    return appendHead(new StringBuilder(64 + key.length()), view, key, version, updatedAt)
+        .toString();
+  }
+
+  private static StringBuilder appendHead(StringBuilder out, String view, String key,
+      long version, long updatedAt) {
     out.append("{\"view\":");
     Json.appendString(out, view);
     out.append(",\"key\":");
     Json.appendString(out, key);
     out.append(",\"version\":").append(version);
     out.append(",\"updatedAt\":").append(updatedAt);
-    return out.append(",\"value\":").toString();
+    return out.append(",\"value\":");
   }
 
   /**

@@ -40,6 +40,14 @@ class JsonTest {
   }
 
   @Test
+  void quotingEscapesOnlyWhatMustBeEscapedAndKeepsTheRestInOrder() {
+    assertEquals("\"\"", Json.quote(""));
+    assertEquals("\"plain é ∑\"", Json.quote("plain é ∑"));
+    assertEquals("\"\\\"a\\\\b\\u001fc\\\"\"", Json.quote("\"a\\b\u001fc\""));
+    assertEquals("\"x\\ny\\rz\"", Json.quote("x\ny\rz"));
+  }
+
+  @Test
   void errorsSayWhatAndWhere() {
     JsonException e = assertThrows(JsonException.class, () -> Json.parse("{\"a\":1,}"));
     assertTrue(e.getMessage().contains("offset 7"), e.getMessage());

@@ -59,6 +59,13 @@ class KeyspaceTest {
     assertNull(Names.viewNameProblem("order_status"));
     assertNotNull(Names.viewNameProblem("Order"));
     assertNotNull(Names.viewNameProblem("1abc"));
+    assertNull(Names.viewNameProblem("a"));
+    assertNull(Names.viewNameProblem("a" + "b_9".repeat(21)), "64 characters");
+    assertNotNull(Names.viewNameProblem("a" + "b_9".repeat(21) + "x"), "65 characters");
+    assertNotNull(Names.viewNameProblem("_a"));
+    assertNotNull(Names.viewNameProblem("a-b"));
+    assertNotNull(Names.viewNameProblem("ab\u00e9"));
+    assertNotNull(Names.viewNameProblem(""));
     assertNull(Names.keyProblem("user:42/é"));
     assertNotNull(Names.keyProblem(""));
     assertNotNull(Names.keyProblem("a\nb"));

@@ -36,8 +36,14 @@ public final class Json {
   /** Appends {@code value} as a JSON string literal, escaping what RFC 8259 requires. */
   public static StringBuilder appendString(StringBuilder out, String value) {
     out.append('"');
+    int pending = 0; // start of the characters not appended yet, copied in one go
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        continue;
+      }
+      out.append(value, pending, i);
+      pending = i + 1;
       switch (c) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
@@ -46,16 +52,10 @@ public final class Json {
         case '\t' -> out.append("\\t");
         case '\b' -> out.append("\\b");
         case '\f' -> out.append("\\f");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
+        default -> out.append(String.format("\\u%04x", (int) c));
       }
     }
-    return out.append('"');
+    return out.append(value, pending, value.length()).append('"');
   }
 
   /** A JSON string literal for {@code value}. */

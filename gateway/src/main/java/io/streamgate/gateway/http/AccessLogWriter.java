@@ -1,5 +1,7 @@
 package io.streamgate.gateway.http;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -59,21 +61,28 @@ public final class AccessLogWriter implements AutoCloseable {
   }
 
   /**
-   * The process-wide writer to stdout, started on first use: bare JSON lines, one print per
+   * The process-wide writer to stdout, started on first use: bare JSON lines, one write per
    * batch. System.out flushes every line through a 128-byte buffer, a write per line or less;
-   * printing a batch at once under its lock also keeps other log lines from splitting ours.
+   * writing a batch at once under its lock also keeps other log lines from splitting ours. The
+   * lines are encoded here and written as bytes: printing text made System.out encode it again
+   * through its own writer, which showed in profiles.
    */
   public static AccessLogWriter shared() {
     AccessLogWriter writer = shared;
     if (writer == null) {
       synchronized (AccessLogWriter.class) {
         if (shared == null) {
-          StringBuilder pending = new StringBuilder(); // writer thread only
-          shared = new AccessLogWriter(DEFAULT_CAPACITY, line -> pending.append(line).append('\n'),
-              () -> {
-                System.out.print(pending);
-                pending.setLength(0);
-              });
+          ByteArrayOutputStream pending = new ByteArrayOutputStream(1 << 16); // writer thread only
+          shared = new AccessLogWriter(DEFAULT_CAPACITY, line -> {
+            pending.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+            pending.write('\n');
+          }, () -> {
+            synchronized (System.out) {
+              System.out.write(pending.toByteArray(), 0, pending.size());
+              System.out.flush();
+            }
+            pending.reset();
+          });
         }
         writer = shared;
       }

@@ -21,15 +21,16 @@ import io.vertx.ext.web.Router;
  * Builds the gateway's router: the one place where the request chain is written down.
  *
  * <pre>
- *   metrics → request id → access log → endpoint → CORS (if on) → [health, /metrics,
- *   GatewayMetrics RequestId  AccessLog  RequestPath   Cors        /openapi.json: no token]
- *           [/, /dashboard.js: no token] [/v1/ws, …/events: ?access_token= → Authorization]
- *           → JWT → rate limit → route → …
- *             BearerAuth RateLimitHandler ViewsHandler, IndexHandler, ingest EventsHandler,
- *                                                 Push (WebSocket, SSE)
+ *   metrics → request id → access log → endpoint → CORS (if on)
+ *   GatewayMetrics RequestId  AccessLog  RequestPath   Cors
+ *     → [/v1/ws, …/events: ?access_token= → Authorization] → JWT → rate limit → /v1 route → …
+ *                                                 BearerAuth RateLimitHandler ViewsHandler,
+ *                               IndexHandler, ingest EventsHandler, Push (WebSocket, SSE)
+ *     → [health, /metrics, /openapi.json, /, /dashboard.js: no token]
  *   (POST /v1/events/{stream} holds its body unread from before the JWT stage until its checks
  *   pass: EventIngest.holdBody)
  *   any failure → ProblemHandler (RFC 9457)
+ *   routes match exact paths or prefixes; RequestPath found the Endpoint once (no regexes)
  * </pre>
  *
  * Below the route: near cache → breaker (bulkhead, timeout) → Redis ({@code NearCache} over
@@ -94,16 +95,6 @@ public final class GatewayRouter {
         .handler(only(Endpoint.EVENTS, EventIngest.holdBody(services.ingest() == null
             ? IngestConfig.DEFAULT_MAX_BODY_BYTES : services.ingest().config().maxBodyBytes())));
 
-    HealthHandler health = new HealthHandler(services.store(), services.catalog());
-    router.get(Endpoint.HEALTH_LIVE.template()).handler(health::live);
-    router.get(Endpoint.HEALTH_READY.template()).handler(health::ready);
-    router.get(Endpoint.METRICS.template()).handler(ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE)
-        .end(services.metrics().scrape()));
-    router.get(Endpoint.OPENAPI.template()).handler(new OpenApiHandler());
-    // The live dashboard's static files; the page brings its token in the URL fragment.
-    router.get(Endpoint.DASHBOARD.template()).handler(Dashboard.page());
-    router.get(Endpoint.DASHBOARD_SCRIPT.template()).handler(Dashboard.script());
     // Browsers cannot set headers on a WebSocket or EventSource: ?access_token= instead.
     router.get(Endpoint.WS.template()).handler(Push.accessTokenParam());
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, Push.accessTokenParam()));
@@ -141,6 +132,18 @@ public final class GatewayRouter {
     router.get(Endpoint.WS.template()).handler(ctx -> pushOrNotFound(push).webSocket(ctx));
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS,
         ctx -> pushOrNotFound(push).events(ctx)));
+
+    // Endpoints without a token, after the /v1 ones: a read need not walk past them.
+    HealthHandler health = new HealthHandler(services.store(), services.catalog());
+    router.get(Endpoint.HEALTH_LIVE.template()).handler(health::live);
+    router.get(Endpoint.HEALTH_READY.template()).handler(health::ready);
+    router.get(Endpoint.METRICS.template()).handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE)
+        .end(services.metrics().scrape()));
+    router.get(Endpoint.OPENAPI.template()).handler(new OpenApiHandler());
+    // The live dashboard's static files; the page brings its token in the URL fragment.
+    router.get(Endpoint.DASHBOARD.template()).handler(Dashboard.page());
+    router.get(Endpoint.DASHBOARD_SCRIPT.template()).handler(Dashboard.script());
 
     router.route().failureHandler(problems);
     // Misses that never reach a failure handler (no route matched).

@@ -44,7 +44,21 @@ final class RowCache {
     this.ttlMillisOfView = ttlMillisOfView;
   }
 
-  record Key(String view, String key) {}
+  /**
+   * A cached row's identity. equals and hashCode by hand: a record's generated ones go through
+   * method handles, which showed in profiles of the read path (every read looks a Key up).
+   */
+  record Key(String view, String key) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key other && key.equals(other.key) && view.equals(other.view);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * view.hashCode() + key.hashCode();
+    }
+  }
 
   /**
    * A cached row, when it was last confirmed, when to ask Redis again, and when it must be gone
