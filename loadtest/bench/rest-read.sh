@@ -65,5 +65,5 @@ run_gateway() { # $1 = label, $2 = revalidateAfterMs
   if grep -q "Non-2xx" "$WORK/wrk.txt"; then echo "WARNING: non-2xx responses, see above"; fi
   kill "$gw"; wait "$gw" 2>/dev/null || true
 }
-run_gateway "near cache on (default)" 1000
+run_gateway "near cache on (default)" 30000
 run_gateway "near cache off (revalidateAfterMs 0)" 0

@@ -5,6 +5,7 @@ import io.streamgate.gateway.config.ConfigLoader;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.http.AccessLogWriter;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -107,7 +108,15 @@ public final class GatewayMain {
 
   private static int start(GatewayConfig config, PrintStream err) {
     Logger log = LoggerFactory.getLogger(GatewayMain.class);
-    Vertx vertx = Vertx.vertx();
+    // Native epoll on Linux x86-64 (the dependency is bundled), Java NIO elsewhere.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    if (vertx.isNativeTransportEnabled()) {
+      log.info("network transport: native epoll");
+    } else {
+      log.info("network transport: Java NIO (native epoll unavailable: {})",
+          vertx.unavailableNativeTransportCause() == null ? "not Linux x86-64"
+              : vertx.unavailableNativeTransportCause().toString());
+    }
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, config).await(60, TimeUnit.SECONDS);

@@ -53,8 +53,11 @@ public final class GatewayFixture implements AutoCloseable {
   public final Gateway gateway;
   private final Redis seedClient;
   private final JWTAuth signer;
+  // HTTP/1.1: with the JDK client's default h2c upgrade, EventIngestIT once read a /metrics
+  // answer as HTTP/2 frames ("Frame type(117) length(7633775) exceeds MAX_FRAME_SIZE"), and
+  // OpenApiTest once hung; the upgrade path is not what these tests are about.
   private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   private GatewayFixture(RedisServer redis, Vertx vertx, Gateway gateway, Redis seedClient,
       JWTAuth signer) {
