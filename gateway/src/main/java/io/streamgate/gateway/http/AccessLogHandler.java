@@ -5,6 +5,7 @@ import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -105,10 +106,13 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
       Json.appendString(out, principal.subject());
     }
     out.append(",\"remote\":");
-    if (req.remoteAddress() == null) {
+    // The peer of the connection: no X-Forwarded-For parsing (vert.x-web's request wrapper
+    // would run its forwarded-header parser here on every request).
+    SocketAddress remote = req.connection() == null ? null : req.connection().remoteAddress();
+    if (remote == null) {
       out.append("null");
     } else {
-      Json.appendString(out, req.remoteAddress().hostAddress());
+      Json.appendString(out, remote.hostAddress());
     }
     if (aborted) {
       out.append(",\"aborted\":true");
