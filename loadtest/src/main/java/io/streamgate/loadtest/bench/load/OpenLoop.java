@@ -3,6 +3,7 @@ package io.streamgate.loadtest.bench.load;
 import io.streamgate.loadtest.bench.measure.Measurements;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,10 +13,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Open model: units start at a constant arrival rate whether or not earlier ones finished. One
  * pacer thread waits for each slot of the {@link Schedule} and hands due slots, in batches, to
- * the event loops (round robin); each unit's latency runs from its slot's intended time.
+ * the event loops' lanes (round robin); each unit's latency runs from its slot's intended time.
  *
- * <p>Units beyond {@code maxInFlight} are not sent and count as error {@code client_overload}: the
- * server is far behind the rate, and an unbounded queue in the tool would only hide it.
+ * <p>Each lane sends at most its share of {@code maxSending} units at once (for HTTP: the pool's
+ * connections); due units beyond that wait in the lane's {@link SendBacklog}, and their wait is
+ * part of their latency. Units beyond {@code maxInFlight} (waiting plus sending) are not sent and
+ * count as error {@code client_overload}: the server is far behind the rate, and an unbounded
+ * queue in the tool would only hide it.
  */
 public final class OpenLoop implements Driver {
   /**
@@ -27,30 +31,49 @@ public final class OpenLoop implements Driver {
    */
   static final long MIN_PARK_NANOS = 200_000;
 
-  private final Vertx vertx;
   private final double rate;
   private final Probe probe;
   private final Measurements measurements;
   private final boolean recordLatency;
   private final int maxInFlight;
+  private final int maxSending;
+  private final long maxWaitNanos;
   private final List<Context> contexts = new ArrayList<>();
+  private final List<Lane> lanes = new ArrayList<>();
   private final AtomicLong inFlight = new AtomicLong();
   private volatile boolean running;
   private Thread pacer;
 
   /**
+   * Every due unit is sent at once (no waiting in the tool), up to {@code maxInFlight}.
+   *
    * @param recordLatency false when the latency is measured elsewhere (e.g. by WebSocket receivers),
    *     so completions here only count errors
    */
   public OpenLoop(Vertx vertx, int eventLoops, double rate, Probe probe, Measurements measurements,
       boolean recordLatency, int maxInFlight) {
+    this(vertx, eventLoops, rate, probe, measurements, recordLatency, maxInFlight, maxInFlight, Duration.ofDays(1));
+  }
+
+  /**
+   * @param maxSending units being sent at once, over all event loops (for HTTP: the pool size);
+   *     due units beyond it wait in the tool
+   * @param maxWait a unit still waiting this long after its intended time is not sent; it counts
+   *     as error {@code timeout}
+   */
+  public OpenLoop(Vertx vertx, int eventLoops, double rate, Probe probe, Measurements measurements,
+      boolean recordLatency, int maxInFlight, int maxSending, Duration maxWait) {
     new Schedule(0, rate); // validates the rate
-    this.vertx = vertx;
+    if (maxSending < 1) {
+      throw new IllegalArgumentException("maxSending must be at least 1, but was " + maxSending);
+    }
     this.rate = rate;
     this.probe = probe;
     this.measurements = measurements;
     this.recordLatency = recordLatency;
     this.maxInFlight = maxInFlight;
+    this.maxSending = maxSending;
+    this.maxWaitNanos = maxWait.toNanos();
     for (int i = 0; i < Math.max(1, eventLoops); i++) {
       contexts.add(newEventLoopContext(vertx));
     }
@@ -58,14 +81,18 @@ public final class OpenLoop implements Driver {
 
   @Override
   public void start() {
+    Schedule schedule = new Schedule(System.nanoTime(), rate);
+    int perLane = (maxSending + contexts.size() - 1) / contexts.size();
+    for (Context context : contexts) {
+      lanes.add(new Lane(context, new SendBacklog(perLane, schedule, maxWaitNanos), schedule));
+    }
     running = true;
-    pacer = new Thread(this::pace, "bench-pacer");
+    pacer = new Thread(() -> pace(schedule), "bench-pacer");
     pacer.setDaemon(true);
     pacer.start();
   }
 
-  private void pace() {
-    Schedule schedule = new Schedule(System.nanoTime(), rate);
+  private void pace(Schedule schedule) {
     long next = 0;
     int turn = 0;
     while (running) {
@@ -75,41 +102,94 @@ public final class OpenLoop implements Driver {
         long from = next;
         long to = due;
         next = due;
-        contexts.get(turn++ % contexts.size()).runOnContext(v -> fire(schedule, from, to));
+        Lane lane = lanes.get(turn++ % lanes.size());
+        lane.context.runOnContext(v -> lane.fire(from, to));
       } else {
         LockSupport.parkNanos(Math.max(MIN_PARK_NANOS, schedule.intendedNanos(next) - now));
       }
     }
   }
 
-  private void fire(Schedule schedule, long from, long to) {
-    for (long slot = from; slot < to && running; slot++) {
-      if (inFlight.get() >= maxInFlight) {
-        measurements.recordError("client_overload");
-        continue;
+  /** One event loop's units; every method runs on that event loop. */
+  private final class Lane {
+    private final Context context;
+    private final SendBacklog backlog;
+    private final Schedule schedule;
+    /** Slots from this one on became due after the warm-up (each lane sees its slots in order). */
+    private long firstMeasuredSlot = Long.MAX_VALUE;
+    private boolean pumping;
+
+    Lane(Context context, SendBacklog backlog, Schedule schedule) {
+      this.context = context;
+      this.backlog = backlog;
+      this.schedule = schedule;
+    }
+
+    void fire(long from, long to) {
+      for (long slot = from; slot < to && running; slot++) {
+        if (inFlight.get() >= maxInFlight) {
+          measurements.recordError("client_overload");
+          continue;
+        }
+        if (firstMeasuredSlot == Long.MAX_VALUE && measurements.measuring()) {
+          firstMeasuredSlot = slot;
+        }
+        inFlight.incrementAndGet();
+        backlog.due(slot);
       }
+      pump();
+    }
+
+    /**
+     * Sends waiting units while there are free places. A probe that completes synchronously
+     * frees its place inside {@link #send}; the guard turns that into another turn of this loop
+     * instead of a recursion as deep as the backlog.
+     */
+    private void pump() {
+      if (pumping) {
+        return;
+      }
+      pumping = true;
+      try {
+        long slot;
+        while ((slot = backlog.nextToSend(System.nanoTime(), this::expired)) != SendBacklog.NONE) {
+          send(slot);
+        }
+      } finally {
+        pumping = false;
+      }
+    }
+
+    private void send(long slot) {
       long intended = schedule.intendedNanos(slot);
-      boolean measured = measurements.measuring();
-      inFlight.incrementAndGet();
+      boolean measured = slot >= firstMeasuredSlot;
       probe.call().onComplete(result -> {
         inFlight.decrementAndGet();
-        if (!measured && measurements.measuring()) {
-          return; // sent in the warm-up: belongs to neither phase's numbers
-        }
-        if (result.succeeded()) {
-          if (recordLatency) {
-            measurements.recordLatencyNanos(Schedule.correctedLatencyNanos(intended, System.nanoTime()));
+        backlog.sent();
+        if (measured || !measurements.measuring()) { // else: due in the warm-up, belongs to neither phase
+          if (result.succeeded()) {
+            if (recordLatency) {
+              measurements.recordLatencyNanos(Schedule.correctedLatencyNanos(intended, System.nanoTime()));
+            }
+          } else {
+            measurements.recordError(ProbeFailure.kindOf(result.cause()));
           }
-        } else {
-          measurements.recordError(ProbeFailure.kindOf(result.cause()));
         }
+        pump();
       });
+    }
+
+    private void expired(long slot) {
+      inFlight.decrementAndGet();
+      if (slot >= firstMeasuredSlot || !measurements.measuring()) {
+        measurements.recordError("timeout");
+      }
     }
   }
 
   @Override
   public void stop() {
-    running = false;
+    running = false; // units already waiting are still sent: they were due within the run
     if (pacer != null) {
       LockSupport.unpark(pacer);
     }
