@@ -127,12 +127,15 @@ public final class OpenLoop implements Driver {
 
     void fire(long from, long to) {
       for (long slot = from; slot < to && running; slot++) {
+        if (firstMeasuredSlot == Long.MAX_VALUE && measurements.measuring()) {
+          firstMeasuredSlot = slot;
+          // Warm-up units still waiting would count for nothing and only delay the measured ones
+          // (from a cold JIT the warm-up can end with thousands waiting).
+          inFlight.addAndGet(-backlog.dropWaitingBefore(slot));
+        }
         if (inFlight.get() >= maxInFlight) {
           measurements.recordError("client_overload");
           continue;
-        }
-        if (firstMeasuredSlot == Long.MAX_VALUE && measurements.measuring()) {
-          firstMeasuredSlot = slot;
         }
         inFlight.incrementAndGet();
         backlog.due(slot);

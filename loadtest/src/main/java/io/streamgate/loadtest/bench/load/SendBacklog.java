@@ -56,6 +56,16 @@ final class SendBacklog {
     return NONE;
   }
 
+  /** Drops the waiting slots before {@code slot} (they wait in slot order) and returns how many. */
+  int dropWaitingBefore(long slot) {
+    int dropped = 0;
+    while (!waiting.isEmpty() && waiting.peek() < slot) {
+      waiting.poll();
+      dropped++;
+    }
+    return dropped;
+  }
+
   /** A send finished: its place is free for the next waiting slot. */
   void sent() {
     if (sending == 0) {

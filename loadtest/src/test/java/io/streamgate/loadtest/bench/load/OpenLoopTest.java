@@ -97,6 +97,31 @@ class OpenLoopTest {
     assertTrue(measurements.errorsByKind().get("timeout") >= 39, measurements.errorsByKind().toString());
   }
 
+  @Test
+  void warmUpUnitsStillWaitingWhenMeasuringStartsAreDroppedNotSent() {
+    List<Promise<Void>> open = new CopyOnWriteArrayList<>();
+    Measurements measurements = new Measurements();
+    OpenLoop loop = new OpenLoop(vertx, 1, 1000, () -> {
+      Promise<Void> p = Promise.promise();
+      open.add(p);
+      return p.future();
+    }, measurements, true, 100_000, 1, Duration.ofSeconds(10));
+    loop.start();
+    awaitTrue(() -> loop.inFlight() >= 30); // warm-up: 1 sending, the rest waiting
+    measurements.startMeasuring();
+    awaitTrue(() -> loop.inFlight() < 10); // the next hand-off drops the warm-up's waiting units
+    loop.stop();
+    while (loop.inFlight() > 0) {
+      open.forEach(this::complete);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    measurements.tickFinal();
+    // The one warm-up unit that was sent counts in neither phase; every unit sent after it was measured.
+    assertEquals(open.size() - 1, measurements.total().getTotalCount());
+    assertTrue(open.size() < 20, "the waiting warm-up units were not sent: " + open.size());
+    assertEquals(Map.of(), measurements.errorsByKind());
+  }
+
   /** On the event loop (the only one), as a real probe's completion would be. */
   private void complete(Promise<Void> probe) {
     vertx.runOnContext(v -> probe.complete());

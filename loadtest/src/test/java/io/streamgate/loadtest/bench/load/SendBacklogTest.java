@@ -54,6 +54,20 @@ class SendBacklogTest {
   }
 
   @Test
+  void dropsOnlyTheWaitingSlotsBeforeTheGivenOne() {
+    SendBacklog backlog = new SendBacklog(1, EVERY_MS, 1_000 * MS);
+    for (long slot = 0; slot < 6; slot++) {
+      backlog.due(slot);
+    }
+    assertEquals(0, backlog.nextToSend(0, expired::add));
+    assertEquals(3, backlog.dropWaitingBefore(4), "slots 1, 2, 3");
+    assertEquals(0, backlog.dropWaitingBefore(4));
+    backlog.sent();
+    assertEquals(4, backlog.nextToSend(0, expired::add));
+    assertEquals(1, backlog.waiting());
+  }
+
+  @Test
   void completionsMustMatchSends() {
     SendBacklog backlog = new SendBacklog(1, EVERY_MS, MS);
     assertThrows(IllegalStateException.class, backlog::sent);
