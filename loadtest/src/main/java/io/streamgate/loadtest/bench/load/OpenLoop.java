@@ -40,6 +40,11 @@ public final class OpenLoop implements Driver {
   private final long maxWaitNanos;
   private final List<Context> contexts = new ArrayList<>();
   private final List<Lane> lanes = new ArrayList<>();
+  /**
+   * Where a completion is recorded, by index: 0 drops it (a warm-up unit that completes after
+   * measuring started), 1 records it. Both are Measurements, so the call site stays monomorphic.
+   */
+  private final Measurements[] sinks;
   private final AtomicLong inFlight = new AtomicLong();
   private volatile boolean running;
   private Thread pacer;
@@ -70,6 +75,7 @@ public final class OpenLoop implements Driver {
     this.rate = rate;
     this.probe = probe;
     this.measurements = measurements;
+    this.sinks = new Measurements[] {new Measurements(), measurements};
     this.recordLatency = recordLatency;
     this.maxInFlight = maxInFlight;
     this.maxSending = maxSending;
@@ -95,7 +101,15 @@ public final class OpenLoop implements Driver {
   private void pace(Schedule schedule) {
     long next = 0;
     int turn = 0;
+    boolean measuring = false;
     while (running) {
+      if (!measuring && measurements.measuring()) {
+        // The phase changes here, on the pacer, and reaches each lane as a task of its own
+        // ahead of the next slots, so the lanes' hot code has no branch on it (see phase()).
+        measuring = true;
+        long firstMeasured = next;
+        lanes.forEach(lane -> lane.context.runOnContext(v -> lane.startMeasuring(firstMeasured)));
+      }
       long now = System.nanoTime();
       long due = schedule.dueBy(now);
       if (due > next) {
@@ -125,14 +139,16 @@ public final class OpenLoop implements Driver {
       this.schedule = schedule;
     }
 
+    /** Slots from {@code slot} on are measured. */
+    void startMeasuring(long slot) {
+      firstMeasuredSlot = slot;
+      // Warm-up units still waiting would count for nothing and only delay the measured ones
+      // (from a cold JIT the warm-up can end with thousands waiting).
+      inFlight.addAndGet(-backlog.dropWaitingBefore(slot));
+    }
+
     void fire(long from, long to) {
       for (long slot = from; slot < to && running; slot++) {
-        if (firstMeasuredSlot == Long.MAX_VALUE && measurements.measuring()) {
-          firstMeasuredSlot = slot;
-          // Warm-up units still waiting would count for nothing and only delay the measured ones
-          // (from a cold JIT the warm-up can end with thousands waiting).
-          inFlight.addAndGet(-backlog.dropWaitingBefore(slot));
-        }
         if (inFlight.get() >= maxInFlight) {
           measurements.recordError("client_overload");
           continue;
@@ -165,18 +181,17 @@ public final class OpenLoop implements Driver {
 
     private void send(long slot) {
       long intended = schedule.intendedNanos(slot);
-      boolean measured = slot >= firstMeasuredSlot;
+      int measured = measuredBit(slot);
       probe.call().onComplete(result -> {
         inFlight.decrementAndGet();
         backlog.sent();
-        if (measured || !measurements.measuring()) { // else: due in the warm-up, belongs to neither phase
-          if (result.succeeded()) {
-            if (recordLatency) {
-              measurements.recordLatencyNanos(Schedule.correctedLatencyNanos(intended, System.nanoTime()));
-            }
-          } else {
-            measurements.recordError(ProbeFailure.kindOf(result.cause()));
+        Measurements sink = sinkFor(measured);
+        if (result.succeeded()) {
+          if (recordLatency) {
+            sink.recordLatencyNanos(Schedule.correctedLatencyNanos(intended, System.nanoTime()));
           }
+        } else {
+          sink.recordError(ProbeFailure.kindOf(result.cause()));
         }
         pump();
       });
@@ -184,9 +199,20 @@ public final class OpenLoop implements Driver {
 
     private void expired(long slot) {
       inFlight.decrementAndGet();
-      if (slot >= firstMeasuredSlot || !measurements.measuring()) {
-        measurements.recordError("timeout");
-      }
+      sinkFor(measuredBit(slot)).recordError("timeout");
+    }
+
+    /** 1 when the slot is measured ({@code slot >= firstMeasuredSlot}), else 0; without a branch. */
+    private int measuredBit(long slot) {
+      return (int) ((firstMeasuredSlot - 1 - slot) >>> 63);
+    }
+
+    /**
+     * A measured unit, and any unit while the warm-up lasts, is recorded; a warm-up unit that
+     * completes after measuring started belongs to neither phase.
+     */
+    private Measurements sinkFor(int measured) {
+      return sinks[measured | (1 - measurements.phase())];
     }
   }
 

@@ -33,6 +33,7 @@ public final class Measurements {
   private final List<Second> series = new ArrayList<>();
   private Histogram interval;
   private volatile boolean measuring;
+  private volatile int phase;
   private long measuredErrors;
   private double measuredSeconds;
 
@@ -66,6 +67,15 @@ public final class Measurements {
     return measuring;
   }
 
+  /**
+   * 0 in the warm-up, 1 once measuring: for hot paths that select by phase with arithmetic. A
+   * branch on the phase that was never taken in the warm-up makes the JIT deoptimise the code
+   * around it when measuring starts, and one core then runs it interpreted for a while.
+   */
+  public int phase() {
+    return phase;
+  }
+
   /** Ends the warm-up: from the next {@link #tick} on, seconds count. */
   public synchronized void startMeasuring() {
     // Drop what the warm-up recorded so far, stages included.
@@ -74,6 +84,7 @@ public final class Measurements {
     stageRecorders.values().forEach(Recorder::reset);
     errorsThisSecond.reset();
     measuring = true;
+    phase = 1;
   }
 
   /**
