@@ -42,6 +42,17 @@ public final class Measurements {
     recorder.recordValue(Math.min(MAX_TRACKABLE_MICROS, Math.max(0, nanos / 1000)));
   }
 
+  /**
+   * Records a warm-up unit's latency (for the progress line) unless measuring has started. Under
+   * the lock {@link #startMeasuring} takes, so it cannot land in the first measured second the
+   * way a caller's own "still warming up?" check followed by {@link #recordLatencyNanos} can.
+   */
+  public synchronized void recordWarmUpLatencyNanos(long nanos) {
+    if (!measuring) {
+      recordLatencyNanos(nanos);
+    }
+  }
+
   /** Records one failed unit. */
   public void recordError(String kind) {
     errorsThisSecond.increment();
