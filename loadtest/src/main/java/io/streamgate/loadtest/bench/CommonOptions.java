@@ -26,8 +26,8 @@ public final class CommonOptions {
   Double rate;
 
   @Option(names = "--connections", paramLabel = "N", defaultValue = "64",
-      description = "Closed model: N concurrent request loops. Open model: HTTP connection pool size. "
-          + "(default: ${DEFAULT-VALUE})")
+      description = "Closed model: N concurrent request loops. Open model: HTTP connection pool size and "
+          + "requests sent at once; due requests beyond it wait in the tool (default: ${DEFAULT-VALUE}).")
   int connections;
 
   @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,

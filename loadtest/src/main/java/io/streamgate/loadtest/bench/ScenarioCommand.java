@@ -122,12 +122,22 @@ public abstract class ScenarioCommand implements Callable<Integer> {
     Files.writeString(dir.resolve("report.html"), HtmlReport.render(results), StandardCharsets.UTF_8);
   }
 
-  /** Open model with --rate, else closed with --connections; the probe's completion is the latency. */
+  /**
+   * Open model with --rate, else closed with --connections; the probe's completion is the latency.
+   * The open model sends at most {@link #openModelSendLimit} requests at once and keeps the rest
+   * waiting in its own queue, not in the HTTP pool's.
+   */
   protected Driver driver(Vertx vertx, Probe probe, Measurements measurements) {
     if (common.rate() != null) {
-      return new OpenLoop(vertx, common.eventLoops(), common.rate(), probe, measurements, true, common.maxInFlight());
+      return new OpenLoop(vertx, common.eventLoops(), common.rate(), probe, measurements, true, common.maxInFlight(),
+          openModelSendLimit(), common.timeout());
     }
     return new ClosedLoop(vertx, common.eventLoops(), common.connections(), probe, measurements);
+  }
+
+  /** Requests the open model sends at once: the connections of the one HTTP pool the scenario uses. */
+  protected int openModelSendLimit() {
+    return common.connections();
   }
 
   /** Warm-up, duration, then a drain as long as the request timeout. */

@@ -13,7 +13,8 @@ import io.vertx.core.http.RequestOptions;
 /**
  * A pooled, non-blocking HTTP/1.1 client for one {@link Target}: keep-alive connections up to
  * {@code connections}, requests beyond that wait in the pool's queue (their wait is part of the
- * measured latency). Safe to call from any event loop; close it when done.
+ * measured latency; the open model keeps its own queue instead, see {@link SendBacklog}). Safe to
+ * call from any event loop; close it when done.
  */
 public final class Http implements AutoCloseable {
   /** A finished exchange: status, headers and the whole body. */

@@ -3,6 +3,7 @@ package io.streamgate.loadtest.bench.load;
 import io.streamgate.loadtest.bench.measure.Measurements;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,10 +13,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Open model: units start at a constant arrival rate whether or not earlier ones finished. One
  * pacer thread waits for each slot of the {@link Schedule} and hands due slots, in batches, to
- * the event loops (round robin); each unit's latency runs from its slot's intended time.
+ * the event loops' lanes (round robin); each unit's latency runs from its slot's intended time.
  *
- * <p>Units beyond {@code maxInFlight} are not sent and count as error {@code client_overload}: the
- * server is far behind the rate, and an unbounded queue in the tool would only hide it.
+ * <p>Each lane sends at most its share of {@code maxSending} units at once (for HTTP: the pool's
+ * connections); due units beyond that wait in the lane's {@link SendBacklog}, and their wait is
+ * part of their latency. Units beyond {@code maxInFlight} (waiting plus sending) are not sent and
+ * count as error {@code client_overload}: the server is far behind the rate, and an unbounded
+ * queue in the tool would only hide it.
  */
 public final class OpenLoop implements Driver {
   /**
@@ -27,30 +31,55 @@ public final class OpenLoop implements Driver {
    */
   static final long MIN_PARK_NANOS = 200_000;
 
-  private final Vertx vertx;
   private final double rate;
   private final Probe probe;
   private final Measurements measurements;
   private final boolean recordLatency;
   private final int maxInFlight;
+  private final int maxSending;
+  private final long maxWaitNanos;
   private final List<Context> contexts = new ArrayList<>();
+  private final List<Lane> lanes = new ArrayList<>();
+  /**
+   * Where a completion is recorded, by index: 0 drops it (a warm-up unit that completes after
+   * measuring started), 1 records it. Both are Measurements, so the call site stays monomorphic.
+   */
+  private final Measurements[] sinks;
   private final AtomicLong inFlight = new AtomicLong();
   private volatile boolean running;
   private Thread pacer;
 
   /**
+   * Every due unit is sent at once (no waiting in the tool), up to {@code maxInFlight}.
+   *
    * @param recordLatency false when the latency is measured elsewhere (e.g. by WebSocket receivers),
    *     so completions here only count errors
    */
   public OpenLoop(Vertx vertx, int eventLoops, double rate, Probe probe, Measurements measurements,
       boolean recordLatency, int maxInFlight) {
+    this(vertx, eventLoops, rate, probe, measurements, recordLatency, maxInFlight, maxInFlight, Duration.ofDays(1));
+  }
+
+  /**
+   * @param maxSending units being sent at once, over all event loops (for HTTP: the pool size);
+   *     due units beyond it wait in the tool
+   * @param maxWait a unit still waiting this long after its intended time is not sent; it counts
+   *     as error {@code timeout}
+   */
+  public OpenLoop(Vertx vertx, int eventLoops, double rate, Probe probe, Measurements measurements,
+      boolean recordLatency, int maxInFlight, int maxSending, Duration maxWait) {
     new Schedule(0, rate); // validates the rate
-    this.vertx = vertx;
+    if (maxSending < 1) {
+      throw new IllegalArgumentException("maxSending must be at least 1, but was " + maxSending);
+    }
     this.rate = rate;
     this.probe = probe;
     this.measurements = measurements;
+    this.sinks = new Measurements[] {new Measurements(), measurements};
     this.recordLatency = recordLatency;
     this.maxInFlight = maxInFlight;
+    this.maxSending = maxSending;
+    this.maxWaitNanos = maxWait.toNanos();
     for (int i = 0; i < Math.max(1, eventLoops); i++) {
       contexts.add(newEventLoopContext(vertx));
     }
@@ -58,58 +87,138 @@ public final class OpenLoop implements Driver {
 
   @Override
   public void start() {
+    Schedule schedule = new Schedule(System.nanoTime(), rate);
+    int perLane = (maxSending + contexts.size() - 1) / contexts.size();
+    for (Context context : contexts) {
+      lanes.add(new Lane(context, new SendBacklog(perLane, schedule, maxWaitNanos), schedule));
+    }
     running = true;
-    pacer = new Thread(this::pace, "bench-pacer");
+    pacer = new Thread(() -> pace(schedule), "bench-pacer");
     pacer.setDaemon(true);
     pacer.start();
   }
 
-  private void pace() {
-    Schedule schedule = new Schedule(System.nanoTime(), rate);
+  private void pace(Schedule schedule) {
     long next = 0;
     int turn = 0;
+    boolean measuring = false;
     while (running) {
+      if (!measuring && measurements.measuring()) {
+        // The phase changes here, on the pacer, and reaches each lane as a task of its own
+        // ahead of the next slots, so the lanes' hot code has no branch on it (see phase()).
+        measuring = true;
+        long firstMeasured = next;
+        lanes.forEach(lane -> lane.context.runOnContext(v -> lane.startMeasuring(firstMeasured)));
+      }
       long now = System.nanoTime();
       long due = schedule.dueBy(now);
       if (due > next) {
         long from = next;
         long to = due;
         next = due;
-        contexts.get(turn++ % contexts.size()).runOnContext(v -> fire(schedule, from, to));
+        Lane lane = lanes.get(turn++ % lanes.size());
+        lane.context.runOnContext(v -> lane.fire(from, to));
       } else {
         LockSupport.parkNanos(Math.max(MIN_PARK_NANOS, schedule.intendedNanos(next) - now));
       }
     }
   }
 
-  private void fire(Schedule schedule, long from, long to) {
-    for (long slot = from; slot < to && running; slot++) {
-      if (inFlight.get() >= maxInFlight) {
-        measurements.recordError("client_overload");
-        continue;
+  /** One event loop's units; every method runs on that event loop. */
+  private final class Lane {
+    private final Context context;
+    private final SendBacklog backlog;
+    private final Schedule schedule;
+    /** Slots from this one on became due after the warm-up (each lane sees its slots in order). */
+    private long firstMeasuredSlot = Long.MAX_VALUE;
+    private boolean pumping;
+
+    Lane(Context context, SendBacklog backlog, Schedule schedule) {
+      this.context = context;
+      this.backlog = backlog;
+      this.schedule = schedule;
+    }
+
+    /** Slots from {@code slot} on are measured. */
+    void startMeasuring(long slot) {
+      firstMeasuredSlot = slot;
+      // Warm-up units still waiting would count for nothing and only delay the measured ones
+      // (from a cold JIT the warm-up can end with thousands waiting).
+      inFlight.addAndGet(-backlog.dropWaitingBefore(slot));
+    }
+
+    void fire(long from, long to) {
+      for (long slot = from; slot < to && running; slot++) {
+        if (inFlight.get() >= maxInFlight) {
+          measurements.recordError("client_overload");
+          continue;
+        }
+        inFlight.incrementAndGet();
+        backlog.due(slot);
       }
+      pump();
+    }
+
+    /**
+     * Sends waiting units while there are free places. A probe that completes synchronously
+     * frees its place inside {@link #send}; the guard turns that into another turn of this loop
+     * instead of a recursion as deep as the backlog.
+     */
+    private void pump() {
+      if (pumping) {
+        return;
+      }
+      pumping = true;
+      try {
+        long slot;
+        while ((slot = backlog.nextToSend(System.nanoTime(), this::expired)) != SendBacklog.NONE) {
+          send(slot);
+        }
+      } finally {
+        pumping = false;
+      }
+    }
+
+    private void send(long slot) {
       long intended = schedule.intendedNanos(slot);
-      boolean measured = measurements.measuring();
-      inFlight.incrementAndGet();
+      int measured = measuredBit(slot);
       probe.call().onComplete(result -> {
         inFlight.decrementAndGet();
-        if (!measured && measurements.measuring()) {
-          return; // sent in the warm-up: belongs to neither phase's numbers
-        }
+        backlog.sent();
+        Measurements sink = sinkFor(measured);
         if (result.succeeded()) {
           if (recordLatency) {
-            measurements.recordLatencyNanos(Schedule.correctedLatencyNanos(intended, System.nanoTime()));
+            sink.recordLatencyNanos(Schedule.correctedLatencyNanos(intended, System.nanoTime()));
           }
         } else {
-          measurements.recordError(ProbeFailure.kindOf(result.cause()));
+          sink.recordError(ProbeFailure.kindOf(result.cause()));
         }
+        pump();
       });
+    }
+
+    private void expired(long slot) {
+      inFlight.decrementAndGet();
+      sinkFor(measuredBit(slot)).recordError("timeout");
+    }
+
+    /** 1 when the slot is measured ({@code slot >= firstMeasuredSlot}), else 0; without a branch. */
+    private int measuredBit(long slot) {
+      return (int) ((firstMeasuredSlot - 1 - slot) >>> 63);
+    }
+
+    /**
+     * A measured unit, and any unit while the warm-up lasts, is recorded; a warm-up unit that
+     * completes after measuring started belongs to neither phase.
+     */
+    private Measurements sinkFor(int measured) {
+      return sinks[measured | (1 - measurements.phase())];
     }
   }
 
   @Override
   public void stop() {
-    running = false;
+    running = false; // units already waiting are still sent: they were due within the run
     if (pacer != null) {
       LockSupport.unpark(pacer);
     }

@@ -33,12 +33,24 @@ public final class Measurements {
   private final List<Second> series = new ArrayList<>();
   private Histogram interval;
   private volatile boolean measuring;
+  private volatile int phase;
   private long measuredErrors;
   private double measuredSeconds;
 
   /** Records one completed unit's latency. Negative values count as zero. */
   public void recordLatencyNanos(long nanos) {
     recorder.recordValue(Math.min(MAX_TRACKABLE_MICROS, Math.max(0, nanos / 1000)));
+  }
+
+  /**
+   * Records a warm-up unit's latency (for the progress line) unless measuring has started. Under
+   * the lock {@link #startMeasuring} takes, so it cannot land in the first measured second the
+   * way a caller's own "still warming up?" check followed by {@link #recordLatencyNanos} can.
+   */
+  public synchronized void recordWarmUpLatencyNanos(long nanos) {
+    if (!measuring) {
+      recordLatencyNanos(nanos);
+    }
   }
 
   /** Records one failed unit. */
@@ -66,6 +78,15 @@ public final class Measurements {
     return measuring;
   }
 
+  /**
+   * 0 in the warm-up, 1 once measuring: for hot paths that select by phase with arithmetic. A
+   * branch on the phase that was never taken in the warm-up makes the JIT deoptimise the code
+   * around it when measuring starts, and one core then runs it interpreted for a while.
+   */
+  public int phase() {
+    return phase;
+  }
+
   /** Ends the warm-up: from the next {@link #tick} on, seconds count. */
   public synchronized void startMeasuring() {
     // Drop what the warm-up recorded so far, stages included.
@@ -74,6 +95,7 @@ public final class Measurements {
     stageRecorders.values().forEach(Recorder::reset);
     errorsThisSecond.reset();
     measuring = true;
+    phase = 1;
   }
 
   /**

@@ -66,6 +66,12 @@ public final class RateLimit extends ScenarioCommand {
     }
   }
 
+  /** One pool of --connections per target, used round robin. */
+  @Override
+  protected int openModelSendLimit() {
+    return common.connections() * common.targets().size();
+  }
+
   @Override
   protected Results execute(Vertx vertx, Measurements measurements, Instant startedAt) {
     List<Target> targets = common.targets();

@@ -118,8 +118,8 @@ public final class WsFanout extends ScenarioCommand {
             case "snapshot" -> snapshots.increment();
             case "update" -> {
               Long t = started.get(m.key() + "#" + m.version());
-              if (t != null && t < 0 && !measurements.measuring()) {
-                measurements.recordLatencyNanos(m.receivedNanos() + t); // warm-up: progress line only
+              if (t != null && t < 0) {
+                measurements.recordWarmUpLatencyNanos(m.receivedNanos() + t); // progress line only
               } else if (t != null && t > 0) {
                 measuredDeliveries.increment();
                 measurements.recordLatencyNanos(m.receivedNanos() - t);

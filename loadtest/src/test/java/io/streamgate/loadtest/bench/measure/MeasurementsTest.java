@@ -88,4 +88,16 @@ class MeasurementsTest {
     m.tick(1);
     assertEquals(2, m.p99SoFarMs(), 0.01);
   }
+
+  @Test
+  void aWarmUpLatencyRecordedAfterMeasuringStartedIsDropped() {
+    Measurements m = new Measurements();
+    m.recordWarmUpLatencyNanos(5 * MS);
+    assertEquals(1, m.tick(1.0).count());
+    m.startMeasuring();
+    m.recordWarmUpLatencyNanos(7 * MS);
+    m.recordLatencyNanos(2 * MS);
+    assertEquals(1, m.tick(1.0).count());
+    assertEquals(1, m.total().getTotalCount());
+  }
 }
