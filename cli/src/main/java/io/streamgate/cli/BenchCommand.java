@@ -53,6 +53,17 @@ final class BenchCommand implements Callable<Integer> {
       err.flush();
     }
     Process child = builder.start();
+    // Stopping this command (Ctrl-C, SIGTERM) stops the tool too; else a noop-server or a load
+    // run would carry on, orphaned.
+    Thread stopChild = new Thread(() -> {
+      child.destroy();
+      try {
+        child.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "bench-stop");
+    Runtime.getRuntime().addShutdownHook(stopChild);
     return child.waitFor();
   }
 
