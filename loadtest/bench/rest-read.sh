@@ -32,7 +32,12 @@ done
 
 RUN="$(mktemp -d -t streamgate-rest-read.XXXXXX)"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -f "$RUN"/*.log; }
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  # Keep the gateway's own log lines and GC log; drop the access log (a GB a minute at peak).
+  [[ -f "$RUN/gateway.log" ]] && grep -av '^{' "$RUN/gateway.log" > "$RUN/gateway-events.txt" || true
+  rm -f "$RUN"/*.log
+}
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 field() { python3 -c "import json,sys; r=json.load(open('$1')); print(eval(sys.argv[1]))" "$2"; }
@@ -76,7 +81,7 @@ sed -e 's/default: { requests: [0-9]*/default: { requests: 1000000000/' \
   "$ROOT/deploy/local/gateway.yaml" > "$RUN/gateway.yaml"
 STREAMGATE_HTTP_PORT=$GW_PORT STREAMGATE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
 STREAMGATE_JWT_SECRET_FILE="$RUN/secret" \
-  taskset -c 0 java -Xms256m -Xmx512m -cp "$ROOT/gateway/target/classes:$(cat "$ROOT/gateway/target/runtime-classpath.txt")" \
+  taskset -c 0 java -Xms256m -Xmx512m -XX:+UseG1GC -Xlog:gc:file="$RUN/gc.txt":uptime -cp "$ROOT/gateway/target/classes:$(cat "$ROOT/gateway/target/runtime-classpath.txt")" \
   io.streamgate.gateway.GatewayMain --config "$RUN/gateway.yaml" > "$RUN/gateway.log" 2>&1 & GW_PID=$!
 PIDS+=($GW_PID)
 until curl -sf "http://127.0.0.1:$GW_PORT/health/ready" >/dev/null; do sleep 0.2; done

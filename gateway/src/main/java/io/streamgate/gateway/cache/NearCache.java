@@ -26,6 +26,12 @@ public interface NearCache {
   /** One row (value null if the view has no row under that key). */
   Future<Read<Row>> get(String view, String key);
 
+  /** {@link #get}, with the row's JSON encoded as a point read sends it. */
+  default Future<Read<RowJson>> getJson(String view, String key) {
+    return get(view, key).map(read -> new Read<>(
+        read.value() == null ? null : RowJson.of(read.value()), read.stale(), read.ageSeconds()));
+  }
+
   /** Several rows of one view; keys not cached go to the store in one pipelined batch. */
   Future<Read<RowBatch>> getAll(String view, List<String> keys);
 

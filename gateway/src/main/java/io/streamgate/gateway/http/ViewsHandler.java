@@ -1,10 +1,10 @@
 package io.streamgate.gateway.http;
 
 import io.streamgate.contract.CatalogEntry;
-import io.streamgate.contract.Row;
 import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.cache.NearCache;
+import io.streamgate.gateway.cache.RowJson;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.store.RowBatch;
 import io.vertx.core.http.HttpHeaders;
@@ -62,26 +62,26 @@ public final class ViewsHandler {
     String key = RequestPath.of(ctx).key();
     ViewRequests.requireKey(key);
     requireTenantKeys(ctx, List.of(key));
-    rows.get(view, key).onComplete(ar -> {
+    rows.getJson(view, key).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
       }
-      Row row = ar.result().value();
-      if (row == null) {
+      RowJson served = ar.result().value();
+      if (served == null) {
         ctx.fail(new HttpProblem(ProblemType.NOT_FOUND,
             "view '" + view + "' has no row with key '" + key + "'"));
         return;
       }
       ViewRequests.markStale(ctx, ar.result());
-      String etag = "\"" + row.version() + "\"";
+      String etag = "\"" + served.row().version() + "\"";
       HttpServerResponse response = ctx.response()
           .putHeader(HttpHeaders.ETAG, etag)
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
       if (ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
         response.setStatusCode(304).end();
       } else {
-        ViewRequests.send(ctx, row.toJson());
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(served.json());
       }
     });
   }

@@ -5,6 +5,7 @@ import io.streamgate.contract.Row;
 import io.streamgate.contract.json.JsonException;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.cache.Read;
+import io.streamgate.gateway.cache.RowJson;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.CacheConfig;
 import io.streamgate.gateway.store.ChannelSubscription;
@@ -77,8 +78,15 @@ public final class CaffeineNearCache extends VerticleBase implements NearCache {
 
   @Override
   public Future<Read<Row>> get(String view, String key) {
+    return getJson(view, key).map(read -> new Read<>(
+        read.value() == null ? null : read.value().row(), read.stale(), read.ageSeconds()));
+  }
+
+  /** A hit is served with the JSON encoded when the row was cached. */
+  @Override
+  public Future<Read<RowJson>> getJson(String view, String key) {
     long start = clock.millis();
-    Row hit = cache.fresh(view, key, start);
+    RowJson hit = cache.freshJson(view, key, start);
     if (hit != null) {
       hits.increment();
       return Future.succeededFuture(Read.fresh(hit));
@@ -88,8 +96,8 @@ public final class CaffeineNearCache extends VerticleBase implements NearCache {
     return store.get(view, key).transform(ar -> {
       long now = clock.millis();
       if (ar.succeeded()) {
-        return Future.succeededFuture(
-            Read.fresh(cache.afterRead(view, key, ar.result(), start, generation, now)));
+        Row row = cache.afterRead(view, key, ar.result(), start, generation, now);
+        return Future.succeededFuture(Read.fresh(row == null ? null : RowJson.of(row)));
       }
       RowCache.Entry stale = ar.cause() instanceof StoreUnavailableException
           ? cache.stale(view, key, now) : null;
@@ -97,7 +105,7 @@ public final class CaffeineNearCache extends VerticleBase implements NearCache {
         return Future.failedFuture(ar.cause());
       }
       staleAnswers.increment();
-      return Future.succeededFuture(Read.stale(stale.row(), ageSeconds(stale, now)));
+      return Future.succeededFuture(Read.stale(stale.served(), ageSeconds(stale, now)));
     });
   }
 

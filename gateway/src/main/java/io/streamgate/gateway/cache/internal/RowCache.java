@@ -3,6 +3,7 @@ package io.streamgate.gateway.cache.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.streamgate.contract.Row;
+import io.streamgate.gateway.cache.RowJson;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.ToLongFunction;
 
@@ -64,7 +65,11 @@ final class RowCache {
    * A cached row, when it was last confirmed, when to ask Redis again, and when it must be gone
    * (TTL views).
    */
-  record Entry(Row row, long confirmedAt, long revalidateAt, long expiresAt) {
+  record Entry(RowJson served, long confirmedAt, long revalidateAt, long expiresAt) {
+    Row row() {
+      return served.row();
+    }
+
     boolean live(long now) {
       return now < expiresAt;
     }
@@ -89,11 +94,17 @@ final class RowCache {
 
   /** The row to serve without asking Redis, or null. */
   Row fresh(String view, String key, long now) {
+    RowJson served = freshJson(view, key, now);
+    return served == null ? null : served.row();
+  }
+
+  /** {@link #fresh}, with the row's encoded JSON (encoded once, when the row was cached). */
+  RowJson freshJson(String view, String key, long now) {
     if (!attached) {
       return null;
     }
     Entry e = rows.getIfPresent(new Key(view, key));
-    return e != null && e.live(now) && now <= e.revalidateAt() ? e.row() : null;
+    return e != null && e.live(now) && now <= e.revalidateAt() ? e.served() : null;
   }
 
   /** The entry to serve as a stale answer when Redis cannot be asked, or null. */
@@ -157,11 +168,11 @@ final class RowCache {
         - ThreadLocalRandom.current().nextLong(revalidateAfterMillis / 4 + 1);
     long ttl = ttlMillisOfView.applyAsLong(row.view());
     if (ttl <= 0) {
-      return new Entry(row, now, revalidateAt, Long.MAX_VALUE);
+      return new Entry(RowJson.of(row), now, revalidateAt, Long.MAX_VALUE);
     }
     // Redis expires the row ttl after its write, which was no later than now (and near
     // updatedAt when the processor stamps write times): expire no later than that.
     long written = row.updatedAt() > 0 ? Math.min(now, row.updatedAt()) : now;
-    return new Entry(row, now, revalidateAt, written + ttl);
+    return new Entry(RowJson.of(row), now, revalidateAt, written + ttl);
   }
 }
