@@ -67,7 +67,8 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
     SecondPrefix second = SECOND.get();
     if (second.epochSecond != time.getEpochSecond()) {
       second.epochSecond = time.getEpochSecond();
-      second.text = SECONDS.format(LocalDateTime.ofEpochSecond(time.getEpochSecond(), 0, ZoneOffset.UTC));
+      second.text = SECONDS.format(
+          LocalDateTime.ofEpochSecond(time.getEpochSecond(), 0, ZoneOffset.UTC));
     }
     int micros = time.getNano() / 1_000;
     out.append(second.text).append('.');

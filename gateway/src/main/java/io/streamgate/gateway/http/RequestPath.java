@@ -116,20 +116,18 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
       return segment;
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
-    for (int i = 0; i < segment.length(); i++) {
-      char c = segment.charAt(i);
-      if (c != '%') {
-        bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-        continue;
-      }
+    int plain = 0; // start of the characters since the last escape, encoded in one go
+    for (int i = segment.indexOf('%'); i >= 0; i = segment.indexOf('%', plain)) {
+      bytes.writeBytes(segment.substring(plain, i).getBytes(StandardCharsets.UTF_8));
       int high = i + 2 < segment.length() ? Character.digit(segment.charAt(i + 1), 16) : -1;
       int low = high < 0 ? -1 : Character.digit(segment.charAt(i + 2), 16);
       if (low < 0) {
         throw malformed(segment);
       }
       bytes.write(high * 16 + low);
-      i += 2;
+      plain = i + 3;
     }
+    bytes.writeBytes(segment.substring(plain).getBytes(StandardCharsets.UTF_8));
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)

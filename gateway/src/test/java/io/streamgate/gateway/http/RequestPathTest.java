@@ -55,6 +55,8 @@ class RequestPathTest {
     RequestPath path = RequestPath.parse("/v1/views/orders/a%2Fb%20c+d%C3%A9");
     assertEquals(Endpoint.ROW, path.endpoint());
     assertEquals("a/b c+dé", path.key());
+    assertEquals("😀 x😀", RequestPath.parse("/v1/views/orders/😀%20x%F0%9F%98%80").key(),
+        "unescaped and escaped characters outside the BMP alike");
   }
 
   @Test
