@@ -1,6 +1,5 @@
 package io.streamgate.gateway.cache;
 
-import io.streamgate.contract.Row;
 import io.streamgate.gateway.store.RowBatch;
 import io.streamgate.gateway.store.StoreUnavailableException;
 import io.streamgate.gateway.store.ViewStore;
@@ -23,14 +22,11 @@ import java.util.List;
  */
 public interface NearCache {
 
-  /** One row (value null if the view has no row under that key). */
-  Future<Read<Row>> get(String view, String key);
-
-  /** {@link #get}, with the row's JSON encoded as a point read sends it. */
-  default Future<Read<RowJson>> getJson(String view, String key) {
-    return get(view, key).map(read -> new Read<>(
-        read.value() == null ? null : RowJson.of(read.value()), read.stale(), read.ageSeconds()));
-  }
+  /**
+   * One row with its JSON encoded as a point read sends it (value null if the view has no row
+   * under that key).
+   */
+  Future<Read<RowJson>> get(String view, String key);
 
   /** Several rows of one view; keys not cached go to the store in one pipelined batch. */
   Future<Read<RowBatch>> getAll(String view, List<String> keys);
@@ -60,8 +56,8 @@ public interface NearCache {
   static NearCache passThrough(ViewStore store) {
     return new NearCache() {
       @Override
-      public Future<Read<Row>> get(String view, String key) {
-        return store.get(view, key).map(Read::fresh);
+      public Future<Read<RowJson>> get(String view, String key) {
+        return store.get(view, key).map(row -> Read.fresh(row == null ? null : RowJson.of(row)));
       }
 
       @Override

@@ -8,6 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Which {@link Endpoint} a request path names, with its decoded parameters. Found once per
@@ -26,6 +29,11 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
   private static final RequestPath NONE = new RequestPath(null, null, null, null);
   private static final String VIEWS_PREFIX = "/v1/views/";
   private static final String EVENTS_PREFIX = "/v1/events/";
+  /** The endpoints without parameters, by path: looked up, not scanned, per request. */
+  private static final Map<String, RequestPath> FIXED = Arrays.stream(Endpoint.values())
+      .filter(Endpoint::fixed)
+      .collect(Collectors.toUnmodifiableMap(Endpoint::template,
+          endpoint -> new RequestPath(endpoint, null, null, null)));
 
   /** The stage: classifies the request's normalized path and names its route for the metrics. */
   public static Handler<RoutingContext> classify() {
@@ -75,12 +83,7 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
       return stream.isEmpty() || stream.indexOf('/') >= 0 ? NONE
           : new RequestPath(Endpoint.EVENTS, null, null, decode(stream));
     }
-    for (Endpoint endpoint : Endpoint.values()) {
-      if (endpoint.fixed() && endpoint.template().equals(path)) {
-        return new RequestPath(endpoint, null, null, null);
-      }
-    }
-    return NONE;
+    return FIXED.getOrDefault(path, NONE);
   }
 
   /** {@code /v1/views/{view}[/top | /{key}[/events]]}. */

@@ -7,6 +7,7 @@ import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.cache.Read;
 import io.streamgate.gateway.catalog.Catalog;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -112,6 +113,11 @@ final class ViewRequests {
   }
 
   static void send(RoutingContext ctx, String json) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json);
+  }
+
+  /** {@link #send(RoutingContext, String)} for JSON already encoded (a cached row's). */
+  static void send(RoutingContext ctx, Buffer json) {
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json);
   }
 

@@ -62,7 +62,7 @@ public final class ViewsHandler {
     String key = RequestPath.of(ctx).key();
     ViewRequests.requireKey(key);
     requireTenantKeys(ctx, List.of(key));
-    rows.getJson(view, key).onComplete(ar -> {
+    rows.get(view, key).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
@@ -81,7 +81,7 @@ public final class ViewsHandler {
       if (ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
         response.setStatusCode(304).end();
       } else {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(served.json());
+        ViewRequests.send(ctx, served.json());
       }
     });
   }

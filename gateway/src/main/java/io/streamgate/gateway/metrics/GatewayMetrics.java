@@ -75,14 +75,6 @@ public final class GatewayMetrics {
     };
   }
 
-  /** Names the route of a request for the {@value #HTTP} timer (the first name given wins). */
-  public static Handler<RoutingContext> route(String template) {
-    return ctx -> {
-      nameRoute(ctx, template);
-      ctx.next();
-    };
-  }
-
   /** Names the route of a request for the {@value #HTTP} timer, unless it already has one. */
   public static void nameRoute(RoutingContext ctx, String template) {
     if (ctx.get(ROUTE_KEY) == null) {
@@ -90,7 +82,7 @@ public final class GatewayMetrics {
     }
   }
 
-  /** The route template named by {@link #route(String)}, or null if no route matched. */
+  /** The route template named by {@link #nameRoute}, or null if no route matched. */
   public static String routeOf(RoutingContext ctx) {
     return ctx.get(ROUTE_KEY);
   }

@@ -42,8 +42,8 @@ class AccessLogTest {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIdHandler());
     router.route().handler(new AccessLogHandler(writer));
-    router.get("/things/:id").handler(GatewayMetrics.route("/things/{id}"));
     router.get("/things/:id").handler(ctx -> {
+      GatewayMetrics.nameRoute(ctx, "/things/{id}");
       ctx.put(BearerAuthHandler.CONTEXT_KEY, new Principal("alice \"a\"", Set.of()));
       ctx.response().end("hello");
     });

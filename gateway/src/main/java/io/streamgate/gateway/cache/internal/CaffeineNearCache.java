@@ -76,15 +76,9 @@ public final class CaffeineNearCache extends VerticleBase implements NearCache {
     return subscription.close();
   }
 
-  @Override
-  public Future<Read<Row>> get(String view, String key) {
-    return getJson(view, key).map(read -> new Read<>(
-        read.value() == null ? null : read.value().row(), read.stale(), read.ageSeconds()));
-  }
-
   /** A hit is served with the JSON encoded when the row was cached. */
   @Override
-  public Future<Read<RowJson>> getJson(String view, String key) {
+  public Future<Read<RowJson>> get(String view, String key) {
     long start = clock.millis();
     RowJson hit = cache.freshJson(view, key, start);
     if (hit != null) {
