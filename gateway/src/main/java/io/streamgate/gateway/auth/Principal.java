@@ -1,5 +1,7 @@
 package io.streamgate.gateway.auth;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -63,5 +65,28 @@ public record Principal(String subject, Set<String> scopes, String plan, String 
         || key.length() > tenant.length() + 1
             && key.charAt(tenant.length()) == TENANT_SEPARATOR
             && key.startsWith(tenant);
+  }
+
+  /**
+   * Why these keys may not be read, naming the first few outside the principal's tenant, or null
+   * if all may. The one wording for REST and push refusals.
+   */
+  public String foreignKeysProblem(List<String> keys) {
+    if (tenant == null) {
+      return null;
+    }
+    List<String> foreign = new ArrayList<>();
+    for (String key : keys) {
+      if (!canReadKey(key)) {
+        foreign.add(key);
+      }
+    }
+    if (foreign.isEmpty()) {
+      return null;
+    }
+    return "the token is limited to tenant '" + tenant + "', whose keys start with '" + tenant
+        + TENANT_SEPARATOR + "'; not: "
+        + String.join(", ", foreign.subList(0, Math.min(foreign.size(), 5)))
+        + (foreign.size() > 5 ? " and " + (foreign.size() - 5) + " more" : "");
   }
 }

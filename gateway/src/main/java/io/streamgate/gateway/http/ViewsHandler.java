@@ -107,22 +107,9 @@ public final class ViewsHandler {
    * makes the whole request 403 (before Redis, so it reveals nothing about those keys).
    */
   private static void requireTenantKeys(RoutingContext ctx, List<String> keys) {
-    Principal principal = BearerAuthHandler.principal(ctx);
-    if (!principal.tenantBound()) {
-      return;
-    }
-    List<String> forbidden = new ArrayList<>();
-    for (String key : keys) {
-      if (!principal.canReadKey(key)) {
-        forbidden.add(key);
-      }
-    }
-    if (!forbidden.isEmpty()) {
-      throw new HttpProblem(ProblemType.FORBIDDEN, "the token is limited to tenant '"
-          + principal.tenant() + "', whose keys start with '" + principal.tenant()
-          + Principal.TENANT_SEPARATOR + "'; not: "
-          + String.join(", ", forbidden.subList(0, Math.min(forbidden.size(), 5)))
-          + (forbidden.size() > 5 ? " and " + (forbidden.size() - 5) + " more" : ""));
+    String foreign = BearerAuthHandler.principal(ctx).foreignKeysProblem(keys);
+    if (foreign != null) {
+      throw new HttpProblem(ProblemType.FORBIDDEN, foreign);
     }
   }
 

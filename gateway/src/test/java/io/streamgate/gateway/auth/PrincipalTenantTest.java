@@ -1,8 +1,11 @@
 package io.streamgate.gateway.auth;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +29,15 @@ class PrincipalTenantTest {
     assertFalse(p.tenantBound());
     assertTrue(p.canReadKey("globex:o1"));
     assertTrue(p.canReadKey("o1"));
+    assertNull(p.foreignKeysProblem(List.of("globex:o1", "o1")));
+  }
+
+  @Test
+  void theProblemNamesTheFirstFiveForeignKeysAndCountsTheRest() {
+    Principal acme = new Principal("s", Set.of("views:read"), null, "acme");
+    assertNull(acme.foreignKeysProblem(List.of("acme:o1", "acme:o2")));
+    assertEquals("the token is limited to tenant 'acme', whose keys start with 'acme:'; not: "
+        + "k1, k2, k3, k4, k5 and 2 more",
+        acme.foreignKeysProblem(List.of("acme:o1", "k1", "k2", "k3", "k4", "k5", "k6", "k7")));
   }
 }

@@ -3,7 +3,6 @@ package io.streamgate.gateway.push.internal;
 import io.streamgate.contract.Names;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.catalog.Catalog;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,22 +41,8 @@ final class Access {
         }
       }
     }
-    if (keys != null && principal.tenantBound()) {
-      List<String> foreign = new ArrayList<>();
-      for (String key : keys) {
-        if (!principal.canReadKey(key)) {
-          foreign.add(key);
-        }
-      }
-      if (!foreign.isEmpty()) {
-        return new Refusal(Protocol.FORBIDDEN, "the token is limited to tenant '"
-            + principal.tenant() + "', whose keys start with '" + principal.tenant()
-            + Principal.TENANT_SEPARATOR + "'; not: "
-            + String.join(", ", foreign.subList(0, Math.min(foreign.size(), 5)))
-            + (foreign.size() > 5 ? " and " + (foreign.size() - 5) + " more" : ""));
-      }
-    }
-    return null;
+    String foreign = keys == null ? null : principal.foreignKeysProblem(keys);
+    return foreign == null ? null : new Refusal(Protocol.FORBIDDEN, foreign);
   }
 
   static Refusal scope(Principal principal, String view) {
