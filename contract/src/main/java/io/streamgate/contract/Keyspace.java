@@ -9,10 +9,12 @@ package io.streamgate.contract;
  * so the index script can update them together.
  *
  * <pre>
- *   &lt;p&gt;:row:&lt;view&gt;:&lt;key&gt;        hash   version, updatedAt, value   (one per row)
+ *   &lt;p&gt;:row:&lt;view&gt;:&lt;key&gt;        hash   version, updatedAt, value   (one per row; a tombstone
+ *                                          has deleted = 1 and no value)
  *   {&lt;p&gt;:&lt;view&gt;}:keys              zset   every key, score 0, for paging by key order
  *   {&lt;p&gt;:&lt;view&gt;}:rank              zset   key → rank column value, for top-N
- *   {&lt;p&gt;:&lt;view&gt;}:rankver           hash   key → version of the rank entry
+ *   {&lt;p&gt;:&lt;view&gt;}:ixver             hash   key → version of its index entries (or of its delete)
+ *   {&lt;p&gt;:&lt;view&gt;}:deleted           zset   deleted key → deletedAt, until the tombstone retention
  *   &lt;p&gt;:catalog                      hash   view name → catalog entry JSON
  *   &lt;p&gt;:changes:&lt;view&gt;              channel  change messages of that view
  *   &lt;p&gt;:catalog:changes              channel  names of views (re)registered
@@ -60,8 +62,14 @@ public final class Keyspace {
     return viewTag(view) + ":rank";
   }
 
-  public String rankVersions(String view) {
-    return viewTag(view) + ":rankver";
+  /** Key → version of the key's index entries, or of its delete while the delete is remembered. */
+  public String indexVersions(String view) {
+    return viewTag(view) + ":ixver";
+  }
+
+  /** Deleted keys → deletedAt: which index versions to forget once the tombstone retention passed. */
+  public String deletedIndex(String view) {
+    return viewTag(view) + ":deleted";
   }
 
   public String catalog() {

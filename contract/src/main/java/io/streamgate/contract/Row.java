@@ -2,7 +2,6 @@ package io.streamgate.contract;
 
 import io.streamgate.contract.json.Json;
 import io.streamgate.contract.json.JsonException;
-import io.streamgate.contract.json.JsonReader;
 
 /**
  * One row of a view: the unit the processor writes, the gateway serves and change messages carry.
@@ -18,7 +17,8 @@ import io.streamgate.contract.json.JsonReader;
  *
  * @param valueJson a JSON object, as text
  */
-public record Row(String view, String key, long version, long updatedAt, String valueJson) {
+public record Row(String view, String key, long version, long updatedAt, String valueJson)
+    implements Change {
   public static final long MAX_VERSION = (1L << 53) - 1;
 
   /** Fields of the row hash in Redis. */
@@ -29,16 +29,14 @@ public record Row(String view, String key, long version, long updatedAt, String 
   public Row {
     Names.requireViewName(view);
     Names.requireKey(key);
-    if (version < 1 || version > MAX_VERSION) {
-      throw new IllegalArgumentException(
-          "version must be between 1 and " + MAX_VERSION + ", but was " + version);
-    }
+    requireVersion(version);
     if (valueJson == null || valueJson.isEmpty() || valueJson.charAt(0) != '{') {
       throw new IllegalArgumentException("value must be a JSON object, but was " + valueJson);
     }
   }
 
   /** The JSON form of this row. */
+  @Override
   public String toJson() {
     StringBuilder out = new StringBuilder(80 + view.length() + key.length() + valueJson.length());
     return appendHead(out, view, key, version, updatedAt).append(valueJson).append('}').toString();
@@ -65,56 +63,23 @@ public record Row(String view, String key, long version, long updatedAt, String 
   }
 
   /**
-   * Reads the JSON form (a change message or a REST body). The value is taken as the exact text
-   * between its delimiters, so forwarding it costs no re-encoding.
+   * Reads the JSON form of a row (a REST body, or a change message known to be a write). The
+   * value is taken as the exact text between its delimiters, so forwarding it costs no
+   * re-encoding.
    *
-   * @throws JsonException if the text is not a row
+   * @throws JsonException if the text is not a row (a tombstone is not)
    */
   public static Row fromJson(String json) {
-    JsonReader reader = new JsonReader(json, 0);
-    String view = null;
-    String key = null;
-    Long version = null;
-    long updatedAt = 0;
-    String value = null;
-    reader.expect('{');
-    if (!reader.consumeIf('}')) {
-      do {
-        String field = reader.readString();
-        reader.expect(':');
-        switch (field) {
-          case "view" -> view = reader.readString();
-          case "key" -> key = reader.readString();
-          case "version" -> version = asLong(reader.readValue(), "version");
-          case "updatedAt" -> updatedAt = asLong(reader.readValue(), "updatedAt");
-          case "value" -> {
-            int start = reader.skipValue();
-            value = json.substring(start, reader.position());
-          }
-          default -> reader.readValue();
-        }
-      } while (reader.consumeIf(','));
-      reader.expect('}');
+    if (Change.fromJson(json) instanceof Row row) {
+      return row;
     }
-    reader.expectEnd();
-    if (view == null || key == null || version == null || value == null) {
-      throw new JsonException("a row needs view, key, version and value: " + abbreviate(json));
-    }
-    try {
-      return new Row(view, key, version, updatedAt, value);
-    } catch (IllegalArgumentException e) {
-      throw new JsonException(e.getMessage());
-    }
+    throw new JsonException("a deleted row's message, not a row: " + json);
   }
 
-  private static long asLong(Object value, String field) {
-    if (value instanceof Long l) {
-      return l;
+  static void requireVersion(long version) {
+    if (version < 1 || version > MAX_VERSION) {
+      throw new IllegalArgumentException(
+          "version must be between 1 and " + MAX_VERSION + ", but was " + version);
     }
-    throw new JsonException(field + " must be an integer, but was " + value);
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 120 ? s : s.substring(0, 120) + "…";
   }
 }

@@ -13,6 +13,10 @@ public final class Scripts {
   public static final Script WRITE_ROW = Script.load("write_row");
   /** Key index and rank entry of a row; see {@code index_row.lua}. */
   public static final Script INDEX_ROW = Script.load("index_row");
+  /** Versioned delete (a tombstone) plus its change message; see {@code delete_row.lua}. */
+  public static final Script DELETE_ROW = Script.load("delete_row");
+  /** Removes a deleted row's index entries; see {@code unindex_row.lua}. */
+  public static final Script UNINDEX_ROW = Script.load("unindex_row");
   /** Catalog entry plus its announcement; see {@code register_view.lua}. */
   public static final Script REGISTER_VIEW = Script.load("register_view");
 
@@ -36,8 +40,10 @@ public final class Scripts {
         Row.jsonHead(row.view(), row.key(), row.version(), row.updatedAt()));
   }
 
+  /** KEYS of {@link #INDEX_ROW} and {@link #UNINDEX_ROW}: all of one view's index, one slot. */
   public static List<String> indexRowKeys(Keyspace keyspace, String view) {
-    return List.of(keyspace.keysIndex(view), keyspace.rankIndex(view), keyspace.rankVersions(view));
+    return List.of(keyspace.keysIndex(view), keyspace.rankIndex(view),
+        keyspace.indexVersions(view), keyspace.deletedIndex(view));
   }
 
   /** @param rank the rank column's value, or null for a view without one (or a null value) */
@@ -46,6 +52,35 @@ public final class Scripts {
       throw new IllegalArgumentException("rank must be a finite number, but was " + rank);
     }
     return List.of(row.key(), Long.toString(row.version()), rank == null ? "" : rank.toString());
+  }
+
+  public static List<String> deleteRowKeys(Keyspace keyspace, Tombstone tombstone) {
+    return List.of(keyspace.row(tombstone.view(), tombstone.key()));
+  }
+
+  /** @param retentionMillis how long the tombstone outlives the row, > 0 */
+  public static List<String> deleteRowArgs(
+      Keyspace keyspace, Tombstone tombstone, long retentionMillis) {
+    return List.of(
+        Long.toString(tombstone.version()),
+        Long.toString(tombstone.deletedAt()),
+        Long.toString(requireRetention(retentionMillis)),
+        keyspace.changeChannel(tombstone.view()),
+        tombstone.toJson());
+  }
+
+  /** ARGV of {@link #UNINDEX_ROW}; KEYS are {@link #indexRowKeys}. */
+  public static List<String> unindexRowArgs(Tombstone tombstone, long retentionMillis) {
+    return List.of(tombstone.key(), Long.toString(tombstone.version()),
+        Long.toString(tombstone.deletedAt()), Long.toString(requireRetention(retentionMillis)));
+  }
+
+  private static long requireRetention(long retentionMillis) {
+    if (retentionMillis <= 0) {
+      throw new IllegalArgumentException(
+          "tombstone retention must be > 0 ms, but was " + retentionMillis);
+    }
+    return retentionMillis;
   }
 
   public static List<String> registerViewKeys(Keyspace keyspace) {

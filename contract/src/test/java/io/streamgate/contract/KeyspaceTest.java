@@ -36,7 +36,8 @@ class KeyspaceTest {
     for (String view : new String[] {"a", "user_totals", "product_revenue"}) {
       int slot = Slots.slot(keyspace.keysIndex(view));
       assertEquals(slot, Slots.slot(keyspace.rankIndex(view)));
-      assertEquals(slot, Slots.slot(keyspace.rankVersions(view)));
+      assertEquals(slot, Slots.slot(keyspace.indexVersions(view)));
+      assertEquals(slot, Slots.slot(keyspace.deletedIndex(view)));
     }
   }
 

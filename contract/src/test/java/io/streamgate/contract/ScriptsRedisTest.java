@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /** The contract's scripts against a real redis-server. */
 class ScriptsRedisTest {
@@ -143,9 +144,105 @@ class ScriptsRedisTest {
     assertEquals(List.of("b", "a"), jedis.zrevrange(keyspace.rankIndex(view), 0, -1));
   }
 
-  private void index(String view, Row row, Double rank) {
-    jedis.eval(Scripts.INDEX_ROW.source(),
+  private long index(String view, Row row, Double rank) {
+    return (Long) jedis.eval(Scripts.INDEX_ROW.source(),
         Scripts.indexRowKeys(keyspace, view), Scripts.indexRowArgs(row, rank));
+  }
+
+  @Test
+  void indexIgnoresOlderVersionsForPagingToo() {
+    String view = "pv";
+    index(view, new Row(view, "a", 5, 0, "{}"), null);
+    assertEquals(0L, index(view, new Row(view, "a", 5, 0, "{}"), null));
+    assertEquals(1L, index(view, new Row(view, "a", 6, 0, "{}"), null));
+    assertEquals(List.of("a"), jedis.zrange(keyspace.keysIndex(view), 0, -1));
+  }
+
+  @Test
+  void aRankThatBecomesNullLeavesTheRankSet() {
+    String view = "rv";
+    index(view, new Row(view, "a", 1, 0, "{}"), 5.0);
+    index(view, new Row(view, "a", 2, 0, "{}"), null);
+    assertEquals(List.of(), jedis.zrange(keyspace.rankIndex(view), 0, -1));
+    assertEquals(List.of("a"), jedis.zrange(keyspace.keysIndex(view), 0, -1));
+  }
+
+  @Test
+  void deleteLeavesATombstoneThatExpiresAndPublishesADeleteMessage() throws InterruptedException {
+    write(row(3, "{\"n\":3}"), 0);
+    subscriber.next();
+    Tombstone deleted = new Tombstone("v", "k1", 4, 2000);
+    assertEquals(1L, delete(deleted, 60_000));
+    assertEquals(Map.of("version", "4", "updatedAt", "2000", "deleted", "1"),
+        jedis.hgetAll(keyspace.row("v", "k1")));
+    long ttl = jedis.pttl(keyspace.row("v", "k1"));
+    assertTrue(ttl > 50_000 && ttl <= 60_000, "tombstone pttl " + ttl);
+    String message = subscriber.next();
+    assertEquals(deleted.toJson(), message);
+    assertEquals(deleted, Change.fromJson(message));
+  }
+
+  @Test
+  void aWriteOlderThanTheDeleteCannotBringTheRowBack() throws InterruptedException {
+    write(row(3, "{}"), 0);
+    delete(new Tombstone("v", "k1", 5, 2000), 60_000);
+    subscriber.next();
+    subscriber.next();
+    assertEquals(0L, write(row(4, "{\"late\":true}"), 0), "older than the delete");
+    assertEquals(0L, delete(new Tombstone("v", "k1", 5, 2000), 60_000), "replayed delete");
+    assertNull(jedis.hget(keyspace.row("v", "k1"), Row.FIELD_VALUE));
+    assertNull(subscriber.poll(Duration.ofMillis(200)), "ignored changes publish nothing");
+    assertEquals(1L, write(row(6, "{\"back\":true}"), 0));
+    assertEquals(Map.of("version", "6", "updatedAt", "1006", "value", "{\"back\":true}"),
+        jedis.hgetAll(keyspace.row("v", "k1")), "a newer write replaces the tombstone whole");
+    assertEquals(-1L, jedis.pttl(keyspace.row("v", "k1")), "and lives for ever again");
+  }
+
+  @Test
+  void deleteOlderThanTheRowIsIgnored() {
+    write(row(7, "{}"), 0);
+    assertEquals(0L, delete(new Tombstone("v", "k1", 6, 2000), 60_000));
+    assertEquals("{}", jedis.hget(keyspace.row("v", "k1"), Row.FIELD_VALUE));
+  }
+
+  @Test
+  void unindexRemovesPagingAndRankEntriesAndBlocksOlderIndexCalls() {
+    String view = "rv";
+    index(view, new Row(view, "a", 1, 0, "{}"), 5.0);
+    index(view, new Row(view, "b", 1, 0, "{}"), 6.0);
+    assertEquals(1L, unindex(view, new Tombstone(view, "a", 2, 10_000), 60_000));
+    assertEquals(List.of("b"), jedis.zrange(keyspace.keysIndex(view), 0, -1));
+    assertEquals(List.of("b"), jedis.zrange(keyspace.rankIndex(view), 0, -1));
+    assertEquals(0L, index(view, new Row(view, "a", 1, 0, "{}"), 5.0), "replayed older index");
+    assertEquals(0L, unindex(view, new Tombstone(view, "a", 2, 10_000), 60_000), "replayed");
+    assertEquals(List.of("b"), jedis.zrange(keyspace.keysIndex(view), 0, -1));
+    assertEquals(1L, index(view, new Row(view, "a", 3, 0, "{}"), 7.0), "newer write re-adds");
+    assertEquals(List.of("a", "b"), jedis.zrange(keyspace.keysIndex(view), 0, -1));
+    assertEquals(0L, jedis.zcard(keyspace.deletedIndex(view)), "no longer a deleted key");
+  }
+
+  @Test
+  void rememberedDeleteVersionsAreForgottenAfterTheRetention() {
+    String view = "dv";
+    long retention = 60_000;
+    unindex(view, new Tombstone(view, "old", 2, 1_000), retention);
+    unindex(view, new Tombstone(view, "recent", 2, 50_000), retention);
+    assertEquals(2L, jedis.hlen(keyspace.indexVersions(view)));
+    // A delete past the retention of "old" (but not of "recent") purges the former.
+    unindex(view, new Tombstone(view, "now", 2, 1_000 + retention + 1), retention);
+    assertNull(jedis.hget(keyspace.indexVersions(view), "old"));
+    assertEquals("2", jedis.hget(keyspace.indexVersions(view), "recent"));
+    assertEquals(List.of("recent", "now"), jedis.zrange(keyspace.deletedIndex(view), 0, -1));
+  }
+
+  private long delete(Tombstone tombstone, long retentionMillis) {
+    return (Long) jedis.eval(Scripts.DELETE_ROW.source(), Scripts.deleteRowKeys(keyspace, tombstone),
+        Scripts.deleteRowArgs(keyspace, tombstone, retentionMillis));
+  }
+
+  private long unindex(String view, Tombstone tombstone, long retentionMillis) {
+    return (Long) jedis.eval(Scripts.UNINDEX_ROW.source(), Scripts.indexRowKeys(keyspace, view),
+        Scripts.unindexRowArgs(tombstone, retentionMillis));
   }
 
   @Test
@@ -169,6 +266,8 @@ class ScriptsRedisTest {
     assertEquals(Scripts.WRITE_ROW.sha1(), jedis.scriptLoad(Scripts.WRITE_ROW.source()));
     assertEquals(Scripts.INDEX_ROW.sha1(), jedis.scriptLoad(Scripts.INDEX_ROW.source()));
     assertEquals(Scripts.REGISTER_VIEW.sha1(), jedis.scriptLoad(Scripts.REGISTER_VIEW.source()));
+    assertEquals(Scripts.DELETE_ROW.sha1(), jedis.scriptLoad(Scripts.DELETE_ROW.source()));
+    assertEquals(Scripts.UNINDEX_ROW.sha1(), jedis.scriptLoad(Scripts.UNINDEX_ROW.source()));
   }
 
   /** Collects messages of some channels on its own connection and thread. */
@@ -181,7 +280,13 @@ class ScriptsRedisTest {
     private Subscriber(RedisServer redis, String... channels) {
       connection = new Jedis(redis.host(), redis.port());
       subscribed = new CountDownLatch(channels.length);
-      thread = new Thread(() -> connection.subscribe(this, channels), "test-subscriber");
+      thread = new Thread(() -> {
+        try {
+          connection.subscribe(this, channels);
+        } catch (JedisConnectionException e) {
+          // close() closed the connection under the subscription: the test is over
+        }
+      }, "test-subscriber");
       thread.setDaemon(true);
     }
 
