@@ -17,6 +17,11 @@ import java.util.Map;
  * @param rankColumn numeric column the view is ranked by, or null
  * @param ttlSeconds how long rows live after their last write, 0 for ever
  * @param registeredAt epoch milliseconds of this registration
+ * @param version    the view version that serves reads and push under the view's name; its rows
+ *     live in {@link Names#table}{@code (name, version)}. A changed view gets a new version
+ *     that backfills beside this one; the switch is a new entry with the new version.
+ * @param otherVersions versions readable explicitly besides {@code version}: one backfilling,
+ *     or one retiring after a switch; empty otherwise
  */
 public record CatalogEntry(
     String name,
@@ -26,7 +31,9 @@ public record CatalogEntry(
     List<Column> columns,
     String rankColumn,
     long ttlSeconds,
-    long registeredAt) {
+    long registeredAt,
+    long version,
+    List<Long> otherVersions) {
 
   /** A column of a view's value. */
   public record Column(String name, String type) {
@@ -56,6 +63,34 @@ public record CatalogEntry(
       throw new IllegalArgumentException(
           "view " + name + ": ttlSeconds must be >= 0, but was " + ttlSeconds);
     }
+    if (version < 1) {
+      throw new IllegalArgumentException(
+          "view " + name + ": version must be >= 1, but was " + version);
+    }
+    otherVersions = List.copyOf(otherVersions);
+    for (long other : otherVersions) {
+      if (other < 1 || other == version) {
+        throw new IllegalArgumentException("view " + name + ": other version " + other
+            + " must be >= 1 and differ from the serving version " + version);
+      }
+    }
+  }
+
+  /** An entry of a view's first version, with no other version readable. */
+  public CatalogEntry(String name, String description, String keyColumn, ViewKind kind,
+      List<Column> columns, String rankColumn, long ttlSeconds, long registeredAt) {
+    this(name, description, keyColumn, kind, columns, rankColumn, ttlSeconds, registeredAt, 1,
+        List.of());
+  }
+
+  /** Where the serving version's rows, index and change channel live. */
+  public String table() {
+    return Names.table(name, version);
+  }
+
+  /** Whether {@code v} can be read now: the serving version or one of the others. */
+  public boolean readable(long v) {
+    return v == version || otherVersions.contains(v);
   }
 
   public boolean ranked() {
@@ -79,6 +114,8 @@ public record CatalogEntry(
     out.put("rank", rankColumn);
     out.put("ttlSeconds", ttlSeconds);
     out.put("registeredAt", registeredAt);
+    out.put("version", version);
+    out.put("otherVersions", otherVersions);
     return Json.write(out);
   }
 
@@ -99,7 +136,9 @@ public record CatalogEntry(
           columns,
           (String) in.get("rank"),
           number(in.get("ttlSeconds")),
-          number(in.get("registeredAt")));
+          number(in.get("registeredAt")),
+          in.get("version") == null ? 1 : number(in.get("version")),
+          list(in.get("otherVersions")).stream().map(v -> ((Number) v).longValue()).toList());
     } catch (ClassCastException | IllegalArgumentException e) {
       throw new JsonException("not a catalog entry (" + e.getMessage() + "): " + json);
     }

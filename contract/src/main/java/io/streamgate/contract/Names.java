@@ -57,6 +57,58 @@ public final class Names {
     return null;
   }
 
+  /**
+   * Where version {@code version} of a view keeps its rows, index and change channel: the view's
+   * name for version 1 (so data written before views had versions stays valid), {@code
+   * <view>.v<version>} after. A dot is not allowed in view names, so tables never collide.
+   */
+  public static String table(String view, long version) {
+    requireViewName(view);
+    if (version < 1) {
+      throw new IllegalArgumentException("view version must be >= 1, but was " + version);
+    }
+    return version == 1 ? view : view + ".v" + version;
+  }
+
+  /** The view a {@link #table} belongs to, or null if {@code table} is not a table name. */
+  public static String viewOfTable(String table) {
+    if (versionOfTable(table) == 0) {
+      return null;
+    }
+    int dot = table.indexOf('.');
+    return dot < 0 ? table : table.substring(0, dot);
+  }
+
+  /** The view version a {@link #table} holds, or 0 if {@code table} is not a table name. */
+  public static long versionOfTable(String table) {
+    int dot = table == null ? -1 : table.indexOf('.');
+    if (dot < 0) {
+      return table != null && viewNameProblem(table) == null ? 1 : 0;
+    }
+    String suffix = table.substring(dot + 1);
+    if (suffix.length() < 2 || suffix.length() > 16 || suffix.charAt(0) != 'v'
+        || suffix.charAt(1) == '0' || viewNameProblem(table.substring(0, dot)) != null) {
+      return 0;
+    }
+    long version = 0;
+    for (int i = 1; i < suffix.length(); i++) {
+      char c = suffix.charAt(i);
+      if (c < '0' || c > '9') {
+        return 0;
+      }
+      version = version * 10 + (c - '0');
+    }
+    return version > 1 ? version : 0;
+  }
+
+  public static String requireTableName(String table) {
+    if (versionOfTable(table) == 0) {
+      throw new IllegalArgumentException("'" + abbreviate(String.valueOf(table))
+          + "' is not a view table: <view> or <view>.v<version> (version >= 2)");
+    }
+    return table;
+  }
+
   public static String requireViewName(String name) {
     String problem = viewNameProblem(name);
     if (problem != null) {

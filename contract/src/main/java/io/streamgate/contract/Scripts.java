@@ -22,12 +22,29 @@ public final class Scripts {
 
   private Scripts() {}
 
+  /** KEYS of {@link #WRITE_ROW} for version 1 of the row's view; see {@link Names#table}. */
   public static List<String> writeRowKeys(Keyspace keyspace, Row row) {
-    return List.of(keyspace.row(row.view(), row.key()));
+    return writeRowKeys(keyspace, row.view(), row);
   }
 
-  /** @param ttlMillis how long the row lives, 0 for ever */
+  /** KEYS of {@link #WRITE_ROW} into {@code table}, one version of the row's view. */
+  public static List<String> writeRowKeys(Keyspace keyspace, String table, Row row) {
+    return List.of(keyspace.row(requireTableOf(table, row.view()), row.key()));
+  }
+
+  /** ARGV of {@link #WRITE_ROW} for version 1 of the row's view. */
   public static List<String> writeRowArgs(Keyspace keyspace, Row row, long ttlMillis) {
+    return writeRowArgs(keyspace, row.view(), row, ttlMillis);
+  }
+
+  /**
+   * ARGV of {@link #WRITE_ROW} into {@code table}. The change message goes to the table's
+   * channel and names the view, not the table: clients never see tables.
+   *
+   * @param ttlMillis how long the row lives, 0 for ever
+   */
+  public static List<String> writeRowArgs(
+      Keyspace keyspace, String table, Row row, long ttlMillis) {
     if (ttlMillis < 0) {
       throw new IllegalArgumentException("ttl must be >= 0 ms, but was " + ttlMillis);
     }
@@ -36,14 +53,19 @@ public final class Scripts {
         Long.toString(row.updatedAt()),
         row.valueJson(),
         Long.toString(ttlMillis),
-        keyspace.changeChannel(row.view()),
+        keyspace.changeChannel(requireTableOf(table, row.view())),
         Row.jsonHead(row.view(), row.key(), row.version(), row.updatedAt()));
   }
 
-  /** KEYS of {@link #INDEX_ROW} and {@link #UNINDEX_ROW}: all of one view's index, one slot. */
-  public static List<String> indexRowKeys(Keyspace keyspace, String view) {
-    return List.of(keyspace.keysIndex(view), keyspace.rankIndex(view),
-        keyspace.indexVersions(view), keyspace.deletedIndex(view));
+  /**
+   * KEYS of {@link #INDEX_ROW} and {@link #UNINDEX_ROW}: all of one table's index, one slot.
+   *
+   * @param table a view's name (its version 1) or a {@link Names#table} of it
+   */
+  public static List<String> indexRowKeys(Keyspace keyspace, String table) {
+    Names.requireTableName(table);
+    return List.of(keyspace.keysIndex(table), keyspace.rankIndex(table),
+        keyspace.indexVersions(table), keyspace.deletedIndex(table));
   }
 
   /** @param rank the rank column's value, or null for a view without one (or a null value) */
@@ -54,18 +76,23 @@ public final class Scripts {
     return List.of(row.key(), Long.toString(row.version()), rank == null ? "" : rank.toString());
   }
 
-  public static List<String> deleteRowKeys(Keyspace keyspace, Tombstone tombstone) {
-    return List.of(keyspace.row(tombstone.view(), tombstone.key()));
+  /** KEYS of {@link #DELETE_ROW} in {@code table}, one version of the tombstone's view. */
+  public static List<String> deleteRowKeys(Keyspace keyspace, String table, Tombstone tombstone) {
+    return List.of(keyspace.row(requireTableOf(table, tombstone.view()), tombstone.key()));
   }
 
-  /** @param retentionMillis how long the tombstone outlives the row, > 0 */
+  /**
+   * ARGV of {@link #DELETE_ROW} in {@code table}.
+   *
+   * @param retentionMillis how long the tombstone outlives the row, > 0
+   */
   public static List<String> deleteRowArgs(
-      Keyspace keyspace, Tombstone tombstone, long retentionMillis) {
+      Keyspace keyspace, String table, Tombstone tombstone, long retentionMillis) {
     return List.of(
         Long.toString(tombstone.version()),
         Long.toString(tombstone.deletedAt()),
         Long.toString(requireRetention(retentionMillis)),
-        keyspace.changeChannel(tombstone.view()),
+        keyspace.changeChannel(requireTableOf(table, tombstone.view())),
         tombstone.toJson());
   }
 
@@ -73,6 +100,14 @@ public final class Scripts {
   public static List<String> unindexRowArgs(Tombstone tombstone, long retentionMillis) {
     return List.of(tombstone.key(), Long.toString(tombstone.version()),
         Long.toString(tombstone.deletedAt()), Long.toString(requireRetention(retentionMillis)));
+  }
+
+  private static String requireTableOf(String table, String view) {
+    if (!view.equals(Names.viewOfTable(table))) {
+      throw new IllegalArgumentException(
+          "table '" + table + "' does not hold view " + view + "; see Names.table");
+    }
+    return table;
   }
 
   private static long requireRetention(long retentionMillis) {

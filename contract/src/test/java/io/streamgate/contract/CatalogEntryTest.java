@@ -28,6 +28,26 @@ class CatalogEntryTest {
   }
 
   @Test
+  void aLaterVersionServesFromItsOwnTableAndNamesTheOthersReadable() {
+    CatalogEntry v2 = new CatalogEntry("product_revenue", "", "productId", ViewKind.AGGREGATE,
+        List.of(new Column("revenue", "double")), null, 0, 5, 2, List.of(1L));
+    assertEquals(v2, CatalogEntry.fromJson(v2.toJson()));
+    assertEquals("product_revenue.v2", v2.table());
+    assertTrue(v2.readable(1) && v2.readable(2) && !v2.readable(3));
+    assertThrows(IllegalArgumentException.class, () -> new CatalogEntry("v", "", "k",
+        ViewKind.LATEST, List.of(), null, 0, 0, 2, List.of(2L)));
+  }
+
+  @Test
+  void entriesFromBeforeVersionsAreVersionOne() {
+    String old = REVENUE.toJson().replace(",\"version\":1,\"otherVersions\":[]", "");
+    assertTrue(!old.contains("version"), old);
+    CatalogEntry read = CatalogEntry.fromJson(old);
+    assertEquals(1, read.version());
+    assertEquals("product_revenue", read.table());
+  }
+
+  @Test
   void rankMustBeOneOfTheColumns() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new CatalogEntry("v", "", "k", ViewKind.LATEST, List.of(new Column("a", "int")),

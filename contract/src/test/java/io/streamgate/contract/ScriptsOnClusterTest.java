@@ -57,7 +57,8 @@ class ScriptsOnClusterTest {
         Scripts.indexRowKeys(keyspace, row.view()), Scripts.indexRowArgs(row, 12.5)));
     Tombstone deleted = new Tombstone(row.view(), row.key(), 2, 2);
     assertEquals(1L, jedis.eval(Scripts.DELETE_ROW.source(),
-        Scripts.deleteRowKeys(keyspace, deleted), Scripts.deleteRowArgs(keyspace, deleted, 1000)));
+        Scripts.deleteRowKeys(keyspace, row.view(), deleted),
+        Scripts.deleteRowArgs(keyspace, row.view(), deleted, 1000)));
     assertEquals(1L, jedis.eval(Scripts.UNINDEX_ROW.source(),
         Scripts.indexRowKeys(keyspace, row.view()), Scripts.unindexRowArgs(deleted, 1000)));
   }

@@ -236,13 +236,29 @@ class ScriptsRedisTest {
   }
 
   private long delete(Tombstone tombstone, long retentionMillis) {
-    return (Long) jedis.eval(Scripts.DELETE_ROW.source(), Scripts.deleteRowKeys(keyspace, tombstone),
-        Scripts.deleteRowArgs(keyspace, tombstone, retentionMillis));
+    return (Long) jedis.eval(Scripts.DELETE_ROW.source(),
+        Scripts.deleteRowKeys(keyspace, "v", tombstone),
+        Scripts.deleteRowArgs(keyspace, "v", tombstone, retentionMillis));
   }
 
   private long unindex(String view, Tombstone tombstone, long retentionMillis) {
     return (Long) jedis.eval(Scripts.UNINDEX_ROW.source(), Scripts.indexRowKeys(keyspace, view),
         Scripts.unindexRowArgs(tombstone, retentionMillis));
+  }
+
+  @Test
+  void aLaterVersionOfAViewIsATableOfItsOwnWhoseMessagesNameTheView() throws Exception {
+    String table = Names.table("v", 2);
+    try (Subscriber v2 = Subscriber.start(redis, keyspace.changeChannel(table))) {
+      Row row = new Row("v", "k1", 1, 7, "{\"n\":2}");
+      assertEquals(1L, (Long) jedis.eval(Scripts.WRITE_ROW.source(),
+          Scripts.writeRowKeys(keyspace, table, row),
+          Scripts.writeRowArgs(keyspace, table, row, 0)));
+      assertEquals(row.toJson(), v2.next(), "the message names the view, not the table");
+      assertEquals("{\"n\":2}", jedis.hget(keyspace.row(table, "k1"), Row.FIELD_VALUE));
+      assertNull(jedis.hget(keyspace.row("v", "k1"), Row.FIELD_VALUE), "version 1 untouched");
+      assertNull(subscriber.poll(Duration.ofMillis(200)), "nothing on version 1's channel");
+    }
   }
 
   @Test
