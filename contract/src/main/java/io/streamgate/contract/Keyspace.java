@@ -20,6 +20,12 @@ package io.streamgate.contract;
  *   &lt;p&gt;:catalog:changes              channel  names of views (re)registered
  *   &lt;p&gt;:streams                      hash   stream name → stream entry JSON (event ingest)
  *   &lt;p&gt;:streams:changes              channel  names of streams (re)registered
+ *   &lt;p&gt;:defs:views                   hash   view name → published definition (processor's)
+ *   &lt;p&gt;:defs:sources                 hash   source name → published definition
+ *   &lt;p&gt;:status:views                 hash   view name → ViewStatus JSON
+ *   &lt;p&gt;:control                      stream admin requests (ControlRequest JSON)
+ *   &lt;p&gt;:control:reply:&lt;id&gt;           string the processor's ControlReply, for minutes
+ *   &lt;p&gt;:control:replies              channel  ids of requests just answered
  * </pre>
  *
  * Immutable and thread-safe.
@@ -102,6 +108,36 @@ public final class Keyspace {
 
   public String streamsChannel() {
     return prefix + ":streams:changes";
+  }
+
+  /** Published view definitions, owned by the processor: view name → definition JSON. */
+  public String viewDefinitions() {
+    return prefix + ":defs:views";
+  }
+
+  /** Published source definitions, owned by the processor: source name → definition JSON. */
+  public String sourceDefinitions() {
+    return prefix + ":defs:sources";
+  }
+
+  /** View name → {@code ViewStatus} JSON, written by the processor. */
+  public String viewStatus() {
+    return prefix + ":status:views";
+  }
+
+  /** The stream of admin requests ({@code ControlRequest}) the processor carries out in order. */
+  public String control() {
+    return prefix + ":control";
+  }
+
+  /** Where the processor leaves its {@code ControlReply} to request {@code id}. */
+  public String controlReply(String id) {
+    return prefix + ":control:reply:" + id;
+  }
+
+  /** Announces the id of each request just answered, so waiting gateways need not poll. */
+  public String controlReplies() {
+    return prefix + ":control:replies";
   }
 
   private String viewTag(String view) {
