@@ -18,11 +18,13 @@ import java.util.Map;
  * @param who  the principal that asked (subject of its token or key), for the audit log
  * @param from the client address, for the audit log
  * @param at   epoch milliseconds of the request
+ * @param deadline epoch milliseconds after which nobody waits for the answer any more: the
+ *     processor refuses the request as expired instead of applying it late (0: no deadline)
  * @param body the operation's arguments: {@code apply}: {@code {"pipeline":{"sources":…,"views":…},
  *     "dryRun":false}}; {@code drop}: {@code {"view":"name"}}; {@code preview}: {@code
  *     {"pipeline":…,"view":"name","limit":20}}
  */
-public record ControlRequest(String id, Op op, String who, String from, long at,
+public record ControlRequest(String id, Op op, String who, String from, long at, long deadline,
     Map<String, Object> body) {
 
   /** Operations the processor carries out. */
@@ -68,8 +70,14 @@ public record ControlRequest(String id, Op op, String who, String from, long at,
     out.put("who", who);
     out.put("from", from);
     out.put("at", at);
+    out.put("deadline", deadline);
     out.put("body", body);
     return Json.write(out);
+  }
+
+  /** Whether nobody waits for the answer any more at {@code nowMillis}. */
+  public boolean expired(long nowMillis) {
+    return deadline > 0 && nowMillis > deadline;
   }
 
   /** @throws JsonException naming the problem, if the text is not a control request */
@@ -79,10 +87,13 @@ public record ControlRequest(String id, Op op, String who, String from, long at,
     try {
       return new ControlRequest((String) in.get("id"), Op.fromWireName((String) in.get("op")),
           (String) in.get("who"), (String) in.get("from"),
-          in.get("at") == null ? 0 : ((Number) in.get("at")).longValue(),
-          (Map<String, Object>) in.get("body"));
+          number(in.get("at")), number(in.get("deadline")), (Map<String, Object>) in.get("body"));
     } catch (ClassCastException | IllegalArgumentException e) {
       throw new JsonException("not a control request (" + e.getMessage() + ")");
     }
+  }
+
+  private static long number(Object value) {
+    return value == null ? 0 : ((Number) value).longValue();
   }
 }

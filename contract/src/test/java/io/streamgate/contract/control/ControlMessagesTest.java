@@ -18,8 +18,9 @@ class ControlMessagesTest {
   @Test
   void requestsRoundTripWithTheirBody() {
     ControlRequest request = new ControlRequest("r-1", ControlRequest.Op.APPLY, "alice",
-        "10.0.0.7", 42, Map.of("pipeline", Map.of("views", Map.of()), "dryRun", true));
+        "10.0.0.7", 42, 60_042, Map.of("pipeline", Map.of("views", Map.of()), "dryRun", true));
     assertEquals(request, ControlRequest.fromJson(request.toJson()));
+    assertTrue(!request.expired(60_042) && request.expired(60_043));
   }
 
   @Test
