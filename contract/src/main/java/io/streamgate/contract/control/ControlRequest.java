@@ -27,6 +27,9 @@ import java.util.Map;
 public record ControlRequest(String id, Op op, String who, String from, long at, long deadline,
     Map<String, Object> body) {
 
+  /** The field of a control stream entry that holds the request's JSON. */
+  public static final String STREAM_FIELD = "request";
+
   /** Operations the processor carries out. */
   public enum Op {
     /** Make the published set match a pipeline document, view by view. */
