@@ -161,12 +161,63 @@ class ObservabilityTest {
     }
   }
 
+  /**
+   * Prometheus finds the gateway and the processor's driver in a cluster by their pod annotations;
+   * the port they name must be one the container declares (it moves when /metrics gets a
+   * management port).
+   */
+  @Test
+  void podsAnnotateAMetricsPortTheyDeclare() {
+    Manifests manifests = Manifests.load(DIR.getParent());
+    Map<String, String> templates = Map.of("Deployment", "spec.template", "SparkApplication", "spec.driver");
+    Set<String> annotated = new java.util.TreeSet<>();
+    for (Doc doc : manifests.k8s()) {
+      String template = templates.get(doc.kind());
+      if (template == null) {
+        continue;
+      }
+      Object pod = Y.get(doc.root(), template);
+      Map<String, Object> annotations = doc.is("Deployment")
+          ? Y.map(pod, "metadata.annotations") : Y.map(pod, "annotations");
+      if (!"true".equals(annotations.get("prometheus.io/scrape"))) {
+        continue;
+      }
+      annotated.add(doc.name());
+      assertEquals("/metrics", annotations.get("prometheus.io/path"), doc.where());
+      List<Map<String, Object>> ports = new ArrayList<>();
+      if (doc.is("Deployment")) {
+        Y.maps(pod, "spec.containers").forEach(c -> ports.addAll(Y.maps(c, "ports")));
+      } else {
+        ports.addAll(Y.maps(pod, "ports"));
+      }
+      Object port = annotations.get("prometheus.io/port");
+      assertTrue(ports.stream().anyMatch(p -> String.valueOf(p.get("containerPort")).equals(port)),
+          doc.where() + ": prometheus.io/port " + port + " is not a declared containerPort " + ports);
+    }
+    assertEquals(Set.of("streamgate-gateway", "streamgate-processor"), annotated);
+  }
+
   @Test
   void promqlNamesSkipFunctionsLabelsAndKeywords() {
     assertEquals(Set.of("a_total", "b:ratio", "c_bucket"), MetricNames.inPromQL(
         "sum by (route, le) (rate(a_total{route!~\"/v1/ws|.*/events\", x=\"y(z)\"}[$__rate_interval]))"
             + " / on (instance) group_left (plan) b:ratio offset 5m > bool 1e3 # c_comment\n"
             + " unless histogram_quantile(0.99, c_bucket[5m:1m])"));
+  }
+
+  @Test
+  void exportedNamesIncludeHistogramBaseNames() {
+    String page = """
+        # HELP a_seconds x
+        # TYPE a_seconds histogram
+        a_seconds_bucket{le="0.1"} 1
+        a_seconds_count 1
+        a_seconds_sum 0.05
+        # TYPE b_total counter
+        b_total{x="y"} 2.0
+        """;
+    assertEquals(Set.of("a_seconds", "a_seconds_bucket", "a_seconds_count", "a_seconds_sum", "b_total"),
+        MetricNames.exported(page));
   }
 
   private static List<String> alertNames() {
