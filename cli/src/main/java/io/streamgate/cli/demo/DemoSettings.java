@@ -54,17 +54,11 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
     stateDir = stateDir.toAbsolutePath().normalize();
   }
 
-  /** The processor's metrics on its default port. */
-  public DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort, int redisPort, boolean fresh,
-      double rate, boolean generator, Duration startupTimeout, int gateways) {
-    this(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout, gateways,
-        DEFAULT_PROCESSOR_METRICS_PORT);
-  }
-
-  /** One gateway. */
+  /** One gateway, the processor's metrics on their default port. */
   public DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort, int redisPort, boolean fresh,
       double rate, boolean generator, Duration startupTimeout) {
-    this(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout, 1);
+    this(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout, 1,
+        DEFAULT_PROCESSOR_METRICS_PORT);
   }
 
   /** The defaults of {@code ./streamgate demo} for a repo at {@code root}. */

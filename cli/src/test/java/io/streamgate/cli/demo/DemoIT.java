@@ -11,7 +11,10 @@ import io.streamgate.contract.json.Json;
 import io.streamgate.harness.FreePorts;
 import io.streamgate.harness.MetricNames;
 import io.streamgate.harness.Modules;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import io.streamgate.cli.token.DemoSecret;
 import io.streamgate.cli.token.TokenMinter;
 import io.streamgate.cli.token.TokenRequest;
@@ -185,10 +188,10 @@ class DemoIT {
         .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
         .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(202, posted.statusCode(), posted.body());
-    HttpResponse<java.io.InputStream> sse = http.send(HttpRequest.newBuilder(first.resolve("/v1/views/order_status/" + key
+    HttpResponse<InputStream> sse = http.send(HttpRequest.newBuilder(first.resolve("/v1/views/order_status/" + key
         + "/events")).header("Authorization", "Bearer " + readToken).timeout(Duration.ofSeconds(10)).GET().build(),
         HttpResponse.BodyHandlers.ofInputStream());
-    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(sse.body(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(sse.body(), StandardCharsets.UTF_8))) {
       assertEquals(200, sse.statusCode());
       String line;
       do {
