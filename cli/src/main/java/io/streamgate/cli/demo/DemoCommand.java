@@ -41,6 +41,11 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Redis port (default: ${DEFAULT-VALUE}).")
   int redisPort;
 
+  @Option(names = "--processor-metrics-port", paramLabel = "PORT",
+      defaultValue = "" + DemoSettings.DEFAULT_PROCESSOR_METRICS_PORT,
+      description = "Port of the processor's Prometheus /metrics (default: ${DEFAULT-VALUE}).")
+  int processorMetricsPort;
+
   @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "./.streamgate",
       description = "Data, checkpoints, logs, pid files and the JWT secret (default: ${DEFAULT-VALUE}).")
   Path stateDir;
@@ -66,7 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
     DemoSettings settings;
     try {
       settings = new DemoSettings(Modules.root(), stateDir, httpPort, kafkaPort, redisPort, fresh, rate,
-          !noGenerator, Duration.ofSeconds(startupTimeoutSeconds), gateways);
+          !noGenerator, Duration.ofSeconds(startupTimeoutSeconds), gateways, processorMetricsPort);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -92,7 +92,8 @@ final class DemoServices {
         "--redis", settings.redisUrl(),
         "--checkpoints", state.checkpoints().toString(),
         "--master", "local[2]",
-        "--namespace", DemoSettings.NAMESPACE);
+        "--namespace", DemoSettings.NAMESPACE,
+        "--metrics-port", Integer.toString(settings.processorMetricsPort()));
     return java("processor", "stream-processor", ProcessorJvm.options(settings.root()), PROCESSOR_MAIN, args,
         Map.of(), PROCESSOR_GRACE, List.of(PROCESSOR_MAIN, state.checkpoints().toString()));
   }

@@ -12,12 +12,16 @@ import java.util.Objects;
  * @param rate order events per second from the generator
  * @param startupTimeout how long startup may take before the demo gives up
  * @param gateways how many gateways to run, on ports {@code httpPort} and up, all on one Redis
+ * @param processorMetricsPort where the processor serves {@code /metrics} (Prometheus scrapes it,
+ *     deploy/observability/prometheus/prometheus.yml)
  */
 public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort, int redisPort, boolean fresh,
-    double rate, boolean generator, Duration startupTimeout, int gateways) {
+    double rate, boolean generator, Duration startupTimeout, int gateways, int processorMetricsPort) {
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final int DEFAULT_KAFKA_PORT = 19092;
   public static final int DEFAULT_REDIS_PORT = 16379;
+  /** The processor's metrics port in the demo, compose and Kubernetes alike. */
+  public static final int DEFAULT_PROCESSOR_METRICS_PORT = 9464;
   public static final double DEFAULT_RATE = 20;
   /** Spark's first start (JIT, state stores) dominates: about a minute on 2 cores. */
   public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(4);
@@ -39,6 +43,7 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
     requirePort("--port", httpPort + gateways - 1);
     requirePort("--kafka-port", kafkaPort);
     requirePort("--redis-port", redisPort);
+    requirePort("--processor-metrics-port", processorMetricsPort);
     if (!(rate > 0) || Double.isInfinite(rate)) {
       throw new IllegalArgumentException("--rate must be a positive number of events per second, but was " + rate);
     }
@@ -49,35 +54,42 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
     stateDir = stateDir.toAbsolutePath().normalize();
   }
 
-  /** One gateway. */
+  /** One gateway, the processor's metrics on their default port. */
   public DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort, int redisPort, boolean fresh,
       double rate, boolean generator, Duration startupTimeout) {
-    this(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout, 1);
+    this(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout, 1,
+        DEFAULT_PROCESSOR_METRICS_PORT);
   }
 
   /** The defaults of {@code ./streamgate demo} for a repo at {@code root}. */
   public static DemoSettings defaults(Path root) {
     return new DemoSettings(root, Path.of(".streamgate"), DEFAULT_HTTP_PORT, DEFAULT_KAFKA_PORT,
-        DEFAULT_REDIS_PORT, false, DEFAULT_RATE, true, DEFAULT_STARTUP_TIMEOUT, 1);
+        DEFAULT_REDIS_PORT, false, DEFAULT_RATE, true, DEFAULT_STARTUP_TIMEOUT, 1, DEFAULT_PROCESSOR_METRICS_PORT);
   }
 
   public DemoSettings withPorts(int http, int kafka, int redis) {
-    return new DemoSettings(root, stateDir, http, kafka, redis, fresh, rate, generator, startupTimeout, gateways);
+    return new DemoSettings(root, stateDir, http, kafka, redis, fresh, rate, generator, startupTimeout, gateways,
+        processorMetricsPort);
   }
 
   public DemoSettings withStateDir(Path dir) {
     return new DemoSettings(root, dir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
-        gateways);
+        gateways, processorMetricsPort);
   }
 
   public DemoSettings withGenerator(boolean on) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, on, startupTimeout,
-        gateways);
+        gateways, processorMetricsPort);
   }
 
   public DemoSettings withGateways(int count) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
-        count);
+        count, processorMetricsPort);
+  }
+
+  public DemoSettings withProcessorMetricsPort(int port) {
+    return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
+        gateways, port);
   }
 
   /** The HTTP port of gateway {@code index} (0-based): consecutive from {@link #httpPort}. */
