@@ -7,6 +7,7 @@ import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.internal.PushHub;
+import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.Subscriptions;
 import io.vertx.core.Deployable;
 import io.vertx.core.Handler;

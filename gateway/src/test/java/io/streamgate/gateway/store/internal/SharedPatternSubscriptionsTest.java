@@ -1,4 +1,4 @@
-package io.streamgate.gateway.push.internal;
+package io.streamgate.gateway.store.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

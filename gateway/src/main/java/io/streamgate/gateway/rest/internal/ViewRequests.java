@@ -1,4 +1,4 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.rest.internal;
 
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Names;
@@ -7,6 +7,12 @@ import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.cache.Read;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.http.BearerAuthHandler;
+import io.streamgate.gateway.http.ETags;
+import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemHandler;
+import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.http.RequestPath;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -20,8 +26,6 @@ import java.util.Map;
  */
 final class ViewRequests {
   static final String JSON = "application/json";
-  /** Marks an answer served from the near cache because the store could not be asked. */
-  static final String STALE_HEADER = "Streamgate-Stale";
 
   private final Catalog catalog;
 
@@ -89,7 +93,7 @@ final class ViewRequests {
   static void markStale(RoutingContext ctx, Read<?> read) {
     if (read.stale()) {
       ctx.response().putHeader(HttpHeaders.AGE, Long.toString(read.ageSeconds()))
-          .putHeader(STALE_HEADER, "true");
+          .putHeader(ETags.STALE_HEADER, "true");
     }
   }
 

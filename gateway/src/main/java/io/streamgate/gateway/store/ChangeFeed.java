@@ -1,7 +1,6 @@
-package io.streamgate.gateway.push;
+package io.streamgate.gateway.store;
 
-import io.streamgate.gateway.push.internal.SharedPatternSubscriptions;
-import io.streamgate.gateway.store.Subscriptions;
+import io.streamgate.gateway.store.internal.SharedPatternSubscriptions;
 
 /**
  * The gateway's one subscription to every view's change channel ({@code <ns>:changes:*}),

@@ -1,4 +1,4 @@
-package io.streamgate.gateway.push.internal;
+package io.streamgate.gateway.store.internal;
 
 import io.streamgate.gateway.store.ChannelSubscription;
 import io.streamgate.gateway.store.Subscriptions;

@@ -1,4 +1,4 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.rest.internal;
 
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Names;
@@ -6,6 +6,8 @@ import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.cache.Read;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.store.RowBatch;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Future;
@@ -22,7 +24,7 @@ import java.util.List;
  * the near cache. Keys whose row is gone (a TTL expired it before the index was cleaned) are
  * skipped. Stateless; runs on the request's event loop.
  */
-public final class IndexHandler {
+final class IndexHandler {
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_LIMIT = 500;
   public static final int DEFAULT_TOP = 10;
@@ -32,7 +34,7 @@ public final class IndexHandler {
   private final ViewStore store;
   private final NearCache rows;
 
-  public IndexHandler(Catalog catalog, ViewStore store, NearCache rows) {
+  IndexHandler(Catalog catalog, ViewStore store, NearCache rows) {
     this.requests = new ViewRequests(catalog);
     this.store = store;
     this.rows = rows;

@@ -1,4 +1,4 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.rest.internal;
 
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.json.Json;
@@ -6,6 +6,12 @@ import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.cache.RowJson;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.http.BearerAuthHandler;
+import io.streamgate.gateway.http.ETags;
+import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.http.RequestPath;
+import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.RowBatch;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -22,18 +28,14 @@ import java.util.Set;
  * Checks run in {@link ViewRequests}' order, then one read. Row JSON goes out exactly as the
  * contract builds it; the value is never re-encoded. Stateless; runs on the request's event loop.
  */
-public final class ViewsHandler {
-  /** Most keys one multi-get may ask for (one pipelined batch). */
-  public static final int MAX_KEYS = 100;
-  /** Marks an answer served from the near cache because the store could not be asked. */
-  public static final String STALE_HEADER = ViewRequests.STALE_HEADER;
-  static final String JSON = ViewRequests.JSON;
+final class ViewsHandler {
+  private static final int MAX_KEYS = Rest.MAX_KEYS;
 
   private final Catalog catalog;
   private final ViewRequests requests;
   private final NearCache rows;
 
-  public ViewsHandler(Catalog catalog, NearCache rows) {
+  ViewsHandler(Catalog catalog, NearCache rows) {
     this.catalog = catalog;
     this.requests = new ViewRequests(catalog);
     this.rows = rows;

@@ -1,4 +1,4 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.server;
 
 import static io.streamgate.gateway.http.RequestPath.only;
 
@@ -7,11 +7,22 @@ import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.CorsConfig;
 import io.streamgate.gateway.config.IngestConfig;
+import io.streamgate.gateway.http.AccessLogHandler;
+import io.streamgate.gateway.http.BearerAuthHandler;
+import io.streamgate.gateway.http.Cors;
+import io.streamgate.gateway.http.Endpoint;
+import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemHandler;
+import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.http.RateLimitHandler;
+import io.streamgate.gateway.http.RequestIdHandler;
+import io.streamgate.gateway.http.RequestPath;
 import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Dashboard;
 import io.streamgate.gateway.push.Push;
+import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -104,28 +115,13 @@ public final class GatewayRouter {
       router.route("/v1/*").handler(new RateLimitHandler(services.limiter(), services.metrics()));
     }
 
-    ViewsHandler views = new ViewsHandler(services.catalog(), services.rows());
-    IndexHandler index = new IndexHandler(services.catalog(), services.store(), services.rows());
-    router.get(Endpoint.VIEWS.template()).handler(views::list);
+    Rest rest = Rest.create(services.catalog(), services.store(), services.rows());
+    router.get(Endpoint.VIEWS.template()).handler(rest::views);
     // The hot route first: point reads.
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW, views::row));
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, ctx -> {
-      if (ctx.queryParams().contains("keys")) {
-        if (ctx.queryParams().contains("limit") || ctx.queryParams().contains("cursor")) {
-          throw new HttpProblem(ProblemType.BAD_REQUEST,
-              "use either keys (multi-get) or limit/cursor (paging), not both");
-        }
-        views.many(ctx);
-      } else {
-        ViewsHandler.requireNoTenant(ctx, "paging");
-        index.page(ctx);
-      }
-    }));
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW, rest::row));
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, rest::view));
     // "top" is the endpoint (RequestPath); a row with key "top" is read with ?keys=top.
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.TOP, ctx -> {
-      ViewsHandler.requireNoTenant(ctx, "top-N");
-      index.top(ctx);
-    }));
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.TOP, rest::top));
     router.post(EVENTS_PREFIX).handler(only(Endpoint.EVENTS, services.ingest() == null
         ? EventIngest.disabled() : services.ingest().handler()));
     Push push = services.push();
