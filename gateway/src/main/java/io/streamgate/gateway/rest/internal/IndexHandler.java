@@ -45,7 +45,7 @@ final class IndexHandler {
    * cursor, and the cursor of the next page ({@code null} on the last).
    */
   public void page(RoutingContext ctx) {
-    String view = requests.readableView(ctx).name();
+    String view = requests.readable(ctx, null).name();
     int limit = ViewRequests.intParam(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT);
     String after = cursor(ctx);
     String[] next = {null};
@@ -77,7 +77,7 @@ final class IndexHandler {
 
   /** {@code GET /v1/views/{view}/top?n=}: the n highest-ranked rows, highest first. */
   public void top(RoutingContext ctx) {
-    CatalogEntry entry = requests.readableView(ctx);
+    CatalogEntry entry = requests.readable(ctx, null);
     if (!entry.ranked()) {
       throw new HttpProblem(ProblemType.NOT_FOUND, "view '" + entry.name() + "' has no rank"
           + " column, so it has no top-N (see \"rank\" in GET /v1/views); a row with key 'top'"

@@ -2,6 +2,7 @@ package io.streamgate.gateway.rest.internal;
 
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.json.Json;
+import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.cache.RowJson;
@@ -17,6 +18,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,11 +46,10 @@ final class ViewsHandler {
   /** {@code GET /v1/views}: the views the caller may read. */
   public void list(RoutingContext ctx) {
     Principal principal = BearerAuthHandler.principal(ctx);
-    if (!principal.canReadSomeView()) {
-      throw new HttpProblem(ProblemType.FORBIDDEN, "the token has no view scope ("
-          + Principal.READ_ALL_VIEWS + " or views:<view>:read)");
+    Access.Refusal refusal = Access.listViews(principal, catalog);
+    if (refusal != null) {
+      throw HttpProblem.refused(refusal);
     }
-    requests.requireCatalog();
     List<Object> views = new ArrayList<>();
     for (CatalogEntry entry : catalog.views()) {
       if (principal.canRead(entry.name())) {
@@ -60,10 +61,8 @@ final class ViewsHandler {
 
   /** {@code GET /v1/views/{view}/{key}}: one row, with ETag and 304. */
   public void row(RoutingContext ctx) {
-    String view = requests.readableView(ctx).name();
     String key = RequestPath.of(ctx).key();
-    ViewRequests.requireKey(key);
-    requireTenantKeys(ctx, List.of(key));
+    String view = requests.readable(ctx, List.of(key)).name();
     rows.get(view, key).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -90,9 +89,12 @@ final class ViewsHandler {
 
   /** {@code GET /v1/views/{view}?keys=a,b,c}: found rows plus the keys that have none. */
   public void many(RoutingContext ctx) {
-    String view = requests.readableView(ctx).name();
     List<String> keys = keys(ctx);
-    requireTenantKeys(ctx, keys);
+    String view = requests.readable(ctx, keys).name();
+    if (keys.size() > MAX_KEYS) {
+      throw new HttpProblem(ProblemType.BAD_REQUEST,
+          "at most " + MAX_KEYS + " keys per request, but got " + keys.size());
+    }
     rows.getAll(view, keys).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -102,17 +104,6 @@ final class ViewsHandler {
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
       ViewRequests.send(ctx, manyBody(view, ar.result().value()));
     });
-  }
-
-  /**
-   * A token with a {@code tenant} claim reads only keys starting {@code <tenant>:}: any other key
-   * makes the whole request 403 (before Redis, so it reveals nothing about those keys).
-   */
-  private static void requireTenantKeys(RoutingContext ctx, List<String> keys) {
-    String foreign = BearerAuthHandler.principal(ctx).foreignKeysProblem(keys);
-    if (foreign != null) {
-      throw new HttpProblem(ProblemType.FORBIDDEN, foreign);
-    }
   }
 
   /**
@@ -128,17 +119,11 @@ final class ViewsHandler {
     }
   }
 
+  /** The {@code ?keys=} list, duplicates removed; {@link Access#read} checks each key. */
   private static List<String> keys(RoutingContext ctx) {
     Set<String> keys = new LinkedHashSet<>();
     for (String param : ctx.queryParam("keys")) {
-      for (String key : param.split(",", -1)) {
-        ViewRequests.requireKey(key);
-        keys.add(key);
-      }
-    }
-    if (keys.size() > MAX_KEYS) {
-      throw new HttpProblem(ProblemType.BAD_REQUEST,
-          "at most " + MAX_KEYS + " keys per request, but got " + keys.size());
+      keys.addAll(Arrays.asList(param.split(",", -1)));
     }
     return List.copyOf(keys);
   }
