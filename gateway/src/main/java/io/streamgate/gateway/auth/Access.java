@@ -73,7 +73,7 @@ public final class Access {
     return foreign == null ? null : new Refusal(Kind.FORBIDDEN, foreign);
   }
 
-  /** Null if {@code principal}'s scopes let it read {@code view} (the check a refreshed token repeats). */
+  /** Null if {@code principal}'s scopes let it read {@code view} (a token refresh rechecks it). */
   public static Refusal readScope(Principal principal, String view) {
     if (!principal.canRead(view)) {
       return new Refusal(Kind.FORBIDDEN, "reading view '" + view + "' needs scope "

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * The push hub: the {@link ChangeFeed} in, one {@link LoopFanout} per event loop out. The feed
  * calls it on the feed's own thread with the row it parsed; the hub posts it straight to each
  * loop that has sessions, which hands it to the subscriptions of that row; posting keeps the
- * order of the feed, so every loop sees each key's versions in order. Heartbeats run per loop on one periodic timer, not one per connection,
- * each connection in its own slice of the interval.
+ * order of the feed, so every loop sees each key's versions in order. Heartbeats run per loop
+ * on one periodic timer, not one per connection, each connection in its own slice of the
+ * interval.
  */
 public final class PushHub extends VerticleBase implements Push, ChangeFeed.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(PushHub.class);
