@@ -3,25 +3,21 @@ package io.streamgate.gateway;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.cache.NearCache;
-import io.streamgate.gateway.cache.internal.CaffeineNearCache;
 import io.streamgate.gateway.catalog.Catalog;
-import io.streamgate.gateway.catalog.internal.RedisCatalog;
 import io.streamgate.gateway.config.ConfigLoader;
 import io.streamgate.gateway.config.GatewayConfig;
-import io.streamgate.gateway.http.GatewayRouter;
-import io.streamgate.gateway.http.HttpServerVerticle;
 import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimits;
 import io.streamgate.gateway.metrics.GatewayMetrics;
-import io.streamgate.gateway.push.ChangeFeed;
 import io.streamgate.gateway.push.Push;
+import io.streamgate.gateway.server.GatewayRouter;
+import io.streamgate.gateway.server.HttpServerVerticle;
+import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.RedisStore;
-import io.streamgate.gateway.store.Subscriptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running gateway: store, catalog and HTTP servers wired together from a
+ * A running gateway: store, catalog, features and HTTP servers wired together from a
  * {@link GatewayConfig}. {@link GatewayMain} runs one per process; tests start one per class on
  * port 0.
  *
@@ -40,31 +36,24 @@ public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private static final AtomicInteger SHARED_RANDOM_PORTS = new AtomicInteger();
 
-  private final Vertx vertx;
-  private final RedisStore store;
-  private final RedisCatalog catalog;
+  private final Components components;
+  private final Catalog catalog;
   private final NearCache rows;
   private final RateLimits limits;
   private final Breaker breaker;
   private final EventIngest ingest;
   private final Push push;
-  private final List<String> deployments;
   private final int port;
-  private final TokenVerifier verifier;
 
-  private Gateway(Vertx vertx, RedisStore store, RedisCatalog catalog, NearCache rows,
-      RateLimits limits, Breaker breaker, EventIngest ingest, Push push, List<String> deployments,
-      int port, TokenVerifier verifier) {
-    this.verifier = verifier;
-    this.rows = rows;
-    this.ingest = ingest;
-    this.push = push;
-    this.vertx = vertx;
-    this.store = store;
+  private Gateway(Components components, Catalog catalog, NearCache rows, RateLimits limits,
+      Breaker breaker, EventIngest ingest, Push push, int port) {
+    this.components = components;
     this.catalog = catalog;
+    this.rows = rows;
     this.limits = limits;
     this.breaker = breaker;
-    this.deployments = deployments;
+    this.ingest = ingest;
+    this.push = push;
     this.port = port;
   }
 
@@ -81,84 +70,65 @@ public final class Gateway {
         metrics.redisCalls());
     metrics.bindBreaker("redis", breaker);
     RedisStore store = RedisStore.create(vertx, config.redis(), breaker);
-    RedisCatalog catalog = new RedisCatalog(store.views(), store, config.redis().keyspace(),
-        RedisCatalog.DEFAULT_REFRESH_INTERVAL);
+    Catalog catalog = Catalog.redis(store.views(), store, config.redis().keyspace());
     // One PSUBSCRIBE to the change channels per process, shared by the near cache and push.
-    Subscriptions changes = ChangeFeed.shared(store,
-        config.redis().keyspace().changeChannelPattern());
-    CaffeineNearCache nearCache = config.cache().enabled()
-        ? new CaffeineNearCache(config.cache(), store.views(), changes, catalog,
-            config.redis().keyspace(), clock)
-        : null;
-    NearCache rows = nearCache == null ? NearCache.passThrough(store.views()) : nearCache;
+    ChangeFeed changes = ChangeFeed.shared(store, config.redis().keyspace().changeChannelPattern());
+    metrics.bindChangeFeed(changes);
+    NearCache rows = config.cache().enabled()
+        ? NearCache.create(config.cache(), store.views(), changes, catalog, clock)
+        : NearCache.passThrough(store.views());
     metrics.bindCache(rows);
     RateLimits limits = config.limits().enabled()
         ? RateLimits.create(vertx, config.limits(), config.redis(), clock) : null;
     EventIngest ingest = config.ingest().enabled()
-        ? EventIngest.create(vertx, config.ingest(), config.redis(), store, metrics) : null;
+        ? EventIngest.create(vertx, config.ingest(), config.redis(), store, metrics)
+        : EventIngest.disabled();
     Push push = config.push().enabled()
-        ? Push.create(config.push(), catalog, rows, changes, config.redis().keyspace(), verifier,
+        ? Push.create(config.push(), catalog, rows, changes, verifier,
             config.auth().leewaySeconds(), metrics)
-        : null;
+        : Push.disabled();
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
         rows, limits == null ? null : limits.limiter(), metrics, config.http().accessLog(),
         config.http().cors(), ingest, push);
-    List<String> deployments = new ArrayList<>();
     String host = config.http().host();
-    int instances = config.http().instances();
-
     // Instances share one listening socket. For port 0 Vert.x shares a random port only when
     // asked with a negative port (each negative number names one shared random port).
     int port = config.http().port() == 0 ? -SHARED_RANDOM_PORTS.incrementAndGet() : config.http().port();
     List<HttpServerVerticle> servers = new CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(catalog)
-        .compose(id -> {
-          deployments.add(id);
-          return nearCache == null ? Future.succeededFuture()
-              : vertx.deployVerticle(nearCache).onSuccess(deployments::add);
-        })
-        .compose(id -> limits == null ? Future.succeededFuture() : limits.start())
+
+    // Started in this order, stopped in the reverse one (on close, and after a failed start).
+    Components components = new Components(vertx)
+        .add("redis connections", Future::succeededFuture, store::close)
+        .deploy("catalog", catalog)
+        .deploy("near cache", rows)
+        .add("rate limits", () -> limits == null ? Future.succeededFuture() : limits.start(),
+            () -> limits == null ? Future.succeededFuture() : limits.close())
         // JWKS keys: the first fetch is bounded by its timeout and never fails the start.
-        .compose(v -> verifier.start())
-        .compose(v -> ingest == null ? Future.succeededFuture() : ingest.start())
-        .compose(v -> vertx.deployVerticle(() -> {
+        .add("token keys", verifier::start, () -> {
+          verifier.close();
+          return Future.succeededFuture();
+        })
+        .add("event ingest", ingest::start, ingest::close)
+        .deploy("http servers", () -> {
           HttpServerVerticle server = new HttpServerVerticle(host, port, services,
               config.http().shutdownGraceMs(), config.http().tls(), config.auth().maxTokenBytes());
           servers.add(server);
           return server;
-        }, new DeploymentOptions().setInstances(instances)))
-        .map(id -> {
-          deployments.add(id);
-          return servers.get(0).actualPort();
-        })
+        }, new DeploymentOptions().setInstances(config.http().instances()))
         // After the servers, so it stops first: open sockets get 1001 rather than holding the
         // servers' graceful shutdown for its whole grace period.
-        .compose(bound -> push == null ? Future.succeededFuture(bound)
-            : vertx.deployVerticle(push).map(id -> {
-              deployments.add(id);
-              return bound;
-            }))
-        .map(bound -> {
-          Gateway gateway = new Gateway(vertx, store, catalog, rows, limits, breaker, ingest, push,
-              deployments, bound, verifier);
-          LOG.info("gateway ready on {}://{}:{} (redis {}, {} views)", config.http().scheme(),
-              host, bound, config.redis().redactedUrl(), catalog.views().size());
-          if (!catalog.loaded()) {
-            LOG.warn("redis at {} did not answer at startup; /health/ready and view requests answer"
-                + " 503 until it does. Start redis-server or fix redis.url (or {}).",
-                config.redis().redactedUrl(), ConfigLoader.ENV_REDIS_URL);
-          }
-          return gateway;
-        })
-        .recover(failure -> undeploy(vertx, deployments)
-            .eventually(() -> {
-              verifier.close();
-              return Future.succeededFuture();
-            })
-            .eventually(() -> ingest == null ? Future.succeededFuture() : ingest.close())
-            .eventually(() -> limits == null ? Future.succeededFuture() : limits.close())
-            .eventually(store::close)
-            .transform(ignored -> Future.failedFuture(failure)));
+        .deploy("push", push);
+    return components.start().map(v -> {
+      int bound = servers.get(0).actualPort();
+      LOG.info("gateway ready on {}://{}:{} (redis {}, {} views)", config.http().scheme(),
+          host, bound, config.redis().redactedUrl(), catalog.views().size());
+      if (!catalog.loaded()) {
+        LOG.warn("redis at {} did not answer at startup; /health/ready and view requests answer"
+            + " 503 until it does. Start redis-server or fix redis.url (or {}).",
+            config.redis().redactedUrl(), ConfigLoader.ENV_REDIS_URL);
+      }
+      return new Gateway(components, catalog, rows, limits, breaker, ingest, push, bound);
+    });
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
@@ -184,7 +154,7 @@ public final class Gateway {
     return breaker;
   }
 
-  /** Push (WebSocket, SSE), or null when {@code push.enabled} is false. */
+  /** Push (WebSocket, SSE); {@link Push#disabled()} when {@code push.enabled} is false. */
   public Push push() {
     return push;
   }
@@ -194,37 +164,17 @@ public final class Gateway {
     return limits;
   }
 
-  /** Event ingest, or null when {@code ingest.enabled} is false. */
+  /** Event ingest; {@link EventIngest#disabled()} when {@code ingest.enabled} is false. */
   public EventIngest ingest() {
     return ingest;
   }
 
   /**
-   * Stops the servers (gracefully: no new connections, requests in flight get up to
-   * {@code http.shutdownGraceMs}), then the near cache and catalog, the rate-limit sync and the
-   * store connections.
+   * Stops everything in the reverse order of the start: push, the servers (gracefully: no new
+   * connections, requests in flight get up to {@code http.shutdownGraceMs}), ingest, the key
+   * refresh, the rate-limit sync, the near cache and catalog, then the store connections.
    */
   public Future<Void> close() {
-    return undeploy(vertx, deployments)
-        .eventually(() -> {
-          verifier.close();
-          return Future.succeededFuture();
-        })
-        .eventually(() -> ingest == null ? Future.succeededFuture() : ingest.close())
-        .eventually(() -> limits == null ? Future.succeededFuture() : limits.close())
-        .eventually(store::close);
-  }
-
-  private static Future<Void> undeploy(Vertx vertx, List<String> deployments) {
-    // One after the other, newest first: the HTTP servers drain their requests in flight while
-    // the near cache and catalog those requests use are still running.
-    List<String> ids = new ArrayList<>(deployments);
-    deployments.clear();
-    Future<Void> done = Future.succeededFuture();
-    for (int i = ids.size() - 1; i >= 0; i--) {
-      String id = ids.get(i);
-      done = done.eventually(() -> vertx.undeploy(id));
-    }
-    return done;
+    return components.stop();
   }
 }

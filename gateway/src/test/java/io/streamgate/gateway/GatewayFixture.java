@@ -1,5 +1,9 @@
 package io.streamgate.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Keyspace;
 import io.streamgate.contract.Row;
@@ -11,6 +15,8 @@ import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.config.HttpConfig;
 import io.streamgate.gateway.config.KeyConfig;
 import io.streamgate.gateway.config.RedisConfig;
+import io.streamgate.gateway.http.ProblemHandler;
+import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.store.RedisStore;
 import io.streamgate.harness.RedisServer;
 import io.vertx.core.Vertx;
@@ -223,5 +229,19 @@ public final class GatewayFixture implements AutoCloseable {
   /** Parses a JSON body (vertx JSON is fine in tests; production uses the contract's). */
   public static JsonObject json(HttpResponse<String> response) {
     return new JsonObject(response.body());
+  }
+
+
+  public static void assertProblem(HttpResponse<String> response, int status, String type) {
+    assertEquals(status, response.statusCode(), response.body());
+    assertEquals(ProblemHandler.CONTENT_TYPE,
+        response.headers().firstValue("Content-Type").orElseThrow());
+    JsonObject problem = json(response);
+    assertEquals(ProblemType.TYPE_BASE + type, problem.getString("type"));
+    assertEquals(status, problem.getInteger("status"));
+    assertTrue(problem.containsKey("title") && problem.containsKey("detail")
+        && problem.containsKey("instance"), problem.encode());
+    assertFalse(response.body().contains("Exception"), response.body());
+    assertTrue(response.headers().firstValue("X-Request-Id").isPresent());
   }
 }

@@ -6,16 +6,25 @@ import java.util.Set;
 
 /**
  * The verified caller of a request: who (the token's {@code sub}), what it may do (its scopes),
- * which rate-limit plan it is on (its {@code plan} claim, null if none) and which tenant's keys
- * it is limited to (its {@code tenant} claim, null if none). Immutable and thread-safe.
+ * which rate-limit plan it is on (its {@code plan} claim, null if none), which tenant's keys
+ * it is limited to (its {@code tenant} claim, null if none) and until when (its {@code exp}, in
+ * epoch seconds; {@link #NO_EXPIRY} if it has none). Immutable and thread-safe. Whether it may
+ * read a view's keys or write to a stream is {@link Access}'s answer.
  *
  * <p>View scopes: {@value #READ_ALL_VIEWS} reads every view, {@code views:<view>:read} one.
+ * Stream scopes: {@value #WRITE_ALL_STREAMS} posts to every stream, {@code events:<stream>:write}
+ * to one.
  *
  * <p>Tenants: the row keys of tenant {@code t} start with {@code t:} ({@link #TENANT_SEPARATOR});
  * a principal with a tenant may read only those keys, a principal without one any key.
  */
-public record Principal(String subject, Set<String> scopes, String plan, String tenant) {
+public record Principal(String subject, Set<String> scopes, String plan, String tenant,
+    long expiresAt) {
   public static final String READ_ALL_VIEWS = "views:read";
+  /** Scope that allows posting to every stream. */
+  public static final String WRITE_ALL_STREAMS = "events:write";
+  /** {@link #expiresAt} of a principal whose token has no {@code exp}. */
+  public static final long NO_EXPIRY = Long.MAX_VALUE;
   /** Separates the tenant from the rest of a row key: {@code acme:order-17}. */
   public static final char TENANT_SEPARATOR = ':';
   private static final String VIEW_SCOPE_PREFIX = "views:";
@@ -23,6 +32,11 @@ public record Principal(String subject, Set<String> scopes, String plan, String 
 
   public Principal {
     scopes = Set.copyOf(scopes);
+  }
+
+  /** A principal without an expiry. */
+  public Principal(String subject, Set<String> scopes, String plan, String tenant) {
+    this(subject, scopes, plan, tenant, NO_EXPIRY);
   }
 
   /** A principal without a tenant. */
@@ -38,6 +52,15 @@ public record Principal(String subject, Set<String> scopes, String plan, String 
   /** The scope that grants reading one view. */
   public static String readScope(String view) {
     return VIEW_SCOPE_PREFIX + view + READ_SUFFIX;
+  }
+
+  /** The scope that grants posting to one stream. */
+  public static String writeScope(String stream) {
+    return "events:" + stream + ":write";
+  }
+
+  public boolean canWrite(String stream) {
+    return scopes.contains(WRITE_ALL_STREAMS) || scopes.contains(writeScope(stream));
   }
 
   public boolean canRead(String view) {

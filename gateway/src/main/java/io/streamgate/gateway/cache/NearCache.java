@@ -1,9 +1,16 @@
 package io.streamgate.gateway.cache;
 
+import io.streamgate.gateway.cache.internal.CaffeineNearCache;
+import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.config.CacheConfig;
+import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.RowBatch;
 import io.streamgate.gateway.store.StoreUnavailableException;
 import io.streamgate.gateway.store.ViewStore;
+import io.vertx.core.Context;
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -20,7 +27,7 @@ import java.util.List;
  *
  * <p>Thread-safe and non-blocking: call from any event loop.
  */
-public interface NearCache {
+public interface NearCache extends Deployable {
 
   /**
    * One row with its JSON encoded as a point read sends it (value null if the view has no row
@@ -52,9 +59,28 @@ public interface NearCache {
     return 0;
   }
 
-  /** No cache: every read goes to the store, nothing is served stale. */
+  /**
+   * The cache: deploy it (it follows {@code changes} while deployed). Thread-safe.
+   *
+   * @param store   the breaker-guarded store it reads through
+   * @param catalog for each view's TTL
+   */
+  static NearCache create(CacheConfig config, ViewStore store, ChangeFeed changes,
+      Catalog catalog, Clock clock) {
+    return new CaffeineNearCache(config, store, changes, catalog, clock);
+  }
+
+  /**
+   * No cache ({@code cache.enabled: false}): every read goes to the store, nothing is served
+   * stale, and there is nothing to deploy.
+   */
   static NearCache passThrough(ViewStore store) {
     return new NearCache() {
+      @Override
+      public Future<?> deploy(Context context) {
+        return Future.succeededFuture();
+      }
+
       @Override
       public Future<Read<RowJson>> get(String view, String key) {
         return store.get(view, key).map(row -> Read.fresh(row == null ? null : RowJson.of(row)));

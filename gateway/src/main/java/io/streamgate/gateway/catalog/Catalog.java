@@ -1,6 +1,11 @@
 package io.streamgate.gateway.catalog;
 
 import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.Keyspace;
+import io.streamgate.gateway.catalog.internal.RedisCatalog;
+import io.streamgate.gateway.store.Subscriptions;
+import io.streamgate.gateway.store.ViewStore;
+import io.vertx.core.Deployable;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,9 +13,9 @@ import java.util.Optional;
  * The views the gateway serves, as the processor registered them in Redis. Reads see an
  * immutable snapshot that the implementation swaps when the catalog changes.
  *
- * <p>Thread-safe and non-blocking: call from any event loop.
+ * <p>Thread-safe and non-blocking: call from any event loop. Deploy it to keep it current.
  */
-public interface Catalog {
+public interface Catalog extends Deployable {
 
   /** The view's entry, if registered. */
   Optional<CatalogEntry> find(String view);
@@ -23,4 +28,12 @@ public interface Catalog {
    * "not known yet", not "does not exist".
    */
   boolean loaded();
+
+  /**
+   * The catalog in Redis: read when deployed, re-read when the processor announces a change and
+   * every few seconds.
+   */
+  static Catalog redis(ViewStore store, Subscriptions subscriptions, Keyspace keyspace) {
+    return new RedisCatalog(store, subscriptions, keyspace, RedisCatalog.DEFAULT_REFRESH_INTERVAL);
+  }
 }

@@ -15,18 +15,18 @@ import java.util.Set;
  * {@code Authorization} header, not in cookies. Preflights are answered by this stage, before
  * the token check (browsers send them without one).
  */
-final class Cors {
+public final class Cors {
   static final Set<String> ALLOWED_HEADERS = Set.of(
       HttpHeaders.AUTHORIZATION.toString(), HttpHeaders.IF_NONE_MATCH.toString(),
       RequestIdHandler.HEADER);
   static final Set<String> EXPOSED_HEADERS = Set.of(
       HttpHeaders.ETAG.toString(), HttpHeaders.AGE.toString(), HttpHeaders.RETRY_AFTER.toString(),
-      ViewRequests.STALE_HEADER, RequestIdHandler.HEADER, "WWW-Authenticate",
+      ETags.STALE_HEADER, RequestIdHandler.HEADER, "WWW-Authenticate",
       Decision.LIMIT, Decision.REMAINING, Decision.RESET);
 
   private Cors() {}
 
-  static CorsHandler handler(CorsConfig config) {
+  public static CorsHandler handler(CorsConfig config) {
     CorsHandler cors = CorsHandler.create();
     if (config.allowedOrigins().contains(CorsConfig.ANY_ORIGIN)) {
       cors.addOrigin(CorsConfig.ANY_ORIGIN);

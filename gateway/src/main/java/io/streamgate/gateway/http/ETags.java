@@ -1,14 +1,20 @@
 package io.streamgate.gateway.http;
 
-/** {@code If-None-Match} evaluation (RFC 9110 §13.1.2: weak comparison). Stateless. */
-final class ETags {
+/**
+ * Caching headers: {@code If-None-Match} evaluation (RFC 9110 §13.1.2: weak comparison) and the
+ * header that marks a stale answer. Stateless.
+ */
+public final class ETags {
+  /** Marks an answer served from the near cache because the store could not be asked. */
+  public static final String STALE_HEADER = "Streamgate-Stale";
+
   private ETags() {}
 
   /**
    * @param ifNoneMatch the header value, may be null
    * @param etag        the current strong entity tag, quoted
    */
-  static boolean matches(String ifNoneMatch, String etag) {
+  public static boolean matches(String ifNoneMatch, String etag) {
     if (ifNoneMatch == null) {
       return false;
     }

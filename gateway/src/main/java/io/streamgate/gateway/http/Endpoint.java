@@ -1,6 +1,5 @@
 package io.streamgate.gateway.http;
 
-import io.streamgate.gateway.push.Dashboard;
 import io.vertx.core.http.HttpMethod;
 
 /**
@@ -13,8 +12,8 @@ public enum Endpoint {
   HEALTH_READY(HttpMethod.GET, "/health/ready"),
   METRICS(HttpMethod.GET, "/metrics"),
   OPENAPI(HttpMethod.GET, "/openapi.json"),
-  DASHBOARD(HttpMethod.GET, Dashboard.PAGE),
-  DASHBOARD_SCRIPT(HttpMethod.GET, Dashboard.SCRIPT),
+  DASHBOARD(HttpMethod.GET, "/"),
+  DASHBOARD_SCRIPT(HttpMethod.GET, "/dashboard.js"),
   VIEWS(HttpMethod.GET, "/v1/views"),
   VIEW(HttpMethod.GET, "/v1/views/{view}"),
   TOP(HttpMethod.GET, "/v1/views/{view}/top"),

@@ -1,5 +1,7 @@
 package io.streamgate.gateway.http;
 
+import io.streamgate.gateway.auth.Access;
+import io.vertx.core.http.HttpHeaders;
 import java.util.Map;
 
 /**
@@ -32,6 +34,21 @@ public final class HttpProblem extends RuntimeException {
     this.type = type;
     this.headers = Map.copyOf(headers);
     this.extensions = extensions;
+  }
+
+  /**
+   * The problem for an access refusal: the one mapping of {@link Access.Kind}s to problem types
+   * (REST reads, SSE, event ingest), with the refusal's message as detail.
+   */
+  public static HttpProblem refused(Access.Refusal refusal) {
+    return switch (refusal.kind()) {
+      case INVALID -> new HttpProblem(ProblemType.BAD_REQUEST, refusal.message());
+      case FORBIDDEN -> new HttpProblem(ProblemType.FORBIDDEN, refusal.message());
+      case NOT_FOUND -> new HttpProblem(ProblemType.NOT_FOUND, refusal.message());
+      case UNAVAILABLE -> new HttpProblem(ProblemType.STORE_UNAVAILABLE, refusal.message(),
+          Map.of(HttpHeaders.RETRY_AFTER.toString(),
+              ProblemHandler.RETRY_AFTER_SECONDS));
+    };
   }
 
   public ProblemType type() {

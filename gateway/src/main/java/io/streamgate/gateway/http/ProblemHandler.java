@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class ProblemHandler implements Handler<RoutingContext> {
   public static final String CONTENT_TYPE = "application/problem+json";
   /** Seconds a client should wait before retrying after a 503. */
-  static final String RETRY_AFTER_SECONDS = "1";
+  public static final String RETRY_AFTER_SECONDS = "1";
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
   private static final ThrottledWarning STORE_WARNING = new ThrottledWarning(LOG, 10_000);
 

@@ -54,7 +54,7 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
   }
 
   /** A stage that runs {@code handler} for requests to {@code endpoint} and passes the rest on. */
-  static Handler<RoutingContext> only(Endpoint endpoint, Handler<RoutingContext> handler) {
+  public static Handler<RoutingContext> only(Endpoint endpoint, Handler<RoutingContext> handler) {
     return ctx -> {
       if (of(ctx).endpoint() == endpoint) {
         handler.handle(ctx);

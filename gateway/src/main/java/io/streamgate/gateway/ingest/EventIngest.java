@@ -1,5 +1,6 @@
 package io.streamgate.gateway.ingest;
 
+import io.streamgate.contract.events.StreamEntry;
 import io.streamgate.gateway.config.IngestConfig;
 import io.streamgate.gateway.config.RedisConfig;
 import io.streamgate.gateway.http.HttpProblem;
@@ -16,21 +17,23 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.Redis;
+import java.util.Optional;
 
 /**
  * Event ingest, wired: the registered streams (from Redis), the Kafka event log and the
- * {@code POST /v1/events/{stream}} handler. {@code Gateway} makes one per process; every HTTP
- * server instance shares it. Thread-safe.
+ * {@code POST /v1/events/{stream}} handler. {@code Gateway} makes one per process ({@link
+ * #disabled()} when {@code ingest.enabled} is false); every HTTP server instance shares it.
+ * Thread-safe.
  */
 public final class EventIngest {
   private final Vertx vertx;
-  private final RedisStreams streams;
+  private final Streams streams;
   private final EventLog log;
   private final Handler<RoutingContext> handler;
   private final IngestConfig config;
   private String deployment;
 
-  private EventIngest(Vertx vertx, IngestConfig config, RedisStreams streams, EventLog log,
+  private EventIngest(Vertx vertx, IngestConfig config, Streams streams, EventLog log,
       Handler<RoutingContext> handler) {
     this.vertx = vertx;
     this.config = config;
@@ -50,16 +53,42 @@ public final class EventIngest {
         new EventsHandler(streams, log, config, metrics));
   }
 
+  /**
+   * Ingest turned off ({@code ingest.enabled: false}): nothing to start, no streams, and the
+   * route answers 404.
+   */
+  public static EventIngest disabled() {
+    Streams none = new Streams() {
+      @Override
+      public Optional<StreamEntry> find(String stream) {
+        return Optional.empty();
+      }
+
+      @Override
+      public boolean loaded() {
+        return true;
+      }
+    };
+    Handler<RoutingContext> off = ctx -> {
+      throw new HttpProblem(ProblemType.NOT_FOUND,
+          "event ingest is off on this gateway (ingest.enabled: false)");
+    };
+    return new EventIngest(null, IngestConfig.defaults(), none, null, off);
+  }
+
   /** Completes after the first read of the streams, successful or not. */
   public Future<Void> start() {
-    return vertx.deployVerticle(streams).onSuccess(id -> deployment = id).mapEmpty();
+    if (!(streams instanceof RedisStreams redisStreams)) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(redisStreams).onSuccess(id -> deployment = id).mapEmpty();
   }
 
   /** Stops the stream refresh, then flushes and closes the producer. */
   public Future<Void> close() {
     Future<Void> undeployed = deployment == null ? Future.succeededFuture()
         : vertx.undeploy(deployment);
-    return undeployed.eventually(log::close);
+    return log == null ? undeployed : undeployed.eventually(log::close);
   }
 
   public IngestConfig config() {
@@ -83,11 +112,4 @@ public final class EventIngest {
     return ctx -> BodyReader.hold(ctx, maxBodyBytes);
   }
 
-  /** The route's handler when {@code ingest.enabled} is false. */
-  public static Handler<RoutingContext> disabled() {
-    return ctx -> {
-      throw new HttpProblem(ProblemType.NOT_FOUND,
-          "event ingest is off on this gateway (ingest.enabled: false)");
-    };
-  }
 }

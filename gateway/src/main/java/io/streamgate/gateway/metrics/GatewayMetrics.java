@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.cache.NearCache;
+import io.streamgate.gateway.store.ChangeFeed;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -46,6 +47,7 @@ public final class GatewayMetrics {
   public static final String CACHE_HIT_RATIO = "streamgate.cache.hit.ratio";
   public static final String CACHE_SIZE = "streamgate.cache.size";
   public static final String INGEST_EVENTS = "streamgate.ingest.events";
+  public static final String CHANGES_MALFORMED = "streamgate.changes.malformed";
   public static final String INGEST_BYTES = "streamgate.ingest.bytes";
   public static final String INGEST_ACK = "streamgate.ingest.ack";
   public static final String INGEST_IN_FLIGHT = "streamgate.ingest.inflight.bytes";
@@ -109,6 +111,12 @@ public final class GatewayMetrics {
           .tag("name", name).tag("state", state.name().toLowerCase(Locale.ROOT))
           .description("1 for the breaker's current state").register(registry);
     }
+  }
+
+  public void bindChangeFeed(ChangeFeed changes) {
+    FunctionCounter.builder(CHANGES_MALFORMED, changes, ChangeFeed::malformed)
+        .description("change messages ignored because they were not contract rows")
+        .register(registry);
   }
 
   public void bindCache(NearCache cache) {

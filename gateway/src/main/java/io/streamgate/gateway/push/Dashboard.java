@@ -9,15 +9,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The live dashboard at {@code /}: one HTML page and its script, plain files from the classpath
+ * The live dashboard ({@code Endpoint.DASHBOARD} and {@code DASHBOARD_SCRIPT}): one HTML page
+ * and its script, plain files from the classpath
  * ({@code io/streamgate/gateway/dashboard/}), read once. No token is needed to load them; the
  * page takes one from its URL fragment ({@code #token=…}, never sent to the server) and uses
  * it for the REST reads and the WebSocket. Nothing is loaded from other origins, which the
  * Content-Security-Policy enforces.
  */
 public final class Dashboard {
-  public static final String PAGE = "/";
-  public static final String SCRIPT = "/dashboard.js";
   private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'"
       + " 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:;"
       + " base-uri 'none'; frame-ancestors 'none'";

@@ -1,14 +1,17 @@
 package io.streamgate.gateway.push;
 
-import io.streamgate.contract.Keyspace;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
+import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.internal.PushHub;
-import io.streamgate.gateway.store.Subscriptions;
+import io.streamgate.gateway.store.ChangeFeed;
+import io.vertx.core.Context;
 import io.vertx.core.Deployable;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -18,7 +21,7 @@ import io.vertx.ext.web.RoutingContext;
  * {@code GET /v1/views/{view}/{key}/events}, protocol in {@code docs/push.md}.
  *
  * <p>One instance per gateway process, deployed as a verticle: it follows the process's one
- * change subscription ({@link ChangeFeed}) and hands each change to the event loops that have
+ * {@link ChangeFeed} and hands each change straight to the event loops that have
  * subscribers for its row; each loop writes to its own sockets. Its handlers run behind the
  * bearer-token stage, on the request's event loop, and never block it. Thread-safe.
  */
@@ -58,12 +61,38 @@ public interface Push extends Deployable {
   }
 
   /**
-   * @param changes       subscriptions sharing the change pattern ({@link ChangeFeed#shared})
+   * Push turned off ({@code push.enabled: false}): nothing to deploy, and its routes answer 404.
+   */
+  static Push disabled() {
+    return new Push() {
+      @Override
+      public void webSocket(RoutingContext ctx) {
+        throw off();
+      }
+
+      @Override
+      public void events(RoutingContext ctx) {
+        throw off();
+      }
+
+      @Override
+      public Future<?> deploy(Context context) {
+        return Future.succeededFuture();
+      }
+
+      private HttpProblem off() {
+        return new HttpProblem(ProblemType.NOT_FOUND, "push is turned off on this gateway"
+            + " (push.enabled: false)");
+      }
+    };
+  }
+
+  /**
+   * @param changes       the process's change feed
    * @param leewaySeconds the token leeway: a socket closes at {@code exp} plus this
    */
-  static Push create(PushConfig config, Catalog catalog, NearCache rows, Subscriptions changes,
-      Keyspace keyspace, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics) {
-    return new PushHub(config, catalog, rows, changes, keyspace, verifier, leewaySeconds,
-        metrics);
+  static Push create(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
+      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics) {
+    return new PushHub(config, catalog, rows, changes, verifier, leewaySeconds, metrics);
   }
 }

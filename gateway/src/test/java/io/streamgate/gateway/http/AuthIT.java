@@ -1,7 +1,7 @@
 package io.streamgate.gateway.http;
 
 import static io.streamgate.gateway.GatewayFixture.json;
-import static io.streamgate.gateway.http.ReadPathIT.assertProblem;
+import static io.streamgate.gateway.GatewayFixture.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,6 @@
 package io.streamgate.gateway.http;
 
-import static io.streamgate.gateway.http.ReadPathIT.assertProblem;
+import static io.streamgate.gateway.GatewayFixture.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

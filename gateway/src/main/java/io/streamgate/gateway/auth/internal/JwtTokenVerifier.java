@@ -9,8 +9,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.NoSuchKeyIdException;
+import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import java.nio.ByteBuffer;
@@ -167,10 +167,11 @@ public final class JwtTokenVerifier implements TokenVerifier {
     }
     String subject = payload.getValue("sub") instanceof String s ? s : "";
     String plan = payload.getValue("plan") instanceof String p && !p.isBlank() ? p.trim() : null;
-    Principal principal =
-        new Principal(subject, Scopes.of(payload), plan, (String) tenantClaim);
     // ClaimsCheck made sure exp is a number.
-    cache.put(digest, principal, ((Number) payload.getValue("exp")).longValue());
+    long expiresAt = ((Number) payload.getValue("exp")).longValue();
+    Principal principal =
+        new Principal(subject, Scopes.of(payload), plan, (String) tenantClaim, expiresAt);
+    cache.put(digest, principal, expiresAt);
     return Future.succeededFuture(principal);
   }
 

@@ -1,17 +1,14 @@
 package io.streamgate.gateway.cache.internal;
 
-import io.streamgate.contract.Keyspace;
 import io.streamgate.contract.Row;
-import io.streamgate.contract.json.JsonException;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.cache.Read;
 import io.streamgate.gateway.cache.RowJson;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.CacheConfig;
-import io.streamgate.gateway.store.ChannelSubscription;
+import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.RowBatch;
 import io.streamgate.gateway.store.StoreUnavailableException;
-import io.streamgate.gateway.store.Subscriptions;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,54 +23,59 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The near cache: a {@link RowCache} in front of the (breaker-guarded) store, kept coherent by
- * one PSUBSCRIBE to every view's change channel per gateway process. Deployed once as a verticle,
- * so the subscription and its handlers live on one context; reads come from every event loop.
- * Thread-safe.
+ * the process's {@link ChangeFeed}. Deployed once as a verticle, so its feed listener runs on one
+ * context; reads come from every event loop. Thread-safe.
  */
-public final class CaffeineNearCache extends VerticleBase implements NearCache {
+public final class CaffeineNearCache extends VerticleBase
+    implements NearCache, ChangeFeed.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(CaffeineNearCache.class);
 
   private final RowCache cache;
   private final ViewStore store;
-  private final Subscriptions subscriptions;
-  private final Keyspace keyspace;
+  private final ChangeFeed changes;
   private final Clock clock;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder staleAnswers = new LongAdder();
-  private ChannelSubscription subscription;
-  private boolean reportedBadMessage;
+  private ChangeFeed.Registration registration;
 
-  public CaffeineNearCache(CacheConfig config, ViewStore store, Subscriptions subscriptions,
-      Catalog catalog, Keyspace keyspace, Clock clock) {
+  public CaffeineNearCache(CacheConfig config, ViewStore store, ChangeFeed changes,
+      Catalog catalog, Clock clock) {
     this.cache = new RowCache(config.maxEntries(), config.revalidateAfterMs(),
         view -> catalog.find(view).map(e -> e.ttlSeconds() * 1000).orElse(0L));
     this.store = store;
-    this.subscriptions = subscriptions;
-    this.keyspace = keyspace;
+    this.changes = changes;
     this.clock = clock;
   }
 
   /** Subscribes; completes at once (the cache attaches once the subscription is confirmed). */
   @Override
   public Future<?> start() {
-    subscription = subscriptions.psubscribe(keyspace.changeChannelPattern(), this::onMessage,
-        v -> {
-          cache.attach();
-          LOG.info("near cache attached to {} (empty, refilled by reads)",
-              keyspace.changeChannelPattern());
-        },
-        v -> {
-          cache.detach();
-          LOG.warn("near cache detached: change messages are not arriving, so reads go to Redis"
-              + " and cached rows are only served, marked stale, if Redis does not answer");
-        });
+    registration = changes.listen(context, this);
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
-    return subscription.close();
+    return registration.close();
+  }
+
+  @Override
+  public void onSubscribed() {
+    cache.attach();
+    LOG.info("near cache attached to the change feed (empty, refilled by reads)");
+  }
+
+  @Override
+  public void onLost() {
+    cache.detach();
+    LOG.warn("near cache detached: change messages are not arriving, so reads go to Redis"
+        + " and cached rows are only served, marked stale, if Redis does not answer");
+  }
+
+  @Override
+  public void onChange(Row row) {
+    cache.onMessage(row, clock.millis());
   }
 
   /** A hit is served with the JSON encoded when the row was cached. */
@@ -181,22 +183,6 @@ public final class CaffeineNearCache extends VerticleBase implements NearCache {
   @Override
   public long staleAnswers() {
     return staleAnswers.sum();
-  }
-
-  private void onMessage(String payload) {
-    Row row;
-    try {
-      row = Row.fromJson(payload);
-    } catch (JsonException e) {
-      if (!reportedBadMessage) {
-        reportedBadMessage = true;
-        LOG.warn("ignoring a change message that is not a contract row ({}); is something other"
-            + " than the processor publishing on {}?", e.getMessage(),
-            keyspace.changeChannelPattern());
-      }
-      return;
-    }
-    cache.onMessage(row, clock.millis());
   }
 
   private static RowBatch inOrder(List<String> keys, Map<String, Row> found) {

@@ -1,10 +1,9 @@
 package io.streamgate.gateway.ingest.internal;
 
-import io.streamgate.contract.Names;
 import io.streamgate.contract.events.StreamEntry;
 import io.streamgate.contract.events.Violation;
 import io.streamgate.contract.json.Json;
-import io.streamgate.gateway.auth.Principal;
+import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.config.IngestConfig;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.HttpProblem;
@@ -37,8 +36,6 @@ import java.util.Map;
  * Runs on the request's event loop; shared by all of them (stateless apart from the budget).
  */
 public final class EventsHandler implements Handler<RoutingContext> {
-  /** Scope that allows posting to every stream. */
-  public static final String WRITE_ALL_STREAMS = "events:write";
   /** Most violations listed in one 400; the count says how many there were. */
   static final int MAX_LISTED_VIOLATIONS = 1_000;
 
@@ -57,26 +54,12 @@ public final class EventsHandler implements Handler<RoutingContext> {
     metrics.bindIngestInFlight(inFlight::used);
   }
 
-  /** The scope that allows posting to one stream. */
-  public static String writeScope(String stream) {
-    return "events:" + stream + ":write";
-  }
-
-  static boolean canWrite(Principal principal, String stream) {
-    return principal.scopes().contains(WRITE_ALL_STREAMS)
-        || principal.scopes().contains(writeScope(stream));
-  }
-
   @Override
   public void handle(RoutingContext ctx) {
     String name = RequestPath.of(ctx).stream();
-    String problem = Names.viewNameProblem(name);
-    if (problem != null) {
-      throw new HttpProblem(ProblemType.BAD_REQUEST, problem.replace("view name", "stream name"));
-    }
-    if (!canWrite(BearerAuthHandler.principal(ctx), name)) {
-      throw new HttpProblem(ProblemType.FORBIDDEN, "posting to stream '" + name
-          + "' needs scope " + writeScope(name) + " or " + WRITE_ALL_STREAMS);
+    Access.Refusal refusal = Access.write(BearerAuthHandler.principal(ctx), name);
+    if (refusal != null) {
+      throw HttpProblem.refused(refusal);
     }
     if (!streams.loaded()) {
       throw unavailable("the registered streams have not been read from Redis yet; retry shortly",

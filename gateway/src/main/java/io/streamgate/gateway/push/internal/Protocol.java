@@ -4,6 +4,7 @@ import io.streamgate.contract.Names;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.json.Json;
 import io.streamgate.contract.json.JsonException;
+import io.streamgate.gateway.auth.Access;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,6 +29,16 @@ public final class Protocol {
   public static final String UNKNOWN_SUBSCRIPTION = "unknown_subscription";
   public static final String UNAVAILABLE = "unavailable";
   public static final String UNAUTHORIZED = "unauthorized";
+
+  /** The protocol's error code for an access refusal: the one mapping of {@link Access.Kind}s. */
+  static String code(Access.Refusal refusal) {
+    return switch (refusal.kind()) {
+      case INVALID -> BAD_REQUEST;
+      case FORBIDDEN -> FORBIDDEN;
+      case NOT_FOUND -> UNKNOWN_VIEW;
+      case UNAVAILABLE -> UNAVAILABLE;
+    };
+  }
 
   private Protocol() {}
 

@@ -1,7 +1,7 @@
 package io.streamgate.gateway.push.internal;
 
-import io.streamgate.contract.Keyspace;
 import io.streamgate.contract.Row;
+import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
@@ -13,18 +13,17 @@ import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.http.RequestPath;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Push;
-import io.streamgate.gateway.store.ChannelSubscription;
-import io.streamgate.gateway.store.Subscriptions;
+import io.streamgate.gateway.store.ChangeFeed;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,36 +33,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The push hub: one change subscription in, one {@link LoopFanout} per event loop out. A change
- * is parsed once here, then posted to each loop that has sessions, which hands it to the
- * subscriptions of that row; posting keeps the order of the feed, so every loop sees each key's
- * versions in order. Heartbeats run per loop on one periodic timer, not one per connection,
- * each connection in its own slice of the interval.
+ * The push hub: the {@link ChangeFeed} in, one {@link LoopFanout} per event loop out. The feed
+ * calls it on the feed's own thread with the row it parsed; the hub posts it straight to each
+ * loop that has sessions, which hands it to the subscriptions of that row; posting keeps the
+ * order of the feed, so every loop sees each key's versions in order. Heartbeats run per loop
+ * on one periodic timer, not one per connection, each connection in its own slice of the
+ * interval.
  */
-public final class PushHub extends VerticleBase implements Push {
+public final class PushHub extends VerticleBase implements Push, ChangeFeed.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(PushHub.class);
 
   private final PushConfig config;
   private final Catalog catalog;
   private final NearCache rows;
-  private final Subscriptions changes;
-  private final Keyspace keyspace;
+  private final ChangeFeed changes;
   private final TokenVerifier verifier;
   private final int leewaySeconds;
   private final PushMetrics metrics;
   private final Map<Context, LoopFanout> loops = new ConcurrentHashMap<>();
-  private ChannelSubscription subscription;
+  private SessionServices services;
+  private ChangeFeed.Registration registration;
+  /** Only touched by the feed's calls, which come one at a time. */
   private boolean everSubscribed;
-  private boolean reportedBadMessage;
   private volatile boolean started;
 
-  public PushHub(PushConfig config, Catalog catalog, NearCache rows, Subscriptions changes,
-      Keyspace keyspace, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics) {
+  public PushHub(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
+      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics) {
     this.config = config;
     this.catalog = catalog;
     this.rows = rows;
     this.changes = changes;
-    this.keyspace = keyspace;
     this.verifier = verifier;
     this.leewaySeconds = leewaySeconds;
     this.metrics = new PushMetrics(metrics.registry());
@@ -71,8 +70,10 @@ public final class PushHub extends VerticleBase implements Push {
 
   @Override
   public Future<?> start() {
-    subscription = changes.psubscribe(keyspace.changeChannelPattern(), this::onMessage,
-        v -> subscribed(), v -> lost());
+    services = new SessionServices(config, catalog, rows, verifier, leewaySeconds, metrics,
+        vertx);
+    // No context: the hub only posts to its loops, so the feed may call it on its own thread.
+    registration = changes.listen(null, this);
     started = true;
     return Future.succeededFuture();
   }
@@ -89,8 +90,8 @@ public final class PushHub extends VerticleBase implements Push {
       });
       closed.add(done.future());
     }
-    return Future.all(closed).eventually(() -> subscription == null
-        ? Future.succeededFuture() : subscription.close());
+    return Future.all(closed).eventually(() -> registration == null
+        ? Future.succeededFuture() : registration.close());
   }
 
   /** Between the servers listening and this verticle starting (milliseconds at startup). */
@@ -102,20 +103,10 @@ public final class PushHub extends VerticleBase implements Push {
     }
   }
 
-  // ---- the feed (on this verticle's context)
+  // ---- the feed (on the feed's thread)
 
-  private void onMessage(String payload) {
-    Row row;
-    try {
-      row = Row.fromJson(payload);
-    } catch (IllegalArgumentException e) {
-      if (!reportedBadMessage) {
-        reportedBadMessage = true;
-        LOG.warn("push ignores a change message that is not a contract row ({})",
-            e.getMessage());
-      }
-      return;
-    }
+  @Override
+  public void onChange(Row row) {
     for (LoopFanout loop : loops.values()) {
       if (loop.hasSessions()) {
         loop.context.runOnContext(v -> loop.deliver(row));
@@ -123,7 +114,8 @@ public final class PushHub extends VerticleBase implements Push {
     }
   }
 
-  private void subscribed() {
+  @Override
+  public void onSubscribed() {
     if (!everSubscribed) {
       everSubscribed = true;
       return;
@@ -132,7 +124,8 @@ public final class PushHub extends VerticleBase implements Push {
     eachSession(Session::feedRestored);
   }
 
-  private void lost() {
+  @Override
+  public void onLost() {
     LOG.warn("push: change subscription lost; subscribers are told (status live:false) and"
         + " get the rows they missed once it is back");
     eachSession(Session::feedLost);
@@ -155,7 +148,6 @@ public final class PushHub extends VerticleBase implements Push {
       throw new HttpProblem(ProblemType.BAD_REQUEST, "GET /v1/ws is a WebSocket endpoint;"
           + " connect with a WebSocket client (Upgrade: websocket)");
     }
-    long expiresAt = TokenClaims.expiresAtSeconds(bearerToken(request));
     LoopFanout loop = loopFor(Vertx.currentContext());
     request.toWebSocket().onComplete(ar -> {
       if (ar.failed()) {
@@ -164,8 +156,7 @@ public final class PushHub extends VerticleBase implements Push {
       }
       ServerWebSocket ws = ar.result();
       ws.setWriteQueueMaxSize(config.writeQueueBytes());
-      Session session = new Session(this, loop, new WsTransport(ws), principal, expiresAt,
-          false);
+      Session session = new Session(services, loop, new WsTransport(ws), principal, false);
       ws.textMessageHandler(session::onText);
       ws.binaryMessageHandler(b -> session.onBinary());
       ws.pongHandler(b -> session.heard());
@@ -181,9 +172,9 @@ public final class PushHub extends VerticleBase implements Push {
     Principal principal = BearerAuthHandler.principal(ctx);
     String view = RequestPath.of(ctx).view();
     String key = RequestPath.of(ctx).key();
-    Access.Refusal refusal = Access.check(principal, catalog, view, List.of(key));
+    Access.Refusal refusal = Access.read(principal, catalog, view, List.of(key));
     if (refusal != null) {
-      throw problem(refusal);
+      throw HttpProblem.refused(refusal);
     }
     Map<String, Long> versions = new java.util.HashMap<>();
     String lastEventId = ctx.request().getHeader("Last-Event-ID");
@@ -195,7 +186,6 @@ public final class PushHub extends VerticleBase implements Push {
             + " (an integer), but was '" + Protocol.abbreviate(lastEventId) + "'");
       }
     }
-    long expiresAt = TokenClaims.expiresAtSeconds(bearerToken(ctx.request()));
     HttpServerResponse response = ctx.response()
         .setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -203,26 +193,11 @@ public final class PushHub extends VerticleBase implements Push {
         .putHeader("X-Accel-Buffering", "no");
     response.setWriteQueueMaxSize(config.writeQueueBytes());
     response.write("retry: 2000\n\n");
-    Session session = new Session(this, loopFor(Vertx.currentContext()),
-        new SseTransport(response), principal, expiresAt, true);
+    Session session = new Session(services, loopFor(Vertx.currentContext()),
+        new SseTransport(response), principal, true);
     response.closeHandler(v -> session.ended());
     session.start();
     session.subscribe(new Protocol.Subscribe("events", view, List.of(key), versions));
-  }
-
-  private static HttpProblem problem(Access.Refusal refusal) {
-    return switch (refusal.code()) {
-      case Protocol.FORBIDDEN -> new HttpProblem(ProblemType.FORBIDDEN, refusal.message());
-      case Protocol.UNKNOWN_VIEW -> new HttpProblem(ProblemType.NOT_FOUND, refusal.message());
-      case Protocol.UNAVAILABLE -> new HttpProblem(ProblemType.STORE_UNAVAILABLE,
-          refusal.message(), Map.of(HttpHeaders.RETRY_AFTER.toString(), "1"));
-      default -> new HttpProblem(ProblemType.BAD_REQUEST, refusal.message());
-    };
-  }
-
-  private static String bearerToken(HttpServerRequest request) {
-    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-    return header == null || header.length() < 7 ? "" : header.substring(7).trim();
   }
 
   private LoopFanout loopFor(Context current) {
@@ -253,36 +228,6 @@ public final class PushHub extends VerticleBase implements Push {
   /** How many slices a heartbeat interval is cut into: 20, or fewer for intervals under 2 s. */
   static int heartbeatSlices(int heartbeatMs) {
     return (int) Math.max(1, Math.min(20, heartbeatMs / 100));
-  }
-
-  // ---- for sessions
-
-  PushConfig pushConfig() {
-    return config;
-  }
-
-  Catalog catalog() {
-    return catalog;
-  }
-
-  NearCache rows() {
-    return rows;
-  }
-
-  TokenVerifier verifier() {
-    return verifier;
-  }
-
-  int leewaySeconds() {
-    return leewaySeconds;
-  }
-
-  PushMetrics metrics() {
-    return metrics;
-  }
-
-  Vertx vertx() {
-    return vertx;
   }
 
   /** Event loops with a fanout (at most {@code http.instances}); tests. */

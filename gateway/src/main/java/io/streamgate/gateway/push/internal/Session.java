@@ -2,6 +2,7 @@ package io.streamgate.gateway.push.internal;
 
 import io.micrometer.core.instrument.Counter;
 import io.streamgate.contract.Row;
+import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.auth.AuthenticationException;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.cache.Read;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * drops anything not newer.
  */
 final class Session {
-  private final PushHub hub;
+  private final SessionServices services;
   private final LoopFanout loop;
   private final Transport transport;
   private final Outbox outbox;
@@ -44,16 +45,16 @@ final class Session {
   private boolean closed;
   private boolean cleaned;
 
-  Session(PushHub hub, LoopFanout loop, Transport transport, Principal principal,
-      long expiresAtSeconds, boolean endWithLastSubscription) {
-    this.hub = hub;
+  Session(SessionServices services, LoopFanout loop, Transport transport, Principal principal,
+      boolean endWithLastSubscription) {
+    this.services = services;
     this.loop = loop;
     this.transport = transport;
     this.principal = principal;
-    this.expiresAtSeconds = expiresAtSeconds;
+    this.expiresAtSeconds = principal.expiresAt();
     this.endWithLastSubscription = endWithLastSubscription;
-    this.outbox = new Outbox(hub.pushConfig().maxPending());
-    PushMetrics metrics = hub.metrics();
+    this.outbox = new Outbox(services.config().maxPending());
+    PushMetrics metrics = services.metrics();
     this.sentSnapshots = metrics.sentCounter(transport.name(), "snapshot");
     this.sentUpdates = metrics.sentCounter(transport.name(), "update");
     this.sentControl = metrics.sentCounter(transport.name(), "control");
@@ -62,7 +63,7 @@ final class Session {
 
   void start() {
     loop.add(this);
-    hub.metrics().connections(transport.name(), 1);
+    services.metrics().connections(transport.name(), 1);
     transport.drainHandler(this::flush);
     lastHeardMs = System.currentTimeMillis();
     scheduleExpiry();
@@ -75,14 +76,14 @@ final class Session {
     if (closed) {
       return;
     }
-    int max = hub.pushConfig().maxFrameBytes();
+    int max = services.config().maxFrameBytes();
     if (text.length() > max || text.getBytes(StandardCharsets.UTF_8).length > max) {
       error(null, Protocol.FRAME_TOO_LARGE, "a message may have at most " + max + " bytes");
       return;
     }
     Protocol.Op op;
     try {
-      op = Protocol.parse(text, hub.pushConfig().maxKeysPerSubscription());
+      op = Protocol.parse(text, services.config().maxKeysPerSubscription());
     } catch (Protocol.ProtocolException e) {
       error(e.id(), e.code(), e.getMessage());
       return;
@@ -115,20 +116,20 @@ final class Session {
           + "' exists; unsubscribe it first or use another id");
       return;
     }
-    if (subs.size() >= hub.pushConfig().maxSubscriptions()) {
+    if (subs.size() >= services.config().maxSubscriptions()) {
       error(op.id(), Protocol.TOO_MANY_SUBSCRIPTIONS, "at most "
-          + hub.pushConfig().maxSubscriptions() + " subscriptions per connection");
+          + services.config().maxSubscriptions() + " subscriptions per connection");
       return;
     }
-    Access.Refusal refusal = Access.check(principal, hub.catalog(), op.view(), op.keys());
+    Access.Refusal refusal = Access.read(principal, services.catalog(), op.view(), op.keys());
     if (refusal != null) {
-      error(op.id(), refusal.code(), refusal.message());
+      error(op.id(), Protocol.code(refusal), refusal.message());
       return;
     }
     Sub sub = new Sub(this, op.id(), op.view(), op.keys());
     subs.put(sub.id, sub);
     loop.add(sub);
-    hub.metrics().subscriptions(transport.name(), 1);
+    services.metrics().subscriptions(transport.name(), 1);
     if (sub.wholeView()) {
       send(Outbox.Entry.control("subscribed",
           Protocol.subscribed(sub.id, sub.view, 0, List.of(), List.of())));
@@ -144,7 +145,7 @@ final class Session {
    */
   private void readSnapshot(Sub sub, Map<String, Long> versions, boolean acknowledge) {
     sub.held = new HashMap<>();
-    loop.read(() -> hub.rows().getAll(sub.view, sub.keys))
+    loop.read(() -> services.rows().getAll(sub.view, sub.keys))
         .onComplete(ar -> onLoop(() -> snapshotRead(sub, versions, acknowledge, ar)));
   }
 
@@ -209,7 +210,7 @@ final class Session {
     sub.active = false;
     subs.remove(sub.id);
     loop.remove(sub);
-    hub.metrics().subscriptions(transport.name(), -1);
+    services.metrics().subscriptions(transport.name(), -1);
     if (endWithLastSubscription && subs.isEmpty()) {
       // Later, so that the message explaining why (sent right after this) goes out first.
       loop.context.runOnContext(v -> close((short) 1011, "the subscription ended"));
@@ -264,7 +265,7 @@ final class Session {
   // ---- token
 
   private void refresh(String token) {
-    hub.verifier().verify(token).onComplete(ar -> onLoop(() -> {
+    services.verifier().verify(token).onComplete(ar -> onLoop(() -> {
       if (closed) {
         return;
       }
@@ -283,14 +284,14 @@ final class Session {
         return;
       }
       principal = next;
-      expiresAtSeconds = TokenClaims.expiresAtSeconds(token);
+      expiresAtSeconds = next.expiresAt();
       scheduleExpiry();
       for (Sub sub : new ArrayList<>(subs.values())) {
-        Access.Refusal refusal = Access.scope(next, sub.view);
+        Access.Refusal refusal = Access.readScope(next, sub.view);
         if (refusal != null) {
           removeSub(sub);
           outbox.removeSubscription(sub);
-          error(sub.id, refusal.code(), "subscription ended: " + refusal.message());
+          error(sub.id, Protocol.code(refusal), "subscription ended: " + refusal.message());
         }
       }
       send(Outbox.Entry.control("authenticated",
@@ -299,15 +300,16 @@ final class Session {
   }
 
   private void scheduleExpiry() {
-    Vertx vertx = hub.vertx();
+    Vertx vertx = services.vertx();
     if (expiryTimer >= 0) {
       vertx.cancelTimer(expiryTimer);
       expiryTimer = -1;
     }
-    if (expiresAtSeconds == Long.MAX_VALUE) {
+    if (expiresAtSeconds == Principal.NO_EXPIRY) {
       return;
     }
-    long delay = (expiresAtSeconds + hub.leewaySeconds()) * 1000 - System.currentTimeMillis();
+    long delay = (expiresAtSeconds + services.leewaySeconds()) * 1000
+        - System.currentTimeMillis();
     expiryTimer = vertx.setTimer(Math.max(1, delay), t -> {
       expiryTimer = -1;
       drop("token_expired", Push.CLOSE_TOKEN_EXPIRED, "token expired; reconnect with a new"
@@ -321,7 +323,7 @@ final class Session {
     if (closed) {
       return;
     }
-    long heartbeat = hub.pushConfig().heartbeatMs();
+    long heartbeat = services.config().heartbeatMs();
     if (transport.answersHeartbeats() && now - lastHeardMs > 3 * heartbeat) {
       drop("no_pong", Push.CLOSE_NO_PONG, "no pong or message for " + (now - lastHeardMs)
           + " ms");
@@ -348,7 +350,7 @@ final class Session {
       case COALESCED -> coalesced.increment();
       case OVERFLOW -> {
         drop("slow_consumer", Push.CLOSE_SLOW_CONSUMER, "slow consumer: more than "
-            + hub.pushConfig().maxPending() + " messages waiting");
+            + services.config().maxPending() + " messages waiting");
         return;
       }
       default -> { }
@@ -371,7 +373,7 @@ final class Session {
       case UPDATE -> {
         sentUpdates.increment();
         long updatedAt = entry.row.updatedAt();
-        written.onSuccess(v -> hub.metrics().latency(System.currentTimeMillis() - updatedAt));
+        written.onSuccess(v -> services.metrics().latency(System.currentTimeMillis() - updatedAt));
       }
       default -> sentControl.increment();
     }
@@ -384,7 +386,7 @@ final class Session {
     if (closed) {
       return;
     }
-    hub.metrics().dropped(transport.name(), reason);
+    services.metrics().dropped(transport.name(), reason);
     close(code, message);
   }
 
@@ -411,15 +413,15 @@ final class Session {
     for (Sub sub : new ArrayList<>(subs.values())) {
       sub.active = false;
       loop.remove(sub);
-      hub.metrics().subscriptions(transport.name(), -1);
+      services.metrics().subscriptions(transport.name(), -1);
     }
     subs.clear();
     outbox.clear();
     if (expiryTimer >= 0) {
-      hub.vertx().cancelTimer(expiryTimer);
+      services.vertx().cancelTimer(expiryTimer);
     }
     loop.remove(this);
-    hub.metrics().connections(transport.name(), -1);
+    services.metrics().connections(transport.name(), -1);
   }
 
   private void onLoop(Runnable action) {

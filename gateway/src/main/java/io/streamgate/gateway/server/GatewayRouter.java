@@ -1,4 +1,4 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.server;
 
 import static io.streamgate.gateway.http.RequestPath.only;
 
@@ -6,12 +6,20 @@ import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.CorsConfig;
-import io.streamgate.gateway.config.IngestConfig;
+import io.streamgate.gateway.http.AccessLogHandler;
+import io.streamgate.gateway.http.BearerAuthHandler;
+import io.streamgate.gateway.http.Cors;
+import io.streamgate.gateway.http.Endpoint;
+import io.streamgate.gateway.http.ProblemHandler;
+import io.streamgate.gateway.http.RateLimitHandler;
+import io.streamgate.gateway.http.RequestIdHandler;
+import io.streamgate.gateway.http.RequestPath;
 import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Dashboard;
 import io.streamgate.gateway.push.Push;
+import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -45,15 +53,16 @@ public final class GatewayRouter {
    * @param rows    row reads through the near cache (which reads through {@code store})
    * @param limiter null when rate limits are off ({@code limits.enabled: false})
    * @param cors    cross-origin reads ({@code http.cors}); no CORS stage when off
-   * @param ingest  event ingest; null when {@code ingest.enabled} is false (the route says so)
-   * @param push    WebSocket/SSE push; null when {@code push.enabled} is false (its routes
-   *                answer 404)
+   * @param ingest  event ingest ({@link EventIngest#disabled()} when off: the route says so)
+   * @param push    WebSocket/SSE push ({@link Push#disabled()} when off: its routes answer 404)
    */
   public record Services(TokenVerifier verifier, Catalog catalog, ViewStore store,
       NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog,
       CorsConfig cors, EventIngest ingest, Push push) {
     public Services {
       cors = cors == null ? CorsConfig.off() : cors;
+      ingest = ingest == null ? EventIngest.disabled() : ingest;
+      push = push == null ? Push.disabled() : push;
     }
 
     /** No event ingest, no push. */
@@ -92,8 +101,8 @@ public final class GatewayRouter {
     }
     router.post(EVENTS_PREFIX)
         // Before the token check: the body must not flow (and be lost) while it is verified.
-        .handler(only(Endpoint.EVENTS, EventIngest.holdBody(services.ingest() == null
-            ? IngestConfig.DEFAULT_MAX_BODY_BYTES : services.ingest().config().maxBodyBytes())));
+        .handler(only(Endpoint.EVENTS,
+            EventIngest.holdBody(services.ingest().config().maxBodyBytes())));
 
     // Browsers cannot set headers on a WebSocket or EventSource: ?access_token= instead.
     router.get(Endpoint.WS.template()).handler(Push.accessTokenParam());
@@ -104,34 +113,17 @@ public final class GatewayRouter {
       router.route("/v1/*").handler(new RateLimitHandler(services.limiter(), services.metrics()));
     }
 
-    ViewsHandler views = new ViewsHandler(services.catalog(), services.rows());
-    IndexHandler index = new IndexHandler(services.catalog(), services.store(), services.rows());
-    router.get(Endpoint.VIEWS.template()).handler(views::list);
+    Rest rest = Rest.create(services.catalog(), services.store(), services.rows());
+    router.get(Endpoint.VIEWS.template()).handler(rest::views);
     // The hot route first: point reads.
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW, views::row));
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, ctx -> {
-      if (ctx.queryParams().contains("keys")) {
-        if (ctx.queryParams().contains("limit") || ctx.queryParams().contains("cursor")) {
-          throw new HttpProblem(ProblemType.BAD_REQUEST,
-              "use either keys (multi-get) or limit/cursor (paging), not both");
-        }
-        views.many(ctx);
-      } else {
-        ViewsHandler.requireNoTenant(ctx, "paging");
-        index.page(ctx);
-      }
-    }));
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW, rest::row));
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, rest::view));
     // "top" is the endpoint (RequestPath); a row with key "top" is read with ?keys=top.
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.TOP, ctx -> {
-      ViewsHandler.requireNoTenant(ctx, "top-N");
-      index.top(ctx);
-    }));
-    router.post(EVENTS_PREFIX).handler(only(Endpoint.EVENTS, services.ingest() == null
-        ? EventIngest.disabled() : services.ingest().handler()));
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.TOP, rest::top));
+    router.post(EVENTS_PREFIX).handler(only(Endpoint.EVENTS, services.ingest().handler()));
     Push push = services.push();
-    router.get(Endpoint.WS.template()).handler(ctx -> pushOrNotFound(push).webSocket(ctx));
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS,
-        ctx -> pushOrNotFound(push).events(ctx)));
+    router.get(Endpoint.WS.template()).handler(push::webSocket);
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, push::events));
 
     // Endpoints without a token, after the /v1 ones: a read need not walk past them.
     HealthHandler health = new HealthHandler(services.store(), services.catalog());
@@ -151,13 +143,5 @@ public final class GatewayRouter {
     router.errorHandler(405, problems);
     router.errorHandler(500, problems);
     return router;
-  }
-
-  private static Push pushOrNotFound(Push push) {
-    if (push == null) {
-      throw new HttpProblem(ProblemType.NOT_FOUND, "push is turned off on this gateway"
-          + " (push.enabled: false)");
-    }
-    return push;
   }
 }

@@ -1,4 +1,4 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.server;
 
 import io.streamgate.gateway.config.TlsConfig;
 import io.vertx.core.Future;

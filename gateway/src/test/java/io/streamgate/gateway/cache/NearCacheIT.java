@@ -1,6 +1,6 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.cache;
 
-import static io.streamgate.gateway.http.ReadPathIT.assertProblem;
+import static io.streamgate.gateway.GatewayFixture.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamgate.contract.Row;
 import io.streamgate.gateway.GatewayFixture;
 import io.streamgate.gateway.Poll;
-import io.streamgate.gateway.cache.internal.CaffeineNearCache;
 import io.streamgate.gateway.config.CacheConfig;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -40,14 +39,14 @@ class NearCacheIT {
   @TempDir Path tempDir;
   GatewayFixture fx;
   String token;
-  CaffeineNearCache cache;
+  NearCache cache;
 
   @BeforeEach
   void start() {
     fx = GatewayFixture.start(tempDir, SEED,
         c -> c.withCache(new CacheConfig(true, 1_000, NEVER_REVALIDATE_MS)));
     token = fx.token("views:read");
-    cache = (CaffeineNearCache) fx.gateway.nearCache();
+    cache = fx.gateway.nearCache();
     Poll.until(SOON, cache::attached, a -> a, "near cache subscribed");
   }
 

@@ -1,4 +1,4 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.server;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

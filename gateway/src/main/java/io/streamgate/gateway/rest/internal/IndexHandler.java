@@ -1,4 +1,4 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.rest.internal;
 
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Names;
@@ -6,6 +6,8 @@ import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.cache.Read;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.store.RowBatch;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Future;
@@ -22,7 +24,7 @@ import java.util.List;
  * the near cache. Keys whose row is gone (a TTL expired it before the index was cleaned) are
  * skipped. Stateless; runs on the request's event loop.
  */
-public final class IndexHandler {
+final class IndexHandler {
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_LIMIT = 500;
   public static final int DEFAULT_TOP = 10;
@@ -32,7 +34,7 @@ public final class IndexHandler {
   private final ViewStore store;
   private final NearCache rows;
 
-  public IndexHandler(Catalog catalog, ViewStore store, NearCache rows) {
+  IndexHandler(Catalog catalog, ViewStore store, NearCache rows) {
     this.requests = new ViewRequests(catalog);
     this.store = store;
     this.rows = rows;
@@ -43,7 +45,7 @@ public final class IndexHandler {
    * cursor, and the cursor of the next page ({@code null} on the last).
    */
   public void page(RoutingContext ctx) {
-    String view = requests.readableView(ctx).name();
+    String view = requests.readable(ctx, null).name();
     int limit = ViewRequests.intParam(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT);
     String after = cursor(ctx);
     String[] next = {null};
@@ -75,7 +77,7 @@ public final class IndexHandler {
 
   /** {@code GET /v1/views/{view}/top?n=}: the n highest-ranked rows, highest first. */
   public void top(RoutingContext ctx) {
-    CatalogEntry entry = requests.readableView(ctx);
+    CatalogEntry entry = requests.readable(ctx, null);
     if (!entry.ranked()) {
       throw new HttpProblem(ProblemType.NOT_FOUND, "view '" + entry.name() + "' has no rank"
           + " column, so it has no top-N (see \"rank\" in GET /v1/views); a row with key 'top'"

@@ -1,27 +1,29 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.rest.internal;
 
 import io.streamgate.contract.CatalogEntry;
-import io.streamgate.contract.Names;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.json.Json;
-import io.streamgate.gateway.auth.Principal;
+import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.cache.Read;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.http.BearerAuthHandler;
+import io.streamgate.gateway.http.ETags;
+import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.http.RequestPath;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The checks and response pieces every view endpoint shares, in the documented order: view name
- * (400), scope (403, before existence, so scopes do not reveal which views exist), catalog (404),
- * then keys (400). Stateless apart from the catalog; runs on the request's event loop.
+ * The check and response pieces every view endpoint shares. Whether the caller may read is
+ * {@link Access}'s answer, in its order: view name (400), scope (403, before existence, so scopes
+ * do not reveal which views exist), catalog (503, 404), then keys (400) and tenant (403).
+ * Stateless apart from the catalog; runs on the request's event loop.
  */
 final class ViewRequests {
   static final String JSON = "application/json";
-  /** Marks an answer served from the near cache because the store could not be asked. */
-  static final String STALE_HEADER = "Streamgate-Stale";
 
   private final Catalog catalog;
 
@@ -29,35 +31,18 @@ final class ViewRequests {
     this.catalog = catalog;
   }
 
-  /** The catalog entry of the request's {@code :view}, once the caller may read it. */
-  CatalogEntry readableView(RoutingContext ctx) {
+  /**
+   * The catalog entry of the request's {@code :view}, once the caller may read {@code keys} of
+   * it ({@code null}: the view itself).
+   */
+  CatalogEntry readable(RoutingContext ctx, List<String> keys) {
     String view = RequestPath.of(ctx).view();
-    String problem = Names.viewNameProblem(view);
-    if (problem != null) {
-      throw new HttpProblem(ProblemType.BAD_REQUEST, problem);
+    Access.Refusal refusal = Access.read(BearerAuthHandler.principal(ctx), catalog, view, keys);
+    if (refusal != null) {
+      throw HttpProblem.refused(refusal);
     }
-    if (!BearerAuthHandler.principal(ctx).canRead(view)) {
-      throw new HttpProblem(ProblemType.FORBIDDEN, "reading view '" + view + "' needs scope "
-          + Principal.READ_ALL_VIEWS + " or " + Principal.readScope(view));
-    }
-    requireCatalog();
-    return catalog.find(view).orElseThrow(() -> new HttpProblem(ProblemType.NOT_FOUND,
-        "no view named '" + view + "'; see GET /v1/views"));
-  }
-
-  void requireCatalog() {
-    if (!catalog.loaded()) {
-      throw new HttpProblem(ProblemType.STORE_UNAVAILABLE,
-          "the view catalog has not been read from the store yet; retry shortly",
-          Map.of(HttpHeaders.RETRY_AFTER.toString(), ProblemHandler.RETRY_AFTER_SECONDS));
-    }
-  }
-
-  static void requireKey(String key) {
-    String problem = Names.keyProblem(key);
-    if (problem != null) {
-      throw new HttpProblem(ProblemType.BAD_REQUEST, problem);
-    }
+    // A catalog refresh may drop the view between the check and here.
+    return catalog.find(view).orElseThrow(() -> HttpProblem.refused(Access.unknownView(view)));
   }
 
   /**
@@ -89,7 +74,7 @@ final class ViewRequests {
   static void markStale(RoutingContext ctx, Read<?> read) {
     if (read.stale()) {
       ctx.response().putHeader(HttpHeaders.AGE, Long.toString(read.ageSeconds()))
-          .putHeader(STALE_HEADER, "true");
+          .putHeader(ETags.STALE_HEADER, "true");
     }
   }
 

@@ -1,5 +1,6 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.rest;
 
+import static io.streamgate.gateway.GatewayFixture.assertProblem;
 import static io.streamgate.gateway.GatewayFixture.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -149,7 +150,7 @@ class ReadPathIT {
   @Test
   void multiGetRejectsTooManyKeysAndEmptyKeys() {
     List<String> keys = new ArrayList<>();
-    for (int i = 0; i <= ViewsHandler.MAX_KEYS; i++) {
+    for (int i = 0; i <= Rest.MAX_KEYS; i++) {
       keys.add("k" + i);
     }
     HttpResponse<String> tooMany =
@@ -232,18 +233,4 @@ class ReadPathIT {
     HttpResponse<String> ready = fx.get("/health/ready", null);
     assertEquals(200, ready.statusCode());
     assertEquals("UP", json(ready).getString("status"));
-  }
-
-  static void assertProblem(HttpResponse<String> response, int status, String type) {
-    assertEquals(status, response.statusCode(), response.body());
-    assertEquals(ProblemHandler.CONTENT_TYPE,
-        response.headers().firstValue("Content-Type").orElseThrow());
-    JsonObject problem = json(response);
-    assertEquals(ProblemType.TYPE_BASE + type, problem.getString("type"));
-    assertEquals(status, problem.getInteger("status"));
-    assertTrue(problem.containsKey("title") && problem.containsKey("detail")
-        && problem.containsKey("instance"), problem.encode());
-    assertFalse(response.body().contains("Exception"), response.body());
-    assertTrue(response.headers().firstValue("X-Request-Id").isPresent());
-  }
-}
+  }}

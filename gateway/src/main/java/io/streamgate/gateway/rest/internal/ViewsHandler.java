@@ -1,16 +1,24 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.rest.internal;
 
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.json.Json;
+import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.cache.RowJson;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.http.BearerAuthHandler;
+import io.streamgate.gateway.http.ETags;
+import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.http.RequestPath;
+import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.RowBatch;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,18 +30,14 @@ import java.util.Set;
  * Checks run in {@link ViewRequests}' order, then one read. Row JSON goes out exactly as the
  * contract builds it; the value is never re-encoded. Stateless; runs on the request's event loop.
  */
-public final class ViewsHandler {
-  /** Most keys one multi-get may ask for (one pipelined batch). */
-  public static final int MAX_KEYS = 100;
-  /** Marks an answer served from the near cache because the store could not be asked. */
-  public static final String STALE_HEADER = ViewRequests.STALE_HEADER;
-  static final String JSON = ViewRequests.JSON;
+final class ViewsHandler {
+  private static final int MAX_KEYS = Rest.MAX_KEYS;
 
   private final Catalog catalog;
   private final ViewRequests requests;
   private final NearCache rows;
 
-  public ViewsHandler(Catalog catalog, NearCache rows) {
+  ViewsHandler(Catalog catalog, NearCache rows) {
     this.catalog = catalog;
     this.requests = new ViewRequests(catalog);
     this.rows = rows;
@@ -42,11 +46,10 @@ public final class ViewsHandler {
   /** {@code GET /v1/views}: the views the caller may read. */
   public void list(RoutingContext ctx) {
     Principal principal = BearerAuthHandler.principal(ctx);
-    if (!principal.canReadSomeView()) {
-      throw new HttpProblem(ProblemType.FORBIDDEN, "the token has no view scope ("
-          + Principal.READ_ALL_VIEWS + " or views:<view>:read)");
+    Access.Refusal refusal = Access.listViews(principal, catalog);
+    if (refusal != null) {
+      throw HttpProblem.refused(refusal);
     }
-    requests.requireCatalog();
     List<Object> views = new ArrayList<>();
     for (CatalogEntry entry : catalog.views()) {
       if (principal.canRead(entry.name())) {
@@ -58,10 +61,8 @@ public final class ViewsHandler {
 
   /** {@code GET /v1/views/{view}/{key}}: one row, with ETag and 304. */
   public void row(RoutingContext ctx) {
-    String view = requests.readableView(ctx).name();
     String key = RequestPath.of(ctx).key();
-    ViewRequests.requireKey(key);
-    requireTenantKeys(ctx, List.of(key));
+    String view = requests.readable(ctx, List.of(key)).name();
     rows.get(view, key).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -88,9 +89,12 @@ public final class ViewsHandler {
 
   /** {@code GET /v1/views/{view}?keys=a,b,c}: found rows plus the keys that have none. */
   public void many(RoutingContext ctx) {
-    String view = requests.readableView(ctx).name();
     List<String> keys = keys(ctx);
-    requireTenantKeys(ctx, keys);
+    String view = requests.readable(ctx, keys).name();
+    if (keys.size() > MAX_KEYS) {
+      throw new HttpProblem(ProblemType.BAD_REQUEST,
+          "at most " + MAX_KEYS + " keys per request, but got " + keys.size());
+    }
     rows.getAll(view, keys).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -100,17 +104,6 @@ public final class ViewsHandler {
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
       ViewRequests.send(ctx, manyBody(view, ar.result().value()));
     });
-  }
-
-  /**
-   * A token with a {@code tenant} claim reads only keys starting {@code <tenant>:}: any other key
-   * makes the whole request 403 (before Redis, so it reveals nothing about those keys).
-   */
-  private static void requireTenantKeys(RoutingContext ctx, List<String> keys) {
-    String foreign = BearerAuthHandler.principal(ctx).foreignKeysProblem(keys);
-    if (foreign != null) {
-      throw new HttpProblem(ProblemType.FORBIDDEN, foreign);
-    }
   }
 
   /**
@@ -126,17 +119,11 @@ public final class ViewsHandler {
     }
   }
 
+  /** The {@code ?keys=} list, duplicates removed; {@link Access#read} checks each key. */
   private static List<String> keys(RoutingContext ctx) {
     Set<String> keys = new LinkedHashSet<>();
     for (String param : ctx.queryParam("keys")) {
-      for (String key : param.split(",", -1)) {
-        ViewRequests.requireKey(key);
-        keys.add(key);
-      }
-    }
-    if (keys.size() > MAX_KEYS) {
-      throw new HttpProblem(ProblemType.BAD_REQUEST,
-          "at most " + MAX_KEYS + " keys per request, but got " + keys.size());
+      keys.addAll(Arrays.asList(param.split(",", -1)));
     }
     return List.copyOf(keys);
   }

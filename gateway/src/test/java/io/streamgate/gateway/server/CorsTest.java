@@ -1,9 +1,10 @@
-package io.streamgate.gateway.http;
+package io.streamgate.gateway.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.gateway.config.CorsConfig;
+import io.streamgate.gateway.http.ProblemHandler;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

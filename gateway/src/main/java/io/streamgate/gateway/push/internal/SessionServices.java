@@ -1,0 +1,16 @@
+package io.streamgate.gateway.push.internal;
+
+import io.streamgate.gateway.auth.TokenVerifier;
+import io.streamgate.gateway.cache.NearCache;
+import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.config.PushConfig;
+import io.vertx.core.Vertx;
+
+/**
+ * What every session needs, made once by the hub when it starts and shared by all sessions.
+ * Immutable; each part is thread-safe.
+ *
+ * @param leewaySeconds the token leeway: a session closes at {@code exp} plus this
+ */
+record SessionServices(PushConfig config, Catalog catalog, NearCache rows,
+    TokenVerifier verifier, int leewaySeconds, PushMetrics metrics, Vertx vertx) {}

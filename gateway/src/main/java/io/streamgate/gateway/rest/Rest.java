@@ -1,0 +1,39 @@
+package io.streamgate.gateway.rest;
+
+import io.streamgate.gateway.cache.NearCache;
+import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.rest.internal.ViewEndpoints;
+import io.streamgate.gateway.store.ViewStore;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The REST view endpoints of API v1: the view list, point reads, multi-gets, pages over a view's
+ * keys and the top-N of a ranked view, read through the near cache. Every check that decides
+ * whether the caller may read is {@link io.streamgate.gateway.auth.Access}'s; its refusals become
+ * problems ({@link io.streamgate.gateway.http.HttpProblem#refused}). The handlers run behind the
+ * bearer-token stage, on the request's event loop, and never block it. Thread-safe.
+ */
+public interface Rest {
+  /** Most keys one multi-get may ask for (one pipelined batch). */
+  int MAX_KEYS = 100;
+
+  /** {@code GET /v1/views}: the views the caller may read. */
+  void views(RoutingContext ctx);
+
+  /** {@code GET /v1/views/{view}/{key}}: one row, with ETag and 304. */
+  void row(RoutingContext ctx);
+
+  /** {@code GET /v1/views/{view}}: a multi-get ({@code ?keys=}) or a page ({@code ?limit=&cursor=}). */
+  void view(RoutingContext ctx);
+
+  /** {@code GET /v1/views/{view}/top?n=}: the n highest-ranked rows. */
+  void top(RoutingContext ctx);
+
+  /**
+   * @param store the breaker-guarded store (key indexes)
+   * @param rows  row reads through the near cache
+   */
+  static Rest create(Catalog catalog, ViewStore store, NearCache rows) {
+    return new ViewEndpoints(catalog, store, rows);
+  }
+}

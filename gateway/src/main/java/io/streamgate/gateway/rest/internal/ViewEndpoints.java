@@ -1,0 +1,50 @@
+package io.streamgate.gateway.rest.internal;
+
+import io.streamgate.gateway.cache.NearCache;
+import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.rest.Rest;
+import io.streamgate.gateway.store.ViewStore;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@link Rest} over {@link ViewsHandler} (rows) and {@link IndexHandler} (key indexes). */
+public final class ViewEndpoints implements Rest {
+  private final ViewsHandler views;
+  private final IndexHandler index;
+
+  public ViewEndpoints(Catalog catalog, ViewStore store, NearCache rows) {
+    this.views = new ViewsHandler(catalog, rows);
+    this.index = new IndexHandler(catalog, store, rows);
+  }
+
+  @Override
+  public void views(RoutingContext ctx) {
+    views.list(ctx);
+  }
+
+  @Override
+  public void row(RoutingContext ctx) {
+    views.row(ctx);
+  }
+
+  @Override
+  public void view(RoutingContext ctx) {
+    if (ctx.queryParams().contains("keys")) {
+      if (ctx.queryParams().contains("limit") || ctx.queryParams().contains("cursor")) {
+        throw new HttpProblem(ProblemType.BAD_REQUEST,
+            "use either keys (multi-get) or limit/cursor (paging), not both");
+      }
+      views.many(ctx);
+    } else {
+      ViewsHandler.requireNoTenant(ctx, "paging");
+      index.page(ctx);
+    }
+  }
+
+  @Override
+  public void top(RoutingContext ctx) {
+    ViewsHandler.requireNoTenant(ctx, "top-N");
+    index.top(ctx);
+  }
+}
