@@ -49,17 +49,18 @@ public final class ManagedProcess implements AutoCloseable {
     private static final List<String> NEW_SESSION = newSession(Executables.find("setsid"), Executables.find("perl"));
     private static final String SHELL = "/bin/sh";
     /**
-     * Run by {@value #SHELL} inside the new session, as {@code sh -c LAUNCH launch WATCH command...}:
-     * starts the orphan watch ({@link #WATCH}) on the pipe this JVM holds on the shell's stdin,
-     * then execs the command (same pid) with stdin from /dev/null, so the command never sees the
-     * pipe. The watch runs {@code sh -c} afresh so that {@code ps} shows a short line for it.
+     * Run by {@value #SHELL} inside the new session, as
+     * {@code sh -c LAUNCH streamgate-launch WATCH TENTHS command...}: starts the orphan watch
+     * ({@link #WATCH}) on the pipe this JVM holds on the shell's stdin, then execs the command
+     * (same pid) with stdin from /dev/null, so the command never sees the pipe. The watch runs
+     * {@code sh -c} afresh so that {@code ps} shows a short line for it.
      */
     private static final String LAUNCH = "exec 3<&0; "
             + "(exec " + SHELL + " -c \"$1\" streamgate-orphan-watch \"$$\" \"$2\" <&3 3<&-) & "
             + "shift 2; exec \"$@\" </dev/null 3<&-";
     /**
      * The orphan watch, {@code sh -c WATCH name PGID TENTHS}: blocks reading the pipe until EOF,
-     * which comes when this JVM's end closes: when the child exits (the JDK closes it then), or
+     * which comes when this JVM's end closes: when the child exits (see {@link #start}), or
      * when this JVM exits in any way, SIGKILL included, since the kernel closes a dead process's
      * descriptors. Then SIGTERM to the child's process group (the watch itself ignores it),
      * SIGKILL once the child is gone or after TENTHS tenths of a second: that ends the watch too,
