@@ -11,9 +11,15 @@ final class DebeziumProperties {
 
   static Properties of(ConnectorConfig config) {
     Properties p = new Properties();
-    // Ours to override: JSON decimals as numbers (Debezium's default, "precise", writes them as
-    // base64 bytes, which no JSON reader takes for a number).
+    // Defaults of ours that the debezium section may override:
+    // JSON decimals as numbers (Debezium's default, "precise", writes them as base64 bytes, which
+    // no JSON reader takes for a number).
     p.setProperty("decimal.handling.mode", "double");
+    // Debezium sleeps this long whenever its queue is empty (default 500 ms): it is the latency
+    // of a lone change. Waking 20 times a second costs nothing measurable.
+    p.setProperty("poll.interval.ms", "50");
+    // The publication covers exactly the captured tables, not every table of the database.
+    p.setProperty("publication.autocreate.mode", "filtered");
     p.putAll(config.debezium());
 
     p.setProperty("name", "streamgate-" + config.slot());
@@ -36,10 +42,6 @@ final class DebeziumProperties {
     p.setProperty("plugin.name", "pgoutput");
     p.setProperty("slot.name", config.slot());
     p.setProperty("publication.name", config.publication());
-    if (!config.debezium().containsKey("publication.autocreate.mode")) {
-      // The publication covers exactly the captured tables, not every table of the database.
-      p.setProperty("publication.autocreate.mode", "filtered");
-    }
     p.setProperty("table.include.list", String.join(",", config.tables()));
     p.setProperty("snapshot.mode", config.snapshotMode());
     p.setProperty("tombstones.on.delete", String.valueOf(config.tombstones()));

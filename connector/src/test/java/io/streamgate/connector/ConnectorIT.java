@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgate.harness.FreePorts;
 import io.streamgate.harness.KafkaBroker;
 import io.streamgate.harness.ManagedProcess;
+import io.streamgate.harness.Modules;
 import io.streamgate.harness.PostgresServer;
 import java.io.IOException;
 import java.net.URI;
@@ -52,6 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConnectorIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration DEADLINE = Duration.ofSeconds(45);
+  /** Kept after the run, for a failure's full story (a restart appends to the same log). */
+  private static final Path LOGS = Modules.root().resolve("connector/target/connector-it");
 
   private static PostgresServer postgres;
   private static KafkaBroker kafka;
@@ -83,7 +86,10 @@ class ConnectorIT {
         + "INSERT INTO customers VALUES ('c-1', 'Ada', 'gold', 'Lyon')");
     int metricsPort = FreePorts.find();
     Path config = config("one", "public.customers");
-    ManagedProcess connector = startConnector(config, "--metrics-port", String.valueOf(metricsPort));
+    // Trust authentication takes any password; this one must show up in no log line.
+    String password = "password-" + System.nanoTime();
+    ManagedProcess connector = startConnector(config, Map.of("STREAMGATE_DB_PASSWORD", password),
+        "--metrics-port", String.valueOf(metricsPort));
     awaitStreaming("one", connector);
 
     postgres.psql("INSERT INTO customers VALUES ('c-2', 'Bob', 'silver', 'Oslo')");
@@ -134,6 +140,7 @@ class ConnectorIT {
     assertTrue(metrics.contains("streamgate_connector_changes_total{table=\"public.customers\",op=\"u\"} 1"), metrics);
     assertTrue(metrics.contains("streamgate_connector_changes_total{table=\"public.customers\",op=\"d\"} 1"), metrics);
     assertTrue(metrics.contains("streamgate_connector_lag_seconds "), metrics);
+    assertFalse(Files.readString(connector.logFile()).contains(password), "the password is in the log");
   }
 
   @Test
@@ -254,12 +261,17 @@ class ConnectorIT {
     return file;
   }
 
-  private ManagedProcess startConnector(Path config, String... extraArgs) throws IOException {
+  private ManagedProcess startConnector(Path config) throws IOException {
+    return startConnector(config, Map.of());
+  }
+
+  private ManagedProcess startConnector(Path config, Map<String, String> env, String... extraArgs)
+      throws IOException {
     List<String> args = new ArrayList<>(List.of("--config", config.toString()));
     args.addAll(List.of(extraArgs));
     ManagedProcess process = ManagedProcess.startJava("connector", "connector",
         List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), ConnectorMain.class.getName(), args,
-        Map.of(), temp.resolve("connector.log"));
+        env, LOGS.resolve(config.getFileName().toString().replace(".yaml", ".log")));
     connectors.add(process);
     return process;
   }
