@@ -112,19 +112,22 @@ final class ChangeConnector implements AutoCloseable {
     closed = true;
     progress.shutdownNow();
     try {
-      engine.close();
-    } catch (IOException e) {
-      LOG.warn("the Debezium engine did not close cleanly: {}", e.toString());
-    }
-    engineThread.shutdown();
-    try {
+      // An engine that ended by itself (a failure) refuses a second shutdown.
+      if (!finished.isDone()) {
+        engine.close();
+      }
+      engineThread.shutdown();
       if (!engineThread.awaitTermination(30, TimeUnit.SECONDS)) {
         LOG.warn("the Debezium engine did not stop within 30 s");
       }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("the Debezium engine did not close cleanly: {}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      // Only now: the engine may be waiting for acknowledgements until it stopped.
+      producer.close(PRODUCER_CLOSE);
     }
-    producer.close(PRODUCER_CLOSE);
   }
 
   private static Properties producerProperties(ConnectorConfig config) {

@@ -129,10 +129,11 @@ public final class ConnectorMain {
       log.error("connector failed to start: {}", e.toString(), e);
       return EXIT_FAILURE;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Thread shutdown = new Thread(() -> {
       log.info("shutting down: storing the positions Kafka acknowledged");
       connector.close();
-    }, "connector-shutdown"));
+    }, "connector-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
     try {
       connector.await();
       log.info("connector stopped");
@@ -140,6 +141,11 @@ public final class ConnectorMain {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       log.error("connector failed: {}", cause.getMessage(), cause.getCause() != null ? cause.getCause() : cause);
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdown);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // the hook runs anyway; close() is idempotent
+      }
       connector.close();
       return EXIT_FAILURE;
     } catch (InterruptedException e) {

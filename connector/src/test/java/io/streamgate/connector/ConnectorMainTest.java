@@ -3,6 +3,7 @@ package io.streamgate.connector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.harness.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,20 @@ class ConnectorMainTest {
     Run run = run("--help");
     assertEquals(0, run.exit());
     assertTrue(run.out().startsWith("Usage: connector --config FILE"), run.out());
+  }
+
+  @Test
+  void anEngineThatFailsEndsTheRunWithOneInsteadOfHanging() throws Exception {
+    // Regression: closing an engine that had failed threw, the producer stayed open and its
+    // threads kept the JVM alive.
+    int nothing = FreePorts.find();
+    Path config = Files.writeString(temp.resolve("c.yaml"), """
+        database: {port: %d, dbname: shop, user: cdc}
+        tables: [public.t]
+        kafka: {bootstrapServers: "127.0.0.1:%d"}
+        stateDir: %s
+        """.formatted(nothing, nothing, temp.resolve("state")));
+    assertEquals(1, run("--config", config.toString()).exit());
   }
 
   @Test
