@@ -1,7 +1,6 @@
 package io.streamgate.harness;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -321,23 +320,23 @@ public final class PostgresServer extends LocalService {
         return run(command, CLIENT_TIMEOUT);
     }
 
-    /** Runs a short command, returns its output (stdout and stderr), throws with it on failure. */
+    /** Runs a short command, returns its output (stdout and stderr), throws with it on failure or timeout. */
     private static String run(List<String> command, Duration timeout) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("PGCONNECT_TIMEOUT", "5");
         String name = Path.of(command.get(0)).getFileName().toString();
+        Path output = null;
         try {
+            // A file, not a pipe: waitFor's timeout must hold even if the command never closes its output.
+            output = Files.createTempFile("streamgate-" + name + "-", ".out");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().put("PGCONNECT_TIMEOUT", "5");
             Process process = builder.start();
             process.getOutputStream().close();
-            byte[] output;
-            try (InputStream in = process.getInputStream()) {
-                output = in.readAllBytes(); // ends when the process exits and closes its output
-            }
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s");
             }
-            String text = new String(output, StandardCharsets.UTF_8);
+            String text = Files.readString(output, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
                 throw new IllegalStateException(name + " failed (exit " + process.exitValue() + "): " + text.strip());
             }
@@ -347,6 +346,10 @@ public final class PostgresServer extends LocalService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while running " + name, e);
+        } finally {
+            if (output != null) {
+                output.toFile().delete();
+            }
         }
     }
 
