@@ -14,6 +14,7 @@ import io.streamgate.processor.sink.RedisCatalog;
 import io.streamgate.processor.sink.RealTimeRowWriter;
 import io.streamgate.processor.sink.RedisRowWriter;
 import io.streamgate.processor.sink.RedisUnavailableException;
+import io.streamgate.processor.sink.ServingRowReader;
 import io.streamgate.processor.sink.WindowExpiry;
 import io.streamgate.processor.view.SourceParser;
 import io.streamgate.processor.view.ViewPlan;
@@ -207,9 +208,10 @@ public final class PipelineRunner implements AutoCloseable {
       ViewPlan plan, ProgressLog progressLog, WindowCloser windowCloser) throws TimeoutException {
     boolean windowed = plan.spec().kind() == ViewKind.WINDOWED;
     // Windowed rows get their TTL when their window closes (WindowExpiry), not on every write.
+    ServingRowReader reader = ServingRowReader.of(plan.serving().schema());
     RedisRowWriter writer = new RedisRowWriter(settings.redisUri(), settings.namespace(),
-        plan.name(), windowed ? 0 : plan.spec().ttl().toMillis(), plan.spec().ranked(),
-        plan.spec().kind() == ViewKind.LATEST, windowed, Clock.systemUTC());
+        plan.name(), windowed ? 0 : plan.spec().ttl().toMillis(), reader,
+        plan.spec().kind() == ViewKind.LATEST, Clock.systemUTC());
     WindowExpiry expiry = null;
     if (windowed) {
       expiry = new WindowExpiry(settings.redisUri(), settings.keyspace(), plan.name(),
@@ -229,7 +231,7 @@ public final class PipelineRunner implements AutoCloseable {
           .option("checkpointLocation", settings.checkpointOf(plan.name()))
           .trigger(Trigger.RealTime(plan.spec().trigger().toMillis()))
           .foreach(new RealTimeRowWriter(settings.redisUri(), settings.namespace(), plan.name(),
-              plan.spec().ttl().toMillis(), plan.spec().ranked(), Clock.systemUTC()))
+              plan.spec().ttl().toMillis(), reader, Clock.systemUTC()))
           .start();
     }
     return plan.serving().writeStream()
