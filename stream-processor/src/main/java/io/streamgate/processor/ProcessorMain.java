@@ -2,6 +2,7 @@ package io.streamgate.processor;
 
 import io.streamgate.processor.pipeline.Pipeline;
 import io.streamgate.processor.pipeline.PipelineException;
+import io.streamgate.processor.runner.CheckpointMismatchException;
 import io.streamgate.processor.runner.KafkaUnavailableException;
 import io.streamgate.processor.runner.PipelineRunner;
 import io.streamgate.processor.runner.ProcessorSettings;
@@ -10,6 +11,8 @@ import io.streamgate.processor.sink.RedisUnavailableException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +30,10 @@ import picocli.CommandLine.Spec;
  * The stream processor's command line: runs the views of a pipeline file until SIGTERM/SIGINT,
  * then stops them gracefully. Flags override environment variables, which override defaults.
  *
- * <p>Exit codes: 1 a view failed while running; 2 bad command line (picocli's usage code) or
- * pipeline file; 3 Redis unreachable; 4 Kafka unreachable. On SIGTERM/SIGINT the views stop in a
- * shutdown hook and the JVM ends with the signal's usual status (143/130).
+ * <p>Exit codes: 1 a view failed while running; 2 bad command line (picocli's usage code),
+ * pipeline file, or a view whose checkpoint does not match its rows in Redis; 3 Redis
+ * unreachable; 4 Kafka unreachable. On SIGTERM/SIGINT the views stop in a shutdown hook and the
+ * JVM ends with the signal's usual status (143/130).
  */
 @Command(
     name = "streamgate-processor",
@@ -102,6 +106,12 @@ public final class ProcessorMain implements Callable<Integer> {
           + " env STREAMGATE_PROCESSOR_METRICS_PORT; default: none).")
   int metricsPort;
 
+  @Option(names = "--reset-view", paramLabel = "VIEW",
+      description = "Before starting, delete this view's rows, indexes and versions from Redis and"
+          + " its checkpoint, so it is computed again from its sources' retained events;"
+          + " repeatable. Needed after its checkpoint was lost.")
+  List<String> resetViews = List.of();
+
   @Option(names = "--validate",
       description = "Only check the pipeline file (Spark's parser and analyzer; no Kafka or Redis"
           + " needed), print a summary and exit: 0 valid, 2 not.")
@@ -154,8 +164,11 @@ public final class ProcessorMain implements Callable<Integer> {
     }
     PipelineRunner runner;
     try {
-      runner = PipelineRunner.start(settings);
+      runner = PipelineRunner.start(settings, new LinkedHashSet<>(resetViews));
     } catch (PipelineException e) {
+      e.problems().forEach(err::println);
+      return EXIT_BAD_CONFIG;
+    } catch (CheckpointMismatchException e) {
       e.problems().forEach(err::println);
       return EXIT_BAD_CONFIG;
     } catch (RedisUnavailableException e) {

@@ -14,6 +14,7 @@ import io.streamgate.processor.sink.RedisCatalog;
 import io.streamgate.processor.sink.RealTimeRowWriter;
 import io.streamgate.processor.sink.RedisRowWriter;
 import io.streamgate.processor.sink.RedisUnavailableException;
+import io.streamgate.processor.sink.ServingRowReader;
 import io.streamgate.processor.sink.WindowExpiry;
 import io.streamgate.processor.view.SourceParser;
 import io.streamgate.processor.view.ViewPlan;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -39,7 +41,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a pipeline: reads the file, checks Redis, makes sure the source and dead-letter topics
- * exist, starts Spark, validates every view, registers the views in the catalog and the sources
+ * exist, starts Spark, validates every view, resets the views asked for and checks that every
+ * view's checkpoint matches its rows ({@link ViewCheckpoints}), registers the views in the
+ * catalog and the sources
  * as streams for event ingest, then starts one dead-letter query per source and one streaming
  * query per view (each with its own checkpoint directory, so each view's batch ids, and so its
  * versions, are its own; latest views with {@code trigger: realtime} in Spark's real-time mode).
@@ -79,7 +83,25 @@ public final class PipelineRunner implements AutoCloseable {
    * @throws KafkaUnavailableException if Kafka does not answer
    */
   public static PipelineRunner start(ProcessorSettings settings) throws TimeoutException {
+    return start(settings, Set.of());
+  }
+
+  /**
+   * As {@link #start(ProcessorSettings)}, after clearing the rows and versions of {@code
+   * resetViews} in Redis and deleting their checkpoints, so they start over.
+   *
+   * @throws CheckpointMismatchException if a view's checkpoint is not the one its rows in Redis
+   *     were written from (see {@link ViewCheckpoints})
+   */
+  public static PipelineRunner start(ProcessorSettings settings, Set<String> resetViews)
+      throws TimeoutException {
     Pipeline pipeline = PipelineParser.parse(settings.pipelineFile());
+    for (String view : resetViews) {
+      if (!pipeline.views().containsKey(view)) {
+        throw new PipelineException(List.of("--reset-view " + view + ": " + settings.pipelineFile()
+            + " has no such view (views: " + String.join(", ", pipeline.views().keySet()) + ")"));
+      }
+    }
     LOG.info("pipeline {}: sources {}; views {}", settings.pipelineFile(),
         String.join(", ", pipeline.sources().keySet()), String.join(", ", pipeline.views().keySet()));
     LOG.info("Kafka {}, Redis {} (namespace '{}'), checkpoints {}, Spark {}",
@@ -109,6 +131,12 @@ public final class PipelineRunner implements AutoCloseable {
         entries.add(plan.catalogEntry(now));
       }
       checkRealTimeSlots(spark, settings, pipeline, plans);
+      ViewCheckpoints checkpoints =
+          new ViewCheckpoints(spark.sparkContext().hadoopConfiguration(), settings);
+      for (String view : resetViews) {
+        checkpoints.reset(view);
+      }
+      checkpoints.check(pipeline.views().keySet());
       RedisCatalog.register(settings.redisUri(), settings.keyspace(), entries);
       List<StreamEntry> streams = new ArrayList<>();
       for (SourceSpec source : pipeline.sources().values()) {
@@ -207,9 +235,10 @@ public final class PipelineRunner implements AutoCloseable {
       ViewPlan plan, ProgressLog progressLog, WindowCloser windowCloser) throws TimeoutException {
     boolean windowed = plan.spec().kind() == ViewKind.WINDOWED;
     // Windowed rows get their TTL when their window closes (WindowExpiry), not on every write.
+    ServingRowReader reader = ServingRowReader.of(plan.serving().schema());
     RedisRowWriter writer = new RedisRowWriter(settings.redisUri(), settings.namespace(),
-        plan.name(), windowed ? 0 : plan.spec().ttl().toMillis(), plan.spec().ranked(),
-        plan.spec().kind() == ViewKind.LATEST, windowed, Clock.systemUTC());
+        plan.name(), windowed ? 0 : plan.spec().ttl().toMillis(), reader,
+        plan.spec().kind() == ViewKind.LATEST, Clock.systemUTC());
     WindowExpiry expiry = null;
     if (windowed) {
       expiry = new WindowExpiry(settings.redisUri(), settings.keyspace(), plan.name(),
@@ -229,7 +258,7 @@ public final class PipelineRunner implements AutoCloseable {
           .option("checkpointLocation", settings.checkpointOf(plan.name()))
           .trigger(Trigger.RealTime(plan.spec().trigger().toMillis()))
           .foreach(new RealTimeRowWriter(settings.redisUri(), settings.namespace(), plan.name(),
-              plan.spec().ttl().toMillis(), plan.spec().ranked(), Clock.systemUTC()))
+              plan.spec().ttl().toMillis(), reader, Clock.systemUTC()))
           .start();
     }
     return plan.serving().writeStream()

@@ -1,0 +1,33 @@
+package io.streamgate.processor.sink;
+
+import io.streamgate.contract.Keyspace;
+import io.streamgate.contract.Row;
+import io.streamgate.contract.Scripts;
+import java.util.List;
+
+/**
+ * One serving row as the contract's two calls: {@link Scripts#WRITE_ROW} (versioned row and its
+ * change message) and {@link Scripts#INDEX_ROW} (key index and rank). The only place the writers
+ * turn a row into script keys and arguments. Immutable.
+ *
+ * @param rank the rank score, or null (no rank column, or no usable value)
+ */
+public record RowWrite(Row row, Double rank) {
+
+  public List<String> writeKeys(Keyspace keyspace) {
+    return Scripts.writeRowKeys(keyspace, row);
+  }
+
+  /** @param ttlMillis how long the row lives, 0 for ever */
+  public List<String> writeArgs(Keyspace keyspace, long ttlMillis) {
+    return Scripts.writeRowArgs(keyspace, row, ttlMillis);
+  }
+
+  public List<String> indexKeys(Keyspace keyspace) {
+    return Scripts.indexRowKeys(keyspace, row.view());
+  }
+
+  public List<String> indexArgs() {
+    return Scripts.indexRowArgs(row, rank);
+  }
+}
