@@ -64,7 +64,7 @@ public final class ViewVersions {
 
   /**
    * Deletes the view's rows (found by SCAN on every node, so rows whose index entry was never
-   * written go too), its key index, rank set and rank versions, and its recorded checkpoint id.
+   * written go too), its key index, rank set, index versions and deleted keys, and its recorded checkpoint id.
    * The catalog entry stays. Writes of the view must not run meanwhile.
    *
    * @return how many rows were deleted
@@ -92,7 +92,8 @@ public final class ViewVersions {
         }
       }
       delete(client, chunk);
-      client.del(keyspace.keysIndex(view), keyspace.rankIndex(view), keyspace.rankVersions(view),
+      client.del(keyspace.keysIndex(view), keyspace.rankIndex(view), keyspace.indexVersions(view),
+          keyspace.deletedIndex(view),
           checkpointIdKey(keyspace, view));
     } catch (JedisException e) {
       throw new RedisUnavailableException(redisUri, e);
