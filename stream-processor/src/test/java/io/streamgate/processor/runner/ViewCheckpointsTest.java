@@ -116,7 +116,8 @@ class ViewCheckpointsTest {
       }
       jedis.zadd(KEYS.keysIndex("v"), 0, "k1");
       jedis.zadd(KEYS.rankIndex("v"), 3, "k1");
-      jedis.hset(KEYS.rankVersions("v"), "k1", "9");
+      jedis.hset(KEYS.indexVersions("v"), "k1", "9");
+      jedis.zadd(KEYS.deletedIndex("v"), 5, "k2");
       jedis.hset(KEYS.row("vv", "k1"), "version", "9"); // a view whose name extends v's
       jedis.hset(KEYS.catalog(), "v", "{}");
     }
