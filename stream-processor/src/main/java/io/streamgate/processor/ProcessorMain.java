@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.util.ShutdownHookManager;
-import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -27,10 +26,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The stream processor's command line: runs the views of a pipeline file until SIGTERM/SIGINT,
- * then stops them gracefully. Flags override environment variables, which override defaults.
+ * The stream processor's command line: runs the views of a pipeline file, and those published at
+ * runtime, until SIGTERM/SIGINT, then stops them gracefully. A view that fails is marked failed
+ * and the others run on. Flags override environment variables, which override defaults.
  *
- * <p>Exit codes: 1 a view failed while running; 2 bad command line (picocli's usage code),
+ * <p>Exit codes: 1 an unexpected error; 2 bad command line (picocli's usage code),
  * pipeline file, or a view whose checkpoint does not match its rows in Redis; 3 Redis
  * unreachable; 4 Kafka unreachable. On SIGTERM/SIGINT the views stop in a shutdown hook and the
  * JVM ends with the signal's usual status (143/130).
@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
     description = "Runs the views of a pipeline file (Spark Structured Streaming over Kafka) and"
         + " serves them through Redis.")
 public final class ProcessorMain implements Callable<Integer> {
-  static final int EXIT_VIEW_FAILED = 1;
+  static final int EXIT_UNEXPECTED = 1;
   static final int EXIT_BAD_CONFIG = 2;
   static final int EXIT_REDIS_UNAVAILABLE = 3;
   static final int EXIT_KAFKA_UNAVAILABLE = 4;
@@ -127,7 +127,7 @@ public final class ProcessorMain implements Callable<Integer> {
     CommandLine cli = new CommandLine(new ProcessorMain());
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       line.getErr().println("streamgate-processor: " + e);
-      return EXIT_VIEW_FAILED;
+      return EXIT_UNEXPECTED;
     });
     return cli;
   }
@@ -188,16 +188,11 @@ public final class ProcessorMain implements Callable<Integer> {
       runner.stop();
     }, SHUTDOWN_PRIORITY, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     try {
-      runner.awaitAnyTermination();
-      return 0;
-    } catch (StreamingQueryException e) {
-      LOG.error("a view failed, stopping the others: {}", firstLine(e.getMessage()));
+      runner.awaitTermination();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       runner.stop();
-      return EXIT_VIEW_FAILED;
     }
-  }
-
-  private static String firstLine(String text) {
-    return text == null ? "" : text.strip().lines().findFirst().orElse("");
+    return 0;
   }
 }

@@ -34,7 +34,8 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
 
   private final String redisUri;
   private final String namespace;
-  private final String view;
+  /** Where rows go: the table of one version of a view ({@link Names#table}). */
+  private final String table;
   private final long ttlMillis;
   private final ServingRowReader reader;
   private final Clock clock;
@@ -44,11 +45,11 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
   private transient long sequence;
   private transient long skipped;
 
-  public RealTimeRowWriter(String redisUri, String namespace, String view, long ttlMillis,
+  public RealTimeRowWriter(String redisUri, String namespace, String table, long ttlMillis,
       ServingRowReader reader, Clock clock) {
     this.redisUri = redisUri;
     this.namespace = namespace;
-    this.view = Names.requireViewName(view);
+    this.table = Names.requireTableName(table);
     this.ttlMillis = ttlMillis;
     this.reader = reader;
     this.clock = clock;
@@ -85,11 +86,11 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
     if (problem != null) {
       if (skipped++ == 0) {
         LOG.warn("view {}: skipping a row that cannot be served ({}); first of this batch part",
-            view, problem);
+            table, problem);
       }
       return;
     }
-    RowWrite write = reader.write(view, row, version, clock.millis());
+    RowWrite write = reader.write(table, row, version, clock.millis());
     ScriptCalls.evalsha(redisUri, Scripts.WRITE_ROW, write.writeKeys(keyspace),
         write.writeArgs(keyspace, ttlMillis));
     ScriptCalls.evalsha(redisUri, Scripts.INDEX_ROW, write.indexKeys(keyspace), write.indexArgs());

@@ -38,7 +38,8 @@ public final class RedisRowWriter implements Serializable {
 
   private final String redisUri;
   private final String namespace;
-  private final String view;
+  /** Where rows go: the table of one version of a view ({@link Names#table}). */
+  private final String table;
   private final long ttlMillis;
   private final ServingRowReader reader;
   private final boolean lastPerKey;
@@ -50,11 +51,11 @@ public final class RedisRowWriter implements Serializable {
    * @param lastPerKey keep only the last row of each key of a partition (rows not reduced to one
    *     per key before; other kinds have one row per key per batch already)
    */
-  public RedisRowWriter(String redisUri, String namespace, String view, long ttlMillis,
+  public RedisRowWriter(String redisUri, String namespace, String table, long ttlMillis,
       ServingRowReader reader, boolean lastPerKey, Clock clock) {
     this.redisUri = redisUri;
     this.namespace = namespace;
-    this.view = Names.requireViewName(view);
+    this.table = Names.requireTableName(table);
     this.ttlMillis = ttlMillis;
     this.reader = reader;
     this.lastPerKey = lastPerKey;
@@ -82,7 +83,7 @@ public final class RedisRowWriter implements Serializable {
       if (problem != null) {
         if (skipped++ == 0) {
           LOG.warn("view {}: skipping a row that cannot be served ({}); first of this partition",
-              view, problem);
+              table, problem);
         }
         continue;
       }
@@ -117,7 +118,7 @@ public final class RedisRowWriter implements Serializable {
     long now = clock.millis();
     List<RowWrite> writes = new ArrayList<>(rows.size());
     for (Row row : rows) {
-      writes.add(reader.write(view, row, version, now));
+      writes.add(reader.write(table, row, version, now));
     }
     for (int attempt = 1; ; attempt++) {
       try {
@@ -127,7 +128,7 @@ public final class RedisRowWriter implements Serializable {
           throw e;
         }
         LOG.warn("view {}: Redis write failed ({}), retrying {} more time(s)",
-            view, e.getMessage(), ATTEMPTS - attempt);
+            table, e.getMessage(), ATTEMPTS - attempt);
         sleep(RETRY_BACKOFF_MS * attempt);
       }
     }

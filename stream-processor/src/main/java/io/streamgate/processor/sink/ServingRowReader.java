@@ -72,13 +72,14 @@ public final class ServingRowReader implements Serializable {
   }
 
   /**
-   * The contract's write of a row that has no {@link #problem}: the contract row (built here, once)
-   * and its rank.
+   * The contract's write of a row that has no {@link #problem} into {@code table} (a version of
+   * a view, {@link io.streamgate.contract.Names#table}): the contract row (built here, once, and
+   * naming the view) and its rank.
    */
-  public RowWrite write(String view, Row row, long version, long updatedAt) {
-    return new RowWrite(
-        new io.streamgate.contract.Row(view, key(row), version, updatedAt, row.getString(value)),
-        rank(row));
+  public RowWrite write(String table, Row row, long version, long updatedAt) {
+    return new RowWrite(table, new io.streamgate.contract.Row(
+        io.streamgate.contract.Names.viewOfTable(table), key(row), version, updatedAt,
+        row.getString(value)), rank(row));
   }
 
   private static int required(StructType schema, String name) {
