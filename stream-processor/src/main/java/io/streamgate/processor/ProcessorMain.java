@@ -1,5 +1,6 @@
 package io.streamgate.processor;
 
+import io.streamgate.processor.pipeline.Intervals;
 import io.streamgate.processor.pipeline.Pipeline;
 import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.runner.CheckpointMismatchException;
@@ -10,6 +11,7 @@ import io.streamgate.processor.sink.RedisConnections;
 import io.streamgate.processor.sink.RedisUnavailableException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -106,6 +108,18 @@ public final class ProcessorMain implements Callable<Integer> {
           + " env STREAMGATE_PROCESSOR_METRICS_PORT; default: none).")
   int metricsPort;
 
+  @Option(names = "--retire-grace", paramLabel = "DURATION",
+      defaultValue = "${env:STREAMGATE_RETIRE_GRACE:-5 minutes}",
+      description = "How long a replaced or dropped view version stays readable before its rows"
+          + " are deleted, e.g. 30 seconds (env STREAMGATE_RETIRE_GRACE; default: ${DEFAULT-VALUE}).")
+  String retireGrace;
+
+  @Option(names = "--switch-lag", paramLabel = "RECORDS",
+      defaultValue = "${env:STREAMGATE_SWITCH_LAG:-" + ProcessorSettings.DEFAULT_SWITCH_LAG + "}",
+      description = "A new view version takes over its view once at most this many records"
+          + " behind its sources (env STREAMGATE_SWITCH_LAG; default: ${DEFAULT-VALUE}).")
+  long switchLag;
+
   @Option(names = "--reset-view", paramLabel = "VIEW",
       description = "Before starting, delete this view's rows, indexes and versions from Redis and"
           + " its checkpoint, so it is computed again from its sources' retained events;"
@@ -144,8 +158,14 @@ public final class ProcessorMain implements Callable<Integer> {
         default -> throw new IllegalArgumentException(
             "--redis-mode must be standalone or cluster, but was '" + redisMode + "'");
       };
-      settings = new ProcessorSettings(
-          pipeline, kafka, redisTarget, namespace, checkpoints, master, sparkConf, metricsPort);
+      Duration grace;
+      try {
+        grace = Intervals.parse(retireGrace);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--retire-grace " + e.getMessage());
+      }
+      settings = new ProcessorSettings(pipeline, kafka, redisTarget, namespace, checkpoints,
+          master, sparkConf, metricsPort, grace, switchLag);
     } catch (IllegalArgumentException e) {
       err.println("streamgate-processor: " + e.getMessage());
       return EXIT_BAD_CONFIG;

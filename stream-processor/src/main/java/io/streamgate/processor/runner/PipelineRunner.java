@@ -1,6 +1,9 @@
 package io.streamgate.processor.runner;
 
+import io.streamgate.contract.Names;
 import io.streamgate.processor.control.ControlLoop;
+import io.streamgate.processor.control.DefinitionStore;
+import io.streamgate.processor.control.ViewDefinition;
 import io.streamgate.processor.metrics.MetricsServer;
 import io.streamgate.processor.metrics.ProcessorMetrics;
 import io.streamgate.processor.pipeline.Pipeline;
@@ -116,8 +119,17 @@ public final class PipelineRunner implements AutoCloseable {
           readSources(spark, pipeline, settings)));
       ViewCheckpoints checkpoints =
           new ViewCheckpoints(spark.sparkContext().hadoopConfiguration(), settings);
+      Map<String, ViewDefinition> published =
+          new DefinitionStore(settings.redisUri(), settings.keyspace()).views();
       for (String view : resetViews) {
         checkpoints.reset(view);
+        ViewDefinition def = published.get(view);
+        for (ViewDefinition.Version v : def == null ? List.<ViewDefinition.Version>of()
+            : def.versions()) {
+          if (v.version() > 1) {
+            checkpoints.reset(Names.table(view, v.version()));
+          }
+        }
       }
       views = ViewManager.start(spark, settings, pipeline, PipelineParser.document(text),
           progressLog, windowCloser, Clock.systemUTC());
