@@ -22,7 +22,9 @@ import java.util.function.ToLongFunction;
  *       message's row is served instead (never an older version than a message received).
  *       An entry confirmed before the read started cannot be newer than what Redis holds, so a
  *       read returning less means Redis was reset, and Redis wins.
- *   <li>Rows of views with a TTL expire from the cache no later than from Redis.
+ *   <li>Rows of views with a TTL expire from the cache no later than from Redis. Tombstones
+ *       are revalidated after at most {@value #TOMBSTONE_REVALIDATE_MS} ms, since Redis
+ *       forgets them without a message.
  *   <li>Attach (subscribed) starts a new generation with an empty cache; detach (subscription
  *       lost) keeps the rows only for stale answers. Reads that started in another generation
  *       fill nothing.
@@ -30,6 +32,8 @@ import java.util.function.ToLongFunction;
  * Thread-safe: Caffeine's map, with every update an atomic {@code compute}.
  */
 final class RowCache {
+  /** Longest a cached tombstone is served before Redis is asked whether it has expired. */
+  static final long TOMBSTONE_REVALIDATE_MS = 1_000;
   private final Cache<Key, Entry> rows;
   private final long revalidateAfterMillis;
   private final ToLongFunction<String> ttlMillisOfView;
@@ -172,12 +176,14 @@ final class RowCache {
   }
 
   private Entry entry(Change change, long now) {
+    // A tombstone expires in Redis without a message (its retention is the processor's
+    // setting), so it is checked again sooner: a deleted key is rarely hot.
+    long interval = change instanceof Row ? revalidateAfterMillis
+        : Math.min(revalidateAfterMillis, TOMBSTONE_REVALIDATE_MS);
     // Due somewhere in the last quarter of the interval, not all at once: rows filled together
     // (a warm-up, a reattach) would otherwise all ask Redis again in the same moment.
-    long revalidateAt = now + revalidateAfterMillis
-        - ThreadLocalRandom.current().nextLong(revalidateAfterMillis / 4 + 1);
+    long revalidateAt = now + interval - ThreadLocalRandom.current().nextLong(interval / 4 + 1);
     long ttl = ttlMillisOfView.applyAsLong(change.view());
-    // A tombstone's retention is the processor's setting: revalidation finds out when it ended.
     if (ttl <= 0 || !(change instanceof Row row)) {
       return new Entry(RowJson.of(change), now, revalidateAt, Long.MAX_VALUE);
     }
