@@ -2,6 +2,7 @@ package io.streamgate.gateway.rest;
 
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.rest.internal.ViewEndpoints;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.ext.web.RoutingContext;
@@ -21,7 +22,7 @@ public interface Rest {
   /** Most keys one multi-get may ask for (one pipelined batch). */
   int MAX_KEYS = 100;
   /** On every view response: the view version that answered (issue 15). */
-  String VIEW_VERSION_HEADER = io.streamgate.gateway.http.ETags.VIEW_VERSION_HEADER;
+  String VIEW_VERSION_HEADER = ETags.VIEW_VERSION_HEADER;
   /** Query parameter reading a view version other than the serving one, while it is readable. */
   String VERSION_PARAM = "version";
 

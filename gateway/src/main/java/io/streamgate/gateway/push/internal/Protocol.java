@@ -53,11 +53,7 @@ public final class Protocol {
    *                    say (then they are taken as the serving version's)
    */
   public record Subscribe(String id, String view, List<String> keys, Map<String, Long> versions,
-      Long viewVersion) implements Op {
-    public Subscribe(String id, String view, List<String> keys, Map<String, Long> versions) {
-      this(id, view, keys, versions, null);
-    }
-  }
+      Long viewVersion) implements Op {}
 
   public record Unsubscribe(String id) implements Op {}
 

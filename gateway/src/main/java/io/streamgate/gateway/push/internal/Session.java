@@ -155,10 +155,9 @@ final class Session {
   /**
    * Reads the subscription's rows and sends, per key, the row if newer than the version the
    * client has (a {@code delete} if it was deleted since), then, if {@code acknowledge},
-   * {@code subscribed}. Changes
-   * arriving during the read are held and merged (newest wins), so nothing between the read and
-   * going live is lost or sent twice. A later read of the same subscription (a switch) makes
-   * this one's answer void.
+   * {@code subscribed}. Changes arriving during the read are held and merged (newest wins), so
+   * nothing between the read and going live is lost or sent twice. A later read of the same
+   * subscription (a switch) makes this one's answer void.
    */
   private void readSnapshot(Sub sub, Map<String, Long> versions, boolean acknowledge) {
     sub.held = new HashMap<>();
