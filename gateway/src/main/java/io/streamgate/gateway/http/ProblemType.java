@@ -18,7 +18,9 @@ public enum ProblemType {
   INVALID_EVENTS("invalid-events", "Invalid events", 400),
   PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
-  EVENTS_UNAVAILABLE("events-unavailable", "Event log unavailable", 503);
+  EVENTS_UNAVAILABLE("events-unavailable", "Event log unavailable", 503),
+  // A point read of a deleted row whose tombstone is still kept: 404 with version and deletedAt.
+  ROW_DELETED("row-deleted", "Row deleted", 404);
 
   public static final String TYPE_BASE = "https://streamgate.dev/problems/";
 
