@@ -28,11 +28,11 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Pure: a view's SQL over its parsed sources, shaped into serving rows {@code (key, value[,
- * rank][, window_end | _sg_order])}. The key is the key column cast to text; the value is the JSON object of every other
- * output column (nulls kept, timestamps ISO-8601 in the session time zone); the rank is the rank
- * column as a double; for windowed views {@link #WINDOW_END}, the end of the row's window; for
- * latest views over Kafka {@link #ORDER}, the order of the row's event. Call from the driver
- * thread.
+ * rank][, window_end | _sg_order])}. The key is the key column cast to text; the value is the JSON
+ * object of every other output column (nulls kept, timestamps ISO-8601 in the session time zone);
+ * the rank is the rank column as a double; for windowed views {@link #WINDOW_END}, the end of the
+ * row's window; for latest views over Kafka {@link #ORDER}, the order of the row's event. Call
+ * from the driver thread.
  */
 public final class ViewTransform {
   public static final String KEY = "key";
