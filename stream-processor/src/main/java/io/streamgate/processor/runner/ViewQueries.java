@@ -68,7 +68,8 @@ final class ViewQueries {
         .outputMode(plan.outputMode())
         .option("checkpointLocation", settings.checkpointOf(table))
         .trigger(Trigger.ProcessingTime(plan.spec().trigger().toMillis()))
-        .foreachBatch(new BatchWriter(spark, table, writer, progressLog, expiry))
+        .foreachBatch(
+            new BatchWriter(spark, table, writer, progressLog, expiry, plan.newestBy()))
         .start();
   }
 
