@@ -86,12 +86,7 @@ public final class PipelineRunner implements AutoCloseable {
       throws TimeoutException {
     String text = PipelineParser.read(settings.pipelineFile());
     Pipeline pipeline = PipelineParser.parse(settings.pipelineFile().toString(), text);
-    for (String view : resetViews) {
-      if (!pipeline.views().containsKey(view)) {
-        throw new PipelineException(List.of("--reset-view " + view + ": " + settings.pipelineFile()
-            + " has no such view (views: " + String.join(", ", pipeline.views().keySet()) + ")"));
-      }
-    }
+
     LOG.info("pipeline {}: sources {}; views {}", settings.pipelineFile(),
         String.join(", ", pipeline.sources().keySet()), String.join(", ", pipeline.views().keySet()));
     LOG.info("Kafka {}, Redis {} (namespace '{}'), checkpoints {}, Spark {}",
@@ -121,6 +116,14 @@ public final class PipelineRunner implements AutoCloseable {
           new ViewCheckpoints(spark.sparkContext().hadoopConfiguration(), settings);
       Map<String, ViewDefinition> published =
           new DefinitionStore(settings.redisUri(), settings.keyspace()).views();
+      for (String view : resetViews) {
+        if (!pipeline.views().containsKey(view) && !published.containsKey(view)) {
+          throw new PipelineException(List.of("--reset-view " + view + ": neither "
+              + settings.pipelineFile() + " nor the published views have it (file views: "
+              + String.join(", ", pipeline.views().keySet()) + "; published: "
+              + String.join(", ", published.keySet()) + ")"));
+        }
+      }
       for (String view : resetViews) {
         checkpoints.reset(view);
         ViewDefinition def = published.get(view);

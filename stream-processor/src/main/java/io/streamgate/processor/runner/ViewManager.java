@@ -27,10 +27,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -71,12 +74,22 @@ final class ViewManager implements AutoCloseable {
   static final Duration TICK = Duration.ofSeconds(1);
   /** Status is rewritten at least this often, so readers can tell a live processor by it. */
   static final Duration STATUS_REFRESH = Duration.ofSeconds(5);
+  /**
+   * A failed query is started again after 5 s, then twice as long each time, at most every 5
+   * minutes: a Redis or Kafka outage heals by itself; a definition that fails on its data keeps
+   * failing, visibly, until it is fixed or dropped.
+   */
+  static final Duration RETRY_FIRST = Duration.ofSeconds(5);
+  static final Duration RETRY_MAX = Duration.ofMinutes(5);
 
   /** The query of one view version. */
   private record Running(String view, long version, ViewPlan plan, StreamingQuery query) {}
 
   /** Why a version did not start; {@code checkpoint} when its checkpoint does not match. */
   private record Failure(String reason, boolean checkpoint) {}
+
+  /** The next attempt at a failed version: attempts so far, and when. */
+  private record Retry(int attempts, long at) {}
 
   private final SparkSession spark;
   private final ProcessorSettings settings;
@@ -96,6 +109,10 @@ final class ViewManager implements AutoCloseable {
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Map<UUID, String> tableOfQuery = new ConcurrentHashMap<>();
   private final Map<String, String> lastStatus = new TreeMap<>();
+  /** Failed versions by table: when to start them again. */
+  private final Map<String, Retry> retries = new HashMap<>();
+  /** Views whose definition or catalog entry could not be written to Redis yet. */
+  private final Set<String> dirty = new TreeSet<>();
   private long lastStatusWrite;
   private final Listener listener = new Listener();
 
@@ -205,7 +222,17 @@ final class ViewManager implements AutoCloseable {
     if (!changed.isEmpty()) {
       LOG.info("pipeline file applied over the published views: {}", String.join(", ", changed));
     }
-    List<String> mismatches = new ArrayList<>();
+    // A file view whose checkpoint is not the one its rows came from refuses the start, as it
+    // always did (a runtime view in that state is marked failed instead).
+    List<String> fileTables = new ArrayList<>();
+    for (String name : fileViews.keySet()) {
+      for (Version v : views.get(name).versions()) {
+        if (startable(views.get(name), v)) {
+          fileTables.add(Names.table(name, v.version()));
+        }
+      }
+    }
+    new ViewCheckpoints(spark.sparkContext().hadoopConfiguration(), settings).check(fileTables);
     for (SourceSpec source : sources.values()) {
       KafkaTopics.ensureExist(settings.kafkaBootstrap(), source);
       deadLetters.put(source.name(), DeadLetterQueries.start(spark, settings, source));
@@ -214,20 +241,26 @@ final class ViewManager implements AutoCloseable {
         sources.values().stream().map(s -> s.streamEntry(now)).toList());
     for (ViewDefinition def : List.copyOf(views.values())) {
       for (Version v : def.versions()) {
-        if (v.state() == State.BACKFILLING || v.state() == State.LIVE
-            || v.state() == State.RETIRING && !def.dropped()) {
-          Failure failure = startVersion(def.name(), v);
-          if (failure != null && failure.checkpoint() && fileViews.containsKey(def.name())) {
-            mismatches.add(failure.reason());
-          }
+        if (startable(def, v)) {
+          startVersion(def.name(), v.state() == State.FAILED ? restored(def, v) : v);
         }
       }
-      register(views.get(def.name()));
-    }
-    if (!mismatches.isEmpty()) {
-      throw new CheckpointMismatchException(mismatches);
+      update(views.get(def.name()));
     }
     writeStatus(true);
+  }
+
+  /** Versions that have a query: all but dropped views' (their queries stopped at the drop). */
+  private static boolean startable(ViewDefinition def, Version v) {
+    return !def.dropped();
+  }
+
+  /** A failed version back in the state it failed in: serving (live) or backfilling. */
+  private Version restored(ViewDefinition def, Version v) {
+    Version back = v.withState(def.serving() == v.version() ? State.LIVE : State.BACKFILLING, 0,
+        "");
+    views.put(def.name(), def.withVersion(back));
+    return back;
   }
 
   private ViewDefinition firstVersion(String name, Map<String, Object> spec, long now,
@@ -327,7 +360,7 @@ final class ViewManager implements AutoCloseable {
               r.version(), "would be v" + r.version() + " (dry run)")).toList(), null);
     }
     sourceDocs.putAll(newSourceDocs);
-    store.save(next.values(), newSourceDocs);
+    store.save(next.values(), newSourceDocs); // all of the request or nothing
     views.putAll(next);
     if (!newSourceDocs.isEmpty()) {
       parseSources();
@@ -344,7 +377,7 @@ final class ViewManager implements AutoCloseable {
             ? new ViewResult(r.view(), r.outcome(), r.version(), "failed: " + failure.reason())
             : r);
       }
-      register(views.get(def.name()));
+      update(views.get(def.name()));
     }
     LOG.info("views apply by {} from {} ({}): {}", request.who(), request.from(), origin,
         results.stream().map(ViewResult::line).toList());
@@ -364,8 +397,7 @@ final class ViewManager implements AutoCloseable {
       stopQuery(Names.table(name, v.version()));
       dropped = dropped.withVersion(v.withState(State.RETIRING, retireAt, "dropped"));
     }
-    views.put(name, dropped);
-    store.save(dropped);
+    update(dropped);
     LOG.info("view {} dropped by {} from {}: its queries stopped; rows deleted at {}", name,
         request.who(), request.from(), Instant.ofEpochMilli(retireAt));
     writeStatus(true);
@@ -461,15 +493,43 @@ final class ViewManager implements AutoCloseable {
 
   private void markFailed(String view, long version, String reason) {
     ViewDefinition def = views.get(view);
-    if (def == null) {
+    if (def == null || def.version(version).isEmpty()) {
       return;
     }
-    def.version(version).ifPresent(v -> {
-      views.put(view, def.withVersion(v.withState(State.FAILED, 0, reason)));
-      store.save(views.get(view));
-    });
-    LOG.error("view {} v{} failed: {}. The other views run on; fix the definition and apply it"
-        + " again (./streamgate views apply), or drop the view.", view, version, reason);
+    String table = Names.table(view, version);
+    Retry previous = retries.get(table);
+    int attempts = previous == null ? 1 : previous.attempts() + 1;
+    long delay = Math.min(RETRY_MAX.toMillis(), RETRY_FIRST.toMillis() << Math.min(attempts - 1, 16));
+    retries.put(table, new Retry(attempts, clock.millis() + delay));
+    update(def.withVersion(def.version(version).orElseThrow().withState(State.FAILED, 0, reason)));
+    LOG.error("view {} v{} failed: {}. The other views run on; it is started again in {} s (attempt"
+        + " {}); if it keeps failing, fix the definition and apply it again (./streamgate views"
+        + " apply), or drop it.", view, version, reason, delay / 1000, attempts + 1);
+  }
+
+  /**
+   * Takes a changed definition: in memory at once, then to Redis (definition and catalog entry).
+   * If Redis does not answer, the view stays dirty and {@link #tick} writes it later, so a Redis
+   * outage delays what others see of a change but never loses it.
+   */
+  private void update(ViewDefinition def) {
+    views.put(def.name(), def);
+    dirty.add(def.name());
+    flush(def.name());
+  }
+
+  private void flush(String view) {
+    ViewDefinition def = views.get(view);
+    try {
+      if (def != null) {
+        store.save(def);
+        register(def);
+      }
+      dirty.remove(view);
+    } catch (RuntimeException e) {
+      LOG.warn("view {}: cannot write its definition or catalog entry to Redis ({}); retried"
+          + " every {} s", view, Messages.firstLine(e), TICK.toSeconds());
+    }
   }
 
   // ---------------------------------------------------------------- catalog
@@ -518,9 +578,22 @@ final class ViewManager implements AutoCloseable {
    */
   private void tick() {
     long now = clock.millis();
+    for (String view : List.copyOf(dirty)) {
+      flush(view);
+    }
     for (ViewDefinition def : List.copyOf(views.values())) {
       for (Version v : def.versions()) {
         String table = Names.table(def.name(), v.version());
+        Retry retry = retries.get(table);
+        if (v.state() == State.FAILED && !def.dropped() && retry != null && retry.at() <= now) {
+          LOG.info("view {} v{}: starting it again (attempt {})", def.name(), v.version(),
+              retry.attempts() + 1);
+          startVersion(def.name(), restored(views.get(def.name()), v));
+          flush(def.name());
+        } else if (retry != null && v.state() != State.FAILED && running.containsKey(table)
+            && now - retry.at() > RETRY_MAX.toMillis()) {
+          retries.remove(table); // ran well for a while: the next failure starts over at 5 s
+        }
         if (v.state() == State.BACKFILLING) {
           Running r = running.get(table);
           Backfill backfill = r == null ? Backfill.UNKNOWN : Backfill.of(r.query().lastProgress());
@@ -557,9 +630,7 @@ final class ViewManager implements AutoCloseable {
         stopQuery(Names.table(view, v.version()));
       }
     }
-    views.put(view, next);
-    store.save(next);
-    register(next);
+    update(next);
     if (old != version && old != 0) {
       LOG.info("view {}: v{} caught up and now serves the view; v{} stays readable until {}",
           view, version, old, Instant.ofEpochMilli(retireAt));
@@ -581,9 +652,8 @@ final class ViewManager implements AutoCloseable {
       LOG.info("view {} is gone: its rows and checkpoints are deleted", view);
       return;
     }
-    views.put(view, next);
-    store.save(next);
-    register(next);
+    retries.remove(table);
+    update(next);
     LOG.info("view {} v{} retired: its rows and checkpoint are deleted", view, version);
   }
 
@@ -599,20 +669,34 @@ final class ViewManager implements AutoCloseable {
         long watermark = r == null ? 0 : watermark(r.query());
         versions.add(new VersionStatus(v.version(), v.state(),
             v.state() == State.LIVE ? 1 : backfill.progress(), backfill.lag(), -1, watermark,
-            v.state() == State.RETIRING ? v.reason() + ", rows deleted at "
-                + Instant.ofEpochMilli(v.retireAt()) : v.reason()));
+            reason(def, v)));
       }
       ViewStatus status = new ViewStatus(def.name(), def.serving(), versions, now);
       String comparable = Json.write(status.versions().stream().map(v -> List.of(v.version(),
           v.state().wireName(), Math.round(v.progress() * 100), v.reason())).toList());
       if (refresh || !Objects.equals(lastStatus.get(def.name()), comparable)) {
-        store.saveStatus(status);
-        lastStatus.put(def.name(), comparable);
+        try {
+          store.saveStatus(status);
+          lastStatus.put(def.name(), comparable);
+        } catch (RuntimeException e) {
+          return; // Redis is away: flush() says so; the status is written again next tick
+        }
       }
     }
     if (refresh) {
       lastStatusWrite = now;
     }
+  }
+
+  private String reason(ViewDefinition def, Version v) {
+    if (v.state() == State.RETIRING) {
+      return v.reason() + ", rows deleted at " + Instant.ofEpochMilli(v.retireAt());
+    }
+    Retry retry = retries.get(Names.table(def.name(), v.version()));
+    if (v.state() == State.FAILED && retry != null) {
+      return v.reason() + " (started again at " + Instant.ofEpochMilli(retry.at()) + ")";
+    }
+    return v.reason();
   }
 
   private static long watermark(StreamingQuery query) {
