@@ -7,6 +7,7 @@ import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.config.IngestConfig;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.ProblemHandler;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.http.RequestPath;
 import io.streamgate.gateway.ingest.EventLog;
@@ -76,7 +77,8 @@ public final class EventsHandler implements Handler<RoutingContext> {
           + EventBatch.NDJSON + " (one object per line), UTF-8",
           Map.of(HttpHeaders.ACCEPT.toString(), EventBatch.JSON + ", " + EventBatch.NDJSON));
     }
-    BodyReader.read(ctx, config.maxBodyBytes(), body -> onBody(ctx, stream, format, body));
+    BodyReader.read(ctx, config.maxBodyBytes(),
+        body -> ProblemHandler.guard(ctx, () -> onBody(ctx, stream, format, body)));
   }
 
   private void onBody(RoutingContext ctx, StreamEntry stream, EventBatch.Format format,
