@@ -4,6 +4,7 @@ import io.streamgate.contract.events.StreamEntry;
 import io.streamgate.contract.events.Violation;
 import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.auth.Access;
+import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.config.IngestConfig;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.HttpProblem;
@@ -87,7 +88,7 @@ public final class EventsHandler implements Handler<RoutingContext> {
     List<EventLog.Event> events;
     try {
       batch = EventBatch.parse(utf8(body), format, config.maxEventsPerRequest());
-      events = validated(stream, batch);
+      events = validated(BearerAuthHandler.principal(ctx), stream, batch);
     } catch (EventBatch.MalformedException e) {
       ctx.fail(new HttpProblem(ProblemType.BAD_REQUEST, e.getMessage()));
       return;
@@ -125,8 +126,12 @@ public final class EventsHandler implements Handler<RoutingContext> {
     });
   }
 
-  /** The events to write, or a 400 listing every violation of the batch. */
-  private List<EventLog.Event> validated(StreamEntry stream, EventBatch batch) {
+  /**
+   * The events to write, or a 400 listing every violation of the batch, or a 403 listing every
+   * field outside the principal's tenant.
+   */
+  private List<EventLog.Event> validated(Principal principal, StreamEntry stream,
+      EventBatch batch) {
     List<EventLog.Event> events = new ArrayList<>(batch.size());
     List<Violation> violations = new ArrayList<>(0);
     int badEvents = 0;
@@ -141,6 +146,7 @@ public final class EventsHandler implements Handler<RoutingContext> {
       events.add(new EventLog.Event(key(stream, value), batch.texts.get(i)));
     }
     if (violations.isEmpty()) {
+      refuseForeignTenants(principal, stream, batch);
       return events;
     }
     metrics.ingestEvents(stream.name(), "invalid", batch.size(), 0);
@@ -160,6 +166,30 @@ public final class EventsHandler implements Handler<RoutingContext> {
     throw new HttpProblem(ProblemType.INVALID_EVENTS, badEvents + " of " + batch.size()
         + " events do not match the schema of stream '" + stream.name() + "'; nothing was"
         + " written. First: " + violations.get(0), Map.of(), extensions);
+  }
+
+  private void refuseForeignTenants(Principal principal, StreamEntry stream, EventBatch batch) {
+    Access.EventsRefusal refusal = Access.writeEvents(principal, stream, batch.values);
+    if (refusal == null) {
+      return;
+    }
+    metrics.ingestEvents(stream.name(), "forbidden", batch.size(), 0);
+    List<Object> listed = new ArrayList<>();
+    for (Access.ForeignField f : refusal.fields().subList(0,
+        Math.min(refusal.fields().size(), MAX_LISTED_VIOLATIONS))) {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("index", f.index());
+      item.put("field", f.field());
+      item.put("reason", f.reason());
+      listed.add(item);
+    }
+    Map<String, Object> extensions = new LinkedHashMap<>();
+    extensions.put("stream", stream.name());
+    extensions.put("tenant", principal.tenant());
+    extensions.put("violationCount", refusal.fields().size());
+    extensions.put("violations", listed);
+    throw new HttpProblem(ProblemType.FORBIDDEN, refusal.refusal().message(), Map.of(),
+        extensions);
   }
 
   /** The record key: the key field's value (strings as they are, other values as JSON). */
