@@ -267,8 +267,12 @@ public final class ConfigLoader {
     String compression = k.string("compression", IngestConfig.DEFAULT_COMPRESSION);
     Map<String, String> producer = k.stringMap("producer");
     k.rejectUnknownFields();
+    int delivery = s.integer("deliveryTimeoutMs",
+        Math.max(IngestConfig.DEFAULT_DELIVERY_TIMEOUT_MS, timeoutMs));
+    int retention = s.integer("idempotencyRetentionSeconds",
+        IngestConfig.DEFAULT_IDEMPOTENCY_RETENTION_SECONDS);
     return build(s, () -> new IngestConfig(enabled, servers, maxBody, maxEvents, maxInFlight,
-        timeoutMs, lingerMs, batchSize, compression, producer));
+        timeoutMs, lingerMs, batchSize, compression, producer, delivery, retention));
   }
 
   private static PushConfig push(YamlSection s) {
