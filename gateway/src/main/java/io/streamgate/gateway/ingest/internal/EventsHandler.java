@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * existence, so scopes do not reveal which streams exist), streams loaded (503), stream
  * registered (404), content type (415), declared length (413); then reads the body (413 past the
  * limit), parses it (400), validates every event against the stream's schema (400 listing every
- * violation; nothing is written), takes in-flight budget (503) and writes the batch to Kafka:
- * 202 with each event's partition and offset once all are acknowledged, else 503.
+ * violation; nothing is written) and the token's tenant ({@link Access#writeEvents}: 403 listing
+ * every field outside it), claims the {@value #IDEMPOTENCY_KEY} if one is sent
+ * ({@link Idempotency}: replay, 409, 422), takes in-flight budget (503) and writes the batch to
+ * Kafka: 202 with each event's partition and offset once all are acknowledged, else 503.
  * Runs on the request's event loop; shared by all of them (stateless apart from the budget).
  */
 public final class EventsHandler implements Handler<RoutingContext> {
