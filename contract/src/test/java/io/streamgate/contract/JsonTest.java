@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.json.Json;
 import io.streamgate.contract.json.JsonException;
+import io.streamgate.contract.json.JsonReader;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,5 +63,30 @@ class JsonTest {
   @Test
   void refusesNonFiniteNumbers() {
     assertThrows(JsonException.class, () -> Json.write(List.of(Double.NaN)));
+  }
+
+  @Test
+  void nestingUpToTheLimitParsesAndDeeperFailsWithoutOverflowingTheStack() {
+    int limit = JsonReader.MAX_DEPTH;
+    String deepest = "[".repeat(limit) + "]".repeat(limit);
+    assertTrue(Json.parse(deepest) instanceof List);
+    String objects = "{\"a\":".repeat(limit - 1) + "{}" + "}".repeat(limit - 1);
+    assertTrue(Json.parse(objects) instanceof Map);
+
+    JsonException tooDeep = assertThrows(JsonException.class,
+        () -> Json.parse("[".repeat(limit + 1) + "]".repeat(limit + 1)));
+    assertTrue(tooDeep.getMessage().contains("nested deeper than " + limit), tooDeep.getMessage());
+    // What overflowed the stack before: an unterminated run of 600,000 '['.
+    JsonException attack = assertThrows(JsonException.class,
+        () -> Json.parse("[".repeat(600_000)));
+    assertTrue(attack.getMessage().contains("nested deeper than " + limit), attack.getMessage());
+    assertThrows(JsonException.class,
+        () -> Json.parse("{\"a\":".repeat(600_000)));
+    // Skipping agrees with reading.
+    JsonReader skipper = new JsonReader("[".repeat(limit + 1) + "]".repeat(limit + 1), 0);
+    assertThrows(JsonException.class, skipper::skipValue);
+    JsonReader fits = new JsonReader(deepest, 0);
+    fits.skipValue();
+    assertEquals(deepest.length(), fits.position());
   }
 }

@@ -111,7 +111,8 @@ public final class Gateway {
         .add("event ingest", ingest::start, ingest::close)
         .deploy("http servers", () -> {
           HttpServerVerticle server = new HttpServerVerticle(host, port, services,
-              config.http().shutdownGraceMs(), config.http().tls(), config.auth().maxTokenBytes());
+              config.http().shutdownGraceMs(), config.http().tls(), config.auth().maxTokenBytes())
+              .withTimeouts(config.http().idleTimeoutMs(), config.http().headTimeoutMs());
           servers.add(server);
           return server;
         }, new DeploymentOptions().setInstances(config.http().instances()))

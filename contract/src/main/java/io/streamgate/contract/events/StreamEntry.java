@@ -19,10 +19,13 @@ import java.util.Map;
  * @param keyField     the event field whose value is the Kafka record key, or null (no key)
  * @param eventTime    the event-time field, or null
  * @param registeredAt epoch milliseconds of this registration
+ * @param tenantFields string fields besides {@code keyField} whose values start with the
+ *                     tenant ({@code acme:…}) and so must belong to the writer's tenant; JSON
+ *                     {@code "tenantFields"}, absent or empty when there are none
  */
 public record StreamEntry(
     String name, String topic, EventSchema schema, String keyField, String eventTime,
-    long registeredAt) {
+    long registeredAt, List<String> tenantFields) {
 
   public StreamEntry {
     Names.requireViewName(name);
@@ -40,6 +43,19 @@ public record StreamEntry(
       throw new IllegalArgumentException(
           "stream " + name + ": event-time field '" + eventTime + "' is not in the schema");
     }
+    tenantFields = tenantFields == null ? List.of() : List.copyOf(tenantFields);
+    for (String field : tenantFields) {
+      if (schema.field(field) == null) {
+        throw new IllegalArgumentException(
+            "stream " + name + ": tenant field '" + field + "' is not in the schema");
+      }
+    }
+  }
+
+  /** No tenant-scoped fields besides the key. */
+  public StreamEntry(String name, String topic, EventSchema schema, String keyField,
+      String eventTime, long registeredAt) {
+    this(name, topic, schema, keyField, eventTime, registeredAt, List.of());
   }
 
   public String toJson() {
@@ -58,6 +74,9 @@ public record StreamEntry(
     out.put("key", keyField);
     out.put("eventTime", eventTime);
     out.put("registeredAt", registeredAt);
+    if (!tenantFields.isEmpty()) {
+      out.put("tenantFields", new ArrayList<Object>(tenantFields));
+    }
     return Json.write(out);
   }
 
@@ -73,9 +92,14 @@ public record StreamEntry(
             FieldType.fromWireName((String) f.get("type")), Boolean.TRUE.equals(f.get("required"))));
       }
       Object at = in.get("registeredAt");
+      List<String> tenantFields = new ArrayList<>();
+      Object tenant = in.get("tenantFields");
+      for (Object o : tenant == null ? List.of() : (List<?>) tenant) {
+        tenantFields.add((String) o);
+      }
       return new StreamEntry((String) in.get("name"), (String) in.get("topic"),
           new EventSchema(fields), (String) in.get("key"), (String) in.get("eventTime"),
-          at == null ? 0 : ((Number) at).longValue());
+          at == null ? 0 : ((Number) at).longValue(), tenantFields);
     } catch (ClassCastException | IllegalArgumentException e) {
       throw new JsonException("not a stream entry (" + e.getMessage() + "): " + json);
     }

@@ -6,11 +6,17 @@ import java.util.Map;
 /**
  * A cursor over JSON text. Besides full parsing it can {@link #skipValue() skip} a value and
  * report its span, which lets change messages hand a row's value on without re-encoding it.
- * Not thread-safe; use one per text.
+ * Objects and arrays may nest at most {@link #MAX_DEPTH} levels deep: the reader recurses per
+ * level, and text from the network (an ingest body, a WebSocket message) must fail with a
+ * {@link JsonException}, not overflow the thread's stack. Not thread-safe; use one per text.
  */
 public final class JsonReader {
+  /** Deepest nesting of objects and arrays accepted; deeper text is refused, not parsed. */
+  public static final int MAX_DEPTH = 64;
+
   private final String text;
   private int pos;
+  private int depth;
 
   public JsonReader(String text, int start) {
     this.text = text;
@@ -152,30 +158,39 @@ public final class JsonReader {
 
   private Map<String, Object> readObject() {
     expect('{');
+    enter();
     Map<String, Object> object = Json.newObject();
-    if (consumeIf('}')) {
-      return object;
+    if (!consumeIf('}')) {
+      do {
+        String name = readString();
+        expect(':');
+        object.put(name, readValue());
+      } while (consumeIf(','));
+      expect('}');
     }
-    do {
-      String name = readString();
-      expect(':');
-      object.put(name, readValue());
-    } while (consumeIf(','));
-    expect('}');
+    depth--;
     return object;
   }
 
   private List<Object> readArray() {
     expect('[');
+    enter();
     List<Object> list = Json.newList();
-    if (consumeIf(']')) {
-      return list;
+    if (!consumeIf(']')) {
+      do {
+        list.add(readValue());
+      } while (consumeIf(','));
+      expect(']');
     }
-    do {
-      list.add(readValue());
-    } while (consumeIf(','));
-    expect(']');
+    depth--;
     return list;
+  }
+
+  /** One level deeper; refuses the text past {@link #MAX_DEPTH}. */
+  private void enter() {
+    if (++depth > MAX_DEPTH) {
+      throw error("objects and arrays nested deeper than " + MAX_DEPTH + " levels");
+    }
   }
 
   private Number readNumber() {
@@ -211,7 +226,7 @@ public final class JsonReader {
   }
 
   private void skipContainer() {
-    int depth = 0;
+    int level = depth;
     while (pos < text.length()) {
       char c = text.charAt(pos);
       if (c == '"') {
@@ -220,9 +235,11 @@ public final class JsonReader {
       }
       pos++;
       if (c == '{' || c == '[') {
-        depth++;
+        if (++level > MAX_DEPTH) {
+          throw error("objects and arrays nested deeper than " + MAX_DEPTH + " levels");
+        }
       } else if (c == '}' || c == ']') {
-        if (--depth == 0) {
+        if (--level == depth) {
           return;
         }
       }

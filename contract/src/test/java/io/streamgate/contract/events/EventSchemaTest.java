@@ -1,6 +1,7 @@
 package io.streamgate.contract.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,5 +84,18 @@ class EventSchemaTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new StreamEntry("orders", "orders", ORDERS, "userId", null, 0));
     assertEquals("stream orders: key field 'userId' is not in the schema", e.getMessage());
+    assertEquals(List.of(), orders.tenantFields());
+    assertFalse(orders.toJson().contains("tenantFields"), "absent when empty: " + orders.toJson());
+  }
+
+  @Test
+  void tenantFieldsRoundTripAndMustBeInTheSchema() {
+    StreamEntry orders = new StreamEntry("orders", "orders", ORDERS, "orderId", "ts", 42,
+        List.of("tags"));
+    assertEquals(orders, StreamEntry.fromJson(orders.toJson()));
+    assertTrue(orders.toJson().contains("\"tenantFields\":[\"tags\"]"), orders.toJson());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new StreamEntry("orders", "orders", ORDERS, "orderId", null, 0, List.of("nope")));
+    assertEquals("stream orders: tenant field 'nope' is not in the schema", e.getMessage());
   }
 }

@@ -1,8 +1,11 @@
 package io.streamgate.gateway.auth;
 
 import io.streamgate.contract.Names;
+import io.streamgate.contract.events.StreamEntry;
 import io.streamgate.gateway.catalog.Catalog;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one answer to "may this principal read these keys of this view" and "may it write to this
@@ -96,6 +99,61 @@ public final class Access {
           + Principal.writeScope(stream) + " or " + Principal.WRITE_ALL_STREAMS);
     }
     return null;
+  }
+
+  /** A field of one posted event that names another tenant (or none). */
+  public record ForeignField(int index, String field, String reason) {}
+
+  /**
+   * A refusal to write a batch because some events belong to another tenant; {@code fields}
+   * names every offending event index and field, in order.
+   */
+  public record EventsRefusal(Refusal refusal, List<ForeignField> fields) {}
+
+  /**
+   * Null if {@code principal} may write every one of {@code events} (parsed JSON objects, in
+   * order) to {@code stream}: the tenant rule for writes, asked after {@link #write} and the
+   * schema. A tenant-bound principal may write only events whose key field and every field the
+   * stream declares tenant-scoped ({@link StreamEntry#tenantFields()}) are strings starting
+   * with {@code <tenant>:}, the same rule as for the keys it may read; a missing value does not
+   * pass. Otherwise one {@link ForeignField} per offending field, and nothing may be written.
+   */
+  public static EventsRefusal writeEvents(Principal principal, StreamEntry stream,
+      List<?> events) {
+    if (!principal.tenantBound()) {
+      return null;
+    }
+    List<String> fields = new ArrayList<>(stream.tenantFields().size() + 1);
+    if (stream.keyField() != null) {
+      fields.add(stream.keyField());
+    }
+    stream.tenantFields().stream().filter(f -> !fields.contains(f)).forEach(fields::add);
+    String prefix = principal.tenant() + Principal.TENANT_SEPARATOR;
+    List<ForeignField> foreign = new ArrayList<>(0);
+    for (int i = 0; i < events.size(); i++) {
+      Map<?, ?> event = events.get(i) instanceof Map<?, ?> m ? m : Map.of();
+      for (String field : fields) {
+        Object value = event.get(field);
+        if (!(value instanceof String s && principal.canReadKey(s))) {
+          foreign.add(new ForeignField(i, field, "must be a string starting with '" + prefix
+              + "', but was " + (value instanceof String s ? "'" + abbreviate(s) + "'"
+                  : value == null ? "absent" : "not a string")));
+        }
+      }
+    }
+    if (foreign.isEmpty()) {
+      return null;
+    }
+    ForeignField first = foreign.get(0);
+    long badEvents = foreign.stream().mapToInt(ForeignField::index).distinct().count();
+    return new EventsRefusal(new Refusal(Kind.FORBIDDEN, "the token is limited to tenant '"
+        + principal.tenant() + "': " + badEvents + " of " + events.size() + " events write"
+        + " outside it; nothing was written. First: event " + first.index() + ", field '"
+        + first.field() + "' " + first.reason()), List.copyOf(foreign));
+  }
+
+  private static String abbreviate(String value) {
+    return value.length() <= 40 ? value : value.substring(0, 40) + "…";
   }
 
   /** The refusal for a view the catalog does not have. */

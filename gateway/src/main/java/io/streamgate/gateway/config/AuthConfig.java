@@ -17,9 +17,13 @@ import java.util.Set;
  * @param jwks          JWKS endpoints, each for one issuer (its own or {@code issuer}). With
  *                      neither keys nor JWKS there is nothing to verify against, which a JWT
  *                      library might read as "accept unsigned tokens": refused.
+ * @param requiredType  the {@code typ} header every token must carry (e.g. {@code at+jwt}, RFC
+ *                      9068), compared case-insensitively with an optional {@code application/}
+ *                      prefix; null (the default) accepts any or none. Keeps ID or refresh tokens
+ *                      signed with the same key from passing as access tokens (RFC 8725 §3.11).
  */
 public record AuthConfig(String issuer, String audience, int leewaySeconds, List<KeyConfig> keys,
-    int maxTokenBytes, List<JwksConfig> jwks) {
+    int maxTokenBytes, List<JwksConfig> jwks, String requiredType) {
   public static final String DEFAULT_ISSUER = "streamgate";
   public static final String DEFAULT_AUDIENCE = "streamgate";
   public static final int DEFAULT_LEEWAY_SECONDS = 5;
@@ -56,6 +60,13 @@ public record AuthConfig(String issuer, String audience, int leewaySeconds, List
             "must be unique, but '" + jwks.get(i).url() + "' appears twice");
       }
     }
+    if (requiredType != null) {
+      requiredType = mediaType(requiredType);
+      if (requiredType.isEmpty() || !requiredType.matches("[a-z0-9!#$&^_.+-]+")) {
+        throw new ConfigException("requiredType",
+            "must be a media type such as at+jwt, but was '" + requiredType + "'");
+      }
+    }
     Set<String> kids = new HashSet<>();
     for (int i = 0; i < keys.size(); i++) {
       if (!kids.add(keys.get(i).kid())) {
@@ -63,6 +74,26 @@ public record AuthConfig(String issuer, String audience, int leewaySeconds, List
             "must be unique, but '" + keys.get(i).kid() + "' appears twice");
       }
     }
+  }
+
+  /** Any {@code typ}. */
+  public AuthConfig(String issuer, String audience, int leewaySeconds, List<KeyConfig> keys,
+      int maxTokenBytes, List<JwksConfig> jwks) {
+    this(issuer, audience, leewaySeconds, keys, maxTokenBytes, jwks, null);
+  }
+
+  /**
+   * A {@code typ} value as compared: lower case, without the optional {@code application/}
+   * prefix (RFC 7515 §4.1.9), trimmed.
+   */
+  public static String mediaType(String typ) {
+    String t = typ.trim().toLowerCase(java.util.Locale.ROOT);
+    return t.startsWith("application/") ? t.substring("application/".length()) : t;
+  }
+
+  public AuthConfig withRequiredType(String newRequiredType) {
+    return new AuthConfig(issuer, audience, leewaySeconds, keys, maxTokenBytes, jwks,
+        newRequiredType);
   }
 
   /** With the default {@link #DEFAULT_MAX_TOKEN_BYTES} and no JWKS. */
@@ -76,7 +107,7 @@ public record AuthConfig(String issuer, String audience, int leewaySeconds, List
   }
 
   public AuthConfig withJwks(List<JwksConfig> newJwks) {
-    return new AuthConfig(issuer, audience, leewaySeconds, keys, maxTokenBytes, newJwks);
+    return new AuthConfig(issuer, audience, leewaySeconds, keys, maxTokenBytes, newJwks, requiredType);
   }
 
   /** Index of the first HMAC key, or -1. */
@@ -92,10 +123,10 @@ public record AuthConfig(String issuer, String audience, int leewaySeconds, List
   public AuthConfig withKey(int index, KeyConfig key) {
     List<KeyConfig> copy = new ArrayList<>(keys);
     copy.set(index, key);
-    return new AuthConfig(issuer, audience, leewaySeconds, copy, maxTokenBytes, jwks);
+    return new AuthConfig(issuer, audience, leewaySeconds, copy, maxTokenBytes, jwks, requiredType);
   }
 
   public AuthConfig withKeys(List<KeyConfig> newKeys) {
-    return new AuthConfig(issuer, audience, leewaySeconds, newKeys, maxTokenBytes, jwks);
+    return new AuthConfig(issuer, audience, leewaySeconds, newKeys, maxTokenBytes, jwks, requiredType);
   }
 }

@@ -90,10 +90,29 @@ public final class ConfigLoader {
       root.rejectUnknownFields();
       GatewayConfig config = new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest,
           push);
+      checkIdleTimeout(config);
       return applySecretFile(config, env.get(ENV_JWT_SECRET_FILE));
     } catch (ConfigException e) {
       String variable = e.field() == null ? null : overriddenBy.get(e.field());
       throw (variable == null ? e : e.fromEnv(variable)).in(source);
+    }
+  }
+
+  /**
+   * An idle connection neither reads nor writes: a push connection writes a heartbeat per
+   * interval, an ingest request may wait for Kafka up to its timeout; neither may be cut.
+   */
+  private static void checkIdleTimeout(GatewayConfig config) {
+    int idle = config.http().idleTimeoutMs();
+    if (config.push().enabled() && idle <= config.push().heartbeatMs()) {
+      throw new ConfigException("http.idleTimeoutMs", "must be longer than push.heartbeatMs ("
+          + config.push().heartbeatMs() + "), or push connections are cut between heartbeats,"
+          + " but was " + idle);
+    }
+    if (config.ingest().enabled() && idle <= config.ingest().timeoutMs()) {
+      throw new ConfigException("http.idleTimeoutMs", "must be longer than ingest.timeoutMs ("
+          + config.ingest().timeoutMs() + "), or a request waiting for Kafka is cut, but was "
+          + idle);
     }
   }
 
@@ -135,8 +154,10 @@ public final class ConfigLoader {
     CorsConfig cors = cors(s.section("cors"));
     int shutdownGraceMs = s.integer("shutdownGraceMs", HttpConfig.DEFAULT_SHUTDOWN_GRACE_MS);
     TlsConfig tls = tls(s.section("tls"));
+    int idleTimeoutMs = s.integer("idleTimeoutMs", HttpConfig.DEFAULT_IDLE_TIMEOUT_MS);
+    int headTimeoutMs = s.integer("headTimeoutMs", HttpConfig.DEFAULT_HEAD_TIMEOUT_MS);
     return build(s, () -> new HttpConfig(host, port, instances, accessLog, cors,
-        shutdownGraceMs, tls));
+        shutdownGraceMs, tls, idleTimeoutMs, headTimeoutMs));
   }
 
   /** Null when the section is absent or empty: plain HTTP. */
@@ -187,7 +208,9 @@ public final class ConfigLoader {
         jwks.add(jwks(j));
       }
     }
-    return build(s, () -> new AuthConfig(issuer, audience, leeway, keys, maxTokenBytes, jwks));
+    String requiredType = s.string("requiredType", null);
+    return build(s, () -> new AuthConfig(issuer, audience, leeway, keys, maxTokenBytes, jwks,
+        requiredType));
   }
 
   private static JwksConfig jwks(YamlSection s) {
@@ -244,8 +267,12 @@ public final class ConfigLoader {
     String compression = k.string("compression", IngestConfig.DEFAULT_COMPRESSION);
     Map<String, String> producer = k.stringMap("producer");
     k.rejectUnknownFields();
+    int delivery = s.integer("deliveryTimeoutMs",
+        Math.max(IngestConfig.DEFAULT_DELIVERY_TIMEOUT_MS, timeoutMs));
+    int retention = s.integer("idempotencyRetentionSeconds",
+        IngestConfig.DEFAULT_IDEMPOTENCY_RETENTION_SECONDS);
     return build(s, () -> new IngestConfig(enabled, servers, maxBody, maxEvents, maxInFlight,
-        timeoutMs, lingerMs, batchSize, compression, producer));
+        timeoutMs, lingerMs, batchSize, compression, producer, delivery, retention));
   }
 
   private static PushConfig push(YamlSection s) {

@@ -11,9 +11,15 @@ package io.streamgate.gateway.config;
  * @param shutdownGraceMs on shutdown, how long requests in flight may take to finish after the
  *                  servers stopped accepting connections; then the rest are cut
  * @param tls       HTTPS certificate and key, or null for plain HTTP
+ * @param idleTimeoutMs a connection that neither reads nor writes for this long is closed (idle
+ *                  keep-alive connections; WebSocket and SSE stay alive through their
+ *                  heartbeats, so it must exceed {@code push.heartbeatMs})
+ * @param headTimeoutMs a request head (request line and headers) must be complete this long
+ *                  after its first byte, or after the connection opened; else the connection is
+ *                  closed (slowloris)
  */
 public record HttpConfig(String host, int port, int instances, boolean accessLog,
-    CorsConfig cors, int shutdownGraceMs, TlsConfig tls) {
+    CorsConfig cors, int shutdownGraceMs, TlsConfig tls, int idleTimeoutMs, int headTimeoutMs) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   /** One server per core: the event loops are the gateway's only request threads. */
@@ -22,6 +28,10 @@ public record HttpConfig(String host, int port, int instances, boolean accessLog
   public static final boolean DEFAULT_ACCESS_LOG = true;
   public static final int DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
   public static final int MAX_SHUTDOWN_GRACE_MS = 600_000;
+  public static final int DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+  public static final int DEFAULT_HEAD_TIMEOUT_MS = 10_000;
+  public static final int MIN_TIMEOUT_MS = 100;
+  public static final int MAX_TIMEOUT_MS = 3_600_000;
 
   public HttpConfig {
     if (host == null || host.isBlank()) {
@@ -41,6 +51,21 @@ public record HttpConfig(String host, int port, int instances, boolean accessLog
       throw new ConfigException("shutdownGraceMs",
           "must be 0-" + MAX_SHUTDOWN_GRACE_MS + ", but was " + shutdownGraceMs);
     }
+    if (idleTimeoutMs < MIN_TIMEOUT_MS || idleTimeoutMs > MAX_TIMEOUT_MS) {
+      throw new ConfigException("idleTimeoutMs",
+          "must be " + MIN_TIMEOUT_MS + "-" + MAX_TIMEOUT_MS + ", but was " + idleTimeoutMs);
+    }
+    if (headTimeoutMs < MIN_TIMEOUT_MS || headTimeoutMs > MAX_TIMEOUT_MS) {
+      throw new ConfigException("headTimeoutMs",
+          "must be " + MIN_TIMEOUT_MS + "-" + MAX_TIMEOUT_MS + ", but was " + headTimeoutMs);
+    }
+  }
+
+  /** Default idle and head timeouts. */
+  public HttpConfig(String host, int port, int instances, boolean accessLog, CorsConfig cors,
+      int shutdownGraceMs, TlsConfig tls) {
+    this(host, port, instances, accessLog, cors, shutdownGraceMs, tls, DEFAULT_IDLE_TIMEOUT_MS,
+        DEFAULT_HEAD_TIMEOUT_MS);
   }
 
   /** CORS off, default shutdown grace. */
@@ -53,19 +78,28 @@ public record HttpConfig(String host, int port, int instances, boolean accessLog
   }
 
   public HttpConfig withPort(int newPort) {
-    return new HttpConfig(host, newPort, instances, accessLog, cors, shutdownGraceMs, tls);
+    return new HttpConfig(host, newPort, instances, accessLog, cors, shutdownGraceMs, tls,
+        idleTimeoutMs, headTimeoutMs);
   }
 
   public HttpConfig withCors(CorsConfig newCors) {
-    return new HttpConfig(host, port, instances, accessLog, newCors, shutdownGraceMs, tls);
+    return new HttpConfig(host, port, instances, accessLog, newCors, shutdownGraceMs, tls,
+        idleTimeoutMs, headTimeoutMs);
   }
 
   public HttpConfig withShutdownGraceMs(int newGraceMs) {
-    return new HttpConfig(host, port, instances, accessLog, cors, newGraceMs, tls);
+    return new HttpConfig(host, port, instances, accessLog, cors, newGraceMs, tls,
+        idleTimeoutMs, headTimeoutMs);
   }
 
   public HttpConfig withTls(TlsConfig newTls) {
-    return new HttpConfig(host, port, instances, accessLog, cors, shutdownGraceMs, newTls);
+    return new HttpConfig(host, port, instances, accessLog, cors, shutdownGraceMs, newTls,
+        idleTimeoutMs, headTimeoutMs);
+  }
+
+  public HttpConfig withTimeouts(int newIdleTimeoutMs, int newHeadTimeoutMs) {
+    return new HttpConfig(host, port, instances, accessLog, cors, shutdownGraceMs, tls,
+        newIdleTimeoutMs, newHeadTimeoutMs);
   }
 
   /** {@code https} with TLS, else {@code http}. */

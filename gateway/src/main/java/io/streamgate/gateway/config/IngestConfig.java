@@ -21,10 +21,17 @@ import java.util.TreeSet;
  * @param compression         producer {@code compression.type}
  * @param producer            extra producer properties (security, tuning); may not change the
  *                            delivery guarantees ({@link #FIXED_PRODUCER_PROPERTIES})
+ * @param deliveryTimeoutMs   producer {@code delivery.timeout.ms}: how long Kafka keeps retrying
+ *                            a batch after the client got its 503, so that an acknowledgement
+ *                            arriving late still settles an idempotent request (at least
+ *                            {@code timeoutMs})
+ * @param idempotencyRetentionSeconds how long the answer to a request with an
+ *                            {@code Idempotency-Key} is kept (in Redis) for retries to replay
  */
 public record IngestConfig(boolean enabled, String bootstrapServers, int maxBodyBytes,
     int maxEventsPerRequest, int maxInFlightBytes, int timeoutMs, int lingerMs,
-    int batchSizeBytes, String compression, Map<String, String> producer) {
+    int batchSizeBytes, String compression, Map<String, String> producer, int deliveryTimeoutMs,
+    int idempotencyRetentionSeconds) {
   public static final boolean DEFAULT_ENABLED = true;
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
   /** 1 MiB: a batch of a few thousand typical events. */
@@ -43,6 +50,12 @@ public record IngestConfig(boolean enabled, String bootstrapServers, int maxBody
    */
   public static final int DEFAULT_LINGER_MS = 1;
   public static final int DEFAULT_BATCH_SIZE_BYTES = 256 << 10;
+  /** Kafka's own default: two minutes for a late acknowledgement to settle a request. */
+  public static final int DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
+  public static final int MAX_DELIVERY_TIMEOUT_MS = 900_000;
+  /** 24 h, as the IETF Idempotency-Key draft suggests. */
+  public static final int DEFAULT_IDEMPOTENCY_RETENTION_SECONDS = 86_400;
+  public static final int MAX_IDEMPOTENCY_RETENTION_SECONDS = 7 * 86_400;
   public static final String DEFAULT_COMPRESSION = "lz4";
   static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
   /** Properties the gateway sets itself, because the 202 promise depends on them. */
@@ -73,6 +86,9 @@ public record IngestConfig(boolean enabled, String bootstrapServers, int maxBody
           "must be one of " + new TreeSet<>(COMPRESSIONS) + ", but was '"
               + compression + "'");
     }
+    check("deliveryTimeoutMs", deliveryTimeoutMs, timeoutMs, MAX_DELIVERY_TIMEOUT_MS);
+    check("idempotencyRetentionSeconds", idempotencyRetentionSeconds, 1,
+        MAX_IDEMPOTENCY_RETENTION_SECONDS);
     producer = producer == null ? Map.of() : Map.copyOf(producer);
     for (String key : producer.keySet()) {
       if (FIXED_PRODUCER_PROPERTIES.contains(key)) {
@@ -80,6 +96,21 @@ public record IngestConfig(boolean enabled, String bootstrapServers, int maxBody
             "is set by the gateway (the 202 depends on it) and cannot be overridden");
       }
     }
+  }
+
+  /** Default delivery timeout (at least {@code timeoutMs}) and idempotency retention. */
+  public IngestConfig(boolean enabled, String bootstrapServers, int maxBodyBytes,
+      int maxEventsPerRequest, int maxInFlightBytes, int timeoutMs, int lingerMs,
+      int batchSizeBytes, String compression, Map<String, String> producer) {
+    this(enabled, bootstrapServers, maxBodyBytes, maxEventsPerRequest, maxInFlightBytes,
+        timeoutMs, lingerMs, batchSizeBytes, compression, producer,
+        Math.max(DEFAULT_DELIVERY_TIMEOUT_MS, timeoutMs), DEFAULT_IDEMPOTENCY_RETENTION_SECONDS);
+  }
+
+  public IngestConfig withDelivery(int newDeliveryTimeoutMs, int newRetentionSeconds) {
+    return new IngestConfig(enabled, bootstrapServers, maxBodyBytes, maxEventsPerRequest,
+        maxInFlightBytes, timeoutMs, lingerMs, batchSizeBytes, compression, producer,
+        newDeliveryTimeoutMs, newRetentionSeconds);
   }
 
   public static IngestConfig defaults() {
@@ -90,23 +121,27 @@ public record IngestConfig(boolean enabled, String bootstrapServers, int maxBody
 
   public IngestConfig withBootstrapServers(String servers) {
     return new IngestConfig(enabled, servers, maxBodyBytes, maxEventsPerRequest,
-        maxInFlightBytes, timeoutMs, lingerMs, batchSizeBytes, compression, producer);
+        maxInFlightBytes, timeoutMs, lingerMs, batchSizeBytes, compression, producer,
+        deliveryTimeoutMs, idempotencyRetentionSeconds);
   }
 
   public IngestConfig withLimits(int newMaxBodyBytes, int newMaxEvents, int newMaxInFlightBytes) {
     return new IngestConfig(enabled, bootstrapServers, newMaxBodyBytes, newMaxEvents,
-        newMaxInFlightBytes, timeoutMs, lingerMs, batchSizeBytes, compression, producer);
+        newMaxInFlightBytes, timeoutMs, lingerMs, batchSizeBytes, compression, producer,
+        deliveryTimeoutMs, idempotencyRetentionSeconds);
   }
 
   public IngestConfig withTimeoutMs(int newTimeoutMs) {
     return new IngestConfig(enabled, bootstrapServers, maxBodyBytes, maxEventsPerRequest,
         maxInFlightBytes, newTimeoutMs, Math.min(lingerMs, newTimeoutMs / 2), batchSizeBytes,
-        compression, producer);
+        compression, producer,
+        Math.max(deliveryTimeoutMs, newTimeoutMs), idempotencyRetentionSeconds);
   }
 
   public IngestConfig withEnabled(boolean on) {
     return new IngestConfig(on, bootstrapServers, maxBodyBytes, maxEventsPerRequest,
-        maxInFlightBytes, timeoutMs, lingerMs, batchSizeBytes, compression, producer);
+        maxInFlightBytes, timeoutMs, lingerMs, batchSizeBytes, compression, producer,
+        deliveryTimeoutMs, idempotencyRetentionSeconds);
   }
 
   private static void check(String field, long value, long min, long max) {

@@ -42,7 +42,7 @@ public final class BearerAuthHandler implements Handler<RoutingContext> {
       ctx.fail(challenge("the bearer token is empty", "the bearer token is empty"));
       return;
     }
-    verifier.verify(token).onComplete(ar -> {
+    verifier.verify(token).onComplete(ar -> ProblemHandler.guard(ctx, () -> {
       if (ar.succeeded()) {
         ctx.put(CONTEXT_KEY, ar.result());
         ctx.next();
@@ -51,7 +51,7 @@ public final class BearerAuthHandler implements Handler<RoutingContext> {
             ? ar.cause().getMessage() : "token could not be verified";
         ctx.fail(challenge(why, "invalid bearer token: " + why));
       }
-    });
+    }));
   }
 
   /** The verified caller; only call in handlers behind this stage. */

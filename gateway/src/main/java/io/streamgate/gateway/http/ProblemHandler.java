@@ -3,7 +3,10 @@ package io.streamgate.gateway.http;
 import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.store.StoreUnavailableException;
 import io.vertx.core.Handler;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
@@ -36,7 +39,55 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     response.setStatusCode(problem.type().status());
     problem.headers().forEach(response::putHeader);
     response.putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE);
-    response.end(body(problem, ctx));
+    response.end(body(problem, ctx.request().path(), RequestIdHandler.of(ctx)));
+  }
+
+  /**
+   * Runs a handler's asynchronous continuation (a body, a store or Kafka answer) so that nothing
+   * it throws, {@link Error}s included, leaves the request unanswered: vert.x-web catches what a
+   * handler throws, but a callback runs outside it, where a throw only reaches the event loop's
+   * log. The failure then takes the usual way (500 problem, logged once with the request id).
+   */
+  public static void guard(RoutingContext ctx, Runnable continuation) {
+    try {
+      continuation.run();
+    } catch (Throwable t) { // NOPMD: an Error must be answered too (StackOverflowError)
+      if (!ctx.response().ended()) {
+        ctx.fail(t);
+      }
+    }
+  }
+
+  /**
+   * For {@code HttpServer.invalidRequestHandler}: a request Vert.x could not decode never reaches
+   * the router, so it is answered here, as a problem with a request id like any other: 414 for a
+   * request line over the limit, 431 for headers over it, else 400. The connection is closed
+   * after the answer (what follows on it cannot be trusted to start a request).
+   */
+  public static Handler<HttpServerRequest> invalidRequest() {
+    return request -> {
+      Throwable cause = request.decoderResult().cause();
+      HttpProblem problem;
+      if (cause instanceof TooLongHttpLineException) {
+        problem = new HttpProblem(ProblemType.URI_TOO_LONG, "the request line is longer than"
+            + " the gateway accepts; see 'Limits and timeouts' in docs/operations.md");
+      } else if (cause instanceof TooLongHttpHeaderException) {
+        problem = new HttpProblem(ProblemType.HEADERS_TOO_LARGE, "the request headers are"
+            + " larger than the gateway accepts; see 'Limits and timeouts' in docs/operations.md");
+      } else {
+        problem = new HttpProblem(ProblemType.BAD_REQUEST, "the request could not be parsed as"
+            + " HTTP");
+      }
+      String requestId = RequestIdHandler.generate();
+      HttpServerResponse response = request.response();
+      response.setStatusCode(problem.type().status())
+          .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
+          .putHeader(RequestIdHandler.HEADER, requestId)
+          .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+          // Netty could not read the request line (or stopped reading it): no path to quote.
+          .end(body(problem, "", requestId))
+          .onComplete(done -> request.connection().close());
+    };
   }
 
   private static HttpProblem toProblem(RoutingContext ctx) {
@@ -75,14 +126,14 @@ public final class ProblemHandler implements Handler<RoutingContext> {
         "unexpected error; quote request id " + RequestIdHandler.of(ctx) + " when reporting it");
   }
 
-  private static String body(HttpProblem problem, RoutingContext ctx) {
+  private static String body(HttpProblem problem, String path, String requestId) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("type", problem.type().uri());
     json.put("title", problem.type().title());
     json.put("status", problem.type().status());
     json.put("detail", problem.detail());
-    json.put("instance", ctx.request().path());
-    json.put("requestId", RequestIdHandler.of(ctx));
+    json.put("instance", path);
+    json.put("requestId", requestId);
     problem.extensions().forEach(json::putIfAbsent);
     return Json.write(json);
   }

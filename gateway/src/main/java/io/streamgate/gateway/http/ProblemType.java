@@ -19,6 +19,13 @@ public enum ProblemType {
   PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
   EVENTS_UNAVAILABLE("events-unavailable", "Event log unavailable", 503),
+  // Requests refused before routing (issue 14); after the others so forStatus keeps them.
+  URI_TOO_LONG("uri-too-long", "URI too long", 414),
+  HEADERS_TOO_LARGE("headers-too-large", "Request header fields too large", 431),
+  NOT_IMPLEMENTED("not-implemented", "Not implemented", 501),
+  // Idempotent ingest (Idempotency-Key).
+  REQUEST_IN_PROGRESS("request-in-progress", "Request in progress", 409),
+  IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency key reused", 422),
   // A point read of a deleted row whose tombstone is still kept: 404 with version and deletedAt.
   ROW_DELETED("row-deleted", "Row deleted", 404);
 

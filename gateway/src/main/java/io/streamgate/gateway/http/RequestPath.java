@@ -38,7 +38,16 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
   /** The stage: classifies the request's normalized path and names its route for the metrics. */
   public static Handler<RoutingContext> classify() {
     return ctx -> {
-      RequestPath path = parse(ctx.normalizedPath());
+      String normalized;
+      try {
+        normalized = ctx.normalizedPath();
+      } catch (IllegalArgumentException e) {
+        // vert.x-web decodes escapes of unreserved characters while normalizing: "%zz" fails
+        // there, before parse() sees it. An answer for the client, not a bug to log.
+        ctx.fail(malformed(ctx.request().path()));
+        return;
+      }
+      RequestPath path = parse(normalized);
       ctx.put(CONTEXT_KEY, path);
       if (path.endpoint() != null) {
         GatewayMetrics.nameRoute(ctx, path.endpoint().template());

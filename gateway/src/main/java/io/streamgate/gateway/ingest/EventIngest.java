@@ -7,6 +7,7 @@ import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.ingest.internal.BodyReader;
 import io.streamgate.gateway.ingest.internal.EventsHandler;
+import io.streamgate.gateway.ingest.internal.Idempotency;
 import io.streamgate.gateway.ingest.internal.KafkaEventLog;
 import io.streamgate.gateway.ingest.internal.RedisStreams;
 import io.streamgate.gateway.metrics.GatewayMetrics;
@@ -31,10 +32,12 @@ public final class EventIngest {
   private final EventLog log;
   private final Handler<RoutingContext> handler;
   private final IngestConfig config;
+  private final Idempotency idempotency;
   private String deployment;
 
   private EventIngest(Vertx vertx, IngestConfig config, Streams streams, EventLog log,
-      Handler<RoutingContext> handler) {
+      Handler<RoutingContext> handler, Idempotency idempotency) {
+    this.idempotency = idempotency;
     this.vertx = vertx;
     this.config = config;
     this.streams = streams;
@@ -49,8 +52,14 @@ public final class EventIngest {
         Redis.createClient(vertx, RedisStore.clientOptions(redis).setMaxPoolSize(1)),
         subscriptions, redis.keyspace(), RedisStreams.DEFAULT_REFRESH_INTERVAL, redis.timeoutMs());
     EventLog log = new KafkaEventLog(vertx, config);
+    // A pending marker lasts as long as Kafka may still settle its request, and a minute more.
+    Idempotency idempotency = new Idempotency(
+        Redis.createClient(vertx, RedisStore.clientOptions(redis).setMaxPoolSize(4)),
+        redis.keyspace().prefix(), redis.timeoutMs(),
+        config.timeoutMs() + config.deliveryTimeoutMs() + 60_000L,
+        config.idempotencyRetentionSeconds() * 1000L);
     return new EventIngest(vertx, config, streams, log,
-        new EventsHandler(streams, log, config, metrics));
+        new EventsHandler(streams, log, config, metrics, idempotency), idempotency);
   }
 
   /**
@@ -73,7 +82,7 @@ public final class EventIngest {
       throw new HttpProblem(ProblemType.NOT_FOUND,
           "event ingest is off on this gateway (ingest.enabled: false)");
     };
-    return new EventIngest(null, IngestConfig.defaults(), none, null, off);
+    return new EventIngest(null, IngestConfig.defaults(), none, null, off, null);
   }
 
   /** Completes after the first read of the streams, successful or not. */
@@ -88,7 +97,8 @@ public final class EventIngest {
   public Future<Void> close() {
     Future<Void> undeployed = deployment == null ? Future.succeededFuture()
         : vertx.undeploy(deployment);
-    return log == null ? undeployed : undeployed.eventually(log::close);
+    Future<Void> closed = log == null ? undeployed : undeployed.eventually(log::close);
+    return idempotency == null ? closed : closed.eventually(idempotency::close);
   }
 
   public IngestConfig config() {

@@ -26,6 +26,21 @@ public interface EventLog {
    */
   Future<List<Position>> append(String topic, List<Event> events);
 
+  /**
+   * One {@link #appendTracked} call: {@code answer} is what {@link #append} returns (bounded by
+   * the gateway's timeout); {@code settled} completes once the write has its final outcome, which
+   * may be later (an acknowledgement that arrives after the timeout): the positions, or an
+   * {@link EventLogUnavailableException} whose {@link EventLogUnavailableException#maybeWritten()}
+   * says whether any event was handed to Kafka at all.
+   */
+  record Attempt(Future<List<Position>> answer, Future<List<Position>> settled) {}
+
+  /** {@link #append}, plus the final outcome (for idempotent requests). */
+  default Attempt appendTracked(String topic, List<Event> events) {
+    Future<List<Position>> answer = append(topic, events);
+    return new Attempt(answer, answer);
+  }
+
   /** Flushes what is buffered (bounded by the timeout) and closes the producer. */
   Future<Void> close();
 }

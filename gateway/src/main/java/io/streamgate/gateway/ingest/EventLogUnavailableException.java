@@ -7,10 +7,23 @@ package io.streamgate.gateway.ingest;
  */
 public final class EventLogUnavailableException extends RuntimeException {
   private final long retryAfterSeconds;
+  private final boolean maybeWritten;
 
   public EventLogUnavailableException(String message, Throwable cause, long retryAfterSeconds) {
+    this(message, cause, retryAfterSeconds, true);
+  }
+
+  /** @param maybeWritten false only when no event was handed to Kafka at all */
+  public EventLogUnavailableException(String message, Throwable cause, long retryAfterSeconds,
+      boolean maybeWritten) {
     super(message, cause, false, false);
     this.retryAfterSeconds = retryAfterSeconds;
+    this.maybeWritten = maybeWritten;
+  }
+
+  /** Whether any event may have been written; false: certainly none. */
+  public boolean maybeWritten() {
+    return maybeWritten;
   }
 
   public long retryAfterSeconds() {

@@ -5,16 +5,19 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.store.ChangeFeed;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -55,10 +58,24 @@ public final class GatewayMetrics {
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   /** Route label of requests that matched no route. */
   public static final String UNMATCHED = "unmatched";
+  /**
+   * The methods the gateway serves (others answer 501); every other method is labelled
+   * {@value #OTHER_METHOD}, so made-up methods cannot create meters.
+   */
+  public static final Set<HttpMethod> SERVED_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD,
+      HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS, HttpMethod.PATCH);
+  /** Method label of requests whose method is not in {@link #SERVED_METHODS}. */
+  public static final String OTHER_METHOD = "OTHER";
+  /**
+   * Backstop: most distinct values of each {@value #HTTP} label (method, route, status); a meter
+   * with one more value is not registered. The labels are bounded by construction (served
+   * methods, documented templates, status codes); this holds if a bug ever unbounds one.
+   */
+  public static final int MAX_HTTP_TAG_VALUES = 100;
   private static final String ROUTE_KEY = "streamgate.route";
 
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry = bounded(
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   private final Map<HttpTimerKey, Timer> httpTimers = new ConcurrentHashMap<>();
   private final Map<Breaker.Outcome, Timer> redisTimers = new ConcurrentHashMap<>();
   private final Map<String, Counter> ingestCounters = new ConcurrentHashMap<>();
@@ -70,11 +87,24 @@ public final class GatewayMetrics {
       long start = System.nanoTime();
       ctx.addEndHandler(done -> {
         String route = ctx.get(ROUTE_KEY);
-        httpTimer(route == null ? UNMATCHED : route, ctx.request().method().name(),
+        httpTimer(route == null ? UNMATCHED : route, methodLabel(ctx.request().method()),
             ctx.response().getStatusCode()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       });
       ctx.next();
     };
+  }
+
+  /** The method's name if the gateway serves it, else {@value #OTHER_METHOD}. */
+  public static String methodLabel(HttpMethod method) {
+    return SERVED_METHODS.contains(method) ? method.name() : OTHER_METHOD;
+  }
+
+  private static PrometheusMeterRegistry bounded(PrometheusMeterRegistry registry) {
+    for (String tag : new String[] {"method", "route", "status"}) {
+      registry.config().meterFilter(
+          MeterFilter.maximumAllowableTags(HTTP, tag, MAX_HTTP_TAG_VALUES, MeterFilter.deny()));
+    }
+    return registry;
   }
 
   /** Names the route of a request for the {@value #HTTP} timer, unless it already has one. */

@@ -10,6 +10,7 @@ import io.streamgate.gateway.http.AccessLogHandler;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.Cors;
 import io.streamgate.gateway.http.Endpoint;
+import io.streamgate.gateway.http.MethodCheck;
 import io.streamgate.gateway.http.ProblemHandler;
 import io.streamgate.gateway.http.RateLimitHandler;
 import io.streamgate.gateway.http.RequestIdHandler;
@@ -29,8 +30,8 @@ import io.vertx.ext.web.Router;
  * Builds the gateway's router: the one place where the request chain is written down.
  *
  * <pre>
- *   metrics → request id → access log → endpoint → CORS (if on)
- *   GatewayMetrics RequestId  AccessLog  RequestPath   Cors
+ *   metrics → request id → access log → method → endpoint → CORS (if on)
+ *   GatewayMetrics RequestId  AccessLog MethodCheck RequestPath Cors
  *     → [/v1/ws, …/events: ?access_token= → Authorization] → JWT → rate limit → /v1 route → …
  *                                                 BearerAuth RateLimitHandler ViewsHandler,
  *                               IndexHandler, ingest EventsHandler, Push (WebSocket, SSE)
@@ -92,6 +93,8 @@ public final class GatewayRouter {
     if (services.accessLog()) {
       router.route().handler(new AccessLogHandler());
     }
+    // Made-up methods end here (501), before they reach a route, a token check or a label.
+    router.route().handler(new MethodCheck());
     // Which endpoint, once per request: names the route (so refused requests carry it too) and
     // decodes the path parameters. The routes below match exact paths or prefixes only.
     router.route().handler(RequestPath.classify());

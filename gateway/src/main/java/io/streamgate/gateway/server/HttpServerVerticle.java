@@ -1,6 +1,11 @@
 package io.streamgate.gateway.server;
 
+import io.streamgate.contract.Names;
+import io.streamgate.gateway.config.HttpConfig;
 import io.streamgate.gateway.config.TlsConfig;
+import io.streamgate.gateway.http.HeadTimeout;
+import io.streamgate.gateway.http.ProblemHandler;
+import io.streamgate.gateway.rest.Rest;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -22,6 +27,16 @@ import java.util.function.Function;
  * then the remaining connections are closed ({@link HttpServer#shutdown(long, TimeUnit)}).
  */
 public final class HttpServerVerticle extends VerticleBase {
+  /**
+   * Longest request line: a multi-get of {@link Rest#MAX_KEYS} keys of
+   * {@link Names#MAX_KEY_LENGTH} characters, each character 4 UTF-8 bytes percent-encoded (12
+   * ASCII characters), a 3-character {@code %2C} between keys, plus 4 KiB for the method, path,
+   * other parameters and version: 311,596 bytes (Vert.x's default, 4 KiB, did not fit 100 keys
+   * of 40 characters). Netty grows its line buffer as bytes arrive, so the limit costs only what
+   * a client sends, and the head timeout bounds how long it may take.
+   */
+  public static final int MAX_REQUEST_LINE_BYTES =
+      Rest.MAX_KEYS * (Names.MAX_KEY_LENGTH * 12 + 3) + 4096;
   private final String host;
   private final int port;
   private final long shutdownGraceMs;
@@ -29,6 +44,8 @@ public final class HttpServerVerticle extends VerticleBase {
   private final Function<Vertx, Handler<HttpServerRequest>> handler;
   private HttpServer server;
   private int maxHeaderBytes = HttpServerOptions.DEFAULT_MAX_HEADER_SIZE;
+  private int idleTimeoutMs = HttpConfig.DEFAULT_IDLE_TIMEOUT_MS;
+  private int headTimeoutMs = HttpConfig.DEFAULT_HEAD_TIMEOUT_MS;
 
   /**
    * @param tls null for plain HTTP
@@ -52,10 +69,20 @@ public final class HttpServerVerticle extends VerticleBase {
     this.handler = handler;
   }
 
+  /** {@code http.idleTimeoutMs} and {@code http.headTimeoutMs}; call before deploying. */
+  public HttpServerVerticle withTimeouts(int newIdleTimeoutMs, int newHeadTimeoutMs) {
+    this.idleTimeoutMs = newIdleTimeoutMs;
+    this.headTimeoutMs = newHeadTimeoutMs;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-        .setMaxHeaderSize(maxHeaderBytes);
+        .setMaxHeaderSize(maxHeaderBytes)
+        .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+        // Neither read nor write for this long: closed. Push heartbeats are writes.
+        .setIdleTimeout(idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     // The same limit for HTTP/2 (h2c upgrade or TLS with ALPN) as for HTTP/1.1.
     options.getInitialSettings().setMaxHeaderListSize(maxHeaderBytes);
     if (tls != null) {
@@ -63,7 +90,11 @@ public final class HttpServerVerticle extends VerticleBase {
       options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString()));
     }
-    server = vertx.createHttpServer(options).requestHandler(handler.apply(vertx));
+    server = vertx.createHttpServer(options)
+        // Requests Vert.x cannot decode (line or headers too long) never reach the router.
+        .invalidRequestHandler(ProblemHandler.invalidRequest())
+        .connectionHandler(HeadTimeout.install(headTimeoutMs))
+        .requestHandler(handler.apply(vertx));
     return server.listen();
   }
 

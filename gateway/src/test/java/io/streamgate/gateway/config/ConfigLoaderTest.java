@@ -194,7 +194,8 @@ class ConfigLoaderTest {
   @Test
   void typosAndWrongShapesAreReportedNotIgnored() {
     assertError("gateway.yaml: http.prot is not a known field; expected one of"
-        + " [host, port, instances, accessLog, cors, shutdownGraceMs, tls]", "http:\n  prot: 80\n");
+        + " [host, port, instances, accessLog, cors, shutdownGraceMs, tls,"
+        + " idleTimeoutMs, headTimeoutMs]", "http:\n  prot: 80\n");
     assertError("gateway.yaml: redsi is not a known field; expected one of"
         + " [http, redis, auth, limits, breaker, cache, ingest, push]", "redsi:\n  url: x\n");
     assertError("gateway.yaml: redis must be a mapping, but was 'redis://x'", "redis: redis://x\n");

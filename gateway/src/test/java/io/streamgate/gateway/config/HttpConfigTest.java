@@ -50,6 +50,34 @@ class HttpConfigTest {
         "http:\n  shutdownGraceMs: 600001\n");
   }
 
+  @Test
+  void idleAndHeadTimeoutsAreReadAndMustOutlastHeartbeatsAndIngestWaits() {
+    HttpConfig defaults = ConfigLoader.parse("", "gateway.yaml", Map.of()).http();
+    assertEquals(60_000, defaults.idleTimeoutMs());
+    assertEquals(10_000, defaults.headTimeoutMs());
+    HttpConfig http = ConfigLoader.parse("http:\n  idleTimeoutMs: 90000\n  headTimeoutMs: 5000\n",
+        "gateway.yaml", Map.of()).http();
+    assertEquals(90_000, http.idleTimeoutMs());
+    assertEquals(5_000, http.headTimeoutMs());
+    assertError("gateway.yaml: http.headTimeoutMs must be 100-3600000, but was 0",
+        "http:\n  headTimeoutMs: 0\n");
+    assertError("gateway.yaml: http.idleTimeoutMs must be longer than push.heartbeatMs (25000),"
+        + " or push connections are cut between heartbeats, but was 20000",
+        "http:\n  idleTimeoutMs: 20000\n");
+    assertError("gateway.yaml: http.idleTimeoutMs must be longer than ingest.timeoutMs (30000),"
+        + " or a request waiting for Kafka is cut, but was 26000",
+        "http:\n  idleTimeoutMs: 26000\ningest:\n  timeoutMs: 30000\n");
+  }
+
+  @Test
+  void aRequiredTokenTypeIsNormalized() {
+    assertEquals(null, ConfigLoader.parse("", "gateway.yaml", Map.of()).auth().requiredType());
+    assertEquals("at+jwt", ConfigLoader.parse("auth:\n  requiredType: application/AT+JWT\n",
+        "gateway.yaml", Map.of()).auth().requiredType());
+    assertError("gateway.yaml: auth.requiredType must be a media type such as at+jwt, but was"
+        + " 'at jwt'", "auth:\n  requiredType: at jwt\n");
+  }
+
   private static void assertError(String expected, String yaml) {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ConfigLoader.parse(yaml, "gateway.yaml", Map.of()));

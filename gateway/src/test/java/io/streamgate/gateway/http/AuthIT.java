@@ -166,6 +166,59 @@ class AuthIT {
     assertProblem(fx.get(ROW, token), 403, "forbidden");
   }
 
+  @Test
+  void aStringWhereExpOrNbfMustBeANumberIs401NotA500() {
+    long later = System.currentTimeMillis() / 1000 + 300;
+    assertInvalidToken(fx.get(ROW, fx.token(claims("views:read").put("exp", Long.toString(later)),
+        issuedBy("streamgate"))), "exp claim is not a number");
+    assertInvalidToken(fx.get(ROW, fx.token(claims("views:read").put("exp", later)
+        .put("nbf", "yesterday"), issuedBy("streamgate"))), "nbf claim is not a number");
+  }
+
+  @Test
+  void anUnknownCriticalHeaderIsRefused() {
+    String token = fx.token(claims("views:read"), valid()
+        .setHeader(new JsonObject().put("crit", new JsonArray().add("exp-v2")).put("exp-v2", 1)));
+    assertInvalidToken(fx.get(ROW, token), "crit");
+  }
+
+  @Test
+  void aRequiredTypeRefusesTokensOfAnotherOrNoType(@TempDir Path dir) {
+    try (GatewayFixture typed = GatewayFixture.start(dir, seed -> {
+      seed.register("user_totals", "orders");
+      seed.write(new Row("user_totals", "u1", 1, 1, "{\"orders\":1}"));
+    }, config -> config.withAuth(config.auth().withRequiredType("at+jwt")))) {
+      for (String typ : List.of("at+jwt", "AT+JWT", "application/at+jwt")) {
+        HttpResponse<String> response = typed.get(ROW, hs256(typ));
+        assertEquals(200, response.statusCode(), typ + ": " + response.body());
+      }
+      assertInvalidToken(typed.get(ROW, hs256("id+jwt")), "must be at+jwt");
+      assertInvalidToken(typed.get(ROW, hs256(null)), "must be at+jwt, but was absent");
+      // vertx-auth-jwt writes typ JWT: an ordinary token, not an access token.
+      assertInvalidToken(typed.get(ROW, typed.token("views:read")), "must be at+jwt");
+    }
+  }
+
+  /** A valid HS256 token with the given typ header (vertx-auth-jwt always writes "JWT"). */
+  private static String hs256(String typ) {
+    JsonObject header = new JsonObject().put("alg", "HS256");
+    if (typ != null) {
+      header.put("typ", typ);
+    }
+    long now = System.currentTimeMillis() / 1000;
+    String signed = b64(header.encode()) + "." + b64(claims("views:read").put("iss", "streamgate")
+        .put("aud", "streamgate").put("iat", now).put("exp", now + 300).encode());
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(
+          GatewayFixture.SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return signed + "." + Base64.getUrlEncoder().withoutPadding()
+          .encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static void assertInvalidToken(HttpResponse<String> response, String reason) {
     assertProblem(response, 401, "unauthorized");
     String challenge = challenge(response);

@@ -43,10 +43,15 @@ public final class JwtTokenVerifier implements TokenVerifier {
   private final int maxTokenBytes;
   private final LongAdder signatureChecks = new LongAdder();
 
-  private JwtTokenVerifier(Map<String, IssuerKeys> issuers, TokenCache cache, int maxTokenBytes) {
+  /** The {@code typ} every token must have ({@link AuthConfig#mediaType} form), or null. */
+  private final String requiredType;
+
+  private JwtTokenVerifier(Map<String, IssuerKeys> issuers, TokenCache cache, int maxTokenBytes,
+      String requiredType) {
     this.issuers = Map.copyOf(issuers);
     this.cache = cache;
     this.maxTokenBytes = maxTokenBytes;
+    this.requiredType = requiredType;
   }
 
   public static JwtTokenVerifier create(Vertx vertx, AuthConfig config, Clock clock) {
@@ -66,7 +71,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
           .addJwks(jwks);
     }
     return new JwtTokenVerifier(issuers,
-        new TokenCache(cacheEntries, config.leewaySeconds(), clock), config.maxTokenBytes());
+        new TokenCache(cacheEntries, config.leewaySeconds(), clock), config.maxTokenBytes(),
+        config.requiredType());
   }
 
   @Override
@@ -104,6 +110,18 @@ public final class JwtTokenVerifier implements TokenVerifier {
     }
     if (payload == null) {
       return refuse("malformed token payload");
+    }
+    String headerProblem = headerProblem(header);
+    if (headerProblem != null) {
+      return refuse(headerProblem);
+    }
+    // Checked again after the signature (ClaimsCheck); here so that a string where a number
+    // belongs never reaches the JWT library, which threw on it (a 500, not a 401).
+    for (String claim : new String[] {"exp", "nbf", "iat"}) {
+      Object value = payload.getValue(claim);
+      if (value != null && !(value instanceof Number)) {
+        return refuse(claim + " claim is not a number");
+      }
     }
     // The issuer is read before the signature is checked only to pick the keys to check it with;
     // a token naming issuer A is verified with A's keys alone.
@@ -149,9 +167,34 @@ public final class JwtTokenVerifier implements TokenVerifier {
       return refuse(headerProblem);
     }
     signatureChecks.increment();
-    return keys.signatures().authenticate(new TokenCredentials(token))
-        .recover(failure -> refuse(describe(failure)))
-        .compose(user -> principal(digest, issuer.claims(), user));
+    Future<User> user;
+    try {
+      user = keys.signatures().authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      user = Future.failedFuture(e); // the library threw instead of failing: still a refusal
+    }
+    return user.recover(failure -> refuse(describe(failure)))
+        .compose(u -> principal(digest, issuer.claims(), u));
+  }
+
+  /**
+   * RFC 8725 header rules, before any crypto: no {@code crit} (RFC 7515 §4.1.11: a recipient
+   * must refuse critical extensions it does not understand, and we understand none), and the
+   * configured {@code typ} if one is required.
+   */
+  private String headerProblem(JsonObject header) {
+    if (header.containsKey("crit")) {
+      return "token header lists critical extensions (crit) the gateway does not understand";
+    }
+    if (requiredType == null) {
+      return null;
+    }
+    Object typ = header.getValue("typ");
+    if (!(typ instanceof String t) || !requiredType.equals(AuthConfig.mediaType(t))) {
+      return "token type (typ) must be " + requiredType + ", but was "
+          + (typ instanceof String t ? "'" + t + "'" : "absent");
+    }
+    return null;
   }
 
   private Future<Principal> principal(ByteBuffer digest, ClaimsCheck claims, User user) {

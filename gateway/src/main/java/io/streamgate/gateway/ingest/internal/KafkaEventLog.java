@@ -63,8 +63,14 @@ public final class KafkaEventLog implements EventLog {
 
   @Override
   public Future<List<Position>> append(String topic, List<Event> events) {
+    return appendTracked(topic, events).answer();
+  }
+
+  @Override
+  public Attempt appendTracked(String topic, List<Event> events) {
     Context context = vertx.getOrCreateContext();
     Promise<List<Position>> done = Promise.promise();
+    Promise<List<Position>> settled = Promise.promise();
     AtomicBoolean abandoned = new AtomicBoolean();
     long timer = vertx.setTimer(config.timeoutMs() + GRACE_MS, id -> {
       abandoned.set(true);
@@ -73,17 +79,24 @@ public final class KafkaEventLog implements EventLog {
     });
     workers.executeBlocking(() -> {
       if (abandoned.get()) {
-        return null; // timed out while queued: send nothing
+        // Timed out while queued: send nothing.
+        settled.tryFail(new EventLogUnavailableException("not sent", null, retryAfterSeconds,
+            false));
+        return null;
       }
-      send(producer(), topic, events, context, done, abandoned);
+      send(producer(), topic, events, context, done, settled);
       return null;
-    }, false).onFailure(e -> done.tryFail(unavailable("Kafka refused the events: " + e, e)));
-    return done.future().andThen(ar -> {
+    }, false).onFailure(e -> {
+      done.tryFail(unavailable("Kafka refused the events: " + e, e));
+      settled.tryFail(unavailable("Kafka refused the events: " + e, e));
+    });
+    Future<List<Position>> answer = done.future().andThen(ar -> {
       vertx.cancelTimer(timer);
       if (ar.failed()) {
         warnThrottled(ar.cause());
       }
     });
+    return new Attempt(answer, settled.future());
   }
 
   /** At most one line per {@value #WARN_INTERVAL_MS} ms, however many requests fail. */
@@ -96,25 +109,37 @@ public final class KafkaEventLog implements EventLog {
     }
   }
 
+  /**
+   * Hands every event to the producer: a request is sent whole or (timed out while queued) not
+   * at all, so that its final outcome is all acknowledged or a failure, never a silent part.
+   */
   private void send(Producer<String, String> kafka, String topic, List<Event> events,
-      Context context, Promise<List<Position>> done, AtomicBoolean abandoned) {
+      Context context, Promise<List<Position>> done, Promise<List<Position>> settled) {
     Position[] positions = new Position[events.size()];
     AtomicInteger pending = new AtomicInteger(events.size());
     AtomicBoolean failed = new AtomicBoolean();
-    for (int i = 0; i < events.size() && !failed.get() && !abandoned.get(); i++) {
+    for (int i = 0; i < events.size() && !failed.get(); i++) {
       int index = i;
       Event event = events.get(i);
       kafka.send(new ProducerRecord<>(topic, event.key(), event.value()), (metadata, error) -> {
         // On the producer's I/O thread: record, and hop to the request's context once.
         if (error != null) {
           if (failed.compareAndSet(false, true)) {
-            context.runOnContext(v -> done.tryFail(
-                unavailable("Kafka did not take event " + index + ": " + error, error)));
+            EventLogUnavailableException e =
+                unavailable("Kafka did not take event " + index + ": " + error, error);
+            context.runOnContext(v -> {
+              done.tryFail(e);
+              settled.tryFail(e);
+            });
           }
         } else {
           positions[index] = new Position(metadata.partition(), metadata.offset());
           if (pending.decrementAndGet() == 0) {
-            context.runOnContext(v -> done.tryComplete(Arrays.asList(positions)));
+            List<Position> all = Arrays.asList(positions);
+            context.runOnContext(v -> {
+              done.tryComplete(all);
+              settled.tryComplete(all);
+            });
           }
         }
       });

@@ -10,10 +10,11 @@ final class ProducerSettings {
 
   /**
    * The 202 promise needs {@code acks=all} and idempotence (a retried batch is not written
-   * twice, and one key's events keep their order with up to 5 requests in flight). Every wait of
-   * the producer is bounded by {@code timeoutMs}: a send blocked on metadata or a full buffer, and
-   * the delivery of a batch including retries, so Kafka answers (success or failure) within the
-   * gateway's own deadline.
+   * twice, and one key's events keep their order with up to 5 requests in flight). A send
+   * blocked on metadata or a full buffer and each produce request are bounded by
+   * {@code timeoutMs}; the delivery of a batch including retries by {@code deliveryTimeoutMs}
+   * (longer), so a batch the client was already answered 503 for may still be acknowledged,
+   * and an idempotent request then settles with that acknowledgement.
    */
   static Map<String, String> of(IngestConfig config) {
     Map<String, String> p = new HashMap<>(config.producer());
@@ -24,7 +25,9 @@ final class ProducerSettings {
     p.put("linger.ms", Integer.toString(config.lingerMs()));
     p.put("batch.size", Integer.toString(config.batchSizeBytes()));
     p.put("compression.type", config.compression());
-    p.put("delivery.timeout.ms", Integer.toString(config.timeoutMs()));
+    // Longer than the client's wait (timeoutMs): a batch the client got a 503 for keeps being
+    // retried (idempotently), so an acknowledgement that arrives late still settles the request.
+    p.put("delivery.timeout.ms", Integer.toString(config.deliveryTimeoutMs()));
     // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
     p.put("request.timeout.ms", Integer.toString(config.timeoutMs() - config.lingerMs()));
     p.put("max.block.ms", Integer.toString(config.timeoutMs()));
