@@ -212,7 +212,8 @@ public final class ConfigLoader {
 
   private static LimitsConfig limits(YamlSection s) {
     boolean enabled = s.bool("enabled", LimitsConfig.DEFAULT_ENABLED);
-    String defaultPlan = s.string("defaultPlan", LimitsConfig.DEFAULT_PLAN);
+    String defaultPlan = s.string("defaultPlan", null);
+    String fallbackPlan = s.string("fallbackPlan", null);
     int syncIntervalMs = s.integer("syncIntervalMs", LimitsConfig.DEFAULT_SYNC_INTERVAL_MS);
     Map<String, YamlSection> planSections = s.namedSections("plans");
     Map<String, PlanConfig> plans = new LinkedHashMap<>();
@@ -221,7 +222,8 @@ public final class ConfigLoader {
     } else {
       planSections.forEach((name, p) -> plans.put(name, plan(p)));
     }
-    return build(s, () -> new LimitsConfig(enabled, defaultPlan, syncIntervalMs, plans));
+    return build(s, () -> new LimitsConfig(enabled, defaultPlan, syncIntervalMs, plans,
+        fallbackPlan));
   }
 
   private static CacheConfig cache(YamlSection s) {
