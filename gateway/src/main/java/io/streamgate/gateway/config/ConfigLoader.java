@@ -258,8 +258,14 @@ public final class ConfigLoader {
     int writeQueue = s.integer("writeQueueBytes", PushConfig.DEFAULT_WRITE_QUEUE_BYTES);
     int pending = s.integer("maxPending", PushConfig.DEFAULT_MAX_PENDING);
     int heartbeat = s.integer("heartbeatMs", PushConfig.DEFAULT_HEARTBEAT_MS);
+    int budget = s.integer("messageBudget", PushConfig.DEFAULT_MESSAGE_BUDGET);
+    int sockets = s.integer("maxSocketsPerPrincipal",
+        PushConfig.DEFAULT_MAX_SOCKETS_PER_PRINCIPAL);
+    int queuedReads = s.integer("maxQueuedReads", PushConfig.DEFAULT_MAX_QUEUED_READS);
+    int authFailures = s.integer("maxAuthFailuresPerAddress",
+        PushConfig.DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS);
     return build(s, () -> new PushConfig(enabled, subscriptions, keys, frame, writeQueue, pending,
-        heartbeat));
+        heartbeat, budget, sockets, queuedReads, authFailures));
   }
 
   private static BreakerConfig breaker(YamlSection s) {

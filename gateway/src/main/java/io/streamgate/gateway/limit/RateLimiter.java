@@ -17,4 +17,10 @@ public interface RateLimiter {
    *                     configured fallback plan
    */
   Decision isAllowed(String principalKey, String plan);
+
+  /**
+   * Requests per minute the plan a token names allows (missing and unknown plans: the fallback
+   * plan's), at least 1; for budgets of other kinds tied to the plan (push messages).
+   */
+  long perMinute(String plan);
 }

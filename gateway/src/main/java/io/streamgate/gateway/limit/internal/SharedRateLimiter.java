@@ -63,6 +63,12 @@ public final class SharedRateLimiter implements RateLimiter {
     return counter.tryAcquire(applied, now, instances, shared(now), shareRetrySeconds);
   }
 
+  @Override
+  public long perMinute(String plan) {
+    Plan applied = resolve(plan);
+    return Math.max(1, (long) Math.ceil(applied.requests() * 60_000.0 / applied.periodMillis()));
+  }
+
   /** True while the last sync is recent enough to trust the shared counts. */
   public boolean shared(long nowMillis) {
     long last = lastSyncMillis;
