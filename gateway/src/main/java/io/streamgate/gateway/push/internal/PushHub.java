@@ -32,6 +32,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
         vertx, authFailures, sockets);
     // No context: the hub only posts to its loops, so the feed may call it on its own thread.
     registration = changes.listen(null, this);
+    verifier.onKeysRevoked(this::keysRevoked);
     started = true;
     return Future.succeededFuture();
   }
@@ -139,6 +141,11 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     LOG.warn("push: change subscription lost; subscribers are told (status live:false) and"
         + " get the rows they missed once it is back");
     eachSession(Session::feedLost);
+  }
+
+  /** Keys left their JWKS: close the connections whose token one of them verified. */
+  private void keysRevoked(Set<String> keyIds) {
+    eachSession(session -> session.keysRevoked(keyIds));
   }
 
   private void eachSession(java.util.function.Consumer<Session> action) {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One push connection (a WebSocket, or an SSE response with one subscription): its principal,
@@ -392,6 +393,13 @@ final class Session {
       drop("token_expired", Push.CLOSE_TOKEN_EXPIRED, "token expired; reconnect with a new"
           + " token, or send {\"op\":\"auth\"} with one before it expires");
     });
+  }
+
+  /** Closes the connection if its token was verified by one of these (revoked) keys. */
+  void keysRevoked(Set<String> keyIds) {
+    if (principal.keyId() != null && keyIds.contains(principal.keyId())) {
+      drop("key_revoked", Push.CLOSE_KEY_REVOKED, "signing key revoked");
+    }
   }
 
   // ---- heartbeats
