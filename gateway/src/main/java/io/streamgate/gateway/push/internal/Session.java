@@ -166,8 +166,9 @@ final class Session {
     }
     error(id, Protocol.RATE_LIMITED, "message budget of " + budget.perMinute()
         + " key reads per minute used up (a subscribe costs one per key, any other message"
-        + " one; this one costs " + cost + "); retry in " + budget.secondsUntil(cost, now)
-        + " s");
+        + " one; this one costs " + cost + "); " + (cost > budget.perMinute()
+            ? "split it into subscriptions of fewer keys"
+            : "retry in " + budget.secondsUntil(cost, now) + " s"));
     return false;
   }
 
