@@ -41,13 +41,18 @@ public final class Names {
   /**
    * Why {@code key} is not a valid row key, or null if it is. Keys are 1 to 256 characters of
    * printable text (no control characters), since they appear in URLs, Redis keys and messages.
+   * Characters are Unicode code points: an emoji is one, though Java counts it as two.
    */
   public static String keyProblem(String key) {
     if (key == null || key.isEmpty()) {
       return "key is empty";
     }
-    if (key.length() > MAX_KEY_LENGTH) {
-      return "key is " + key.length() + " characters long; the limit is " + MAX_KEY_LENGTH;
+    // Cheap first: a key of more than 2 × 256 UTF-16 units has more than 256 code points.
+    if (key.length() > MAX_KEY_LENGTH
+        && (key.length() > 2 * MAX_KEY_LENGTH
+            || key.codePointCount(0, key.length()) > MAX_KEY_LENGTH)) {
+      return "key is " + key.codePointCount(0, key.length()) + " characters long; the limit is "
+          + MAX_KEY_LENGTH;
     }
     for (int i = 0; i < key.length(); i++) {
       if (Character.isISOControl(key.charAt(i))) {

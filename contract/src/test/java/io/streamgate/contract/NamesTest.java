@@ -36,4 +36,14 @@ class NamesTest {
     }
     assertNull(Names.viewOfTable(null));
   }
+
+  @Test
+  void keyLengthIsCountedInCharactersNotUtf16Units() {
+    String emoji = "\uD83D\uDE00"; // one character, two UTF-16 units
+    assertNull(Names.keyProblem(emoji.repeat(256)), "256 characters are allowed");
+    assertEquals("key is 257 characters long; the limit is 256",
+        Names.keyProblem(emoji.repeat(257)));
+    assertEquals("key is 257 characters long; the limit is 256", Names.keyProblem("k".repeat(257)));
+    assertNull(Names.keyProblem("k".repeat(256)));
+  }
 }

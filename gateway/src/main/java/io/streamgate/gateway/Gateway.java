@@ -85,7 +85,7 @@ public final class Gateway {
         : EventIngest.disabled();
     Push push = config.push().enabled()
         ? Push.create(config.push(), catalog, rows, changes, verifier,
-            config.auth().leewaySeconds(), metrics)
+            config.auth().leewaySeconds(), metrics, limits == null ? null : limits.limiter())
         : Push.disabled();
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
         rows, limits == null ? null : limits.limiter(), metrics, config.http().accessLog(),

@@ -15,6 +15,7 @@ import io.streamgate.gateway.config.AuthConfig;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.config.HttpConfig;
 import io.streamgate.gateway.config.KeyConfig;
+import io.streamgate.gateway.config.LimitsConfig;
 import io.streamgate.gateway.config.RedisConfig;
 import io.streamgate.gateway.http.ProblemHandler;
 import io.streamgate.gateway.http.ProblemType;
@@ -117,7 +118,9 @@ public final class GatewayFixture implements AutoCloseable {
           new HttpConfig("127.0.0.1", 0, 2, true),
           redisConfig,
           new AuthConfig("streamgate", "streamgate", 5,
-              List.of(new KeyConfig("demo", "HS256", secretFile)))));
+              List.of(new KeyConfig("demo", "HS256", secretFile))))
+          // Test tokens mostly carry no plan: the generous plan, not the most restrictive one.
+          .withLimits(LimitsConfig.defaults().withFallbackPlan(LimitsConfig.DEFAULT_PLAN)));
       Gateway gateway = Gateway.start(vertx, config).await();
       JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions()
           .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));

@@ -212,8 +212,12 @@ public final class JsonReader {
     }
     String literal = text.substring(start, pos);
     try {
-      if (integral && literal.length() < 19) {
-        return Long.parseLong(literal);
+      if (integral && literal.length() <= 20) {
+        try {
+          return Long.parseLong(literal);
+        } catch (NumberFormatException beyondLong) {
+          // 19-20 digits past Long.MAX_VALUE: a double, like longer integers
+        }
       }
       double d = Double.parseDouble(literal);
       if (Double.isInfinite(d)) {

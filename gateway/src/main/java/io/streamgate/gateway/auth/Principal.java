@@ -8,8 +8,10 @@ import java.util.Set;
  * The verified caller of a request: who (the token's {@code sub}), what it may do (its scopes),
  * which rate-limit plan it is on (its {@code plan} claim, null if none), which tenant's keys
  * it is limited to (its {@code tenant} claim, null if none) and until when (its {@code exp}, in
- * epoch seconds; {@link #NO_EXPIRY} if it has none). Immutable and thread-safe. Whether it may
- * read a view's keys or write to a stream is {@link Access}'s answer.
+ * epoch seconds; {@link #NO_EXPIRY} if it has none), and which key verified its token
+ * ({@code keyId}: an opaque id of issuer and {@code kid}, null if the token named no kid; see
+ * {@link TokenVerifier#onKeysRevoked}). Immutable and thread-safe. Whether it may read a view's
+ * keys or write to a stream is {@link Access}'s answer.
  *
  * <p>View scopes: {@value #READ_ALL_VIEWS} reads every view, {@code views:<view>:read} one.
  * Stream scopes: {@value #WRITE_ALL_STREAMS} posts to every stream, {@code events:<stream>:write}
@@ -19,7 +21,7 @@ import java.util.Set;
  * a principal with a tenant may read only those keys, a principal without one any key.
  */
 public record Principal(String subject, Set<String> scopes, String plan, String tenant,
-    long expiresAt) {
+    long expiresAt, String keyId) {
   public static final String READ_ALL_VIEWS = "views:read";
   /** Scope that allows posting to every stream. */
   public static final String WRITE_ALL_STREAMS = "events:write";
@@ -32,6 +34,17 @@ public record Principal(String subject, Set<String> scopes, String plan, String 
 
   public Principal {
     scopes = Set.copyOf(scopes);
+  }
+
+  /** A principal whose verifying key is not known (no kid). */
+  public Principal(String subject, Set<String> scopes, String plan, String tenant,
+      long expiresAt) {
+    this(subject, scopes, plan, tenant, expiresAt, null);
+  }
+
+  /** The opaque id of the key {@code kid} of issuer {@code issuer}, as in {@link #keyId}. */
+  public static String keyId(String issuer, String kid) {
+    return issuer + ' ' + kid;
   }
 
   /** A principal without an expiry. */

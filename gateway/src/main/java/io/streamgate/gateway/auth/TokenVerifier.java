@@ -5,6 +5,8 @@ import io.streamgate.gateway.config.AuthConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Turns a bearer token into a {@link Principal}: size, algorithm, signature, {@code iss},
@@ -33,6 +35,14 @@ public interface TokenVerifier {
 
   /** Stops background key refreshes. */
   default void close() {}
+
+  /**
+   * Calls {@code listener} with the {@link Principal#keyId key ids} that left their issuer's
+   * JWKS at a refresh (tokens they verified are no longer served from the cache), so open
+   * connections authenticated with them can be closed. Called on the JWKS refresher's thread;
+   * the listener must not block.
+   */
+  default void onKeysRevoked(Consumer<Set<String>> listener) {}
 
   /**
    * A verifier for the configured JWT keys. Reads key files, so call it at startup, not on an

@@ -235,7 +235,8 @@ public final class ConfigLoader {
 
   private static LimitsConfig limits(YamlSection s) {
     boolean enabled = s.bool("enabled", LimitsConfig.DEFAULT_ENABLED);
-    String defaultPlan = s.string("defaultPlan", LimitsConfig.DEFAULT_PLAN);
+    String defaultPlan = s.string("defaultPlan", null);
+    String fallbackPlan = s.string("fallbackPlan", null);
     int syncIntervalMs = s.integer("syncIntervalMs", LimitsConfig.DEFAULT_SYNC_INTERVAL_MS);
     Map<String, YamlSection> planSections = s.namedSections("plans");
     Map<String, PlanConfig> plans = new LinkedHashMap<>();
@@ -244,7 +245,8 @@ public final class ConfigLoader {
     } else {
       planSections.forEach((name, p) -> plans.put(name, plan(p)));
     }
-    return build(s, () -> new LimitsConfig(enabled, defaultPlan, syncIntervalMs, plans));
+    return build(s, () -> new LimitsConfig(enabled, defaultPlan, syncIntervalMs, plans,
+        fallbackPlan));
   }
 
   private static CacheConfig cache(YamlSection s) {
@@ -283,8 +285,14 @@ public final class ConfigLoader {
     int writeQueue = s.integer("writeQueueBytes", PushConfig.DEFAULT_WRITE_QUEUE_BYTES);
     int pending = s.integer("maxPending", PushConfig.DEFAULT_MAX_PENDING);
     int heartbeat = s.integer("heartbeatMs", PushConfig.DEFAULT_HEARTBEAT_MS);
+    int budget = s.integer("messageBudget", PushConfig.DEFAULT_MESSAGE_BUDGET);
+    int sockets = s.integer("maxSocketsPerPrincipal",
+        PushConfig.DEFAULT_MAX_SOCKETS_PER_PRINCIPAL);
+    int queuedReads = s.integer("maxQueuedReads", PushConfig.DEFAULT_MAX_QUEUED_READS);
+    int authFailures = s.integer("maxAuthFailuresPerAddress",
+        PushConfig.DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS);
     return build(s, () -> new PushConfig(enabled, subscriptions, keys, frame, writeQueue, pending,
-        heartbeat));
+        heartbeat, budget, sockets, queuedReads, authFailures));
   }
 
   private static BreakerConfig breaker(YamlSection s) {

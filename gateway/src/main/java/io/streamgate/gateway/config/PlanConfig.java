@@ -1,8 +1,8 @@
 package io.streamgate.gateway.config;
 
 /**
- * One rate-limit plan: at most {@code requests} requests per principal in each fixed window of
- * {@code periodSeconds}. Immutable.
+ * One rate-limit plan: at most {@code requests} requests per principal in any interval of
+ * {@code periodSeconds} (a sliding window). Immutable.
  */
 public record PlanConfig(long requests, int periodSeconds) {
   public static final long MAX_REQUESTS = 1_000_000_000L;

@@ -17,9 +17,21 @@ package io.streamgate.gateway.config;
  *                         closes it with 4002 {@code slow consumer}
  * @param heartbeatMs      a ping (WebSocket) or comment line (SSE) at this interval; a
  *                         WebSocket that answered nothing for 3 intervals is closed (4003)
+ * @param messageBudget    key reads per minute one WebSocket may ask for (a subscribe of n
+ *                         keys costs n, any other message 1); over it a message is answered
+ *                         with the error {@code rate_limited}, and the socket is closed (4429)
+ *                         after {@link #MAX_REFUSED_MESSAGES} such answers in a row; 0: the
+ *                         requests per minute of the principal's rate-limit plan
+ * @param maxSocketsPerPrincipal WebSocket and SSE connections one token subject may hold on one
+ *                         gateway; one more is refused with 429
+ * @param maxQueuedReads   snapshot reads waiting per event loop (beyond those in flight); a
+ *                         subscribe finding the queue full is answered {@code overloaded}
+ * @param maxAuthFailuresPerAddress failed token checks per client address in 10 s on the push
+ *                         routes; more are answered 429 without checking the token
  */
 public record PushConfig(boolean enabled, int maxSubscriptions, int maxKeysPerSubscription,
-    int maxFrameBytes, int writeQueueBytes, int maxPending, int heartbeatMs) {
+    int maxFrameBytes, int writeQueueBytes, int maxPending, int heartbeatMs, int messageBudget,
+    int maxSocketsPerPrincipal, int maxQueuedReads, int maxAuthFailuresPerAddress) {
   public static final boolean DEFAULT_ENABLED = true;
   public static final int DEFAULT_MAX_SUBSCRIPTIONS = 100;
   public static final int DEFAULT_MAX_KEYS_PER_SUBSCRIPTION = 100;
@@ -30,6 +42,18 @@ public record PushConfig(boolean enabled, int maxSubscriptions, int maxKeysPerSu
   public static final int DEFAULT_WRITE_QUEUE_BYTES = 8_192;
   public static final int DEFAULT_MAX_PENDING = 1_000;
   public static final int DEFAULT_HEARTBEAT_MS = 25_000;
+  /** 0: each connection's budget is its principal's plan, per minute. */
+  public static final int DEFAULT_MESSAGE_BUDGET = 0;
+  /** Refused messages in a row after which the socket is closed (4429). */
+  public static final int MAX_REFUSED_MESSAGES = 10;
+  public static final int DEFAULT_MAX_SOCKETS_PER_PRINCIPAL = 50;
+  public static final int DEFAULT_MAX_QUEUED_READS = 1_024;
+  public static final int DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS = 10;
+  /**
+   * A message (all its fragments) above this closes the socket with 1009 after an error; between
+   * {@code maxFrameBytes} and this it gets the error {@code frame_too_large} and the socket stays.
+   */
+  public static final int MAX_MESSAGE_BYTES = 262_144;
 
   public PushConfig {
     range("maxSubscriptions", maxSubscriptions, 1, 10_000);
@@ -38,12 +62,32 @@ public record PushConfig(boolean enabled, int maxSubscriptions, int maxKeysPerSu
     range("writeQueueBytes", writeQueueBytes, 1_024, 64 * 1024 * 1024);
     range("maxPending", maxPending, 1, 1_000_000);
     range("heartbeatMs", heartbeatMs, 100, 3_600_000);
+    range("messageBudget", messageBudget, 0, 100_000_000);
+    range("maxSocketsPerPrincipal", maxSocketsPerPrincipal, 1, 1_000_000);
+    range("maxQueuedReads", maxQueuedReads, 1, 1_000_000);
+    range("maxAuthFailuresPerAddress", maxAuthFailuresPerAddress, 1, 1_000_000);
+  }
+
+  /** The push limits (budget, sockets, queued reads, failed auths) at their defaults. */
+  public PushConfig(boolean enabled, int maxSubscriptions, int maxKeysPerSubscription,
+      int maxFrameBytes, int writeQueueBytes, int maxPending, int heartbeatMs) {
+    this(enabled, maxSubscriptions, maxKeysPerSubscription, maxFrameBytes, writeQueueBytes,
+        maxPending, heartbeatMs, DEFAULT_MESSAGE_BUDGET, DEFAULT_MAX_SOCKETS_PER_PRINCIPAL,
+        DEFAULT_MAX_QUEUED_READS, DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS);
   }
 
   public static PushConfig defaults() {
     return new PushConfig(DEFAULT_ENABLED, DEFAULT_MAX_SUBSCRIPTIONS,
         DEFAULT_MAX_KEYS_PER_SUBSCRIPTION, DEFAULT_MAX_FRAME_BYTES, DEFAULT_WRITE_QUEUE_BYTES,
         DEFAULT_MAX_PENDING, DEFAULT_HEARTBEAT_MS);
+  }
+
+  /** The same settings with other push limits. */
+  public PushConfig withLimits(int newMessageBudget, int newMaxSocketsPerPrincipal,
+      int newMaxQueuedReads, int newMaxAuthFailuresPerAddress) {
+    return new PushConfig(enabled, maxSubscriptions, maxKeysPerSubscription, maxFrameBytes,
+        writeQueueBytes, maxPending, heartbeatMs, newMessageBudget, newMaxSocketsPerPrincipal,
+        newMaxQueuedReads, newMaxAuthFailuresPerAddress);
   }
 
   private static void range(String field, int value, int min, int max) {

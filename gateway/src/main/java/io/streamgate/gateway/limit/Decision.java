@@ -8,9 +8,10 @@ import java.util.Map;
  * IETF httpapi draft "RateLimit header fields for HTTP". Immutable.
  *
  * @param plan              the plan applied
- * @param limit             requests allowed per window
- * @param remaining         requests left in this window, as far as this instance knows
- * @param resetSeconds      seconds until the window ends (at least 1)
+ * @param limit             requests allowed in any period
+ * @param remaining         requests left now, as far as this instance knows
+ * @param resetSeconds      seconds until the oldest counted request leaves the sliding window
+ *                          (at least 1)
  * @param retryAfterSeconds when refused, seconds until a retry may succeed; 0 when allowed
  */
 public record Decision(boolean allowed, String plan, long limit, long remaining,

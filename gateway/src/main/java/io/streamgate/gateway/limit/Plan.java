@@ -3,7 +3,8 @@ package io.streamgate.gateway.limit;
 import io.streamgate.gateway.config.PlanConfig;
 
 /**
- * A rate-limit plan: {@code requests} per fixed window of {@code periodMillis}. Immutable.
+ * A rate-limit plan: {@code requests} in any interval of {@code periodMillis} (a sliding
+ * window). Immutable.
  */
 public record Plan(String name, long requests, long periodMillis) {
   public Plan {

@@ -13,8 +13,14 @@ public interface RateLimiter {
    * Counts one request of {@code principalKey} and decides on it.
    *
    * @param principalKey who is asking (the token's subject)
-   * @param plan         the token's {@code plan} claim, or null; unknown plans fall back to the
-   *                     configured default plan
+   * @param plan         the token's {@code plan} claim, or null; missing and unknown plans get the
+   *                     configured fallback plan
    */
   Decision isAllowed(String principalKey, String plan);
+
+  /**
+   * Requests per minute the plan a token names allows (missing and unknown plans: the fallback
+   * plan's), at least 1; for budgets of other kinds tied to the plan (push messages).
+   */
+  long perMinute(String plan);
 }

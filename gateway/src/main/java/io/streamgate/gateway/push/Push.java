@@ -6,6 +6,7 @@ import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.internal.PushHub;
 import io.streamgate.gateway.store.ChangeFeed;
@@ -34,6 +35,12 @@ public interface Push extends Deployable {
   short CLOSE_NO_PONG = 4003;
   /** The gateway is shutting down. */
   short CLOSE_GOING_AWAY = 1001;
+  /** A message (all its fragments) above {@code PushConfig.MAX_MESSAGE_BYTES}. */
+  short CLOSE_TOO_BIG = 1009;
+  /** The client kept sending over its message budget ({@code push.messageBudget}). */
+  short CLOSE_RATE_LIMITED = 4429;
+  /** The key that signed the connection's token left its issuer's JWKS. */
+  short CLOSE_KEY_REVOKED = 4401;
   /** Query parameter that may carry the token where a client cannot set headers. */
   String ACCESS_TOKEN_PARAM = "access_token";
 
@@ -58,6 +65,15 @@ public interface Push extends Deployable {
       }
       ctx.next();
     };
+  }
+
+  /**
+   * The stage before the bearer-token stage on the push routes: {@link #accessTokenParam()}, and
+   * a client address with more than {@code push.maxAuthFailuresPerAddress} failed token checks
+   * in 10 s is answered 429 (with {@code Retry-After}) without its token being checked.
+   */
+  default Handler<RoutingContext> authGuard() {
+    return accessTokenParam();
   }
 
   /**
@@ -90,9 +106,11 @@ public interface Push extends Deployable {
   /**
    * @param changes       the process's change feed
    * @param leewaySeconds the token leeway: a socket closes at {@code exp} plus this
+   * @param limiter       the rate limiter, whose plans set each socket's message budget when
+   *                      {@code push.messageBudget} is 0; null when limits are off
    */
   static Push create(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
-      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics) {
-    return new PushHub(config, catalog, rows, changes, verifier, leewaySeconds, metrics);
+      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter) {
+    return new PushHub(config, catalog, rows, changes, verifier, leewaySeconds, metrics, limiter);
   }
 }

@@ -108,8 +108,9 @@ public final class GatewayRouter {
             EventIngest.holdBody(services.ingest().config().maxBodyBytes())));
 
     // Browsers cannot set headers on a WebSocket or EventSource: ?access_token= instead.
-    router.get(Endpoint.WS.template()).handler(Push.accessTokenParam());
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, Push.accessTokenParam()));
+    // And failed token checks per client address are limited there (push.authGuard()).
+    router.get(Endpoint.WS.template()).handler(services.push().authGuard());
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, services.push().authGuard()));
 
     router.route("/v1/*").handler(new BearerAuthHandler(services.verifier()));
     if (services.limiter() != null) {

@@ -81,11 +81,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void withoutFallbackPlanTokensWithoutAKnownPlanGetTheMostRestrictivePlan() {
+    String plans = "  plans:\n    gold: {requests: 1000, periodSeconds: 1}\n"
+        + "    hourly: {requests: 600, periodSeconds: 3600}\n"
+        + "    trial: {requests: 20, periodSeconds: 60}\n";
+    assertEquals("hourly", ConfigLoader.parse("limits:\n" + plans, "gateway.yaml", Map.of())
+        .limits().fallbackPlan());
+    assertEquals("trial", GatewayConfig.defaults().limits().fallbackPlan());
+    assertEquals("gold", ConfigLoader.parse("limits:\n  fallbackPlan: gold\n" + plans,
+        "gateway.yaml", Map.of()).limits().fallbackPlan());
+    assertEquals("gold", ConfigLoader.parse("limits:\n  defaultPlan: gold\n" + plans,
+        "gateway.yaml", Map.of()).limits().fallbackPlan(), "the old name still works");
+  }
+
+  @Test
   void theDemoFileMatchesTheDefaults() {
     Path demo = Path.of(System.getProperty("streamgate.root", ".."), "deploy", "local", "gateway.yaml");
     // Except CORS: off by default, the demo lets any origin read (reads need a token anyway).
     GatewayConfig expected = GatewayConfig.defaults();
     expected = expected.withHttp(expected.http().withCors(new CorsConfig(List.of("*"), 600)));
+    // And the fallback plan: the demo's tokens carry no plan, so it is the generous one.
+    expected = expected.withLimits(expected.limits().withFallbackPlan(LimitsConfig.DEFAULT_PLAN));
     assertEquals(expected, ConfigLoader.load(demo, Map.of()));
   }
 
@@ -162,8 +178,9 @@ class ConfigLoaderTest {
     assertError("gateway.yaml: auth.keys must be a list, but was 'k'", "auth:\n  keys: k\n");
     assertError("gateway.yaml: limits.defaultPlan names plan 'gold', which is not one of"
         + " limits.plans [default, trial]", "limits:\n  defaultPlan: gold\n");
-    assertError("gateway.yaml: limits.defaultPlan names plan 'default', which is not one of"
-        + " limits.plans [basic]", "limits:\n  plans:\n    basic: {requests: 1, periodSeconds: 1}\n");
+    assertError("gateway.yaml: limits.fallbackPlan names plan 'default', which is not one of"
+        + " limits.plans [basic]", "limits:\n  fallbackPlan: default\n  plans:\n"
+        + "    basic: {requests: 1, periodSeconds: 1}\n");
     assertError("gateway.yaml: limits.plans.basic.requests must be 1-1000000000, but was 0",
         "limits:\n  plans:\n    basic: {requests: 0, periodSeconds: 1}\n");
     assertError("gateway.yaml: limits.plans.basic.periodSeconds must be 1-86400, but was 0",

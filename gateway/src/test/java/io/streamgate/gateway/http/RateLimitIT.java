@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.Row;
 import io.streamgate.gateway.GatewayFixture;
-import io.streamgate.gateway.Poll;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +41,6 @@ class RateLimitIT {
 
   @Test
   void aTrialTokenGetsTwentyRequestsThenA429WithRetryAfter() {
-    // The 60 s windows are fixed on the wall clock: do not start right before one ends.
-    Poll.until(Duration.ofSeconds(10), () -> System.currentTimeMillis() % 60_000,
-        ms -> ms < 50_000, "not within 10 s of a window's end");
     String token = token("trial-user", "trial");
     for (int i = 0; i < 20; i++) {
       HttpResponse<String> ok = fx.get(ROW, token);
@@ -53,13 +48,13 @@ class RateLimitIT {
       assertEquals("20", header(ok, "RateLimit-Limit"));
       assertEquals(Integer.toString(19 - i), header(ok, "RateLimit-Remaining"));
       long reset = Long.parseLong(header(ok, "RateLimit-Reset"));
-      assertTrue(reset >= 1 && reset <= 60, "reset " + reset);
+      assertTrue(reset >= 1 && reset <= 62, "reset " + reset); // 60 s plus one 2 s slot
     }
     HttpResponse<String> refused = fx.get(ROW, token);
     assertProblem(refused, 429, "rate-limited");
     assertEquals("0", header(refused, "RateLimit-Remaining"));
     long retryAfter = Long.parseLong(header(refused, "Retry-After"));
-    assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+    assertTrue(retryAfter >= 1 && retryAfter <= 62, "Retry-After " + retryAfter);
     assertTrue(GatewayFixture.json(refused).getString("detail").contains("'trial'"));
 
     assertEquals(200, fx.get(ROW, token("other-trial-user", "trial")).statusCode(),

@@ -119,6 +119,10 @@ class SseIT {
     assertEquals(404, fx.get("/v1/views/nope/o1/events", token).statusCode());
     assertEquals(400, fx.get("/v1/views/order_status/o1/events", token,
         "Last-Event-ID", "yesterday").statusCode());
+    HttpResponse<String> negative = fx.get("/v1/views/order_status/o1/events", token,
+        "Last-Event-ID", "-1");
+    GatewayFixture.assertProblem(negative, 400, "bad-request");
+    assertTrue(GatewayFixture.json(negative).getString("detail").contains("non-negative"));
   }
 
   @Test

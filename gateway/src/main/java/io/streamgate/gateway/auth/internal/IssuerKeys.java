@@ -6,9 +6,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The keys and claim rules of one token issuer: its static keys from the configuration plus the
@@ -24,6 +27,9 @@ final class IssuerKeys {
   /** Latest keys per JWKS source, in source order. */
   private final Map<Integer, List<JsonObject>> published = new ConcurrentHashMap<>();
   private volatile KeySet current;
+  /** Told the kids that left this issuer's JWKS keys at a rebuild. */
+  private volatile Consumer<Set<String>> onRemoved = kids -> { };
+  private Set<String> jwksKids = Set.of();
 
   IssuerKeys(Vertx vertx, List<PubSecKeyOptions> staticKeys, ClaimsCheck claims) {
     this.vertx = vertx;
@@ -71,11 +77,28 @@ final class IssuerKeys {
     sources.forEach(JwksSource::close);
   }
 
-  private synchronized void rebuild() {
-    List<JsonObject> jwks = new ArrayList<>();
-    for (int i = 0; i < sources.size(); i++) {
-      jwks.addAll(published.getOrDefault(i, List.of()));
+  void onRemoved(Consumer<Set<String>> listener) {
+    onRemoved = listener;
+  }
+
+  private void rebuild() {
+    Set<String> removed;
+    synchronized (this) {
+      List<JsonObject> jwks = new ArrayList<>();
+      for (int i = 0; i < sources.size(); i++) {
+        jwks.addAll(published.getOrDefault(i, List.of()));
+      }
+      current = KeySet.of(vertx, staticKeys, jwks);
+      Set<String> kids = new HashSet<>();
+      jwks.forEach(k -> kids.add(k.getString("kid")));
+      removed = new HashSet<>(jwksKids);
+      removed.removeAll(kids);
+      // A static key with the same kid still verifies its tokens.
+      staticKeys.forEach(k -> removed.remove(k.getId()));
+      jwksKids = Set.copyOf(kids);
     }
-    current = KeySet.of(vertx, staticKeys, jwks);
+    if (!removed.isEmpty()) {
+      onRemoved.accept(Set.copyOf(removed));
+    }
   }
 }

@@ -18,11 +18,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.SignatureException;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * JWT verification in steps, cheapest first: a size limit (before any parsing), the cache of
@@ -34,6 +40,7 @@ import java.util.regex.Pattern;
  * on an injected clock. Thread-safe; never blocks.
  */
 public final class JwtTokenVerifier implements TokenVerifier {
+  private static final Logger LOG = LoggerFactory.getLogger(JwtTokenVerifier.class);
   /** A tenant is one key segment: the part of a row key before the first ':'. */
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -42,6 +49,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
   private final TokenCache cache;
   private final int maxTokenBytes;
   private final LongAdder signatureChecks = new LongAdder();
+  private final List<Consumer<Set<String>>> revocationListeners = new CopyOnWriteArrayList<>();
 
   /** The {@code typ} every token must have ({@link AuthConfig#mediaType} form), or null. */
   private final String requiredType;
@@ -52,6 +60,22 @@ public final class JwtTokenVerifier implements TokenVerifier {
     this.cache = cache;
     this.maxTokenBytes = maxTokenBytes;
     this.requiredType = requiredType;
+    this.issuers.forEach((iss, keys) -> keys.onRemoved(kids -> revoked(iss, kids)));
+  }
+
+  @Override
+  public void onKeysRevoked(Consumer<Set<String>> listener) {
+    revocationListeners.add(listener);
+  }
+
+  /** Keys left an issuer's JWKS: forget what they verified, then tell the listeners. */
+  private void revoked(String issuer, Set<String> kids) {
+    Set<String> keyIds = new HashSet<>();
+    kids.forEach(kid -> keyIds.add(Principal.keyId(issuer, kid)));
+    LOG.info("keys {} of issuer {} left its JWKS: tokens they signed are refused from now on and"
+        + " connections authenticated with them are closed", kids, issuer);
+    cache.dropKeys(keyIds);
+    revocationListeners.forEach(l -> l.accept(Set.copyOf(keyIds)));
   }
 
   public static JwtTokenVerifier create(Vertx vertx, AuthConfig config, Clock clock) {
@@ -136,9 +160,10 @@ public final class JwtTokenVerifier implements TokenVerifier {
     if (KeySet.UNKNOWN_KID.equals(problem) && issuer.hasJwks()) {
       // Maybe the issuer rotated: look once more (rate-limited), then decide.
       return issuer.refetchForUnknownKid()
-          .compose(keys -> check(digest, token, issuer, keys, keys.headerProblem(alg, kid)));
+          .compose(keys -> check(digest, token, issuer, keys, keys.headerProblem(alg, kid),
+              (String) iss, kid));
     }
-    return check(digest, token, issuer, issuer.current(), problem);
+    return check(digest, token, issuer, issuer.current(), problem, (String) iss, kid);
   }
 
   /** Signature verifications attempted since start (cache hits do none). */
@@ -161,8 +186,9 @@ public final class JwtTokenVerifier implements TokenVerifier {
     return issuers.values().stream().mapToLong(IssuerKeys::jwksFetches).sum();
   }
 
+  /** @param kid the token's kid header (headerProblem null: a string, or absent) */
   private Future<Principal> check(ByteBuffer digest, String token, IssuerKeys issuer, KeySet keys,
-      String headerProblem) {
+      String headerProblem, String iss, Object kid) {
     if (headerProblem != null) {
       return refuse(headerProblem);
     }
@@ -174,7 +200,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
       user = Future.failedFuture(e); // the library threw instead of failing: still a refusal
     }
     return user.recover(failure -> refuse(describe(failure)))
-        .compose(u -> principal(digest, issuer.claims(), u));
+        .compose(u -> principal(digest, issuer, u, iss, (String) kid));
   }
 
   /**
@@ -197,7 +223,13 @@ public final class JwtTokenVerifier implements TokenVerifier {
     return null;
   }
 
-  private Future<Principal> principal(ByteBuffer digest, ClaimsCheck claims, User user) {
+  private Future<Principal> principal(ByteBuffer digest, IssuerKeys issuer, User user, String iss,
+      String kid) {
+    if (kid != null && !issuer.current().knows(kid)) {
+      // Verified with keys that were current a moment ago: the key left the JWKS meanwhile.
+      return refuse("the token's signing key was revoked");
+    }
+    ClaimsCheck claims = issuer.claims();
     JsonObject payload = user.attributes().getJsonObject("accessToken");
     String problem = claims.problem(payload);
     if (problem != null) {
@@ -212,8 +244,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
     String plan = payload.getValue("plan") instanceof String p && !p.isBlank() ? p.trim() : null;
     // ClaimsCheck made sure exp is a number.
     long expiresAt = ((Number) payload.getValue("exp")).longValue();
-    Principal principal =
-        new Principal(subject, Scopes.of(payload), plan, (String) tenantClaim, expiresAt);
+    Principal principal = new Principal(subject, Scopes.of(payload), plan, (String) tenantClaim,
+        expiresAt, kid == null ? null : Principal.keyId(iss, kid));
     cache.put(digest, principal, expiresAt);
     return Future.succeededFuture(principal);
   }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -89,6 +90,11 @@ final class TokenCache {
     if (valid(entry)) {
       entries.put(digest, entry);
     }
+  }
+
+  /** Drops every token verified by one of these keys ({@link Principal#keyId}). */
+  void dropKeys(Set<String> keyIds) {
+    entries.asMap().values().removeIf(e -> keyIds.contains(e.principal().keyId()));
   }
 
   long size() {

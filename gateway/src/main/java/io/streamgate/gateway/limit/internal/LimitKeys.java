@@ -12,7 +12,7 @@ import java.util.HexFormat;
  * a whole reconciliation is one pipelined batch on one node, also on Redis Cluster.
  *
  * <pre>
- *   {&lt;p&gt;:rl}:c:&lt;plan&gt;:&lt;periodMs&gt;:&lt;window&gt;:&lt;principal&gt;   string  requests admitted by all gateways
+ *   {&lt;p&gt;:rl}:w:&lt;periodMs&gt;:&lt;principal&gt;   hash    slot → requests admitted by all gateways
  *   {&lt;p&gt;:rl}:instances                                 zset    gateway id → liveness deadline (ms)
  * </pre>
  * Immutable.
@@ -27,10 +27,9 @@ final class LimitKeys {
     this.tag = "{" + keyspace.prefix() + ":rl}";
   }
 
-  String counter(WindowCounter.SyncItem item) {
-    WindowCounter c = item.counter();
-    return tag + ":c:" + c.plan.name() + ":" + c.plan.periodMillis() + ":" + item.window() + ":"
-        + principal(c.principal);
+  String counter(SlidingCounter.SyncItem item) {
+    SlidingCounter c = item.counter();
+    return tag + ":w:" + c.periodMillis + ":" + principal(c.principal);
   }
 
   String instances() {

@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request-path half of the shared rate limiter: one {@link WindowCounter} per principal and
- * plan, decided on in memory with no I/O. {@link RedisLimitSync} is the other half: it
+ * The request-path half of the shared rate limiter: one {@link SlidingCounter} per principal
+ * (per period length: plans of the same period share it, so a principal has one budget whatever
+ * plan its tokens name), decided on in memory with no I/O. {@link RedisLimitSync} is the other half: it
  * periodically adds the local counts to Redis and feeds the global counts back here.
  *
  * <p>Thread-safe: {@link #isAllowed} runs on every event loop; the sync methods run on the
@@ -27,11 +28,11 @@ public final class SharedRateLimiter implements RateLimiter {
   private static final int MAX_REPORTED_PLANS = 64;
 
   private final Map<String, Plan> plans;
-  private final Plan defaultPlan;
+  private final Plan fallbackPlan;
   private final Clock clock;
   private final long staleAfterMillis;
   private final long shareRetrySeconds;
-  private final Map<String, WindowCounter> counters = new ConcurrentHashMap<>();
+  private final Map<String, SlidingCounter> counters = new ConcurrentHashMap<>();
   private final Map<String, Boolean> reportedPlans = new ConcurrentHashMap<>();
 
   private volatile int instances = 1;
@@ -46,7 +47,7 @@ public final class SharedRateLimiter implements RateLimiter {
     Map<String, Plan> byName = new TreeMap<>();
     config.plans().forEach((name, plan) -> byName.put(name, Plan.of(name, plan)));
     this.plans = Map.copyOf(byName);
-    this.defaultPlan = plans.get(config.defaultPlan());
+    this.fallbackPlan = plans.get(config.fallbackPlan());
     this.clock = clock;
     this.staleAfterMillis = staleAfterMillis;
     this.shareRetrySeconds = Math.max(1, (config.syncIntervalMs() + 999) / 1000);
@@ -55,10 +56,17 @@ public final class SharedRateLimiter implements RateLimiter {
   @Override
   public Decision isAllowed(String principalKey, String plan) {
     Plan applied = resolve(plan);
-    WindowCounter counter = counters.computeIfAbsent(applied.name() + '\u0000' + principalKey,
-        k -> new WindowCounter(applied, principalKey));
+    SlidingCounter counter = counters.computeIfAbsent(
+        principalKey + '\u0000' + applied.periodMillis(),
+        k -> new SlidingCounter(principalKey, applied.periodMillis()));
     long now = clock.millis();
-    return counter.tryAcquire(now, instances, shared(now), shareRetrySeconds);
+    return counter.tryAcquire(applied, now, instances, shared(now), shareRetrySeconds);
+  }
+
+  @Override
+  public long perMinute(String plan) {
+    Plan applied = resolve(plan);
+    return Math.max(1, (long) Math.ceil(applied.requests() * 60_000.0 / applied.periodMillis()));
   }
 
   /** True while the last sync is recent enough to trust the shared counts. */
@@ -77,15 +85,15 @@ public final class SharedRateLimiter implements RateLimiter {
   }
 
   /**
-   * What to send to Redis: every counter of the current window used since
-   * {@code activeSinceMillis} or with admits not yet sent. Drops counters whose window is over
-   * (a request racing with the drop may go uncounted: one request, once per window at most).
+   * What to send to Redis: every counter used since {@code activeSinceMillis} or with admits not
+   * yet sent. Drops counters that counted nothing for a whole period (a request racing with the
+   * drop may go uncounted: one request, once per idle period at most).
    */
-  List<WindowCounter.SyncItem> snapshot(long nowMillis, long activeSinceMillis) {
-    List<WindowCounter.SyncItem> items = new ArrayList<>();
+  List<SlidingCounter.SyncItem> snapshot(long nowMillis, long activeSinceMillis) {
+    List<SlidingCounter.SyncItem> items = new ArrayList<>();
     counters.values().removeIf(counter -> counter.expired(nowMillis));
-    for (WindowCounter counter : counters.values()) {
-      WindowCounter.SyncItem item = counter.snapshot(nowMillis, activeSinceMillis);
+    for (SlidingCounter counter : counters.values()) {
+      SlidingCounter.SyncItem item = counter.snapshot(nowMillis, activeSinceMillis);
       if (item != null) {
         items.add(item);
       }
@@ -93,25 +101,28 @@ public final class SharedRateLimiter implements RateLimiter {
     return items;
   }
 
-  /** Redis answered: apply the global counts ({@code globals[i]} for {@code items.get(i)}). */
-  void applySync(List<WindowCounter.SyncItem> items, long[] globals, int activeInstances,
-      long nowMillis) {
+  /**
+   * Redis answered: apply the global counts ({@code globals.get(i)}, slot → count, for
+   * {@code items.get(i)}).
+   */
+  void applySync(List<SlidingCounter.SyncItem> items, List<Map<Long, Long>> globals,
+      int activeInstances, long nowMillis) {
     instances = Math.max(1, activeInstances);
     for (int i = 0; i < items.size(); i++) {
-      items.get(i).counter().applySync(items.get(i), globals[i], instances);
+      items.get(i).counter().applySync(items.get(i), globals.get(i), instances);
     }
     lastSyncMillis = nowMillis;
   }
 
-  void failSync(List<WindowCounter.SyncItem> items) {
-    for (WindowCounter.SyncItem item : items) {
+  void failSync(List<SlidingCounter.SyncItem> items) {
+    for (SlidingCounter.SyncItem item : items) {
       item.counter().failSync(item);
     }
   }
 
   private Plan resolve(String name) {
     if (name == null) {
-      return defaultPlan;
+      return fallbackPlan;
     }
     Plan plan = plans.get(name);
     if (plan != null) {
@@ -119,8 +130,8 @@ public final class SharedRateLimiter implements RateLimiter {
     }
     if (reportedPlans.size() < MAX_REPORTED_PLANS && reportedPlans.putIfAbsent(name, true) == null) {
       LOG.warn("tokens name rate-limit plan '{}', which is not configured; applying plan '{}'."
-          + " Add it under limits.plans or fix the token issuer.", name, defaultPlan.name());
+          + " Add it under limits.plans or fix the token issuer.", name, fallbackPlan.name());
     }
-    return defaultPlan;
+    return fallbackPlan;
   }
 }

@@ -36,10 +36,19 @@ final class LoopFanout {
    */
   static final int MAX_READS_IN_FLIGHT = 32;
   private final ArrayDeque<Runnable> waitingReads = new ArrayDeque<>();
+  private final int maxWaitingReads;
   private int readsInFlight;
 
-  LoopFanout(Context context) {
+  /** A read refused because {@code push.maxQueuedReads} reads already wait on this loop. */
+  static final class Overloaded extends RuntimeException {
+    Overloaded(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  LoopFanout(Context context, int maxWaitingReads) {
     this.context = context;
+    this.maxWaitingReads = maxWaitingReads;
   }
 
   /** True on this loop's thread (on its context or a duplicate of it, as requests run). */
@@ -48,7 +57,10 @@ final class LoopFanout {
     return current != null && ((ContextInternal) current).unwrap() == context;
   }
 
-  /** Starts {@code read} now, or once fewer than the maximum are in flight; on this loop. */
+  /**
+   * Starts {@code read} now, or once fewer than the maximum are in flight; fails it with
+   * {@link Overloaded} if {@code push.maxQueuedReads} already wait. On this loop.
+   */
   <T> Future<T> read(Supplier<Future<T>> read) {
     Promise<T> result = Promise.promise();
     Runnable start = () -> {
@@ -63,6 +75,9 @@ final class LoopFanout {
     };
     if (readsInFlight < MAX_READS_IN_FLIGHT) {
       start.run();
+    } else if (waitingReads.size() >= maxWaitingReads) {
+      result.fail(new Overloaded("the gateway is busy: " + waitingReads.size() + " snapshot reads"
+          + " wait on this connection's event loop; subscribe again shortly"));
     } else {
       waitingReads.add(start);
     }

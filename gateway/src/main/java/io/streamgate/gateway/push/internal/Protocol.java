@@ -1,6 +1,5 @@
 package io.streamgate.gateway.push.internal;
 
-import io.streamgate.contract.Names;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.Tombstone;
 import io.streamgate.contract.json.Json;
@@ -30,6 +29,12 @@ public final class Protocol {
   public static final String UNKNOWN_SUBSCRIPTION = "unknown_subscription";
   public static final String UNAVAILABLE = "unavailable";
   public static final String UNAUTHORIZED = "unauthorized";
+  /** Over the connection's message budget ({@code push.messageBudget}). */
+  public static final String RATE_LIMITED = "rate_limited";
+  /** Too many snapshot reads wait on the gateway; subscribe again shortly. */
+  public static final String OVERLOADED = "overloaded";
+  /** Deepest nesting of arrays and objects a message may have. */
+  public static final int MAX_DEPTH = 16;
 
   /** The protocol's error code for an access refusal: the one mapping of {@link Access.Kind}s. */
   static String code(Access.Refusal refusal) {
@@ -89,12 +94,18 @@ public final class Protocol {
    * @throws ProtocolException with code {@value #BAD_REQUEST} or {@value #TOO_MANY_KEYS}
    */
   public static Op parse(String text, int maxKeys) {
+    if (depth(text) > MAX_DEPTH) {
+      throw new ProtocolException(null, BAD_REQUEST, "a message may nest arrays and objects at"
+          + " most " + MAX_DEPTH + " deep");
+    }
     Map<String, Object> message;
     try {
       message = Json.parseObject(text);
     } catch (JsonException e) {
       throw new ProtocolException(null, BAD_REQUEST,
           "a message must be a JSON object: " + e.getMessage());
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new ProtocolException(null, BAD_REQUEST, "a message must be a JSON object");
     }
     Object op = message.get("op");
     if (!(op instanceof String name)) {
@@ -118,12 +129,10 @@ public final class Protocol {
 
   private static Subscribe subscribe(Map<String, Object> message, int maxKeys) {
     String id = id(message);
+    // The view name and the keys are checked by Access, in the documented order (view name,
+    // scope, catalog, keys), not here.
     if (!(message.get("view") instanceof String view)) {
       throw new ProtocolException(id, BAD_REQUEST, "subscribe needs \"view\": a view name");
-    }
-    String viewProblem = Names.viewNameProblem(view);
-    if (viewProblem != null) {
-      throw new ProtocolException(id, BAD_REQUEST, viewProblem);
     }
     List<String> keys = null;
     Object rawKeys = message.get("keys");
@@ -136,10 +145,6 @@ public final class Protocol {
       for (Object key : list) {
         if (!(key instanceof String k)) {
           throw new ProtocolException(id, BAD_REQUEST, "\"keys\" must hold strings only");
-        }
-        String keyProblem = Names.keyProblem(k);
-        if (keyProblem != null) {
-          throw new ProtocolException(id, BAD_REQUEST, keyProblem);
         }
         unique.add(k);
       }
@@ -296,6 +301,30 @@ public final class Protocol {
 
   public static String pong() {
     return "{\"type\":\"pong\"}";
+  }
+
+  /** Deepest nesting of arrays and objects in {@code text}, outside strings; no parsing. */
+  static int depth(String text) {
+    int depth = 0;
+    int max = 0;
+    boolean inString = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '[' || c == '{') {
+        max = Math.max(max, ++depth);
+      } else if (c == ']' || c == '}') {
+        depth--;
+      }
+    }
+    return max;
   }
 
   static String abbreviate(String s) {

@@ -1,5 +1,6 @@
 package io.streamgate.gateway.push.internal;
 
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Change;
 import io.streamgate.gateway.auth.Access;
@@ -13,11 +14,13 @@ import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.http.RequestPath;
+import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.ChangeFeed;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -26,10 +29,12 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +59,9 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   private final TokenVerifier verifier;
   private final int leewaySeconds;
   private final PushMetrics metrics;
+  private final RateLimiter limiter;
+  private final AuthFailures authFailures;
+  private final PrincipalSockets sockets;
   private final Map<Context, LoopFanout> loops = new ConcurrentHashMap<>();
   private SessionServices services;
   private ChangeFeed.Registration registration;
@@ -62,7 +70,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   private volatile boolean started;
 
   public PushHub(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
-      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics) {
+      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter) {
     this.config = config;
     this.catalog = catalog;
     this.rows = rows;
@@ -70,15 +78,19 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     this.verifier = verifier;
     this.leewaySeconds = leewaySeconds;
     this.metrics = new PushMetrics(metrics.registry());
+    this.limiter = limiter;
+    this.authFailures = new AuthFailures(config.maxAuthFailuresPerAddress());
+    this.sockets = new PrincipalSockets(config.maxSocketsPerPrincipal());
   }
 
   @Override
   public Future<?> start() {
     services = new SessionServices(config, catalog, rows, verifier, leewaySeconds, metrics,
-        vertx);
+        vertx, authFailures, sockets);
     // No context: the hub only posts to its loops, so the feed may call it on its own thread.
     registration = changes.listen(null, this);
     catalog.onSwitch(this::switched);
+    verifier.onKeysRevoked(this::keysRevoked);
     started = true;
     return Future.succeededFuture();
   }
@@ -143,6 +155,11 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     eachSession(Session::feedLost);
   }
 
+  /** Keys left their JWKS: close the connections whose token one of them verified. */
+  private void keysRevoked(Set<String> keyIds) {
+    eachSession(session -> session.keysRevoked(keyIds));
+  }
+
   private void eachSession(java.util.function.Consumer<Session> action) {
     for (LoopFanout loop : loops.values()) {
       loop.context.runOnContext(v -> loop.sessions().forEach(action));
@@ -150,6 +167,49 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   }
 
   // ---- the endpoints (on the request's event loop)
+
+  @Override
+  public Handler<RoutingContext> authGuard() {
+    Handler<RoutingContext> accessTokenParam = Push.accessTokenParam();
+    return ctx -> {
+      String address = address(ctx.request());
+      long blocked = authFailures.blockedSeconds(address, System.currentTimeMillis());
+      if (blocked > 0) {
+        throw new HttpProblem(ProblemType.TOO_MANY_REQUESTS, "too many failed token checks"
+            + " from this address (more than " + config.maxAuthFailuresPerAddress() + " in "
+            + AuthFailures.WINDOW_MS / 1000 + " s); the token was not checked; retry in "
+            + blocked + " s", Map.of(HttpHeaders.RETRY_AFTER.toString(), Long.toString(blocked)));
+      }
+      ctx.addHeadersEndHandler(v -> {
+        if (ctx.response().getStatusCode() == 401) {
+          authFailures.failed(address, System.currentTimeMillis());
+        }
+      });
+      accessTokenParam.handle(ctx);
+    };
+  }
+
+  /** Opens one more connection of the principal, or refuses it with 429. */
+  private void countSocket(Principal principal) {
+    if (!sockets.tryOpen(principal.subject())) {
+      throw new HttpProblem(ProblemType.TOO_MANY_REQUESTS, "at most "
+          + sockets.max() + " push connections (WebSocket and SSE) per token subject on one"
+          + " gateway; close one first", Map.of(HttpHeaders.RETRY_AFTER.toString(), "10"));
+    }
+  }
+
+  /** Key reads per minute a WebSocket of {@code principal} may ask for; 0: unlimited. */
+  private long budgetPerMinute(Principal principal) {
+    if (config.messageBudget() > 0) {
+      return config.messageBudget();
+    }
+    return limiter == null ? 0 : limiter.perMinute(principal.plan());
+  }
+
+  private static String address(HttpServerRequest request) {
+    SocketAddress remote = request.remoteAddress();
+    return remote == null ? "-" : remote.hostAddress();
+  }
 
   @Override
   public void webSocket(RoutingContext ctx) {
@@ -161,19 +221,30 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
           + " connect with a WebSocket client (Upgrade: websocket)");
     }
     LoopFanout loop = loopFor(Vertx.currentContext());
+    String address = address(request);
+    countSocket(principal);
     request.toWebSocket().onComplete(ar -> {
       if (ar.failed()) {
+        sockets.closed(principal.subject());
         LOG.debug("websocket handshake failed: {}", ar.cause().toString());
         return;
       }
       ServerWebSocket ws = ar.result();
       ws.setWriteQueueMaxSize(config.writeQueueBytes());
-      Session session = new Session(services, loop, new WsTransport(ws), principal, false);
-      ws.textMessageHandler(session::onText);
-      ws.binaryMessageHandler(b -> session.onBinary());
+      Session session = new Session(services, loop, new WsTransport(ws), principal, false,
+          address, budgetPerMinute(principal));
+      MessageAssembler messages = new MessageAssembler(session, config.maxFrameBytes());
+      ws.frameHandler(messages::onFrame);
       ws.pongHandler(b -> session.heard());
       ws.closeHandler(v -> session.ended());
-      ws.exceptionHandler(e -> LOG.debug("websocket error: {}", e.toString()));
+      ws.exceptionHandler(e -> {
+        LOG.debug("websocket error: {}", e.toString());
+        if (e instanceof CorruptedWebSocketFrameException corrupt) {
+          // Netty refused a frame (over the server's maximum frame size, or malformed): say
+          // why with its close code (1009 for size) instead of dropping the connection (1006).
+          session.close((short) corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
+        }
+      });
       session.start();
     });
   }
@@ -195,15 +266,22 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
       // "<row version>" (view version 1) or "<view version>.<row version>": SseTransport.eventId
       String id = lastEventId.trim();
       int dot = id.indexOf('.');
+      long rowVersion;
       try {
         viewVersion = dot < 0 ? 1 : Long.parseLong(id.substring(0, dot));
-        versions.put(key, Long.parseLong(id.substring(dot + 1)));
+        rowVersion = Long.parseLong(id.substring(dot + 1));
       } catch (NumberFormatException e) {
-        throw new HttpProblem(ProblemType.BAD_REQUEST, "Last-Event-ID must be an event id of"
-            + " this stream (a row version, or <view version>.<row version>), but was '"
-            + Protocol.abbreviate(lastEventId) + "'");
+        viewVersion = null;
+        rowVersion = -1;
       }
+      if (viewVersion == null || viewVersion < 1 || rowVersion < 0) {
+        throw new HttpProblem(ProblemType.BAD_REQUEST, "Last-Event-ID must be an event id of"
+            + " this stream (a row version, or <view version>.<row version>; non-negative"
+            + " integers), but was '" + Protocol.abbreviate(lastEventId) + "'");
+      }
+      versions.put(key, rowVersion);
     }
+    countSocket(principal);
     CatalogEntry entry = catalog.find(view).orElse(null);
     HttpServerResponse response = ctx.response();
     if (entry != null) {
@@ -216,7 +294,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     response.setWriteQueueMaxSize(config.writeQueueBytes());
     response.write("retry: 2000\n\n");
     Session session = new Session(services, loopFor(Vertx.currentContext()),
-        new SseTransport(response), principal, true);
+        new SseTransport(response), principal, true, address(ctx.request()), 0);
     response.closeHandler(v -> session.ended());
     session.start();
     session.subscribe(new Protocol.Subscribe("events", view, List.of(key), versions,
@@ -229,7 +307,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     // per connection instead of per loop).
     Context context = ((ContextInternal) current).unwrap();
     return loops.computeIfAbsent(context, c -> {
-      LoopFanout loop = new LoopFanout(c);
+      LoopFanout loop = new LoopFanout(c, config.maxQueuedReads());
       // Set from that loop's own context, so the periodic belongs to it. Each session is pinged
       // in its own slice of the interval: pinging 10,000 sockets at once stalled the loop and
       // took the p99 of updates from 10 ms to 130 ms.

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@value #SENT} (counter): messages written, by {@code type} (snapshot, update, control);
  *   <li>{@value #COALESCED} (counter): updates merged into a waiting one for a slow client;
  *   <li>{@value #DROPPED} (counter): connections the gateway closed, by {@code reason}
- *       ({@code slow_consumer}, {@code no_pong}, {@code token_expired});
+ *       ({@code slow_consumer}, {@code no_pong}, {@code token_expired}, {@code rate_limited},
+ *       {@code message_too_big}, {@code key_revoked});
  *   <li>{@value #LATENCY} (timer, histogram): change written to Redis (the row's
  *       {@code updatedAt}) → update message written to the socket.
  * </ul>

@@ -9,6 +9,7 @@ import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.auth.AuthenticationException;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.cache.Read;
+import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.RowBatch;
 import io.vertx.core.AsyncResult;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One push connection (a WebSocket, or an SSE response with one subscription): its principal,
@@ -44,6 +46,11 @@ final class Session {
   private final Counter sentDeletes;
   private final Counter sentControl;
   private final Counter coalesced;
+  /** The client's address, for counting its failed in-band token checks. */
+  private final String address;
+  /** Key reads this connection may ask for; null: no budget (SSE: one subscription). */
+  private final MessageBudget budget;
+  private int refusedInRow;
   private Principal principal;
   private long expiresAtSeconds;
   private long expiryTimer = -1;
@@ -51,12 +58,19 @@ final class Session {
   private boolean closed;
   private boolean cleaned;
 
+  /**
+   * @param address        the client's address
+   * @param budgetPerMinute key reads per minute this connection may ask for; 0: no budget
+   */
   Session(SessionServices services, LoopFanout loop, Transport transport, Principal principal,
-      boolean endWithLastSubscription) {
+      boolean endWithLastSubscription, String address, long budgetPerMinute) {
     this.services = services;
     this.loop = loop;
     this.transport = transport;
     this.principal = principal;
+    this.address = address;
+    this.budget = budgetPerMinute > 0
+        ? new MessageBudget(budgetPerMinute, System.currentTimeMillis()) : null;
     this.expiresAtSeconds = principal.expiresAt();
     this.endWithLastSubscription = endWithLastSubscription;
     this.outbox = new Outbox(services.config().maxPending());
@@ -85,14 +99,20 @@ final class Session {
     }
     int max = services.config().maxFrameBytes();
     if (text.length() > max || text.getBytes(StandardCharsets.UTF_8).length > max) {
-      error(null, Protocol.FRAME_TOO_LARGE, "a message may have at most " + max + " bytes");
+      frameTooLarge(text.getBytes(StandardCharsets.UTF_8).length);
       return;
     }
     Protocol.Op op;
     try {
       op = Protocol.parse(text, services.config().maxKeysPerSubscription());
     } catch (Protocol.ProtocolException e) {
-      error(e.id(), e.code(), e.getMessage());
+      if (withinBudget(e.id(), 1)) {
+        error(e.id(), e.code(), e.getMessage());
+      }
+      return;
+    }
+    int cost = op instanceof Protocol.Subscribe s && s.keys() != null ? s.keys().size() : 1;
+    if (!withinBudget(op instanceof Protocol.Subscribe s ? s.id() : null, cost)) {
       return;
     }
     if (op instanceof Protocol.Subscribe subscribe) {
@@ -108,7 +128,55 @@ final class Session {
 
   void onBinary() {
     heard();
-    error(null, Protocol.BAD_REQUEST, "binary frames are not part of the protocol; send JSON text");
+    if (withinBudget(null, 1)) {
+      error(null, Protocol.BAD_REQUEST,
+          "binary frames are not part of the protocol; send JSON text");
+    }
+  }
+
+  /** A message longer than {@code push.maxFrameBytes} (but within the hard maximum) ended. */
+  void frameTooLarge(long bytes) {
+    if (withinBudget(null, 1)) {
+      error(null, Protocol.FRAME_TOO_LARGE, "a message may have at most "
+          + services.config().maxFrameBytes() + " bytes, but had " + bytes);
+    }
+  }
+
+  /** A message grew above the hard maximum: say so, then close with 1009. */
+  void messageTooBig(long bytes) {
+    error(null, Protocol.FRAME_TOO_LARGE, "a message may have at most "
+        + services.config().maxFrameBytes() + " bytes; this one passed "
+        + PushConfig.MAX_MESSAGE_BYTES + " (" + bytes + " so far), so the connection closes");
+    loop.context.runOnContext(v -> drop("message_too_big", Push.CLOSE_TOO_BIG,
+        "message larger than " + PushConfig.MAX_MESSAGE_BYTES + " bytes"));
+  }
+
+  /**
+   * Takes {@code cost} key reads from the budget, or answers {@code rate_limited} (and closes the
+   * socket after {@link PushConfig#MAX_REFUSED_MESSAGES} refusals in a row).
+   */
+  private boolean withinBudget(String id, int cost) {
+    if (budget == null) {
+      return true;
+    }
+    long now = System.currentTimeMillis();
+    if (budget.tryTake(cost, now)) {
+      refusedInRow = 0;
+      return true;
+    }
+    if (++refusedInRow >= PushConfig.MAX_REFUSED_MESSAGES) {
+      error(id, Protocol.RATE_LIMITED, "message budget exceeded " + refusedInRow
+          + " times in a row; closing");
+      loop.context.runOnContext(v -> drop("rate_limited", Push.CLOSE_RATE_LIMITED,
+          "message budget exceeded repeatedly"));
+      return false;
+    }
+    error(id, Protocol.RATE_LIMITED, "message budget of " + budget.perMinute()
+        + " key reads per minute used up (a subscribe costs one per key, any other message"
+        + " one; this one costs " + cost + "); " + (cost > budget.perMinute()
+            ? "split it into subscriptions of fewer keys"
+            : "retry in " + budget.secondsUntil(cost, now) + " s"));
+    return false;
   }
 
   void heard() {
@@ -181,8 +249,12 @@ final class Session {
     if (ar.failed()) {
       String id = sub.id;
       removeSub(sub);
-      error(id, Protocol.UNAVAILABLE, "the rows could not be read from the store ("
-          + ar.cause().getMessage() + "); subscribe again shortly");
+      if (ar.cause() instanceof LoopFanout.Overloaded overloaded) {
+        error(id, Protocol.OVERLOADED, overloaded.getMessage());
+      } else {
+        error(id, Protocol.UNAVAILABLE, "the rows could not be read from the store ("
+            + ar.cause().getMessage() + "); subscribe again shortly");
+      }
       return;
     }
     Map<String, Change> found = new HashMap<>();
@@ -323,11 +395,18 @@ final class Session {
   // ---- token
 
   private void refresh(String token) {
+    long blocked = services.authFailures().blockedSeconds(address, System.currentTimeMillis());
+    if (blocked > 0) {
+      error(null, Protocol.UNAUTHORIZED, "too many failed token checks from this address; the"
+          + " new token was not checked; retry in " + blocked + " s");
+      return;
+    }
     services.verifier().verify(token).onComplete(ar -> onLoop(() -> {
       if (closed) {
         return;
       }
       if (ar.failed()) {
+        services.authFailures().failed(address, System.currentTimeMillis());
         String why = ar.cause() instanceof AuthenticationException
             ? ar.cause().getMessage() : "token could not be verified";
         error(null, Protocol.UNAUTHORIZED, "the new token is refused (" + why
@@ -373,6 +452,13 @@ final class Session {
       drop("token_expired", Push.CLOSE_TOKEN_EXPIRED, "token expired; reconnect with a new"
           + " token, or send {\"op\":\"auth\"} with one before it expires");
     });
+  }
+
+  /** Closes the connection if its token was verified by one of these (revoked) keys. */
+  void keysRevoked(Set<String> keyIds) {
+    if (principal.keyId() != null && keyIds.contains(principal.keyId())) {
+      drop("key_revoked", Push.CLOSE_KEY_REVOKED, "signing key revoked");
+    }
   }
 
   // ---- heartbeats
@@ -485,6 +571,7 @@ final class Session {
       services.vertx().cancelTimer(expiryTimer);
     }
     loop.remove(this);
+    services.sockets().closed(principal.subject());
     services.metrics().connections(transport.name(), -1);
   }
 

@@ -11,6 +11,9 @@ import io.vertx.core.Vertx;
  * Immutable; each part is thread-safe.
  *
  * @param leewaySeconds the token leeway: a session closes at {@code exp} plus this
+ * @param authFailures  failed token checks per client address (in-band {@code auth} too)
+ * @param sockets       open connections per token subject
  */
 record SessionServices(PushConfig config, Catalog catalog, NearCache rows,
-    TokenVerifier verifier, int leewaySeconds, PushMetrics metrics, Vertx vertx) {}
+    TokenVerifier verifier, int leewaySeconds, PushMetrics metrics, Vertx vertx,
+    AuthFailures authFailures, PrincipalSockets sockets) {}

@@ -50,8 +50,12 @@ class ProtocolTest {
     assertRefused("{\"op\":\"subscribe\",\"view\":\"v\"}", null, Protocol.BAD_REQUEST);
     assertRefused("{\"op\":\"subscribe\",\"id\":\"" + "x".repeat(65) + "\",\"view\":\"v\"}", null,
         Protocol.BAD_REQUEST);
-    assertRefused("{\"op\":\"subscribe\",\"id\":\"a\",\"view\":\"Bad-Name\"}", "a",
-        Protocol.BAD_REQUEST);
+    // A malformed view name or key is Access's refusal, after the scope (see Session).
+    assertEquals("Bad-Name", ((Protocol.Subscribe) Protocol.parse(
+        "{\"op\":\"subscribe\",\"id\":\"a\",\"view\":\"Bad-Name\"}", 2)).view());
+    assertRefused("{\"op\":\"ping\",\"x\":" + "[".repeat(Protocol.MAX_DEPTH)
+        + "]".repeat(Protocol.MAX_DEPTH) + "}", null, Protocol.BAD_REQUEST);
+    assertRefused("[".repeat(100_000), null, Protocol.BAD_REQUEST);
     assertRefused("{\"op\":\"subscribe\",\"id\":\"a\",\"view\":\"v\",\"keys\":[]}", "a",
         Protocol.BAD_REQUEST);
     assertRefused("{\"op\":\"subscribe\",\"id\":\"a\",\"view\":\"v\",\"keys\":[1]}", "a",
