@@ -18,7 +18,10 @@ public enum ProblemType {
   INVALID_EVENTS("invalid-events", "Invalid events", 400),
   PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
-  EVENTS_UNAVAILABLE("events-unavailable", "Event log unavailable", 503);
+  EVENTS_UNAVAILABLE("events-unavailable", "Event log unavailable", 503),
+  // The admin API: the processor refused a pipeline (with its error lines), or did not answer.
+  INVALID_PIPELINE("invalid-pipeline", "Invalid pipeline", 422),
+  PROCESSOR_TIMEOUT("processor-timeout", "Processor did not answer", 504);
 
   public static final String TYPE_BASE = "https://streamgate.dev/problems/";
 
