@@ -88,7 +88,10 @@ public final class ViewsCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      String body = Json.write(Map.of("pipeline", PipelineFile.read(file)));
+      Map<String, Object> request = new LinkedHashMap<>();
+      request.put("pipeline", PipelineFile.read(file));
+      request.put("file", file.toString()); // the processor's error lines name it
+      String body = Json.write(request);
       AdminClient.Answer answer = client().post("admin/v1/views/apply"
           + (dryRun ? "?dryRun=true" : ""), body);
       return print(answer, reply -> ViewsOutput.applied(reply, dryRun));

@@ -107,6 +107,7 @@ class ViewsCommandTest {
     String request = requests.get(0);
     assertTrue(request.startsWith("POST /admin/v1/views/apply Bearer tok {\"pipeline\":{\"views\":"
         + "{\"biggest\":{\"source\":\"orders\""), request);
+    assertTrue(request.endsWith(",\"file\":" + Json.write(pipeline().toString()) + "}"), request);
 
     run("views", "apply", "-f", pipeline().toString(), "--dry-run", "--gateway", url(), "--token", "t");
     assertTrue(requests.get(1).startsWith("POST /admin/v1/views/apply?dryRun=true "), requests.get(1));

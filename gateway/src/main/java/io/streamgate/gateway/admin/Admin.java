@@ -32,9 +32,11 @@ public final class Admin {
   private final Handler<RoutingContext> handler;
   private final ControlChannel control;
   private final AuditLog audit;
+  private final Vertx vertx;
 
-  private Admin(Handler<RoutingContext> stage, Handler<RoutingContext> handler,
+  private Admin(Vertx vertx, Handler<RoutingContext> stage, Handler<RoutingContext> handler,
       ControlChannel control, AuditLog audit) {
+    this.vertx = vertx;
     this.stage = stage;
     this.handler = handler;
     this.control = control;
@@ -48,7 +50,7 @@ public final class Admin {
     AuditLog audit = AuditLog.create(clock);
     AdminHandler handler = new AdminHandler(control, new Definitions(store, keyspace), clock,
         config.timeoutMs());
-    return new Admin(AdminHandler.stage(audit), handler, control, audit);
+    return new Admin(vertx, AdminHandler.stage(audit), handler, control, audit);
   }
 
   /** No admin API (tests of other features): its routes answer 404. */
@@ -56,7 +58,7 @@ public final class Admin {
     Handler<RoutingContext> off = ctx -> {
       throw new HttpProblem(ProblemType.NOT_FOUND, "the admin API is off on this gateway");
     };
-    return new Admin(RoutingContext::next, off, null, null);
+    return new Admin(null, RoutingContext::next, off, null, null);
   }
 
   /** The stage before the token check on every admin route (audit record, body held). */
@@ -74,14 +76,14 @@ public final class Admin {
     return control == null ? Future.succeededFuture() : control.deploy();
   }
 
-  /** Stops the subscription and flushes the audit lines. */
+  /** Stops the subscription, then flushes the audit lines (off the event loop: it waits). */
   public Future<Void> close() {
     if (control == null) {
       return Future.succeededFuture();
     }
-    return control.undeploy().eventually(() -> {
+    return control.undeploy().eventually(() -> vertx.executeBlocking(() -> {
       audit.close();
-      return Future.succeededFuture();
-    });
+      return null;
+    }));
   }
 }

@@ -113,6 +113,7 @@ class AdminIT {
         new JsonObject(io.streamgate.contract.json.Json.write(seen.body().get("pipeline")))
             .getMap());
     assertEquals(false, seen.body().get("dryRun"));
+    assertEquals(null, seen.body().get("file"));
 
     String line = auditLine(reply.getString("id"));
     JsonObject audit = new JsonObject(line.substring(line.indexOf('{')));
@@ -130,9 +131,12 @@ class AdminIT {
   void aDryRunSaysSoAndAReplyIsFoundWithoutItsAnnouncement() {
     processor.announce = false;
     HttpResponse<String> response = post(fx.gateway.managementPort(),
-        "/admin/v1/views/apply?dryRun=true", admin, PIPELINE);
+        "/admin/v1/views/apply?dryRun=true", admin,
+        PIPELINE.substring(0, PIPELINE.length() - 1) + ",\"file\":\"mine.yaml\"}");
     assertEquals(200, response.statusCode(), response.body());
-    assertEquals(true, seen(json(response).getString("id")).body().get("dryRun"));
+    ControlRequest seen = seen(json(response).getString("id"));
+    assertEquals(true, seen.body().get("dryRun"));
+    assertEquals("mine.yaml", seen.body().get("file"));
   }
 
   @Test

@@ -113,12 +113,17 @@ public final class AdminHandler implements Handler<RoutingContext> {
     Map<String, Object> arguments = new LinkedHashMap<>();
     arguments.put("pipeline", pipeline);
     arguments.put("dryRun", dryRun);
+    // The file the document came from (the CLI's -f), so the processor's errors name it.
+    if (body.get("file") instanceof String file && !file.isBlank()) {
+      arguments.put("file", file);
+    }
     submit(ctx, principal, ControlRequest.Op.APPLY, arguments);
   }
 
   /**
-   * {@code {"pipeline":{…},"view":"name"}} or {@code {"source":"s","sql":"…","key":"col"}}, each
-   * with an optional {@code limit}.
+   * {@code {"pipeline":{…},"view":"name"}} or {@code {"source":"s","sql":"…","key":"col"}}
+   * (optional {@code kind}), each with an optional {@code limit} and {@code events} (records read
+   * per source).
    */
   private void preview(RoutingContext ctx, Principal principal, Map<String, Object> body) {
     Map<String, Object> arguments = new LinkedHashMap<>();
@@ -130,6 +135,9 @@ public final class AdminHandler implements Handler<RoutingContext> {
       arguments.put("sql", text(body, "sql"));
       if (body.get("key") != null) {
         arguments.put("key", text(body, "key"));
+      }
+      if (body.get("kind") != null) {
+        arguments.put("kind", text(body, "kind"));
       }
     } else {
       throw new HttpProblem(ProblemType.BAD_REQUEST, "a preview names a view of a pipeline"
@@ -143,6 +151,9 @@ public final class AdminHandler implements Handler<RoutingContext> {
           "limit must be a whole number 1-" + MAX_PREVIEW_LIMIT + ", but was " + limit);
     }
     arguments.put("limit", n.longValue());
+    if (body.get("events") instanceof Number events) {
+      arguments.put("events", events.longValue()); // records read per source; the processor bounds it
+    }
     if (arguments.get("view") instanceof String view) {
       AuditLog.views(ctx, List.of(view));
     }
