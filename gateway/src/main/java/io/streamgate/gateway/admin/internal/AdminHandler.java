@@ -228,8 +228,9 @@ public final class AdminHandler implements Handler<RoutingContext> {
       }
       try {
         onObject.handle(object);
-      } catch (HttpProblem problem) {
-        ctx.fail(problem);
+      } catch (RuntimeException e) {
+        // Outside the router's own call (the body's end handler): fail here, or no one answers.
+        ctx.fail(e);
       }
     });
   }
