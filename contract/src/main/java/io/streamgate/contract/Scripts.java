@@ -19,6 +19,8 @@ public final class Scripts {
   public static final Script UNINDEX_ROW = Script.load("unindex_row");
   /** Catalog entry plus its announcement; see {@code register_view.lua}. */
   public static final Script REGISTER_VIEW = Script.load("register_view");
+  /** Removes a catalog entry and announces it; see {@code unregister_view.lua}. */
+  public static final Script UNREGISTER_VIEW = Script.load("unregister_view");
 
   private Scripts() {}
 
@@ -124,6 +126,11 @@ public final class Scripts {
 
   public static List<String> registerViewArgs(Keyspace keyspace, CatalogEntry entry) {
     return List.of(entry.name(), entry.toJson(), keyspace.catalogChannel());
+  }
+
+  /** ARGV of {@link #UNREGISTER_VIEW}; KEYS are {@link #registerViewKeys}. */
+  public static List<String> unregisterViewArgs(Keyspace keyspace, String view) {
+    return List.of(Names.requireViewName(view), keyspace.catalogChannel());
   }
 
   /** {@link #REGISTER_VIEW} registers source streams too: same script, the streams hash. */

@@ -272,6 +272,23 @@ class ScriptsRedisTest {
     assertNull(subscriber.poll(Duration.ofMillis(200)));
   }
 
+  @Test
+  void unregisteringAViewRemovesItsEntryAndAnnouncesIt() throws InterruptedException {
+    CatalogEntry entry = new CatalogEntry("v", "d", "id", ViewKind.LATEST, List.of(), null, 0, 1);
+    register(entry);
+    subscriber.next();
+    assertEquals(1L, unregister("v"));
+    assertEquals("v", subscriber.next());
+    assertNull(jedis.hget(keyspace.catalog(), "v"));
+    assertEquals(0L, unregister("v"));
+    assertNull(subscriber.poll(Duration.ofMillis(200)), "nothing to announce the second time");
+  }
+
+  private long unregister(String view) {
+    return (Long) jedis.eval(Scripts.UNREGISTER_VIEW.source(),
+        Scripts.registerViewKeys(keyspace), Scripts.unregisterViewArgs(keyspace, view));
+  }
+
   private long register(CatalogEntry entry) {
     return (Long) jedis.eval(Scripts.REGISTER_VIEW.source(),
         Scripts.registerViewKeys(keyspace), Scripts.registerViewArgs(keyspace, entry));

@@ -9,6 +9,7 @@ import io.streamgate.contract.Keyspace;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.Script;
 import io.streamgate.contract.Scripts;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.contract.ViewKind;
 import io.streamgate.gateway.config.AuthConfig;
 import io.streamgate.gateway.config.GatewayConfig;
@@ -53,6 +54,7 @@ public final class GatewayFixture implements AutoCloseable {
   public static final String SECRET = "test-secret-that-is-long-enough-for-hs256!";
   public static final String NAMESPACE = "sgtest";
   public static final int REDIS_TIMEOUT_MS = 500;
+  public static final long TOMBSTONE_RETENTION_MS = 86_400_000;
 
   public final RedisServer redis;
   public final Vertx vertx;
@@ -234,10 +236,43 @@ public final class GatewayFixture implements AutoCloseable {
           Scripts.writeRowArgs(keyspace, row, 0)).toLong();
     }
 
+    /** Writes into {@code table}, one version of the row's view ({@code Names.table}). */
+    public long write(String table, Row row) {
+      return eval(Scripts.WRITE_ROW, Scripts.writeRowKeys(keyspace, table, row),
+          Scripts.writeRowArgs(keyspace, table, row, 0)).toLong();
+    }
+
     /** Adds the row to its view's key index and, with a rank, to the rank index. */
     public void index(Row row, Double rank) {
-      eval(Scripts.INDEX_ROW, Scripts.indexRowKeys(keyspace, row.view()),
+      index(row.view(), row, rank);
+    }
+
+    public void index(String table, Row row, Double rank) {
+      eval(Scripts.INDEX_ROW, Scripts.indexRowKeys(keyspace, table),
           Scripts.indexRowArgs(row, rank));
+    }
+
+    /** Deletes from version 1 of the view, keeping the tombstone for a day. */
+    public long delete(Tombstone tombstone) {
+      return delete(tombstone.view(), tombstone, TOMBSTONE_RETENTION_MS);
+    }
+
+    /**
+     * The processor's delete: the tombstone (kept {@code retentionMs}) with its change message,
+     * then the index entries.
+     */
+    public long delete(String table, Tombstone tombstone, long retentionMs) {
+      long applied = eval(Scripts.DELETE_ROW, Scripts.deleteRowKeys(keyspace, table, tombstone),
+          Scripts.deleteRowArgs(keyspace, table, tombstone, retentionMs)).toLong();
+      eval(Scripts.UNINDEX_ROW, Scripts.indexRowKeys(keyspace, table),
+          Scripts.unindexRowArgs(tombstone, retentionMs));
+      return applied;
+    }
+
+    /** Only the tombstone, its index entries left in place: a page racing the delete. */
+    public long deleteRowOnly(String table, Tombstone tombstone) {
+      return eval(Scripts.DELETE_ROW, Scripts.deleteRowKeys(keyspace, table, tombstone),
+          Scripts.deleteRowArgs(keyspace, table, tombstone, TOMBSTONE_RETENTION_MS)).toLong();
     }
 
     /** Raw HSET into the catalog hash, for entries the processor would never write. */

@@ -1,6 +1,7 @@
 package io.streamgate.harness;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,14 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A child process with output appended to a log file, stopped on close, and killed on JVM exit
- * (shutdown hook) so nothing is left running.
+ * A child process with output appended to a log file, stopped on close, and stopped on JVM exit
+ * (shutdown hook) so nothing is left running; if this JVM dies without running its hooks
+ * (SIGKILL, crash), an orphan watch next to the child stops it within {@link #ORPHAN_GRACE}.
  *
  * <p>Stopping also covers the process's descendants (e.g. a shell's children).
  *
@@ -33,20 +36,62 @@ public final class ManagedProcess implements AutoCloseable {
     /** Longer classpaths go through an @argfile: Linux caps one argument at 128 KiB. */
     private static final int MAX_CLASSPATH_ARG = 100_000;
     private static final long POLL_MILLIS = 20;
+    /**
+     * How long an orphaned child gets between SIGTERM and SIGKILL. All children of a dead JVM
+     * stop at once, so a client may hang on a service already gone (Spark on its broker).
+     */
+    static final Duration ORPHAN_GRACE = Duration.ofSeconds(5);
 
-    private static final Path SETSID = Executables.find("setsid").orElse(null);
+    /**
+     * Puts the child in a session of its own, exec'ing in place so the pid is kept: util-linux or
+     * busybox {@code setsid}, else perl's (macOS has perl but no setsid), else nothing.
+     */
+    private static final List<String> NEW_SESSION = newSession(Executables.find("setsid"), Executables.find("perl"));
+    private static final String SHELL = "/bin/sh";
+    /**
+     * Run by {@value #SHELL} inside the new session, as
+     * {@code sh -c LAUNCH streamgate-launch WATCH TENTHS command...}: starts the orphan watch
+     * ({@link #WATCH}) on the pipe this JVM holds on the shell's stdin, then execs the command
+     * (same pid) with stdin from /dev/null, so the command never sees the pipe. The watch runs
+     * {@code sh -c} afresh so that {@code ps} shows a short line for it.
+     */
+    private static final String LAUNCH = "exec 3<&0; "
+            + "(exec " + SHELL + " -c \"$1\" streamgate-orphan-watch \"$$\" \"$2\" <&3 3<&-) & "
+            + "shift 2; exec \"$@\" </dev/null 3<&-";
+    /**
+     * The orphan watch, {@code sh -c WATCH name PGID TENTHS}: blocks reading the pipe until EOF,
+     * which comes when this JVM's end closes: when the child exits (see {@link #start}), or
+     * when this JVM exits in any way, SIGKILL included, since the kernel closes a dead process's
+     * descriptors. Then SIGTERM to the child's process group (the watch itself ignores it),
+     * SIGKILL once the child is gone or after TENTHS tenths of a second: that ends the watch too,
+     * and any descendant the child left behind. While the watch lives in the group its id stays
+     * reserved, so the signals can never reach a process that reused the child's pid.
+     * A normal stop SIGTERMs the watch with the rest of the tree (it is the child's child).
+     */
+    private static final String WATCH = """
+            while read -r line; do :; done
+            trap '' TERM
+            kill -TERM -"$1" 2>/dev/null
+            i=0
+            while kill -0 "$1" 2>/dev/null && [ "$i" -lt "$2" ]; do sleep 0.1; i=$((i + 1)); done
+            kill -KILL -"$1" 2>/dev/null
+            """;
 
     private final String name;
     private final Process process;
     private final Path logFile;
+    // The write end of the orphan watch's pipe, held (never written) until the child exits; null
+    // without a watch. Kept in a field so that it lives exactly as long as this object.
+    private final OutputStream watchPipe;
     // Every descendant ever seen: once the parent exits its children are re-parented and no
     // longer show up in descendants(), but must still be stopped.
     private final Set<ProcessHandle> known = ConcurrentHashMap.newKeySet();
 
-    private ManagedProcess(String name, Process process, Path logFile) {
+    private ManagedProcess(String name, Process process, Path logFile, OutputStream watchPipe) {
         this.name = name;
         this.process = process;
         this.logFile = logFile;
+        this.watchPipe = watchPipe;
     }
 
     /**
@@ -90,11 +135,17 @@ public final class ManagedProcess implements AutoCloseable {
      */
     public static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path workDir,
             Path logFile) throws IOException {
+        return start(name, command, env, workDir, logFile, NEW_SESSION);
+    }
+
+    /** {@link #start} with the given new-session prefix; empty means no session and no orphan watch. */
+    static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path workDir,
+            Path logFile, List<String> newSession) throws IOException {
         Objects.requireNonNull(name, "name");
         Path log = logFile.toAbsolutePath();
         Files.createDirectories(log.getParent());
         writeHeader(log, name, command);
-        ProcessBuilder builder = new ProcessBuilder(inOwnSession(command))
+        ProcessBuilder builder = new ProcessBuilder(launch(command, newSession))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         if (workDir != null) {
@@ -104,28 +155,51 @@ public final class ManagedProcess implements AutoCloseable {
             builder.environment().putAll(env);
         }
         Process process = builder.start();
-        // None of our children read stdin; EOF is better than a pipe nobody ever writes to.
-        process.getOutputStream().close();
-        ManagedProcess managed = new ManagedProcess(name, process, log);
+        OutputStream watchPipe = process.getOutputStream();
+        if (newSession.isEmpty()) {
+            // No watch: the child's stdin gets EOF rather than a pipe nobody ever writes to.
+            watchPipe.close();
+            watchPipe = null;
+        }
+        ManagedProcess managed = new ManagedProcess(name, process, log, watchPipe);
         Reaper.register(managed);
-        process.onExit().thenRun(() -> Reaper.unregister(managed));
+        process.onExit().thenRun(() -> {
+            Reaper.unregister(managed);
+            managed.closeWatchPipe();
+        });
         return managed;
     }
 
     /**
-     * Runs the command in a session of its own where {@code setsid} exists (Linux). Ctrl-C in a
+     * The command in a session of its own, under an orphan watch ({@link #LAUNCH}). Ctrl-C in a
      * terminal signals the whole foreground process group at once; our children must not get it,
-     * so that their parent can stop them in order (clients before the services they use).
-     * {@code setsid} execs in place when the caller is not a group leader, so the pid is kept.
+     * so that their parent can stop them in order (clients before the services they use). Every
+     * step execs in place (setsid does when the caller is not a group leader), so the pid is the
+     * command's. Without a way to start a session, the command runs as is, unwatched: the watch
+     * signals the child's process group, which must then be the child's own.
      */
-    private static List<String> inOwnSession(List<String> command) {
-        if (SETSID == null) {
+    static List<String> launch(List<String> command, List<String> newSession) {
+        if (newSession.isEmpty()) {
             return command;
         }
-        List<String> wrapped = new ArrayList<>(command.size() + 1);
-        wrapped.add(SETSID.toString());
+        List<String> wrapped = new ArrayList<>(newSession);
+        wrapped.addAll(List.of(SHELL, "-c", LAUNCH, "streamgate-launch", WATCH,
+                String.valueOf(ORPHAN_GRACE.toMillis() / 100)));
         wrapped.addAll(command);
         return wrapped;
+    }
+
+    /** The prefix that starts a new session, from {@code setsid} or {@code perl}; empty if neither. */
+    static List<String> newSession(Optional<Path> setsid, Optional<Path> perl) {
+        if (setsid.isPresent()) {
+            return List.of(setsid.get().toString());
+        }
+        if (perl.isPresent()) {
+            return List.of(perl.get().toString(), "-MPOSIX", "-e",
+                    "POSIX::setsid() or die \"setsid: $!\\n\"; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\"",
+                    "--");
+        }
+        return List.of();
     }
 
     /** The name given at start, used in logs and error messages. */
@@ -241,6 +315,16 @@ public final class ManagedProcess implements AutoCloseable {
             return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
         } catch (IOException | RuntimeException e) {
             return handle.isAlive(); // no /proc (macOS) or the process just vanished
+        }
+    }
+
+    private void closeWatchPipe() {
+        if (watchPipe != null) {
+            try {
+                watchPipe.close();
+            } catch (IOException e) {
+                // Nothing to do: the watch sees EOF either way once this JVM exits.
+            }
         }
     }
 

@@ -157,7 +157,7 @@ class ManagedProcessTest {
     }
 
     /** Session id, field 6 of /proc/PID/stat (after the parenthesised command). */
-    private static String sessionOf(long pid) throws Exception {
+    static String sessionOf(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
         return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3];
     }
@@ -166,16 +166,17 @@ class ManagedProcessTest {
         return temp.resolve("logs").resolve("p" + System.nanoTime() + ".log");
     }
 
+    /** The descendants once the shell's sleep is among them (the orphan watch comes first). */
     private static List<ProcessHandle> awaitChildren(ManagedProcess process) throws InterruptedException {
         ProcessHandle handle = ProcessHandle.of(process.pid()).orElseThrow();
         for (int i = 0; i < 100; i++) {
             List<ProcessHandle> children = handle.descendants().toList();
-            if (!children.isEmpty()) {
+            if (children.stream().anyMatch(child -> "sleep".equals(commandOf(child.pid())))) {
                 return children;
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no child of " + process + " appeared");
+        throw new AssertionError("no sleep under " + process + " appeared");
     }
 
     private static String harnessClasspath() throws Exception {

@@ -1,7 +1,9 @@
 package io.streamgate.processor;
 
+import io.streamgate.processor.pipeline.Intervals;
 import io.streamgate.processor.pipeline.Pipeline;
 import io.streamgate.processor.pipeline.PipelineException;
+import io.streamgate.processor.runner.CheckpointMismatchException;
 import io.streamgate.processor.runner.KafkaUnavailableException;
 import io.streamgate.processor.runner.PipelineRunner;
 import io.streamgate.processor.runner.ProcessorSettings;
@@ -9,12 +11,14 @@ import io.streamgate.processor.sink.RedisConnections;
 import io.streamgate.processor.sink.RedisUnavailableException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.util.ShutdownHookManager;
-import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -24,12 +28,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The stream processor's command line: runs the views of a pipeline file until SIGTERM/SIGINT,
- * then stops them gracefully. Flags override environment variables, which override defaults.
+ * The stream processor's command line: runs the views of a pipeline file, and those published at
+ * runtime, until SIGTERM/SIGINT, then stops them gracefully. A view that fails is marked failed
+ * and the others run on. Flags override environment variables, which override defaults.
  *
- * <p>Exit codes: 1 a view failed while running; 2 bad command line (picocli's usage code) or
- * pipeline file; 3 Redis unreachable; 4 Kafka unreachable. On SIGTERM/SIGINT the views stop in a
- * shutdown hook and the JVM ends with the signal's usual status (143/130).
+ * <p>Exit codes: 1 an unexpected error; 2 bad command line (picocli's usage code),
+ * pipeline file, or a view whose checkpoint does not match its rows in Redis; 3 Redis
+ * unreachable; 4 Kafka unreachable. On SIGTERM/SIGINT the views stop in a shutdown hook and the
+ * JVM ends with the signal's usual status (143/130).
  */
 @Command(
     name = "streamgate-processor",
@@ -40,7 +46,7 @@ import picocli.CommandLine.Spec;
     description = "Runs the views of a pipeline file (Spark Structured Streaming over Kafka) and"
         + " serves them through Redis.")
 public final class ProcessorMain implements Callable<Integer> {
-  static final int EXIT_VIEW_FAILED = 1;
+  static final int EXIT_UNEXPECTED = 1;
   static final int EXIT_BAD_CONFIG = 2;
   static final int EXIT_REDIS_UNAVAILABLE = 3;
   static final int EXIT_KAFKA_UNAVAILABLE = 4;
@@ -102,6 +108,24 @@ public final class ProcessorMain implements Callable<Integer> {
           + " env STREAMGATE_PROCESSOR_METRICS_PORT; default: none).")
   int metricsPort;
 
+  @Option(names = "--retire-grace", paramLabel = "DURATION",
+      defaultValue = "${env:STREAMGATE_RETIRE_GRACE:-5 minutes}",
+      description = "How long a replaced or dropped view version stays readable before its rows"
+          + " are deleted, e.g. 30 seconds (env STREAMGATE_RETIRE_GRACE; default: ${DEFAULT-VALUE}).")
+  String retireGrace;
+
+  @Option(names = "--switch-lag", paramLabel = "RECORDS",
+      defaultValue = "${env:STREAMGATE_SWITCH_LAG:-" + ProcessorSettings.DEFAULT_SWITCH_LAG + "}",
+      description = "A new view version takes over its view once at most this many records"
+          + " behind its sources (env STREAMGATE_SWITCH_LAG; default: ${DEFAULT-VALUE}).")
+  long switchLag;
+
+  @Option(names = "--reset-view", paramLabel = "VIEW",
+      description = "Before starting, delete this view's rows, indexes and versions from Redis and"
+          + " its checkpoint, so it is computed again from its sources' retained events;"
+          + " repeatable. Needed after its checkpoint was lost.")
+  List<String> resetViews = List.of();
+
   @Option(names = "--validate",
       description = "Only check the pipeline file (Spark's parser and analyzer; no Kafka or Redis"
           + " needed), print a summary and exit: 0 valid, 2 not.")
@@ -117,7 +141,7 @@ public final class ProcessorMain implements Callable<Integer> {
     CommandLine cli = new CommandLine(new ProcessorMain());
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       line.getErr().println("streamgate-processor: " + e);
-      return EXIT_VIEW_FAILED;
+      return EXIT_UNEXPECTED;
     });
     return cli;
   }
@@ -134,8 +158,14 @@ public final class ProcessorMain implements Callable<Integer> {
         default -> throw new IllegalArgumentException(
             "--redis-mode must be standalone or cluster, but was '" + redisMode + "'");
       };
-      settings = new ProcessorSettings(
-          pipeline, kafka, redisTarget, namespace, checkpoints, master, sparkConf, metricsPort);
+      Duration grace;
+      try {
+        grace = Intervals.parse(retireGrace);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--retire-grace " + e.getMessage());
+      }
+      settings = new ProcessorSettings(pipeline, kafka, redisTarget, namespace, checkpoints,
+          master, sparkConf, metricsPort, grace, switchLag);
     } catch (IllegalArgumentException e) {
       err.println("streamgate-processor: " + e.getMessage());
       return EXIT_BAD_CONFIG;
@@ -154,8 +184,11 @@ public final class ProcessorMain implements Callable<Integer> {
     }
     PipelineRunner runner;
     try {
-      runner = PipelineRunner.start(settings);
+      runner = PipelineRunner.start(settings, new LinkedHashSet<>(resetViews));
     } catch (PipelineException e) {
+      e.problems().forEach(err::println);
+      return EXIT_BAD_CONFIG;
+    } catch (CheckpointMismatchException e) {
       e.problems().forEach(err::println);
       return EXIT_BAD_CONFIG;
     } catch (RedisUnavailableException e) {
@@ -175,16 +208,11 @@ public final class ProcessorMain implements Callable<Integer> {
       runner.stop();
     }, SHUTDOWN_PRIORITY, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     try {
-      runner.awaitAnyTermination();
-      return 0;
-    } catch (StreamingQueryException e) {
-      LOG.error("a view failed, stopping the others: {}", firstLine(e.getMessage()));
+      runner.awaitTermination();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       runner.stop();
-      return EXIT_VIEW_FAILED;
     }
-  }
-
-  private static String firstLine(String text) {
-    return text == null ? "" : text.strip().lines().findFirst().orElse("");
+    return 0;
   }
 }

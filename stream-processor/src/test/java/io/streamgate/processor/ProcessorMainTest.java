@@ -54,7 +54,7 @@ class ProcessorMainTest {
         "STREAMGATE_KAFKA_BOOTSTRAP", "--redis", "STREAMGATE_REDIS_URL", "--namespace",
         "STREAMGATE_NAMESPACE", "--checkpoints", "STREAMGATE_CHECKPOINTS", "--master",
         "STREAMGATE_SPARK_MASTER", "--conf", "--metrics-port", "STREAMGATE_PROCESSOR_METRICS_PORT",
-        "--validate"}) {
+        "--validate", "--reset-view"}) {
       assertTrue(out.toString().contains(expected), expected + " missing from\n" + out);
     }
   }

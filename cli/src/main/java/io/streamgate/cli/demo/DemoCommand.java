@@ -116,7 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
     while (true) {
       Optional<Child> dead = demo.children().stream().filter(c -> !c.isAlive()).findFirst();
       if (dead.isPresent()) {
-        // Ctrl-C also reaches the children directly; give the shutdown hook a moment to claim it.
+        // A child may die during a Ctrl-C or SIGTERM stop; give the shutdown hook a moment to claim it.
         Thread.sleep(WATCH_MILLIS);
         if (demo.isStopping()) {
           stoppedByHook.await();

@@ -15,9 +15,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One file per demo process in {@code <state>/pids/}: its pid, then marker strings its command
- * line must contain. A demo killed with SIGKILL cannot stop its children; the next demo finds
- * them through these files and stops them, but only if pid and command line still match, so a
- * recycled pid never gets an unrelated process killed.
+ * line must contain. A demo killed with SIGKILL cannot stop its children; their orphan watches
+ * (see the harness's ManagedProcess) do, and where there are none (no setsid or perl) or they
+ * were killed too, the next demo finds the children through these files and stops them, but
+ * only if pid and command line still match, so a recycled pid never gets an unrelated process
+ * killed.
  *
  * <p>Thread-safe: each method works on whole files.
  */

@@ -14,7 +14,10 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Row reads through an in-memory cache of hot rows, kept coherent by the views' change messages.
+ * Row reads through an in-memory cache of hot rows, kept coherent by the views' change messages
+ * (writes and deletes). Rows are cached per view version (each its own table); a delete is
+ * remembered as the key's tombstone, so a read after it answers "deleted" until Redis forgets
+ * the tombstone.
  *
  * <p><b>Guarantee.</b> While the change subscription is up, a read never returns a version older
  * than one this gateway has received a change message for (for a key whose entry is resident).
@@ -30,13 +33,17 @@ import java.util.List;
 public interface NearCache extends Deployable {
 
   /**
-   * One row with its JSON encoded as a point read sends it (value null if the view has no row
-   * under that key).
+   * One row of a view version with its JSON encoded as a point read sends it, or its tombstone
+   * if it was deleted (value null if the version has no row under that key).
    */
-  Future<Read<RowJson>> get(String view, String key);
+  Future<Read<RowJson>> get(String view, long version, String key);
 
-  /** Several rows of one view; keys not cached go to the store in one pipelined batch. */
-  Future<Read<RowBatch>> getAll(String view, List<String> keys);
+  /**
+   * Several rows of one view version; keys not cached go to the store in one pipelined batch.
+   * Deleted keys are in {@link RowBatch#missing()} and, with their tombstones, in
+   * {@link RowBatch#deleted()}.
+   */
+  Future<Read<RowBatch>> getAll(String view, long version, List<String> keys);
 
   /** True while the change subscription is up and the cache is in use. */
   boolean attached();
@@ -82,13 +89,14 @@ public interface NearCache extends Deployable {
       }
 
       @Override
-      public Future<Read<RowJson>> get(String view, String key) {
-        return store.get(view, key).map(row -> Read.fresh(row == null ? null : RowJson.of(row)));
+      public Future<Read<RowJson>> get(String view, long version, String key) {
+        return store.get(view, version, key)
+            .map(found -> Read.fresh(found == null ? null : RowJson.of(found)));
       }
 
       @Override
-      public Future<Read<RowBatch>> getAll(String view, List<String> keys) {
-        return store.getAll(view, keys).map(Read::fresh);
+      public Future<Read<RowBatch>> getAll(String view, long version, List<String> keys) {
+        return store.getAll(view, version, keys).map(Read::fresh);
       }
 
       @Override

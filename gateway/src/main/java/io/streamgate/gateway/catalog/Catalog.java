@@ -30,6 +30,25 @@ public interface Catalog extends Deployable {
   boolean loaded();
 
   /**
+   * Told when the version serving a view's name changes (the switch of issue 15: one
+   * registration of the entry with the new version). Called on the catalog's context, after
+   * {@link #find} already answers with the new entry; must be quick (hand the work off).
+   */
+  interface SwitchListener {
+    /**
+     * @param entry           the view's new entry; {@code entry.version()} serves now
+     * @param previousVersion the version that served before
+     */
+    void switched(CatalogEntry entry, long previousVersion);
+  }
+
+  /**
+   * Adds {@code listener} for every later switch of any view. Not for views that appear or
+   * disappear, nor the first read of the catalog. Thread-safe.
+   */
+  void onSwitch(SwitchListener listener);
+
+  /**
    * The catalog in Redis: read when deployed, re-read when the processor announces a change and
    * every few seconds.
    */

@@ -7,6 +7,8 @@ package io.streamgate.gateway.http;
 public final class ETags {
   /** Marks an answer served from the near cache because the store could not be asked. */
   public static final String STALE_HEADER = "Streamgate-Stale";
+  /** On every view response (REST, SSE): the view version that answered. */
+  public static final String VIEW_VERSION_HEADER = "Streamgate-View-Version";
 
   private ETags() {}
 

@@ -19,6 +19,8 @@ public enum ProblemType {
   PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
   EVENTS_UNAVAILABLE("events-unavailable", "Event log unavailable", 503),
+  // A point read of a deleted row whose tombstone is still kept: 404 with version and deletedAt.
+  ROW_DELETED("row-deleted", "Row deleted", 404),
   // The admin API: the processor refused a pipeline (with its error lines), or did not answer.
   INVALID_PIPELINE("invalid-pipeline", "Invalid pipeline", 422),
   PROCESSOR_TIMEOUT("processor-timeout", "Processor did not answer", 504);

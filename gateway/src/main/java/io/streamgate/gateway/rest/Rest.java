@@ -2,6 +2,7 @@ package io.streamgate.gateway.rest;
 
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.rest.internal.ViewEndpoints;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.ext.web.RoutingContext;
@@ -12,10 +13,18 @@ import io.vertx.ext.web.RoutingContext;
  * whether the caller may read is {@link io.streamgate.gateway.auth.Access}'s; its refusals become
  * problems ({@link io.streamgate.gateway.http.HttpProblem#refused}). The handlers run behind the
  * bearer-token stage, on the request's event loop, and never block it. Thread-safe.
+ *
+ * <p>Reads go to the view version that serves the view's name (the catalog entry's
+ * {@code version}), or to {@code ?version=N} while N is readable; every view response says
+ * which in {@value #VIEW_VERSION_HEADER}.
  */
 public interface Rest {
   /** Most keys one multi-get may ask for (one pipelined batch). */
   int MAX_KEYS = 100;
+  /** On every view response: the view version that answered (issue 15). */
+  String VIEW_VERSION_HEADER = ETags.VIEW_VERSION_HEADER;
+  /** Query parameter reading a view version other than the serving one, while it is readable. */
+  String VERSION_PARAM = "version";
 
   /** {@code GET /v1/views}: the views the caller may read. */
   void views(RoutingContext ctx);

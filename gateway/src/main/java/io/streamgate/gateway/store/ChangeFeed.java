@@ -1,6 +1,6 @@
 package io.streamgate.gateway.store;
 
-import io.streamgate.contract.Row;
+import io.streamgate.contract.Change;
 import io.streamgate.gateway.store.internal.SharedChangeFeed;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -10,8 +10,12 @@ import io.vertx.core.Future;
  * shared by everything in the process that follows changes: the near cache, push (and later
  * GraphQL subscriptions). Redis sends each change message to a gateway process once, however
  * many listeners and WebSocket clients it has; the feed parses it once into the contract's
- * {@link Row} and hands that to every listener. A message that is not a contract row is logged
- * (the first one) and counted ({@link #malformed()}) here, and reaches no listener.
+ * {@link Change} (a written {@link io.streamgate.contract.Row} or a deleted one, a
+ * {@link io.streamgate.contract.Tombstone}) and hands that to every listener, with the view
+ * version whose table's channel carried it ({@code <ns>:changes:<table>}, see
+ * {@link io.streamgate.contract.Names#table}). A message that is not a contract change, or whose
+ * view is not its channel's, is logged (the first one) and counted ({@link #malformed()}) here,
+ * and reaches no listener.
  *
  * <p>The real PSUBSCRIBE opens with the first listener and closes with the last. Thread-safe.
  */
@@ -19,8 +23,14 @@ public interface ChangeFeed {
 
   /** What a listener is told. Each call for one listener comes in the feed's order. */
   interface Listener {
-    /** A changed row (the newest version the processor wrote). */
-    void onChange(Row row);
+    /**
+     * A row was written or deleted.
+     *
+     * @param change      the row or its tombstone, naming the view (never the table)
+     * @param viewVersion the view version it belongs to: 1 for the view's own table, N for
+     *                    {@code <view>.v<N>}; only the catalog says whether it serves the view
+     */
+    void onChange(Change change, long viewVersion);
 
     /**
      * The subscription is up: after the first subscription and after every re-subscription
@@ -42,7 +52,7 @@ public interface ChangeFeed {
    */
   Registration listen(Context context, Listener listener);
 
-  /** Change messages that were not contract rows, since start. */
+  /** Change messages that were not contract changes, since start. */
   long malformed();
 
   /** One listener's place on the feed. */

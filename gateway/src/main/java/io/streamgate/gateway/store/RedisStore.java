@@ -17,6 +17,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The Redis-backed store: a bounded connection pool for reads plus dedicated connections for
@@ -100,7 +101,7 @@ public final class RedisStore implements Subscriptions {
   }
 
   @Override
-  public ChannelSubscription psubscribe(String pattern, Handler<String> onMessage,
+  public ChannelSubscription psubscribe(String pattern, BiConsumer<String, String> onMessage,
       Handler<Void> onSubscribed, Handler<Void> onLost) {
     Redis client = Redis.createClient(vertx, clientOptions(config).setMaxPoolSize(1));
     return RedisChannelSubscription.start(vertx, client, pattern, true, config.timeoutMs(),

@@ -1,6 +1,7 @@
 package io.streamgate.gateway.store;
 
 import io.vertx.core.Handler;
+import java.util.function.BiConsumer;
 
 /** Opens {@link ChannelSubscription}s. Thread-safe. */
 public interface Subscriptions {
@@ -18,9 +19,10 @@ public interface Subscriptions {
   /**
    * Like {@link #subscribe}, for every channel matching a glob pattern (PSUBSCRIBE).
    *
+   * @param onMessage each message's channel and payload
    * @param onLost after each loss of an established subscription (messages from then until the
    *               next {@code onSubscribed} are missed)
    */
-  ChannelSubscription psubscribe(String pattern, Handler<String> onMessage,
+  ChannelSubscription psubscribe(String pattern, BiConsumer<String, String> onMessage,
       Handler<Void> onSubscribed, Handler<Void> onLost);
 }

@@ -1,6 +1,6 @@
 package io.streamgate.gateway.store;
 
-import io.streamgate.contract.Row;
+import io.streamgate.contract.Change;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -13,24 +13,32 @@ import java.util.Map;
  * future completes within the configured timeout, failing with
  * {@link StoreUnavailableException} when the store does not answer in time or cannot be reached.
  * Callers validate view names and keys ({@link io.streamgate.contract.Names}) first.
+ *
+ * <p>Every read names a view and one of its versions; the rows and indexes read are that
+ * version's table ({@link io.streamgate.contract.Names#table}), the rows returned name the view.
+ * Which version serves a view is the catalog's to say, not the store's.
  */
 public interface ViewStore {
 
-  /** One row, or null if the view has no row under that key. One round trip. */
-  Future<Row> get(String view, String key);
+  /**
+   * One row ({@link io.streamgate.contract.Row}), its tombstone if it was deleted and the
+   * delete is still remembered ({@link io.streamgate.contract.Tombstone}), or null if the view
+   * version has no row under that key. One round trip.
+   */
+  Future<Change> get(String view, long version, String key);
 
-  /** Several rows of one view in one pipelined round trip; order of {@code keys} is kept. */
-  Future<RowBatch> getAll(String view, List<String> keys);
+  /** Several rows of one view version in one pipelined round trip; order of {@code keys} is kept. */
+  Future<RowBatch> getAll(String view, long version, List<String> keys);
 
   /**
    * Up to {@code count} keys of the view's paging index in key order (Redis lexicographic order,
    * by bytes), starting after {@code afterKey} (exclusive), or from the first key if it is null.
    * One round trip.
    */
-  Future<List<String>> keysAfter(String view, String afterKey, int count);
+  Future<List<String>> keysAfter(String view, long version, String afterKey, int count);
 
-  /** The keys of the {@code n} highest-ranked rows of a ranked view, highest first. */
-  Future<List<String>> topKeys(String view, int n);
+  /** The keys of the {@code n} highest-ranked rows of a ranked view version, highest first. */
+  Future<List<String>> topKeys(String view, long version, int n);
 
   /** Every catalog entry, view name → entry JSON, unparsed (the catalog decides what is valid). */
   Future<Map<String, String>> catalogEntries();

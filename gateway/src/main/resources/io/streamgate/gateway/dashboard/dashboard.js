@@ -1,7 +1,8 @@
 // Streamgate live dashboard: plain JavaScript, no build step, nothing loaded from elsewhere.
 // Open it as /#token=<JWT> (the fragment never reaches the server). Optional: &views=a,b,c.
 // Each view: its first rows over REST (top-N for ranked views), then every change over one
-// WebSocket (/v1/ws, a whole-view subscription per view), see docs/push.md.
+// WebSocket (/v1/ws, a whole-view subscription per view), see docs/push.md: update and
+// snapshot put a row, delete removes it, switch (a new view version) reloads the view's rows.
 (function () {
   'use strict';
   var DEFAULT_VIEWS = ['user_totals', 'order_status', 'product_revenue'];
@@ -56,6 +57,12 @@
     this.rows.set(row.key, row);
     if (this.columns.length === 0 && row.value) { this.columns = Object.keys(row.value); }
     if (live) { this.flash = row.key; }
+    this.dirty = true;
+  };
+  Panel.prototype.remove = function (key, version) {
+    var old = this.rows.get(key);
+    if (!old || old.version >= version) { return; }
+    this.rows.delete(key);
     this.dirty = true;
   };
   Panel.prototype.sorted = function () {
@@ -150,6 +157,21 @@
         $('updates').textContent = updates;
         $('latency').textContent = Math.max(0, Date.now() - m.updatedAt) + ' ms';
         renderSoon();
+      } else if (m.type === 'delete') {
+        var from = panels[m.view];
+        if (!from) { return; }
+        from.remove(m.key, m.version);
+        updates++;
+        $('updates').textContent = updates;
+        renderSoon();
+      } else if (m.type === 'switch') {
+        // A new view version serves the view: its rows replace the old version's.
+        var switched = panels[m.id];
+        if (switched) {
+          switched.rows = new Map();
+          switched.dirty = true;
+          load(switched);
+        }
       } else if (m.type === 'subscribed') {
         state('live', 'live');
       } else if (m.type === 'status') {

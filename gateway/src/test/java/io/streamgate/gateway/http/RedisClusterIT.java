@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.Names;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.Slots;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.contract.ViewKind;
 import io.streamgate.gateway.GatewayFixture;
 import io.streamgate.gateway.Poll;
@@ -50,6 +52,16 @@ class RedisClusterIT {
         Row row = new Row("scores", "p" + i, 1, 1, "{\"points\":" + i + "}");
         seed.write(row);
         seed.index(row, (double) i);
+      }
+      // A view with a second version backfilling beside the first, each in its own table.
+      seed.register(versioned(1, List.of(2L)));
+      for (int i = 0; i < 20; i++) {
+        for (long version : new long[] {1, 2}) {
+          long points = version * 1000 + i;
+          Row row = new Row("versioned", "k" + i, 1, 1, "{\"points\":" + points + "}");
+          seed.write(Names.table("versioned", version), row);
+          seed.index(Names.table("versioned", version), row, (double) i);
+        }
       }
     });
     token = fx.token("views:read");
@@ -104,6 +116,50 @@ class RedisClusterIT {
       cursor = json(page).getString("next");
     } while (cursor != null);
     assertEquals(ROWS, seen.size());
+  }
+
+  static CatalogEntry versioned(long version, List<Long> others) {
+    return new CatalogEntry("versioned", "two versions", "k", ViewKind.AGGREGATE,
+        List.of(new CatalogEntry.Column("points", "bigint")), "points", 0, 1, version, others);
+  }
+
+  @Test
+  void viewVersionsAndDeletesAcrossSlots() {
+    HttpResponse<String> v1 = fx.get("/v1/views/versioned/k3", token);
+    assertEquals(1003, json(v1).getJsonObject("value").getInteger("points"));
+    assertEquals("1", v1.headers().firstValue("Streamgate-View-Version").orElseThrow());
+    HttpResponse<String> v2 = fx.get("/v1/views/versioned/k3?version=2", token);
+    assertEquals(2003, json(v2).getJsonObject("value").getInteger("points"));
+    assertEquals("\"2.1\"", v2.headers().firstValue("ETag").orElseThrow());
+
+    fx.seeder().register(versioned(2, List.of(1L)));
+    Poll.until(Duration.ofSeconds(5), () -> fx.get("/v1/views/versioned/k3", token)
+        .headers().firstValue("Streamgate-View-Version").orElse(""), "2"::equals, "switched");
+
+    // A delete in version 2 (its channel on whichever node): row-deleted, gone from the index.
+    assertEquals(1, fx.seeder().delete(Names.table("versioned", 2),
+        new Tombstone("versioned", "k3", 2, 77), GatewayFixture.TOMBSTONE_RETENTION_MS));
+    HttpResponse<String> deleted = Poll.until(Duration.ofSeconds(5),
+        () -> fx.get("/v1/views/versioned/k3", token), r -> r.statusCode() == 404,
+        "k3 deleted in version 2");
+    assertEquals(2, json(deleted).getLong("version"));
+    assertTrue(json(deleted).getString("type").endsWith("/row-deleted"), deleted.body());
+    assertEquals(200, fx.get("/v1/views/versioned/k3?version=1", token).statusCode(),
+        "version 1 has its own rows");
+    HttpResponse<String> many = fx.get("/v1/views/versioned?keys=k2,k3,k4", token);
+    assertEquals(new JsonArray().add("k3"), json(many).getJsonArray("missing"));
+    assertEquals(2, json(many).getJsonArray("deleted").getJsonObject(0).getLong("version"));
+    Set<String> paged = new HashSet<>();
+    json(fx.get("/v1/views/versioned?limit=100", token)).getJsonArray("rows")
+        .forEach(r -> paged.add(((JsonObject) r).getString("key")));
+    assertEquals(19, paged.size());
+    assertTrue(!paged.contains("k3"));
+
+    // A write to version 2 reaches the near cache by its message.
+    fx.seeder().write(Names.table("versioned", 2), new Row("versioned", "k4", 2, 2,
+        "{\"points\":9}"));
+    Poll.until(Duration.ofSeconds(5), () -> fx.get("/v1/views/versioned/k4", token).body(),
+        body -> body.contains("\"points\":9"), "k4 at version 2 of version 2");
   }
 
   @Test

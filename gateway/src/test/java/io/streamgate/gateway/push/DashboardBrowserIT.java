@@ -9,6 +9,7 @@ import io.streamgate.contract.Scripts;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.contract.ViewKind;
 import io.streamgate.gateway.GatewayFixture;
 import io.streamgate.gateway.Poll;
@@ -124,6 +125,10 @@ class DashboardBrowserIT {
       dom = Poll.until(Duration.ofSeconds(20), page::dom,
           d -> d != null && d.contains("data-key=\"live-order\"") && updates(d) >= 5
               && d.contains("data-key=\"u1\""), "live rows on the page");
+      // A delete removes the row from the page (its whole-view subscription gets "delete").
+      fx.seeder().delete(new Tombstone("user_totals", "u1", 2, System.currentTimeMillis()));
+      Poll.until(Duration.ofSeconds(10), page::dom,
+          d -> d != null && !d.contains("data-key=\"u1\""), "u1 removed from the page");
     } finally {
       writing.set(false);
       writer.join(5_000);
@@ -131,7 +136,7 @@ class DashboardBrowserIT {
     assertTrue(dom.contains("id=\"view-user_totals\""), dom);
     assertTrue(dom.contains("id=\"view-order_status\""), dom);
     assertTrue(dom.contains("id=\"view-product_revenue\""), dom);
-    assertTrue(dom.contains("data-key=\"u1\""), "a row read over REST: " + dom);
+    assertTrue(dom.contains("data-key=\"u1\""), "a row read over REST (then deleted): " + dom);
     assertTrue(updates(dom) >= 5, "live updates: " + updates(dom));
     Matcher live = Pattern.compile("data-key=\"live-order\" data-version=\"(\\d+)\"")
         .matcher(dom);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.gateway.GatewayFixture;
 import io.streamgate.gateway.Poll;
 import io.streamgate.gateway.config.AuthConfig;
@@ -129,6 +130,43 @@ class PushIT {
       JsonObject update = ws.next();
       assertEquals("update", update.getString("type"));
       assertEquals(11, update.getLong("version"));
+    }
+  }
+
+  @Test
+  void aDeleteIsADeleteMessageAndResumeTellsAClientThatMissedIt() {
+    fx.seeder().write(row("user_totals", "d1", 1));
+    fx.seeder().write(row("user_totals", "d2", 4));
+    try (WsClient ws = WsClient.connect(fx.gateway.port(), token);
+        WsClient all = WsClient.connect(fx.gateway.port(), token)) {
+      ws.send(subscribe("d", "user_totals", "d1"));
+      assertEquals("snapshot", ws.next().getString("type"));
+      assertEquals("subscribed", ws.next().getString("type"));
+      all.send(new JsonObject().put("op", "subscribe").put("id", "all").put("view",
+          "user_totals"));
+      assertEquals("subscribed", all.next().getString("type"));
+      assertEquals(1, fx.seeder().delete(new Tombstone("user_totals", "d1", 2, 1234)));
+      JsonObject delete = ws.next();
+      assertEquals(new JsonObject().put("type", "delete").put("id", "d").put("view",
+          "user_totals").put("key", "d1").put("version", 2).put("updatedAt", 1234), delete);
+      assertEquals("delete", all.next().getString("type"), "whole-view subscriptions too");
+      // A replayed older write changes nothing; a newer one is an update again.
+      assertEquals(0, fx.seeder().write(row("user_totals", "d1", 1)));
+      fx.seeder().write(row("user_totals", "d1", 3));
+      JsonObject back = ws.next();
+      assertEquals("update", back.getString("type"));
+      assertEquals(3, back.getLong("version"));
+    }
+    assertEquals(1, fx.seeder().delete(new Tombstone("user_totals", "d2", 5, 1)));
+    try (WsClient ws = WsClient.connect(fx.gateway.port(), token)) {
+      // The client held d2 at 4 and missed its delete at 5.
+      ws.send(subscribe("r", "user_totals", "d2").put("versions", new JsonObject().put("d2", 4)));
+      JsonObject missed = ws.next();
+      assertEquals("delete", missed.getString("type"), missed.encode());
+      assertEquals(5, missed.getLong("version"));
+      JsonObject ack = ws.next();
+      assertEquals(new JsonArray().add("d2"), ack.getJsonArray("missing"));
+      assertEquals(1, ack.getLong("version"), "the view version of the snapshot");
     }
   }
 

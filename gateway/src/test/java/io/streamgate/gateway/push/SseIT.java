@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.gateway.GatewayFixture;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -90,6 +91,23 @@ class SseIT {
       Map<String, String> snapshot = behind.next();
       assertEquals("snapshot", snapshot.get("event"));
       assertEquals("8", snapshot.get("id"));
+    }
+  }
+
+  @Test
+  void aDeleteIsADeleteEventWithTheTombstoneAsData() throws Exception {
+    fx.seeder().write(PushIT.row("order_status", "o3", 2));
+    try (Events events = Events.open(fx.gateway.port(), "/v1/views/order_status/o3/events",
+        token, null)) {
+      assertEquals("1", events.response.headers().firstValue("Streamgate-View-Version")
+          .orElseThrow());
+      assertEquals("snapshot", events.next().get("event"));
+      assertEquals("subscribed", events.next().get("event"));
+      fx.seeder().delete(new Tombstone("order_status", "o3", 3, 99));
+      Map<String, String> delete = events.next();
+      assertEquals("delete", delete.get("event"));
+      assertEquals("3", delete.get("id"), "a delete is a version: Last-Event-ID resumes after it");
+      assertEquals(new Tombstone("order_status", "o3", 3, 99).toJson(), delete.get("data"));
     }
   }
 

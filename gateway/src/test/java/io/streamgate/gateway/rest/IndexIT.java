@@ -10,14 +10,17 @@ import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Keyspace;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.Scripts;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.contract.ViewKind;
 import io.streamgate.gateway.GatewayFixture;
+import io.streamgate.gateway.Poll;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -45,6 +48,11 @@ class IndexIT {
         // Revenue i * 7 mod 1000: distinct, not in key order.
         index(seed, new Row("product_revenue", key(i), 1, 1, "{\"revenue\":" + revenue(i) + "}"),
             (double) revenue(i));
+      }
+      seed.register(new CatalogEntry("scores", "deletes", "player", ViewKind.AGGREGATE,
+          List.of(new CatalogEntry.Column("points", "bigint")), "points", 0, 1));
+      for (int i = 1; i <= 4; i++) {
+        index(seed, new Row("scores", "s" + i, 1, 1, "{\"points\":" + i + "}"), (double) i);
       }
       index(seed, new Row("user_totals", "top", 1, 1, "{\"orders\":1}"), null);
       index(seed, new Row("user_totals", "gone", 1, 1, "{\"orders\":3}"), null);
@@ -123,6 +131,30 @@ class IndexIT {
     List<String> keys = new ArrayList<>();
     body.getJsonArray("rows").forEach(r -> keys.add(((JsonObject) r).getString("key")));
     assertEquals(List.of("top", "u1"), keys);
+  }
+
+  @Test
+  void deletedRowsLeavePagesAndTopNAlsoWhenAReadRacesTheDelete() {
+    assertEquals(List.of("s4", "s3", "s2", "s1"), keysOf(fx.get("/v1/views/scores/top", token)));
+    // A delete as the processor makes it: tombstone, then the index entries removed.
+    assertEquals(1, fx.seeder().delete(new Tombstone("scores", "s4", 2, 5)));
+    // A read between the two steps finds the key indexed and its row a tombstone.
+    assertEquals(1, fx.seeder().deleteRowOnly("scores", new Tombstone("scores", "s2", 2, 5)));
+    // The first read cached s2's row; the delete's message reaches the near cache within ms.
+    Poll.until(Duration.ofSeconds(2), () -> keysOf(fx.get("/v1/views/scores/top", token)),
+        List.of("s3", "s1")::equals, "top without the deleted keys");
+    assertEquals(List.of("s1", "s3"), keysOf(fx.get("/v1/views/scores?limit=10", token)));
+    List<String> indexed = new ArrayList<>();
+    fx.seeder().send(Request.cmd(Command.ZRANGE).arg(fx.keyspace.keysIndex("scores")).arg(0)
+        .arg(-1)).forEach(r -> indexed.add(r.toString()));
+    assertEquals(List.of("s1", "s2", "s3"), indexed, "s2's index entry is still there");
+  }
+
+  private static List<String> keysOf(HttpResponse<String> response) {
+    assertEquals(200, response.statusCode(), response.body());
+    List<String> keys = new ArrayList<>();
+    json(response).getJsonArray("rows").forEach(r -> keys.add(((JsonObject) r).getString("key")));
+    return keys;
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.gateway.GatewayFixture;
 import io.streamgate.gateway.Poll;
 import io.vertx.core.json.JsonArray;
@@ -143,8 +144,68 @@ class ReadPathIT {
     assertEquals(Row.fromJson(U2.toJson()), Row.fromJson(rows.getJsonObject(0).encode()));
     assertEquals(U1.key(), rows.getJsonObject(1).getString("key"));
     assertEquals(new JsonArray().add("nope").add("gone"), body.getJsonArray("missing"));
+    assertEquals(new JsonArray(), body.getJsonArray("deleted"));
     // Rows are embedded verbatim, value text included.
     assertTrue(response.body().contains(U1.toJson()), response.body());
+  }
+
+  @Test
+  void aDeletedRowIsA404RowDeletedWithItsVersionThenAPlain404OnceTheTombstoneExpires() {
+    Row live = new Row("order_status", "d1", 5, 1000, "{\"status\":\"NEW\"}");
+    fx.seeder().write(live);
+    assertEquals(200, fx.get("/v1/views/order_status/d1", token).statusCode(), "cached now");
+    Tombstone delete = new Tombstone("order_status", "d1", 6, 2000);
+    assertEquals(1, fx.seeder().delete("order_status", delete, 2_000));
+    HttpResponse<String> deleted = Poll.until(Duration.ofSeconds(2),
+        () -> fx.get("/v1/views/order_status/d1", token), r -> r.statusCode() == 404,
+        "the delete reached the near cache by its message");
+    assertProblem(deleted, 404, "row-deleted");
+    JsonObject problem = json(deleted);
+    assertEquals(6, problem.getLong("version"));
+    assertEquals(2000, problem.getLong("deletedAt"));
+    assertEquals("d1", problem.getString("key"));
+    assertTrue(problem.getString("detail").contains("deleted at version 6"), problem.encode());
+    assertEquals("1", deleted.headers().firstValue("Streamgate-View-Version").orElseThrow());
+    assertEquals("Row deleted", problem.getString("title"));
+
+    // An older write (a replayed batch) cannot bring it back.
+    assertEquals(0, fx.seeder().write(live));
+    HttpResponse<String> many = fx.get("/v1/views/order_status?keys=o9,d1,none", token);
+    assertEquals(200, many.statusCode(), many.body());
+    JsonObject body = json(many);
+    assertEquals(new JsonArray().add("d1").add("none"), body.getJsonArray("missing"));
+    assertEquals(new JsonArray().add(new JsonObject().put("key", "d1").put("version", 6)
+        .put("deletedAt", 2000)), body.getJsonArray("deleted"));
+
+    // Redis forgets the tombstone after its retention; then it is a row that never existed.
+    HttpResponse<String> forgotten = Poll.until(Duration.ofSeconds(6),
+        () -> fx.get("/v1/views/order_status/d1", token),
+        r -> r.body().contains("/problems/not-found"), "a plain 404 after the retention");
+    assertProblem(forgotten, 404, "not-found");
+
+    // A newer write brings the row back, at once (by its message).
+    Row back = new Row("order_status", "d1", 7, 3000, "{\"status\":\"BACK\"}");
+    assertEquals(1, fx.seeder().write(back));
+    assertEquals(back.toJson(), Poll.until(Duration.ofSeconds(2),
+        () -> fx.get("/v1/views/order_status/d1", token).body(),
+        b -> b.contains("BACK"), "the row written again"));
+  }
+
+  @Test
+  void everyViewResponseSaysWhichViewVersionAnswered() {
+    assertEquals("1", fx.get("/v1/views/user_totals/u1", token)
+        .headers().firstValue("Streamgate-View-Version").orElseThrow());
+    assertEquals("1", fx.get("/v1/views/user_totals/u1", token, "If-None-Match", "\"3\"")
+        .headers().firstValue("Streamgate-View-Version").orElseThrow(), "304 too");
+    assertEquals("1", fx.get("/v1/views/user_totals/nobody", token)
+        .headers().firstValue("Streamgate-View-Version").orElseThrow(), "a missing row too");
+    assertEquals("1", fx.get("/v1/views/user_totals?keys=u1&version=1", token)
+        .headers().firstValue("Streamgate-View-Version").orElseThrow());
+    HttpResponse<String> unreadable = fx.get("/v1/views/user_totals/u1?version=2", token);
+    assertProblem(unreadable, 404, "not-found");
+    assertEquals(new JsonArray().add(1), json(unreadable).getJsonArray("readableVersions"));
+    assertProblem(fx.get("/v1/views/user_totals/u1?version=x", token), 400, "bad-request");
+    assertProblem(fx.get("/v1/views/user_totals/u1?version=0", token), 400, "bad-request");
   }
 
   @Test
@@ -180,6 +241,8 @@ class ReadPathIT {
         userTotals.getJsonArray("columns"));
     assertTrue(userTotals.containsKey("rank"));
     assertEquals(0L, userTotals.getLong("ttlSeconds"));
+    assertEquals(1L, userTotals.getLong("version"));
+    assertEquals(new JsonArray(), userTotals.getJsonArray("otherVersions"));
     assertFalse(userTotals.containsKey("registeredAt"));
   }
 

@@ -58,29 +58,54 @@ public final class PipelineParser {
   private PipelineParser() {}
 
   public static Pipeline parse(Path file) {
-    String text;
+    return parse(file.toString(), read(file));
+  }
+
+  /** The pipeline file's text; a file that cannot be read is a one-line problem. */
+  public static String read(Path file) {
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new PipelineException(
           List.of(file + ": cannot read the pipeline file (" + e.getClass().getSimpleName() + ": "
               + e.getMessage() + ")"));
     }
-    return parse(file.toString(), text);
   }
 
   /** @param origin the file name to put in messages */
   public static Pipeline parse(String origin, String yamlText) {
-    return new Reader(origin).read(yamlText);
+    return new Reader(origin, false).read(yamlText);
+  }
+
+  /**
+   * The raw document of a pipeline text already accepted by {@link #parse} or {@link
+   * #parseChange}: {@code sources} and {@code views} as maps of settings, as the processor stores
+   * published definitions.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> document(String yamlText) {
+    Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
+    return root instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+  }
+
+  /**
+   * A document that changes a published pipeline ({@code views apply}): {@code views:} and
+   * {@code sources:} are each optional (views may read published sources), but not both absent.
+   * JSON is YAML, so an admin request's JSON body parses here too.
+   */
+  public static Pipeline parseChange(String origin, String yamlText) {
+    return new Reader(origin, true).read(yamlText);
   }
 
   /** One parse: collects problems, then either throws them all or returns the pipeline. */
   private static final class Reader {
     private final String origin;
+    private final boolean change;
     private final List<String> problems = new ArrayList<>();
 
-    Reader(String origin) {
+    Reader(String origin, boolean change) {
       this.origin = origin;
+      this.change = change;
     }
 
     Pipeline read(String yamlText) {
@@ -105,8 +130,12 @@ public final class PipelineParser {
             views.put(view.name(), view);
           }
         }
+        if (change && top.get("sources") == null && top.get("views") == null) {
+          problem("must have 'views:', 'sources:' or both");
+        }
       } else if (problems.isEmpty()) {
-        problem("must be a YAML mapping with 'sources:' and 'views:'");
+        problem(change ? "must be a YAML mapping with 'views:' and optionally 'sources:'"
+            : "must be a YAML mapping with 'sources:' and 'views:'");
       }
       if (!problems.isEmpty()) {
         throw new PipelineException(problems);
@@ -131,6 +160,9 @@ public final class PipelineParser {
     private Map<String, Map<?, ?>> section(Map<?, ?> top, String name) {
       Map<String, Map<?, ?>> out = new LinkedHashMap<>();
       Object value = top.get(name);
+      if (change && value == null) {
+        return out;
+      }
       if (!(value instanceof Map<?, ?> entries) || entries.isEmpty()) {
         problem("'" + name + ":' must map at least one name to its settings");
         return out;

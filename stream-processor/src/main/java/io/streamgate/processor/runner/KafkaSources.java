@@ -21,6 +21,35 @@ final class KafkaSources {
 
   private KafkaSources() {}
 
+  /**
+   * A batch of the source topic's last {@code records} records (split evenly over its partitions),
+   * for previews.
+   */
+  static Dataset<Row> readLast(SparkSession spark, SourceSpec source, String bootstrapServers,
+      int records) {
+    Map<Integer, long[]> ranges = KafkaTopics.offsetRanges(bootstrapServers, source);
+    int perPartition = (int) Math.ceil((double) records / Math.max(1, ranges.size()));
+    Map<String, Long> starts = new java.util.TreeMap<>();
+    Map<String, Long> ends = new java.util.TreeMap<>();
+    ranges.forEach((partition, range) -> {
+      starts.put(String.valueOf(partition), Math.max(range[0], range[1] - perPartition));
+      ends.put(String.valueOf(partition), range[1]);
+    });
+    Map<String, String> options = new LinkedHashMap<>(DEFAULT_OPTIONS);
+    source.options().forEach((k, v) -> {
+      if (k.startsWith("kafka.")) {
+        options.put(k, v);
+      }
+    });
+    options.put("kafka.bootstrap.servers", bootstrapServers);
+    options.put("subscribe", source.topic());
+    options.put("startingOffsets", io.streamgate.contract.json.Json.write(
+        Map.of(source.topic(), starts)));
+    options.put("endingOffsets", io.streamgate.contract.json.Json.write(
+        Map.of(source.topic(), ends)));
+    return spark.read().format("kafka").options(options).load();
+  }
+
   static Dataset<Row> read(SparkSession spark, SourceSpec source, String bootstrapServers) {
     Map<String, String> options = new LinkedHashMap<>(DEFAULT_OPTIONS);
     options.putAll(source.options());

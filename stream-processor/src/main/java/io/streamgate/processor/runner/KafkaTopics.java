@@ -2,6 +2,7 @@ package io.streamgate.processor.runner;
 
 import io.streamgate.processor.pipeline.SourceSpec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +75,46 @@ final class KafkaTopics {
     try (Admin admin = Admin.create(adminConfig(bootstrapServers, source.options()))) {
       return admin.describeTopics(List.of(source.topic())).allTopicNames()
           .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(source.topic()).partitions().size();
+    } catch (TimeoutException | ExecutionException e) {
+      throw new KafkaUnavailableException(bootstrapServers, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException(bootstrapServers, e);
+    }
+  }
+
+  /**
+   * Records of the source topic that retention already deleted: the sum over its partitions of
+   * the earliest offset still held (0 when everything since the start is there).
+   */
+  static long retentionDropped(String bootstrapServers, SourceSpec source) {
+    long dropped = 0;
+    for (long[] range : offsetRanges(bootstrapServers, source).values()) {
+      dropped += range[0];
+    }
+    return dropped;
+  }
+
+  /** Per partition of the source topic: {earliest retained offset, end offset}. */
+  static Map<Integer, long[]> offsetRanges(String bootstrapServers, SourceSpec source) {
+    try (Admin admin = Admin.create(adminConfig(bootstrapServers, source.options()))) {
+      List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+      admin.describeTopics(List.of(source.topic())).allTopicNames()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(source.topic()).partitions()
+          .forEach(p -> partitions.add(
+              new org.apache.kafka.common.TopicPartition(source.topic(), p.partition())));
+      Map<Integer, long[]> out = new java.util.TreeMap<>();
+      for (boolean earliest : new boolean[] {true, false}) {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ask =
+            new java.util.HashMap<>();
+        partitions.forEach(tp -> ask.put(tp, earliest
+            ? org.apache.kafka.clients.admin.OffsetSpec.earliest()
+            : org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        admin.listOffsets(ask).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            .forEach((tp, info) -> out.computeIfAbsent(tp.partition(), k -> new long[2])
+                [earliest ? 0 : 1] = info.offset());
+      }
+      return out;
     } catch (TimeoutException | ExecutionException e) {
       throw new KafkaUnavailableException(bootstrapServers, e);
     } catch (InterruptedException e) {

@@ -1,75 +1,68 @@
 package io.streamgate.processor.runner;
 
-import io.streamgate.contract.CatalogEntry;
-import io.streamgate.contract.ViewKind;
-import io.streamgate.contract.events.StreamEntry;
+import io.streamgate.contract.Names;
+import io.streamgate.processor.control.ControlLoop;
+import io.streamgate.processor.control.DefinitionStore;
+import io.streamgate.processor.control.ViewDefinition;
 import io.streamgate.processor.metrics.MetricsServer;
 import io.streamgate.processor.metrics.ProcessorMetrics;
 import io.streamgate.processor.pipeline.Pipeline;
 import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.pipeline.PipelineParser;
 import io.streamgate.processor.pipeline.SourceSpec;
-import io.streamgate.processor.sink.BatchWriter;
 import io.streamgate.processor.sink.RedisCatalog;
-import io.streamgate.processor.sink.RealTimeRowWriter;
-import io.streamgate.processor.sink.RedisRowWriter;
 import io.streamgate.processor.sink.RedisUnavailableException;
-import io.streamgate.processor.sink.WindowExpiry;
 import io.streamgate.processor.view.SourceParser;
 import io.streamgate.processor.view.ViewPlan;
 import io.streamgate.processor.view.ViewPlanner;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.StreamingQueryException;
-import org.apache.spark.sql.streaming.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a pipeline: reads the file, checks Redis, makes sure the source and dead-letter topics
- * exist, starts Spark, validates every view, registers the views in the catalog and the sources
- * as streams for event ingest, then starts one dead-letter query per source and one streaming
- * query per view (each with its own checkpoint directory, so each view's batch ids, and so its
- * versions, are its own; latest views with {@code trigger: realtime} in Spark's real-time mode).
- * Serves metrics if asked. The thin I/O shell around the pure parts ({@link SourceParser},
+ * Runs the processor: reads the pipeline file, checks Redis and Kafka, starts Spark and the
+ * metrics endpoint, then hands the views to the {@link ViewManager}, which resumes the views
+ * published in Redis, applies the file over them and runs one streaming query per view version
+ * (each with its own checkpoint, so its batch ids, and so its row versions, are its own); and
+ * starts the {@link ControlLoop} that carries out admin requests (views published, altered,
+ * dropped and previewed while it runs). One failing view never stops the others: it is marked
+ * failed and the rest run on. The thin I/O shell around the pure parts ({@link SourceParser},
  * {@link ViewPlanner}, {@code DeadLetters}).
  *
  * <p>Start and stop from one thread (main, or a shutdown hook); {@link #stop()} is idempotent and
- * may race with {@link #awaitAnyTermination()} on another thread.
+ * may race with {@link #awaitTermination()} on another thread.
  */
 public final class PipelineRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
-  /** How long stopping waits for a view's running batch to finish before interrupting it. */
-  static final Duration STOP_GRACE = Duration.ofSeconds(10);
   /** All interfaces: Prometheus scrapes from elsewhere on a cluster. */
   static final String METRICS_HOST = "0.0.0.0";
 
   private final SparkSession spark;
-  private final Map<String, StreamingQuery> queries;
-  private final Map<String, StreamingQuery> deadLetterQueries;
+  private final ViewManager views;
+  private final ControlLoop control;
   private final ProgressLog progressLog;
+  private final WindowCloser windowCloser;
   private final MetricsServer metricsServer;
-  private boolean stopped;
+  private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private PipelineRunner(SparkSession spark, Map<String, StreamingQuery> queries,
-      Map<String, StreamingQuery> deadLetterQueries, ProgressLog progressLog,
-      MetricsServer metricsServer) {
+  private PipelineRunner(SparkSession spark, ViewManager views, ControlLoop control,
+      ProgressLog progressLog, WindowCloser windowCloser, MetricsServer metricsServer) {
     this.spark = spark;
-    this.queries = queries;
-    this.deadLetterQueries = deadLetterQueries;
+    this.views = views;
+    this.control = control;
     this.progressLog = progressLog;
+    this.windowCloser = windowCloser;
     this.metricsServer = metricsServer;
   }
 
@@ -79,7 +72,21 @@ public final class PipelineRunner implements AutoCloseable {
    * @throws KafkaUnavailableException if Kafka does not answer
    */
   public static PipelineRunner start(ProcessorSettings settings) throws TimeoutException {
-    Pipeline pipeline = PipelineParser.parse(settings.pipelineFile());
+    return start(settings, Set.of());
+  }
+
+  /**
+   * As {@link #start(ProcessorSettings)}, after clearing the rows and versions of {@code
+   * resetViews} in Redis and deleting their checkpoints, so they start over.
+   *
+   * @throws CheckpointMismatchException if a view's checkpoint is not the one its rows in Redis
+   *     were written from (see {@link ViewCheckpoints})
+   */
+  public static PipelineRunner start(ProcessorSettings settings, Set<String> resetViews)
+      throws TimeoutException {
+    String text = PipelineParser.read(settings.pipelineFile());
+    Pipeline pipeline = PipelineParser.parse(settings.pipelineFile().toString(), text);
+
     LOG.info("pipeline {}: sources {}; views {}", settings.pipelineFile(),
         String.join(", ", pipeline.sources().keySet()), String.join(", ", pipeline.views().keySet()));
     LOG.info("Kafka {}, Redis {} (namespace '{}'), checkpoints {}, Spark {}",
@@ -99,33 +106,47 @@ public final class PipelineRunner implements AutoCloseable {
     SparkSession spark = SparkSessions.create(settings);
     ProgressLog progressLog = new ProgressLog(metrics);
     WindowCloser windowCloser = new WindowCloser(metrics);
-    Map<String, StreamingQuery> started = new LinkedHashMap<>();
-    Map<String, StreamingQuery> deadLetters = new LinkedHashMap<>();
+    spark.streams().addListener(progressLog);
+    spark.streams().addListener(windowCloser);
+    ViewManager views = null;
     try {
-      List<ViewPlan> plans = ViewPlanner.plan(spark, pipeline, readSources(spark, pipeline, settings));
-      long now = System.currentTimeMillis();
-      List<CatalogEntry> entries = new ArrayList<>();
-      for (ViewPlan plan : plans) {
-        entries.add(plan.catalogEntry(now));
+      checkRealTimeSlots(spark, settings, pipeline, ViewPlanner.plan(spark, pipeline,
+          readSources(spark, pipeline, settings)));
+      ViewCheckpoints checkpoints =
+          new ViewCheckpoints(spark.sparkContext().hadoopConfiguration(), settings);
+      Map<String, ViewDefinition> published =
+          new DefinitionStore(settings.redisUri(), settings.keyspace()).views();
+      for (String view : resetViews) {
+        if (!pipeline.views().containsKey(view) && !published.containsKey(view)) {
+          throw new PipelineException(List.of("--reset-view " + view + ": neither "
+              + settings.pipelineFile() + " nor the published views have it (file views: "
+              + String.join(", ", pipeline.views().keySet()) + "; published: "
+              + String.join(", ", published.keySet()) + ")"));
+        }
       }
-      checkRealTimeSlots(spark, settings, pipeline, plans);
-      RedisCatalog.register(settings.redisUri(), settings.keyspace(), entries);
-      List<StreamEntry> streams = new ArrayList<>();
-      for (SourceSpec source : pipeline.sources().values()) {
-        streams.add(source.streamEntry(now));
+      for (String view : resetViews) {
+        checkpoints.reset(view);
+        ViewDefinition def = published.get(view);
+        for (ViewDefinition.Version v : def == null ? List.<ViewDefinition.Version>of()
+            : def.versions()) {
+          if (v.version() > 1) {
+            checkpoints.reset(Names.table(view, v.version()));
+          }
+        }
       }
-      RedisCatalog.registerStreams(settings.redisUri(), settings.keyspace(), streams);
-      spark.streams().addListener(progressLog);
-      spark.streams().addListener(windowCloser);
-      for (SourceSpec source : pipeline.sources().values()) {
-        deadLetters.put(source.name(), DeadLetterQueries.start(spark, settings, source));
+      views = ViewManager.start(spark, settings, pipeline, PipelineParser.document(text),
+          progressLog, windowCloser, Clock.systemUTC());
+      ControlLoop control = ControlLoop.start(settings.redisUri(), settings.keyspace(),
+          views::handle, Clock.systemUTC());
+      LOG.info("processor ready: {} view queries running ({}); dead letters of {}; admin"
+          + " requests from {}", views.queries().size(), String.join(", ",
+          views.queries().keySet()), String.join(", ", views.deadLetterQueries().keySet()),
+          settings.keyspace().control());
+      return new PipelineRunner(spark, views, control, progressLog, windowCloser, metricsServer);
+    } catch (RuntimeException e) {
+      if (views != null) {
+        views.close();
       }
-      for (ViewPlan plan : plans) {
-        started.put(plan.name(), startQuery(spark, settings, plan, progressLog, windowCloser));
-      }
-    } catch (RuntimeException | TimeoutException e) {
-      stopAll(started);
-      stopAll(deadLetters);
       spark.streams().removeListener(progressLog);
       spark.streams().removeListener(windowCloser);
       spark.stop();
@@ -134,11 +155,6 @@ public final class PipelineRunner implements AutoCloseable {
       }
       throw e;
     }
-    LOG.info("processor ready: {} views running ({}); dead letters of {} to {}", started.size(),
-        String.join(", ", started.keySet()), String.join(", ", deadLetters.keySet()),
-        String.join(", ", pipeline.sources().values().stream()
-            .map(SourceSpec::deadLetterTopic).toList()));
-    return new PipelineRunner(spark, started, deadLetters, progressLog, metricsServer);
   }
 
   /**
@@ -203,44 +219,6 @@ public final class PipelineRunner implements AutoCloseable {
     return parsed;
   }
 
-  private static StreamingQuery startQuery(SparkSession spark, ProcessorSettings settings,
-      ViewPlan plan, ProgressLog progressLog, WindowCloser windowCloser) throws TimeoutException {
-    boolean windowed = plan.spec().kind() == ViewKind.WINDOWED;
-    // Windowed rows get their TTL when their window closes (WindowExpiry), not on every write.
-    RedisRowWriter writer = new RedisRowWriter(settings.redisUri(), settings.namespace(),
-        plan.name(), windowed ? 0 : plan.spec().ttl().toMillis(), plan.spec().ranked(),
-        plan.spec().kind() == ViewKind.LATEST, windowed, Clock.systemUTC());
-    WindowExpiry expiry = null;
-    if (windowed) {
-      expiry = new WindowExpiry(settings.redisUri(), settings.keyspace(), plan.name(),
-          plan.windowColumn(), plan.spec().ttl().toMillis());
-      int open = expiry.recover();
-      if (open > 0) {
-        LOG.info("{}: {} rows of windows still open when the processor stopped expire once"
-            + " they close", plan.name(), open);
-      }
-      windowCloser.add(expiry);
-    }
-    if (plan.spec().realTime()) {
-      // Real-time mode: output mode update and a ForeachWriter (foreachBatch is refused).
-      return plan.serving().writeStream()
-          .queryName(plan.name())
-          .outputMode(OutputMode.Update())
-          .option("checkpointLocation", settings.checkpointOf(plan.name()))
-          .trigger(Trigger.RealTime(plan.spec().trigger().toMillis()))
-          .foreach(new RealTimeRowWriter(settings.redisUri(), settings.namespace(), plan.name(),
-              plan.spec().ttl().toMillis(), plan.spec().ranked(), Clock.systemUTC()))
-          .start();
-    }
-    return plan.serving().writeStream()
-        .queryName(plan.name())
-        .outputMode(plan.outputMode())
-        .option("checkpointLocation", settings.checkpointOf(plan.name()))
-        .trigger(Trigger.ProcessingTime(plan.spec().trigger().toMillis()))
-        .foreachBatch(new BatchWriter(spark, plan.name(), writer, progressLog, expiry))
-        .start();
-  }
-
   /** The port metrics are served on, or -1 if they are not. */
   public int metricsPort() {
     return metricsServer == null ? -1 : metricsServer.port();
@@ -250,96 +228,49 @@ public final class PipelineRunner implements AutoCloseable {
     return spark;
   }
 
-  /** The running queries by view name, in pipeline order. */
+  /** The running view queries by table (a view's name for its version 1). */
   public Map<String, StreamingQuery> queries() {
-    return queries;
+    return views.queries();
   }
 
   /** The running dead-letter queries by source name. */
   public Map<String, StreamingQuery> deadLetterQueries() {
-    return deadLetterQueries;
+    return views.deadLetterQueries();
   }
 
   /**
-   * Blocks until a query ends: by {@link #stop()} (returns normally) or by failing (throws).
+   * Blocks until {@link #stop()}. A failing view does not end it: the view is marked failed
+   * (log, status) and the others run on.
    */
-  public void awaitAnyTermination() throws StreamingQueryException {
-    spark.streams().awaitAnyTermination();
-    for (StreamingQuery q : queries.values()) {
-      if (q.exception().isDefined()) {
-        throw q.exception().get();
-      }
-    }
-    for (StreamingQuery q : deadLetterQueries.values()) {
-      if (q.exception().isDefined()) {
-        throw q.exception().get();
-      }
-    }
+  public void awaitTermination() throws InterruptedException {
+    stopped.await();
   }
 
   /**
-   * Stops every query (each finishes or abandons its current batch; its checkpoint stays valid:
-   * an unfinished batch is replayed with the same id on restart) and then Spark.
+   * Stops admin requests, then every query (each finishes or abandons its current batch; its
+   * checkpoint stays valid: an unfinished batch is replayed with the same id on restart), then
+   * Spark.
    */
   public synchronized void stop() {
-    if (stopped) {
+    if (stopped.getCount() == 0) {
       return;
     }
-    stopped = true;
-    LOG.info("stopping {} views and {} dead-letter queries", queries.size(),
-        deadLetterQueries.size());
-    stopAll(queries);
-    stopAll(deadLetterQueries);
+    LOG.info("stopping {} view queries and {} dead-letter queries", views.queries().size(),
+        views.deadLetterQueries().size());
+    control.close();
+    views.close();
     spark.streams().removeListener(progressLog);
+    spark.streams().removeListener(windowCloser);
     spark.stop();
     if (metricsServer != null) {
       metricsServer.close();
     }
+    stopped.countDown();
     LOG.info("processor stopped");
-  }
-
-  private static boolean isRealTime(StreamingQuery query) {
-    try {
-      Object trigger = ((org.apache.spark.sql.execution.streaming.runtime.StreamingQueryWrapper)
-          query).streamingQuery().trigger();
-      return trigger.getClass().getSimpleName().startsWith("RealTime");
-    } catch (ClassCastException | LinkageError e) {
-      return false;
-    }
   }
 
   @Override
   public void close() {
     stop();
-  }
-
-  private static void stopAll(Map<String, StreamingQuery> queries) {
-    for (Map.Entry<String, StreamingQuery> e : queries.entrySet()) {
-      try {
-        stopBetweenBatches(e.getValue());
-      } catch (TimeoutException | RuntimeException ex) {
-        LOG.warn("view {} did not stop cleanly: {}", e.getKey(), ex.toString());
-      }
-    }
-  }
-
-  /**
-   * Stopping interrupts the query's thread: between triggers that is a clean stop; during a batch
-   * it abandons the batch (it is replayed with the same id on restart, so the checkpoint stays
-   * valid either way) and Spark logs the cancelled tasks. So wait, within {@link #STOP_GRACE},
-   * for a moment when no trigger runs.
-   */
-  private static void stopBetweenBatches(StreamingQuery query) throws TimeoutException {
-    if (isRealTime(query)) {
-      // A real-time batch runs for its whole interval: stop now; the unfinished batch is
-      // replayed on restart with the same versions, so its writes are ignored.
-      query.stop();
-      return;
-    }
-    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-    while (query.isActive() && query.status().isTriggerActive() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-    }
-    query.stop();
   }
 }

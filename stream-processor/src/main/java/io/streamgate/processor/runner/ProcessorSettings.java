@@ -4,6 +4,7 @@ import io.streamgate.contract.Keyspace;
 import io.streamgate.processor.sink.RedisConnections;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -18,6 +19,10 @@ import java.util.Map;
  * @param master         Spark master URL
  * @param sparkConf      extra Spark settings, applied last (override the processor's defaults)
  * @param metricsPort    port of the HTTP metrics endpoint, 0 for any free port, -1 for none
+ * @param retireGrace    how long a replaced or dropped view version stays readable before its
+ *                       rows are deleted
+ * @param switchLag      a new view version takes over its view's name once it is at most this
+ *                       many records behind its sources
  */
 public record ProcessorSettings(
     Path pipelineFile,
@@ -27,13 +32,19 @@ public record ProcessorSettings(
     String checkpoints,
     String master,
     Map<String, String> sparkConf,
-    int metricsPort) {
+    int metricsPort,
+    Duration retireGrace,
+    long switchLag) {
 
   public static final String DEFAULT_KAFKA = "127.0.0.1:9092";
   public static final String DEFAULT_REDIS = "redis://127.0.0.1:6379";
   public static final String DEFAULT_NAMESPACE = Keyspace.DEFAULT_PREFIX;
   public static final String DEFAULT_CHECKPOINTS = "./.streamgate/checkpoints";
   public static final String DEFAULT_MASTER = "local[2]";
+  /** Clients reading a replaced version explicitly (or still pushed it) get this long to move. */
+  public static final Duration DEFAULT_RETIRE_GRACE = Duration.ofMinutes(5);
+  /** A few batches' worth at the demo's rate: the switch waits for the backfill, not for idle. */
+  public static final long DEFAULT_SWITCH_LAG = 1000;
 
   public ProcessorSettings {
     if (pipelineFile == null) {
@@ -56,6 +67,25 @@ public record ProcessorSettings(
       throw new IllegalArgumentException(
           "metrics port must be 0-65535 (or -1 for none), but was " + metricsPort);
     }
+    if (retireGrace == null || retireGrace.isNegative()) {
+      throw new IllegalArgumentException("retire grace must be >= 0, but was " + retireGrace);
+    }
+    if (switchLag < 0) {
+      throw new IllegalArgumentException("switch lag must be >= 0 records, but was " + switchLag);
+    }
+  }
+
+  /** Settings with the default retire grace and switch lag. */
+  public ProcessorSettings(Path pipelineFile, String kafkaBootstrap, String redisUri,
+      String namespace, String checkpoints, String master, Map<String, String> sparkConf,
+      int metricsPort) {
+    this(pipelineFile, kafkaBootstrap, redisUri, namespace, checkpoints, master, sparkConf,
+        metricsPort, DEFAULT_RETIRE_GRACE, DEFAULT_SWITCH_LAG);
+  }
+
+  public ProcessorSettings withRetireGrace(Duration grace) {
+    return new ProcessorSettings(pipelineFile, kafkaBootstrap, redisUri, namespace, checkpoints,
+        master, sparkConf, metricsPort, grace, switchLag);
   }
 
   /** Settings without a metrics endpoint. */

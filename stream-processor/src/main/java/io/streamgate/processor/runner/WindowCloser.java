@@ -31,6 +31,11 @@ final class WindowCloser extends StreamingQueryListener {
     byView.put(expiry.view(), expiry);
   }
 
+  /** Forgets the windows of a table whose query stopped for good. */
+  void remove(String table) {
+    byView.remove(table);
+  }
+
   @Override
   public void onQueryProgress(QueryProgressEvent event) {
     StreamingQueryProgress p = event.progress();

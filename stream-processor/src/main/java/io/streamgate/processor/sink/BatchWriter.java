@@ -1,6 +1,8 @@
 package io.streamgate.processor.sink;
 
 import io.streamgate.contract.Row;
+import io.streamgate.processor.view.ViewPlan;
+import io.streamgate.processor.view.ViewTransform;
 import java.io.Serializable;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -19,12 +21,19 @@ import org.apache.spark.util.CollectionAccumulator;
  * cut it short, applied for the first time with identical content). The +1 keeps versions at 1 or
  * more, as the contract requires.
  *
+ * <p><b>Newest row per key.</b> All rows of a batch share one version, and the store applies
+ * only the first write of a version, so when a batch holds several rows of one key (a latest
+ * view's events, a windowed view's windows) the batch is first reduced to each key's newest row
+ * ({@link ViewTransform#newestPerKey}: by event time, then Kafka partition and offset; by window
+ * end), whatever partitions the rows came from.
+ *
  * <p>Called by Spark on the view's query thread, one batch at a time.
  */
 public final class BatchWriter implements VoidFunction2<Dataset<org.apache.spark.sql.Row>, Long> {
   private static final long serialVersionUID = 1L;
 
   private final String view;
+  private final String newestBy;
   private final RedisRowWriter writer;
   private final WriteCountsAccumulator counts;
   private final transient BatchListener listener;
@@ -37,13 +46,18 @@ public final class BatchWriter implements VoidFunction2<Dataset<org.apache.spark
   }
 
   public BatchWriter(SparkSession spark, String view, RedisRowWriter writer, BatchListener listener) {
-    this(spark, view, writer, listener, null);
+    this(spark, view, writer, listener, null, null);
   }
 
-  /** @param windows for a windowed view: told each written row's window end; else null */
+  /**
+   * @param windows  for a windowed view: told each written row's window end; else null
+   * @param newestBy the column that picks a key's newest row when a batch has several ({@link
+   *     ViewPlan#newestBy}), or null when it has one row per key
+   */
   public BatchWriter(SparkSession spark, String view, RedisRowWriter writer, BatchListener listener,
-      WindowExpiry windows) {
+      WindowExpiry windows, String newestBy) {
     this.view = view;
+    this.newestBy = newestBy;
     this.writer = writer;
     this.listener = listener;
     this.windows = windows;
@@ -63,8 +77,10 @@ public final class BatchWriter implements VoidFunction2<Dataset<org.apache.spark
   }
 
   @Override
-  public void call(Dataset<org.apache.spark.sql.Row> batch, Long batchId) {
+  public void call(Dataset<org.apache.spark.sql.Row> viewRows, Long batchId) {
     long version = version(batchId);
+    Dataset<org.apache.spark.sql.Row> batch =
+        newestBy == null ? viewRows : ViewTransform.newestPerKey(viewRows, newestBy);
     // Locals, so the task closure carries the writer and the accumulator, not this object.
     RedisRowWriter rowWriter = writer;
     WriteCountsAccumulator sum = counts;

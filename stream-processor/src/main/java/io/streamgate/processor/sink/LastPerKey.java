@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Keeps, of the rows of one batch partition, only the last row of each key. A latest view's
+ * Keeps, of the rows of one batch partition, only the last row of each key: the fallback for latest
+ * views whose rows carry no event order (most are reduced across partitions first, {@code
+ * ViewTransform.newestPerKey}, and then have one row per key here). A latest view's
  * partition is one Kafka partition's offset range, read in offset order, so "last" is the last
  * event by offset; every row of a batch gets the same version, and the store applies only the
  * first write of a version, so without this the oldest event of the batch would win. Holds one

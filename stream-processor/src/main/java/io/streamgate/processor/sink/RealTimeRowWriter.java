@@ -10,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink of a latest view in Spark's real-time mode: each serving row {@code (key, value[,
- * rank])} is written as soon as it arrives, one {@code WRITE_ROW} (with its change message) and
- * one {@code INDEX_ROW}, over a connection held for the task's whole batch.
+ * The sink of a latest view in Spark's real-time mode: each serving row (columns read by name,
+ * {@link ServingRowReader}) is written as soon as it arrives, one {@code WRITE_ROW} (with its
+ * change message) and one {@code INDEX_ROW} ({@link RowWrite}), over a connection held for the
+ * task's whole batch.
  *
  * <p><b>Version = (epoch + 1) &lt;&lt; 24 | n</b>, n the row's position in this partition's part
  * of the batch. A real-time batch reads each Kafka partition in offset order within one task, and
@@ -33,9 +34,10 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
 
   private final String redisUri;
   private final String namespace;
-  private final String view;
+  /** Where rows go: the table of one version of a view ({@link Names#table}). */
+  private final String table;
   private final long ttlMillis;
-  private final boolean ranked;
+  private final ServingRowReader reader;
   private final Clock clock;
 
   private transient Keyspace keyspace;
@@ -43,13 +45,13 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
   private transient long sequence;
   private transient long skipped;
 
-  public RealTimeRowWriter(String redisUri, String namespace, String view, long ttlMillis,
-      boolean ranked, Clock clock) {
+  public RealTimeRowWriter(String redisUri, String namespace, String table, long ttlMillis,
+      ServingRowReader reader, Clock clock) {
     this.redisUri = redisUri;
     this.namespace = namespace;
-    this.view = Names.requireViewName(view);
+    this.table = Names.requireTableName(table);
     this.ttlMillis = ttlMillis;
-    this.ranked = ranked;
+    this.reader = reader;
     this.clock = clock;
     new Keyspace(namespace);
   }
@@ -80,33 +82,22 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
   @Override
   public void process(Row row) {
     long version = version(epoch, sequence++);
-    String key = row.isNullAt(0) ? null : row.getString(0);
-    String problem = Names.keyProblem(key);
-    if (problem != null || row.isNullAt(1)) {
+    String problem = reader.problem(row);
+    if (problem != null) {
       if (skipped++ == 0) {
         LOG.warn("view {}: skipping a row that cannot be served ({}); first of this batch part",
-            view, problem != null ? problem : "value is null");
+            table, problem);
       }
       return;
     }
-    io.streamgate.contract.Row served =
-        new io.streamgate.contract.Row(view, key, version, clock.millis(), row.getString(1));
-    ScriptCalls.evalsha(redisUri, Scripts.WRITE_ROW, Scripts.writeRowKeys(keyspace, served),
-        Scripts.writeRowArgs(keyspace, served, ttlMillis));
-    ScriptCalls.evalsha(redisUri, Scripts.INDEX_ROW, Scripts.indexRowKeys(keyspace, view),
-        Scripts.indexRowArgs(served, rank(row)));
+    RowWrite write = reader.write(table, row, version, clock.millis());
+    ScriptCalls.evalsha(redisUri, Scripts.WRITE_ROW, write.writeKeys(keyspace),
+        write.writeArgs(keyspace, ttlMillis));
+    ScriptCalls.evalsha(redisUri, Scripts.INDEX_ROW, write.indexKeys(keyspace), write.indexArgs());
   }
 
   @Override
   public void close(Throwable error) {
     // The client is shared by the JVM's tasks and closed at shutdown.
-  }
-
-  private Double rank(Row row) {
-    if (!ranked || row.isNullAt(2)) {
-      return null;
-    }
-    double rank = row.getDouble(2);
-    return Double.isNaN(rank) || Double.isInfinite(rank) ? null : rank;
   }
 }

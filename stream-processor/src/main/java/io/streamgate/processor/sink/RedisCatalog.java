@@ -62,4 +62,14 @@ public final class RedisCatalog {
     }
     return changed;
   }
+
+  /** Removes a dropped view from the catalog and announces it; gateways then answer 404. */
+  public static void unregister(String redisUri, Keyspace keyspace, String view) {
+    try {
+      ScriptCalls.evalsha(redisUri, Scripts.UNREGISTER_VIEW, Scripts.registerViewKeys(keyspace),
+          Scripts.unregisterViewArgs(keyspace, view));
+    } catch (JedisException e) {
+      throw new RedisUnavailableException(redisUri, e);
+    }
+  }
 }

@@ -20,12 +20,12 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * Writes one partition of a view's serving rows {@code (key, value[, rank])} to Redis through the
- * contract scripts: per row a versioned {@code WRITE_ROW} (with its change message) and an
- * {@code INDEX_ROW}, pipelined in chunks over a pooled connection. Every write of a batch carries
- * the same version, so a replayed batch is ignored row by row; that also makes retrying a chunk
- * after a lost connection safe. Runs on executor task threads; immutable and serializable, so it
- * travels inside the task closure.
+ * Writes one partition of a view's serving rows to Redis through the contract scripts: per row a
+ * versioned {@code WRITE_ROW} (with its change message) and an {@code INDEX_ROW} ({@link
+ * RowWrite}), pipelined in chunks over a pooled connection. Columns are read by name ({@link
+ * ServingRowReader}). Every write of a batch carries the same version, so a replayed batch is
+ * ignored row by row; that also makes retrying a chunk after a lost connection safe. Runs on
+ * executor task threads; immutable and serializable, so it travels inside the task closure.
  */
 public final class RedisRowWriter implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -38,35 +38,27 @@ public final class RedisRowWriter implements Serializable {
 
   private final String redisUri;
   private final String namespace;
-  private final String view;
+  /** Where rows go: the table of one version of a view ({@link Names#table}). */
+  private final String table;
   private final long ttlMillis;
-  private final boolean ranked;
+  private final ServingRowReader reader;
   private final boolean lastPerKey;
-  private final int windowEndIndex;
   private final Clock clock;
 
   /**
-   * @param lastPerKey keep only the last row of each key of a partition (latest views; other kinds
-   *     have one row per key per batch already)
+   * @param reader     the serving columns of the rows this writer gets; for a windowed view each
+   *     row's window end is reported to {@link #write(Iterator, long, BiConsumer)}'s callback
+   * @param lastPerKey keep only the last row of each key of a partition (rows not reduced to one
+   *     per key before; other kinds have one row per key per batch already)
    */
-  public RedisRowWriter(String redisUri, String namespace, String view, long ttlMillis,
-      boolean ranked, boolean lastPerKey, Clock clock) {
-    this(redisUri, namespace, view, ttlMillis, ranked, lastPerKey, false, clock);
-  }
-
-  /**
-   * @param windowed the rows carry their window's end after the rank (windowed views); it is
-   *     reported to {@link #write(Iterator, long, BiConsumer)}'s callback
-   */
-  public RedisRowWriter(String redisUri, String namespace, String view, long ttlMillis,
-      boolean ranked, boolean lastPerKey, boolean windowed, Clock clock) {
+  public RedisRowWriter(String redisUri, String namespace, String table, long ttlMillis,
+      ServingRowReader reader, boolean lastPerKey, Clock clock) {
     this.redisUri = redisUri;
     this.namespace = namespace;
-    this.view = Names.requireViewName(view);
+    this.table = Names.requireTableName(table);
     this.ttlMillis = ttlMillis;
-    this.ranked = ranked;
+    this.reader = reader;
     this.lastPerKey = lastPerKey;
-    this.windowEndIndex = windowed ? (ranked ? 3 : 2) : -1;
     this.clock = clock;
     new Keyspace(namespace); // fail on the driver, not in every task
   }
@@ -87,23 +79,23 @@ public final class RedisRowWriter implements Serializable {
     while (rows.hasNext()) {
       Row row = rows.next();
       total++;
-      String key = row.isNullAt(0) ? null : row.getString(0);
-      String problem = Names.keyProblem(key);
-      if (problem != null || row.isNullAt(1)) {
+      String problem = reader.problem(row);
+      if (problem != null) {
         if (skipped++ == 0) {
           LOG.warn("view {}: skipping a row that cannot be served ({}); first of this partition",
-              view, problem != null ? problem : "value is null");
+              table, problem);
         }
         continue;
       }
       valid.add(row);
     }
-    Collection<Row> toWrite = lastPerKey ? LastPerKey.collapse(valid.iterator(), r -> r.getString(0))
+    Collection<Row> toWrite = lastPerKey ? LastPerKey.collapse(valid.iterator(), reader::key)
         : valid;
-    if (windowEndIndex >= 0) {
+    if (reader.windowed()) {
       for (Row row : toWrite) {
-        if (!row.isNullAt(windowEndIndex)) {
-          windowEnds.accept(row.getString(0), row.getLong(windowEndIndex));
+        Long end = reader.windowEnd(row);
+        if (end != null) {
+          windowEnds.accept(reader.key(row), end);
         }
       }
     }
@@ -123,47 +115,49 @@ public final class RedisRowWriter implements Serializable {
   }
 
   private WriteCounts writeChunk(List<Row> rows, long version) {
+    long now = clock.millis();
+    List<RowWrite> writes = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      writes.add(reader.write(table, row, version, now));
+    }
     for (int attempt = 1; ; attempt++) {
       try {
-        return send(RedisConnections.client(redisUri), rows, rows, version, true);
+        return send(RedisConnections.client(redisUri), writes, writes, true);
       } catch (JedisConnectionException e) {
         if (attempt == ATTEMPTS) {
           throw e;
         }
         LOG.warn("view {}: Redis write failed ({}), retrying {} more time(s)",
-            view, e.getMessage(), ATTEMPTS - attempt);
+            table, e.getMessage(), ATTEMPTS - attempt);
         sleep(RETRY_BACKOFF_MS * attempt);
       }
     }
   }
 
   /**
-   * One pipelined round trip: WRITE_ROW for {@code writeRows}, INDEX_ROW for {@code indexRows}.
+   * One pipelined round trip: WRITE_ROW for {@code rowWrites}, INDEX_ROW for {@code indexWrites}.
    * Commands that met NOSCRIPT did not run; they are sent again once after SCRIPT LOAD.
    */
-  private WriteCounts send(
-      UnifiedJedis client, List<Row> writeRows, List<Row> indexRows, long version, boolean mayLoad) {
+  private WriteCounts send(UnifiedJedis client, List<RowWrite> rowWrites,
+      List<RowWrite> indexWrites, boolean mayLoad) {
     Keyspace keyspace = new Keyspace(namespace);
-    long now = clock.millis();
-    List<Response<Object>> writes = new ArrayList<>(writeRows.size());
-    List<Response<Object>> indexes = new ArrayList<>(indexRows.size());
+    List<Response<Object>> writes = new ArrayList<>(rowWrites.size());
+    List<Response<Object>> indexes = new ArrayList<>(indexWrites.size());
     try (AbstractPipeline p = client.pipelined()) {
-      for (Row row : writeRows) {
-        io.streamgate.contract.Row served = served(row, version, now);
-        writes.add(p.evalsha(Scripts.WRITE_ROW.sha1(), Scripts.writeRowKeys(keyspace, served),
-            Scripts.writeRowArgs(keyspace, served, ttlMillis)));
+      for (RowWrite w : rowWrites) {
+        writes.add(p.evalsha(Scripts.WRITE_ROW.sha1(), w.writeKeys(keyspace),
+            w.writeArgs(keyspace, ttlMillis)));
       }
-      for (Row row : indexRows) {
-        indexes.add(p.evalsha(Scripts.INDEX_ROW.sha1(), Scripts.indexRowKeys(keyspace, view),
-            Scripts.indexRowArgs(served(row, version, now), rank(row))));
+      for (RowWrite w : indexWrites) {
+        indexes.add(p.evalsha(Scripts.INDEX_ROW.sha1(), w.indexKeys(keyspace), w.indexArgs()));
       }
       p.sync();
     }
     long written = 0;
     long notNewer = 0;
-    List<Row> retryWrites = new ArrayList<>();
-    List<Row> retryIndexes = new ArrayList<>();
-    for (int i = 0; i < writeRows.size(); i++) {
+    List<RowWrite> retryWrites = new ArrayList<>();
+    List<RowWrite> retryIndexes = new ArrayList<>();
+    for (int i = 0; i < rowWrites.size(); i++) {
       try {
         if (Long.valueOf(1).equals(writes.get(i).get())) {
           written++;
@@ -171,14 +165,14 @@ public final class RedisRowWriter implements Serializable {
           notNewer++;
         }
       } catch (JedisNoScriptException e) {
-        retryWrites.add(writeRows.get(i));
+        retryWrites.add(rowWrites.get(i));
       }
     }
-    for (int i = 0; i < indexRows.size(); i++) {
+    for (int i = 0; i < indexWrites.size(); i++) {
       try {
         indexes.get(i).get();
       } catch (JedisNoScriptException e) {
-        retryIndexes.add(indexRows.get(i));
+        retryIndexes.add(indexWrites.get(i));
       }
     }
     WriteCounts counts = new WriteCounts(0, written, notNewer, 0, 0);
@@ -191,20 +185,7 @@ public final class RedisRowWriter implements Serializable {
     }
     ScriptCalls.load(redisUri, Scripts.WRITE_ROW);
     ScriptCalls.load(redisUri, Scripts.INDEX_ROW);
-    return counts.plus(send(client, retryWrites, retryIndexes, version, false));
-  }
-
-  private io.streamgate.contract.Row served(Row row, long version, long now) {
-    return new io.streamgate.contract.Row(view, row.getString(0), version, now, row.getString(1));
-  }
-
-  /** The rank score, or null: no rank column, a null value, or one a sorted set cannot hold. */
-  private Double rank(Row row) {
-    if (!ranked || row.isNullAt(2)) {
-      return null;
-    }
-    double rank = row.getDouble(2);
-    return Double.isNaN(rank) || Double.isInfinite(rank) ? null : rank;
+    return counts.plus(send(client, retryWrites, retryIndexes, false));
   }
 
   private static void sleep(long millis) {

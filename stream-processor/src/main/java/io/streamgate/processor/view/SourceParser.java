@@ -4,9 +4,12 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
 
 import io.streamgate.processor.pipeline.Intervals;
 import io.streamgate.processor.pipeline.SourceSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -23,6 +26,10 @@ import org.apache.spark.sql.types.StructType;
 public final class SourceParser {
   /** The raw column holding one JSON event. */
   public static final String VALUE = "value";
+  /** Raw columns of Spark's Kafka source. */
+  static final String KAFKA_PARTITION = "partition";
+  static final String KAFKA_OFFSET = "offset";
+  static final String KAFKA_TIMESTAMP = "timestamp";
 
   private SourceParser() {}
 
@@ -30,14 +37,31 @@ public final class SourceParser {
   public static final String EVENT = "_sg_event";
 
   /**
-   * The source's valid events as typed rows, with its watermark. Events that fail {@link
-   * #valid} are left out here; the source's dead-letter query ({@code deadletter.DeadLetters})
-   * sends exactly those to the dead-letter topic.
+   * Column {@link #parse} adds to the events of a Kafka source: {@code STRUCT<time: TIMESTAMP,
+   * partition: INT, offset: BIGINT>}, the event's time (its {@code eventTime} field, else its
+   * Kafka timestamp) and its place in the topic. Orders the events of one key across partitions;
+   * see {@link ViewTransform#newestPerKey}. Not part of any view's value.
+   */
+  public static final String ORDER = "_sg_order";
+
+  /**
+   * The source's valid events as typed rows, with its watermark (and {@link #ORDER} when {@code
+   * raw} comes from Kafka). Events that fail {@link #valid} are left out here; the source's
+   * dead-letter query ({@code deadletter.DeadLetters}) sends exactly those to the dead-letter
+   * topic.
    */
   public static Dataset<Row> parse(SourceSpec source, Dataset<Row> raw) {
+    List<Column> columns = new ArrayList<>(List.of(col(EVENT + ".*")));
+    List<String> rawColumns = List.of(raw.columns());
+    if (rawColumns.containsAll(List.of(KAFKA_PARTITION, KAFKA_OFFSET, KAFKA_TIMESTAMP))) {
+      Column time = source.eventTime() != null
+          ? col(EVENT).getField(source.eventTime()) : col(KAFKA_TIMESTAMP);
+      columns.add(struct(time.as("time"), col(KAFKA_PARTITION).as("partition"),
+          col(KAFKA_OFFSET).as("offset")).as(ORDER));
+    }
     Dataset<Row> rows = withEvent(source, raw)
         .where(valid(source))
-        .select(EVENT + ".*")
+        .select(columns.toArray(Column[]::new))
         .drop(SourceSpec.CORRUPT_RECORD_COLUMN);
     if (source.hasWatermark()) {
       rows = rows.withWatermark(source.eventTime(), Intervals.toSpark(source.watermark()));

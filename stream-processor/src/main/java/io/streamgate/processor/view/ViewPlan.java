@@ -11,7 +11,8 @@ import org.apache.spark.sql.streaming.OutputMode;
  * A validated view, ready to start: its serving rows, the output mode its kind needs, and what the
  * catalog says about it. Immutable.
  *
- * @param serving    {@code (key, value[, rank])} rows, see {@link ViewTransform}
+ * @param serving    {@code (key, value[, rank][, window_end | _sg_order])} rows, see {@link
+ *     ViewTransform}
  * @param columns    the value's columns with Spark type names (the analyzed SQL output minus key)
  * @param rankColumn the rank column's name as the SQL output spells it, or null
  * @param windowColumn windowed views: the output column holding the window, else null
@@ -33,6 +34,20 @@ public record ViewPlan(
 
   public String name() {
     return spec.name();
+  }
+
+  /**
+   * The serving column that decides which row of a key a micro-batch writes when it has several
+   * ({@link ViewTransform#newestPerKey}): {@link ViewTransform#ORDER} for latest views over Kafka,
+   * {@link ViewTransform#WINDOW_END} for windowed views (a key's later window wins); null for
+   * aggregates, which have one row per key per batch.
+   */
+  public String newestBy() {
+    java.util.List<String> columns = java.util.List.of(serving.columns());
+    if (columns.contains(ViewTransform.ORDER)) {
+      return ViewTransform.ORDER;
+    }
+    return columns.contains(ViewTransform.WINDOW_END) ? ViewTransform.WINDOW_END : null;
   }
 
   /** Catalog entry of this view; a TTL that is not whole seconds is announced rounded up. */

@@ -133,7 +133,8 @@ public final class ViewPlanner {
     }
 
     OutputMode mode = outputMode(view.kind());
-    Dataset<Row> serving = ViewTransform.serving(view, output);
+    Dataset<Row> serving = ViewTransform.serving(view,
+        view.kind() == ViewKind.LATEST ? ViewTransform.carryEventOrder(output) : output);
     try {
       UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
     } catch (Exception e) {
@@ -146,7 +147,7 @@ public final class ViewPlanner {
 
     List<CatalogEntry.Column> columns = new ArrayList<>();
     for (StructField f : fields) {
-      if (f != key) {
+      if (f != key && !f.name().equals(ViewTransform.ORDER)) {
         columns.add(new CatalogEntry.Column(f.name(), f.dataType().simpleString()));
       }
     }

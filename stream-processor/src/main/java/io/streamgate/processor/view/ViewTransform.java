@@ -2,6 +2,7 @@ package io.streamgate.processor.view;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.unix_millis;
@@ -15,15 +16,22 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Pure: a view's SQL over its parsed sources, shaped into serving rows {@code (key, value[,
- * rank])}. The key is the key column cast to text; the value is the JSON object of every other
- * output column (nulls kept, timestamps ISO-8601 in the session time zone); the rank is the rank
- * column as a double; for windowed views {@link #WINDOW_END}, the end of the row's window. Call
+ * rank][, window_end | _sg_order])}. The key is the key column cast to text; the value is the JSON
+ * object of every other output column (nulls kept, timestamps ISO-8601 in the session time zone);
+ * the rank is the rank column as a double; for windowed views {@link #WINDOW_END}, the end of the
+ * row's window; for latest views over Kafka {@link #ORDER}, the order of the row's event. Call
  * from the driver thread.
  */
 public final class ViewTransform {
@@ -32,6 +40,11 @@ public final class ViewTransform {
   public static final String RANK = "rank";
   /** Windowed views only: the end of the row's window, epoch milliseconds. */
   public static final String WINDOW_END = "window_end";
+  /**
+   * Latest views over Kafka sources: the order of the row's event ({@link SourceParser#ORDER}),
+   * carried through the view's SQL by {@link #carryEventOrder}.
+   */
+  public static final String ORDER = SourceParser.ORDER;
   /** ISO-8601 with milliseconds and offset; {@code Z} in the processor's UTC session. */
   static final String TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 
@@ -58,7 +71,7 @@ public final class ViewTransform {
     String keyColumn = column(sqlOutput, view.key());
     List<Column> valueColumns = new ArrayList<>();
     for (StructField f : sqlOutput.schema().fields()) {
-      if (!f.name().equals(keyColumn)) {
+      if (!f.name().equals(keyColumn) && !f.name().equals(ORDER)) {
         valueColumns.add(col(SourceParser.quote(f.name())));
       }
     }
@@ -77,7 +90,77 @@ public final class ViewTransform {
     if (view.kind() == ViewKind.WINDOWED && window != null) {
       out.add(unix_millis(col(SourceParser.quote(window)).getField("end")).as(WINDOW_END));
     }
+    if (view.kind() == ViewKind.LATEST && column(sqlOutput, ORDER) != null) {
+      out.add(col(ORDER));
+    }
     return sqlOutput.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * A latest view's SQL output with {@link #ORDER} of each row's event added, so that {@link
+   * #newestPerKey} can pick the newest event of a key. The view's SQL selects its own columns, so
+   * every projection of its analyzed plan gets the source's order column appended (attribute ids
+   * unchanged, so nothing above them changes meaning). Returns {@code output} itself when the
+   * sources carry no order (not Kafka) or it is ambiguous (a join of two sources).
+   */
+  public static Dataset<Row> carryEventOrder(Dataset<Row> output) {
+    if (column(output, ORDER) != null) {
+      return output; // SELECT * kept it
+    }
+    LogicalPlan carried = carry(output.queryExecution().analyzed());
+    if (single(carried.output(), ORDER) == null) {
+      return output;
+    }
+    org.apache.spark.sql.classic.Dataset<Row> classic =
+        (org.apache.spark.sql.classic.Dataset<Row>) output;
+    return org.apache.spark.sql.classic.Dataset.ofRows(classic.sparkSession(), carried);
+  }
+
+  private static LogicalPlan carry(LogicalPlan plan) {
+    List<LogicalPlan> children = new ArrayList<>();
+    for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
+      children.add(carry(child));
+    }
+    LogicalPlan out = children.isEmpty() ? plan
+        : plan.withNewChildren(CollectionConverters.asScala(children).toSeq());
+    if (out instanceof Project p && single(p.output(), ORDER) == null) {
+      Attribute order = single(p.child().output(), ORDER);
+      if (order != null) {
+        List<NamedExpression> list = new ArrayList<>(CollectionConverters.asJava(p.projectList()));
+        list.add(order);
+        out = new Project(CollectionConverters.asScala(list).toSeq(), p.child());
+      }
+    }
+    return out;
+  }
+
+  private static Attribute single(Seq<Attribute> attributes, String name) {
+    Attribute found = null;
+    for (Attribute a : CollectionConverters.asJava(attributes)) {
+      if (a.name().equals(name)) {
+        if (found != null) {
+          return null;
+        }
+        found = a;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Pure, on one micro-batch of serving rows: the newest row of each key, by {@code orderColumn}
+   * (largest wins; for {@link #ORDER} that is event time, then Kafka partition, then offset), with
+   * the batch's columns in the same order. The batch's partitioning does not matter: rows of one
+   * key in several partitions meet in one group. Ties (equal order) go to the larger row, so the
+   * choice never depends on partition order.
+   */
+  public static Dataset<Row> newestPerKey(Dataset<Row> batch, String orderColumn) {
+    Column[] all = java.util.Arrays.stream(batch.columns())
+        .map(c -> col(SourceParser.quote(c))).toArray(Column[]::new);
+    return batch.groupBy(col(KEY))
+        .agg(max(struct(col(SourceParser.quote(orderColumn)).as("o"), struct(all).as("r")))
+            .as("m"))
+        .select(col("m.r.*"));
   }
 
   /**

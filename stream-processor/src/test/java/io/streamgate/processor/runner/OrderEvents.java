@@ -110,6 +110,11 @@ final class OrderEvents {
         .toList();
   }
 
+  /** The "created" events: one per order. */
+  List<Order> createdOrders() {
+    return created();
+  }
+
   private List<Order> created() {
     return produced.stream().filter(o -> o.status().equals("created")).toList();
   }

@@ -1,5 +1,6 @@
 package io.streamgate.processor.runner;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +35,8 @@ import redis.clients.jedis.Jedis;
  * on the demo pipeline while events keep arriving; it is killed with SIGKILL in the middle of the
  * stream, restarted on the same checkpoints, later stopped with SIGTERM mid-stream and restarted
  * again. Each time Redis must end up equal to the aggregates computed here from the produced
- * events: nothing counted twice, nothing missing.
+ * events: nothing counted twice, nothing missing. Last, a view whose checkpoint was deleted
+ * refuses to start until {@code --reset-view} starts it over.
  */
 class ProcessorCrashIT {
   private static final String NS = "crash";
@@ -104,18 +106,60 @@ class ProcessorCrashIT {
       } finally {
         p3.stop(Duration.ofSeconds(60));
       }
+
+      // 3. A lost checkpoint: its batch ids would restart under the stored versions, so the
+      // view refuses to start, in one line; --reset-view clears its rows and it starts over.
+      Path checkpoint = tmp.resolve("checkpoints").resolve("user_totals");
+      deleteTree(checkpoint);
+      ManagedProcess p4 = start(pipeline, 4);
+      awaitTrue("processor 4 refuses to start", () -> !p4.isAlive());
+      List<String> refusal = Files.readAllLines(p4.logFile()).stream()
+          .filter(l -> l.contains("every write would be ignored as not newer")).toList();
+      assertEquals(List.of("view user_totals: its checkpoint (" + checkpoint + ") is new but Redis"
+          + " holds rows written from an earlier checkpoint (id " + checkpointId() + "); every"
+          + " write would be ignored as not newer. Restore the checkpoint, or restart with"
+          + " --reset-view user_totals to clear the view's rows and versions."), refusal,
+          p4.tail(20));
+      assertFalse(Files.readString(p4.logFile()).contains("processor ready"), p4.tail(20));
+
+      ManagedProcess p5 = start(pipeline, 5, "--reset-view", "user_totals");
+      try {
+        awaitTrue("processor 5 ready", () -> logContains(p5, "processor ready"));
+        assertTrue(Files.readString(p5.logFile()).contains("view user_totals reset: "),
+            p5.tail(20));
+        // Events after the reset must land: with the old versions left in Redis they would not.
+        producing = produceSlowly(producer, topic, events.wave("c", 100, 50, 0), 40);
+        producing.get(60, TimeUnit.SECONDS);
+        awaitViews(events, p5);
+        assertEquals(Files.readString(checkpoint.resolve("streamgate-checkpoint-id")).strip(),
+            checkpointId(), "the new checkpoint's id is recorded in Redis");
+      } finally {
+        p5.stop(Duration.ofSeconds(60));
+      }
     }
   }
 
-  private static ManagedProcess start(Path pipeline, int run) throws Exception {
+  private static String checkpointId() {
+    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+      return jedis.get("{" + NS + ":user_totals}:checkpoint");
+    }
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static ManagedProcess start(Path pipeline, int run, String... extra) throws Exception {
     List<String> jvm = new ArrayList<>(List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC"));
     jvm.addAll(List.of(JavaModuleOptions.defaultModuleOptionArray()));
+    List<String> args = new ArrayList<>(List.of("--pipeline", pipeline.toString(),
+        "--kafka", kafka.bootstrapServers(), "--redis", redis.uri(), "--namespace", NS,
+        "--checkpoints", tmp.resolve("checkpoints").toString(), "--master", "local[2]"));
+    args.addAll(List.of(extra));
     return ManagedProcess.startJava("processor-" + run, "stream-processor", jvm,
-        ProcessorMain.class.getName(),
-        List.of("--pipeline", pipeline.toString(), "--kafka", kafka.bootstrapServers(),
-            "--redis", redis.uri(), "--namespace", NS,
-            "--checkpoints", tmp.resolve("checkpoints").toString(), "--master", "local[2]"),
-        Map.of(), tmp.resolve("processor-" + run + ".log"));
+        ProcessorMain.class.getName(), args, Map.of(), tmp.resolve("processor-" + run + ".log"));
   }
 
   private static Path pipeline(String topic) throws Exception {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.Keyspace;
 import io.streamgate.harness.RedisServer;
+import io.streamgate.processor.view.ViewTransform;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,7 +140,13 @@ class RedisRowWriterTest {
   }
 
   private static RedisRowWriter writer(String view, long ttl, boolean ranked, boolean latest) {
-    return new RedisRowWriter(redis.uri(), "t", view, ttl, ranked, latest, CLOCK);
+    StructType schema = new StructType().add(ViewTransform.KEY, DataTypes.StringType)
+        .add(ViewTransform.VALUE, DataTypes.StringType);
+    if (ranked) {
+      schema = schema.add(ViewTransform.RANK, DataTypes.DoubleType);
+    }
+    return new RedisRowWriter(redis.uri(), "t", view, ttl, ServingRowReader.of(schema), latest,
+        CLOCK);
   }
 
   private static Row row(String key, String value, Double rank) {

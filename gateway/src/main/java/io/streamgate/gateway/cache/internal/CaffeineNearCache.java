@@ -1,6 +1,8 @@
 package io.streamgate.gateway.cache.internal;
 
+import io.streamgate.contract.Change;
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.cache.Read;
 import io.streamgate.gateway.cache.RowJson;
@@ -74,29 +76,29 @@ public final class CaffeineNearCache extends VerticleBase
   }
 
   @Override
-  public void onChange(Row row) {
-    cache.onMessage(row, clock.millis());
+  public void onChange(Change change, long viewVersion) {
+    cache.onMessage(change, viewVersion, clock.millis());
   }
 
   /** A hit is served with the JSON encoded when the row was cached. */
   @Override
-  public Future<Read<RowJson>> get(String view, String key) {
+  public Future<Read<RowJson>> get(String view, long version, String key) {
     long start = clock.millis();
-    RowJson hit = cache.freshJson(view, key, start);
+    RowJson hit = cache.freshJson(view, version, key, start);
     if (hit != null) {
       hits.increment();
       return Future.succeededFuture(Read.fresh(hit));
     }
     misses.increment();
     long generation = cache.generation();
-    return store.get(view, key).transform(ar -> {
+    return store.get(view, version, key).transform(ar -> {
       long now = clock.millis();
       if (ar.succeeded()) {
-        Row row = cache.afterRead(view, key, ar.result(), start, generation, now);
-        return Future.succeededFuture(Read.fresh(row == null ? null : RowJson.of(row)));
+        Change found = cache.afterRead(view, version, key, ar.result(), start, generation, now);
+        return Future.succeededFuture(Read.fresh(found == null ? null : RowJson.of(found)));
       }
       RowCache.Entry stale = ar.cause() instanceof StoreUnavailableException
-          ? cache.stale(view, key, now) : null;
+          ? cache.stale(view, version, key, now) : null;
       if (stale == null) {
         return Future.failedFuture(ar.cause());
       }
@@ -106,12 +108,12 @@ public final class CaffeineNearCache extends VerticleBase
   }
 
   @Override
-  public Future<Read<RowBatch>> getAll(String view, List<String> keys) {
+  public Future<Read<RowBatch>> getAll(String view, long version, List<String> keys) {
     long start = clock.millis();
-    Map<String, Row> found = new HashMap<>();
+    Map<String, Change> found = new HashMap<>();
     List<String> toFetch = new ArrayList<>();
     for (String key : keys) {
-      Row hit = cache.fresh(view, key, start);
+      Change hit = cache.fresh(view, version, key, start);
       if (hit != null) {
         found.put(key, hit);
       } else {
@@ -124,36 +126,38 @@ public final class CaffeineNearCache extends VerticleBase
       return Future.succeededFuture(Read.fresh(inOrder(keys, found)));
     }
     long generation = cache.generation();
-    return store.getAll(view, toFetch).transform(ar -> {
+    return store.getAll(view, version, toFetch).transform(ar -> {
       long now = clock.millis();
       if (ar.succeeded()) {
-        Map<String, Row> fetched = new HashMap<>();
+        Map<String, Change> fetched = new HashMap<>();
         ar.result().found().forEach(row -> fetched.put(row.key(), row));
+        ar.result().deleted().forEach(tombstone -> fetched.put(tombstone.key(), tombstone));
         for (String key : toFetch) {
-          Row row = cache.afterRead(view, key, fetched.get(key), start, generation, now);
-          if (row != null) {
-            found.put(key, row);
+          Change change = cache.afterRead(view, version, key, fetched.get(key), start,
+              generation, now);
+          if (change != null) {
+            found.put(key, change);
           }
         }
         return Future.succeededFuture(Read.fresh(inOrder(keys, found)));
       }
-      return staleBatch(view, keys, toFetch, found, ar.cause(), now);
+      return staleBatch(view, version, keys, toFetch, found, ar.cause(), now);
     });
   }
 
   /** Every key not answered fresh must be cached, or the batch cannot be answered at all. */
-  private Future<Read<RowBatch>> staleBatch(String view, List<String> keys, List<String> toFetch,
-      Map<String, Row> found, Throwable failure, long now) {
+  private Future<Read<RowBatch>> staleBatch(String view, long version, List<String> keys,
+      List<String> toFetch, Map<String, Change> found, Throwable failure, long now) {
     if (!(failure instanceof StoreUnavailableException)) {
       return Future.failedFuture(failure);
     }
     long age = 0;
     for (String key : toFetch) {
-      RowCache.Entry stale = cache.stale(view, key, now);
+      RowCache.Entry stale = cache.stale(view, version, key, now);
       if (stale == null) {
         return Future.failedFuture(failure);
       }
-      found.put(key, stale.row());
+      found.put(key, stale.change());
       age = Math.max(age, ageSeconds(stale, now));
     }
     staleAnswers.increment();
@@ -185,18 +189,22 @@ public final class CaffeineNearCache extends VerticleBase
     return staleAnswers.sum();
   }
 
-  private static RowBatch inOrder(List<String> keys, Map<String, Row> found) {
+  private static RowBatch inOrder(List<String> keys, Map<String, Change> found) {
     List<Row> rows = new ArrayList<>();
     List<String> missing = new ArrayList<>();
+    List<Tombstone> deleted = new ArrayList<>();
     for (String key : keys) {
-      Row row = found.get(key);
-      if (row == null) {
-        missing.add(key);
-      } else {
+      Change change = found.get(key);
+      if (change instanceof Row row) {
         rows.add(row);
+      } else {
+        missing.add(key);
+        if (change instanceof Tombstone tombstone) {
+          deleted.add(tombstone);
+        }
       }
     }
-    return new RowBatch(rows, missing);
+    return new RowBatch(rows, missing, deleted);
   }
 
   private static long ageSeconds(RowCache.Entry entry, long now) {

@@ -2,6 +2,7 @@ package io.streamgate.gateway.cache.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.streamgate.contract.Change;
 import io.streamgate.contract.Row;
 import io.streamgate.gateway.cache.RowJson;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +22,9 @@ import java.util.function.ToLongFunction;
  *       message's row is served instead (never an older version than a message received).
  *       An entry confirmed before the read started cannot be newer than what Redis holds, so a
  *       read returning less means Redis was reset, and Redis wins.
- *   <li>Rows of views with a TTL expire from the cache no later than from Redis.
+ *   <li>Rows of views with a TTL expire from the cache no later than from Redis. Tombstones
+ *       are revalidated after at most {@value #TOMBSTONE_REVALIDATE_MS} ms, since Redis
+ *       forgets them without a message.
  *   <li>Attach (subscribed) starts a new generation with an empty cache; detach (subscription
  *       lost) keeps the rows only for stale answers. Reads that started in another generation
  *       fill nothing.
@@ -29,6 +32,8 @@ import java.util.function.ToLongFunction;
  * Thread-safe: Caffeine's map, with every update an atomic {@code compute}.
  */
 final class RowCache {
+  /** Longest a cached tombstone is served before Redis is asked whether it has expired. */
+  static final long TOMBSTONE_REVALIDATE_MS = 1_000;
   private final Cache<Key, Entry> rows;
   private final long revalidateAfterMillis;
   private final ToLongFunction<String> ttlMillisOfView;
@@ -49,23 +54,29 @@ final class RowCache {
    * A cached row's identity. equals and hashCode by hand: a record's generated ones go through
    * method handles, which showed in profiles of the read path (every read looks a Key up).
    */
-  record Key(String view, String key) {
+  record Key(String view, long version, String key) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key other && key.equals(other.key) && view.equals(other.view);
+      return o instanceof Key other && key.equals(other.key) && version == other.version
+          && view.equals(other.view);
     }
 
     @Override
     public int hashCode() {
-      return 31 * view.hashCode() + key.hashCode();
+      return 31 * (31 * view.hashCode() + Long.hashCode(version)) + key.hashCode();
     }
   }
 
   /**
-   * A cached row, when it was last confirmed, when to ask Redis again, and when it must be gone
-   * (TTL views).
+   * A cached row or tombstone, when it was last confirmed, when to ask Redis again, and when it
+   * must be gone (TTL views).
    */
   record Entry(RowJson served, long confirmedAt, long revalidateAt, long expiresAt) {
+    Change change() {
+      return served.change();
+    }
+
+    /** The row, or null for a tombstone. */
     Row row() {
       return served.row();
     }
@@ -92,42 +103,42 @@ final class RowCache {
     rows.cleanUp();
   }
 
-  /** The row to serve without asking Redis, or null. */
-  Row fresh(String view, String key, long now) {
-    RowJson served = freshJson(view, key, now);
-    return served == null ? null : served.row();
+  /** The row or tombstone to serve without asking Redis, or null. */
+  Change fresh(String view, long version, String key, long now) {
+    RowJson served = freshJson(view, version, key, now);
+    return served == null ? null : served.change();
   }
 
   /** {@link #fresh}, with the row's encoded JSON (encoded once, when the row was cached). */
-  RowJson freshJson(String view, String key, long now) {
+  RowJson freshJson(String view, long version, String key, long now) {
     if (!attached) {
       return null;
     }
-    Entry e = rows.getIfPresent(new Key(view, key));
+    Entry e = rows.getIfPresent(new Key(view, version, key));
     return e != null && e.live(now) && now <= e.revalidateAt() ? e.served() : null;
   }
 
   /** The entry to serve as a stale answer when Redis cannot be asked, or null. */
-  Entry stale(String view, String key, long now) {
-    Entry e = rows.getIfPresent(new Key(view, key));
+  Entry stale(String view, long version, String key, long now) {
+    Entry e = rows.getIfPresent(new Key(view, version, key));
     return e != null && e.live(now) ? e : null;
   }
 
   /**
    * Merges what a read returned and says what to serve.
    *
-   * @param fromRedis  the row Redis returned, or null for none
+   * @param fromRedis  the row or tombstone Redis returned, or null for none
    * @param readStart  clock millis when the read was sent
    * @param generation {@link #generation()} when the read was sent
-   * @return the row to serve, or null for "no such row"
+   * @return the row or tombstone to serve, or null for "no such row"
    */
-  Row afterRead(String view, String key, Row fromRedis, long readStart, long generation,
-      long now) {
-    Row[] serve = {fromRedis};
-    rows.asMap().compute(new Key(view, key), (k, cur) -> {
+  Change afterRead(String view, long version, String key, Change fromRedis, long readStart,
+      long generation, long now) {
+    Change[] serve = {fromRedis};
+    rows.asMap().compute(new Key(view, version, key), (k, cur) -> {
       if (attached && cur != null && cur.live(now) && cur.confirmedAt() >= readStart
-          && (fromRedis == null || cur.row().version() > fromRedis.version())) {
-        serve[0] = cur.row();
+          && (fromRedis == null || cur.change().version() > fromRedis.version())) {
+        serve[0] = cur.change();
         return cur;
       }
       if (!attached || this.generation != generation) {
@@ -138,14 +149,17 @@ final class RowCache {
     return serve[0];
   }
 
-  /** A change message: the row as written, received at {@code now}. */
-  void onMessage(Row row, long now) {
+  /**
+   * A change message: the row as written, or its tombstone, in view version {@code version},
+   * received at {@code now}.
+   */
+  void onMessage(Change change, long version, long now) {
     if (!attached) {
       return;
     }
-    rows.asMap().compute(new Key(row.view(), row.key()), (k, cur) ->
-        cur == null || !cur.live(now) || row.version() >= cur.row().version()
-            ? entry(row, now) : cur);
+    rows.asMap().compute(new Key(change.view(), version, change.key()), (k, cur) ->
+        cur == null || !cur.live(now) || change.version() >= cur.change().version()
+            ? entry(change, now) : cur);
   }
 
   /** Subscribed (again): everything held may have missed messages, so start empty. */
@@ -161,14 +175,17 @@ final class RowCache {
     generation++;
   }
 
-  private Entry entry(Row row, long now) {
+  private Entry entry(Change change, long now) {
+    // A tombstone expires in Redis without a message (its retention is the processor's
+    // setting), so it is checked again sooner: a deleted key is rarely hot.
+    long interval = change instanceof Row ? revalidateAfterMillis
+        : Math.min(revalidateAfterMillis, TOMBSTONE_REVALIDATE_MS);
     // Due somewhere in the last quarter of the interval, not all at once: rows filled together
     // (a warm-up, a reattach) would otherwise all ask Redis again in the same moment.
-    long revalidateAt = now + revalidateAfterMillis
-        - ThreadLocalRandom.current().nextLong(revalidateAfterMillis / 4 + 1);
-    long ttl = ttlMillisOfView.applyAsLong(row.view());
-    if (ttl <= 0) {
-      return new Entry(RowJson.of(row), now, revalidateAt, Long.MAX_VALUE);
+    long revalidateAt = now + interval - ThreadLocalRandom.current().nextLong(interval / 4 + 1);
+    long ttl = ttlMillisOfView.applyAsLong(change.view());
+    if (ttl <= 0 || !(change instanceof Row row)) {
+      return new Entry(RowJson.of(change), now, revalidateAt, Long.MAX_VALUE);
     }
     // Redis expires the row ttl after its write, which was no later than now (and near
     // updatedAt when the processor stamps write times): expire no later than that.

@@ -10,7 +10,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The catalog kept in step with Redis by a {@link HashMirror} of {@link Keyspace#catalog()}:
@@ -25,6 +27,7 @@ public final class RedisCatalog extends VerticleBase implements Catalog {
   private final Subscriptions subscriptions;
   private final Keyspace keyspace;
   private final HashMirror<CatalogEntry> mirror;
+  private final List<SwitchListener> switchListeners = new CopyOnWriteArrayList<>();
   private volatile CatalogSnapshot snapshot = CatalogSnapshot.NOT_LOADED;
 
   public RedisCatalog(ViewStore store, Subscriptions subscriptions, Keyspace keyspace,
@@ -35,7 +38,24 @@ public final class RedisCatalog extends VerticleBase implements Catalog {
         new HashMirror.Description("catalog", keyspace.catalog(), "views",
             "Re-register the view (restart its pipeline) to fix it."),
         store::catalogEntries, CatalogEntry::fromJson, CatalogEntry::name,
-        entries -> snapshot = CatalogSnapshot.of(entries), refreshInterval);
+        this::apply, refreshInterval);
+  }
+
+  /** On the mirror's context: swaps the snapshot, then tells of every view that switched. */
+  private void apply(Map<String, CatalogEntry> entries) {
+    CatalogSnapshot before = snapshot;
+    snapshot = CatalogSnapshot.of(entries);
+    entries.values().forEach(entry -> {
+      CatalogEntry old = before.byName().get(entry.name());
+      if (old != null && old.version() != entry.version()) {
+        switchListeners.forEach(l -> l.switched(entry, old.version()));
+      }
+    });
+  }
+
+  @Override
+  public void onSwitch(SwitchListener listener) {
+    switchListeners.add(listener);
   }
 
   @Override

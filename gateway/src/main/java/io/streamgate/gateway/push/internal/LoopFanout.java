@@ -1,6 +1,6 @@
 package io.streamgate.gateway.push.internal;
 
-import io.streamgate.contract.Row;
+import io.streamgate.contract.Change;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -124,22 +124,25 @@ final class LoopFanout {
     }
   }
 
-  /** Hands {@code row} to every subscription following it. */
-  void deliver(Row row) {
-    Map<String, List<Sub>> keys = byKey.get(row.view());
+  /**
+   * Hands {@code change} (of view version {@code viewVersion}) to every subscription following
+   * its row; each takes only its own version's.
+   */
+  void deliver(Change change, long viewVersion) {
+    Map<String, List<Sub>> keys = byKey.get(change.view());
     if (keys != null) {
-      deliver(keys.get(row.key()), row);
+      deliver(keys.get(change.key()), change, viewVersion);
     }
-    deliver(byView.get(row.view()), row);
+    deliver(byView.get(change.view()), change, viewVersion);
   }
 
-  private static void deliver(List<Sub> subs, Row row) {
+  private static void deliver(List<Sub> subs, Change change, long viewVersion) {
     if (subs == null || subs.isEmpty()) {
       return;
     }
     // A copy: a session closed by this very change (slow consumer) removes its subscriptions.
     for (Sub sub : subs.toArray(new Sub[0])) {
-      sub.session.onChange(sub, row);
+      sub.session.onChange(sub, change, viewVersion);
     }
   }
 }

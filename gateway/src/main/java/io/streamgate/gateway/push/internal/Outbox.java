@@ -1,17 +1,18 @@
 package io.streamgate.gateway.push.internal;
 
-import io.streamgate.contract.Row;
+import io.streamgate.contract.Change;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 
 /**
- * What waits for one slow connection: rows and control messages in order, where a row for a
- * (subscription, key) that is already waiting replaces the waiting one's row when newer, keeping
- * its place (coalescing: the client gets the newest state, not the backlog). Bounded: {@link
+ * What waits for one slow connection: rows and control messages in order, where a change (a row
+ * or a delete) for a (subscription, key) that is already waiting replaces the waiting one's when
+ * newer, keeping its place (coalescing: the client gets the newest state, not the backlog; a
+ * delete replaces a waiting update and the other way round). Bounded: {@link
  * #add} reports when more than {@code maxPending} entries wait. Not thread-safe: one event loop.
  */
 final class Outbox {
-  /** A message waiting: a row (slot non-null) or a pre-formatted control message. */
+  /** A message waiting: a row or delete (change non-null) or a pre-formatted control message. */
   static final class Entry {
     final Kind kind;
     final String type;
@@ -19,26 +20,31 @@ final class Outbox {
     final String id;
     final String text;
     final boolean reset;
-    Row row;
+    /** The view version the change belongs to (SSE ids carry it). */
+    final long viewVersion;
+    Change change;
 
-    private Entry(Kind kind, String type, Object subscription, String id, Row row, boolean reset,
-        String text) {
+    private Entry(Kind kind, String type, Object subscription, String id, Change change,
+        long viewVersion, boolean reset, String text) {
       this.kind = kind;
       this.type = type;
       this.subscription = subscription;
       this.id = id;
-      this.row = row;
+      this.change = change;
+      this.viewVersion = viewVersion;
       this.reset = reset;
       this.text = text;
     }
 
-    static Entry row(Kind kind, Object subscription, String id, Row row, boolean reset) {
-      return new Entry(kind, null, subscription, id, row, reset, null);
+    /** A row (snapshot or update) or a delete ({@code change} a tombstone). */
+    static Entry change(Kind kind, Object subscription, String id, Change change,
+        long viewVersion, boolean reset) {
+      return new Entry(kind, null, subscription, id, change, viewVersion, reset, null);
     }
 
     /** @param type the message's {@code type} (the SSE event name) */
     static Entry control(String type, String text) {
-      return new Entry(Kind.CONTROL, type, null, null, null, false, text);
+      return new Entry(Kind.CONTROL, type, null, null, null, 0, false, text);
     }
   }
 
@@ -64,11 +70,11 @@ final class Outbox {
     if (entry.kind == Kind.CONTROL) {
       waiting.put(controlSeq++, entry);
     } else {
-      Slot slot = new Slot(entry.subscription, entry.row.key());
+      Slot slot = new Slot(entry.subscription, entry.change.key());
       Entry old = waiting.get(slot);
       if (old != null) {
-        if (entry.row.version() > old.row.version()) {
-          old.row = entry.row;
+        if (entry.change.version() > old.change.version()) {
+          old.change = entry.change;
         }
         return Result.COALESCED;
       }

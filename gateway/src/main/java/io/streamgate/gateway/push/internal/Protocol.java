@@ -2,6 +2,7 @@ package io.streamgate.gateway.push.internal;
 
 import io.streamgate.contract.Names;
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.contract.json.Json;
 import io.streamgate.contract.json.JsonException;
 import io.streamgate.gateway.auth.Access;
@@ -46,11 +47,13 @@ public final class Protocol {
   public sealed interface Op permits Subscribe, Unsubscribe, Auth, Ping {}
 
   /**
-   * @param keys     null for every key of the view (updates only, no snapshot)
-   * @param versions per key, the version the client already has (resume); may be empty
+   * @param keys        null for every key of the view (updates only, no snapshot)
+   * @param versions    per key, the version the client already has (resume); may be empty
+   * @param viewVersion the view version those versions are of, or null if the client did not
+   *                    say (then they are taken as the serving version's)
    */
-  public record Subscribe(String id, String view, List<String> keys, Map<String, Long> versions)
-      implements Op {}
+  public record Subscribe(String id, String view, List<String> keys, Map<String, Long> versions,
+      Long viewVersion) implements Op {}
 
   public record Unsubscribe(String id) implements Op {}
 
@@ -166,7 +169,16 @@ public final class Protocol {
             "\"versions\" needs \"keys\": a whole-view subscription sends updates only");
       }
     }
-    return new Subscribe(id, view, keys, versions);
+    Long viewVersion = null;
+    Object rawViewVersion = message.get("viewVersion");
+    if (rawViewVersion != null) {
+      if (!(rawViewVersion instanceof Long v) || v < 1) {
+        throw new ProtocolException(id, BAD_REQUEST, "\"viewVersion\" must be an integer >= 1:"
+            + " the view version of the \"versions\" (from the last subscribed or switch)");
+      }
+      viewVersion = v;
+    }
+    return new Subscribe(id, view, keys, versions, viewVersion);
   }
 
   private static String id(Map<String, Object> message) {
@@ -203,6 +215,32 @@ public final class Protocol {
     return out.append(",\"value\":").append(row.valueJson()).append('}').toString();
   }
 
+  /**
+   * A deleted row: its key, the delete's version and when it happened ({@code updatedAt}, as in
+   * the contract's change message). Replaces whatever the client holds for the key.
+   */
+  public static String delete(String id, Tombstone tombstone) {
+    StringBuilder out = new StringBuilder(96 + tombstone.key().length());
+    out.append("{\"type\":\"delete\",\"id\":");
+    Json.appendString(out, id);
+    out.append(",\"view\":");
+    Json.appendString(out, tombstone.view());
+    out.append(",\"key\":");
+    Json.appendString(out, tombstone.key());
+    out.append(",\"version\":").append(tombstone.version());
+    return out.append(",\"updatedAt\":").append(tombstone.deletedAt()).append('}').toString();
+  }
+
+  /**
+   * The view's name is served by view version {@code version} from now on: what the client
+   * holds of the subscription is replaced by the snapshot that follows (keyed) or must be
+   * reloaded (whole view).
+   */
+  public static String switched(String id, String view, long version) {
+    return "{\"type\":\"switch\",\"id\":" + Json.quote(id) + ",\"view\":" + Json.quote(view)
+        + ",\"version\":" + version + "}";
+  }
+
   public static String error(String id, String code, String message) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("type", "error");
@@ -212,13 +250,18 @@ public final class Protocol {
     return Json.write(out);
   }
 
-  /** Ends the snapshot of a subscription; keys without a message are listed by why. */
-  public static String subscribed(String id, String view, int snapshots, List<String> upToDate,
-      List<String> missing) {
+  /**
+   * Ends the snapshot of a subscription; keys without a message are listed by why.
+   *
+   * @param version the view version the snapshot and the updates after it come from
+   */
+  public static String subscribed(String id, String view, long version, int snapshots,
+      List<String> upToDate, List<String> missing) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("type", "subscribed");
     out.put("id", id);
     out.put("view", view);
+    out.put("version", version);
     out.put("snapshots", snapshots);
     out.put("upToDate", upToDate == null ? List.of() : new ArrayList<>(upToDate));
     out.put("missing", missing == null ? List.of() : new ArrayList<>(missing));

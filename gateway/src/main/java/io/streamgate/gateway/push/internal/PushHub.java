@@ -1,6 +1,7 @@
 package io.streamgate.gateway.push.internal;
 
-import io.streamgate.contract.Row;
+import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.Change;
 import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.auth.TokenVerifier;
@@ -8,6 +9,7 @@ import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.http.BearerAuthHandler;
+import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.http.RequestPath;
@@ -34,9 +36,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The push hub: the {@link ChangeFeed} in, one {@link LoopFanout} per event loop out. The feed
- * calls it on the feed's own thread with the row it parsed; the hub posts it straight to each
- * loop that has sessions, which hands it to the subscriptions of that row; posting keeps the
- * order of the feed, so every loop sees each key's versions in order. Heartbeats run per loop
+ * calls it on the feed's own thread with the change it parsed; the hub posts it straight to each
+ * loop that has sessions, which hands it to the subscriptions of that row (those following the
+ * change's view version); posting keeps the order of the feed, so every loop sees each key's
+ * versions in order. A view's switch to a new version (from the catalog) is posted to every
+ * loop the same way, and each session switches its subscriptions of that view. Heartbeats run per loop
  * on one periodic timer, not one per connection, each connection in its own slice of the
  * interval.
  */
@@ -74,6 +78,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
         vertx);
     // No context: the hub only posts to its loops, so the feed may call it on its own thread.
     registration = changes.listen(null, this);
+    catalog.onSwitch(this::switched);
     started = true;
     return Future.succeededFuture();
   }
@@ -106,12 +111,19 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   // ---- the feed (on the feed's thread)
 
   @Override
-  public void onChange(Row row) {
+  public void onChange(Change change, long viewVersion) {
     for (LoopFanout loop : loops.values()) {
       if (loop.hasSessions()) {
-        loop.context.runOnContext(v -> loop.deliver(row));
+        loop.context.runOnContext(v -> loop.deliver(change, viewVersion));
       }
     }
+  }
+
+  /** On the catalog's context, once {@code find} answers with the new entry. */
+  private void switched(CatalogEntry entry, long previousVersion) {
+    LOG.info("push: view {} is served by version {} (was {}); switching its subscriptions",
+        entry.name(), entry.version(), previousVersion);
+    eachSession(s -> s.switched(entry.name(), entry.version()));
   }
 
   @Override
@@ -177,17 +189,27 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
       throw HttpProblem.refused(refusal);
     }
     Map<String, Long> versions = new java.util.HashMap<>();
+    Long viewVersion = null;
     String lastEventId = ctx.request().getHeader("Last-Event-ID");
     if (lastEventId != null && !lastEventId.isBlank()) {
+      // "<row version>" (view version 1) or "<view version>.<row version>": SseTransport.eventId
+      String id = lastEventId.trim();
+      int dot = id.indexOf('.');
       try {
-        versions.put(key, Long.parseLong(lastEventId.trim()));
+        viewVersion = dot < 0 ? 1 : Long.parseLong(id.substring(0, dot));
+        versions.put(key, Long.parseLong(id.substring(dot + 1)));
       } catch (NumberFormatException e) {
-        throw new HttpProblem(ProblemType.BAD_REQUEST, "Last-Event-ID must be a row version"
-            + " (an integer), but was '" + Protocol.abbreviate(lastEventId) + "'");
+        throw new HttpProblem(ProblemType.BAD_REQUEST, "Last-Event-ID must be an event id of"
+            + " this stream (a row version, or <view version>.<row version>), but was '"
+            + Protocol.abbreviate(lastEventId) + "'");
       }
     }
-    HttpServerResponse response = ctx.response()
-        .setChunked(true)
+    CatalogEntry entry = catalog.find(view).orElse(null);
+    HttpServerResponse response = ctx.response();
+    if (entry != null) {
+      response.putHeader(ETags.VIEW_VERSION_HEADER, Long.toString(entry.version()));
+    }
+    response.setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
         .putHeader("X-Accel-Buffering", "no");
@@ -197,7 +219,8 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
         new SseTransport(response), principal, true);
     response.closeHandler(v -> session.ended());
     session.start();
-    session.subscribe(new Protocol.Subscribe("events", view, List.of(key), versions));
+    session.subscribe(new Protocol.Subscribe("events", view, List.of(key), versions,
+        viewVersion));
   }
 
   private LoopFanout loopFor(Context current) {

@@ -1,7 +1,10 @@
 package io.streamgate.gateway.push.internal;
 
 import io.micrometer.core.instrument.Counter;
+import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.Change;
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.auth.AuthenticationException;
 import io.streamgate.gateway.auth.Principal;
@@ -22,9 +25,11 @@ import java.util.Objects;
 /**
  * One push connection (a WebSocket, or an SSE response with one subscription): its principal,
  * subscriptions and outbox. Everything runs on the connection's event loop; results of reads
- * and token checks are brought back to it first. Rows reach the client in version order per
- * key, each version at most once: a subscription records the newest version it handed out and
- * drops anything not newer.
+ * and token checks are brought back to it first. Rows and deletes reach the client in version
+ * order per key, each version at most once: a subscription records the newest version it handed
+ * out and drops anything not newer. A subscription follows one view version (the serving one);
+ * when the view switches, it gets {@code switch}, then a fresh snapshot from the new version,
+ * and only that version's changes after it.
  */
 final class Session {
   private final SessionServices services;
@@ -36,6 +41,7 @@ final class Session {
   private final boolean endWithLastSubscription;
   private final Counter sentSnapshots;
   private final Counter sentUpdates;
+  private final Counter sentDeletes;
   private final Counter sentControl;
   private final Counter coalesced;
   private Principal principal;
@@ -57,6 +63,7 @@ final class Session {
     PushMetrics metrics = services.metrics();
     this.sentSnapshots = metrics.sentCounter(transport.name(), "snapshot");
     this.sentUpdates = metrics.sentCounter(transport.name(), "update");
+    this.sentDeletes = metrics.sentCounter(transport.name(), "delete");
     this.sentControl = metrics.sentCounter(transport.name(), "control");
     this.coalesced = metrics.coalescedCounter(transport.name());
   }
@@ -126,32 +133,47 @@ final class Session {
       error(op.id(), Protocol.code(refusal), refusal.message());
       return;
     }
-    Sub sub = new Sub(this, op.id(), op.view(), op.keys());
+    CatalogEntry entry = services.catalog().find(op.view()).orElse(null);
+    if (entry == null) { // dropped from the catalog since the check
+      error(op.id(), Protocol.UNKNOWN_VIEW, "view '" + op.view() + "' is not in the catalog");
+      return;
+    }
+    Sub sub = new Sub(this, op.id(), op.view(), op.keys(), entry.version());
     subs.put(sub.id, sub);
     loop.add(sub);
     services.metrics().subscriptions(transport.name(), 1);
     if (sub.wholeView()) {
       send(Outbox.Entry.control("subscribed",
-          Protocol.subscribed(sub.id, sub.view, 0, List.of(), List.of())));
+          Protocol.subscribed(sub.id, sub.view, sub.version, 0, List.of(), List.of())));
     } else {
-      readSnapshot(sub, op.versions(), true);
+      // Versions of another view version say nothing about this one's rows.
+      boolean sameVersion = op.viewVersion() == null || op.viewVersion() == sub.version;
+      readSnapshot(sub, sameVersion ? op.versions() : Map.of(), true);
     }
   }
 
   /**
    * Reads the subscription's rows and sends, per key, the row if newer than the version the
-   * client has. Changes arriving during the read are held and merged (newest wins), so nothing
-   * between the read and going live is lost or sent twice.
+   * client has (a {@code delete} if it was deleted since), then, if {@code acknowledge},
+   * {@code subscribed}. Changes arriving during the read are held and merged (newest wins), so
+   * nothing between the read and going live is lost or sent twice. A later read of the same
+   * subscription (a switch) makes this one's answer void.
    */
   private void readSnapshot(Sub sub, Map<String, Long> versions, boolean acknowledge) {
     sub.held = new HashMap<>();
-    loop.read(() -> services.rows().getAll(sub.view, sub.keys))
-        .onComplete(ar -> onLoop(() -> snapshotRead(sub, versions, acknowledge, ar)));
+    long read = ++sub.reads;
+    long version = sub.version;
+    loop.read(() -> services.rows().getAll(sub.view, version, sub.keys))
+        .onComplete(ar -> onLoop(() -> {
+          if (sub.reads == read) {
+            snapshotRead(sub, versions, acknowledge, ar);
+          }
+        }));
   }
 
   private void snapshotRead(Sub sub, Map<String, Long> versions, boolean acknowledge,
       AsyncResult<Read<RowBatch>> ar) {
-    Map<String, Row> held = sub.held;
+    Map<String, Change> held = sub.held;
     sub.held = null;
     if (closed || !sub.active) {
       return;
@@ -163,32 +185,42 @@ final class Session {
           + ar.cause().getMessage() + "); subscribe again shortly");
       return;
     }
-    Map<String, Row> found = new HashMap<>();
+    Map<String, Change> found = new HashMap<>();
     for (Row row : ar.result().value().found()) {
       found.put(row.key(), row);
+    }
+    for (Tombstone tombstone : ar.result().value().deleted()) {
+      found.put(tombstone.key(), tombstone);
     }
     int snapshots = 0;
     List<String> upToDate = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (String key : sub.keys) {
-      Row row = newest(found.get(key), held.get(key));
+      Change change = newest(found.get(key), held.get(key));
       Long had = versions.get(key);
-      if (row == null) {
+      if (change instanceof Tombstone) {
+        // No row: missing. A client that holds an older version of it is told it was deleted.
         missing.add(key);
-      } else if (had != null && row.version() == had) {
+        sub.sent.put(key, change.version());
+        if (had != null && change.version() > had) {
+          send(Outbox.Entry.change(Outbox.Kind.UPDATE, sub, sub.id, change, sub.version, false));
+        }
+      } else if (change == null) {
+        missing.add(key);
+      } else if (had != null && change.version() == had) {
         upToDate.add(key);
         sub.sent.put(key, had);
       } else {
         // Older than what the client has: the store was reset; say so rather than stay silent.
-        boolean reset = had != null && row.version() < had;
-        sub.sent.put(key, row.version());
-        send(Outbox.Entry.row(Outbox.Kind.SNAPSHOT, sub, sub.id, row, reset));
+        boolean reset = had != null && change.version() < had;
+        sub.sent.put(key, change.version());
+        send(Outbox.Entry.change(Outbox.Kind.SNAPSHOT, sub, sub.id, change, sub.version, reset));
         snapshots++;
       }
     }
     if (acknowledge && !closed) {
       send(Outbox.Entry.control("subscribed",
-          Protocol.subscribed(sub.id, sub.view, snapshots, upToDate, missing)));
+          Protocol.subscribed(sub.id, sub.view, sub.version, snapshots, upToDate, missing)));
     }
   }
 
@@ -217,28 +249,54 @@ final class Session {
     }
   }
 
-  /** A change of a row {@code sub} follows; on this session's loop. */
-  void onChange(Sub sub, Row row) {
-    if (closed || !sub.active) {
+  /** A change of a row {@code sub} follows, in view version {@code viewVersion}; on this loop. */
+  void onChange(Sub sub, Change change, long viewVersion) {
+    if (closed || !sub.active || viewVersion != sub.version) {
       return;
     }
     if (sub.held != null) {
-      sub.held.merge(row.key(), row, Session::newest);
+      sub.held.merge(change.key(), change, Session::newest);
       return;
     }
     if (sub.wholeView()) {
       // The feed delivers each key's versions in order, so only the tenant needs checking.
-      if (principal.canReadKey(row.key())) {
-        send(Outbox.Entry.row(Outbox.Kind.UPDATE, sub, sub.id, row, false));
+      if (principal.canReadKey(change.key())) {
+        send(Outbox.Entry.change(Outbox.Kind.UPDATE, sub, sub.id, change, viewVersion, false));
       }
       return;
     }
-    Long last = sub.sent.get(row.key());
-    if (last != null && row.version() <= last) {
+    Long last = sub.sent.get(change.key());
+    if (last != null && change.version() <= last) {
       return;
     }
-    sub.sent.put(row.key(), row.version());
-    send(Outbox.Entry.row(Outbox.Kind.UPDATE, sub, sub.id, row, false));
+    sub.sent.put(change.key(), change.version());
+    send(Outbox.Entry.change(Outbox.Kind.UPDATE, sub, sub.id, change, viewVersion, false));
+  }
+
+  /**
+   * View {@code view} is served by {@code version} now. Each subscription of it still on another
+   * version drops what waits for it (rows of the old version), gets {@code switch}, and then, if
+   * keyed, a snapshot of its keys from the new version and {@code subscribed}; its row versions
+   * start over (those of two view versions are unrelated). Changes of the old version are
+   * ignored from here on, and the new version's that arrive during the read are held, so the
+   * client sees no row of the old version after {@code switch} and misses none of the new.
+   */
+  void switched(String view, long version) {
+    if (closed) {
+      return;
+    }
+    for (Sub sub : new ArrayList<>(subs.values())) {
+      if (!sub.view.equals(view) || sub.version == version) {
+        continue;
+      }
+      sub.version = version;
+      sub.sent.clear();
+      outbox.removeSubscription(sub);
+      send(Outbox.Entry.control("switch", Protocol.switched(sub.id, view, version)));
+      if (!sub.wholeView()) {
+        readSnapshot(sub, Map.of(), true);
+      }
+    }
   }
 
   /** The gateway's change subscription was lost: updates pause until it is back. */
@@ -371,9 +429,15 @@ final class Session {
     switch (entry.kind) {
       case SNAPSHOT -> sentSnapshots.increment();
       case UPDATE -> {
-        sentUpdates.increment();
-        long updatedAt = entry.row.updatedAt();
-        written.onSuccess(v -> services.metrics().latency(System.currentTimeMillis() - updatedAt));
+        long changedAt;
+        if (entry.change instanceof Row row) {
+          sentUpdates.increment();
+          changedAt = row.updatedAt();
+        } else {
+          sentDeletes.increment();
+          changedAt = ((Tombstone) entry.change).deletedAt();
+        }
+        written.onSuccess(v -> services.metrics().latency(System.currentTimeMillis() - changedAt));
       }
       default -> sentControl.increment();
     }
@@ -432,7 +496,7 @@ final class Session {
     }
   }
 
-  private static Row newest(Row a, Row b) {
+  private static Change newest(Change a, Change b) {
     if (a == null) {
       return b;
     }

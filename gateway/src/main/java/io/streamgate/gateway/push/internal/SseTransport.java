@@ -1,5 +1,6 @@
 package io.streamgate.gateway.push.internal;
 
+import io.streamgate.contract.Tombstone;
 import io.streamgate.contract.json.Json;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
@@ -7,9 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A {@code text/event-stream} response: rows as {@code snapshot}/{@code update} events whose
- * {@code id} is the row version (so a reconnecting EventSource sends it as
- * {@code Last-Event-ID}) and whose data is the row's contract JSON; control messages as events
+ * A {@code text/event-stream} response: rows as {@code snapshot}/{@code update} events and
+ * deletes as {@code delete} events, whose {@code id} is the row version ({@link #eventId}: so a
+ * reconnecting EventSource sends it as {@code Last-Event-ID}) and whose data is the contract's
+ * JSON form (a row, or a tombstone with {@code "deleted":true}); control messages as events
  * named by their type.
  */
 final class SseTransport implements Transport {
@@ -37,13 +39,21 @@ final class SseTransport implements Transport {
   @Override
   public Future<Void> write(Outbox.Entry entry) {
     String text = switch (entry.kind) {
-      case SNAPSHOT -> "id: " + entry.row.version() + "\nevent: snapshot\ndata: "
-          + entry.row.toJson() + "\n\n";
-      case UPDATE -> "id: " + entry.row.version() + "\nevent: update\ndata: "
-          + entry.row.toJson() + "\n\n";
       case CONTROL -> "event: " + entry.type + "\ndata: " + entry.text + "\n\n";
+      default -> "id: " + eventId(entry.viewVersion, entry.change.version()) + "\nevent: "
+          + (entry.change instanceof Tombstone ? "delete"
+              : entry.kind == Outbox.Kind.SNAPSHOT ? "snapshot" : "update")
+          + "\ndata: " + entry.change.toJson() + "\n\n";
     };
     return response.write(text);
+  }
+
+  /**
+   * {@code <row version>} for view version 1, {@code <view version>.<row version>} after (as the
+   * REST ETag), so a Last-Event-ID of one view version is never taken for another's.
+   */
+  static String eventId(long viewVersion, long rowVersion) {
+    return viewVersion == 1 ? Long.toString(rowVersion) : viewVersion + "." + rowVersion;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.streamgate.gateway.push.internal;
 
+import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -31,9 +33,11 @@ final class WsTransport implements Transport {
   @Override
   public Future<Void> write(Outbox.Entry entry) {
     return ws.writeTextMessage(switch (entry.kind) {
-      case SNAPSHOT -> Protocol.row("snapshot", entry.id, entry.row, entry.reset);
-      case UPDATE -> Protocol.row("update", entry.id, entry.row, false);
       case CONTROL -> entry.text;
+      default -> entry.change instanceof Row row
+          ? Protocol.row(entry.kind == Outbox.Kind.SNAPSHOT ? "snapshot" : "update", entry.id,
+              row, entry.reset)
+          : Protocol.delete(entry.id, (Tombstone) entry.change);
     });
   }
 

@@ -21,8 +21,9 @@ import java.util.List;
 /**
  * The index endpoints of API v1: pages over a view's key index and the top-N of a ranked view.
  * Each is two round trips: the index (one ZRANGE), then the rows in one pipelined batch through
- * the near cache. Keys whose row is gone (a TTL expired it before the index was cleaned) are
- * skipped. Stateless; runs on the request's event loop.
+ * the near cache. Keys whose row is gone (a TTL expired it before the index was cleaned, or a
+ * delete raced the read: its tombstone is no row) are skipped. Both read the serving version's
+ * table, or {@code ?version=}'s. Stateless; runs on the request's event loop.
  */
 final class IndexHandler {
   public static final int DEFAULT_LIMIT = 50;
@@ -45,16 +46,18 @@ final class IndexHandler {
    * cursor, and the cursor of the next page ({@code null} on the last).
    */
   public void page(RoutingContext ctx) {
-    String view = requests.readable(ctx, null).name();
+    CatalogEntry entry = requests.readable(ctx, null);
+    String view = entry.name();
     int limit = ViewRequests.intParam(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT);
     String after = cursor(ctx);
+    long version = ViewRequests.version(ctx, entry);
     String[] next = {null};
-    store.keysAfter(view, after, limit + 1).compose(keys -> {
+    store.keysAfter(view, version, after, limit + 1).compose(keys -> {
       List<String> page = keys.size() > limit ? keys.subList(0, limit) : keys;
       if (keys.size() > limit) {
         next[0] = encodeCursor(page.get(page.size() - 1));
       }
-      return rowsOf(view, page);
+      return rowsOf(view, version, page);
     }).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -84,7 +87,9 @@ final class IndexHandler {
           + " is read with ?keys=top");
     }
     int n = ViewRequests.intParam(ctx, "n", DEFAULT_TOP, MAX_TOP);
-    store.topKeys(entry.name(), n).compose(keys -> rowsOf(entry.name(), keys)).onComplete(ar -> {
+    long version = ViewRequests.version(ctx, entry);
+    String view = entry.name();
+    store.topKeys(view, version, n).compose(keys -> rowsOf(view, version, keys)).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
@@ -101,7 +106,7 @@ final class IndexHandler {
   }
 
   /** The rows of the index keys, in index order; rows that are gone are left out. */
-  private Future<Read<RowBatch>> rowsOf(String view, List<String> indexKeys) {
+  private Future<Read<RowBatch>> rowsOf(String view, long version, List<String> indexKeys) {
     List<String> keys = new ArrayList<>(indexKeys.size());
     for (String key : indexKeys) {
       if (Names.keyProblem(key) == null) { // the processor never indexes anything else
@@ -111,7 +116,7 @@ final class IndexHandler {
     if (keys.isEmpty()) {
       return Future.succeededFuture(Read.fresh(new RowBatch(List.of(), List.of())));
     }
-    return rows.getAll(view, keys);
+    return rows.getAll(view, version, keys);
   }
 
   /** The key after which the page starts, or null for the first page. */

@@ -11,10 +11,13 @@ import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.http.RequestPath;
+import io.streamgate.gateway.rest.Rest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The check and response pieces every view endpoint shares. Whether the caller may read is
@@ -43,6 +46,50 @@ final class ViewRequests {
     }
     // A catalog refresh may drop the view between the check and here.
     return catalog.find(view).orElseThrow(() -> HttpProblem.refused(Access.unknownView(view)));
+  }
+
+  /**
+   * The view version to read: {@code ?version=N} if the view can be read at N now (400 if it is
+   * no version number, 404 naming the readable versions if not readable), else the serving one.
+   * Sets {@link Rest#VIEW_VERSION_HEADER}, so every answer from here on (304s and problems
+   * about the row included) says which version answered.
+   */
+  static long version(RoutingContext ctx, CatalogEntry entry) {
+    List<String> values = ctx.queryParam(Rest.VERSION_PARAM);
+    long version = entry.version();
+    if (!values.isEmpty()) {
+      String value = values.get(0).trim();
+      try {
+        version = values.size() == 1 ? Long.parseLong(value) : 0;
+      } catch (NumberFormatException e) {
+        version = 0;
+      }
+      if (version < 1) {
+        throw new HttpProblem(ProblemType.BAD_REQUEST, "query parameter 'version' must be given"
+            + " once, as a view version (an integer >= 1), but was '" + abbreviate(value) + "'");
+      }
+      if (!entry.readable(version)) {
+        List<Long> readable = new ArrayList<>();
+        readable.add(entry.version());
+        readable.addAll(entry.otherVersions());
+        throw new HttpProblem(ProblemType.NOT_FOUND, "view '" + entry.name()
+            + "' cannot be read at version " + version + "; readable now: " + readable
+            + " (version " + entry.version() + " serves the view)", Map.of(),
+            Map.of("readableVersions", readable));
+      }
+    }
+    ctx.response().putHeader(Rest.VIEW_VERSION_HEADER, Long.toString(version));
+    return version;
+  }
+
+  /**
+   * The entity tag of a row of view version {@code viewVersion}: {@code "<row version>"} for
+   * version 1 (as before versions existed), {@code "<view version>.<row version>"} after, so a
+   * tag of one version never matches a row of another (their row versions are unrelated).
+   */
+  static String etag(long viewVersion, long rowVersion) {
+    return viewVersion == 1 ? "\"" + rowVersion + "\""
+        : "\"" + viewVersion + "." + rowVersion + "\"";
   }
 
   /**

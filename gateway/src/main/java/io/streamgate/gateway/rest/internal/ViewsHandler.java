@@ -1,6 +1,7 @@
 package io.streamgate.gateway.rest.internal;
 
 import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.auth.Principal;
@@ -59,11 +60,16 @@ final class ViewsHandler {
     ViewRequests.send(ctx, Json.write(Map.of("views", views)));
   }
 
-  /** {@code GET /v1/views/{view}/{key}}: one row, with ETag and 304. */
+  /**
+   * {@code GET /v1/views/{view}/{key}}: one row, with ETag and 304; a deleted row whose
+   * tombstone is kept is a 404 {@code row-deleted} naming the delete's version.
+   */
   public void row(RoutingContext ctx) {
     String key = RequestPath.of(ctx).key();
-    String view = requests.readable(ctx, List.of(key)).name();
-    rows.get(view, key).onComplete(ar -> {
+    CatalogEntry entry = requests.readable(ctx, List.of(key));
+    String view = entry.name();
+    long version = ViewRequests.version(ctx, entry);
+    rows.get(view, version, key).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
@@ -75,7 +81,11 @@ final class ViewsHandler {
         return;
       }
       ViewRequests.markStale(ctx, ar.result());
-      String etag = "\"" + served.row().version() + "\"";
+      if (served.row() == null) {
+        ctx.fail(deleted(view, served.tombstone()));
+        return;
+      }
+      String etag = ViewRequests.etag(version, served.row().version());
       HttpServerResponse response = ctx.response()
           .putHeader(HttpHeaders.ETAG, etag)
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
@@ -87,15 +97,30 @@ final class ViewsHandler {
     });
   }
 
-  /** {@code GET /v1/views/{view}?keys=a,b,c}: found rows plus the keys that have none. */
+  private static HttpProblem deleted(String view, Tombstone tombstone) {
+    Map<String, Object> members = new LinkedHashMap<>();
+    members.put("key", tombstone.key());
+    members.put("version", tombstone.version());
+    members.put("deletedAt", tombstone.deletedAt());
+    return new HttpProblem(ProblemType.ROW_DELETED, "view '" + view + "' has no row with key '"
+        + tombstone.key() + "': it was deleted at version " + tombstone.version(), Map.of(),
+        members);
+  }
+
+  /**
+   * {@code GET /v1/views/{view}?keys=a,b,c}: found rows plus the keys that have none; those
+   * deleted recently are also listed, with their delete, under {@code deleted}.
+   */
   public void many(RoutingContext ctx) {
     List<String> keys = keys(ctx);
-    String view = requests.readable(ctx, keys).name();
+    CatalogEntry entry = requests.readable(ctx, keys);
+    String view = entry.name();
     if (keys.size() > MAX_KEYS) {
       throw new HttpProblem(ProblemType.BAD_REQUEST,
           "at most " + MAX_KEYS + " keys per request, but got " + keys.size());
     }
-    rows.getAll(view, keys).onComplete(ar -> {
+    long version = ViewRequests.version(ctx, entry);
+    rows.getAll(view, version, keys).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
@@ -133,6 +158,15 @@ final class ViewsHandler {
     out.append(",\"rows\":");
     ViewRequests.appendRows(out, batch.found());
     out.append(",\"missing\":").append(Json.write(batch.missing()));
+    List<Object> deleted = new ArrayList<>(batch.deleted().size());
+    for (Tombstone tombstone : batch.deleted()) {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("key", tombstone.key());
+      d.put("version", tombstone.version());
+      d.put("deletedAt", tombstone.deletedAt());
+      deleted.add(d);
+    }
+    out.append(",\"deleted\":").append(Json.write(deleted));
     return out.append('}').toString();
   }
 
@@ -152,6 +186,8 @@ final class ViewsHandler {
     out.put("columns", columns);
     out.put("rank", entry.rankColumn());
     out.put("ttlSeconds", entry.ttlSeconds());
+    out.put("version", entry.version());
+    out.put("otherVersions", entry.otherVersions());
     return out;
   }
 }

@@ -1,6 +1,6 @@
 package io.streamgate.gateway.store.internal;
 
-import io.streamgate.contract.Row;
+import io.streamgate.contract.Change;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.breaker.CallRejectedException;
 import io.streamgate.gateway.store.RowBatch;
@@ -28,23 +28,23 @@ public final class GuardedViewStore implements ViewStore {
   }
 
   @Override
-  public Future<Row> get(String view, String key) {
-    return guarded(() -> redis.get(view, key));
+  public Future<Change> get(String view, long version, String key) {
+    return guarded(() -> redis.get(view, version, key));
   }
 
   @Override
-  public Future<RowBatch> getAll(String view, List<String> keys) {
-    return guarded(() -> redis.getAll(view, keys));
+  public Future<RowBatch> getAll(String view, long version, List<String> keys) {
+    return guarded(() -> redis.getAll(view, version, keys));
   }
 
   @Override
-  public Future<List<String>> keysAfter(String view, String afterKey, int count) {
-    return guarded(() -> redis.keysAfter(view, afterKey, count));
+  public Future<List<String>> keysAfter(String view, long version, String afterKey, int count) {
+    return guarded(() -> redis.keysAfter(view, version, afterKey, count));
   }
 
   @Override
-  public Future<List<String>> topKeys(String view, int n) {
-    return guarded(() -> redis.topKeys(view, n));
+  public Future<List<String>> topKeys(String view, long version, int n) {
+    return guarded(() -> redis.topKeys(view, version, n));
   }
 
   @Override

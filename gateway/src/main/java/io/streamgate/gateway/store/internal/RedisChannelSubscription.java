@@ -12,6 +12,7 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public final class RedisChannelSubscription implements ChannelSubscription {
   private final long timeoutMs;
   private final String address;
   private final boolean pattern;
-  private final Handler<String> onMessage;
+  private final BiConsumer<String, String> onMessage;
   private final Handler<Void> onSubscribed;
   private final Handler<Void> onLost;
 
@@ -45,8 +46,8 @@ public final class RedisChannelSubscription implements ChannelSubscription {
   private long retryTimer = -1;
 
   private RedisChannelSubscription(Vertx vertx, Redis client, String channel, boolean pattern,
-      long timeoutMs, String address, Handler<String> onMessage, Handler<Void> onSubscribed,
-      Handler<Void> onLost) {
+      long timeoutMs, String address, BiConsumer<String, String> onMessage,
+      Handler<Void> onSubscribed, Handler<Void> onLost) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.client = client;
@@ -61,16 +62,17 @@ public final class RedisChannelSubscription implements ChannelSubscription {
 
   public static RedisChannelSubscription start(Vertx vertx, Redis client, String channel,
       long timeoutMs, String address, Handler<String> onMessage, Handler<Void> onSubscribed) {
-    return start(vertx, client, channel, false, timeoutMs, address, onMessage, onSubscribed,
-        v -> { });
+    return start(vertx, client, channel, false, timeoutMs, address,
+        (from, payload) -> onMessage.handle(payload), onSubscribed, v -> { });
   }
 
   /**
    * @param pattern true to PSUBSCRIBE {@code channel} as a glob pattern
+   * @param onMessage each message's channel and payload
    * @param onLost  called once each time an established subscription is lost
    */
   public static RedisChannelSubscription start(Vertx vertx, Redis client, String channel,
-      boolean pattern, long timeoutMs, String address, Handler<String> onMessage,
+      boolean pattern, long timeoutMs, String address, BiConsumer<String, String> onMessage,
       Handler<Void> onSubscribed, Handler<Void> onLost) {
     RedisChannelSubscription subscription = new RedisChannelSubscription(vertx, client, channel,
         pattern, timeoutMs, address, onMessage, onSubscribed, onLost);
@@ -139,9 +141,9 @@ public final class RedisChannelSubscription implements ChannelSubscription {
     }
     String kind = reply.get(0).toString();
     if ("message".equals(kind) && reply.get(2) != null) {
-      onMessage.handle(reply.get(2).toString());
+      onMessage.accept(channel, reply.get(2).toString());
     } else if ("pmessage".equals(kind) && reply.size() >= 4 && reply.get(3) != null) {
-      onMessage.handle(reply.get(3).toString());
+      onMessage.accept(reply.get(2).toString(), reply.get(3).toString());
     } else if ("subscribe".equals(kind) || "psubscribe".equals(kind)) {
       subscribed = true;
       backoffMs = MIN_BACKOFF_MS;

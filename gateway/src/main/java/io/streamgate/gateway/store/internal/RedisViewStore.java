@@ -1,7 +1,10 @@
 package io.streamgate.gateway.store.internal;
 
+import io.streamgate.contract.Change;
 import io.streamgate.contract.Keyspace;
+import io.streamgate.contract.Names;
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.gateway.store.RowBatch;
 import io.streamgate.gateway.store.StoreUnavailableException;
 import io.streamgate.gateway.store.ViewStore;
@@ -16,9 +19,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link ViewStore} over a pooled vertx-redis-client. A row is one HMGET of its hash; many rows
- * are one pipelined batch (on a Redis Cluster, where a batch must stay in one slot and a view's
- * rows spread over all slots, concurrent single sends that the client routes per node). Redis failures become {@link StoreUnavailableException}. It sets no
+ * {@link ViewStore} over a pooled vertx-redis-client. A row is one HMGET of its hash (a
+ * tombstone is a hash with {@code deleted} and no value); many rows are one pipelined batch (on
+ * a Redis Cluster, where a batch must stay in one slot and a view's rows spread over all slots,
+ * concurrent single sends that the client routes per node). Redis failures become
+ * {@link StoreUnavailableException}. It sets no
  * timeout itself: {@link GuardedViewStore} wraps every call in the breaker, which does.
  * Thread-safe.
  */
@@ -40,28 +45,34 @@ public final class RedisViewStore implements ViewStore {
   }
 
   @Override
-  public Future<Row> get(String view, String key) {
-    return mapped(redis.send(rowRequest(view, key))).map(r -> toRow(view, key, r));
+  public Future<Change> get(String view, long version, String key) {
+    String table = Names.table(view, version);
+    return mapped(redis.send(rowRequest(table, key))).map(r -> toChange(view, table, key, r));
   }
 
   @Override
-  public Future<RowBatch> getAll(String view, List<String> keys) {
+  public Future<RowBatch> getAll(String view, long version, List<String> keys) {
+    String table = Names.table(view, version);
     List<Request> requests = new ArrayList<>(keys.size());
     for (String key : keys) {
-      requests.add(rowRequest(view, key));
+      requests.add(rowRequest(table, key));
     }
     return mapped(batch(requests)).map(responses -> {
       List<Row> found = new ArrayList<>();
       List<String> missing = new ArrayList<>();
+      List<Tombstone> deleted = new ArrayList<>();
       for (int i = 0; i < keys.size(); i++) {
-        Row row = toRow(view, keys.get(i), responses.get(i));
-        if (row == null) {
-          missing.add(keys.get(i));
-        } else {
+        Change change = toChange(view, table, keys.get(i), responses.get(i));
+        if (change instanceof Row row) {
           found.add(row);
+        } else {
+          missing.add(keys.get(i));
+          if (change instanceof Tombstone tombstone) {
+            deleted.add(tombstone);
+          }
         }
       }
-      return new RowBatch(found, missing);
+      return new RowBatch(found, missing, deleted);
     });
   }
 
@@ -77,16 +88,18 @@ public final class RedisViewStore implements ViewStore {
   }
 
   @Override
-  public Future<List<String>> keysAfter(String view, String afterKey, int count) {
-    Request request = Request.cmd(Command.ZRANGE).arg(keyspace.keysIndex(view))
+  public Future<List<String>> keysAfter(String view, long version, String afterKey, int count) {
+    Request request = Request.cmd(Command.ZRANGE)
+        .arg(keyspace.keysIndex(Names.table(view, version)))
         .arg(afterKey == null ? "-" : "(" + afterKey).arg("+")
         .arg("BYLEX").arg("LIMIT").arg(0).arg(count);
     return mapped(redis.send(request)).map(RedisViewStore::strings);
   }
 
   @Override
-  public Future<List<String>> topKeys(String view, int n) {
-    Request request = Request.cmd(Command.ZRANGE).arg(keyspace.rankIndex(view))
+  public Future<List<String>> topKeys(String view, long version, int n) {
+    Request request = Request.cmd(Command.ZRANGE)
+        .arg(keyspace.rankIndex(Names.table(view, version)))
         .arg(0).arg(n - 1).arg("REV");
     return mapped(redis.send(request)).map(RedisViewStore::strings);
   }
@@ -120,32 +133,34 @@ public final class RedisViewStore implements ViewStore {
     return mapped(redis.send(Request.cmd(Command.PING))).mapEmpty();
   }
 
-  private Request rowRequest(String view, String key) {
-    return Request.cmd(Command.HMGET).arg(keyspace.row(view, key))
-        .arg(Row.FIELD_VERSION).arg(Row.FIELD_UPDATED_AT).arg(Row.FIELD_VALUE);
+  private Request rowRequest(String table, String key) {
+    return Request.cmd(Command.HMGET).arg(keyspace.row(table, key))
+        .arg(Row.FIELD_VERSION).arg(Row.FIELD_UPDATED_AT).arg(Row.FIELD_VALUE)
+        .arg(Tombstone.FIELD_DELETED);
   }
 
   /**
-   * The row from an HMGET reply, or null if it has no value (absent, or expired between fields,
-   * which cannot happen within one HMGET but a hand-edited hash could lack fields).
+   * The row or tombstone from an HMGET reply, or null if it has neither a value nor the deleted
+   * mark (absent, or a hand-edited hash that lacks fields).
    *
-   * @throws IllegalStateException if the hash does not hold a contract row
+   * @throws IllegalStateException if the hash does not hold a contract row or tombstone
    */
-  private Row toRow(String view, String key, Response reply) {
+  private Change toChange(String view, String table, String key, Response reply) {
     Response value = reply == null ? null : reply.get(2);
-    if (value == null) {
+    Response deleted = reply == null ? null : reply.get(3);
+    if (value == null && deleted == null) {
       return null;
     }
     Response version = reply.get(0);
     Response updatedAt = reply.get(1);
     try {
-      return new Row(view, key,
-          version == null ? 0 : Long.parseLong(version.toString()),
-          updatedAt == null ? 0 : Long.parseLong(updatedAt.toString()),
-          value.toString());
+      long v = version == null ? 0 : Long.parseLong(version.toString());
+      long at = updatedAt == null ? 0 : Long.parseLong(updatedAt.toString());
+      return value == null ? new Tombstone(view, key, v, at)
+          : new Row(view, key, v, at, value.toString());
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(
-          "row hash " + keyspace.row(view, key) + " is not a contract row: " + e.getMessage(), e);
+      throw new IllegalStateException("row hash " + keyspace.row(table, key)
+          + " is not a contract row: " + e.getMessage(), e);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.streamgate.gateway.store.internal;
 
-import io.streamgate.contract.Row;
+import io.streamgate.contract.Change;
+import io.streamgate.contract.Names;
 import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.ChannelSubscription;
 import io.streamgate.gateway.store.Subscriptions;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One real PSUBSCRIBE of a pattern, opened by the first listener and closed with the last; each
- * message is parsed once and every row and state change is handed to each listener on its own
- * context. Listener changes are rare (startup, shutdown), so a copy-on-write list keeps delivery
+ * message is parsed once, its channel mapped to (view, version), and every change and state
+ * change is handed to each listener on its own context. Listener changes are rare (startup, shutdown), so a copy-on-write list keeps delivery
  * lock-free.
  */
 public final class SharedChangeFeed implements ChangeFeed {
@@ -25,6 +26,8 @@ public final class SharedChangeFeed implements ChangeFeed {
 
   private final Subscriptions store;
   private final String pattern;
+  /** The pattern's fixed part: what a channel starts with before its table name. */
+  private final String channelPrefix;
   private final List<Entry> listeners = new CopyOnWriteArrayList<>();
   private final LongAdder malformed = new LongAdder();
   private ChannelSubscription shared;
@@ -33,6 +36,8 @@ public final class SharedChangeFeed implements ChangeFeed {
   public SharedChangeFeed(Subscriptions store, String pattern) {
     this.store = store;
     this.pattern = pattern;
+    this.channelPrefix = pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1)
+        : pattern;
   }
 
   @Override
@@ -70,20 +75,30 @@ public final class SharedChangeFeed implements ChangeFeed {
     return malformed.sum();
   }
 
-  private void message(String payload) {
-    Row row;
+  private void message(String channel, String payload) {
+    String table = channel.startsWith(channelPrefix)
+        ? channel.substring(channelPrefix.length()) : null;
+    long version = Names.versionOfTable(table);
+    Change change;
     try {
-      row = Row.fromJson(payload);
+      if (version == 0) {
+        throw new IllegalArgumentException("channel " + channel + " names no view table");
+      }
+      change = Change.fromJson(payload);
+      if (!change.view().equals(Names.viewOfTable(table))) {
+        throw new IllegalArgumentException("a change of view " + change.view()
+            + " on the channel of table " + table);
+      }
     } catch (IllegalArgumentException e) {
       malformed.increment();
       if (malformed.sum() == 1) {
-        LOG.warn("ignoring a change message that is not a contract row ({}); is something other"
-            + " than the processor publishing on {}?", e.getMessage(), pattern);
+        LOG.warn("ignoring a change message that is not a contract change ({}); is something"
+            + " other than the processor publishing on {}?", e.getMessage(), pattern);
       }
       return;
     }
     for (Entry entry : listeners) {
-      entry.run(() -> entry.listener.onChange(row));
+      entry.run(() -> entry.listener.onChange(change, version));
     }
   }
 

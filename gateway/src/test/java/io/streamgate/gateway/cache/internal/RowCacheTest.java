@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.contract.Change;
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import org.junit.jupiter.api.Test;
 
 /** The coherence rules of the near cache, with times passed in by hand. */
@@ -21,17 +23,17 @@ class RowCacheTest {
   }
 
   /** A read sent now that Redis answered with {@code fromRedis} a millisecond later. */
-  private Row read(String key, Row fromRedis) {
+  private Change read(String key, Change fromRedis) {
     long start = now;
     long generation = cache.generation();
     now += 1;
-    return cache.afterRead("v", key, fromRedis, start, generation, now);
+    return cache.afterRead("v", 1, key, fromRedis, start, generation, now);
   }
 
   @Test
   void unusedUntilTheSubscriptionIsConfirmed() {
     assertEquals(row("a", 1), read("a", row("a", 1)));
-    assertNull(cache.fresh("v", "a", now));
+    assertNull(cache.fresh("v", 1, "a", now));
     assertEquals(0, cache.size());
   }
 
@@ -39,20 +41,20 @@ class RowCacheTest {
   void aReadFillsTheCacheWhichAnswersUntilTheRowIsDueForRevalidation() {
     cache.attach();
     read("a", row("a", 1));
-    assertEquals(row("a", 1), cache.fresh("v", "a", now));
+    assertEquals(row("a", 1), cache.fresh("v", 1, "a", now));
     now += REVALIDATE + 1;
-    assertNull(cache.fresh("v", "a", now), "due: ask Redis again");
-    assertEquals(row("a", 1), cache.stale("v", "a", now).row(), "still there for stale answers");
+    assertNull(cache.fresh("v", 1, "a", now), "due: ask Redis again");
+    assertEquals(row("a", 1), cache.stale("v", 1, "a", now).row(), "still there for stale answers");
   }
 
   @Test
   void aChangeMessageReplacesTheRowAtOnceAndAnOlderOneIsIgnored() {
     cache.attach();
     read("a", row("a", 1));
-    cache.onMessage(row("a", 3), now);
-    assertEquals(3, cache.fresh("v", "a", now).version());
-    cache.onMessage(row("a", 2), now);
-    assertEquals(3, cache.fresh("v", "a", now).version());
+    cache.onMessage(row("a", 3), 1, now);
+    assertEquals(3, cache.fresh("v", 1, "a", now).version());
+    cache.onMessage(row("a", 2), 1, now);
+    assertEquals(3, cache.fresh("v", 1, "a", now).version());
   }
 
   @Test
@@ -60,11 +62,11 @@ class RowCacheTest {
     cache.attach();
     long start = now;
     long generation = cache.generation();
-    cache.onMessage(row("a", 2), now + 1); // the write's message overtakes the read's reply
-    assertEquals(2, cache.afterRead("v", "a", row("a", 1), start, generation, now + 2).version());
-    assertEquals(2, cache.afterRead("v", "a", null, start, generation, now + 2).version(),
+    cache.onMessage(row("a", 2), 1, now + 1); // the write's message overtakes the read's reply
+    assertEquals(2, cache.afterRead("v", 1, "a", row("a", 1), start, generation, now + 2).version());
+    assertEquals(2, cache.afterRead("v", 1, "a", null, start, generation, now + 2).version(),
         "a read sent before the key's first write");
-    assertEquals(2, cache.fresh("v", "a", now + 2).version());
+    assertEquals(2, cache.fresh("v", 1, "a", now + 2).version());
   }
 
   @Test
@@ -74,10 +76,10 @@ class RowCacheTest {
     now += 10;
     // Redis was reset: it now holds version 1, or nothing. Redis is the truth.
     assertEquals(1, read("a", row("a", 1)).version());
-    assertEquals(1, cache.fresh("v", "a", now).version());
+    assertEquals(1, cache.fresh("v", 1, "a", now).version());
     now += 10;
     assertNull(read("a", null));
-    assertNull(cache.stale("v", "a", now));
+    assertNull(cache.stale("v", 1, "a", now));
   }
 
   @Test
@@ -85,15 +87,15 @@ class RowCacheTest {
     cache.attach();
     read("a", row("a", 1));
     cache.detach();
-    assertNull(cache.fresh("v", "a", now));
-    assertEquals(row("a", 1), cache.stale("v", "a", now).row());
+    assertNull(cache.fresh("v", 1, "a", now));
+    assertEquals(row("a", 1), cache.stale("v", 1, "a", now).row());
     read("b", row("b", 1));
-    assertNull(cache.stale("v", "b", now), "no fills while detached");
-    cache.onMessage(row("a", 2), now);
-    assertEquals(1, cache.stale("v", "a", now).row().version(), "no messages while detached");
+    assertNull(cache.stale("v", 1, "b", now), "no fills while detached");
+    cache.onMessage(row("a", 2), 1, now);
+    assertEquals(1, cache.stale("v", 1, "a", now).row().version(), "no messages while detached");
 
     cache.attach();
-    assertNull(cache.stale("v", "a", now), "resubscribed: messages were missed, start empty");
+    assertNull(cache.stale("v", 1, "a", now), "resubscribed: messages were missed, start empty");
     assertEquals(0, cache.size());
   }
 
@@ -104,30 +106,59 @@ class RowCacheTest {
     long generation = cache.generation();
     cache.detach();
     cache.attach();
-    assertEquals(1, cache.afterRead("v", "a", row("a", 1), start, generation, now + 1).version());
-    assertNull(cache.fresh("v", "a", now + 1));
+    assertEquals(1, cache.afterRead("v", 1, "a", row("a", 1), start, generation, now + 1).version());
+    assertNull(cache.fresh("v", 1, "a", now + 1));
   }
 
   @Test
   void rowsOfTtlViewsLeaveTheCacheNoLaterThanRedisExpiresThem() {
     cache.attach();
     Row written = new Row("windowed", "w", 1, now - 8_000, "{}");
-    cache.afterRead("windowed", "w", written, now, cache.generation(), now);
-    assertEquals(written, cache.stale("windowed", "w", now + 1_999).row());
-    assertNull(cache.stale("windowed", "w", now + 2_000), "written 8 s ago, TTL 10 s");
+    cache.afterRead("windowed", 1, "w", written, now, cache.generation(), now);
+    assertEquals(written, cache.stale("windowed", 1, "w", now + 1_999).row());
+    assertNull(cache.stale("windowed", 1, "w", now + 2_000), "written 8 s ago, TTL 10 s");
+  }
+
+  @Test
+  void aNewerDeleteIsRememberedSoAReadRacingItCannotBringTheRowBack() {
+    cache.attach();
+    read("a", row("a", 3));
+    Tombstone deleted = new Tombstone("v", "a", 4, 5);
+    long start = now;
+    long generation = cache.generation();
+    cache.onMessage(deleted, 1, now + 1);
+    assertEquals(deleted, cache.fresh("v", 1, "a", now + 1), "remembered as deleted");
+    assertEquals(deleted, cache.afterRead("v", 1, "a", row("a", 3), start, generation, now + 2),
+        "a read sent before the delete answered with the row: the delete is served");
+    cache.onMessage(new Tombstone("v", "a", 2, 5), 1, now + 3);
+    assertEquals(deleted, cache.fresh("v", 1, "a", now + 3), "an older delete changes nothing");
+    cache.onMessage(row("a", 5), 1, now + 4);
+    assertEquals(row("a", 5), cache.fresh("v", 1, "a", now + 4), "a newer write brings it back");
+    now += 10;
+    assertNull(read("a", null), "the tombstone expired in Redis: Redis is the truth");
+  }
+
+  @Test
+  void eachViewVersionHasItsOwnRows() {
+    cache.attach();
+    cache.onMessage(row("a", 7), 1, now);
+    cache.onMessage(row("a", 2), 2, now);
+    assertEquals(7, cache.fresh("v", 1, "a", now).version());
+    assertEquals(2, cache.fresh("v", 2, "a", now).version(), "version 2's row, not v1's newer");
+    assertNull(cache.fresh("v", 3, "a", now));
   }
 
   @Test
   void rowsFilledTogetherAreDueForRevalidationSpreadOverTheLastQuarterOfTheInterval() {
     cache.attach();
     for (int i = 0; i < 200; i++) {
-      cache.onMessage(row("k" + i, 1), now);
+      cache.onMessage(row("k" + i, 1), 1, now);
     }
     int dueAt = 0;
     for (int i = 0; i < 200; i++) {
-      assertNotNull(cache.fresh("v", "k" + i, now + REVALIDATE * 3 / 4), "fresh until 3/4");
-      dueAt += cache.fresh("v", "k" + i, now + REVALIDATE * 7 / 8) == null ? 1 : 0;
-      assertNull(cache.fresh("v", "k" + i, now + REVALIDATE + 1), "due after the interval");
+      assertNotNull(cache.fresh("v", 1, "k" + i, now + REVALIDATE * 3 / 4), "fresh until 3/4");
+      dueAt += cache.fresh("v", 1, "k" + i, now + REVALIDATE * 7 / 8) == null ? 1 : 0;
+      assertNull(cache.fresh("v", 1, "k" + i, now + REVALIDATE + 1), "due after the interval");
     }
     assertTrue(dueAt > 0 && dueAt < 200, dueAt + " of 200 due at 7/8 of the interval");
   }
@@ -137,7 +168,7 @@ class RowCacheTest {
     RowCache small = new RowCache(100, REVALIDATE, view -> 0);
     small.attach();
     for (int i = 0; i < 1_000; i++) {
-      small.onMessage(row("k" + i, 1), now);
+      small.onMessage(row("k" + i, 1), 1, now);
     }
     small.cleanUp();
     assertTrue(small.size() <= 100, "size " + small.size());

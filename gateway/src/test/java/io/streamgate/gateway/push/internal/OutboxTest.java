@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import org.junit.jupiter.api.Test;
 
 class OutboxTest {
@@ -17,7 +18,7 @@ class OutboxTest {
   }
 
   static Outbox.Entry update(Object sub, String key, long version) {
-    return Outbox.Entry.row(Outbox.Kind.UPDATE, sub, "s", row(key, version), false);
+    return Outbox.Entry.change(Outbox.Kind.UPDATE, sub, "s", row(key, version), 1, false);
   }
 
   @Test
@@ -29,10 +30,24 @@ class OutboxTest {
     assertEquals(Outbox.Result.COALESCED, outbox.add(update(SUB_A, "k1", 3)), "older: dropped");
     assertEquals(2, outbox.size());
     Outbox.Entry first = outbox.poll();
-    assertEquals("k1", first.row.key());
-    assertEquals(5, first.row.version(), "newest version wins, first place kept");
-    assertEquals("k2", outbox.poll().row.key());
+    assertEquals("k1", first.change.key());
+    assertEquals(5, first.change.version(), "newest version wins, first place kept");
+    assertEquals("k2", outbox.poll().change.key());
     assertNull(outbox.poll());
+  }
+
+  @Test
+  void aNewerDeleteReplacesAWaitingUpdateAndANewerWriteTheDelete() {
+    Outbox outbox = new Outbox(10);
+    outbox.add(update(SUB_A, "k1", 1));
+    Tombstone deleted = new Tombstone("v", "k1", 2, 1);
+    assertEquals(Outbox.Result.COALESCED, outbox.add(
+        Outbox.Entry.change(Outbox.Kind.UPDATE, SUB_A, "s", deleted, 1, false)));
+    assertEquals(1, outbox.size());
+    assertSame(deleted, outbox.poll().change);
+    outbox.add(Outbox.Entry.change(Outbox.Kind.UPDATE, SUB_A, "s", deleted, 1, false));
+    assertEquals(Outbox.Result.COALESCED, outbox.add(update(SUB_A, "k1", 3)));
+    assertEquals(row("k1", 3), outbox.poll().change);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.contract.json.Json;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,11 @@ class ProtocolTest {
     assertEquals("order_status", s.view());
     assertEquals(List.of("k1", "k2"), s.keys(), "duplicates folded, order kept");
     assertEquals(Map.of("k1", 7L), s.versions());
+    assertNull(s.viewVersion());
+    Protocol.Subscribe resumed = (Protocol.Subscribe) Protocol.parse("{\"op\":\"subscribe\","
+        + "\"id\":\"s1\",\"view\":\"v\",\"keys\":[\"k\"],\"versions\":{\"k\":7},"
+        + "\"viewVersion\":2}", 10);
+    assertEquals(2L, resumed.viewVersion());
   }
 
   @Test
@@ -57,6 +63,8 @@ class ProtocolTest {
     assertRefused("{\"op\":\"subscribe\",\"id\":\"a\",\"view\":\"v\",\"keys\":[\"1\",\"2\","
         + "\"3\"]}", "a", Protocol.TOO_MANY_KEYS);
     assertRefused("{\"op\":\"auth\"}", null, Protocol.BAD_REQUEST);
+    assertRefused("{\"op\":\"subscribe\",\"id\":\"a\",\"view\":\"v\",\"keys\":[\"k\"],"
+        + "\"viewVersion\":0}", "a", Protocol.BAD_REQUEST);
   }
 
   @Test
@@ -70,6 +78,18 @@ class ProtocolTest {
     Map<String, Object> error = Json.parseObject(Protocol.error(null, "forbidden", "no"));
     assertEquals(null, error.get("id"));
     assertEquals("forbidden", error.get("code"));
+  }
+
+  @Test
+  void deleteAndSwitchMessagesHaveTheDocumentedShape() {
+    assertEquals("{\"type\":\"delete\",\"id\":\"s1\",\"view\":\"v\",\"key\":\"k\","
+        + "\"version\":43,\"updatedAt\":1700}",
+        Protocol.delete("s1", new Tombstone("v", "k", 43, 1700)));
+    assertEquals("{\"type\":\"switch\",\"id\":\"s1\",\"view\":\"v\",\"version\":2}",
+        Protocol.switched("s1", "v", 2));
+    Map<String, Object> subscribed = Json.parseObject(
+        Protocol.subscribed("s1", "v", 2, 0, List.of(), List.of("k")));
+    assertEquals(2L, subscribed.get("version"));
   }
 
   static void assertRefused(String text, String id, String code) {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.contract.Change;
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Tombstone;
 import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.ChannelSubscription;
 import io.streamgate.gateway.store.Subscriptions;
@@ -12,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /** Called outside Vert.x here, so listeners run directly on the calling thread. */
@@ -21,7 +24,7 @@ class SharedChangeFeedTest {
   static final class FakeStore implements Subscriptions {
     int opened;
     int closed;
-    Handler<String> onMessage;
+    BiConsumer<String, String> onMessage;
     Handler<Void> onSubscribed;
     Handler<Void> onLost;
 
@@ -31,7 +34,8 @@ class SharedChangeFeedTest {
     }
 
     @Override
-    public ChannelSubscription psubscribe(String pattern, Handler<String> m, Handler<Void> s,
+    public ChannelSubscription psubscribe(String pattern, BiConsumer<String, String> m,
+        Handler<Void> s,
         Handler<Void> l) {
       opened++;
       onMessage = m;
@@ -57,8 +61,9 @@ class SharedChangeFeedTest {
     final List<String> seen = new ArrayList<>();
 
     @Override
-    public void onChange(Row row) {
-      seen.add(row.key());
+    public void onChange(Change change, long viewVersion) {
+      seen.add(change.key() + (change instanceof Tombstone ? " deleted" : "")
+          + (viewVersion == 1 ? "" : " v" + viewVersion));
     }
 
     @Override
@@ -76,6 +81,11 @@ class SharedChangeFeedTest {
     return new Row("v", key, 1, 1, "{}").toJson();
   }
 
+  /** A message of view {@code v}'s version 1 table, as Redis delivers it. */
+  private static void publish(FakeStore store, String payload) {
+    store.onMessage.accept("ns:changes:v", payload);
+  }
+
   @Test
   void listenersShareOneSubscriptionAndEachGetsEveryRowAndState() {
     FakeStore store = new FakeStore();
@@ -84,11 +94,11 @@ class SharedChangeFeedTest {
     Recorder second = new Recorder();
     ChangeFeed.Registration a = feed.listen(null, first);
     store.onSubscribed.handle(null);
-    store.onMessage.handle(change("m1"));
+    publish(store, change("m1"));
     ChangeFeed.Registration b = feed.listen(null, second);
     assertEquals(1, store.opened, "one real PSUBSCRIBE");
     assertEquals(List.of("up"), second.seen, "a late listener is told it is subscribed at once");
-    store.onMessage.handle(change("m2"));
+    publish(store, change("m2"));
     store.onLost.handle(null);
     assertFalse(b.subscribed());
     store.onSubscribed.handle(null);
@@ -98,7 +108,7 @@ class SharedChangeFeedTest {
 
     a.close();
     assertEquals(0, store.closed, "still one listener");
-    store.onMessage.handle(change("m3"));
+    publish(store, change("m3"));
     assertEquals(List.of("up", "m1", "m2", "down", "up"), first.seen, "closed: no more rows");
     b.close();
     assertEquals(1, store.closed, "the last listener closes the real subscription");
@@ -110,10 +120,25 @@ class SharedChangeFeedTest {
     SharedChangeFeed feed = new SharedChangeFeed(store, "ns:changes:*");
     Recorder listener = new Recorder();
     feed.listen(null, listener);
-    store.onMessage.handle("not json");
-    store.onMessage.handle("{\"view\":\"v\"}");
-    store.onMessage.handle(change("k"));
+    publish(store, "not json");
+    publish(store, "{\"view\":\"v\"}");
+    publish(store, change("k"));
     assertEquals(2, feed.malformed());
     assertEquals(List.of("k"), listener.seen);
+  }
+
+  @Test
+  void deletesAndTheViewVersionOfTheChannelsTableReachListeners() {
+    FakeStore store = new FakeStore();
+    SharedChangeFeed feed = new SharedChangeFeed(store, "ns:changes:*");
+    Recorder listener = new Recorder();
+    feed.listen(null, listener);
+    publish(store, new Tombstone("v", "gone", 2, 1).toJson());
+    store.onMessage.accept("ns:changes:v.v3", change("k"));
+    store.onMessage.accept("ns:changes:w", change("other view's channel"));
+    store.onMessage.accept("ns:changes:v.x", change("not a table"));
+    store.onMessage.accept("other:v", change("not our channel"));
+    assertEquals(List.of("gone deleted", "k v3"), listener.seen);
+    assertEquals(3, feed.malformed());
   }
 }
