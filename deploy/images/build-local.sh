@@ -96,6 +96,7 @@ echo "running ${entrypoint[*]} as $user on port $http_port (redis $redis_port)"
 env -i PATH=/opt/java/bin:/usr/bin:/bin JAVA_HOME=/opt/java \
   STREAMGATE_CONFIG=/etc/streamgate/gateway.yaml \
   STREAMGATE_REDIS_URL="redis://127.0.0.1:$redis_port" STREAMGATE_HTTP_PORT="$http_port" \
+  STREAMGATE_MANAGEMENT_PORT="$(free_port)" \
   unshare --mount --fork --kill-child sh -c \
   'r="$0"; u="$1"; shift; mount --rbind /proc "$r/proc" && cd "$r" && exec /usr/sbin/chroot --userspec="$u" "$r" "$@"' \
   "$work/rootfs" "$user" "${entrypoint[@]}" > "$work/gateway.log" 2>&1 &

@@ -97,9 +97,10 @@ TOKEN=$("$ROOT/streamgate" token --sub bench --scope "events:$STREAM:write" --se
 export TOKEN STREAM
 
 GW_PORT=$(free_port)
+MGMT_PORT=$(free_port)   # the management listener serves /metrics
 cp "$ROOT/deploy/local/gateway.yaml" "$WORK/gateway.yaml"
 [[ -z "$LINGER" ]] || sed -i "s/lingerMs: [0-9]*/lingerMs: $LINGER/" "$WORK/gateway.yaml"
-STREAMGATE_HTTP_PORT=$GW_PORT STREAMGATE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+STREAMGATE_HTTP_PORT=$GW_PORT STREAMGATE_MANAGEMENT_PORT=$MGMT_PORT STREAMGATE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
 STREAMGATE_JWT_SECRET_FILE="$WORK/secret" STREAMGATE_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" \
   taskset -c "$GATEWAY_CPUS" java -Xms256m -Xmx512m -cp "$ROOT/gateway/target/classes:$(cat "$ROOT/gateway/target/runtime-classpath.txt")" \
   io.streamgate.gateway.GatewayMain --config "$WORK/gateway.yaml" > "$WORK/gateway.log" 2>&1 & PIDS+=($!)
@@ -125,4 +126,4 @@ PER_BATCH="$BATCH"
 run 1
 run "$PER_BATCH"
 echo "== gateway metrics (ingest)"
-curl -s "http://127.0.0.1:$GW_PORT/metrics" | grep -E '^streamgate_ingest_(events_total|ack_seconds_(count|sum))' || true
+curl -s "http://127.0.0.1:$MGMT_PORT/metrics" | grep -E '^streamgate_ingest_(events_total|ack_seconds_(count|sum))' || true

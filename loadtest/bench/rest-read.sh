@@ -79,7 +79,7 @@ GW_PORT=$(free_port)
 # The demo's configuration, with a default plan that never rejects at these rates.
 sed -e 's/default: { requests: [0-9]*/default: { requests: 1000000000/' \
   "$ROOT/deploy/local/gateway.yaml" > "$RUN/gateway.yaml"
-STREAMGATE_HTTP_PORT=$GW_PORT STREAMGATE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+STREAMGATE_HTTP_PORT=$GW_PORT STREAMGATE_MANAGEMENT_PORT=$(free_port) STREAMGATE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
 STREAMGATE_JWT_SECRET_FILE="$RUN/secret" \
   taskset -c 0 java -Xms256m -Xmx512m -XX:+UseG1GC -Xlog:gc:file="$RUN/gc.txt":uptime -cp "$ROOT/gateway/target/classes:$(cat "$ROOT/gateway/target/runtime-classpath.txt")" \
   io.streamgate.gateway.GatewayMain --config "$RUN/gateway.yaml" > "$RUN/gateway.log" 2>&1 & GW_PID=$!

@@ -5,6 +5,7 @@ import io.streamgate.cli.kafka.ConsumeCommand;
 import io.streamgate.cli.kafka.ProduceCommand;
 import io.streamgate.cli.seed.SeedCommand;
 import io.streamgate.cli.token.TokenCommand;
+import io.streamgate.cli.views.ViewsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
     description = "Event streams in Kafka, views in Spark SQL, served live from Redis by a Vert.x gateway.",
     subcommands = {DemoCommand.class, TokenCommand.class, ProduceCommand.class, ConsumeCommand.class,
         SeedCommand.class,
-        BenchCommand.class},
+        BenchCommand.class, ViewsCommand.class},
     footer = {"", "Run ./streamgate COMMAND --help for a command's options."})
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

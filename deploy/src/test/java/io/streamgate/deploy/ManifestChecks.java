@@ -248,6 +248,7 @@ final class ManifestChecks {
     if (containerPort(c, httpPort) == null) {
       problems.add(where + ": no ports[].containerPort " + httpPort + " (the config's http.port)");
     }
+    problems.addAll(managementPort(pod, c, config));
     Map<String, String> expected = Map.of(
         "readinessProbe", "/health/ready", "livenessProbe", "/health/live",
         "startupProbe", "/health/live");
@@ -288,6 +289,37 @@ final class ManifestChecks {
         && !isKafkaBootstrap(m, config.ingest().bootstrapServers())) {
       problems.add(where + ": ingest.kafka.bootstrapServers " + config.ingest().bootstrapServers()
           + " (with STREAMGATE_KAFKA_BOOTSTRAP) is not the bootstrap Service of a Kafka in the manifests");
+    }
+    return problems;
+  }
+
+  /**
+   * /metrics is served on the management listener only: the container declares its port, the
+   * Prometheus annotation names it, and it listens beyond loopback so Prometheus reaches it.
+   */
+  private static List<String> managementPort(Pod pod, Map<String, Object> c, GatewayConfig config) {
+    if (config == null) {
+      return List.of();
+    }
+    String where = pod.where(c);
+    if (!config.management().enabled()) {
+      return List.of(where + ": management.enabled is false, so nothing serves /metrics");
+    }
+    List<String> problems = new ArrayList<>();
+    int port = config.management().port();
+    if (containerPort(c, port) == null) {
+      problems.add(where + ": no ports[].containerPort " + port
+          + " (the config's management.port: /metrics, health details, admin API)");
+    }
+    Object annotated = Y.map(pod.template(), "metadata.annotations").get("prometheus.io/port");
+    if (!String.valueOf(port).equals(String.valueOf(annotated))) {
+      problems.add(pod.owner().where() + ": prometheus.io/port " + annotated
+          + " is not the management port " + port + " (the only one serving /metrics)");
+    }
+    String host = config.management().host();
+    if (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1")) {
+      problems.add(where + ": management.host " + host + " is loopback: Prometheus cannot"
+          + " scrape it from outside the pod; use 0.0.0.0 and keep the port out of the Service");
     }
     return problems;
   }

@@ -72,6 +72,18 @@ class ManifestChecksTest {
   }
 
   @Test
+  void metricsAnnotatedOnThePublicPortOrAManagementListenerOnLoopback() {
+    Y.map(ManifestChecks.gatewayPod(m).template(), "metadata.annotations")
+        .put("prometheus.io/port", "8080");
+    Map<String, Object> data = Y.map(m.find("ConfigMap", "streamgate-gateway-config").root(), "data");
+    data.put("gateway.yaml", String.valueOf(data.get("gateway.yaml"))
+        .replace("host: 0.0.0.0\n  port: 9090", "host: 127.0.0.1\n  port: 9090"));
+    List<String> problems = ManifestChecks.gatewayDeployment(m);
+    assertReports(problems, DEPLOYMENT + ": prometheus.io/port 8080 is not the management port 9090");
+    assertReports(problems, DEPLOYMENT + " container gateway: management.host 127.0.0.1 is loopback");
+  }
+
+  @Test
   void graceShorterThanTheGatewaysShutdown() {
     ManifestChecks.gatewayPod(m).spec().put("terminationGracePeriodSeconds", 12);
     assertReports(ManifestChecks.gatewayDeployment(m),

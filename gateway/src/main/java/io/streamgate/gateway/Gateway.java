@@ -1,5 +1,6 @@
 package io.streamgate.gateway;
 
+import io.streamgate.gateway.admin.Admin;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.cache.NearCache;
@@ -12,6 +13,8 @@ import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.server.GatewayRouter;
 import io.streamgate.gateway.server.HttpServerVerticle;
+import io.streamgate.gateway.server.ManagementRouter;
+import io.streamgate.gateway.server.Readiness;
 import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.RedisStore;
 import io.vertx.core.DeploymentOptions;
@@ -44,9 +47,10 @@ public final class Gateway {
   private final EventIngest ingest;
   private final Push push;
   private final int port;
+  private final int managementPort;
 
   private Gateway(Components components, Catalog catalog, NearCache rows, RateLimits limits,
-      Breaker breaker, EventIngest ingest, Push push, int port) {
+      Breaker breaker, EventIngest ingest, Push push, int port, int managementPort) {
     this.components = components;
     this.catalog = catalog;
     this.rows = rows;
@@ -55,6 +59,7 @@ public final class Gateway {
     this.ingest = ingest;
     this.push = push;
     this.port = port;
+    this.managementPort = managementPort;
   }
 
   /**
@@ -87,9 +92,15 @@ public final class Gateway {
         ? Push.create(config.push(), catalog, rows, changes, verifier,
             config.auth().leewaySeconds(), metrics, limits == null ? null : limits.limiter())
         : Push.disabled();
+    Readiness readiness = new Readiness(store::probe, clock);
+    Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock);
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
         rows, limits == null ? null : limits.limiter(), metrics, config.http().accessLog(),
-        config.http().cors(), ingest, push);
+        config.http().cors(), ingest, push, readiness, admin);
+    ManagementRouter.Services managementServices = new ManagementRouter.Services(verifier,
+        metrics, config.http().accessLog(), readiness, catalog,
+        config.ingest().enabled() ? ingest : null, breaker, admin);
+    List<HttpServerVerticle> management = new CopyOnWriteArrayList<>();
     String host = config.http().host();
     // Instances share one listening socket. For port 0 Vert.x shares a random port only when
     // asked with a negative port (each negative number names one shared random port).
@@ -109,6 +120,9 @@ public final class Gateway {
           return Future.succeededFuture();
         })
         .add("event ingest", ingest::start, ingest::close)
+        // One PING a second on a connection of its own: readiness never queues behind reads.
+        .deploy("readiness", readiness)
+        .add("admin", admin::start, admin::close)
         .deploy("http servers", () -> {
           HttpServerVerticle server = new HttpServerVerticle(host, port, services,
               config.http().shutdownGraceMs(), config.http().tls(), config.auth().maxTokenBytes())
@@ -119,16 +133,28 @@ public final class Gateway {
         // After the servers, so it stops first: open sockets get 1001 rather than holding the
         // servers' graceful shutdown for its whole grace period.
         .deploy("push", push);
+    if (config.management().enabled()) {
+      HttpServerVerticle managementServer = HttpServerVerticle.management(
+          config.management().host(), config.management().port(), managementServices,
+          config.http().shutdownGraceMs());
+      management.add(managementServer);
+      components.deploy("management listener", managementServer);
+    }
     return components.start().map(v -> {
       int bound = servers.get(0).actualPort();
-      LOG.info("gateway ready on {}://{}:{} (redis {}, {} views)", config.http().scheme(),
-          host, bound, config.redis().redactedUrl(), catalog.views().size());
+      int managementBound = management.isEmpty() ? -1 : management.get(0).actualPort();
+      LOG.info("gateway ready on {}://{}:{} (redis {}, {} views); management {}",
+          config.http().scheme(), host, bound, config.redis().redactedUrl(),
+          catalog.views().size(), managementBound < 0 ? "off (management.enabled: false)"
+              : "on http://" + config.management().host() + ":" + managementBound
+                  + " (/metrics, /health/ready details, /admin/v1)");
       if (!catalog.loaded()) {
         LOG.warn("redis at {} did not answer at startup; /health/ready and view requests answer"
             + " 503 until it does. Start redis-server or fix redis.url (or {}).",
             config.redis().redactedUrl(), ConfigLoader.ENV_REDIS_URL);
       }
-      return new Gateway(components, catalog, rows, limits, breaker, ingest, push, bound);
+      return new Gateway(components, catalog, rows, limits, breaker, ingest, push, bound,
+          managementBound);
     });
   }
 
@@ -139,6 +165,14 @@ public final class Gateway {
   /** The HTTP port actually bound. */
   public int port() {
     return port;
+  }
+
+  /**
+   * The management listener's port actually bound ({@code /metrics}, health details, admin
+   * API), or -1 when {@code management.enabled} is false.
+   */
+  public int managementPort() {
+    return managementPort;
   }
 
   public Catalog catalog() {

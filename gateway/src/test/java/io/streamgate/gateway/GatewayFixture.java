@@ -16,6 +16,7 @@ import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.config.HttpConfig;
 import io.streamgate.gateway.config.KeyConfig;
 import io.streamgate.gateway.config.LimitsConfig;
+import io.streamgate.gateway.config.ManagementConfig;
 import io.streamgate.gateway.config.RedisConfig;
 import io.streamgate.gateway.http.ProblemHandler;
 import io.streamgate.gateway.http.ProblemType;
@@ -114,13 +115,15 @@ public final class GatewayFixture implements AutoCloseable {
       seed.accept(new Seeder(seedClient, new Keyspace(NAMESPACE)));
       Path secretFile = tempDir.resolve("jwt.secret");
       Files.writeString(secretFile, SECRET + "\n");
+      // The management listener on a free port too (its default, 9090, is one per machine).
       GatewayConfig config = configure.apply(new GatewayConfig(
           new HttpConfig("127.0.0.1", 0, 2, true),
           redisConfig,
           new AuthConfig("streamgate", "streamgate", 5,
               List.of(new KeyConfig("demo", "HS256", secretFile))))
           // Test tokens mostly carry no plan: the generous plan, not the most restrictive one.
-          .withLimits(LimitsConfig.defaults().withFallbackPlan(LimitsConfig.DEFAULT_PLAN)));
+          .withLimits(LimitsConfig.defaults().withFallbackPlan(LimitsConfig.DEFAULT_PLAN))
+          .withManagement(ManagementConfig.defaults().withPort(0)));
       Gateway gateway = Gateway.start(vertx, config).await();
       JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions()
           .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
@@ -149,8 +152,36 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   public HttpResponse<String> get(String path, String token, String... headers) {
+    return get(gateway.port(), path, token, headers);
+  }
+
+  /** A GET on the management listener ({@code /metrics}, health details, the admin API). */
+  public HttpResponse<String> management(String path, String token, String... headers) {
+    return get(gateway.managementPort(), path, token, headers);
+  }
+
+  /** {@code GET /metrics} of the management listener: the Prometheus text. */
+  public String metrics() {
+    HttpResponse<String> response = management("/metrics", null);
+    assertEquals(200, response.statusCode(), response.body());
+    return response.body();
+  }
+
+  /** Sends any request (JDK client, HTTP/1.1) and returns the answer. */
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private HttpResponse<String> get(int port, String path, String token, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + gateway.port() + path)).timeout(Duration.ofSeconds(10));
+        URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

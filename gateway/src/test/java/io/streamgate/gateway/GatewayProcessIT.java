@@ -54,6 +54,7 @@ class GatewayProcessIT {
       try (ManagedProcess gateway = ManagedProcess.startJava("gateway", "gateway",
           List.of("-Xmx256m"), GatewayMain.class.getName(), List.of("--config", config.toString()),
           Map.of("STREAMGATE_HTTP_PORT", Integer.toString(port),
+              "STREAMGATE_MANAGEMENT_PORT", Integer.toString(FreePorts.find()),
               "STREAMGATE_REDIS_URL", redis.uri(),
               "STREAMGATE_NAMESPACE", "proc",
               "STREAMGATE_JWT_SECRET_FILE", secretFile.toString()),

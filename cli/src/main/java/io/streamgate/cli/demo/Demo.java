@@ -125,6 +125,9 @@ public final class Demo implements AutoCloseable {
     needs.add(new PortGuard.Need(settings.kafkaPort(), "Kafka", "--kafka-port"));
     needs.add(new PortGuard.Need(settings.redisPort(), "Redis", "--redis-port"));
     needs.add(new PortGuard.Need(settings.processorMetricsPort(), "processor metrics", "--processor-metrics-port"));
+    for (int i = 0; i < settings.gateways(); i++) {
+      needs.add(new PortGuard.Need(settings.managementPort(i), "gateway management", "--management-port"));
+    }
     List<String> taken = PortGuard.problems(needs);
     if (!taken.isEmpty()) {
       throw new DemoFailure(String.join("\n", taken));

@@ -46,6 +46,12 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Port of the processor's Prometheus /metrics (default: ${DEFAULT-VALUE}).")
   int processorMetricsPort;
 
+  @Option(names = "--management-port", paramLabel = "PORT",
+      defaultValue = "" + DemoSettings.DEFAULT_MANAGEMENT_PORT,
+      description = "Management port of the first gateway: /metrics, health details and the admin API"
+          + " of ./streamgate views; more gateways use the next ports (default: ${DEFAULT-VALUE}).")
+  int managementPort;
+
   @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "./.streamgate",
       description = "Data, checkpoints, logs, pid files and the JWT secret (default: ${DEFAULT-VALUE}).")
   Path stateDir;
@@ -71,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
     DemoSettings settings;
     try {
       settings = new DemoSettings(Modules.root(), stateDir, httpPort, kafkaPort, redisPort, fresh, rate,
-          !noGenerator, Duration.ofSeconds(startupTimeoutSeconds), gateways, processorMetricsPort);
+          !noGenerator, Duration.ofSeconds(startupTimeoutSeconds), gateways, processorMetricsPort, managementPort);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -106,6 +106,7 @@ final class DemoServices {
   Child gateway(int index) throws IOException {
     Map<String, String> env = Map.of(
         "STREAMGATE_HTTP_PORT", Integer.toString(settings.gatewayPort(index)),
+        "STREAMGATE_MANAGEMENT_PORT", Integer.toString(settings.managementPort(index)),
         "STREAMGATE_REDIS_URL", settings.redisUrl(),
         "STREAMGATE_NAMESPACE", DemoSettings.NAMESPACE,
         "STREAMGATE_JWT_SECRET_FILE", state.secretFile().toString(),

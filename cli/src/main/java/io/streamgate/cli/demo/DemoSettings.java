@@ -14,14 +14,20 @@ import java.util.Objects;
  * @param gateways how many gateways to run, on ports {@code httpPort} and up, all on one Redis
  * @param processorMetricsPort where the processor serves {@code /metrics} (Prometheus scrapes it,
  *     deploy/observability/prometheus/prometheus.yml)
+ * @param managementPort the first gateway's management listener ({@code /metrics}, health
+ *     details, the admin API that {@code ./streamgate views} calls); the others follow on
+ *     consecutive ports, like the HTTP ports
  */
 public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort, int redisPort, boolean fresh,
-    double rate, boolean generator, Duration startupTimeout, int gateways, int processorMetricsPort) {
+    double rate, boolean generator, Duration startupTimeout, int gateways, int processorMetricsPort,
+    int managementPort) {
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final int DEFAULT_KAFKA_PORT = 19092;
   public static final int DEFAULT_REDIS_PORT = 16379;
   /** The processor's metrics port in the demo, compose and Kubernetes alike. */
   public static final int DEFAULT_PROCESSOR_METRICS_PORT = 9464;
+  /** The gateway's management port (its config default), then 9091, 9092 with more gateways. */
+  public static final int DEFAULT_MANAGEMENT_PORT = 9090;
   public static final double DEFAULT_RATE = 20;
   /** Spark's first start (JIT, state stores) dominates: about a minute on 2 cores. */
   public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(4);
@@ -44,6 +50,8 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
     requirePort("--kafka-port", kafkaPort);
     requirePort("--redis-port", redisPort);
     requirePort("--processor-metrics-port", processorMetricsPort);
+    requirePort("--management-port", managementPort);
+    requirePort("--management-port", managementPort + gateways - 1);
     if (!(rate > 0) || Double.isInfinite(rate)) {
       throw new IllegalArgumentException("--rate must be a positive number of events per second, but was " + rate);
     }
@@ -58,38 +66,49 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
   public DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort, int redisPort, boolean fresh,
       double rate, boolean generator, Duration startupTimeout) {
     this(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout, 1,
-        DEFAULT_PROCESSOR_METRICS_PORT);
+        DEFAULT_PROCESSOR_METRICS_PORT, DEFAULT_MANAGEMENT_PORT);
   }
 
   /** The defaults of {@code ./streamgate demo} for a repo at {@code root}. */
   public static DemoSettings defaults(Path root) {
     return new DemoSettings(root, Path.of(".streamgate"), DEFAULT_HTTP_PORT, DEFAULT_KAFKA_PORT,
-        DEFAULT_REDIS_PORT, false, DEFAULT_RATE, true, DEFAULT_STARTUP_TIMEOUT, 1, DEFAULT_PROCESSOR_METRICS_PORT);
+        DEFAULT_REDIS_PORT, false, DEFAULT_RATE, true, DEFAULT_STARTUP_TIMEOUT, 1, DEFAULT_PROCESSOR_METRICS_PORT,
+        DEFAULT_MANAGEMENT_PORT);
   }
 
   public DemoSettings withPorts(int http, int kafka, int redis) {
     return new DemoSettings(root, stateDir, http, kafka, redis, fresh, rate, generator, startupTimeout, gateways,
-        processorMetricsPort);
+        processorMetricsPort, managementPort);
   }
 
   public DemoSettings withStateDir(Path dir) {
     return new DemoSettings(root, dir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
-        gateways, processorMetricsPort);
+        gateways, processorMetricsPort, managementPort);
   }
 
   public DemoSettings withGenerator(boolean on) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, on, startupTimeout,
-        gateways, processorMetricsPort);
+        gateways, processorMetricsPort, managementPort);
   }
 
   public DemoSettings withGateways(int count) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
-        count, processorMetricsPort);
+        count, processorMetricsPort, managementPort);
   }
 
   public DemoSettings withProcessorMetricsPort(int port) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
-        gateways, port);
+        gateways, port, managementPort);
+  }
+
+  public DemoSettings withManagementPort(int port) {
+    return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
+        gateways, processorMetricsPort, port);
+  }
+
+  /** The management port of gateway {@code index} (0-based): consecutive from {@link #managementPort}. */
+  public int managementPort(int index) {
+    return managementPort + index;
   }
 
   /** The HTTP port of gateway {@code index} (0-based): consecutive from {@link #httpPort}. */

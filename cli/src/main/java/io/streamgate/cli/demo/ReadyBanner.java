@@ -54,6 +54,7 @@ public final class ReadyBanner {
         + "\"amount\":19.99,\"status\":\"created\",\"ts\":\"2025-01-01T12:00:00Z\"}' | ./streamgate produce orders");
     out.add("  ./streamgate consume orders --max 5        # watch the stream");
     out.add("  ./streamgate token --sub alice --scope \"views:user_totals:read\"   # more tokens");
+    out.add("  ./streamgate views list                    # published views; views apply -f FILE publishes more");
     out.add("");
     out.add("  logs: " + stateDir + "/logs/");
     return out;

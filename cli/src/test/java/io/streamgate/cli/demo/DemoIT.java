@@ -65,7 +65,8 @@ class DemoIT {
         .withPorts(httpPort, kafkaPort, redisPort)
         .withGenerator(false)
         .withGateways(2)
-        .withProcessorMetricsPort(FreePorts.find());
+        .withProcessorMetricsPort(FreePorts.find())
+        .withManagementPort(freeConsecutivePorts(2));
     Demo demo = new Demo(settings, new StartupProgress(System.out));
     List<Child> children = new ArrayList<>();
     try {
@@ -122,6 +123,7 @@ class DemoIT {
       assertSharedTrialLimit(List.of(gateway, second), trialToken(), paidOrder);
 
       assertObservedMetricsExported(settings, List.of(gateway, second), demo.token(), paidOrder);
+      assertViewsListedByTheCli(settings);
     } finally {
       demo.stop(line -> System.out.println("DemoIT: " + line));
     }
@@ -131,7 +133,8 @@ class DemoIT {
       assertFalse(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false),
           child.name() + " (pid " + child.pid() + ") still runs");
     }
-    for (int port : List.of(httpPort, httpPort + 1, kafkaPort, redisPort, settings.processorMetricsPort())) {
+    for (int port : List.of(httpPort, httpPort + 1, kafkaPort, redisPort, settings.processorMetricsPort(),
+        settings.managementPort(0), settings.managementPort(1))) {
       assertThrows(ConnectException.class, () -> connect(port), "port " + port + " still accepts connections");
     }
     try (var files = Files.list(stateDir.resolve("pids"))) {
@@ -206,7 +209,11 @@ class DemoIT {
     Path observability = Modules.root().resolve(MetricNames.DIR);
     SortedSet<String> required = MetricNames.requiredBy(observability);
     List<URI> endpoints = new ArrayList<>();
-    gateways.forEach(g -> endpoints.add(g.base().resolve("/metrics")));
+    // Gateways serve /metrics on their management listener only; the public port answers 404.
+    for (int i = 0; i < gateways.size(); i++) {
+      endpoints.add(URI.create("http://127.0.0.1:" + settings.managementPort(i) + "/metrics"));
+      assertEquals(404, gateways.get(i).get("/metrics", null).status(), "public /metrics");
+    }
     endpoints.add(URI.create("http://127.0.0.1:" + settings.processorMetricsPort() + "/metrics"));
     // Processor series follow each batch's progress report: poll until they are all there.
     long deadline = System.nanoTime() + ROW_DEADLINE.toNanos();
@@ -228,6 +235,26 @@ class DemoIT {
     assertEquals(Set.of(), missing, "metrics read by " + observability + " but exported by neither gateway nor"
         + " the processor (" + endpoints + ")");
     System.out.printf(Locale.ROOT, "DemoIT: all %d metrics of the dashboards and alerts are exported%n", required.size());
+  }
+
+  /**
+   * {@code ./streamgate views list} against the first gateway's management port, with a token
+   * minted from the demo's secret: every view of the pipeline is listed.
+   */
+  private void assertViewsListedByTheCli(DemoSettings settings) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cli = io.streamgate.cli.Main.commandLine();
+    cli.setOut(new java.io.PrintWriter(out));
+    cli.setErr(new java.io.PrintWriter(err));
+    int exit = cli.execute("views", "list", "--gateway", "http://127.0.0.1:" + settings.managementPort(0),
+        "--state-dir", stateDir.toString());
+    assertEquals(0, exit, err.toString());
+    assertTrue(out.toString().startsWith("NAME"), out.toString());
+    for (String view : List.of("order_status", "product_revenue", "user_totals")) {
+      assertTrue(out.toString().lines().anyMatch(line -> line.startsWith(view + " ")), out.toString());
+    }
+    System.out.println("DemoIT: ./streamgate views list\n" + out);
   }
 
   private String trialToken() throws Exception {

@@ -25,6 +25,8 @@ public record Principal(String subject, Set<String> scopes, String plan, String 
   public static final String READ_ALL_VIEWS = "views:read";
   /** Scope that allows posting to every stream. */
   public static final String WRITE_ALL_STREAMS = "events:write";
+  /** Scope that allows the admin API: publishing, changing and dropping views. */
+  public static final String ADMIN = "admin";
   /** {@link #expiresAt} of a principal whose token has no {@code exp}. */
   public static final long NO_EXPIRY = Long.MAX_VALUE;
   /** Separates the tenant from the rest of a row key: {@code acme:order-17}. */
@@ -74,6 +76,11 @@ public record Principal(String subject, Set<String> scopes, String plan, String 
 
   public boolean canWrite(String stream) {
     return scopes.contains(WRITE_ALL_STREAMS) || scopes.contains(writeScope(stream));
+  }
+
+  /** True if the principal may use the admin API ({@value #ADMIN}). */
+  public boolean canAdminister() {
+    return scopes.contains(ADMIN);
   }
 
   public boolean canRead(String view) {

@@ -32,6 +32,9 @@ public final class ConfigLoader {
   public static final String ENV_JWT_SECRET_FILE = "STREAMGATE_JWT_SECRET_FILE";
   /** Kafka for event ingest: {@code ingest.kafka.bootstrapServers}. */
   public static final String ENV_KAFKA_BOOTSTRAP = "STREAMGATE_KAFKA_BOOTSTRAP";
+  /** The management listener: {@code management.host}, {@code management.port}. */
+  public static final String ENV_MANAGEMENT_HOST = "STREAMGATE_MANAGEMENT_HOST";
+  public static final String ENV_MANAGEMENT_PORT = "STREAMGATE_MANAGEMENT_PORT";
 
   /** Field path each plain override replaces. */
   private static final Map<String, String> ENV_FIELDS = Map.of(
@@ -39,7 +42,9 @@ public final class ConfigLoader {
       ENV_HTTP_PORT, "http.port",
       ENV_REDIS_URL, "redis.url",
       ENV_NAMESPACE, "redis.namespace",
-      ENV_KAFKA_BOOTSTRAP, "ingest.kafka.bootstrapServers");
+      ENV_KAFKA_BOOTSTRAP, "ingest.kafka.bootstrapServers",
+      ENV_MANAGEMENT_HOST, "management.host",
+      ENV_MANAGEMENT_PORT, "management.port");
 
   /** Name used in messages when there is no file. */
   static final String NO_FILE = "configuration";
@@ -87,9 +92,11 @@ public final class ConfigLoader {
       CacheConfig cache = cache(root.section("cache"));
       IngestConfig ingest = ingest(root.section("ingest"));
       PushConfig push = push(root.section("push"));
+      ManagementConfig management = management(root.section("management"));
+      AdminConfig admin = admin(root.section("admin"));
       root.rejectUnknownFields();
       GatewayConfig config = new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest,
-          push);
+          push, management, admin);
       checkIdleTimeout(config);
       return applySecretFile(config, env.get(ENV_JWT_SECRET_FILE));
     } catch (ConfigException e) {
@@ -293,6 +300,18 @@ public final class ConfigLoader {
         PushConfig.DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS);
     return build(s, () -> new PushConfig(enabled, subscriptions, keys, frame, writeQueue, pending,
         heartbeat, budget, sockets, queuedReads, authFailures));
+  }
+
+  private static ManagementConfig management(YamlSection s) {
+    String host = s.string("host", ManagementConfig.DEFAULT_HOST);
+    int port = s.integer("port", ManagementConfig.DEFAULT_PORT);
+    boolean enabled = s.bool("enabled", ManagementConfig.DEFAULT_ENABLED);
+    return build(s, () -> new ManagementConfig(host, port, enabled));
+  }
+
+  private static AdminConfig admin(YamlSection s) {
+    int timeoutMs = s.integer("timeoutMs", AdminConfig.DEFAULT_TIMEOUT_MS);
+    return build(s, () -> new AdminConfig(timeoutMs));
   }
 
   private static BreakerConfig breaker(YamlSection s) {

@@ -7,7 +7,7 @@ package io.streamgate.gateway.config;
  */
 public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
     LimitsConfig limits, BreakerConfig breaker, CacheConfig cache, IngestConfig ingest,
-    PushConfig push) {
+    PushConfig push, ManagementConfig management, AdminConfig admin) {
 
   public GatewayConfig {
     if (http == null || redis == null || auth == null || limits == null || breaker == null
@@ -16,6 +16,14 @@ public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
     }
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
     push = push == null ? PushConfig.defaults() : push;
+    management = management == null ? ManagementConfig.defaults() : management;
+    admin = admin == null ? AdminConfig.defaults() : admin;
+  }
+
+  /** Default management listener and admin API. */
+  public GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth, LimitsConfig limits,
+      BreakerConfig breaker, CacheConfig cache, IngestConfig ingest, PushConfig push) {
+    this(http, redis, auth, limits, breaker, cache, ingest, push, null, null);
   }
 
   /** Default event ingest and push. */
@@ -35,34 +43,52 @@ public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
   }
 
   public GatewayConfig withHttp(HttpConfig newHttp) {
-    return new GatewayConfig(newHttp, redis, auth, limits, breaker, cache, ingest, push);
+    return new GatewayConfig(newHttp, redis, auth, limits, breaker, cache, ingest, push,
+        management, admin);
   }
 
   public GatewayConfig withRedis(RedisConfig newRedis) {
-    return new GatewayConfig(http, newRedis, auth, limits, breaker, cache, ingest, push);
+    return new GatewayConfig(http, newRedis, auth, limits, breaker, cache, ingest, push,
+        management, admin);
   }
 
   public GatewayConfig withAuth(AuthConfig newAuth) {
-    return new GatewayConfig(http, redis, newAuth, limits, breaker, cache, ingest, push);
+    return new GatewayConfig(http, redis, newAuth, limits, breaker, cache, ingest, push,
+        management, admin);
   }
 
   public GatewayConfig withLimits(LimitsConfig newLimits) {
-    return new GatewayConfig(http, redis, auth, newLimits, breaker, cache, ingest, push);
+    return new GatewayConfig(http, redis, auth, newLimits, breaker, cache, ingest, push,
+        management, admin);
   }
 
   public GatewayConfig withCache(CacheConfig newCache) {
-    return new GatewayConfig(http, redis, auth, limits, breaker, newCache, ingest, push);
+    return new GatewayConfig(http, redis, auth, limits, breaker, newCache, ingest, push,
+        management, admin);
   }
 
   public GatewayConfig withBreaker(BreakerConfig newBreaker) {
-    return new GatewayConfig(http, redis, auth, limits, newBreaker, cache, ingest, push);
+    return new GatewayConfig(http, redis, auth, limits, newBreaker, cache, ingest, push,
+        management, admin);
   }
 
   public GatewayConfig withIngest(IngestConfig newIngest) {
-    return new GatewayConfig(http, redis, auth, limits, breaker, cache, newIngest, push);
+    return new GatewayConfig(http, redis, auth, limits, breaker, cache, newIngest, push,
+        management, admin);
   }
 
   public GatewayConfig withPush(PushConfig newPush) {
-    return new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest, newPush);
+    return new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest, newPush,
+        management, admin);
+  }
+
+  public GatewayConfig withManagement(ManagementConfig newManagement) {
+    return new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest, push,
+        newManagement, admin);
+  }
+
+  public GatewayConfig withAdmin(AdminConfig newAdmin) {
+    return new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest, push, management,
+        newAdmin);
   }
 }

@@ -63,7 +63,8 @@ public final class BearerAuthHandler implements Handler<RoutingContext> {
     return principal;
   }
 
-  static Principal principalOrNull(RoutingContext ctx) {
+  /** The verified caller, or null before this stage or when it refused the request. */
+  public static Principal principalOrNull(RoutingContext ctx) {
     return ctx.get(CONTEXT_KEY);
   }
 

@@ -20,7 +20,14 @@ public enum Endpoint {
   ROW(HttpMethod.GET, "/v1/views/{view}/{key}"),
   ROW_EVENTS(HttpMethod.GET, "/v1/views/{view}/{key}/events"),
   WS(HttpMethod.GET, "/v1/ws"),
-  EVENTS(HttpMethod.POST, "/v1/events/{stream}");
+  EVENTS(HttpMethod.POST, "/v1/events/{stream}"),
+  // The admin API (feature admin): on the management listener and, behind the same chain as
+  // /v1, on the public one. {name} is a view name; "apply" and "preview" are not names here.
+  ADMIN_VIEWS(HttpMethod.GET, "/admin/v1/views"),
+  ADMIN_APPLY(HttpMethod.POST, "/admin/v1/views/apply"),
+  ADMIN_PREVIEW(HttpMethod.POST, "/admin/v1/views/preview"),
+  ADMIN_VIEW(HttpMethod.GET, "/admin/v1/views/{name}"),
+  ADMIN_DROP(HttpMethod.DELETE, "/admin/v1/views/{name}");
 
   private final HttpMethod method;
   private final String template;

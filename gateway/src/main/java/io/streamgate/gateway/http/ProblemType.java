@@ -27,7 +27,10 @@ public enum ProblemType {
   REQUEST_IN_PROGRESS("request-in-progress", "Request in progress", 409),
   IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency key reused", 422),
   // A point read of a deleted row whose tombstone is still kept: 404 with version and deletedAt.
-  ROW_DELETED("row-deleted", "Row deleted", 404);
+  ROW_DELETED("row-deleted", "Row deleted", 404),
+  // The admin API: the processor refused a pipeline (with its error lines), or did not answer.
+  INVALID_PIPELINE("invalid-pipeline", "Invalid pipeline", 422),
+  PROCESSOR_TIMEOUT("processor-timeout", "Processor did not answer", 504);
 
   public static final String TYPE_BASE = "https://streamgate.dev/problems/";
 

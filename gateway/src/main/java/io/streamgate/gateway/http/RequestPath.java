@@ -2,6 +2,7 @@ package io.streamgate.gateway.http;
 
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -20,7 +21,7 @@ import java.util.stream.Collectors;
  * the gateway's CPU.) Parameters are percent-decoded (RFC 3986); a malformed escape is a 400.
  *
  * @param endpoint the endpoint, or null when the path names none (the request ends in a 404)
- * @param view     {@code {view}} of the view endpoints, else null
+ * @param view     {@code {view}} of the view endpoints ({@code {name}} of the admin ones), else null
  * @param key      {@code {key}} of {@link Endpoint#ROW} and {@link Endpoint#ROW_EVENTS}, else null
  * @param stream   {@code {stream}} of {@link Endpoint#EVENTS}, else null
  */
@@ -29,6 +30,7 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
   private static final RequestPath NONE = new RequestPath(null, null, null, null);
   private static final String VIEWS_PREFIX = "/v1/views/";
   private static final String EVENTS_PREFIX = "/v1/events/";
+  private static final String ADMIN_VIEWS_PREFIX = "/admin/v1/views/";
   /** The endpoints without parameters, by path: looked up, not scanned, per request. */
   private static final Map<String, RequestPath> FIXED = Arrays.stream(Endpoint.values())
       .filter(Endpoint::fixed)
@@ -48,6 +50,10 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
         return;
       }
       RequestPath path = parse(normalized);
+      if (path.endpoint() == Endpoint.ADMIN_VIEW && ctx.request().method() == HttpMethod.DELETE) {
+        // The one template with two methods: describe (GET) and drop (DELETE).
+        path = new RequestPath(Endpoint.ADMIN_DROP, path.view(), null, null);
+      }
       ctx.put(CONTEXT_KEY, path);
       if (path.endpoint() != null) {
         GatewayMetrics.nameRoute(ctx, path.endpoint().template());
@@ -91,6 +97,11 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
       String stream = path.substring(EVENTS_PREFIX.length());
       return stream.isEmpty() || stream.indexOf('/') >= 0 ? NONE
           : new RequestPath(Endpoint.EVENTS, null, null, decode(stream));
+    }
+    if (path.startsWith(ADMIN_VIEWS_PREFIX) && !FIXED.containsKey(path)) {
+      String name = path.substring(ADMIN_VIEWS_PREFIX.length());
+      return name.isEmpty() || name.indexOf('/') >= 0 ? NONE
+          : new RequestPath(Endpoint.ADMIN_VIEW, decode(name), null, null);
     }
     return FIXED.getOrDefault(path, NONE);
   }

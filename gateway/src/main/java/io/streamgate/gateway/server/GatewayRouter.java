@@ -2,6 +2,7 @@ package io.streamgate.gateway.server;
 
 import static io.streamgate.gateway.http.RequestPath.only;
 
+import io.streamgate.gateway.admin.Admin;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
@@ -23,7 +24,6 @@ import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 
 /**
@@ -35,7 +35,8 @@ import io.vertx.ext.web.Router;
  *     → [/v1/ws, …/events: ?access_token= → Authorization] → JWT → rate limit → /v1 route → …
  *                                                 BearerAuth RateLimitHandler ViewsHandler,
  *                               IndexHandler, ingest EventsHandler, Push (WebSocket, SSE)
- *     → [health, /metrics, /openapi.json, /, /dashboard.js: no token]
+ *     → [/admin/*: Admin stage (audit, body held) → JWT → rate limit → admin routes]
+ *     → [health, /openapi.json, /, /dashboard.js: no token; /metrics: management port only]
  *   (POST /v1/events/{stream} holds its body unread from before the JWT stage until its checks
  *   pass: EventIngest.holdBody)
  *   any failure → ProblemHandler (RFC 9457)
@@ -56,14 +57,25 @@ public final class GatewayRouter {
    * @param cors    cross-origin reads ({@code http.cors}); no CORS stage when off
    * @param ingest  event ingest ({@link EventIngest#disabled()} when off: the route says so)
    * @param push    WebSocket/SSE push ({@link Push#disabled()} when off: its routes answer 404)
+   * @param readiness whether Redis answers, from a timer (health); null only in tests of shape
+   * @param admin   the admin API under /admin/v1 ({@link Admin#disabled()}: its routes answer 404)
    */
   public record Services(TokenVerifier verifier, Catalog catalog, ViewStore store,
       NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog,
-      CorsConfig cors, EventIngest ingest, Push push) {
+      CorsConfig cors, EventIngest ingest, Push push, Readiness readiness, Admin admin) {
     public Services {
       cors = cors == null ? CorsConfig.off() : cors;
       ingest = ingest == null ? EventIngest.disabled() : ingest;
       push = push == null ? Push.disabled() : push;
+      admin = admin == null ? Admin.disabled() : admin;
+    }
+
+    /** No readiness, no admin API. */
+    public Services(TokenVerifier verifier, Catalog catalog, ViewStore store, NearCache rows,
+        RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors,
+        EventIngest ingest, Push push) {
+      this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, ingest, push, null,
+          null);
     }
 
     /** No event ingest, no push. */
@@ -81,6 +93,7 @@ public final class GatewayRouter {
 
   private static final String VIEWS_PREFIX = "/v1/views/*";
   private static final String EVENTS_PREFIX = "/v1/events/*";
+  private static final String ADMIN_PREFIX = "/admin/*";
 
   private GatewayRouter() {}
 
@@ -129,13 +142,20 @@ public final class GatewayRouter {
     router.get(Endpoint.WS.template()).handler(push::webSocket);
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, push::events));
 
-    // Endpoints without a token, after the /v1 ones: a read need not walk past them.
-    HealthHandler health = new HealthHandler(services.store(), services.catalog());
+    // The admin API: the same chain as /v1 after its own stage (audit line, body held).
+    router.route(ADMIN_PREFIX).handler(services.admin().stage());
+    router.route(ADMIN_PREFIX).handler(new BearerAuthHandler(services.verifier()));
+    if (services.limiter() != null) {
+      router.route(ADMIN_PREFIX).handler(
+          new RateLimitHandler(services.limiter(), services.metrics()));
+    }
+    router.route(ADMIN_PREFIX).handler(services.admin().handler());
+
+    // Endpoints without a token, after the /v1 ones: a read need not walk past them. /metrics
+    // is on the management listener only (ManagementRouter): here it is a 404.
+    HealthHandler health = new HealthHandler(services.readiness(), services.catalog());
     router.get(Endpoint.HEALTH_LIVE.template()).handler(health::live);
     router.get(Endpoint.HEALTH_READY.template()).handler(health::ready);
-    router.get(Endpoint.METRICS.template()).handler(ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE)
-        .end(services.metrics().scrape()));
     router.get(Endpoint.OPENAPI.template()).handler(new OpenApiHandler());
     // The live dashboard's static files; the page brings its token in the URL fragment.
     router.get(Endpoint.DASHBOARD.template()).handler(Dashboard.page());

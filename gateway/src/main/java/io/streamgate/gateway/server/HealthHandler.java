@@ -1,33 +1,37 @@
 package io.streamgate.gateway.server;
 
+import io.streamgate.contract.json.Json;
+import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemHandler;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.http.ThrottledWarning;
-import io.streamgate.gateway.store.StoreUnavailableException;
-import io.streamgate.gateway.store.ViewStore;
+import io.streamgate.gateway.ingest.EventIngest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Health for orchestrators, no token needed. Live: the process answers. Ready: the store answers
- * a PING within the timeout, so a load balancer stops sending traffic a gateway could only
- * answer with 503. Stateless; runs on the request's event loop.
+ * Health for orchestrators, no token needed. Live: the process answers. Ready: Redis answered
+ * the last PING of {@link Readiness} (at most one per second per process, outside the reads'
+ * breaker), so a load balancer stops sending traffic a gateway could only answer with 503; no
+ * request makes a Redis call. The management listener's ready adds details: Redis, catalog,
+ * ingest and the breaker's state. Stateless; runs on the request's event loop.
  */
 final class HealthHandler {
   private static final String JSON = "application/json";
   private static final Logger LOG = LoggerFactory.getLogger(HealthHandler.class);
   private static final ThrottledWarning NOT_READY = new ThrottledWarning(LOG, 10_000);
 
-  private final ViewStore store;
+  private final Readiness readiness;
   private final Catalog catalog;
 
-  HealthHandler(ViewStore store, Catalog catalog) {
-    this.store = store;
+  HealthHandler(Readiness readiness, Catalog catalog) {
+    this.readiness = readiness;
     this.catalog = catalog;
   }
 
@@ -36,19 +40,42 @@ final class HealthHandler {
         .end("{\"status\":\"UP\"}");
   }
 
+  /** The public port's cheap readiness: 200 or a 503 problem, from the last PING. */
   public void ready(RoutingContext ctx) {
-    store.ping().onComplete(ar -> {
-      if (ar.succeeded()) {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-            .end("{\"status\":\"UP\",\"views\":" + catalog.views().size() + "}");
-      } else {
-        NOT_READY.warn("not ready: " + ar.cause().getMessage()
-            + ". Start Redis or fix redis.url; readiness returns once it answers.");
-        String retryAfter = ar.cause() instanceof StoreUnavailableException unavailable
-            ? Long.toString(unavailable.retryAfterSeconds()) : ProblemHandler.RETRY_AFTER_SECONDS;
-        ctx.fail(new HttpProblem(ProblemType.NOT_READY, "the view store is not answering",
-            Map.of(HttpHeaders.RETRY_AFTER.toString(), retryAfter)));
-      }
-    });
+    if (readiness.up()) {
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+          .end("{\"status\":\"UP\",\"views\":" + catalog.views().size() + "}");
+      return;
+    }
+    NOT_READY.warn("not ready: " + readiness.error()
+        + ". Start Redis or fix redis.url; readiness returns once it answers.");
+    ctx.fail(new HttpProblem(ProblemType.NOT_READY, "the view store is not answering",
+        Map.of(HttpHeaders.RETRY_AFTER.toString(), ProblemHandler.RETRY_AFTER_SECONDS)));
+  }
+
+  /**
+   * The management listener's readiness: the same 200/503 rule, always a JSON body with the
+   * details: {@code status}, {@code redis} (up, checkedAt, error), {@code catalog} (loaded,
+   * views), {@code ingest} (enabled, streamsLoaded, kafka), {@code breaker} (state).
+   *
+   * @param ingest null when event ingest is off
+   */
+  public void details(RoutingContext ctx, EventIngest ingest, Breaker breaker) {
+    boolean up = readiness.up();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("status", up ? "UP" : "DOWN");
+    out.put("redis", readiness.redis());
+    Map<String, Object> views = new LinkedHashMap<>();
+    views.put("loaded", catalog.loaded());
+    views.put("views", catalog.views().size());
+    out.put("catalog", views);
+    Map<String, Object> events = new LinkedHashMap<>();
+    events.put("enabled", ingest != null);
+    events.put("streamsLoaded", ingest != null && ingest.streams().loaded());
+    events.put("kafka", ingest == null ? null : ingest.config().bootstrapServers());
+    out.put("ingest", events);
+    out.put("breaker", Map.of("state", breaker == null ? "DISABLED" : breaker.state().name()));
+    ctx.response().setStatusCode(up ? 200 : 503)
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Json.write(out));
   }
 }

@@ -59,6 +59,16 @@ public final class HttpServerVerticle extends VerticleBase {
         maxTokenBytes * 2 + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE);
   }
 
+  /**
+   * The management listener ({@link ManagementRouter}): plain HTTP, even when the public port
+   * has TLS, as it is meant for loopback or a private network.
+   */
+  public static HttpServerVerticle management(String host, int port,
+      ManagementRouter.Services services, long shutdownGraceMs) {
+    return new HttpServerVerticle(host, port, shutdownGraceMs, null,
+        vertx -> ManagementRouter.create(vertx, services));
+  }
+
   /** With any request handler (tests); {@code handler} is called once, in {@link #start()}. */
   HttpServerVerticle(String host, int port, long shutdownGraceMs, TlsConfig tls,
       Function<Vertx, Handler<HttpServerRequest>> handler) {

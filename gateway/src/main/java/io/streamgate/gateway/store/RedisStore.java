@@ -9,10 +9,14 @@ import io.streamgate.gateway.store.internal.RedisViewStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -25,6 +29,10 @@ public final class RedisStore implements Subscriptions {
   private final RedisConfig config;
   private final Redis pool;
   private final ViewStore views;
+  private final GuardedViewStore guarded;
+  // Readiness only: its own connection, so a full pool or an open breaker never hides whether
+  // Redis answers, and a flood of readiness checks never takes the reads' permits.
+  private final Redis probe;
 
   private RedisStore(Vertx vertx, RedisConfig config, Breaker breaker) {
     this.vertx = vertx;
@@ -32,9 +40,11 @@ public final class RedisStore implements Subscriptions {
     this.pool = Redis.createClient(vertx, clientOptions(config)
         .setMaxPoolSize(config.poolSize())
         .setMaxPoolWaiting(config.poolWaiting()));
-    this.views = new GuardedViewStore(
+    this.guarded = new GuardedViewStore(
         new RedisViewStore(pool, config.keyspace(), config.redactedUrl(), config.cluster()), breaker,
         config.redactedUrl());
+    this.views = guarded;
+    this.probe = Redis.createClient(vertx, clientOptions(config).setMaxPoolSize(1));
   }
 
   /**
@@ -60,6 +70,27 @@ public final class RedisStore implements Subscriptions {
     return views;
   }
 
+  /**
+   * Any other command on the read pool, through the breaker like reads: the admin API's control
+   * stream, replies and view definitions (rare calls). Failures surface as
+   * {@link StoreUnavailableException}; an error reply of Redis fails the future as well.
+   */
+  public Future<Response> send(Request request) {
+    return guarded.guarded(() -> pool.send(request).recover(failure -> Future.failedFuture(
+        new StoreUnavailableException("redis at " + config.redactedUrl() + " failed: "
+            + failure.getMessage(), failure))));
+  }
+
+  /**
+   * One PING on a connection of its own, bounded by {@code redis.timeoutMs}, outside the
+   * breaker and its bulkhead: for readiness, which asks about once a second.
+   */
+  public Future<Void> probe() {
+    return probe.send(Request.cmd(Command.PING))
+        .timeout(config.timeoutMs(), TimeUnit.MILLISECONDS)
+        .mapEmpty();
+  }
+
   @Override
   public ChannelSubscription subscribe(
       String channel, Handler<String> onMessage, Handler<Void> onSubscribed) {
@@ -78,7 +109,7 @@ public final class RedisStore implements Subscriptions {
   }
 
   public Future<Void> close() {
-    return pool.close();
+    return probe.close().eventually(pool::close);
   }
 
   /**

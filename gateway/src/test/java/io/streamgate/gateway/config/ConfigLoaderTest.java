@@ -209,12 +209,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theManagementListenerAndTheAdminApiAreConfiguredByFileAndEnvironment() {
+    GatewayConfig config = ConfigLoader.parse("""
+        management: {host: 0.0.0.0, port: 9191, enabled: false}
+        admin: {timeoutMs: 5000}
+        """, "gateway.yaml", Map.of());
+    assertEquals(new ManagementConfig("0.0.0.0", 9191, false), config.management());
+    assertEquals(new AdminConfig(5000), config.admin());
+    assertEquals(new ManagementConfig("127.0.0.1", 9090, true), GatewayConfig.defaults().management());
+    assertEquals(60_000, GatewayConfig.defaults().admin().timeoutMs());
+    GatewayConfig fromEnv = ConfigLoader.parse("", "gateway.yaml", Map.of(
+        ConfigLoader.ENV_MANAGEMENT_PORT, "9092", ConfigLoader.ENV_MANAGEMENT_HOST, "10.0.0.5"));
+    assertEquals(new ManagementConfig("10.0.0.5", 9092, true), fromEnv.management());
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+        "", "gateway.yaml", Map.of(ConfigLoader.ENV_MANAGEMENT_PORT, "70000")));
+    assertEquals("gateway.yaml: management.port (from STREAMGATE_MANAGEMENT_PORT) must be"
+        + " 1-65535, or 0 for any free port, but was 70000", e.getMessage());
+    assertError("gateway.yaml: admin.timeoutMs must be 100-600000, but was 5", "admin:\n  timeoutMs: 5\n");
+  }
+
+  @Test
   void typosAndWrongShapesAreReportedNotIgnored() {
     assertError("gateway.yaml: http.prot is not a known field; expected one of"
         + " [host, port, instances, accessLog, cors, shutdownGraceMs, tls,"
         + " idleTimeoutMs, headTimeoutMs]", "http:\n  prot: 80\n");
     assertError("gateway.yaml: redsi is not a known field; expected one of"
-        + " [http, redis, auth, limits, breaker, cache, ingest, push]", "redsi:\n  url: x\n");
+        + " [http, redis, auth, limits, breaker, cache, ingest, push, management, admin]",
+        "redsi:\n  url: x\n");
     assertError("gateway.yaml: redis must be a mapping, but was 'redis://x'", "redis: redis://x\n");
     assertError("gateway.yaml: must be a YAML mapping (http:, redis:, auth:), but was a list",
         "- a\n- b\n");

@@ -1,5 +1,6 @@
 package io.streamgate.gateway.http;
 
+import static io.streamgate.gateway.GatewayFixture.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +58,7 @@ class MetricsIT {
     }
     assertTrue(refused >= 2, "refused " + refused);
 
-    HttpResponse<String> metrics = fx.get("/metrics", null);
+    HttpResponse<String> metrics = fx.management("/metrics", null);
     assertEquals(200, metrics.statusCode());
     assertTrue(metrics.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
     String text = metrics.body();
@@ -76,6 +77,34 @@ class MetricsIT {
     assertTrue(value(text, "streamgate_cache_misses_total", "") >= 1);
     assertTrue(value(text, "streamgate_cache_hit_ratio", "") > 0);
     assertTrue(value(text, "streamgate_redis_calls_seconds_count", "outcome=\"success\"") >= 2);
+  }
+
+  @Test
+  void metricsAndReadinessDetailsAreOnTheManagementListenerOnly() {
+    assertProblem(fx.get("/metrics", null), 404, "not-found");
+    HttpResponse<String> details = fx.management("/health/ready", null);
+    assertEquals(200, details.statusCode(), details.body());
+    JsonObject ready = GatewayFixture.json(details);
+    assertEquals("UP", ready.getString("status"));
+    assertEquals(true, ready.getJsonObject("redis").getBoolean("up"));
+    assertEquals(true, ready.getJsonObject("catalog").getBoolean("loaded"));
+    assertEquals("CLOSED", ready.getJsonObject("breaker").getString("state"));
+    assertTrue(ready.getJsonObject("ingest").containsKey("enabled"), details.body());
+    assertEquals(200, fx.management("/health/live", null).statusCode());
+    assertProblem(fx.management("/v1/views", null), 404, "not-found");
+  }
+
+  /** The public readiness answers from the last timed PING: no Redis call per request. */
+  @Test
+  void aFloodOfReadinessChecksMakesNoRedisCalls() {
+    String series = "streamgate_redis_calls_seconds_count";
+    double before = value(fx.metrics(), series, "outcome=\"success\"");
+    for (int i = 0; i < 200; i++) {
+      assertEquals(200, fx.get("/health/ready", null).statusCode());
+    }
+    double after = value(fx.metrics(), series, "outcome=\"success\"");
+    // Only the catalog's periodic refresh may have called meanwhile (a few calls at most).
+    assertTrue(after - before < 10, "readiness made " + (after - before) + " guarded calls");
   }
 
   /** The sample value of {@code name{labels}} (labels in Prometheus' sorted order). */

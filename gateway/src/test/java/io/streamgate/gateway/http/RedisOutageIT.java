@@ -96,7 +96,9 @@ class RedisOutageIT {
     signal("STOP", pid);
     try {
       assertProblem(timed(() -> fx.get(ROW, token)), 503, "store-unavailable");
-      assertProblem(timed(() -> fx.get("/health/ready", null)), 503, "not-ready");
+      // Readiness answers from a PING made every second, bounded by the Redis timeout.
+      assertProblem(Poll.until(RECOVERY, () -> timed(() -> fx.get("/health/ready", null)),
+          r -> r.statusCode() == 503, "readiness 503"), 503, "not-ready");
     } finally {
       signal("CONT", pid);
     }
@@ -119,7 +121,8 @@ class RedisOutageIT {
     SEED.accept(fx.seeder());
     Poll.until(RECOVERY, () -> fx.get(ROW, token), r -> r.statusCode() == 200, "row served");
     assertEquals(U1.toJson(), fx.get(ROW, token).body());
-    assertEquals(200, fx.get("/health/ready", null).statusCode());
+    Poll.until(RECOVERY, () -> fx.get("/health/ready", null).statusCode(), s -> s == 200,
+        "readiness 200");
   }
 
   /** 1 s when a call failed, the breaker's wait (2 s) once it is open. */

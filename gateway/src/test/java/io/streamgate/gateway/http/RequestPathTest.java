@@ -34,6 +34,18 @@ class RequestPathTest {
   }
 
   @Test
+  void adminPathsNameAViewExceptTheirTwoActions() {
+    assertEquals(new RequestPath(Endpoint.ADMIN_VIEW, "user_totals", null, null),
+        RequestPath.parse("/admin/v1/views/user_totals"));
+    assertEquals(Endpoint.ADMIN_APPLY, RequestPath.parse("/admin/v1/views/apply").endpoint());
+    assertEquals(Endpoint.ADMIN_PREVIEW, RequestPath.parse("/admin/v1/views/preview/").endpoint());
+    assertEquals(Endpoint.ADMIN_VIEWS, RequestPath.parse("/admin/v1/views").endpoint());
+    assertNull(RequestPath.parse("/admin/v1/views/a/b").endpoint());
+    assertNull(RequestPath.parse("/admin/v1/views//").endpoint());
+    assertNull(RequestPath.parse("/admin/v1").endpoint());
+  }
+
+  @Test
   void oneTrailingSlashIsIgnored() {
     assertEquals(Endpoint.ROW, RequestPath.parse("/v1/views/orders/u-17/").endpoint());
     assertEquals(Endpoint.VIEWS, RequestPath.parse("/v1/views/").endpoint());

@@ -253,7 +253,7 @@ class EventIngestIT {
   @Test
   void metricsCountEventsBytesAndAckLatency() {
     accepted(post("application/json", order("m-1", 1)), 1);
-    String metrics = fixture.get("/metrics", null).body();
+    String metrics = fixture.metrics();
     assertTrue(metrics.contains("streamgate_ingest_events_total{outcome=\"accepted\",stream=\"orders\"}"),
         metrics);
     assertTrue(metrics.contains("streamgate_ingest_bytes_total{stream=\"orders\"}"), metrics);

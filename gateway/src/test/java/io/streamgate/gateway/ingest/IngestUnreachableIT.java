@@ -63,7 +63,7 @@ class IngestUnreachableIT {
     CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() ->
         IngestSupport.post(port, "lost", token, "application/json",
             HttpRequest.BodyPublishers.ofString(body), Duration.ofSeconds(10)));
-    Poll.until(Duration.ofSeconds(5), () -> fixture.get("/metrics", null).body(),
+    Poll.until(Duration.ofSeconds(5), () -> fixture.metrics(),
         m -> m.contains("streamgate_ingest_inflight_bytes " + body.length()),
         "the first request waiting for Kafka");
     long t0 = System.nanoTime();
@@ -84,7 +84,7 @@ class IngestUnreachableIT {
     assertTrue(waitedMs >= TIMEOUT_MS && waitedMs < TIMEOUT_MS + 1500,
         "answered after " + waitedMs + " ms");
     // The budget is free again: the next request waits for Kafka instead of being refused.
-    assertTrue(fixture.get("/metrics", null).body()
+    assertTrue(fixture.metrics()
         .contains("streamgate_ingest_inflight_bytes 0.0"));
     assertEquals(200, fixture.get("/health/live", null).statusCode());
   }

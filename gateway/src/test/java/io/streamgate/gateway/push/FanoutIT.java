@@ -10,6 +10,7 @@ import io.streamgate.gateway.config.AuthConfig;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.config.HttpConfig;
 import io.streamgate.gateway.config.KeyConfig;
+import io.streamgate.gateway.config.ManagementConfig;
 import io.streamgate.gateway.config.RedisConfig;
 import io.streamgate.gateway.push.internal.PushHub;
 import io.vertx.core.Vertx;
@@ -44,7 +45,8 @@ class FanoutIT {
     GatewayConfig config = new GatewayConfig(new HttpConfig("127.0.0.1", 0, 1, false),
         new RedisConfig(fx.redis.uri(), GatewayFixture.NAMESPACE, 500, 4, 1024),
         new AuthConfig("streamgate", "streamgate", 5,
-            List.of(new KeyConfig("demo", "HS256", tempDir.resolve("jwt.secret")))));
+            List.of(new KeyConfig("demo", "HS256", tempDir.resolve("jwt.secret")))))
+        .withManagement(ManagementConfig.defaults().withPort(0));
     other = Gateway.start(otherVertx, config).await();
   }
 

@@ -294,7 +294,7 @@ class PushIT {
       assertTrue(ms >= 2 * HEARTBEAT_MS && ms < 4_000, "closed " + ms + " ms after connecting");
       assertTrue(frames.stream().filter(f -> f[0] == 0x9).count() >= 2, "pinged first");
       assertFalse(ws.closed.isDone(), "the answering client stays connected");
-      assertTrue(fx.get("/metrics", null).body().contains(
+      assertTrue(fx.metrics().contains(
           "streamgate_push_dropped_connections_total{reason=\"no_pong\",transport=\"ws\"}"));
     }
   }

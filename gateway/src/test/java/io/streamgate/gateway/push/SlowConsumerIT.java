@@ -109,7 +109,7 @@ class SlowConsumerIT {
       }
       assertTrue(updates < rounds * KEYS / 2, "coalesced: " + updates + " messages for "
           + rounds * KEYS + " changes");
-      String metrics = fx.get("/metrics", null).body();
+      String metrics = fx.metrics();
       assertTrue(metrics.contains("streamgate_push_coalesced_total{transport=\"ws\"}"), metrics);
     }
   }
@@ -134,7 +134,7 @@ class SlowConsumerIT {
       for (long v = 1; v <= keys / 10; v++) {
         assertEquals(v, fast.next().getLong("version"), "every update, in order");
       }
-      Poll.until(Duration.ofSeconds(5), () -> fx.get("/metrics", null).body(),
+      Poll.until(Duration.ofSeconds(5), () -> fx.metrics(),
           m -> m.contains("streamgate_push_dropped_connections_total{reason=\"slow_consumer\","
               + "transport=\"ws\"} 1.0"), "the slow consumer (only) dropped");
       slow.setSoTimeout(10_000);

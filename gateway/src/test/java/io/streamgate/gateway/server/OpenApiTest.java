@@ -93,10 +93,10 @@ class OpenApiTest {
   }
 
   @Test
-  void onlyTheV1EndpointsNeedAToken() {
+  void onlyTheV1AndAdminEndpointsNeedAToken() {
     map(doc.get("paths")).forEach((path, item) -> map(item).forEach((method, op) -> {
       Object security = map(op).get("security");
-      if (path.startsWith("/v1/")) {
+      if (path.startsWith("/v1/") || path.startsWith("/admin/")) {
         assertEquals(null, security, path + " must inherit the global bearer requirement");
         assertNotNull(map(map(op).get("responses")).get("401"), path + " documents 401");
         assertNotNull(map(map(op).get("responses")).get("429"), path + " documents 429");

@@ -57,7 +57,8 @@ class RestReadIT {
       try (ManagedProcess gateway = ManagedProcess.startJava("gateway", "gateway", List.of("-Xmx256m"),
           "io.streamgate.gateway.GatewayMain",
           List.of("--config", Modules.root().resolve("deploy/local/gateway.yaml").toString()),
-          Map.of("STREAMGATE_HTTP_PORT", Integer.toString(port), "STREAMGATE_REDIS_URL", redis.uri(),
+          Map.of("STREAMGATE_HTTP_PORT", Integer.toString(port),
+              "STREAMGATE_MANAGEMENT_PORT", Integer.toString(FreePorts.find()), "STREAMGATE_REDIS_URL", redis.uri(),
               "STREAMGATE_NAMESPACE", NAMESPACE, "STREAMGATE_JWT_SECRET_FILE", secretFile.toString()),
           dir.resolve("gateway.log"))) {
         String token = token();

@@ -57,7 +57,8 @@ public final class GuardedViewStore implements ViewStore {
     return guarded(redis::ping);
   }
 
-  private <T> Future<T> guarded(java.util.function.Supplier<Future<T>> call) {
+  /** Any call through the breaker, failing as {@link StoreUnavailableException} like reads. */
+  public <T> Future<T> guarded(java.util.function.Supplier<Future<T>> call) {
     return breaker.execute(call).recover(failure -> {
       if (failure instanceof CallRejectedException rejected) {
         return Future.failedFuture(new StoreUnavailableException("redis at " + address

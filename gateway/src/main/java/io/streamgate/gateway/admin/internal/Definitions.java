@@ -1,0 +1,63 @@
+package io.streamgate.gateway.admin.internal;
+
+import io.streamgate.contract.Keyspace;
+import io.streamgate.gateway.store.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads the processor's view definitions and status and the catalog straight from Redis (through
+ * the store's breaker), for the admin list and describe. Nothing is cached: admin reads are rare
+ * and must show what is there now. Thread-safe.
+ */
+public final class Definitions {
+  private final RedisStore store;
+  private final Keyspace keyspace;
+
+  public Definitions(RedisStore store, Keyspace keyspace) {
+    this.store = store;
+    this.keyspace = keyspace;
+  }
+
+  /** {@code {"views":[…]}}; three HGETALLs in parallel. */
+  Future<Map<String, Object>> list() {
+    Future<Map<String, String>> definitions = hash(keyspace.viewDefinitions());
+    Future<Map<String, String>> statuses = hash(keyspace.viewStatus());
+    Future<Map<String, String>> catalog = hash(keyspace.catalog());
+    return Future.all(definitions, statuses, catalog).map(all -> ViewListing.list(
+        definitions.result(), statuses.result(), catalog.result()));
+  }
+
+  /** The view's description, or null if Redis knows nothing of it. */
+  Future<Map<String, Object>> describe(String view) {
+    Future<String> definition = field(keyspace.viewDefinitions(), view);
+    Future<String> status = field(keyspace.viewStatus(), view);
+    Future<String> entry = field(keyspace.catalog(), view);
+    return Future.all(definition, status, entry).map(all -> ViewListing.describe(view,
+        definition.result(), status.result(), entry.result()));
+  }
+
+  private Future<Map<String, String>> hash(String key) {
+    return store.send(Request.cmd(Command.HGETALL).arg(key)).map(r -> {
+      Map<String, String> out = new HashMap<>();
+      if (r != null) {
+        for (String field : r.getKeys()) {
+          Response value = r.get(field);
+          if (value != null) {
+            out.put(field, value.toString());
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private Future<String> field(String key, String field) {
+    return store.send(Request.cmd(Command.HGET).arg(key).arg(field))
+        .map(r -> r == null ? null : r.toString());
+  }
+}
