@@ -19,6 +19,7 @@ import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.pipeline.PipelineParser;
 import io.streamgate.processor.pipeline.SourceSpec;
 import io.streamgate.processor.sink.RedisCatalog;
+import io.streamgate.processor.sink.RedisConnections;
 import io.streamgate.processor.view.SourceParser;
 import io.streamgate.processor.view.ViewPlan;
 import io.streamgate.processor.view.ViewPlanner;
@@ -330,7 +331,14 @@ final class ViewManager implements AutoCloseable {
     for (Map.Entry<String, Map<String, Object>> e : viewDocs.entrySet()) {
       String name = e.getKey();
       ViewDefinition def = views.get(name);
-      if (def != null && !def.dropped() && def.runs(e.getValue())) {
+      if (def != null && def.dropped()) {
+        // Its tables and checkpoints still exist until the grace ends; a new view of the same
+        // name would find them.
+        problems.add(origin + ": view '" + name + "': is being dropped (rows deleted at "
+            + Instant.ofEpochMilli(def.latest().retireAt()) + "); apply it again after that");
+        continue;
+      }
+      if (def != null && def.runs(e.getValue())) {
         results.add(new ViewResult(name, Outcome.UNCHANGED, def.latest().version(), ""));
         continue;
       }
@@ -341,12 +349,12 @@ final class ViewManager implements AutoCloseable {
         problems.addAll(p.problems());
         continue;
       }
-      ViewDefinition updated = def == null || def.dropped()
+      ViewDefinition updated = def == null
           ? firstVersion(name, e.getValue(), now, null)
           : def.altered(e.getValue(), now, def.fileHash());
       next.put(name, updated);
       long version = updated.latest().version();
-      results.add(def == null || def.dropped()
+      results.add(def == null
           ? new ViewResult(name, Outcome.CREATED, version, "v" + version + " backfilling")
           : new ViewResult(name, Outcome.ALTERED, version, "v" + version + " backfilling"
               + retentionNote(change.views().get(name).sql(), allSources)));
@@ -668,7 +676,8 @@ final class ViewManager implements AutoCloseable {
         Backfill backfill = r == null ? Backfill.UNKNOWN : Backfill.of(r.query().lastProgress());
         long watermark = r == null ? 0 : watermark(r.query());
         versions.add(new VersionStatus(v.version(), v.state(),
-            v.state() == State.LIVE ? 1 : backfill.progress(), backfill.lag(), -1, watermark,
+            v.state() == State.LIVE ? 1 : backfill.progress(), backfill.lag(),
+            rows(Names.table(def.name(), v.version())), watermark,
             reason(def, v)));
       }
       ViewStatus status = new ViewStatus(def.name(), def.serving(), versions, now);
@@ -685,6 +694,15 @@ final class ViewManager implements AutoCloseable {
     }
     if (refresh) {
       lastStatusWrite = now;
+    }
+  }
+
+  /** Rows in a table, from its key index; -1 if Redis does not answer. */
+  private long rows(String table) {
+    try {
+      return RedisConnections.client(settings.redisUri()).zcard(settings.keyspace().keysIndex(table));
+    } catch (RuntimeException e) {
+      return -1;
     }
   }
 
