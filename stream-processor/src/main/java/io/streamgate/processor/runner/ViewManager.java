@@ -507,7 +507,8 @@ final class ViewManager implements AutoCloseable {
     String table = Names.table(view, version);
     Retry previous = retries.get(table);
     int attempts = previous == null ? 1 : previous.attempts() + 1;
-    long delay = Math.min(RETRY_MAX.toMillis(), RETRY_FIRST.toMillis() << Math.min(attempts - 1, 16));
+    long delay = Math.min(RETRY_MAX.toMillis(),
+        RETRY_FIRST.toMillis() << Math.min(attempts - 1, 16));
     retries.put(table, new Retry(attempts, clock.millis() + delay));
     update(def.withVersion(def.version(version).orElseThrow().withState(State.FAILED, 0, reason)));
     LOG.error("view {} v{} failed: {}. The other views run on; it is started again in {} s (attempt"
@@ -700,7 +701,8 @@ final class ViewManager implements AutoCloseable {
   /** Rows in a table, from its key index; -1 if Redis does not answer. */
   private long rows(String table) {
     try {
-      return RedisConnections.client(settings.redisUri()).zcard(settings.keyspace().keysIndex(table));
+      return RedisConnections.client(settings.redisUri())
+          .zcard(settings.keyspace().keysIndex(table));
     } catch (RuntimeException e) {
       return -1;
     }
