@@ -38,6 +38,9 @@ public final class SparkSessions {
     conf.put("spark.sql.session.timeZone", "UTC");
     conf.put("spark.sql.streaming.checkpointFileManagerClass",
         NioCheckpointFileManager.class.getName());
+    // A backfilling view version runs in a pool of its own (ViewManager): with fair scheduling it
+    // gets its share of the task slots, not all of them while the live views wait.
+    conf.put("spark.scheduler.mode", "FAIR");
     if (settings.master().startsWith("local")) {
       // Loopback only: no firewall prompts, no dependence on the machine's hostname resolving.
       conf.put("spark.driver.host", "127.0.0.1");

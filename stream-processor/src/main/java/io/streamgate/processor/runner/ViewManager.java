@@ -82,6 +82,13 @@ final class ViewManager implements AutoCloseable {
    */
   static final Duration RETRY_FIRST = Duration.ofSeconds(5);
   static final Duration RETRY_MAX = Duration.ofMinutes(5);
+  /**
+   * A backfill reads at most this many records per batch (unless its source sets {@code
+   * maxOffsetsPerTrigger}): short batches, so the live views' tasks get slots in between.
+   */
+  static final long BACKFILL_BATCH_RECORDS = 20_000;
+  /** The fair-scheduler pool of backfilling versions; live views stay in the default pool. */
+  static final String BACKFILL_POOL = "backfill";
 
   /** The query of one view version. */
   private record Running(String view, long version, ViewPlan plan, StreamingQuery query) {}
@@ -446,7 +453,8 @@ final class ViewManager implements AutoCloseable {
     }
     try {
       Map<String, Dataset<Row>> inputs = parsedSources;
-      if (v.version() > 1 && v.state() == State.BACKFILLING) {
+      boolean backfill = v.version() > 1 && v.state() == State.BACKFILLING;
+      if (backfill) {
         inputs = fromEarliest();
       }
       Pipeline pipeline = PipelineParser.parseChange(view + " v" + v.version(),
@@ -456,8 +464,15 @@ final class ViewManager implements AutoCloseable {
       ViewCheckpoints checkpoints =
           new ViewCheckpoints(spark.sparkContext().hadoopConfiguration(), settings);
       checkpoints.check(List.of(table));
-      StreamingQuery query = ViewQueries.start(spark, settings, plan, table, progressLog,
-          windowCloser);
+      // The query's thread inherits the pool from this one (Spark's local properties).
+      spark.sparkContext().setLocalProperty("spark.scheduler.pool",
+          backfill ? BACKFILL_POOL : null);
+      StreamingQuery query;
+      try {
+        query = ViewQueries.start(spark, settings, plan, table, progressLog, windowCloser);
+      } finally {
+        spark.sparkContext().setLocalProperty("spark.scheduler.pool", null);
+      }
       tableOfQuery.put(query.id(), table);
       running.put(table, new Running(view, v.version(), plan, query));
       LOG.info("view {} v{}: query started ({})", view, v.version(), v.state().wireName());
@@ -482,6 +497,7 @@ final class ViewManager implements AutoCloseable {
     for (SourceSpec source : sources.values()) {
       Map<String, String> options = new LinkedHashMap<>(source.options());
       options.put("startingOffsets", "earliest");
+      options.putIfAbsent("maxOffsetsPerTrigger", Long.toString(BACKFILL_BATCH_RECORDS));
       SourceSpec earliest = new SourceSpec(source.name(), source.topic(), source.schema(),
           source.eventTime(), source.watermark(), options, source.key(), source.deadLetterTopic());
       out.put(source.name(), SourceParser.parse(earliest,
