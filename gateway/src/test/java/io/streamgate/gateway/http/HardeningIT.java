@@ -84,7 +84,7 @@ class HardeningIT {
       String delete = raw.exchange("DELETE /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
       assertTrue(delete.startsWith("HTTP/1.1 405 "), delete);
     }
-    String metrics = fx.get("/metrics", null).body();
+    String metrics = fx.metrics();
     long series = metrics.lines()
         .filter(line -> line.startsWith("http_server_requests_seconds_count{")).count();
     assertTrue(series < 20, series + " request series after 1000 made-up methods:\n" + metrics);

@@ -111,6 +111,16 @@ class ViewLifecycleIT {
         await(() -> jedis.zcard(KEYS.rankIndex("product_revenue"))
             == events.productRevenue().size() ? null : "product_revenue rank set incomplete");
 
+        // Preview: rows of a definition over the sources' last events, publishing nothing.
+        ControlReply preview = control(jedis, Op.PREVIEW, Map.of("sql", "SELECT userId,"
+            + " count(*) AS n FROM orders WHERE status = 'created' GROUP BY userId",
+            "key", "userId", "limit", 5));
+        assertTrue(preview.ok(), String.valueOf(preview.error()));
+        assertEquals(List.of(Map.of("name", "n", "type", "bigint")),
+            preview.preview().get("columns"));
+        assertEquals(5, ((List<?>) preview.preview().get("rows")).size(), preview.toJson());
+        assertNull(jedis.hget(KEYS.viewDefinitions(), "preview"), "preview publishes nothing");
+
         // A definition that does not plan is refused whole: nothing of the request applies.
         ControlReply refused = control(jedis, Op.APPLY, Map.of("pipeline", Map.of("views", Map.of(
             "fine", Map.of("key", "orderId", "kind", "latest", "sql",
