@@ -84,18 +84,19 @@ public final class Gateway {
         : NearCache.passThrough(store.views());
     metrics.bindCache(rows);
     RateLimits limits = config.limits().enabled()
-        ? RateLimits.create(vertx, config.limits(), config.redis(), clock) : null;
+        ? RateLimits.create(vertx, config.limits(), config.redis(), clock)
+        : RateLimits.disabled();
     EventIngest ingest = config.ingest().enabled()
         ? EventIngest.create(vertx, config.ingest(), config.redis(), store, metrics)
         : EventIngest.disabled();
     Push push = config.push().enabled()
         ? Push.create(config.push(), catalog, rows, changes, verifier,
-            config.auth().leewaySeconds(), metrics, limits == null ? null : limits.limiter())
+            config.auth().leewaySeconds(), metrics, limits.limiter())
         : Push.disabled();
     Readiness readiness = new Readiness(store::probe, clock);
     Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock);
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
-        rows, limits == null ? null : limits.limiter(), metrics, config.http().accessLog(),
+        rows, limits.limiter(), metrics, config.http().accessLog(),
         config.http().cors(), ingest, push, readiness, admin);
     ManagementRouter.Services managementServices = new ManagementRouter.Services(verifier,
         metrics, config.http().accessLog(), readiness, catalog,
@@ -112,8 +113,7 @@ public final class Gateway {
         .add("redis connections", Future::succeededFuture, store::close)
         .deploy("catalog", catalog)
         .deploy("near cache", rows)
-        .add("rate limits", () -> limits == null ? Future.succeededFuture() : limits.start(),
-            () -> limits == null ? Future.succeededFuture() : limits.close())
+        .add("rate limits", limits::start, limits::close)
         // JWKS keys: the first fetch is bounded by its timeout and never fails the start.
         .add("token keys", verifier::start, () -> {
           verifier.close();
@@ -194,7 +194,7 @@ public final class Gateway {
     return push;
   }
 
-  /** The shared rate limits, or null when {@code limits.enabled} is false. */
+  /** The shared rate limits; {@link RateLimits#disabled()} when {@code limits.enabled} is false. */
   public RateLimits rateLimits() {
     return limits;
   }

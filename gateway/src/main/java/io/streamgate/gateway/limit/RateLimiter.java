@@ -20,7 +20,41 @@ public interface RateLimiter {
 
   /**
    * Requests per minute the plan a token names allows (missing and unknown plans: the fallback
-   * plan's), at least 1; for budgets of other kinds tied to the plan (push messages).
+   * plan's), at least 1 (0 only for {@link #unlimited()}); for budgets of other kinds tied to
+   * the plan (push messages).
    */
   long perMinute(String plan);
+
+  /** False for {@link #unlimited()}: no stage counts requests, no header is sent. */
+  default boolean enabled() {
+    return true;
+  }
+
+  /**
+   * The limiter when rate limits are off ({@code limits.enabled: false}): admits everything,
+   * budgets nothing ({@link #perMinute} 0 means unlimited).
+   */
+  static RateLimiter unlimited() {
+    return Unlimited.INSTANCE;
+  }
+
+  /** {@link #unlimited()}. */
+  enum Unlimited implements RateLimiter {
+    INSTANCE;
+
+    @Override
+    public Decision isAllowed(String principalKey, String plan) {
+      return new Decision(true, plan, Long.MAX_VALUE, Long.MAX_VALUE, 1, 0);
+    }
+
+    @Override
+    public long perMinute(String plan) {
+      return 0;
+    }
+
+    @Override
+    public boolean enabled() {
+      return false;
+    }
+  }
 }

@@ -18,14 +18,17 @@ import java.time.Clock;
  */
 public final class RateLimits {
   private final Vertx vertx;
-  private final SharedRateLimiter limiter;
+  private final RateLimiter limiter;
+  /** Null when disabled. */
+  private final SharedRateLimiter shared;
   private final RedisLimitSync sync;
   private final Clock clock;
   private String deployment;
 
   private RateLimits(Vertx vertx, SharedRateLimiter limiter, RedisLimitSync sync, Clock clock) {
     this.vertx = vertx;
-    this.limiter = limiter;
+    this.limiter = limiter == null ? RateLimiter.unlimited() : limiter;
+    this.shared = limiter;
     this.sync = sync;
     this.clock = clock;
   }
@@ -42,22 +45,31 @@ public final class RateLimits {
     return new RateLimits(vertx, limiter, sync, clock);
   }
 
+  /** Rate limits off ({@code limits.enabled: false}): nothing counted, nothing synced. */
+  public static RateLimits disabled() {
+    return new RateLimits(null, null, null, null);
+  }
+
+  /** The limiter; {@link RateLimiter#unlimited()} when disabled. */
   public RateLimiter limiter() {
     return limiter;
   }
 
   /** Gateways currently sharing the limits, as last read from Redis (1 until then). */
   public int instances() {
-    return limiter.instances();
+    return shared == null ? 1 : shared.instances();
   }
 
   /** True while the counts are shared through Redis; false means each gateway limits alone. */
   public boolean shared() {
-    return limiter.shared(clock.millis());
+    return shared != null && shared.shared(clock.millis());
   }
 
   /** Starts syncing; completes at once (Redis may be down, limits then stay local). */
   public Future<Void> start() {
+    if (sync == null) {
+      return Future.succeededFuture();
+    }
     return vertx.deployVerticle(sync).onSuccess(id -> deployment = id).mapEmpty();
   }
 

@@ -107,7 +107,8 @@ public interface Push extends Deployable {
    * @param changes       the process's change feed
    * @param leewaySeconds the token leeway: a socket closes at {@code exp} plus this
    * @param limiter       the rate limiter, whose plans set each socket's message budget when
-   *                      {@code push.messageBudget} is 0; null when limits are off
+   *                      {@code push.messageBudget} is 0; {@link RateLimiter#unlimited()} when
+   *                      limits are off (no budget)
    */
   static Push create(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
       TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter) {

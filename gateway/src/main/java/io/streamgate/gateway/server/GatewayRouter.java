@@ -53,7 +53,7 @@ public final class GatewayRouter {
    *
    * @param store   the breaker-guarded store (catalog, health, indexes)
    * @param rows    row reads through the near cache (which reads through {@code store})
-   * @param limiter null when rate limits are off ({@code limits.enabled: false})
+   * @param limiter {@link RateLimiter#unlimited()} (or null) when rate limits are off: no stage
    * @param cors    cross-origin reads ({@code http.cors}); no CORS stage when off
    * @param ingest  event ingest ({@link EventIngest#disabled()} when off: the route says so)
    * @param push    WebSocket/SSE push ({@link Push#disabled()} when off: its routes answer 404)
@@ -64,6 +64,7 @@ public final class GatewayRouter {
       NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog,
       CorsConfig cors, EventIngest ingest, Push push, Readiness readiness, Admin admin) {
     public Services {
+      limiter = limiter == null ? RateLimiter.unlimited() : limiter;
       cors = cors == null ? CorsConfig.off() : cors;
       ingest = ingest == null ? EventIngest.disabled() : ingest;
       push = push == null ? Push.disabled() : push;
@@ -126,7 +127,7 @@ public final class GatewayRouter {
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, services.push().authGuard()));
 
     router.route("/v1/*").handler(new BearerAuthHandler(services.verifier()));
-    if (services.limiter() != null) {
+    if (services.limiter().enabled()) {
       router.route("/v1/*").handler(new RateLimitHandler(services.limiter(), services.metrics()));
     }
 
@@ -145,7 +146,7 @@ public final class GatewayRouter {
     // The admin API: the same chain as /v1 after its own stage (audit line, body held).
     router.route(ADMIN_PREFIX).handler(services.admin().stage());
     router.route(ADMIN_PREFIX).handler(new BearerAuthHandler(services.verifier()));
-    if (services.limiter() != null) {
+    if (services.limiter().enabled()) {
       router.route(ADMIN_PREFIX).handler(
           new RateLimitHandler(services.limiter(), services.metrics()));
     }

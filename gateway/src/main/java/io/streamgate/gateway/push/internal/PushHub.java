@@ -78,7 +78,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     this.verifier = verifier;
     this.leewaySeconds = leewaySeconds;
     this.metrics = new PushMetrics(metrics.registry());
-    this.limiter = limiter;
+    this.limiter = limiter == null ? RateLimiter.unlimited() : limiter;
     this.authFailures = new AuthFailures(config.maxAuthFailuresPerAddress());
     this.sockets = new PrincipalSockets(config.maxSocketsPerPrincipal());
   }
@@ -203,7 +203,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     if (config.messageBudget() > 0) {
       return config.messageBudget();
     }
-    return limiter == null ? 0 : limiter.perMinute(principal.plan());
+    return limiter.perMinute(principal.plan());
   }
 
   private static String address(HttpServerRequest request) {
