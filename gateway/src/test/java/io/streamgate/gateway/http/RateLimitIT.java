@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.Row;
 import io.streamgate.gateway.GatewayFixture;
+import io.streamgate.gateway.config.LimitsConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import java.net.http.HttpResponse;
@@ -75,6 +76,26 @@ class RateLimitIT {
     assertEquals(401, unauthorized.statusCode());
     assertFalse(unauthorized.headers().firstValue("RateLimit-Limit").isPresent());
     assertFalse(fx.get("/health/live", null).headers().firstValue("RateLimit-Limit").isPresent());
+  }
+
+  @Test
+  void withLimitsOffNothingIsCountedAndNoHeaderIsSent() throws Exception {
+    Path dir = java.nio.file.Files.createTempDirectory(tempDir, "off");
+    try (GatewayFixture off = GatewayFixture.start(dir, seed -> {
+      seed.register("user_totals", "orders");
+      seed.write(new Row("user_totals", "u1", 1, 1, "{\"orders\":1}"));
+    }, config -> config.withLimits(new LimitsConfig(false, config.limits().defaultPlan(),
+        config.limits().syncIntervalMs(), config.limits().plans(),
+        config.limits().fallbackPlan())))) {
+      String trial = off.token(new JsonObject().put("sub", "t").put("scope", "views:read")
+          .put("plan", "trial"), new JWTOptions().setIssuer("streamgate")
+          .setAudience(List.of("streamgate")).setExpiresInMinutes(5));
+      for (int i = 0; i < 25; i++) { // past the trial plan's 20
+        HttpResponse<String> ok = off.get(ROW, trial);
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertFalse(ok.headers().firstValue("RateLimit-Limit").isPresent());
+      }
+    }
   }
 
   private static String token(String subject, String plan) {
