@@ -108,7 +108,8 @@ class ViewsPageBrowserIT {
           "the refusal's lines");
 
       // A good one shows the inferred columns and the rows.
-      fill(page, "SELECT userId, count(*) AS orders FROM orders WHERE amount > 100 GROUP BY userId");
+      fill(page,
+          "SELECT userId, count(*) AS orders FROM orders WHERE amount > 100 GROUP BY userId");
       page.evaluate("document.getElementById('preview').click()");
       String previewed = until(page, d -> d.contains("valid · 1 row"), "the preview's rows");
       assertTrue(previewed.contains("<th>orders bigint</th>"), previewed);

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code apt-get install -y chromium}).
  */
 public class DashboardBrowserIT {
-  public static final List<String> CHROMIUM = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser");
+  public static final List<String> CHROMIUM =
+      List.of("/usr/bin/chromium", "/usr/bin/chromium-browser");
 
   @TempDir static Path tempDir;
   static GatewayFixture fx;

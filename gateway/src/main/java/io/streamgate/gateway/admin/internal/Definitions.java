@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Reads the processor's view and source definitions, view status and the catalog straight from
- * Redis (through the store's breaker), for the admin list, describe and sources. Nothing is cached: admin reads are rare
- * and must show what is there now. Thread-safe.
+ * Redis (through the store's breaker), for the admin list, describe and sources. Nothing is
+ * cached: admin reads are rare and must show what is there now. Thread-safe.
  */
 public final class Definitions {
   private final RedisStore store;
