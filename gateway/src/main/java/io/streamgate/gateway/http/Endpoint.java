@@ -14,6 +14,9 @@ public enum Endpoint {
   OPENAPI(HttpMethod.GET, "/openapi.json"),
   DASHBOARD(HttpMethod.GET, "/"),
   DASHBOARD_SCRIPT(HttpMethod.GET, "/dashboard.js"),
+  // The view authoring page (feature admin): static files; its calls go to /admin/v1.
+  VIEWS_PAGE(HttpMethod.GET, "/views"),
+  VIEWS_PAGE_SCRIPT(HttpMethod.GET, "/views.js"),
   VIEWS(HttpMethod.GET, "/v1/views"),
   VIEW(HttpMethod.GET, "/v1/views/{view}"),
   TOP(HttpMethod.GET, "/v1/views/{view}/top"),
@@ -27,7 +30,8 @@ public enum Endpoint {
   ADMIN_APPLY(HttpMethod.POST, "/admin/v1/views/apply"),
   ADMIN_PREVIEW(HttpMethod.POST, "/admin/v1/views/preview"),
   ADMIN_VIEW(HttpMethod.GET, "/admin/v1/views/{name}"),
-  ADMIN_DROP(HttpMethod.DELETE, "/admin/v1/views/{name}");
+  ADMIN_DROP(HttpMethod.DELETE, "/admin/v1/views/{name}"),
+  ADMIN_SOURCES(HttpMethod.GET, "/admin/v1/sources");
 
   private final HttpMethod method;
   private final String template;

@@ -3,6 +3,7 @@ package io.streamgate.gateway.server;
 import static io.streamgate.gateway.http.RequestPath.only;
 
 import io.streamgate.gateway.admin.Admin;
+import io.streamgate.gateway.admin.ViewsPage;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
@@ -36,7 +37,7 @@ import io.vertx.ext.web.Router;
  *                                                 BearerAuth RateLimitHandler ViewsHandler,
  *                               IndexHandler, ingest EventsHandler, Push (WebSocket, SSE)
  *     → [/admin/*: Admin stage (audit, body held) → JWT → rate limit → admin routes]
- *     → [health, /openapi.json, /, /dashboard.js: no token; /metrics: management port only]
+ *     → [health, /openapi.json, /, /dashboard.js, /views, /views.js: no token; /metrics: management port only]
  *   (POST /v1/events/{stream} holds its body unread from before the JWT stage until its checks
  *   pass: EventIngest.holdBody)
  *   any failure → ProblemHandler (RFC 9457)
@@ -161,6 +162,9 @@ public final class GatewayRouter {
     // The live dashboard's static files; the page brings its token in the URL fragment.
     router.get(Endpoint.DASHBOARD.template()).handler(Dashboard.page());
     router.get(Endpoint.DASHBOARD_SCRIPT.template()).handler(Dashboard.script());
+    // The view authoring page, the same way (its token needs scope admin).
+    router.get(Endpoint.VIEWS_PAGE.template()).handler(ViewsPage.page());
+    router.get(Endpoint.VIEWS_PAGE_SCRIPT.template()).handler(ViewsPage.script());
 
     router.route().failureHandler(problems);
     // Misses that never reach a failure handler (no route matched).

@@ -282,6 +282,22 @@ class AdminIT {
         "not-found");
   }
 
+  @Test
+  void sourcesAreReadFromTheProcessorsDefinitionsWithScopeAdmin() {
+    fx.seeder().send(Request.cmd(Command.HSET).arg(fx.keyspace.sourceDefinitions()).arg("orders")
+        .arg("{\"topic\":\"orders\",\"schema\":\"orderId STRING NOT NULL\"}"));
+    HttpResponse<String> sources = get(fx.gateway.port(), "/admin/v1/sources", admin);
+    assertEquals(200, sources.statusCode(), sources.body());
+    JsonObject orders = json(sources).getJsonArray("sources").getJsonObject(0);
+    assertEquals("orders", orders.getString("name"));
+    assertEquals("orderId STRING NOT NULL", orders.getJsonObject("definition").getString("schema"));
+    assertProblem(get(fx.gateway.managementPort(), "/admin/v1/sources",
+        token("reader", "views:read")), 403, "forbidden");
+    Poll.until(Duration.ofSeconds(5), AdminIT::auditText,
+        text -> text.contains("\"who\":\"ops-alice\",\"what\":\"sources\""),
+        "the audit line of sources");
+  }
+
   private static ControlRequest seen(String id) {
     return processor.seen.stream().filter(r -> r.id().equals(id)).findFirst()
         .orElseThrow(() -> new AssertionError("the processor never saw " + id));

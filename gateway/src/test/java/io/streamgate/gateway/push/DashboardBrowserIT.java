@@ -44,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * over its WebSocket while rows are being written. Skipped when chromium is not installed
  * ({@code apt-get install -y chromium}).
  */
-class DashboardBrowserIT {
-  static final List<String> CHROMIUM = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser");
+public class DashboardBrowserIT {
+  public static final List<String> CHROMIUM =
+      List.of("/usr/bin/chromium", "/usr/bin/chromium-browser");
 
   @TempDir static Path tempDir;
   static GatewayFixture fx;
@@ -152,9 +153,10 @@ class DashboardBrowserIT {
 
   /**
    * Headless chromium with the page open, read through the DevTools protocol (a JDK WebSocket
-   * to its debugging port): {@link #dom()} is the live DOM, not a one-off dump.
+   * to its debugging port): {@link #dom()} is the live DOM, not a one-off dump. (Also drives
+   * the admin feature's views page, ViewsPageBrowserIT.)
    */
-  static final class Browser implements AutoCloseable {
+  public static final class Browser implements AutoCloseable {
     private final Process process;
     private final WsCdp cdp;
 
@@ -163,7 +165,7 @@ class DashboardBrowserIT {
       this.cdp = cdp;
     }
 
-    static Browser open(String browser, Path dir, String url) throws Exception {
+    public static Browser open(String browser, Path dir, String url) throws Exception {
       Path profile = dir.resolve("chromium-profile");
       Process process = new ProcessBuilder(browser, "--headless", "--no-sandbox",
           "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
@@ -207,8 +209,13 @@ class DashboardBrowserIT {
       }
     }
 
-    String dom() {
+    public String dom() {
       return cdp.evaluate("document.documentElement.outerHTML");
+    }
+
+    /** Runs a script in the page; its value as a string (null if it has none). */
+    public String evaluate(String expression) {
+      return cdp.evaluate(expression);
     }
 
     @Override
@@ -222,7 +229,7 @@ class DashboardBrowserIT {
   }
 
   /** Just enough of the DevTools protocol: Runtime.evaluate, one call at a time. */
-  static final class WsCdp implements WebSocket.Listener {
+  private static final class WsCdp implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
     private final LinkedBlockingQueue<JsonObject> replies = new LinkedBlockingQueue<>();
     private WebSocket socket;

@@ -25,8 +25,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The admin routes: scope check, then list and describe (read from Redis), or apply, preview and
- * drop (a control request to the processor, answered with its reply: 200, 422
+ * The admin routes: scope check, then list, describe and sources (read from Redis), or apply,
+ * preview and drop (a control request to the processor, answered with its reply: 200, 422
  * {@code invalid-pipeline} with the reply's error lines, or 504 {@code processor-timeout}).
  * Stateless; runs on the request's event loop.
  */
@@ -78,6 +78,7 @@ public final class AdminHandler implements Handler<RoutingContext> {
     }
     switch (path.endpoint()) {
       case ADMIN_VIEWS -> answer(ctx, definitions.list());
+      case ADMIN_SOURCES -> answer(ctx, definitions.sources());
       case ADMIN_VIEW -> describe(ctx, viewName(path.view()));
       case ADMIN_DROP -> {
         String view = viewName(path.view());

@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One JSON line per admin call on the logger {@value #LOGGER}, written when the response has
  * been sent, whatever ended it (401, 403, a refused pipeline, a timeout, success): who (the
- * token's subject, null without a valid token), what (list, describe, apply, preview, drop),
- * which views, when, from which client address, the outcome and HTTP status, the request id and
- * the control request's id. Lines go through a bounded queue to a writer thread, so an event
- * loop never waits on the log (a flood of unauthenticated calls drops lines and counts them
+ * token's subject, null without a valid token), what (list, describe, sources, apply, preview,
+ * drop), which views, when, from which client address, the outcome and HTTP status, the request
+ * id and the control request's id. Lines go through a bounded queue to a writer thread, so an
+ * event loop never waits on the log (a flood of unauthenticated calls drops lines and counts them
  * rather than stalling requests). Thread-safe.
  */
 public final class AuditLog implements AutoCloseable {
@@ -97,6 +97,7 @@ public final class AuditLog implements AutoCloseable {
       case ADMIN_APPLY -> "apply";
       case ADMIN_PREVIEW -> "preview";
       case ADMIN_DROP -> "drop";
+      case ADMIN_SOURCES -> "sources";
       default -> endpoint.template();
     };
   }

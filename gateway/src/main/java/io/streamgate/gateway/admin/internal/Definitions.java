@@ -10,9 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Reads the processor's view definitions and status and the catalog straight from Redis (through
- * the store's breaker), for the admin list and describe. Nothing is cached: admin reads are rare
- * and must show what is there now. Thread-safe.
+ * Reads the processor's view and source definitions, view status and the catalog straight from
+ * Redis (through the store's breaker), for the admin list, describe and sources. Nothing is
+ * cached: admin reads are rare and must show what is there now. Thread-safe.
  */
 public final class Definitions {
   private final RedisStore store;
@@ -39,6 +39,15 @@ public final class Definitions {
     Future<String> entry = field(keyspace.catalog(), view);
     return Future.all(definition, status, entry).map(all -> ViewListing.describe(view,
         definition.result(), status.result(), entry.result()));
+  }
+
+  /**
+   * {@code {"sources":[{"name","definition"}…]}} by name: the published sources
+   * ({@code Keyspace.sourceDefinitions()}) in the pipeline file's format, as the processor wrote
+   * them (the page shows their schema's columns next to the SQL).
+   */
+  Future<Map<String, Object>> sources() {
+    return hash(keyspace.sourceDefinitions()).map(ViewListing::sources);
   }
 
   private Future<Map<String, String>> hash(String key) {

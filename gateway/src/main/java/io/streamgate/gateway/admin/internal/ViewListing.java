@@ -72,6 +72,20 @@ final class ViewListing {
     return out;
   }
 
+  /** {@code {"sources":[{"name","definition"}…]}}, by name; the argument maps name → JSON. */
+  static Map<String, Object> sources(Map<String, String> definitions) {
+    List<Object> sources = new ArrayList<>();
+    new TreeSet<>(definitions.keySet()).forEach(name -> {
+      Map<String, Object> source = new LinkedHashMap<>();
+      source.put("name", name);
+      source.put("definition", parsed(definitions.get(name)));
+      sources.add(source);
+    });
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("sources", sources);
+    return out;
+  }
+
   /** Everything about one view, or null if Redis knows nothing of it. */
   static Map<String, Object> describe(String name, String definition, String status,
       String catalogEntry) {
