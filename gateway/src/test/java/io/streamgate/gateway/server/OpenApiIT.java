@@ -47,6 +47,7 @@ class OpenApiIT {
       assertEquals(200, first.statusCode(), first.body());
       JsonObject doc = new JsonObject(first.body());
       OpenApiViewSchemasTest.assertCoherent(doc);
+      OpenApiViewSchemasTest.assertValidOpenApi(fx.vertx, doc);
       JsonObject value = OpenApiViewSchemasTest.at(doc, "#/components/schemas/UserTotalsValue");
       assertEquals(new JsonArray().add("number").add("null"),
           value.getJsonObject("properties").getJsonObject("total").getValue("type"));
@@ -71,6 +72,7 @@ class OpenApiIT {
           "the document with the catalog's changes");
       JsonObject after = new JsonObject(changed.body());
       OpenApiViewSchemasTest.assertCoherent(after);
+      OpenApiViewSchemasTest.assertValidOpenApi(fx.vertx, after);
       JsonObject properties = OpenApiViewSchemasTest.at(after,
           "#/components/schemas/UserTotalsValue").getJsonObject("properties");
       assertEquals(new JsonArray().add("number").add("null"),

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.CatalogEntry.Column;
 import io.streamgate.contract.ViewKind;
 import io.streamgate.gateway.http.Endpoint;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.SchemaRepository;
+import io.vertx.openapi.contract.OpenAPIVersion;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -160,6 +165,49 @@ class OpenApiViewSchemasTest {
     assertEquals(expected, doc.getJsonObject("paths").fieldNames());
     assertCoherent(doc);
     assertEquals(new JsonObject(OpenApiHandler.document()), BASE, "the base is not modified");
+  }
+
+  @Test
+  void theStaticAndTheTypedDocumentsAreValidOpenApi31() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      assertValidOpenApi(vertx, BASE);
+      assertValidOpenApi(vertx, ViewSchemas.document(BASE, List.of(ORDER_STATUS, USER_TOTALS)));
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void theOpenApiCheckRefusesABrokenDocument() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject doc = ViewSchemas.document(BASE, List.of(USER_TOTALS));
+      JsonObject noIn = doc.copy();
+      noIn.getJsonObject("paths").getJsonObject("/v1/views/user_totals/{key}")
+          .getJsonObject("get").getJsonArray("parameters").add(new JsonObject().put("name", "x"));
+      assertThrows(AssertionError.class, () -> assertValidOpenApi(vertx, noIn));
+      JsonObject dangling = doc.copy();
+      dangling.getJsonObject("components").getJsonObject("schemas").remove("UserTotalsValue");
+      assertThrows(RuntimeException.class, () -> assertValidOpenApi(vertx, dangling));
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /**
+   * Against the OpenAPI 3.1 schema (as vertx-openapi bundles it), then with every $ref resolved.
+   * Not {@code OpenAPIContract.from}: it also refuses what its router cannot serve (a relative
+   * server URL, application/problem+json), which is valid OpenAPI. On a copy: it annotates.
+   */
+  static void assertValidOpenApi(Vertx vertx, JsonObject doc) {
+    JsonObject copy = doc.copy();
+    OpenAPIVersion version = OpenAPIVersion.fromContract(copy);
+    assertEquals(OpenAPIVersion.V3_1, version);
+    SchemaRepository repository = version.getRepository(vertx, "app:///").await();
+    OutputUnit result = version.validateContract(vertx, repository, copy).await();
+    assertTrue(result.getValid(), "not valid OpenAPI 3.1: " + result.toJson().encodePrettily());
+    assertNotNull(version.resolve(vertx, repository, copy).await());
   }
 
   @Test
