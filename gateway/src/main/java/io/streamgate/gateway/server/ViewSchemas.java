@@ -21,11 +21,14 @@ import java.util.Set;
  */
 final class ViewSchemas {
   static final String SCHEMAS = "#/components/schemas/";
-  /** The generic operations copied per view, and the path suffix of each copy. */
-  private static final Map<String, String> GENERIC_PATHS = Map.of(
-      "/v1/views/{view}", "",
-      "/v1/views/{view}/{key}", "/{key}",
-      "/v1/views/{view}/top", "/top");
+  /**
+   * The generic operations copied per view, and the path suffix of each copy. Ordered: the same
+   * catalog gives the same bytes (and ETag) on every gateway.
+   */
+  private static final List<Map.Entry<String, String>> GENERIC_PATHS = List.of(
+      Map.entry("/v1/views/{view}", ""),
+      Map.entry("/v1/views/{view}/{key}", "/{key}"),
+      Map.entry("/v1/views/{view}/top", "/top"));
   /** The generic schemas that hold rows, copied per view with their rows typed. */
   private static final List<String> ROW_HOLDERS = List.of("MultiGet", "Page", "Top");
   private static final String VIEW_PARAMETER = "#/components/parameters/View";
@@ -81,19 +84,20 @@ final class ViewSchemas {
       retarget.put(SCHEMAS + holder, SCHEMAS + name + holder);
     }
 
-    GENERIC_PATHS.forEach((generic, suffix) -> {
+    for (Map.Entry<String, String> generic : GENERIC_PATHS) {
+      String suffix = generic.getValue();
       if (suffix.equals("/top") && !view.ranked()) {
-        return;
+        continue;
       }
       JsonObject item = (JsonObject) retargeted(base.getJsonObject("paths")
-          .getJsonObject(generic), retarget);
+          .getJsonObject(generic.getKey()), retarget);
       for (String method : item.fieldNames()) {
         if (item.getValue(method) instanceof JsonObject op) {
           typeOperation(op, view, name);
         }
       }
       paths.put("/v1/views/" + view.name() + suffix, item);
-    });
+    }
   }
 
   /** Fixes the view: no {view} parameter, its own operationId, a summary that names it. */
@@ -116,7 +120,6 @@ final class ViewSchemas {
       }
       op.put("operationId", id.substring(0, verb) + name + id.substring(verb));
     }
-    op.put("tags", new JsonArray().add("views"));
     if (op.getString("summary") != null) {
       op.put("summary", view.name() + ": " + op.getString("summary"));
     }
