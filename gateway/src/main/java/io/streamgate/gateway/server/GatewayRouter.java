@@ -158,7 +158,7 @@ public final class GatewayRouter {
     HealthHandler health = new HealthHandler(services.readiness(), services.catalog());
     router.get(Endpoint.HEALTH_LIVE.template()).handler(health::live);
     router.get(Endpoint.HEALTH_READY.template()).handler(health::ready);
-    router.get(Endpoint.OPENAPI.template()).handler(new OpenApiHandler());
+    router.get(Endpoint.OPENAPI.template()).handler(new OpenApiHandler(services.catalog()));
     // The live dashboard's static files; the page brings its token in the URL fragment.
     router.get(Endpoint.DASHBOARD.template()).handler(Dashboard.page());
     router.get(Endpoint.DASHBOARD_SCRIPT.template()).handler(Dashboard.script());
