@@ -14,9 +14,13 @@ import java.util.Objects;
  * @param gateways how many gateways to run, on ports {@code httpPort} and up, all on one Redis
  * @param processorMetricsPort where the processor serves {@code /metrics} (Prometheus scrapes it,
  *     deploy/observability/prometheus/prometheus.yml)
+ * @param postgres also run a PostgreSQL with the demo schema and the change connector, and serve
+ *     its customers table ({@code --with-postgres})
+ * @param postgresPort the PostgreSQL's port
  */
 public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort, int redisPort, boolean fresh,
-    double rate, boolean generator, Duration startupTimeout, int gateways, int processorMetricsPort) {
+    double rate, boolean generator, Duration startupTimeout, int gateways, int processorMetricsPort,
+    boolean postgres, int postgresPort) {
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final int DEFAULT_KAFKA_PORT = 19092;
   public static final int DEFAULT_REDIS_PORT = 16379;
@@ -31,6 +35,8 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
   public static final String NAMESPACE = "sg";
   /** The topic the demo's pipeline reads and the generator writes. */
   public static final String ORDERS_TOPIC = "orders";
+  /** The demo PostgreSQL's port (--postgres-port). */
+  public static final int DEFAULT_POSTGRES_PORT = 15432;
 
   public DemoSettings {
     Objects.requireNonNull(root, "root");
@@ -44,6 +50,7 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
     requirePort("--kafka-port", kafkaPort);
     requirePort("--redis-port", redisPort);
     requirePort("--processor-metrics-port", processorMetricsPort);
+    requirePort("--postgres-port", postgresPort);
     if (!(rate > 0) || Double.isInfinite(rate)) {
       throw new IllegalArgumentException("--rate must be a positive number of events per second, but was " + rate);
     }
@@ -52,6 +59,13 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
     }
     root = root.toAbsolutePath().normalize();
     stateDir = stateDir.toAbsolutePath().normalize();
+  }
+
+  /** Without PostgreSQL. */
+  public DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort, int redisPort, boolean fresh,
+      double rate, boolean generator, Duration startupTimeout, int gateways, int processorMetricsPort) {
+    this(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout, gateways,
+        processorMetricsPort, false, DEFAULT_POSTGRES_PORT);
   }
 
   /** One gateway, the processor's metrics on their default port. */
@@ -69,27 +83,32 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
 
   public DemoSettings withPorts(int http, int kafka, int redis) {
     return new DemoSettings(root, stateDir, http, kafka, redis, fresh, rate, generator, startupTimeout, gateways,
-        processorMetricsPort);
+        processorMetricsPort, postgres, postgresPort);
   }
 
   public DemoSettings withStateDir(Path dir) {
     return new DemoSettings(root, dir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
-        gateways, processorMetricsPort);
+        gateways, processorMetricsPort, postgres, postgresPort);
   }
 
   public DemoSettings withGenerator(boolean on) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, on, startupTimeout,
-        gateways, processorMetricsPort);
+        gateways, processorMetricsPort, postgres, postgresPort);
   }
 
   public DemoSettings withGateways(int count) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
-        count, processorMetricsPort);
+        count, processorMetricsPort, postgres, postgresPort);
   }
 
   public DemoSettings withProcessorMetricsPort(int port) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
-        gateways, port);
+        gateways, port, postgres, postgresPort);
+  }
+
+  public DemoSettings withPostgres(boolean on, int port) {
+    return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
+        gateways, processorMetricsPort, on, port);
   }
 
   /** The HTTP port of gateway {@code index} (0-based): consecutive from {@link #httpPort}. */
@@ -99,6 +118,16 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
 
   public Path pipeline() {
     return root.resolve("deploy/local/pipeline.yaml");
+  }
+
+  /** With {@link #postgres}: the sources and views added to {@link #pipeline()}. */
+  public Path postgresPipeline() {
+    return root.resolve("deploy/local/pipeline-postgres.yaml");
+  }
+
+  /** With {@link #postgres}: the connector's configuration (ports and state come from the environment). */
+  public Path connectorConfig() {
+    return root.resolve("deploy/local/connector-postgres.yaml");
   }
 
   public Path gatewayConfig() {

@@ -45,9 +45,9 @@ import scala.jdk.javaapi.CollectionConverters;
  *   <li><b>Each change once.</b> The connector delivers at least once: after a crash it repeats
  *       the changes since its last stored position. Before aggregating, the rows pass {@link
  *       #newerChanges}: per primary key the log position (LSN) of the last change counted is kept
- *       in Spark state, and a change at or below it is dropped. Exact for any replay, and
- *       robust to a change of a key arriving after a later one; the state is one number per key
- *       ever seen.
+ *       in Spark state, and a change at or below it is dropped, as is a second copy of a change
+ *       within one batch. Exact for any replay, and robust to a change of a key arriving after a
+ *       later one; the state is one number per key ever seen.
  * </ul>
  */
 public final class ChangelogViews {
@@ -88,7 +88,8 @@ public final class ChangelogViews {
 
   /**
    * Per key, only changes after the last one counted ({@code _lsn} greater than the key's state),
-   * in LSN order; the two rows of an update share an LSN and pass together. Output mode append,
+   * each once (one row per LSN and sign), in LSN order; the two rows of an update share an LSN
+   * and pass together. Output mode append,
    * so an aggregation may follow.
    */
   static Dataset<Row> newerChanges(SourceSpec source, Dataset<Row> parsed) {
@@ -129,8 +130,17 @@ public final class ChangelogViews {
       }
       newer.sort(Comparator.<Row>comparingLong(r -> r.getLong(lsn))
           .thenComparing(r -> -r.getInt(sign)));
-      state.update(newer.get(newer.size() - 1).getLong(lsn));
-      return newer.iterator();
+      // A change repeated within the batch: one row per (LSN, sign) counts.
+      List<Row> once = new ArrayList<>(newer.size());
+      for (Row row : newer) {
+        Row previous = once.isEmpty() ? null : once.get(once.size() - 1);
+        if (previous == null || previous.getLong(lsn) != row.getLong(lsn)
+            || previous.getInt(sign) != row.getInt(sign)) {
+          once.add(row);
+        }
+      }
+      state.update(once.get(once.size() - 1).getLong(lsn));
+      return once.iterator();
     }
   }
 

@@ -127,9 +127,9 @@ class ChangelogViewsTest {
     assertEquals(Map.of("Lyon", "2 deleted", "Paris", "2 {\"customers\":1,\"tiered\":1}"),
         byCity.rows, "an empty group is deleted, not left at 0");
 
-    // The connector repeats changes after a crash: each counts once.
-    events.add(change("u", 120, ada, adaInParis), change("d", 130, bob, null),
-        change("c", 140, null, row("c-3", "Cy", "gold", "Paris")));
+    // The connector repeats changes after a crash, also within one batch: each counts once.
+    String cy = change("c", 140, null, row("c-3", "Cy", "gold", "Paris"));
+    events.add(change("u", 120, ada, adaInParis), change("d", 130, bob, null), cy, cy);
     byCity.sync();
     assertEquals("3 {\"customers\":2,\"tiered\":2}", byCity.rows.get("Paris"));
     assertEquals("2 deleted", byCity.rows.get("Lyon"));
