@@ -275,7 +275,7 @@ class CdcBenchIT {
       if (change instanceof Tombstone t) {
         deletes.put(t.key(), now);
       } else if (change instanceof Row row) {
-        Map<String, Object> value = Json.parseObject(row.value());
+        Map<String, Object> value = Json.parseObject(row.valueJson());
         if ("bulk".equals(value.get("name"))) {
           if ("silver".equals(value.get("tier"))) {
             bulkUpdates.incrementAndGet();
