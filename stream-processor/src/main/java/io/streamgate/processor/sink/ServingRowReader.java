@@ -10,9 +10,9 @@ import org.apache.spark.sql.types.StructType;
  * Reads a view's serving rows by the column names {@link ViewTransform} gives them ({@link
  * ViewTransform#KEY}, {@link ViewTransform#VALUE}, and where the view has them {@link
  * ViewTransform#RANK}, {@link ViewTransform#WINDOW_END}, {@link ViewTransform#VERSION} and {@link
- * ViewTransform#DELETED}); any other column is ignored. The
- * positions are resolved once, from the serving schema, when the reader is made (on the driver),
- * so the writers never depend on column order. Immutable, serializable, thread-safe.
+ * ViewTransform#DELETED}); any other column is ignored. The positions are resolved once, from the
+ * serving schema, when the reader is made (on the driver), so the writers never depend on column
+ * order. Immutable, serializable, thread-safe.
  */
 public final class ServingRowReader implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -40,11 +40,6 @@ public final class ServingRowReader implements Serializable {
         optional(servingSchema, ViewTransform.WINDOW_END),
         optional(servingSchema, ViewTransform.VERSION),
         optional(servingSchema, ViewTransform.DELETED));
-  }
-
-  /** True if each row carries its own version ({@link ViewTransform#VERSION}). */
-  public boolean versioned() {
-    return version >= 0;
   }
 
   /** True if the row says its key is to be deleted ({@link ViewTransform#DELETED}). */
@@ -76,10 +71,11 @@ public final class ServingRowReader implements Serializable {
     if (problem != null) {
       return problem;
     }
+    long max = io.streamgate.contract.Row.MAX_VERSION;
     if (version >= 0 && (row.isNullAt(version) || row.getLong(version) < 1
-        || row.getLong(version) > io.streamgate.contract.Row.MAX_VERSION)) {
+        || row.getLong(version) > max)) {
       return "version " + (row.isNullAt(version) ? "null" : row.getLong(version))
-          + " (from the change's LSN) is outside the contract's 1.." + io.streamgate.contract.Row.MAX_VERSION;
+          + " (from the change's LSN) is outside the contract's 1.." + max;
     }
     return !deleted(row) && row.isNullAt(value) ? "value is null" : null;
   }

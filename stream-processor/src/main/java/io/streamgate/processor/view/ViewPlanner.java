@@ -37,7 +37,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * SQL that does not parse, reads an unknown source or names a missing column; key column missing
  * or not a scalar; rank column missing or not numeric; kind not matching the SQL (aggregate needs
  * GROUP BY, latest must not aggregate, windowed needs a watermark); SQL Spark cannot run as a
- * stream in the kind's output mode. Call from the driver thread.
+ * stream in the kind's output mode; over a debezium source, what {@link ChangelogViews} cannot
+ * keep exact (joins, windowed, real-time, aggregates that cannot be retracted). Call from the
+ * driver thread.
  */
 public final class ViewPlanner {
 
@@ -152,6 +154,12 @@ public final class ViewPlanner {
     OutputMode mode = outputMode(view.kind());
     Dataset<Row> serving = ViewTransform.serving(view,
         view.kind() == ViewKind.LATEST ? ViewTransform.carryEventOrder(output) : output);
+    if (changelog != null && view.kind() == ViewKind.LATEST
+        && ViewTransform.column(serving, ViewTransform.VERSION) == null) {
+      throw new Problem("a latest view over debezium source '" + changelog.name() + "' must"
+          + " select from it with projections and filters only, so each row keeps its change's"
+          + " log position (which orders and deletes rows)");
+    }
     try {
       UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
     } catch (Exception e) {
