@@ -263,7 +263,7 @@ public final class PipelineParser {
       }
       Map<String, String> options = options(where, fields.get("options"));
       if (format == SourceFormat.DEBEZIUM) {
-        checkChangelog(where, fields, schema, key);
+        checkChangelog(where, fields, schema);
       }
       return problems.size() > before
           ? null
@@ -272,7 +272,7 @@ public final class PipelineParser {
     }
 
     /** A Debezium source: keyed by the table's primary key, no event time of its own. */
-    private void checkChangelog(String where, Map<?, ?> fields, StructType schema, String key) {
+    private void checkChangelog(String where, Map<?, ?> fields, StructType schema) {
       if (fields.get("key") == null) {
         problem(where + ": format debezium needs 'key': the table's primary key column (changes"
             + " of one row are ordered and deduplicated by it)");
@@ -290,10 +290,6 @@ public final class PipelineParser {
                 + " source (it is added to the table's columns)");
           }
         }
-      }
-      if (key != null && schema != null && find(schema, key) != null
-          && !(find(schema, key).dataType() instanceof AtomicType)) {
-        problem(where + ": key field '" + key + "' must be a single value");
       }
     }
 

@@ -6,11 +6,14 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.unix_millis;
+import static org.apache.spark.sql.functions.when;
 
 import io.streamgate.contract.ViewKind;
+import io.streamgate.processor.pipeline.SourceSpec;
 import io.streamgate.processor.pipeline.ViewSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -108,7 +111,7 @@ public final class ViewTransform {
       if (ChangeEvents.isChangeOrder(sqlOutput.schema().apply(ORDER).dataType())) {
         Column sign = col(ORDER).getField("sign");
         out.add(col(ORDER).getField("lsn").multiply(2)
-            .plus(org.apache.spark.sql.functions.when(sign.gt(0), 1).otherwise(0)).as(VERSION));
+            .plus(when(sign.gt(0), 1).otherwise(0)).as(VERSION));
         out.add(sign.lt(0).as(DELETED));
       }
     }
@@ -120,8 +123,7 @@ public final class ViewTransform {
 
   /** The processor's own columns ({@code _sg_…}), never part of a value or the catalog. */
   public static boolean hidden(String column) {
-    return column.toLowerCase(java.util.Locale.ROOT)
-        .startsWith(io.streamgate.processor.pipeline.SourceSpec.HIDDEN_PREFIX);
+    return column.toLowerCase(Locale.ROOT).startsWith(SourceSpec.HIDDEN_PREFIX);
   }
 
   /**
