@@ -223,6 +223,41 @@ public final class ViewPlanner {
     return changelog;
   }
 
+  /**
+   * A view's serving rows as a batch over {@code batchSources} (parsed batch Datasets, registered
+   * as temp views of {@code spark} by this call), for previews: what the view's query would write
+   * for these events. Over a changelog source the aggregate is rewritten as when it runs, each
+   * key's newest row is kept, and deleted keys are left out.
+   */
+  public static Dataset<Row> batchServing(SparkSession spark, Map<String, SourceSpec> sources,
+      ViewSpec view, Map<String, Dataset<Row>> batchSources) {
+    ViewTransform.registerSources(batchSources);
+    SourceSpec changelog = null;
+    try {
+      Set<String> read = relations(spark.sessionState().sqlParser().parsePlan(view.sql()));
+      for (SourceSpec source : sources.values()) {
+        if (source.changelog() && read.contains(source.name().toLowerCase(Locale.ROOT))) {
+          changelog = source;
+        }
+      }
+    } catch (ParseException e) {
+      throw new IllegalArgumentException("SQL does not parse: " + Messages.firstLine(e), e);
+    }
+    if (changelog == null) {
+      return ViewTransform.apply(spark, view);
+    }
+    Dataset<Row> output = view.kind() == ViewKind.AGGREGATE
+        ? ViewTransform.carryColumn(ChangelogViews.aggregateOutput(spark, view, changelog,
+            batchSources.get(changelog.name())), ChangelogViews.ROWS)
+        : ViewTransform.carryEventOrder(ViewTransform.sqlOutput(spark, view));
+    Dataset<Row> serving = ViewTransform.serving(view, output);
+    if (view.kind() == ViewKind.LATEST) {
+      serving = ViewTransform.newestPerKey(serving, ViewTransform.ORDER);
+    }
+    return serving.where(org.apache.spark.sql.functions.not(
+        org.apache.spark.sql.functions.col(ViewTransform.DELETED)));
+  }
+
   private static void checkKind(
       Pipeline pipeline, ViewSpec view, Set<String> read, boolean aggregates, LogicalPlan plan) {
     switch (view.kind()) {

@@ -136,6 +136,25 @@ class ChangelogViewsTest {
   }
 
   @Test
+  void aPreviewShowsWhatTheQueryWouldWriteForTheLastChanges() {
+    String ada = row("c-1", "Ada", "gold", "Lyon");
+    String bob = row("c-2", "Bob", null, "Lyon");
+    List<String> changes = List.of(change("r", 100, null, ada), change("c", 110, null, bob),
+        change("u", 120, ada, row("c-1", "Ada", "gold", "Paris")), change("d", 130, bob, null));
+    Map<String, Dataset<Row>> batch = Map.of("customers", SourceParser.parse(source,
+        spark.createDataset(changes, Encoders.STRING()).toDF("value")));
+    Map<String, String> byCity = new TreeMap<>();
+    for (Row r : ViewPlanner.batchServing(spark, pipeline.sources(),
+        pipeline.views().get("customers_by_city"), batch).collectAsList()) {
+      byCity.put(r.getString(0), r.getString(1));
+    }
+    assertEquals(Map.of("Paris", "{\"customers\":1,\"tiered\":1}"), byCity, "Lyon is empty: left out");
+    List<String> customers = ViewPlanner.batchServing(spark, pipeline.sources(),
+        pipeline.views().get("customers"), batch).select("key").as(Encoders.STRING()).collectAsList();
+    assertEquals(List.of("c-1"), customers, "c-2 was deleted");
+  }
+
+  @Test
   void aggregatesThatCannotBeRetractedAreRefused() {
     String text = PIPELINE.substring(0, PIPELINE.indexOf("views:")) + """
         views:
