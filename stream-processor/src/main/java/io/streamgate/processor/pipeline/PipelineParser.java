@@ -35,8 +35,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * <pre>
  * tombstoneRetention?: default of every view's tombstoneRetention
  * sources:
- *   &lt;name&gt;: { topic, schema (Spark DDL), format? (json|debezium), eventTime?, watermark?, key?,
- *             deadLetterTopic?, options? }
+ *   &lt;name&gt;: { topic, schema (Spark DDL), format? (json|debezium), eventTime?, watermark?,
+ *             key?, deadLetterTopic?, options? }
  * views:
  *   &lt;name&gt;: { sql, key, kind (aggregate|windowed|latest), description?, rank?, ttl?,
  *             trigger? (an interval, or realtime [interval]), tombstoneRetention? }

@@ -68,7 +68,8 @@ public final class ChangeEvents {
         .add("op", DataTypes.StringType)
         .add(SourceSpec.CORRUPT_RECORD_COLUMN, DataTypes.StringType);
     Column event = from_json(col(SourceParser.VALUE).cast(DataTypes.StringType), record,
-        Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", SourceSpec.CORRUPT_RECORD_COLUMN));
+        Map.of("mode", "PERMISSIVE",
+            "columnNameOfCorruptRecord", SourceSpec.CORRUPT_RECORD_COLUMN));
     Column e = col(SourceParser.EVENT);
     Column bare = struct(e.getField("before").as("before"), e.getField("after").as("after"),
         e.getField("source").as("source"), e.getField("op").as("op"));
@@ -95,7 +96,8 @@ public final class ChangeEvents {
     for (StructField f : source.schema().fields()) {
       if (!f.nullable()) {
         // A delete's before-image holds only the key unless the table has REPLICA IDENTITY FULL.
-        valid = valid.and(op.equalTo("d").or(change.getField("after").getField(f.name()).isNotNull()));
+        valid = valid.and(op.equalTo("d")
+            .or(change.getField("after").getField(f.name()).isNotNull()));
       }
     }
     return coalesce(valid, lit(false));

@@ -144,7 +144,7 @@ public final class ChangelogViews {
     }
   }
 
-  /** The parsed plan with count/sum/avg weighed by the sign and {@link #ROWS} in every Aggregate. */
+  /** The parsed plan with count/sum/avg weighed by the sign and {@link #ROWS} in each Aggregate. */
   private static LogicalPlan rewrite(ParserInterface parser, LogicalPlan plan) {
     List<LogicalPlan> children = new ArrayList<>();
     for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
@@ -172,7 +172,8 @@ public final class ChangelogViews {
       changed |= c != child;
       children.add(c);
     }
-    Expression out = changed ? e.withNewChildren(CollectionConverters.asScala(children).toSeq()) : e;
+    Expression out = changed
+        ? e.withNewChildren(CollectionConverters.asScala(children).toSeq()) : e;
     if (!(out instanceof UnresolvedFunction f)) {
       return out;
     }
