@@ -4,7 +4,9 @@ import io.streamgate.cli.token.DemoSecret;
 import io.streamgate.cli.token.TokenMinter;
 import io.streamgate.cli.token.TokenRequest;
 import java.io.IOException;
+import io.streamgate.harness.PostgresServer;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +44,7 @@ public final class Demo implements AutoCloseable {
   private List<String> views = List.of();
   private OrderTap.SampleOrder sample;
   private Duration startupTime;
+  private String psql;
 
   public Demo(DemoSettings settings, StartupProgress progress) {
     this.settings = settings;
@@ -57,13 +60,21 @@ public final class Demo implements AutoCloseable {
       prepare();
       StartupWait wait = new StartupWait(settings.startupTimeout(), children, () -> stopping, TAIL_LINES);
       DemoServices services = new DemoServices(settings, state, pids);
+      if (settings.postgres()) {
+        // First: without PostgreSQL installed the demo stops before starting anything.
+        startPostgres(services);
+      }
       Child redis = started(services.redis());
       progress.step("redis", "listening on 127.0.0.1:" + settings.redisPort() + pidNote(redis));
       Child kafka = started(services.kafka());
       services.createOrdersTopic();
       progress.step("kafka", "listening on " + settings.kafkaBootstrap() + pidNote(kafka));
+      Path pipeline = settings.pipeline();
+      if (settings.postgres()) {
+        pipeline = startConnector(services);
+      }
       long processorLogStart = LogFiles.size(state.log("processor"));
-      Child processor = started(services.processor());
+      Child processor = started(services.processor(pipeline));
       progress.step("processor", "starting Spark" + pidNote(processor) + ", log " + processor.logFile());
       List<Child> gateways = new ArrayList<>();
       for (int i = 0; i < settings.gateways(); i++) {
@@ -86,12 +97,17 @@ public final class Demo implements AutoCloseable {
       String ready = wait.until("the processor to start its views", processor,
           () -> LogFiles.findSince(processor.logFile(), processorLogStart, "processor ready:"));
       progress.step("processor", ready.substring(ready.indexOf("processor ready:") + "processor ready:".length()).strip());
-      List<String> expected = PipelineViews.names(settings.pipeline());
+      List<String> expected = PipelineViews.names(pipeline);
       views = wait.until("the gateway to list the views " + expected, processor,
           () -> gateway.views(token).filter(listed -> listed.containsAll(expected)).orElse(null));
       progress.step("views", "served: " + String.join(", ", expected));
       if (settings.generator()) {
         startGenerator(services, wait, processor);
+      }
+      if (settings.postgres()) {
+        wait.untilTrue("customers/c-1 (from the database) to be readable", processor,
+            () -> gateway.row("customers", "c-1", token).ok());
+        progress.step("first row", "customers/c-1 is served (from PostgreSQL through the connector)");
       }
       startupTime = progress.elapsed();
     } catch (DemoFailure e) {
@@ -128,6 +144,9 @@ public final class Demo implements AutoCloseable {
     for (int i = 0; i < settings.gateways(); i++) {
       needs.add(new PortGuard.Need(settings.managementPort(i), "gateway management", "--management-port"));
     }
+    if (settings.postgres()) {
+      needs.add(new PortGuard.Need(settings.postgresPort(), "PostgreSQL", "--postgres-port"));
+    }
     List<String> taken = PortGuard.problems(needs);
     if (!taken.isEmpty()) {
       throw new DemoFailure(String.join("\n", taken));
@@ -142,6 +161,32 @@ public final class Demo implements AutoCloseable {
     try (TokenMinter minter = new TokenMinter(secret)) {
       token = minter.mint(TokenRequest.demoReader());
     }
+  }
+
+  /** PostgreSQL with the demo schema. */
+  private void startPostgres(DemoServices services) throws IOException, DemoFailure {
+    PostgresServer db;
+    try {
+      db = services.postgres();
+    } catch (IllegalStateException e) {
+      // Not installed: the harness's one line says how to install it.
+      throw new DemoFailure("--with-postgres: " + e.getMessage());
+    }
+    Child child = started(services.registered(db));
+    psql = db.psqlCommand();
+    progress.step("postgres", "listening on 127.0.0.1:" + settings.postgresPort() + ", database "
+        + db.database() + pidNote(child));
+  }
+
+  /**
+   * The connector (Kafka must be up); returns the pipeline the processor runs: the demo's plus
+   * the database's views.
+   */
+  private Path startConnector(DemoServices services) throws IOException, DemoFailure {
+    Child connector = started(services.connector());
+    progress.step("connector", "capturing public.customers into topic streamgate.public.customers"
+        + pidNote(connector) + ", log " + connector.logFile());
+    return PipelineMerge.write(settings.pipeline(), settings.postgresPipeline(), state.postgresPipeline());
   }
 
   private void startGenerator(DemoServices services, StartupWait wait, Child processor)
@@ -236,6 +281,11 @@ public final class Demo implements AutoCloseable {
 
   public GatewayClient gateway() {
     return gateway;
+  }
+
+  /** With {@code --with-postgres}: a psql command line for the demo database, else null. */
+  public String psql() {
+    return psql;
   }
 
   /** Time from construction to ready. */

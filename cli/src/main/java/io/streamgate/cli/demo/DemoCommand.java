@@ -66,6 +66,15 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-generator", description = "Do not start the order generator (produce your own events).")
   boolean noGenerator;
 
+  @Option(names = "--with-postgres",
+      description = "Also run PostgreSQL (port --postgres-port) with a customers table, and the change connector"
+          + " that streams it to Kafka; adds the views customers and customers_by_city.")
+  boolean withPostgres;
+
+  @Option(names = "--postgres-port", paramLabel = "PORT", defaultValue = "" + DemoSettings.DEFAULT_POSTGRES_PORT,
+      description = "PostgreSQL port with --with-postgres (default: ${DEFAULT-VALUE}).")
+  int postgresPort;
+
   @Option(names = "--startup-timeout", paramLabel = "S", defaultValue = "240",
       description = "Give up if not ready after this many seconds (default: ${DEFAULT-VALUE}).")
   long startupTimeoutSeconds;
@@ -77,7 +86,8 @@ public final class DemoCommand implements Callable<Integer> {
     DemoSettings settings;
     try {
       settings = new DemoSettings(Modules.root(), stateDir, httpPort, kafkaPort, redisPort, fresh, rate,
-          !noGenerator, Duration.ofSeconds(startupTimeoutSeconds), gateways, processorMetricsPort, managementPort);
+          !noGenerator, Duration.ofSeconds(startupTimeoutSeconds), gateways, processorMetricsPort, managementPort,
+          withPostgres, postgresPort);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -104,7 +114,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
     ReadyBanner.lines(settings.httpPort(), demo.startupTime(), demo.token(), demo.views(),
             demo.sample().map(OrderTap.SampleOrder::orderId).orElse(null),
-            demo.sample().map(OrderTap.SampleOrder::userId).orElse(null), displayPath(settings.stateDir()))
+            demo.sample().map(OrderTap.SampleOrder::userId).orElse(null), displayPath(settings.stateDir()),
+            demo.psql())
         .forEach(out::println);
     out.flush();
     return watch(demo, progress, stoppedByHook);

@@ -2,6 +2,7 @@ package io.streamgate.cli.demo;
 
 import io.streamgate.harness.KafkaBroker;
 import io.streamgate.harness.ManagedProcess;
+import io.streamgate.harness.PostgresServer;
 import io.streamgate.harness.RedisServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +27,22 @@ final class DemoServices {
   static final String PROCESSOR_MAIN = "io.streamgate.processor.ProcessorMain";
   static final String GATEWAY_MAIN = "io.streamgate.gateway.GatewayMain";
   static final String GENERATOR_MAIN = "io.streamgate.loadtest.OrderGenerator";
+  static final String CONNECTOR_MAIN = "io.streamgate.connector.ConnectorMain";
+  /**
+   * The demo schema: created once, seeded once (a later run keeps what people changed). Quoted
+   * "customerId" keeps its case in the change events; REPLICA IDENTITY FULL gives updates and
+   * deletes the whole old row, which customers_by_city needs to retract a customer from its city.
+   */
+  static final String DEMO_SCHEMA = """
+      CREATE TABLE IF NOT EXISTS customers ("customerId" text PRIMARY KEY, name text NOT NULL, tier text,
+        city text);
+      ALTER TABLE customers REPLICA IDENTITY FULL;
+      INSERT INTO customers VALUES
+        ('c-1', 'Ada Lovelace', 'gold', 'London'), ('c-2', 'Alan Turing', 'silver', 'London'),
+        ('c-3', 'Grace Hopper', 'gold', 'New York'), ('c-4', 'Edsger Dijkstra', 'bronze', 'Amsterdam'),
+        ('c-5', 'Barbara Liskov', 'gold', 'Boston'), ('c-6', 'Donald Knuth', 'silver', 'Stanford')
+        ON CONFLICT DO NOTHING;
+      """;
   /**
    * Spark stops its queries on SIGTERM, but could hang in a batch whose broker is already gone.
    * Children are stopped last-started-first, so Kafka is still up; if it still hangs, killing it
@@ -85,9 +102,49 @@ final class DemoServices {
     }
   }
 
+  /**
+   * The demo PostgreSQL ({@code --with-postgres}) with {@link #DEMO_SCHEMA}; its data directory
+   * stays under the state directory.
+   *
+   * @throws IllegalStateException one line saying how to install PostgreSQL if it is missing
+   */
+  PostgresServer postgres() {
+    PostgresServer db = PostgresServer.start(PostgresServer.Options.defaults()
+        .withPort(settings.postgresPort())
+        .withDir(state.postgres())
+        .withLogFile(state.log("postgres")));
+    try {
+      db.psql(DEMO_SCHEMA);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    return db;
+  }
+
+  Child registered(PostgresServer db) throws IOException {
+    return registered("postgres", db.pid(), state.log("postgres"), db::close,
+        List.of("postgres", state.postgres().toString()));
+  }
+
+  /** The change connector: its own JVM and classpath (Debezium), position under the state dir. */
+  Child connector() throws IOException {
+    Map<String, String> env = Map.of(
+        "STREAMGATE_DB_PORT", Integer.toString(settings.postgresPort()),
+        "STREAMGATE_KAFKA_BOOTSTRAP", settings.kafkaBootstrap(),
+        "STREAMGATE_CONNECTOR_STATE_DIR", state.connector().toString());
+    Path config = settings.connectorConfig();
+    return java("connector", "connector", List.of("-Xmx256m", "-XX:+UseSerialGC"), CONNECTOR_MAIN,
+        List.of("--config", config.toString()), env, JVM_GRACE, List.of(CONNECTOR_MAIN, config.toString()));
+  }
+
   Child processor() throws IOException {
+    return processor(settings.pipeline());
+  }
+
+  Child processor(Path pipeline) throws IOException {
     List<String> args = List.of(
-        "--pipeline", settings.pipeline().toString(),
+        "--pipeline", pipeline.toString(),
         "--kafka", settings.kafkaBootstrap(),
         "--redis", settings.redisUrl(),
         "--checkpoints", state.checkpoints().toString(),

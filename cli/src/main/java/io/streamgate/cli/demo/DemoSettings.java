@@ -17,10 +17,13 @@ import java.util.Objects;
  * @param managementPort the first gateway's management listener ({@code /metrics}, health
  *     details, the admin API that {@code ./streamgate views} calls); the others follow on
  *     consecutive ports, like the HTTP ports
+ * @param postgres also run a PostgreSQL with the demo schema and the change connector, and serve
+ *     its customers table ({@code --with-postgres})
+ * @param postgresPort the PostgreSQL's port
  */
 public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort, int redisPort, boolean fresh,
     double rate, boolean generator, Duration startupTimeout, int gateways, int processorMetricsPort,
-    int managementPort) {
+    int managementPort, boolean postgres, int postgresPort) {
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final int DEFAULT_KAFKA_PORT = 19092;
   public static final int DEFAULT_REDIS_PORT = 16379;
@@ -37,6 +40,8 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
   public static final String NAMESPACE = "sg";
   /** The topic the demo's pipeline reads and the generator writes. */
   public static final String ORDERS_TOPIC = "orders";
+  /** The demo PostgreSQL's port (--postgres-port). */
+  public static final int DEFAULT_POSTGRES_PORT = 15432;
 
   public DemoSettings {
     Objects.requireNonNull(root, "root");
@@ -52,6 +57,7 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
     requirePort("--processor-metrics-port", processorMetricsPort);
     requirePort("--management-port", managementPort);
     requirePort("--management-port", managementPort + gateways - 1);
+    requirePort("--postgres-port", postgresPort);
     if (!(rate > 0) || Double.isInfinite(rate)) {
       throw new IllegalArgumentException("--rate must be a positive number of events per second, but was " + rate);
     }
@@ -60,6 +66,14 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
     }
     root = root.toAbsolutePath().normalize();
     stateDir = stateDir.toAbsolutePath().normalize();
+  }
+
+  /** Without PostgreSQL. */
+  public DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort, int redisPort, boolean fresh,
+      double rate, boolean generator, Duration startupTimeout, int gateways, int processorMetricsPort,
+      int managementPort) {
+    this(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout, gateways,
+        processorMetricsPort, managementPort, false, DEFAULT_POSTGRES_PORT);
   }
 
   /** One gateway, the processor's metrics on their default port. */
@@ -78,32 +92,37 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
 
   public DemoSettings withPorts(int http, int kafka, int redis) {
     return new DemoSettings(root, stateDir, http, kafka, redis, fresh, rate, generator, startupTimeout, gateways,
-        processorMetricsPort, managementPort);
+        processorMetricsPort, managementPort, postgres, postgresPort);
   }
 
   public DemoSettings withStateDir(Path dir) {
     return new DemoSettings(root, dir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
-        gateways, processorMetricsPort, managementPort);
+        gateways, processorMetricsPort, managementPort, postgres, postgresPort);
   }
 
   public DemoSettings withGenerator(boolean on) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, on, startupTimeout,
-        gateways, processorMetricsPort, managementPort);
+        gateways, processorMetricsPort, managementPort, postgres, postgresPort);
   }
 
   public DemoSettings withGateways(int count) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
-        count, processorMetricsPort, managementPort);
+        count, processorMetricsPort, managementPort, postgres, postgresPort);
   }
 
   public DemoSettings withProcessorMetricsPort(int port) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
-        gateways, port, managementPort);
+        gateways, port, managementPort, postgres, postgresPort);
   }
 
   public DemoSettings withManagementPort(int port) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
-        gateways, processorMetricsPort, port);
+        gateways, processorMetricsPort, port, postgres, postgresPort);
+  }
+
+  public DemoSettings withPostgres(boolean on, int port) {
+    return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
+        gateways, processorMetricsPort, managementPort, on, port);
   }
 
   /** The management port of gateway {@code index} (0-based): consecutive from {@link #managementPort}. */
@@ -118,6 +137,16 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
 
   public Path pipeline() {
     return root.resolve("deploy/local/pipeline.yaml");
+  }
+
+  /** With {@link #postgres}: the sources and views added to {@link #pipeline()}. */
+  public Path postgresPipeline() {
+    return root.resolve("deploy/local/pipeline-postgres.yaml");
+  }
+
+  /** With {@link #postgres}: the connector's configuration (ports and state come from the environment). */
+  public Path connectorConfig() {
+    return root.resolve("deploy/local/connector-postgres.yaml");
   }
 
   public Path gatewayConfig() {

@@ -27,6 +27,12 @@ public final class ReadyBanner {
    */
   public static List<String> lines(int httpPort, Duration startup, String token, List<String> views,
       String orderId, String userId, String stateDir) {
+    return lines(httpPort, startup, token, views, orderId, userId, stateDir, null);
+  }
+
+  /** @param psql with {@code --with-postgres}: a psql command line for the demo database, else null */
+  public static List<String> lines(int httpPort, Duration startup, String token, List<String> views,
+      String orderId, String userId, String stateDir, String psql) {
     String url = "http://localhost:" + httpPort;
     boolean real = orderId != null && userId != null;
     String order = real ? orderId : EXAMPLE_ORDER;
@@ -55,6 +61,16 @@ public final class ReadyBanner {
     out.add("  ./streamgate consume orders --max 5        # watch the stream");
     out.add("  ./streamgate token --sub alice --scope \"views:user_totals:read\"   # more tokens");
     out.add("  ./streamgate views list                    # published views; views apply -f FILE publishes more");
+    if (psql != null) {
+      out.add("");
+      out.add("  # the customers table of the demo PostgreSQL, live: change rows by hand, watch the views follow");
+      out.add("  " + psql);
+      out.add("  #   INSERT INTO customers VALUES ('c-9', 'Ida Rhodes', 'gold', 'London');");
+      out.add("  #   UPDATE customers SET city = 'Paris' WHERE \"customerId\" = 'c-9';");
+      out.add("  #   DELETE FROM customers WHERE \"customerId\" = 'c-9';");
+      out.add("  curl -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/views/customers/c-9");
+      out.add("  curl -H \"Authorization: Bearer $TOKEN\" \"" + url + "/v1/views/customers_by_city/top?n=5\"");
+    }
     out.add("");
     out.add("  logs: " + stateDir + "/logs/");
     return out;

@@ -33,6 +33,21 @@ public record StateDir(Path dir) {
     return dir.resolve("checkpoints");
   }
 
+  /** The demo PostgreSQL's data ({@code --with-postgres}). */
+  public Path postgres() {
+    return dir.resolve("postgres");
+  }
+
+  /** The connector's stored position ({@code --with-postgres}); belongs with the database's slot. */
+  public Path connector() {
+    return dir.resolve("connector");
+  }
+
+  /** The pipeline the processor runs with {@code --with-postgres}: the demo's plus the database's. */
+  public Path postgresPipeline() {
+    return dir.resolve("pipeline-with-postgres.yaml");
+  }
+
   public Path logs() {
     return dir.resolve("logs");
   }

@@ -143,6 +143,88 @@ class DemoIT {
   }
 
   /**
+   * {@code --with-postgres}: the demo database's customers table over REST. An insert shows up,
+   * an update changes it, a delete makes it 404 (row-deleted); customers_by_city follows. Prints
+   * database commit → REST visible for a few changes (the commit time is the change's own, {@code
+   * _source_ts}).
+   */
+  @Test
+  void withPostgresServesTheDatabaseTableLive() throws Exception {
+    // The server runs as the OS user postgres when the test runs as root: it must reach its data.
+    Files.setPosixFilePermissions(stateDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    int httpPort = FreePorts.find();
+    int kafkaPort = FreePorts.find();
+    int redisPort = FreePorts.find();
+    DemoSettings settings = DemoSettings.defaults(Modules.root())
+        .withStateDir(stateDir)
+        .withPorts(httpPort, kafkaPort, redisPort)
+        .withGenerator(false)
+        .withProcessorMetricsPort(FreePorts.find())
+        .withPostgres(true, FreePorts.find());
+    Demo demo = new Demo(settings, new StartupProgress(System.out));
+    List<Child> children = new ArrayList<>();
+    try {
+      demo.start();
+      children.addAll(demo.children());
+      assertEquals(List.of("postgres", "redis", "kafka", "connector", "processor", "gateway"),
+          children.stream().map(Child::name).toList());
+      assertTrue(demo.views().containsAll(List.of("customers", "customers_by_city", "order_status")),
+          demo.views().toString());
+      GatewayClient gateway = demo.gateway();
+      String token = demo.token();
+      awaitRow(gateway, token, "customers_by_city", "London", value -> Long.valueOf(2).equals(value.get("customers")));
+
+      psql(demo, "INSERT INTO customers VALUES ('c-it', 'Ida Rhodes', 'gold', 'London')");
+      awaitRow(gateway, token, "customers", "c-it", value -> "London".equals(value.get("city")));
+      awaitRow(gateway, token, "customers_by_city", "London", value -> Long.valueOf(3).equals(value.get("customers")));
+      psql(demo, "UPDATE customers SET city = 'Paris' WHERE \"customerId\" = 'c-it'");
+      awaitRow(gateway, token, "customers", "c-it", value -> "Paris".equals(value.get("city")));
+      psql(demo, "DELETE FROM customers WHERE \"customerId\" = 'c-it'");
+      long deadline = System.nanoTime() + ROW_DEADLINE.toNanos();
+      GatewayClient.Response deleted = gateway.row("customers", "c-it", token);
+      while (deleted.status() != 404 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        deleted = gateway.row("customers", "c-it", token);
+      }
+      assertEquals(404, deleted.status(), deleted.body());
+      assertTrue(deleted.body().contains("deleted"), deleted.body());
+      // Paris had no customer before: its group is deleted, not left at 0.
+      deadline = System.nanoTime() + ROW_DEADLINE.toNanos();
+      while (gateway.row("customers_by_city", "Paris", token).status() != 404 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals(404, gateway.row("customers_by_city", "Paris", token).status());
+
+      List<Long> latencies = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        String city = "City " + i;
+        psql(demo, "UPDATE customers SET city = '" + city + "' WHERE \"customerId\" = 'c-1'");
+        Map<String, Object> value = awaitRow(gateway, token, "customers", "c-1", v -> city.equals(v.get("city")), 20);
+        latencies.add(System.currentTimeMillis() - Instant.parse((String) value.get("_source_ts")).toEpochMilli());
+      }
+      List<Long> sorted = latencies.stream().sorted().toList();
+      System.out.printf(Locale.ROOT, "DemoIT: database commit -> REST visible, 20 updates: p50 %d ms, max %d ms%n",
+          sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+    } finally {
+      demo.stop(line -> System.out.println("DemoIT: " + line));
+    }
+    for (Child child : children) {
+      assertFalse(ProcessHandle.of(child.pid()).map(ProcessHandle::isAlive).orElse(false),
+          child.name() + " (pid " + child.pid() + ") still runs");
+    }
+    assertThrows(ConnectException.class, () -> connect(settings.postgresPort()), "PostgreSQL still runs");
+  }
+
+  /** Runs SQL with the psql command line the demo prints. */
+  private static void psql(Demo demo, String sql) throws Exception {
+    List<String> command = new ArrayList<>(List.of(demo.psql().split(" ")));
+    command.addAll(List.of("-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, process.waitFor(), "psql " + sql + ": " + output);
+  }
+
+  /**
    * The demo's trial plan admits 20 requests a minute per principal. Requests spread over both
    * gateways, slower than the 100 ms limit sync, are admitted about 20 times in all, not 20 per
    * gateway: at most 5 % over plus one sync interval's worth of requests.
@@ -301,9 +383,14 @@ class DemoIT {
   }
 
   /** Polls the row until it is served and its value passes {@code test}; returns the value. */
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> awaitRow(GatewayClient gateway, String token, String view, String key,
       Predicate<Map<String, Object>> test) throws InterruptedException {
+    return awaitRow(gateway, token, view, key, test, 50);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> awaitRow(GatewayClient gateway, String token, String view, String key,
+      Predicate<Map<String, Object>> test, long pollMillis) throws InterruptedException {
     long deadline = System.nanoTime() + ROW_DEADLINE.toNanos();
     GatewayClient.Response last = null;
     while (System.nanoTime() < deadline) {
@@ -317,7 +404,7 @@ class DemoIT {
           return value;
         }
       }
-      Thread.sleep(50);
+      Thread.sleep(pollMillis);
     }
     return fail(view + "/" + key + " not as expected within " + ROW_DEADLINE.toSeconds() + " s; last answer: "
         + (last == null ? "none" : last.status() + " " + last.body()));

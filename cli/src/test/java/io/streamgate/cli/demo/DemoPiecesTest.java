@@ -82,6 +82,28 @@ class DemoPiecesTest {
   }
 
   @Test
+  void withPostgresTheDemoPipelineGainsTheDatabasesSourceAndViews() throws IOException {
+    DemoSettings settings = DemoSettings.defaults(Modules.root()).withPostgres(true, 15432);
+    Path merged = PipelineMerge.write(settings.pipeline(), settings.postgresPipeline(), dir.resolve("p.yaml"));
+    assertEquals(List.of("customers", "customers_by_city", "order_status", "product_revenue", "user_totals"),
+        PipelineViews.names(merged));
+    String text = Files.readString(merged);
+    assertTrue(text.contains("orders:") && text.contains("format: debezium"), text);
+    assertTrue(DemoServices.DEMO_SCHEMA.contains("REPLICA IDENTITY FULL"));
+  }
+
+  @Test
+  void bannerWithPostgresPrintsAPsqlLine() {
+    List<String> plain = ReadyBanner.lines(8080, Duration.ofSeconds(3), "t", List.of("v"), null, null, "/s");
+    assertTrue(plain.stream().noneMatch(l -> l.contains("psql")), "the plain demo is unchanged");
+    List<String> lines = ReadyBanner.lines(8080, Duration.ofSeconds(3), "t", List.of("v"), null, null, "/s",
+        "/usr/lib/postgresql/15/bin/psql -h 127.0.0.1 -p 15432 -U streamgate streamgate");
+    assertTrue(lines.contains("  /usr/lib/postgresql/15/bin/psql -h 127.0.0.1 -p 15432 -U streamgate streamgate"),
+        lines.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.endsWith("/v1/views/customers/c-9")), lines.toString());
+  }
+
+  @Test
   void progressLinesShowElapsedSecondsAndTheComponent() {
     assertEquals("[  6.3s] kafka      listening", StartupProgress.format(Duration.ofMillis(6_340), "kafka", "listening"));
   }

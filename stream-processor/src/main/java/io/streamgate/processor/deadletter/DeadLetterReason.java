@@ -52,6 +52,25 @@ public final class DeadLetterReason implements UDF1<byte[], String> {
 
   /** The reason for one raw record value (null for a record without a value). */
   public String reason(byte[] value) {
+    Object parsed = parsed(value);
+    if (parsed instanceof String problem) {
+      return problem;
+    }
+    Object event = ((Parsed) parsed).value();
+    List<Violation> violations = schema().validate(0, event);
+    if (violations.isEmpty()) {
+      return "refused by Spark's JSON reader for the source schema";
+    }
+    return cut(violations.stream()
+        .map(v -> v.field() == null ? v.reason() : "field " + v.field() + ": " + v.reason())
+        .collect(Collectors.joining("; ")));
+  }
+
+  /** A parsed JSON value (which may be JSON null). */
+  record Parsed(Object value) {}
+
+  /** The record value as {@link Parsed} JSON, or the reason it is not JSON (a String). */
+  Object parsed(byte[] value) {
     if (value == null) {
       return "the record has no value (null)";
     }
@@ -64,19 +83,11 @@ public final class DeadLetterReason implements UDF1<byte[], String> {
     } catch (CharacterCodingException e) {
       return "not UTF-8 text";
     }
-    Object event;
     try {
-      event = Json.parse(text);
+      return new Parsed(Json.parse(text));
     } catch (JsonException e) {
       return cut("not JSON: " + e.getMessage());
     }
-    List<Violation> violations = schema().validate(0, event);
-    if (violations.isEmpty()) {
-      return "refused by Spark's JSON reader for the source schema";
-    }
-    return cut(violations.stream()
-        .map(v -> v.field() == null ? v.reason() : "field " + v.field() + ": " + v.reason())
-        .collect(Collectors.joining("; ")));
   }
 
   private EventSchema schema() {
@@ -92,7 +103,7 @@ public final class DeadLetterReason implements UDF1<byte[], String> {
     return s;
   }
 
-  private static String cut(String reason) {
+  static String cut(String reason) {
     return reason.length() <= MAX_LENGTH ? reason : reason.substring(0, MAX_LENGTH - 1) + "…";
   }
 }

@@ -44,7 +44,9 @@ public final class DeadLetters {
    *     observation attached
    */
   public static Dataset<Row> of(SourceSpec source, Dataset<Row> raw) {
-    Column reason = udf(new DeadLetterReason(source.eventSchema()), DataTypes.StringType)
+    Column reason = udf(source.changelog()
+            ? new ChangeDeadLetterReason(source.eventSchema(), source.key())
+            : new DeadLetterReason(source.eventSchema()), DataTypes.StringType)
         .apply(col(SourceParser.VALUE).cast(DataTypes.BinaryType));
     Column headers = array(
         header(SOURCE_HEADER, lit(source.name())),
@@ -55,7 +57,7 @@ public final class DeadLetters {
             date_format(col("timestamp"), "yyyy-MM-dd'T'HH:mm:ss.SSSXXX")),
         header(REASON_HEADER, reason));
     return SourceParser.withEvent(source, raw)
-        .where(not(SourceParser.valid(source)))
+        .where(SourceParser.deadLetter(source))
         .select(col("key"), col(SourceParser.VALUE).cast(DataTypes.BinaryType).as("value"),
             headers.as("headers"))
         .observe(METRIC, count(lit(1)).as("n"));

@@ -33,18 +33,22 @@ import org.yaml.snakeyaml.error.YAMLException;
  * thread-safe.
  *
  * <pre>
+ * tombstoneRetention?: default of every view's tombstoneRetention
  * sources:
- *   &lt;name&gt;: { topic, schema (Spark DDL), eventTime?, watermark?, key?, deadLetterTopic?, options? }
+ *   &lt;name&gt;: { topic, schema (Spark DDL), format? (json|debezium), eventTime?, watermark?,
+ *             key?, deadLetterTopic?, options? }
  * views:
  *   &lt;name&gt;: { sql, key, kind (aggregate|windowed|latest), description?, rank?, ttl?,
- *             trigger? (an interval, or realtime [interval]) }
+ *             trigger? (an interval, or realtime [interval]), tombstoneRetention? }
  * </pre>
  */
 public final class PipelineParser {
-  static final Set<String> SOURCE_FIELDS =
-      Set.of("topic", "schema", "eventTime", "watermark", "options", "key", "deadLetterTopic");
-  static final Set<String> VIEW_FIELDS =
-      Set.of("description", "sql", "key", "kind", "rank", "ttl", "trigger");
+  static final Set<String> SOURCE_FIELDS = Set.of("topic", "schema", "format", "eventTime",
+      "watermark", "options", "key", "deadLetterTopic");
+  static final Set<String> VIEW_FIELDS = Set.of("description", "sql", "key", "kind", "rank", "ttl",
+      "trigger", "tombstoneRetention");
+  /** Top-level field: the default {@code tombstoneRetention} of the file's views. */
+  static final String TOMBSTONE_RETENTION = "tombstoneRetention";
   /** Kafka source options the pipeline sets itself, from {@code topic} and {@code --kafka}. */
   static final Set<String> RESERVED_OPTIONS =
       Set.of("subscribe", "subscribepattern", "assign", "kafka.bootstrap.servers");
@@ -85,7 +89,26 @@ public final class PipelineParser {
   @SuppressWarnings("unchecked")
   public static Map<String, Object> document(String yamlText) {
     Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
-    return root instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    if (!(root instanceof Map<?, ?> map)) {
+      return Map.of();
+    }
+    Map<String, Object> doc = new LinkedHashMap<>((Map<String, Object>) map);
+    // A file-wide default lives on in each view's settings, which is what gets published.
+    Object retention = doc.remove(TOMBSTONE_RETENTION);
+    if (retention != null && doc.get("views") instanceof Map<?, ?> views) {
+      Map<String, Object> withDefault = new LinkedHashMap<>();
+      views.forEach((name, settings) -> {
+        if (settings instanceof Map<?, ?> fields && !fields.containsKey(TOMBSTONE_RETENTION)) {
+          Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) fields);
+          copy.put(TOMBSTONE_RETENTION, retention);
+          withDefault.put(String.valueOf(name), copy);
+        } else {
+          withDefault.put(String.valueOf(name), settings);
+        }
+      });
+      doc.put("views", withDefault);
+    }
+    return doc;
   }
 
   /**
@@ -102,6 +125,7 @@ public final class PipelineParser {
     private final String origin;
     private final boolean change;
     private final List<String> problems = new ArrayList<>();
+    private Duration defaultRetention = ViewSpec.DEFAULT_TOMBSTONE_RETENTION;
 
     Reader(String origin, boolean change) {
       this.origin = origin;
@@ -114,10 +138,13 @@ public final class PipelineParser {
       Map<String, ViewSpec> views = new LinkedHashMap<>();
       if (root instanceof Map<?, ?> top) {
         for (Object field : top.keySet()) {
-          if (!"sources".equals(field) && !"views".equals(field)) {
-            problem("unknown top-level field '" + field + "' (expected sources and views)");
+          if (!"sources".equals(field) && !"views".equals(field)
+              && !TOMBSTONE_RETENTION.equals(field)) {
+            problem("unknown top-level field '" + field + "' (expected sources, views and"
+                + " optionally " + TOMBSTONE_RETENTION + ")");
           }
         }
+        defaultRetention = retention("top level", top, ViewSpec.DEFAULT_TOMBSTONE_RETENTION);
         for (Map.Entry<String, Map<?, ?>> e : section(top, "sources").entrySet()) {
           SourceSpec source = source(e.getKey(), e.getValue());
           if (source != null) {
@@ -193,6 +220,15 @@ public final class PipelineParser {
         problem(where + ": topic '" + topic + "' must match " + TOPIC.pattern());
       }
       StructType schema = schema(where, text(where, fields, "schema", true));
+      SourceFormat format = SourceFormat.JSON;
+      String formatName = text(where, fields, "format", false);
+      if (formatName != null) {
+        try {
+          format = SourceFormat.fromWireName(formatName);
+        } catch (IllegalArgumentException e) {
+          problem(where + ": " + e.getMessage());
+        }
+      }
       String eventTime = text(where, fields, "eventTime", false);
       if (eventTime != null && schema != null) {
         StructField field = find(schema, eventTime);
@@ -226,9 +262,35 @@ public final class PipelineParser {
         problem(where + ": deadLetterTopic must differ from the source topic '" + topic + "'");
       }
       Map<String, String> options = options(where, fields.get("options"));
+      if (format == SourceFormat.DEBEZIUM) {
+        checkChangelog(where, fields, schema);
+      }
       return problems.size() > before
           ? null
-          : new SourceSpec(name, topic, schema, eventTime, watermark, options, key, deadLetterTopic);
+          : new SourceSpec(name, topic, schema, eventTime, watermark, options, key, deadLetterTopic,
+              format);
+    }
+
+    /** A Debezium source: keyed by the table's primary key, no event time of its own. */
+    private void checkChangelog(String where, Map<?, ?> fields, StructType schema) {
+      if (fields.get("key") == null) {
+        problem(where + ": format debezium needs 'key': the table's primary key column (changes"
+            + " of one row are ordered and deduplicated by it)");
+      }
+      if (fields.get("eventTime") != null || fields.get("watermark") != null) {
+        problem(where + ": format debezium takes no eventTime or watermark (a change's time is"
+            + " its column " + SourceSpec.SOURCE_TS_COLUMN + ", its order the log position "
+            + SourceSpec.LSN_COLUMN + ")");
+      }
+      if (schema != null) {
+        for (String reserved : List.of(SourceSpec.OP_COLUMN, SourceSpec.LSN_COLUMN,
+            SourceSpec.SOURCE_TS_COLUMN)) {
+          if (find(schema, reserved) != null) {
+            problem(where + ": schema column name '" + reserved + "' is reserved in a debezium"
+                + " source (it is added to the table's columns)");
+          }
+        }
+      }
     }
 
     private ViewSpec view(String name, Map<?, ?> fields) {
@@ -288,12 +350,24 @@ public final class PipelineParser {
       } else {
         trigger = interval(where, fields, "trigger");
       }
+      Duration tombstoneRetention = retention(where, fields, defaultRetention);
       return problems.size() > before
           ? null
           : new ViewSpec(name, description == null ? "" : description, key, sql, kind, rank,
               ttl != null ? ttl
                   : kind == ViewKind.WINDOWED ? ViewSpec.DEFAULT_WINDOW_TTL : Duration.ZERO,
-              trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger, realTime);
+              trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger, realTime, tombstoneRetention);
+    }
+
+    /** {@code tombstoneRetention} of {@code fields}, more than 0, else {@code fallback}. */
+    private Duration retention(String where, Map<?, ?> fields, Duration fallback) {
+      Duration retention = interval(where, fields, TOMBSTONE_RETENTION);
+      if (retention != null && retention.toMillis() <= 0) {
+        problem(where + ": '" + TOMBSTONE_RETENTION + "' must be more than 0 (deleted rows keep"
+            + " a tombstone that long), but was " + fields.get(TOMBSTONE_RETENTION));
+        return fallback;
+      }
+      return retention == null ? fallback : retention;
     }
 
     private void unknownFields(String where, Map<?, ?> fields, Set<String> known) {
@@ -353,6 +427,12 @@ public final class PipelineParser {
       if (find(schema, SourceSpec.CORRUPT_RECORD_COLUMN) != null) {
         problem(where + ": schema column name '" + SourceSpec.CORRUPT_RECORD_COLUMN
             + "' is reserved");
+      }
+      for (StructField f : schema.fields()) {
+        if (f.name().toLowerCase(Locale.ROOT).startsWith(SourceSpec.HIDDEN_PREFIX)) {
+          problem(where + ": schema column name '" + f.name() + "' is reserved (names starting"
+              + " with " + SourceSpec.HIDDEN_PREFIX + " are the processor's)");
+        }
       }
       return schema;
     }

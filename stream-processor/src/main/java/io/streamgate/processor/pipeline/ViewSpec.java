@@ -14,6 +14,9 @@ import java.time.Duration;
  * @param trigger  micro-batch interval (zero: the next batch starts as soon as one ends); in
  *                 real-time mode the length of each long-running batch
  * @param realTime run in Spark's real-time mode (latest views only)
+ * @param tombstoneRetention how long a deleted row's tombstone is kept (views over changelog
+ *                 sources delete rows): a write older than the delete that arrives within it is
+ *                 ignored rather than bringing the row back
  */
 public record ViewSpec(
     String name,
@@ -24,7 +27,8 @@ public record ViewSpec(
     String rank,
     Duration ttl,
     Duration trigger,
-    boolean realTime) {
+    boolean realTime,
+    Duration tombstoneRetention) {
 
   /**
    * Back to back: a batch starts as soon as the previous one ends and new data is there. An idle
@@ -42,6 +46,11 @@ public record ViewSpec(
   public static final Duration DEFAULT_REAL_TIME_BATCH = Duration.ofSeconds(10);
   /** Windowed rows stay this long after their window closed, unless {@code ttl} says otherwise. */
   public static final Duration DEFAULT_WINDOW_TTL = Duration.ofMinutes(10);
+  /**
+   * Tombstones of deleted rows live this long unless {@code tombstoneRetention} says otherwise:
+   * longer than any replay (a processor or connector restart) or reordering expected.
+   */
+  public static final Duration DEFAULT_TOMBSTONE_RETENTION = Duration.ofHours(24);
 
   public boolean ranked() {
     return rank != null;

@@ -100,8 +100,8 @@ final class Previews {
         batch.put(source.name(), SourceParser.parse(source,
             KafkaSources.readLast(session, source, settings.kafkaBootstrap(), events)));
       }
-      ViewTransform.registerSources(batch);
-      for (Row row : ViewTransform.apply(session, view).limit(limit).collectAsList()) {
+      for (Row row : ViewPlanner.batchServing(session, sources, view, batch).limit(limit)
+          .collectAsList()) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("key", row.getString(row.fieldIndex(ViewTransform.KEY)));
         out.put("value", Json.parse(row.getString(row.fieldIndex(ViewTransform.VALUE))));

@@ -246,7 +246,8 @@ final class ViewManager implements AutoCloseable {
       deadLetters.put(source.name(), DeadLetterQueries.start(spark, settings, source));
     }
     RedisCatalog.registerStreams(settings.redisUri(), settings.keyspace(),
-        sources.values().stream().map(s -> s.streamEntry(now)).toList());
+        sources.values().stream().filter(SourceSpec::ingestible).map(s -> s.streamEntry(now))
+            .toList());
     for (ViewDefinition def : List.copyOf(views.values())) {
       for (Version v : def.versions()) {
         if (startable(def, v)) {
@@ -383,7 +384,8 @@ final class ViewManager implements AutoCloseable {
         deadLetters.put(name, DeadLetterQueries.start(spark, settings, sources.get(name)));
       }
       RedisCatalog.registerStreams(settings.redisUri(), settings.keyspace(), newSourceDocs
-          .keySet().stream().map(n -> sources.get(n).streamEntry(now)).toList());
+          .keySet().stream().map(sources::get).filter(SourceSpec::ingestible)
+          .map(s -> s.streamEntry(now)).toList());
     }
     for (ViewDefinition def : next.values()) {
       Failure failure = startVersion(def.name(), def.latest());
@@ -495,11 +497,10 @@ final class ViewManager implements AutoCloseable {
   private Map<String, Dataset<Row>> fromEarliest() {
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
     for (SourceSpec source : sources.values()) {
-      Map<String, String> options = new LinkedHashMap<>(source.options());
-      options.put("startingOffsets", "earliest");
-      options.putIfAbsent("maxOffsetsPerTrigger", Long.toString(BACKFILL_BATCH_RECORDS));
-      SourceSpec earliest = new SourceSpec(source.name(), source.topic(), source.schema(),
-          source.eventTime(), source.watermark(), options, source.key(), source.deadLetterTopic());
+      SourceSpec earliest = source.withOption("startingOffsets", "earliest");
+      if (!source.options().containsKey("maxOffsetsPerTrigger")) {
+        earliest = earliest.withOption("maxOffsetsPerTrigger", Long.toString(BACKFILL_BATCH_RECORDS));
+      }
       out.put(source.name(), SourceParser.parse(earliest,
           KafkaSources.read(spark, earliest, settings.kafkaBootstrap())));
     }

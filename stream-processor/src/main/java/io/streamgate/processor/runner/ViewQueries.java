@@ -40,7 +40,8 @@ final class ViewQueries {
     ServingRowReader reader = ServingRowReader.of(plan.serving().schema());
     RedisRowWriter writer = new RedisRowWriter(settings.redisUri(), settings.namespace(),
         table, windowed ? 0 : plan.spec().ttl().toMillis(), reader,
-        plan.spec().kind() == ViewKind.LATEST, Clock.systemUTC());
+        plan.spec().kind() == ViewKind.LATEST, Clock.systemUTC(),
+        plan.spec().tombstoneRetention().toMillis());
     WindowExpiry expiry = null;
     if (windowed) {
       expiry = new WindowExpiry(settings.redisUri(), settings.keyspace(), table,

@@ -2,6 +2,7 @@ package io.streamgate.processor.sink;
 
 import io.streamgate.contract.Keyspace;
 import io.streamgate.contract.Names;
+import io.streamgate.contract.Script;
 import io.streamgate.contract.Scripts;
 import java.io.Serializable;
 import java.time.Clock;
@@ -22,7 +23,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 /**
  * Writes one partition of a view's serving rows to Redis through the contract scripts: per row a
  * versioned {@code WRITE_ROW} (with its change message) and an {@code INDEX_ROW} ({@link
- * RowWrite}), pipelined in chunks over a pooled connection. Columns are read by name ({@link
+ * RowWrite}), or for a row marked deleted a {@code DELETE_ROW} and an {@code UNINDEX_ROW} ({@link
+ * RowDelete}), pipelined in chunks over a pooled connection. Rows carry the batch's version, or
+ * their own (views over a changelog: from the change's LSN). Columns are read by name ({@link
  * ServingRowReader}). Every write of a batch carries the same version, so a replayed batch is
  * ignored row by row; that also makes retrying a chunk after a lost connection safe. Runs on
  * executor task threads; immutable and serializable, so it travels inside the task closure.
@@ -44,6 +47,7 @@ public final class RedisRowWriter implements Serializable {
   private final ServingRowReader reader;
   private final boolean lastPerKey;
   private final Clock clock;
+  private final long tombstoneRetentionMillis;
 
   /**
    * @param reader     the serving columns of the rows this writer gets; for a windowed view each
@@ -53,6 +57,21 @@ public final class RedisRowWriter implements Serializable {
    */
   public RedisRowWriter(String redisUri, String namespace, String table, long ttlMillis,
       ServingRowReader reader, boolean lastPerKey, Clock clock) {
+    this(redisUri, namespace, table, ttlMillis, reader, lastPerKey, clock,
+        io.streamgate.processor.pipeline.ViewSpec.DEFAULT_TOMBSTONE_RETENTION.toMillis());
+  }
+
+  /**
+   * @param tombstoneRetentionMillis how long the tombstone of a deleted row is kept ({@link
+   *     ServingRowReader#deleted} rows of views over a changelog), > 0
+   */
+  public RedisRowWriter(String redisUri, String namespace, String table, long ttlMillis,
+      ServingRowReader reader, boolean lastPerKey, Clock clock, long tombstoneRetentionMillis) {
+    if (tombstoneRetentionMillis <= 0) {
+      throw new IllegalArgumentException(
+          "tombstone retention must be > 0 ms, but was " + tombstoneRetentionMillis);
+    }
+    this.tombstoneRetentionMillis = tombstoneRetentionMillis;
     this.redisUri = redisUri;
     this.namespace = namespace;
     this.table = Names.requireTableName(table);
@@ -114,15 +133,27 @@ public final class RedisRowWriter implements Serializable {
     return counts;
   }
 
-  private WriteCounts writeChunk(List<Row> rows, long version) {
+  private WriteCounts writeChunk(List<Row> rows, long batchVersion) {
     long now = clock.millis();
-    List<RowWrite> writes = new ArrayList<>(rows.size());
+    Keyspace keyspace = new Keyspace(namespace);
+    List<Call> calls = new ArrayList<>(rows.size() * 2);
     for (Row row : rows) {
-      writes.add(reader.write(table, row, version, now));
+      long version = reader.version(row, batchVersion);
+      if (reader.deleted(row)) {
+        RowDelete d = reader.delete(table, row, version, now, tombstoneRetentionMillis);
+        calls.add(new Call(Scripts.DELETE_ROW, d.deleteKeys(keyspace), d.deleteArgs(keyspace),
+            true));
+        calls.add(new Call(Scripts.UNINDEX_ROW, d.indexKeys(keyspace), d.unindexArgs(), false));
+      } else {
+        RowWrite w = reader.write(table, row, version, now);
+        calls.add(new Call(Scripts.WRITE_ROW, w.writeKeys(keyspace),
+            w.writeArgs(keyspace, ttlMillis), true));
+        calls.add(new Call(Scripts.INDEX_ROW, w.indexKeys(keyspace), w.indexArgs(), false));
+      }
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        return send(RedisConnections.client(redisUri), writes, writes, true);
+        return send(RedisConnections.client(redisUri), calls, true);
       } catch (JedisConnectionException e) {
         if (attempt == ATTEMPTS) {
           throw e;
@@ -135,57 +166,53 @@ public final class RedisRowWriter implements Serializable {
   }
 
   /**
-   * One pipelined round trip: WRITE_ROW for {@code rowWrites}, INDEX_ROW for {@code indexWrites}.
-   * Commands that met NOSCRIPT did not run; they are sent again once after SCRIPT LOAD.
+   * One script call of a row: its write or delete ({@code counted}: applied or not newer) or its
+   * index update.
    */
-  private WriteCounts send(UnifiedJedis client, List<RowWrite> rowWrites,
-      List<RowWrite> indexWrites, boolean mayLoad) {
-    Keyspace keyspace = new Keyspace(namespace);
-    List<Response<Object>> writes = new ArrayList<>(rowWrites.size());
-    List<Response<Object>> indexes = new ArrayList<>(indexWrites.size());
+  private record Call(Script script, List<String> keys, List<String> args, boolean counted) {}
+
+  /**
+   * One pipelined round trip of {@code calls}. Calls that met NOSCRIPT did not run; they are sent
+   * again once after SCRIPT LOAD.
+   */
+  private WriteCounts send(UnifiedJedis client, List<Call> calls, boolean mayLoad) {
+    List<Response<Object>> responses = new ArrayList<>(calls.size());
     try (AbstractPipeline p = client.pipelined()) {
-      for (RowWrite w : rowWrites) {
-        writes.add(p.evalsha(Scripts.WRITE_ROW.sha1(), w.writeKeys(keyspace),
-            w.writeArgs(keyspace, ttlMillis)));
-      }
-      for (RowWrite w : indexWrites) {
-        indexes.add(p.evalsha(Scripts.INDEX_ROW.sha1(), w.indexKeys(keyspace), w.indexArgs()));
+      for (Call c : calls) {
+        responses.add(p.evalsha(c.script().sha1(), c.keys(), c.args()));
       }
       p.sync();
     }
     long written = 0;
     long notNewer = 0;
-    List<RowWrite> retryWrites = new ArrayList<>();
-    List<RowWrite> retryIndexes = new ArrayList<>();
-    for (int i = 0; i < rowWrites.size(); i++) {
+    List<Call> retry = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
       try {
-        if (Long.valueOf(1).equals(writes.get(i).get())) {
-          written++;
-        } else {
-          notNewer++;
+        Object result = responses.get(i).get();
+        if (calls.get(i).counted()) {
+          if (Long.valueOf(1).equals(result)) {
+            written++;
+          } else {
+            notNewer++;
+          }
         }
       } catch (JedisNoScriptException e) {
-        retryWrites.add(rowWrites.get(i));
-      }
-    }
-    for (int i = 0; i < indexWrites.size(); i++) {
-      try {
-        indexes.get(i).get();
-      } catch (JedisNoScriptException e) {
-        retryIndexes.add(indexWrites.get(i));
+        retry.add(calls.get(i));
       }
     }
     WriteCounts counts = new WriteCounts(0, written, notNewer, 0, 0);
-    if (retryWrites.isEmpty() && retryIndexes.isEmpty()) {
+    if (retry.isEmpty()) {
       return counts;
     }
     if (!mayLoad) {
       throw new IllegalStateException("Redis reports the contract scripts missing right after"
           + " SCRIPT LOAD; is it a replica, or a proxy that does not keep scripts?");
     }
-    ScriptCalls.load(redisUri, Scripts.WRITE_ROW);
-    ScriptCalls.load(redisUri, Scripts.INDEX_ROW);
-    return counts.plus(send(client, retryWrites, retryIndexes, false));
+    for (Script script : List.of(Scripts.WRITE_ROW, Scripts.INDEX_ROW, Scripts.DELETE_ROW,
+        Scripts.UNINDEX_ROW)) {
+      ScriptCalls.load(redisUri, script);
+    }
+    return counts.plus(send(client, retry, false));
   }
 
   private static void sleep(long millis) {

@@ -9,9 +9,10 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Reads a view's serving rows by the column names {@link ViewTransform} gives them ({@link
  * ViewTransform#KEY}, {@link ViewTransform#VALUE}, and where the view has them {@link
- * ViewTransform#RANK} and {@link ViewTransform#WINDOW_END}); any other column is ignored. The
- * positions are resolved once, from the serving schema, when the reader is made (on the driver),
- * so the writers never depend on column order. Immutable, serializable, thread-safe.
+ * ViewTransform#RANK}, {@link ViewTransform#WINDOW_END}, {@link ViewTransform#VERSION} and {@link
+ * ViewTransform#DELETED}); any other column is ignored. The positions are resolved once, from the
+ * serving schema, when the reader is made (on the driver), so the writers never depend on column
+ * order. Immutable, serializable, thread-safe.
  */
 public final class ServingRowReader implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -20,19 +21,35 @@ public final class ServingRowReader implements Serializable {
   private final int value;
   private final int rank;
   private final int windowEnd;
+  private final int version;
+  private final int deleted;
 
-  private ServingRowReader(int key, int value, int rank, int windowEnd) {
+  private ServingRowReader(int key, int value, int rank, int windowEnd, int version, int deleted) {
     this.key = key;
     this.value = value;
     this.rank = rank;
     this.windowEnd = windowEnd;
+    this.version = version;
+    this.deleted = deleted;
   }
 
   /** @throws IllegalArgumentException if the schema lacks the key or value column */
   public static ServingRowReader of(StructType servingSchema) {
     return new ServingRowReader(required(servingSchema, ViewTransform.KEY),
         required(servingSchema, ViewTransform.VALUE), optional(servingSchema, ViewTransform.RANK),
-        optional(servingSchema, ViewTransform.WINDOW_END));
+        optional(servingSchema, ViewTransform.WINDOW_END),
+        optional(servingSchema, ViewTransform.VERSION),
+        optional(servingSchema, ViewTransform.DELETED));
+  }
+
+  /** True if the row says its key is to be deleted ({@link ViewTransform#DELETED}). */
+  public boolean deleted(Row row) {
+    return deleted >= 0 && !row.isNullAt(deleted) && row.getBoolean(deleted);
+  }
+
+  /** The row's own version if it has one, else {@code batchVersion}. */
+  public long version(Row row, long batchVersion) {
+    return version >= 0 ? row.getLong(version) : batchVersion;
   }
 
   public boolean ranked() {
@@ -54,7 +71,13 @@ public final class ServingRowReader implements Serializable {
     if (problem != null) {
       return problem;
     }
-    return row.isNullAt(value) ? "value is null" : null;
+    long max = io.streamgate.contract.Row.MAX_VERSION;
+    if (version >= 0 && (row.isNullAt(version) || row.getLong(version) < 1
+        || row.getLong(version) > max)) {
+      return "version " + (row.isNullAt(version) ? "null" : row.getLong(version))
+          + " (from the change's LSN) is outside the contract's 1.." + max;
+    }
+    return !deleted(row) && row.isNullAt(value) ? "value is null" : null;
   }
 
   /** The end of the row's window (epoch ms), or null: not windowed, or no window. */
@@ -80,6 +103,14 @@ public final class ServingRowReader implements Serializable {
     return new RowWrite(table, new io.streamgate.contract.Row(
         io.streamgate.contract.Names.viewOfTable(table), key(row), version, updatedAt,
         row.getString(value)), rank(row));
+  }
+
+  /** The contract's delete of a row whose {@link #deleted} is true, from {@code table}. */
+  public RowDelete delete(String table, Row row, long version, long deletedAt,
+      long retentionMillis) {
+    return new RowDelete(table, new io.streamgate.contract.Tombstone(
+        io.streamgate.contract.Names.viewOfTable(table), key(row), version, deletedAt),
+        retentionMillis);
   }
 
   private static int required(StructType schema, String name) {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 
 import io.streamgate.processor.pipeline.Intervals;
@@ -21,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Pure: raw events (a {@code value} column of JSON, string or binary, as Kafka delivers it) to the
  * typed rows of a source, with its watermark. Works the same on a Kafka stream, a
- * {@code MemoryStream} or a batch Dataset. Stateless and thread-safe.
+ * {@code MemoryStream} or a batch Dataset. Debezium sources are read by {@link ChangeEvents}.
+ * Stateless and thread-safe.
  */
 public final class SourceParser {
   /** The raw column holding one JSON event. */
@@ -51,6 +53,9 @@ public final class SourceParser {
    * topic.
    */
   public static Dataset<Row> parse(SourceSpec source, Dataset<Row> raw) {
+    if (source.changelog()) {
+      return ChangeEvents.parse(source, raw);
+    }
     List<Column> columns = new ArrayList<>(List.of(col(EVENT + ".*")));
     List<String> rawColumns = List.of(raw.columns());
     if (rawColumns.containsAll(List.of(KAFKA_PARTITION, KAFKA_OFFSET, KAFKA_TIMESTAMP))) {
@@ -71,6 +76,9 @@ public final class SourceParser {
 
   /** The raw rows plus {@link #EVENT}, the value parsed against the source schema. */
   public static Dataset<Row> withEvent(SourceSpec source, Dataset<Row> raw) {
+    if (source.changelog()) {
+      return ChangeEvents.withChange(source, raw);
+    }
     Column event = from_json(
         col(VALUE).cast(DataTypes.StringType),
         parseSchema(source.schema()),
@@ -85,6 +93,9 @@ public final class SourceParser {
    * exactly the dead letters.
    */
   public static Column valid(SourceSpec source) {
+    if (source.changelog()) {
+      return ChangeEvents.valid(source);
+    }
     Column event = col(EVENT);
     Column valid = event.isNotNull()
         .and(event.getField(SourceSpec.CORRUPT_RECORD_COLUMN).isNull());
@@ -96,8 +107,18 @@ public final class SourceParser {
     return coalesce(valid, lit(false));
   }
 
+  /**
+   * True for a record that goes to the dead-letter topic: the exact complement of {@link #valid}
+   * among the records a source reads (a changelog skips Kafka tombstones, records without a value,
+   * which are neither). Null-safe.
+   */
+  public static Column deadLetter(SourceSpec source) {
+    Column refused = not(valid(source));
+    return source.changelog() ? refused.and(col(VALUE).isNotNull()) : refused;
+  }
+
   /** The JSON parser reads every field as nullable; NOT NULL is enforced by the filter instead. */
-  private static StructType parseSchema(StructType schema) {
+  static StructType parseSchema(StructType schema) {
     StructType out = new StructType();
     for (StructField f : schema.fields()) {
       out = out.add(new StructField(f.name(), f.dataType(), true, f.metadata()));

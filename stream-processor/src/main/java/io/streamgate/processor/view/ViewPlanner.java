@@ -37,7 +37,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * SQL that does not parse, reads an unknown source or names a missing column; key column missing
  * or not a scalar; rank column missing or not numeric; kind not matching the SQL (aggregate needs
  * GROUP BY, latest must not aggregate, windowed needs a watermark); SQL Spark cannot run as a
- * stream in the kind's output mode. Call from the driver thread.
+ * stream in the kind's output mode; over a debezium source, what {@link ChangelogViews} cannot
+ * keep exact (joins, windowed, real-time, aggregates that cannot be retracted). Call from the
+ * driver thread.
  */
 public final class ViewPlanner {
 
@@ -55,7 +57,7 @@ public final class ViewPlanner {
     List<String> problems = new ArrayList<>();
     for (ViewSpec view : pipeline.views().values()) {
       try {
-        plans.add(planOne(spark, pipeline, view));
+        plans.add(planOne(spark, pipeline, view, parsedSources));
       } catch (Problem p) {
         problems.add(pipeline.origin() + ": view '" + view.name() + "': " + p.getMessage());
       }
@@ -66,16 +68,27 @@ public final class ViewPlanner {
     return plans;
   }
 
-  private static ViewPlan planOne(SparkSession spark, Pipeline pipeline, ViewSpec view) {
+  private static ViewPlan planOne(SparkSession spark, Pipeline pipeline, ViewSpec view,
+      Map<String, Dataset<Row>> parsedSources) {
     LogicalPlan parsed;
     try {
       parsed = spark.sessionState().sqlParser().parsePlan(view.sql());
     } catch (ParseException e) {
       throw new Problem("SQL does not parse: " + Messages.firstLine(e));
     }
+    SourceSpec changelog = changelogSource(pipeline, view, relations(parsed));
     Dataset<Row> output;
     try {
-      output = ViewTransform.sqlOutput(spark, view);
+      output = changelog != null && view.kind() == ViewKind.AGGREGATE
+          ? ViewTransform.carryColumn(ChangelogViews.aggregateOutput(spark, view, changelog,
+              parsedSources.get(changelog.name())), ChangelogViews.ROWS)
+          : ViewTransform.sqlOutput(spark, view);
+    } catch (IllegalArgumentException e) {
+      if (changelog == null) {
+        throw e;
+      }
+      throw new Problem("aggregate over debezium source '" + changelog.name() + "': "
+          + e.getMessage());
     } catch (Exception thrown) { // Scala hides that AnalysisException (checked) is thrown
       if (!(thrown instanceof AnalysisException e)) {
         throw thrown;
@@ -92,6 +105,12 @@ public final class ViewPlanner {
           + String.join(", ", pipeline.sources().keySet()));
     }
 
+    if (changelog != null && view.kind() == ViewKind.AGGREGATE
+        && ViewTransform.column(output, ChangelogViews.ROWS) == null) {
+      throw new Problem("aggregate over debezium source '" + changelog.name() + "' must output"
+          + " its GROUP BY's rows as they are (no query around the aggregation), so that a group"
+          + " whose rows were all deleted can be deleted");
+    }
     StructField[] fields = output.schema().fields();
     Set<String> seen = new HashSet<>();
     for (StructField f : fields) {
@@ -135,6 +154,12 @@ public final class ViewPlanner {
     OutputMode mode = outputMode(view.kind());
     Dataset<Row> serving = ViewTransform.serving(view,
         view.kind() == ViewKind.LATEST ? ViewTransform.carryEventOrder(output) : output);
+    if (changelog != null && view.kind() == ViewKind.LATEST
+        && ViewTransform.column(serving, ViewTransform.VERSION) == null) {
+      throw new Problem("a latest view over debezium source '" + changelog.name() + "' must"
+          + " select from it with projections and filters only, so each row keeps its change's"
+          + " log position (which orders and deletes rows)");
+    }
     try {
       UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
     } catch (Exception e) {
@@ -147,7 +172,7 @@ public final class ViewPlanner {
 
     List<CatalogEntry.Column> columns = new ArrayList<>();
     for (StructField f : fields) {
-      if (f != key && !f.name().equals(ViewTransform.ORDER)) {
+      if (f != key && !ViewTransform.hidden(f.name())) {
         columns.add(new CatalogEntry.Column(f.name(), f.dataType().simpleString()));
       }
     }
@@ -160,6 +185,77 @@ public final class ViewPlanner {
     }
     return new ViewPlan(view, serving, mode, columns, rankColumn,
         view.kind() == ViewKind.WINDOWED ? ViewTransform.windowColumn(output) : null, sources);
+  }
+
+  /**
+   * The debezium source a view reads, or null. A view over a changelog reads only that source
+   * (a join would have to retract its matches too), as kind latest or aggregate, in micro-batches.
+   */
+  private static SourceSpec changelogSource(Pipeline pipeline, ViewSpec view, Set<String> read) {
+    SourceSpec changelog = null;
+    List<String> others = new ArrayList<>();
+    for (SourceSpec source : pipeline.sources().values()) {
+      if (!read.contains(source.name().toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      if (source.changelog() && changelog == null) {
+        changelog = source;
+      } else {
+        others.add(source.name());
+      }
+    }
+    if (changelog == null) {
+      return null;
+    }
+    String where = "debezium source '" + changelog.name() + "'";
+    if (!others.isEmpty()) {
+      throw new Problem("a view over " + where + " reads only that source, but this one also"
+          + " reads " + String.join(", ", others) + " (a join of changes is not kept exact)");
+    }
+    if (view.kind() == ViewKind.WINDOWED) {
+      throw new Problem("kind windowed is not supported over " + where + "; use kind aggregate"
+          + " (counts and sums stay exact under updates and deletes) or latest");
+    }
+    if (view.realTime()) {
+      throw new Problem("'trigger: realtime' is not supported over " + where + " (deletes are"
+          + " written by micro-batches); use a micro-batch trigger");
+    }
+    return changelog;
+  }
+
+  /**
+   * A view's serving rows as a batch over {@code batchSources} (parsed batch Datasets, registered
+   * as temp views of {@code spark} by this call), for previews: what the view's query would write
+   * for these events. Over a changelog source the aggregate is rewritten as when it runs, each
+   * key's newest row is kept, and deleted keys are left out.
+   */
+  public static Dataset<Row> batchServing(SparkSession spark, Map<String, SourceSpec> sources,
+      ViewSpec view, Map<String, Dataset<Row>> batchSources) {
+    ViewTransform.registerSources(batchSources);
+    SourceSpec changelog = null;
+    try {
+      Set<String> read = relations(spark.sessionState().sqlParser().parsePlan(view.sql()));
+      for (SourceSpec source : sources.values()) {
+        if (source.changelog() && read.contains(source.name().toLowerCase(Locale.ROOT))) {
+          changelog = source;
+        }
+      }
+    } catch (ParseException e) {
+      throw new IllegalArgumentException("SQL does not parse: " + Messages.firstLine(e), e);
+    }
+    if (changelog == null) {
+      return ViewTransform.apply(spark, view);
+    }
+    Dataset<Row> output = view.kind() == ViewKind.AGGREGATE
+        ? ViewTransform.carryColumn(ChangelogViews.aggregateOutput(spark, view, changelog,
+            batchSources.get(changelog.name())), ChangelogViews.ROWS)
+        : ViewTransform.carryEventOrder(ViewTransform.sqlOutput(spark, view));
+    Dataset<Row> serving = ViewTransform.serving(view, output);
+    if (view.kind() == ViewKind.LATEST) {
+      serving = ViewTransform.newestPerKey(serving, ViewTransform.ORDER);
+    }
+    return serving.where(org.apache.spark.sql.functions.not(
+        org.apache.spark.sql.functions.col(ViewTransform.DELETED)));
   }
 
   private static void checkKind(

@@ -6,11 +6,14 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.unix_millis;
+import static org.apache.spark.sql.functions.when;
 
 import io.streamgate.contract.ViewKind;
+import io.streamgate.processor.pipeline.SourceSpec;
 import io.streamgate.processor.pipeline.ViewSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -28,11 +31,13 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Pure: a view's SQL over its parsed sources, shaped into serving rows {@code (key, value[,
- * rank][, window_end | _sg_order])}. The key is the key column cast to text; the value is the JSON
- * object of every other output column (nulls kept, timestamps ISO-8601 in the session time zone);
- * the rank is the rank column as a double; for windowed views {@link #WINDOW_END}, the end of the
- * row's window; for latest views over Kafka {@link #ORDER}, the order of the row's event. Call
- * from the driver thread.
+ * rank][, window_end | _sg_order][, _sg_version][, _sg_deleted])}. The key is the key column cast
+ * to text; the value is the JSON object of every other output column (nulls kept, timestamps
+ * ISO-8601 in the session time zone; hidden {@code _sg_} columns left out); the rank is the rank
+ * column as a double; for windowed views {@link #WINDOW_END}, the end of the row's window; for
+ * latest views over Kafka {@link #ORDER}, the order of the row's event. Views over a changelog
+ * ({@link ChangeEvents}) also get {@link #DELETED} and, latest views, {@link #VERSION}. Call from
+ * the driver thread.
  */
 public final class ViewTransform {
   public static final String KEY = "key";
@@ -45,6 +50,17 @@ public final class ViewTransform {
    * carried through the view's SQL by {@link #carryEventOrder}.
    */
   public static final String ORDER = SourceParser.ORDER;
+  /**
+   * Latest views over a changelog: the row's store version, from the change's log position:
+   * {@code 2 × LSN + 1} for a row in the table after the change, {@code 2 × LSN} for one that
+   * left it (so within one change the after-image wins, and any later change beats both).
+   */
+  public static final String VERSION = "_sg_version";
+  /**
+   * Views over a changelog: true if the key is to be deleted (a latest view's newest row is a
+   * retraction; an aggregate's group has no rows left).
+   */
+  public static final String DELETED = "_sg_deleted";
   /** ISO-8601 with milliseconds and offset; {@code Z} in the processor's UTC session. */
   static final String TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 
@@ -71,7 +87,7 @@ public final class ViewTransform {
     String keyColumn = column(sqlOutput, view.key());
     List<Column> valueColumns = new ArrayList<>();
     for (StructField f : sqlOutput.schema().fields()) {
-      if (!f.name().equals(keyColumn) && !f.name().equals(ORDER)) {
+      if (!f.name().equals(keyColumn) && !hidden(f.name())) {
         valueColumns.add(col(SourceParser.quote(f.name())));
       }
     }
@@ -92,8 +108,22 @@ public final class ViewTransform {
     }
     if (view.kind() == ViewKind.LATEST && column(sqlOutput, ORDER) != null) {
       out.add(col(ORDER));
+      if (ChangeEvents.isChangeOrder(sqlOutput.schema().apply(ORDER).dataType())) {
+        Column sign = col(ORDER).getField("sign");
+        out.add(col(ORDER).getField("lsn").multiply(2)
+            .plus(when(sign.gt(0), 1).otherwise(0)).as(VERSION));
+        out.add(sign.lt(0).as(DELETED));
+      }
+    }
+    if (view.kind() != ViewKind.LATEST && column(sqlOutput, ChangelogViews.ROWS) != null) {
+      out.add(col(ChangelogViews.ROWS).leq(0).as(DELETED));
     }
     return sqlOutput.select(out.toArray(Column[]::new));
+  }
+
+  /** The processor's own columns ({@code _sg_…}), never part of a value or the catalog. */
+  public static boolean hidden(String column) {
+    return column.toLowerCase(Locale.ROOT).startsWith(SourceSpec.HIDDEN_PREFIX);
   }
 
   /**
@@ -104,11 +134,20 @@ public final class ViewTransform {
    * sources carry no order (not Kafka) or it is ambiguous (a join of two sources).
    */
   public static Dataset<Row> carryEventOrder(Dataset<Row> output) {
-    if (column(output, ORDER) != null) {
+    return carryColumn(output, ORDER);
+  }
+
+  /**
+   * {@code output} with the hidden column {@code name} of a plan node below carried up through
+   * every projection above it (as {@link #carryEventOrder} does for {@link #ORDER}); {@code
+   * output} itself if it has the column already, or no single one is found below.
+   */
+  static Dataset<Row> carryColumn(Dataset<Row> output, String name) {
+    if (column(output, name) != null) {
       return output; // SELECT * kept it
     }
-    LogicalPlan carried = carry(output.queryExecution().analyzed());
-    if (single(carried.output(), ORDER) == null) {
+    LogicalPlan carried = carry(output.queryExecution().analyzed(), name);
+    if (single(carried.output(), name) == null) {
       return output;
     }
     org.apache.spark.sql.classic.Dataset<Row> classic =
@@ -116,15 +155,15 @@ public final class ViewTransform {
     return org.apache.spark.sql.classic.Dataset.ofRows(classic.sparkSession(), carried);
   }
 
-  private static LogicalPlan carry(LogicalPlan plan) {
+  private static LogicalPlan carry(LogicalPlan plan, String name) {
     List<LogicalPlan> children = new ArrayList<>();
     for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
-      children.add(carry(child));
+      children.add(carry(child, name));
     }
     LogicalPlan out = children.isEmpty() ? plan
         : plan.withNewChildren(CollectionConverters.asScala(children).toSeq());
-    if (out instanceof Project p && single(p.output(), ORDER) == null) {
-      Attribute order = single(p.child().output(), ORDER);
+    if (out instanceof Project p && single(p.output(), name) == null) {
+      Attribute order = single(p.child().output(), name);
       if (order != null) {
         List<NamedExpression> list = new ArrayList<>(CollectionConverters.asJava(p.projectList()));
         list.add(order);

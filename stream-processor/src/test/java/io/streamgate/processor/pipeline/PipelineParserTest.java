@@ -167,7 +167,8 @@ class PipelineParserTest {
   void fileShapeProblems() {
     assertOnlyProblem("p.yaml: must be a YAML mapping with 'sources:' and 'views:'", "- a\n- b\n");
     assertOnlyProblem("p.yaml: 'views:' must map at least one name to its settings", SOURCE);
-    assertOnlyProblem("p.yaml: unknown top-level field 'veiws' (expected sources and views)",
+    assertOnlyProblem("p.yaml: unknown top-level field 'veiws' (expected sources, views and"
+        + " optionally tombstoneRetention)",
         SOURCE + "veiws: {}\nviews:\n  v: { sql: SELECT 1 FROM orders, key: a, kind: latest }\n");
     List<String> yaml = problems("sources:\n  orders: [unclosed\n");
     assertEquals(1, yaml.size(), yaml.toString());
@@ -264,6 +265,62 @@ class PipelineParserTest {
             "amount:double:true", "status:string:false", "ts:timestamp:true"),
         entry.schema().fields().stream()
             .map(f -> f.name() + ":" + f.type().wireName() + ":" + f.required()).toList());
+  }
+
+  @Test
+  void debeziumSourcesAreKeyedByThePrimaryKeyAndHaveNoEventTime() {
+    String changelog = """
+        sources:
+          customers:
+            topic: shop.public.customers
+            format: debezium
+            key: customerId
+            schema: "customerId STRING NOT NULL, city STRING"
+        views:
+          v: { sql: SELECT * FROM customers, key: customerId, kind: latest }
+        """;
+    SourceSpec customers = PipelineParser.parse("p.yaml", changelog).sources().get("customers");
+    assertEquals(SourceFormat.DEBEZIUM, customers.format());
+    assertTrue(customers.changelog());
+    assertTrue(!customers.ingestible(), "event ingest must not write a changelog topic");
+    assertEquals(SourceFormat.DEBEZIUM,
+        customers.withOption("startingOffsets", "earliest").format());
+    assertOnlyProblem("p.yaml: source 'customers': format debezium needs 'key': the table's"
+        + " primary key column (changes of one row are ordered and deduplicated by it)",
+        changelog.replace("    key: customerId\n", ""));
+    assertOnlyProblem("p.yaml: source 'customers': format must be one of json, debezium, but was"
+        + " 'avro'", changelog.replace("format: debezium", "format: avro"));
+    assertOnlyProblem("p.yaml: source 'customers': schema column name '_op' is reserved in a"
+        + " debezium source (it is added to the table's columns)",
+        changelog.replace("city STRING", "_op STRING"));
+    assertOnlyProblem("p.yaml: source 'customers': schema column name '_sg_x' is reserved (names"
+        + " starting with _sg_ are the processor's)",
+        changelog.replace("city STRING", "_sg_x STRING"));
+  }
+
+  @Test
+  void tombstoneRetentionPerViewOrForTheWholeFile() {
+    String yaml = """
+        tombstoneRetention: 2 hours
+        sources:
+          orders: { topic: orders, schema: "id STRING" }
+        views:
+          a: { sql: SELECT id FROM orders, key: id, kind: latest }
+          b: { sql: SELECT id FROM orders, key: id, kind: latest, tombstoneRetention: 5 minutes }
+        """;
+    Pipeline p = PipelineParser.parse("p.yaml", yaml);
+    assertEquals(java.time.Duration.ofHours(2), p.views().get("a").tombstoneRetention());
+    assertEquals(java.time.Duration.ofMinutes(5), p.views().get("b").tombstoneRetention());
+    assertEquals(ViewSpec.DEFAULT_TOMBSTONE_RETENTION, PipelineParser.parse("p.yaml",
+        yaml.replace("tombstoneRetention: 2 hours\n", "")).views().get("a").tombstoneRetention());
+    // Views are published one by one: the file's default goes along with each.
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> views =
+        (Map<String, Map<String, Object>>) PipelineParser.document(yaml).get("views");
+    assertEquals("2 hours", views.get("a").get("tombstoneRetention"));
+    assertEquals("5 minutes", views.get("b").get("tombstoneRetention"));
+    assertTrue(problems(yaml.replace("5 minutes", "0 seconds")).get(0)
+        .startsWith("p.yaml: view 'b': 'tombstoneRetention' must be more than 0"));
   }
 
   private static String source(String extra) {

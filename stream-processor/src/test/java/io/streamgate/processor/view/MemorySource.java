@@ -18,7 +18,7 @@ final class MemorySource {
 
   /** One call, one micro-batch (once the query processes all available data). */
   void add(String... json) {
-    stream.addData(CollectionConverters.asScala(List.of(json)).toList());
+    stream.addData(CollectionConverters.asScala(java.util.Arrays.asList(json)).toList());
   }
 
   Dataset<Row> raw() {

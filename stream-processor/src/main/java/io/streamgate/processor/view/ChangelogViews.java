@@ -1,0 +1,253 @@
+package io.streamgate.processor.view;
+
+import io.streamgate.processor.pipeline.SourceSpec;
+import io.streamgate.processor.pipeline.ViewSpec;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
+import org.apache.spark.sql.catalyst.parser.ParserInterface;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.streaming.GroupState;
+import org.apache.spark.sql.streaming.GroupStateTimeout;
+import org.apache.spark.sql.streaming.OutputMode;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Aggregate views over a changelog source ({@link ChangeEvents}), kept exact under updates and
+ * deletes. Call from the driver thread.
+ *
+ * <ul>
+ *   <li><b>Signed rows.</b> The source's rows carry {@link ChangeEvents#SIGN}: an update retracts
+ *       its before-image (-1) and adds its after-image (+1), a delete retracts. The view's
+ *       aggregates are rewritten to weigh each row by its sign: {@code count(*)} becomes {@code
+ *       sum(sign)}, {@code count(x)} the sum of the signs of rows where x is not null, {@code
+ *       sum(x)} {@code sum(x * sign)}, {@code avg(x)} the one divided by the other. Other
+ *       aggregates (min, max, count(DISTINCT …), …) cannot be retracted and are refused.
+ *   <li><b>Empty groups.</b> Each aggregate also gets the hidden {@link #ROWS}, {@code
+ *       sum(sign)}: the number of source rows in the group. A group whose rows were all retracted
+ *       is deleted from the store, not left at zero.
+ *   <li><b>Each change once.</b> The connector delivers at least once: after a crash it repeats
+ *       the changes since its last stored position. Before aggregating, the rows pass {@link
+ *       #newerChanges}: per primary key the log position (LSN) of the last change counted is kept
+ *       in Spark state, and a change at or below it is dropped, as is a second copy of a change
+ *       within one batch. Exact for any replay, and robust to a change of a key arriving after a
+ *       later one; the state is one number per key ever seen.
+ * </ul>
+ */
+public final class ChangelogViews {
+  /** Hidden aggregate column: the number of source rows of the group (the sum of signs). */
+  public static final String ROWS = "_sg_rows";
+  private static final String ARGUMENT = "__sg_argument";
+  private static final Set<String> RETRACTABLE = Set.of("count", "sum", "avg", "mean");
+
+  private ChangelogViews() {}
+
+  /**
+   * The aggregate view's SQL, rewritten for signed rows and analyzed over {@code source}'s rows
+   * passed through {@link #newerChanges}. The session's temp view of the source is swapped for
+   * the deduplicated rows during analysis only (the Dataset keeps the plan it was analyzed with).
+   *
+   * @throws IllegalArgumentException for an aggregate that cannot be retracted, with the reason
+   */
+  static Dataset<Row> aggregateOutput(SparkSession spark, ViewSpec view, SourceSpec source,
+      Dataset<Row> parsedSource) {
+    ParserInterface parser = spark.sessionState().sqlParser();
+    LogicalPlan plan;
+    try {
+      plan = parser.parsePlan(view.sql());
+    } catch (Exception e) { // ParseException; the planner reported it already
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    LogicalPlan rewritten = rewrite(parser, plan);
+    newerChanges(source, parsedSource).createOrReplaceTempView(source.name());
+    try {
+      Dataset<Row> output = org.apache.spark.sql.classic.Dataset.ofRows(
+          (org.apache.spark.sql.classic.SparkSession) spark, rewritten);
+      checkRetractable(output.queryExecution().analyzed());
+      return output;
+    } finally {
+      parsedSource.createOrReplaceTempView(source.name());
+    }
+  }
+
+  /**
+   * Per key, only changes after the last one counted ({@code _lsn} greater than the key's state),
+   * each once (one row per LSN and sign), in LSN order; the two rows of an update share an LSN
+   * and pass together. Output mode append,
+   * so an aggregation may follow.
+   */
+  static Dataset<Row> newerChanges(SourceSpec source, Dataset<Row> parsed) {
+    List<String> columns = List.of(parsed.columns());
+    int key = columns.indexOf(parsed.schema().apply(source.key()).name());
+    int lsn = columns.indexOf(SourceSpec.LSN_COLUMN);
+    int sign = columns.indexOf(ChangeEvents.SIGN);
+    return parsed
+        .groupByKey((MapFunction<Row, String>) r -> String.valueOf(r.get(key)), Encoders.STRING())
+        .flatMapGroupsWithState(new NewerChanges(lsn, sign), OutputMode.Append(), Encoders.LONG(),
+            Encoders.row(parsed.schema()), GroupStateTimeout.NoTimeout());
+  }
+
+  /** State: the LSN of the key's last change counted. Runs on executors; serializable. */
+  static final class NewerChanges
+      implements FlatMapGroupsWithStateFunction<String, Row, Long, Row>, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int lsn;
+    private final int sign;
+
+    NewerChanges(int lsn, int sign) {
+      this.lsn = lsn;
+      this.sign = sign;
+    }
+
+    @Override
+    public Iterator<Row> call(String key, Iterator<Row> rows, GroupState<Long> state) {
+      long last = state.exists() ? state.get() : 0L;
+      List<Row> newer = new ArrayList<>();
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        if (row.getLong(lsn) > last) {
+          newer.add(row);
+        }
+      }
+      if (newer.isEmpty()) {
+        return newer.iterator();
+      }
+      newer.sort(Comparator.<Row>comparingLong(r -> r.getLong(lsn))
+          .thenComparing(r -> -r.getInt(sign)));
+      // A change repeated within the batch: one row per (LSN, sign) counts.
+      List<Row> once = new ArrayList<>(newer.size());
+      for (Row row : newer) {
+        Row previous = once.isEmpty() ? null : once.get(once.size() - 1);
+        if (previous == null || previous.getLong(lsn) != row.getLong(lsn)
+            || previous.getInt(sign) != row.getInt(sign)) {
+          once.add(row);
+        }
+      }
+      state.update(once.get(once.size() - 1).getLong(lsn));
+      return once.iterator();
+    }
+  }
+
+  /** The parsed plan with count/sum/avg weighed by the sign and {@link #ROWS} in each Aggregate. */
+  private static LogicalPlan rewrite(ParserInterface parser, LogicalPlan plan) {
+    List<LogicalPlan> children = new ArrayList<>();
+    for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
+      children.add(rewrite(parser, child));
+    }
+    LogicalPlan out = children.isEmpty() ? plan
+        : plan.withNewChildren(CollectionConverters.asScala(children).toSeq());
+    out = out.mapExpressions(e -> rewrite(parser, e));
+    if (out instanceof Aggregate a) {
+      List<NamedExpression> outputs =
+          new ArrayList<>(CollectionConverters.asJava(a.aggregateExpressions()));
+      outputs.add((NamedExpression) expression(parser,
+          "sum(" + ChangeEvents.SIGN + ") AS " + ROWS));
+      out = a.copy(a.groupingExpressions(), CollectionConverters.asScala(outputs).toSeq(),
+          a.child(), a.hint());
+    }
+    return out;
+  }
+
+  private static Expression rewrite(ParserInterface parser, Expression e) {
+    List<Expression> children = new ArrayList<>();
+    boolean changed = false;
+    for (Expression child : CollectionConverters.asJava(e.children())) {
+      Expression c = rewrite(parser, child);
+      changed |= c != child;
+      children.add(c);
+    }
+    Expression out = changed
+        ? e.withNewChildren(CollectionConverters.asScala(children).toSeq()) : e;
+    if (!(out instanceof UnresolvedFunction f)) {
+      return out;
+    }
+    List<String> nameParts = CollectionConverters.asJava(f.nameParts());
+    String name = nameParts.get(nameParts.size() - 1).toLowerCase(Locale.ROOT);
+    if (!RETRACTABLE.contains(name)) {
+      return out; // not an aggregate, or one checkRetractable refuses after analysis
+    }
+    if (f.isDistinct()) {
+      throw new IllegalArgumentException(name + "(DISTINCT …) cannot be kept exact over a"
+          + " changelog (a retraction does not say whether the value is still there)");
+    }
+    if (f.filter().isDefined()) {
+      throw new IllegalArgumentException(name + "(…) FILTER (WHERE …) is not supported over a"
+          + " changelog; use CASE WHEN inside the aggregate");
+    }
+    List<Expression> args = CollectionConverters.asJava(f.arguments());
+    if (args.size() != 1) {
+      throw new IllegalArgumentException(name + " over a changelog takes one argument, but has "
+          + args.size());
+    }
+    String sign = ChangeEvents.SIGN;
+    String counted = "CASE WHEN " + ARGUMENT + " IS NULL THEN 0 ELSE " + sign + " END";
+    String template = switch (name) {
+      case "count" -> "sum(" + counted + ")";
+      case "sum" -> "sum(" + ARGUMENT + " * " + sign + ")";
+      default -> "try_divide(sum(" + ARGUMENT + " * " + sign + "), sum(" + counted + "))";
+    };
+    return substitute(expression(parser, template), args.get(0));
+  }
+
+  private static Expression expression(ParserInterface parser, String text) {
+    try {
+      return parser.parseExpression(text);
+    } catch (org.apache.spark.sql.catalyst.parser.ParseException e) {
+      throw new IllegalStateException("a rewrite template does not parse: " + text, e);
+    }
+  }
+
+  private static Expression substitute(Expression template, Expression argument) {
+    if (template instanceof UnresolvedAttribute a && a.name().equals(ARGUMENT)) {
+      return argument;
+    }
+    List<Expression> children = new ArrayList<>();
+    for (Expression child : CollectionConverters.asJava(template.children())) {
+      children.add(substitute(child, argument));
+    }
+    return children.isEmpty() ? template
+        : template.withNewChildren(CollectionConverters.asScala(children).toSeq());
+  }
+
+  /** Every aggregate of the analyzed plan must be one of the rewritten sums. */
+  private static void checkRetractable(LogicalPlan plan) {
+    for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
+      checkRetractable(child);
+    }
+    if (plan instanceof Aggregate a) {
+      for (NamedExpression e : CollectionConverters.asJava(a.aggregateExpressions())) {
+        checkAggregates((Expression) e);
+      }
+    }
+  }
+
+  private static void checkAggregates(Expression e) {
+    if (e instanceof AggregateExpression agg) {
+      String name = agg.aggregateFunction().prettyName();
+      if (!name.equals("sum")) {
+        throw new IllegalArgumentException(name + "(…) cannot be kept exact over a changelog"
+            + " (an update or delete cannot retract it); use count, sum or avg");
+      }
+      return;
+    }
+    for (Expression child : CollectionConverters.asJava(e.children())) {
+      checkAggregates(child);
+    }
+  }
+}
