@@ -44,7 +44,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class PipelineParser {
   static final Set<String> SOURCE_FIELDS = Set.of("topic", "schema", "format", "eventTime",
-      "watermark", "options", "key", "deadLetterTopic");
+      "watermark", "options", "key", "deadLetterTopic", "tenantFields");
   static final Set<String> VIEW_FIELDS = Set.of("description", "sql", "key", "kind", "rank", "ttl",
       "trigger", "tombstoneRetention");
   /** Top-level field: the default {@code tombstoneRetention} of the file's views. */
@@ -265,10 +265,38 @@ public final class PipelineParser {
       if (format == SourceFormat.DEBEZIUM) {
         checkChangelog(where, fields, schema);
       }
+      List<String> tenantFields = tenantFields(where, fields.get("tenantFields"), schema);
       return problems.size() > before
           ? null
           : new SourceSpec(name, topic, schema, eventTime, watermark, options, key, deadLetterTopic,
-              format);
+              format, tenantFields);
+    }
+
+    /**
+     * String fields whose values must start with a tenant-bound writer's {@code <tenant>:} (the
+     * key field always counts), for the gateway's event ingest.
+     */
+    private List<String> tenantFields(String where, Object value, StructType schema) {
+      if (value == null) {
+        return List.of();
+      }
+      if (!(value instanceof List<?> list)) {
+        problem(where + ": 'tenantFields' must be a list of field names, but was '" + value + "'");
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      for (Object item : list) {
+        StructField field = schema == null ? null : find(schema, String.valueOf(item));
+        if (field == null) {
+          problem(where + ": tenantFields names '" + item + "', which is not in the schema");
+        } else if (!field.dataType().equals(DataTypes.StringType)) {
+          problem(where + ": tenantFields field '" + item + "' must be STRING (its values start"
+              + " with the tenant), but is " + field.dataType().sql());
+        } else {
+          out.add(field.name());
+        }
+      }
+      return out;
     }
 
     /** A Debezium source: keyed by the table's primary key, no event time of its own. */

@@ -35,7 +35,8 @@ public record SourceSpec(
     Map<String, String> options,
     String key,
     String deadLetterTopic,
-    SourceFormat format) {
+    SourceFormat format,
+    List<String> tenantFields) {
 
   /**
    * Column the JSON parser fills with the raw text of an event that does not parse; reserved, so
@@ -65,6 +66,15 @@ public record SourceSpec(
     if (format == null) {
       format = SourceFormat.JSON;
     }
+    tenantFields = tenantFields == null ? List.of() : List.copyOf(tenantFields);
+  }
+
+  /** A source without tenant-scoped fields. */
+  public SourceSpec(String name, String topic, StructType schema, String eventTime,
+      Duration watermark, Map<String, String> options, String key, String deadLetterTopic,
+      SourceFormat format) {
+    this(name, topic, schema, eventTime, watermark, options, key, deadLetterTopic, format,
+        List.of());
   }
 
   /** A JSON source. */
@@ -95,7 +105,8 @@ public record SourceSpec(
 
   /** This source as registered for event ingest ({@code Scripts.REGISTER_VIEW}, streams hash). */
   public StreamEntry streamEntry(long registeredAtMillis) {
-    return new StreamEntry(name, topic, eventSchema(), key, eventTime, registeredAtMillis);
+    return new StreamEntry(name, topic, eventSchema(), key, eventTime, registeredAtMillis,
+        tenantFields);
   }
 
   public boolean hasWatermark() {
@@ -120,6 +131,6 @@ public record SourceSpec(
     Map<String, String> changed = new java.util.LinkedHashMap<>(options);
     changed.put(option, value);
     return new SourceSpec(name, topic, schema, eventTime, watermark, changed, key,
-        deadLetterTopic, format);
+        deadLetterTopic, format, tenantFields);
   }
 }

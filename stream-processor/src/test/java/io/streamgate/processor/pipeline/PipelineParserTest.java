@@ -55,6 +55,36 @@ class PipelineParserTest {
   }
 
   @Test
+  void tenantFieldsAreStringColumnsOfTheSchemaAndReachTheStreamEntry() {
+    Pipeline p = PipelineParser.parse("p.yaml", """
+        sources:
+          orders:
+            topic: orders
+            schema: "orderId STRING NOT NULL, userId STRING, amount DOUBLE"
+            key: orderId
+            tenantFields: [userId]
+        views:
+          v: { key: orderId, sql: "SELECT orderId, amount FROM orders", kind: latest }
+        """);
+    assertEquals(List.of("userId"), p.sources().get("orders").streamEntry(1).tenantFields());
+    PipelineException bad = assertThrows(PipelineException.class, () -> PipelineParser.parse(
+        "p.yaml", """
+        sources:
+          orders:
+            topic: orders
+            schema: "orderId STRING NOT NULL, amount DOUBLE"
+            tenantFields: [amount, nope]
+        views:
+          v: { key: orderId, sql: "SELECT orderId, amount FROM orders", kind: latest }
+        """));
+    assertEquals(List.of(
+        "p.yaml: source 'orders': tenantFields field 'amount' must be STRING (its values start"
+            + " with the tenant), but is DOUBLE",
+        "p.yaml: source 'orders': tenantFields names 'nope', which is not in the schema"),
+        bad.problems());
+  }
+
+  @Test
   void readsOptionalViewSettings() {
     Pipeline p = PipelineParser.parse("p.yaml", SOURCE + """
         views:
