@@ -451,6 +451,7 @@ class ProcessorIT {
       assertEquals(new EventField("amount", FieldType.NUMBER, true), orders.schema().field("amount"));
       assertEquals(new EventField("status", FieldType.STRING, false), orders.schema().field("status"));
       assertEquals(new EventField("ts", FieldType.TIMESTAMP, true), orders.schema().field("ts"));
+      assertEquals(List.of("userId"), orders.tenantFields(), "the demo source's tenantFields");
     }
   }
 
