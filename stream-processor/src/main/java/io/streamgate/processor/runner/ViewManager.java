@@ -216,7 +216,13 @@ final class ViewManager implements AutoCloseable {
       Map<String, Object> spec = e.getValue();
       String hash = ViewDefinition.specHash(spec);
       ViewDefinition def = views.get(name);
-      if (def == null || def.dropped()) {
+      if (def != null && def.dropped()) {
+        // Its tables and checkpoints go when the grace ends (the first tick, if it has passed);
+        // a new first version now would find them.
+        LOG.warn("view {} is being dropped (rows deleted at {}); the pipeline file's definition"
+            + " is not applied: apply it again after that", name,
+            Instant.ofEpochMilli(def.latest().retireAt()));
+      } else if (def == null) {
         views.put(name, firstVersion(name, spec, now, hash));
         changed.add(name + " (new)");
       } else if (!hash.equals(def.fileHash())) {
