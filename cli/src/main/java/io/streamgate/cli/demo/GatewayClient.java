@@ -35,7 +35,9 @@ public final class GatewayClient {
 
   public GatewayClient(URI base) {
     this.base = base;
-    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    // HTTP/1.1: no h2c upgrade attempt (the JDK client's default), which misread answers once.
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
+        .build();
   }
 
   public URI base() {
