@@ -82,6 +82,14 @@ class SlidingLimitIT {
     for (GatewayFixture g : gateways) {
       assertEquals(200, g.get(ROW, token("warmup", "burst")).statusCode());
     }
+    // Until every gateway has seen the others through Redis, each would admit the whole limit
+    // alone (on a quiet machine the burst could start before the first syncs).
+    long known = System.nanoTime() + 10_000_000_000L;
+    while (gateways.stream().anyMatch(g -> g.gateway.rateLimits().instances() < 3
+        || !g.gateway.rateLimits().shared())) {
+      assertTrue(System.nanoTime() < known, "the 3 gateways never saw each other through Redis");
+      Thread.sleep(20);
+    }
     long wait = Math.floorMod(PERIOD_MS - 1_000 - System.currentTimeMillis(), PERIOD_MS);
     Thread.sleep(wait); // waits for the wall clock, not for async work
     List<long[]> admitted = Collections.synchronizedList(new ArrayList<>());
