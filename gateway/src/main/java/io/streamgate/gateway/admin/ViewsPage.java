@@ -1,12 +1,8 @@
 package io.streamgate.gateway.admin;
 
+import io.streamgate.gateway.http.StaticPage;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * The view authoring page ({@code Endpoint.VIEWS_PAGE} and {@code VIEWS_PAGE_SCRIPT}): one HTML
@@ -21,35 +17,15 @@ public final class ViewsPage {
       + " 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none';"
       + " form-action 'none'; frame-ancestors 'none'";
 
+  private static final StaticPage FILES = new StaticPage("io/streamgate/gateway/admin/page/", CSP);
+
   private ViewsPage() {}
 
   public static Handler<RoutingContext> page() {
-    return serve("views.html", "text/html; charset=utf-8");
+    return FILES.html("views.html");
   }
 
   public static Handler<RoutingContext> script() {
-    return serve("views.js", "text/javascript; charset=utf-8");
-  }
-
-  private static Handler<RoutingContext> serve(String file, String type) {
-    Buffer body = Buffer.buffer(read("io/streamgate/gateway/admin/page/" + file));
-    return ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, type)
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-        .putHeader("Content-Security-Policy", CSP)
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer")
-        .end(body);
-  }
-
-  private static byte[] read(String resource) {
-    try (InputStream in = ViewsPage.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + resource);
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FILES.script("views.js");
   }
 }

@@ -1,12 +1,8 @@
 package io.streamgate.gateway.push;
 
+import io.streamgate.gateway.http.StaticPage;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * The live dashboard ({@code Endpoint.DASHBOARD} and {@code DASHBOARD_SCRIPT}): one HTML page
@@ -21,35 +17,15 @@ public final class Dashboard {
       + " 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:;"
       + " base-uri 'none'; frame-ancestors 'none'";
 
+  private static final StaticPage FILES = new StaticPage("io/streamgate/gateway/dashboard/", CSP);
+
   private Dashboard() {}
 
   public static Handler<RoutingContext> page() {
-    return serve("index.html", "text/html; charset=utf-8");
+    return FILES.html("index.html");
   }
 
   public static Handler<RoutingContext> script() {
-    return serve("dashboard.js", "text/javascript; charset=utf-8");
-  }
-
-  private static Handler<RoutingContext> serve(String file, String type) {
-    Buffer body = Buffer.buffer(read("io/streamgate/gateway/dashboard/" + file));
-    return ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, type)
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-        .putHeader("Content-Security-Policy", CSP)
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer")
-        .end(body);
-  }
-
-  private static byte[] read(String resource) {
-    try (InputStream in = Dashboard.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + resource);
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FILES.script("dashboard.js");
   }
 }
