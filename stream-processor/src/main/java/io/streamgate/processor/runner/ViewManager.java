@@ -240,8 +240,8 @@ final class ViewManager implements AutoCloseable {
     // always did (a runtime view in that state is marked failed instead).
     List<String> fileTables = new ArrayList<>();
     for (String name : fileViews.keySet()) {
-      for (Version v : views.get(name).versions()) {
-        if (startable(views.get(name), v)) {
+      if (startable(views.get(name))) {
+        for (Version v : views.get(name).versions()) {
           fileTables.add(Names.table(name, v.version()));
         }
       }
@@ -255,8 +255,8 @@ final class ViewManager implements AutoCloseable {
         sources.values().stream().filter(SourceSpec::ingestible).map(s -> s.streamEntry(now))
             .toList());
     for (ViewDefinition def : List.copyOf(views.values())) {
-      for (Version v : def.versions()) {
-        if (startable(def, v)) {
+      if (startable(def)) {
+        for (Version v : def.versions()) {
           startVersion(def.name(), v.state() == State.FAILED ? restored(def, v) : v);
         }
       }
@@ -265,8 +265,8 @@ final class ViewManager implements AutoCloseable {
     writeStatus(true);
   }
 
-  /** Versions that have a query: all but dropped views' (their queries stopped at the drop). */
-  private static boolean startable(ViewDefinition def, Version v) {
+  /** Whether a view's versions have queries: all but a dropped view's (stopped at the drop). */
+  private static boolean startable(ViewDefinition def) {
     return !def.dropped();
   }
 
