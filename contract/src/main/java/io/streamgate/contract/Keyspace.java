@@ -15,6 +15,8 @@ package io.streamgate.contract;
  *   {&lt;p&gt;:&lt;view&gt;}:rank              zset   key → rank column value, for top-N
  *   {&lt;p&gt;:&lt;view&gt;}:ixver             hash   key → version of its index entries (or of its delete)
  *   {&lt;p&gt;:&lt;view&gt;}:deleted           zset   deleted key → deletedAt, until the tombstone retention
+ *   {&lt;p&gt;:&lt;view&gt;}:ix:&lt;col&gt;:&lt;value&gt;  zset   keys whose column has that indexed value, score 0 (paging)
+ *   {&lt;p&gt;:&lt;view&gt;}:ixval             hash   key → JSON of its indexed values, to move it on change
  *   &lt;p&gt;:catalog                      hash   view name → catalog entry JSON
  *   &lt;p&gt;:changes:&lt;view&gt;              channel  change messages of that view
  *   &lt;p&gt;:catalog:changes              channel  names of views (re)registered
@@ -76,6 +78,24 @@ public final class Keyspace {
   /** Deleted keys → deletedAt: which index versions to forget once the tombstone retention passed. */
   public String deletedIndex(String view) {
     return viewTag(view) + ":deleted";
+  }
+
+  /**
+   * The keys whose {@code column} has the indexed text {@code value} ({@link Indexes#text}),
+   * score 0, ordered by key like {@link #keysIndex}. Redis deletes it when its last key leaves.
+   */
+  public String valueIndex(String view, String column, String value) {
+    return valueIndexPrefix(view) + column + ":" + value;
+  }
+
+  /** Everything of {@link #valueIndex} before the column: the index script appends the rest. */
+  public String valueIndexPrefix(String view) {
+    return viewTag(view) + ":ix:";
+  }
+
+  /** Key → JSON object of its indexed values ({@link Indexes#valuesJson}), the entries to move. */
+  public String indexedValues(String view) {
+    return viewTag(view) + ":ixval";
   }
 
   public String catalog() {
