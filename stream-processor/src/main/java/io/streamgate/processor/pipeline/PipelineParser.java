@@ -1,5 +1,6 @@
 package io.streamgate.processor.pipeline;
 
+import io.streamgate.contract.Indexes;
 import io.streamgate.contract.Names;
 import io.streamgate.contract.ViewKind;
 import java.io.IOException;
@@ -39,14 +40,15 @@ import org.yaml.snakeyaml.error.YAMLException;
  *             key?, deadLetterTopic?, options? }
  * views:
  *   &lt;name&gt;: { sql, key, kind (aggregate|windowed|latest), description?, rank?, ttl?,
- *             trigger? (an interval, or realtime [interval]), tombstoneRetention? }
+ *             trigger? (an interval, or realtime [interval]), tombstoneRetention?,
+ *             indexes? (up to 8 value columns) }
  * </pre>
  */
 public final class PipelineParser {
   static final Set<String> SOURCE_FIELDS = Set.of("topic", "schema", "format", "eventTime",
       "watermark", "options", "key", "deadLetterTopic", "tenantFields");
   static final Set<String> VIEW_FIELDS = Set.of("description", "sql", "key", "kind", "rank", "ttl",
-      "trigger", "tombstoneRetention");
+      "trigger", "tombstoneRetention", "indexes");
   /** Top-level field: the default {@code tombstoneRetention} of the file's views. */
   static final String TOMBSTONE_RETENTION = "tombstoneRetention";
   /** Kafka source options the pipeline sets itself, from {@code topic} and {@code --kafka}. */
@@ -379,12 +381,50 @@ public final class PipelineParser {
         trigger = interval(where, fields, "trigger");
       }
       Duration tombstoneRetention = retention(where, fields, defaultRetention);
+      List<String> indexes = indexes(where, fields.get("indexes"), key);
       return problems.size() > before
           ? null
           : new ViewSpec(name, description == null ? "" : description, key, sql, kind, rank,
               ttl != null ? ttl
                   : kind == ViewKind.WINDOWED ? ViewSpec.DEFAULT_WINDOW_TTL : Duration.ZERO,
-              trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger, realTime, tombstoneRetention);
+              trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger, realTime, tombstoneRetention,
+              indexes);
+    }
+
+    /**
+     * The {@code indexes} of a view: value columns by plain name, not the key, none twice, at
+     * most {@link Indexes#MAX_INDEXES}. Whether each is a scalar column of the SQL output is the
+     * planner's check (it needs the analyzed SQL).
+     */
+    private List<String> indexes(String where, Object value, String key) {
+      if (value == null) {
+        return List.of();
+      }
+      if (!(value instanceof List<?> list)) {
+        problem(where + ": 'indexes' must be a list of value columns, but was '" + value + "'");
+        return List.of();
+      }
+      if (list.size() > Indexes.MAX_INDEXES) {
+        problem(where + ": 'indexes' lists " + list.size() + " columns; at most "
+            + Indexes.MAX_INDEXES + " (each costs every write one more index update)");
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      for (Object item : list) {
+        String column = String.valueOf(item);
+        String nameProblem = Indexes.columnNameProblem(column);
+        if (nameProblem != null) {
+          problem(where + ": 'indexes': " + nameProblem);
+        } else if (column.equalsIgnoreCase(key)) {
+          problem(where + ": 'indexes' names the key column '" + column + "'; the key is read"
+              + " directly (GET /v1/views/{view}/{key}), it needs no index");
+        } else if (out.stream().anyMatch(column::equalsIgnoreCase)) {
+          problem(where + ": 'indexes' names column '" + column + "' twice");
+        } else {
+          out.add(column);
+        }
+      }
+      return out;
     }
 
     /** {@code tombstoneRetention} of {@code fields}, more than 0, else {@code fallback}. */

@@ -583,10 +583,7 @@ final class ViewManager implements AutoCloseable {
         others.add(v.version());
       }
     }
-    CatalogEntry base = plan.catalogEntry(clock.millis());
-    CatalogEntry entry = new CatalogEntry(base.name(), base.description(), base.keyColumn(),
-        base.kind(), base.columns(), base.rankColumn(), base.ttlSeconds(), base.registeredAt(),
-        def.serving(), others);
+    CatalogEntry entry = plan.catalogEntry(clock.millis()).withVersions(def.serving(), others);
     RedisCatalog.register(settings.redisUri(), settings.keyspace(), List.of(entry));
   }
 

@@ -37,7 +37,7 @@ final class ViewQueries {
       String table, ProgressLog progressLog, WindowCloser windowCloser) throws TimeoutException {
     boolean windowed = plan.spec().kind() == ViewKind.WINDOWED;
     // Windowed rows get their TTL when their window closes (WindowExpiry), not on every write.
-    ServingRowReader reader = ServingRowReader.of(plan.serving().schema());
+    ServingRowReader reader = ServingRowReader.of(plan.serving().schema(), plan.indexes());
     RedisRowWriter writer = new RedisRowWriter(settings.redisUri(), settings.namespace(),
         table, windowed ? 0 : plan.spec().ttl().toMillis(), reader,
         plan.spec().kind() == ViewKind.LATEST, Clock.systemUTC(),

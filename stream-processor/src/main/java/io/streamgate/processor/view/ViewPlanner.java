@@ -35,7 +35,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * Checks every view of a pipeline against its parsed sources before any query starts, and turns
  * the valid ones into {@link ViewPlan}s. Problems, one line each naming file, view and problem:
  * SQL that does not parse, reads an unknown source or names a missing column; key column missing
- * or not a scalar; rank column missing or not numeric; kind not matching the SQL (aggregate needs
+ * or not a scalar; rank column missing or not numeric; index column missing, the key or not a
+ * scalar; kind not matching the SQL (aggregate needs
  * GROUP BY, latest must not aggregate, windowed needs a watermark); SQL Spark cannot run as a
  * stream in the kind's output mode; over a debezium source, what {@link ChangelogViews} cannot
  * keep exact (joins, windowed, real-time, aggregates that cannot be retracted). Call from the
@@ -142,6 +143,24 @@ public final class ViewPlanner {
       rankColumn = rank.name();
     }
 
+    List<String> indexes = new ArrayList<>();
+    for (String index : view.indexes()) {
+      StructField column = field(fields, index);
+      if (column == null) {
+        throw new Problem("index column '" + index + "' is not in the SQL output (columns: "
+            + names(fields) + ")");
+      }
+      if (column == key) {
+        throw new Problem("index column '" + index + "' is the key column; the key needs no index");
+      }
+      if (!(column.dataType() instanceof AtomicType)) {
+        throw new Problem("index column '" + column.name() + "' has type "
+            + column.dataType().sql() + "; only single values (strings, numbers, booleans) are"
+            + " indexed");
+      }
+      indexes.add(column.name());
+    }
+
     LogicalPlan analyzed = output.queryExecution().analyzed();
     boolean aggregates = contains(analyzed, p -> p instanceof Aggregate);
     checkKind(pipeline, view, relations(parsed), aggregates, analyzed);
@@ -184,7 +203,8 @@ public final class ViewPlanner {
       }
     }
     return new ViewPlan(view, serving, mode, columns, rankColumn,
-        view.kind() == ViewKind.WINDOWED ? ViewTransform.windowColumn(output) : null, sources);
+        view.kind() == ViewKind.WINDOWED ? ViewTransform.windowColumn(output) : null, sources,
+        indexes);
   }
 
   /**

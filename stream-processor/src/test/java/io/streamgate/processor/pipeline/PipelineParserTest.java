@@ -139,6 +139,25 @@ class PipelineParserTest {
   }
 
   @Test
+  void indexesAreAFewPlainValueColumns() {
+    assertEquals(List.of("userId", "status"), PipelineParser.parse("p.yaml",
+        view("indexes: [userId, status]")).views().get("v").indexes());
+    assertEquals(List.of(), PipelineParser.parse("p.yaml", view("rank: amount")).views().get("v")
+        .indexes());
+    assertOnlyProblem("p.yaml: view 'v': 'indexes' names the key column 'orderId'; the key is"
+        + " read directly (GET /v1/views/{view}/{key}), it needs no index",
+        view("indexes: [orderId]"));
+    assertOnlyProblem("p.yaml: view 'v': 'indexes' lists 9 columns; at most 8 (each costs every"
+        + " write one more index update)", view("indexes: [a, b, c, d, e, f, g, h, i]"));
+    assertOnlyProblem("p.yaml: view 'v': 'indexes': index column 'a:b' must match"
+        + " [A-Za-z_][A-Za-z0-9_]{0,63}", view("indexes: ['a:b']"));
+    assertOnlyProblem("p.yaml: view 'v': 'indexes' names column 'Status' twice",
+        view("indexes: [status, Status]"));
+    assertOnlyProblem("p.yaml: view 'v': 'indexes' must be a list of value columns, but was"
+        + " 'status'", view("indexes: status"));
+  }
+
+  @Test
   void badIntervals() {
     assertOnlyProblem("p.yaml: view 'v': 'ttl' must be an interval like '30 seconds' or '500 ms'"
         + " (units ms, seconds, minutes, hours, days), but was '10'", view("ttl: 10"));

@@ -144,6 +144,31 @@ class ViewPlannerTest {
   }
 
   @Test
+  void indexColumnsMustBeScalarColumnsOfTheOutput() {
+    String sql = "SELECT orderId, userId, status, named_struct('s', status) AS nested FROM orders";
+    assertEquals("p.yaml: view 'v': index column 'nope' is not in the SQL output (columns:"
+        + " orderId, userId, status, nested)", indexProblem(sql, "[userId, nope]"));
+    assertTrue(indexProblem(sql, "[nested]").startsWith(
+        "p.yaml: view 'v': index column 'nested' has type STRUCT<s: STRING>; only single values"),
+        indexProblem(sql, "[nested]"));
+    ViewPlan plan = planIndexes(sql, "[USERID, status]");
+    assertEquals(List.of("userId", "status"), plan.indexes(), "spelled as the SQL output");
+    assertEquals(List.of("userId", "status"), plan.catalogEntry(0).indexes());
+  }
+
+  private String indexProblem(String sql, String indexes) {
+    PipelineException e = assertThrows(PipelineException.class, () -> planIndexes(sql, indexes));
+    assertEquals(1, e.problems().size(), e.getMessage());
+    return e.problems().get(0);
+  }
+
+  private ViewPlan planIndexes(String sql, String indexes) {
+    Pipeline pipeline = PipelineParser.parse("p.yaml", SOURCES + "views:\n  v:\n    sql: \""
+        + sql + "\"\n    key: orderId\n    kind: latest\n    indexes: " + indexes + "\n");
+    return ViewPlanner.plan(spark, pipeline, sources(pipeline)).get(0);
+  }
+
+  @Test
   void everyBadViewIsReported() {
     Pipeline pipeline = PipelineParser.parse("p.yaml", SOURCES + """
         views:
