@@ -97,6 +97,68 @@ public final class Indexes {
     return true;
   }
 
+  /**
+   * A filter as a client gave it ({@code column → value as typed}), checked against the view and
+   * turned into indexed texts: every column must be one of the entry's indexes, and a value of a
+   * numeric or boolean column is read as such ({@code ?amount=5.0} finds {@code 5}). Order kept.
+   *
+   * @throws IllegalArgumentException naming the view's indexes, if a column is not indexed or a
+   *     value does not fit its column; the message is meant for the client
+   */
+  public static Map<String, String> where(CatalogEntry entry, Map<String, String> given) {
+    if (given.isEmpty()) {
+      throw new IllegalArgumentException("a filter needs at least one column");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> condition : given.entrySet()) {
+      String column = condition.getKey();
+      if (!entry.indexed(column)) {
+        throw new IllegalArgumentException("view '" + entry.name() + "' cannot be filtered by '"
+            + abbreviate(column) + "': " + (entry.indexes().isEmpty() ? "it declares no indexes"
+            : "its indexed columns are " + String.join(", ", entry.indexes())));
+      }
+      String type = entry.columns().stream().filter(c -> c.name().equals(column))
+          .map(CatalogEntry.Column::type).findFirst().orElse("string");
+      String text = queryText(type, condition.getValue());
+      if (text == null) {
+        throw new IllegalArgumentException("filter value '" + abbreviate(condition.getValue())
+            + "' of column '" + column + "' is not a " + type + (condition.getValue().length()
+            > MAX_VALUE_CHARS ? " or is longer than " + MAX_VALUE_CHARS + " characters" : ""));
+      }
+      out.put(column, text);
+    }
+    return out;
+  }
+
+  /**
+   * The indexed text a client's value stands for in a column of Spark type {@code type}, or null
+   * if it cannot be one: numbers and booleans are parsed, anything else is taken as text.
+   */
+  static String queryText(String type, String value) {
+    if (value == null) {
+      return null;
+    }
+    String t = type.toLowerCase(java.util.Locale.ROOT);
+    boolean numeric = t.equals("tinyint") || t.equals("smallint") || t.equals("int")
+        || t.equals("bigint") || t.equals("float") || t.equals("double")
+        || t.startsWith("decimal");
+    if (numeric || t.equals("boolean")) {
+      Object parsed;
+      try {
+        parsed = Json.parse(value.trim());
+      } catch (JsonException e) {
+        return null;
+      }
+      boolean fits = numeric ? parsed instanceof Number : parsed instanceof Boolean;
+      return fits ? text(parsed) : null;
+    }
+    return text(value);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+  }
+
   /** The JSON object {@code column → text} the index script records for a row (column order). */
   public static String valuesJson(Map<String, String> values) {
     return Json.write(values);

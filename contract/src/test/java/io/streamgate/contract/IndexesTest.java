@@ -45,6 +45,24 @@ class IndexesTest {
   }
 
   @Test
+  void whereChecksColumnsAgainstTheIndexesAndReadsValuesByType() {
+    CatalogEntry orders = new CatalogEntry("order_status", "", "orderId", ViewKind.LATEST,
+        List.of(new CatalogEntry.Column("userId", "string"),
+            new CatalogEntry.Column("amount", "double"), new CatalogEntry.Column("ok", "boolean")),
+        null, 0, 0, 1, List.of(), List.of("userId", "amount", "ok"));
+    assertEquals(Map.of("userId", "u-1", "amount", "5", "ok", "true"),
+        Indexes.where(orders, Map.of("userId", "u-1", "amount", "5.0", "ok", "true")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Indexes.where(orders, Map.of("status", "paid")));
+    assertEquals("view 'order_status' cannot be filtered by 'status': its indexed columns are"
+        + " userId, amount, ok", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Indexes.where(orders, Map.of("amount", "lots")));
+    assertEquals("filter value 'lots' of column 'amount' is not a double", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Indexes.where(orders, Map.of()));
+  }
+
+  @Test
   void declaredColumnsAreCheckedAndBounded() {
     assertEquals(List.of("a", "b"), Indexes.requireColumns(List.of("a", "b")));
     assertThrows(IllegalArgumentException.class, () -> Indexes.requireColumns(List.of("a", "a")));

@@ -9,7 +9,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The REST view endpoints of API v1: the view list, point reads, multi-gets, pages over a view's
- * keys and the top-N of a ranked view, read through the near cache. Every check that decides
+ * keys, filters on its declared indexes and the top-N of a ranked view, read through the near
+ * cache (filters: from the store, each row re-checked). Every check that decides
  * whether the caller may read is {@link io.streamgate.gateway.auth.Access}'s; its refusals become
  * problems ({@link io.streamgate.gateway.http.HttpProblem#refused}). The handlers run behind the
  * bearer-token stage, on the request's event loop, and never block it. Thread-safe.
@@ -32,7 +33,10 @@ public interface Rest {
   /** {@code GET /v1/views/{view}/{key}}: one row, with ETag and 304. */
   void row(RoutingContext ctx);
 
-  /** {@code GET /v1/views/{view}}: a multi-get ({@code ?keys=}) or a page ({@code ?limit=&cursor=}). */
+  /**
+   * {@code GET /v1/views/{view}}: a multi-get ({@code ?keys=}), a filter on indexed columns
+   * ({@code ?column=value&limit=&cursor=}) or a page ({@code ?limit=&cursor=}).
+   */
   void view(RoutingContext ctx);
 
   /** {@code GET /v1/views/{view}/top?n=}: the n highest-ranked rows. */

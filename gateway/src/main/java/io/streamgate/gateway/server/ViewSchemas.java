@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code <View>Page} (and {@code <View>Top} for a ranked view), and the paths
  * {@code /v1/views/<view>}, {@code /v1/views/<view>/{key}} (and {@code /v1/views/<view>/top}):
  * copies of the generic {@code /v1/views/{view}…} operations, which stay, with the view fixed and
- * the rows typed. Stateless and thread-safe.
+ * the rows typed, and on {@code /v1/views/<view>} one filter parameter per indexed column.
+ * Stateless and thread-safe.
  */
 final class ViewSchemas {
   static final String SCHEMAS = "#/components/schemas/";
@@ -96,8 +97,32 @@ final class ViewSchemas {
           typeOperation(op, view, name);
         }
       }
+      if (suffix.isEmpty()) {
+        addFilterParameters(item.getJsonObject("get"), view);
+      }
       paths.put("/v1/views/" + view.name() + suffix, item);
     }
+  }
+
+  /** One optional query parameter per indexed column of the view, typed like the column. */
+  private static void addFilterParameters(JsonObject op, CatalogEntry view) {
+    if (op == null || view.indexes().isEmpty()) {
+      return;
+    }
+    JsonArray parameters = op.getJsonArray("parameters", new JsonArray());
+    for (String index : view.indexes()) {
+      String type = view.columns().stream().filter(c -> c.name().equals(index))
+          .map(CatalogEntry.Column::type).findFirst().orElse("string");
+      JsonObject schema = typeSchema(type);
+      parameters.add(new JsonObject()
+          .put("name", index)
+          .put("in", "query")
+          .put("required", false)
+          .put("description", "Filter: rows whose " + index + " is this value (indexed column;"
+              + " several filters intersect).")
+          .put("schema", schema));
+    }
+    op.put("parameters", parameters);
   }
 
   /** Fixes the view: no {view} parameter, its own operationId, a summary that names it. */

@@ -120,7 +120,7 @@ final class IndexHandler {
   }
 
   /** The key after which the page starts, or null for the first page. */
-  private static String cursor(RoutingContext ctx) {
+  static String cursor(RoutingContext ctx) {
     List<String> values = ctx.queryParam("cursor");
     if (values.isEmpty()) {
       return null;

@@ -8,14 +8,19 @@ import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@link Rest} over {@link ViewsHandler} (rows) and {@link IndexHandler} (key indexes). */
+/**
+ * {@link Rest} over {@link ViewsHandler} (rows), {@link IndexHandler} (key indexes) and
+ * {@link FilterHandler} (value indexes).
+ */
 public final class ViewEndpoints implements Rest {
   private final ViewsHandler views;
   private final IndexHandler index;
+  private final FilterHandler filter;
 
   public ViewEndpoints(Catalog catalog, ViewStore store, NearCache rows) {
     this.views = new ViewsHandler(catalog, rows);
     this.index = new IndexHandler(catalog, store, rows);
+    this.filter = new FilterHandler(catalog, store);
   }
 
   @Override
@@ -31,11 +36,14 @@ public final class ViewEndpoints implements Rest {
   @Override
   public void view(RoutingContext ctx) {
     if (ctx.queryParams().contains("keys")) {
-      if (ctx.queryParams().contains("limit") || ctx.queryParams().contains("cursor")) {
-        throw new HttpProblem(ProblemType.BAD_REQUEST,
-            "use either keys (multi-get) or limit/cursor (paging), not both");
+      if (ctx.queryParams().contains("limit") || ctx.queryParams().contains("cursor")
+          || FilterHandler.isFilter(ctx)) {
+        throw new HttpProblem(ProblemType.BAD_REQUEST, "use either keys (multi-get) or"
+            + " limit/cursor (paging, with or without column filters), not both");
       }
       views.many(ctx);
+    } else if (FilterHandler.isFilter(ctx)) {
+      filter.filter(ctx);
     } else {
       ViewsHandler.requireNoTenant(ctx, "paging");
       index.page(ctx);

@@ -188,6 +188,7 @@ final class ViewsHandler {
     out.put("ttlSeconds", entry.ttlSeconds());
     out.put("version", entry.version());
     out.put("otherVersions", entry.otherVersions());
+    out.put("indexes", entry.indexes());
     return out;
   }
 }
