@@ -90,7 +90,7 @@ public final class Gateway {
         ? EventIngest.create(vertx, config.ingest(), config.redis(), store, metrics)
         : EventIngest.disabled();
     Push push = config.push().enabled()
-        ? Push.create(config.push(), catalog, rows, changes, verifier,
+        ? Push.create(config.push(), catalog, rows, store.views(), changes, verifier,
             config.auth().leewaySeconds(), metrics, limits.limiter())
         : Push.disabled();
     Readiness readiness = new Readiness(store::probe, clock);

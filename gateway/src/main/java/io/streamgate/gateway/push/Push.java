@@ -10,6 +10,7 @@ import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.internal.PushHub;
 import io.streamgate.gateway.store.ChangeFeed;
+import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Context;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -19,7 +20,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Live push of row changes: WebSocket {@code GET /v1/ws} and SSE
- * {@code GET /v1/views/{view}/{key}/events}, protocol in {@code docs/push.md}.
+ * {@code GET /v1/views/{view}/{key}/events} (one row) or {@code GET /v1/views/{view}?column=value}
+ * with {@code Accept: text/event-stream} (a filter), protocol in {@code docs/push.md}.
  *
  * <p>One instance per gateway process, deployed as a verticle: it follows the process's one
  * {@link ChangeFeed} and hands each change straight to the event loops that have
@@ -49,6 +51,19 @@ public interface Push extends Deployable {
 
   /** {@code GET /v1/views/{view}/{key}/events}: an SSE stream of one row. */
   void events(RoutingContext ctx);
+
+  /**
+   * {@code GET /v1/views/{view}?column=value} with {@code Accept: text/event-stream}: an SSE
+   * stream of the rows matching a filter on indexed columns (snapshot, then enter, update and
+   * leave), as a WebSocket subscription with {@code where}.
+   */
+  void filteredEvents(RoutingContext ctx);
+
+  /** Whether a request asks for an event stream ({@code Accept: text/event-stream}). */
+  static boolean wantsEventStream(RoutingContext ctx) {
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    return accept != null && accept.contains("text/event-stream");
+  }
 
   /**
    * A stage before the bearer-token stage, for the push routes only: browsers cannot set
@@ -92,6 +107,11 @@ public interface Push extends Deployable {
       }
 
       @Override
+      public void filteredEvents(RoutingContext ctx) {
+        throw off();
+      }
+
+      @Override
       public Future<?> deploy(Context context) {
         return Future.succeededFuture();
       }
@@ -104,14 +124,17 @@ public interface Push extends Deployable {
   }
 
   /**
+   * @param store         the breaker-guarded store (snapshots of filtered subscriptions)
    * @param changes       the process's change feed
    * @param leewaySeconds the token leeway: a socket closes at {@code exp} plus this
    * @param limiter       the rate limiter, whose plans set each socket's message budget when
    *                      {@code push.messageBudget} is 0; {@link RateLimiter#unlimited()} when
    *                      limits are off (no budget)
    */
-  static Push create(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
-      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter) {
-    return new PushHub(config, catalog, rows, changes, verifier, leewaySeconds, metrics, limiter);
+  static Push create(PushConfig config, Catalog catalog, NearCache rows, ViewStore store,
+      ChangeFeed changes, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics,
+      RateLimiter limiter) {
+    return new PushHub(config, catalog, rows, store, changes, verifier, leewaySeconds, metrics,
+        limiter);
   }
 }

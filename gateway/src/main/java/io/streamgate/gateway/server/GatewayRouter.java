@@ -126,6 +126,14 @@ public final class GatewayRouter {
     // And failed token checks per client address are limited there (push.authGuard()).
     router.get(Endpoint.WS.template()).handler(services.push().authGuard());
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, services.push().authGuard()));
+    // A filter asked for as an event stream is push too (EventSource sends that Accept).
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, ctx -> {
+      if (Push.wantsEventStream(ctx)) {
+        services.push().authGuard().handle(ctx);
+      } else {
+        ctx.next();
+      }
+    }));
 
     router.route("/v1/*").handler(new BearerAuthHandler(services.verifier()));
     if (services.limiter().enabled()) {
@@ -133,14 +141,20 @@ public final class GatewayRouter {
     }
 
     Rest rest = Rest.create(services.catalog(), services.store(), services.rows());
+    Push push = services.push();
     router.get(Endpoint.VIEWS.template()).handler(rest::views);
     // The hot route first: point reads.
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW, rest::row));
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, rest::view));
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, ctx -> {
+      if (Push.wantsEventStream(ctx)) {
+        push.filteredEvents(ctx);
+      } else {
+        rest.view(ctx);
+      }
+    }));
     // "top" is the endpoint (RequestPath); a row with key "top" is read with ?keys=top.
     router.get(VIEWS_PREFIX).handler(only(Endpoint.TOP, rest::top));
     router.post(EVENTS_PREFIX).handler(only(Endpoint.EVENTS, services.ingest().handler()));
-    Push push = services.push();
     router.get(Endpoint.WS.template()).handler(push::webSocket);
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, push::events));
 

@@ -3,6 +3,7 @@ package io.streamgate.gateway.push.internal;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Change;
+import io.streamgate.contract.Indexes;
 import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.auth.TokenVerifier;
@@ -18,6 +19,7 @@ import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.ChangeFeed;
+import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -55,6 +57,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   private final PushConfig config;
   private final Catalog catalog;
   private final NearCache rows;
+  private final ViewStore store;
   private final ChangeFeed changes;
   private final TokenVerifier verifier;
   private final int leewaySeconds;
@@ -69,8 +72,10 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   private boolean everSubscribed;
   private volatile boolean started;
 
-  public PushHub(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
-      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter) {
+  public PushHub(PushConfig config, Catalog catalog, NearCache rows, ViewStore store,
+      ChangeFeed changes, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics,
+      RateLimiter limiter) {
+    this.store = store;
     this.config = config;
     this.catalog = catalog;
     this.rows = rows;
@@ -85,7 +90,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
 
   @Override
   public Future<?> start() {
-    services = new SessionServices(config, catalog, rows, verifier, leewaySeconds, metrics,
+    services = new SessionServices(config, catalog, rows, store, verifier, leewaySeconds, metrics,
         vertx, authFailures, sockets);
     // No context: the hub only posts to its loops, so the feed may call it on its own thread.
     registration = changes.listen(null, this);
@@ -282,6 +287,47 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
       versions.put(key, rowVersion);
     }
     countSocket(principal);
+    Session session = openStream(ctx, principal, view);
+    session.subscribe(new Protocol.Subscribe("events", view, List.of(key), versions,
+        viewVersion));
+  }
+
+  @Override
+  public void filteredEvents(RoutingContext ctx) {
+    requireStarted();
+    Principal principal = BearerAuthHandler.principal(ctx);
+    String view = RequestPath.of(ctx).view();
+    Access.Refusal refusal = Access.read(principal, catalog, view, null);
+    if (refusal != null) {
+      throw HttpProblem.refused(refusal);
+    }
+    Map<String, String> where = new java.util.LinkedHashMap<>();
+    for (String name : ctx.queryParams().names()) {
+      if (!name.equals(ACCESS_TOKEN_PARAM)) {
+        List<String> values = ctx.queryParam(name);
+        if (values.size() > 1) {
+          throw new HttpProblem(ProblemType.BAD_REQUEST, "filter column '" + name + "' is"
+              + " given " + values.size() + " times; give each column once");
+        }
+        where.put(name, values.get(0));
+      }
+    }
+    CatalogEntry found = catalog.find(view).orElseThrow(
+        () -> HttpProblem.refused(Access.unknownView(view)));
+    try {
+      Indexes.where(found, where); // 400 before the stream starts; the session checks again
+    } catch (IllegalArgumentException e) {
+      throw new HttpProblem(ProblemType.BAD_REQUEST, e.getMessage(), Map.of(),
+          Map.of("indexes", found.indexes()));
+    }
+    countSocket(principal);
+    // No resume by Last-Event-ID: a reconnect gets the matching rows again (docs/push.md).
+    openStream(ctx, principal, view).subscribe(
+        new Protocol.Subscribe("events", view, null, Map.of(), null, where));
+  }
+
+  /** Starts the event-stream response and its session (one subscription, ending with it). */
+  private Session openStream(RoutingContext ctx, Principal principal, String view) {
     CatalogEntry entry = catalog.find(view).orElse(null);
     HttpServerResponse response = ctx.response();
     if (entry != null) {
@@ -297,8 +343,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
         new SseTransport(response), principal, true, address(ctx.request()), 0);
     response.closeHandler(v -> session.ended());
     session.start();
-    session.subscribe(new Protocol.Subscribe("events", view, List.of(key), versions,
-        viewVersion));
+    return session;
   }
 
   private LoopFanout loopFor(Context current) {

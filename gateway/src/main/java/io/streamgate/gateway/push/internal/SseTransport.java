@@ -12,7 +12,9 @@ import java.util.Map;
  * deletes as {@code delete} events, whose {@code id} is the row version ({@link #eventId}: so a
  * reconnecting EventSource sends it as {@code Last-Event-ID}) and whose data is the contract's
  * JSON form (a row, or a tombstone with {@code "deleted":true}); control messages as events
- * named by their type.
+ * named by their type. A filtered stream's rows have no {@code id} (one row version cannot
+ * resume a set of rows: a reconnect gets the matching rows again), and its keys that stop
+ * matching come as {@code leave} events ({@link Protocol#leave}).
  */
 final class SseTransport implements Transport {
   private final HttpServerResponse response;
@@ -40,12 +42,20 @@ final class SseTransport implements Transport {
   public Future<Void> write(Outbox.Entry entry) {
     String text = switch (entry.kind) {
       case CONTROL -> "event: " + entry.type + "\ndata: " + entry.text + "\n\n";
-      default -> "id: " + eventId(entry.viewVersion, entry.change.version()) + "\nevent: "
-          + (entry.change instanceof Tombstone ? "delete"
-              : entry.kind == Outbox.Kind.SNAPSHOT ? "snapshot" : "update")
-          + "\ndata: " + entry.change.toJson() + "\n\n";
+      case LEAVE -> "event: leave\ndata: " + Protocol.leave(entry.id, entry.change.view(),
+          entry.change.key(), entry.change.version()) + "\n\n";
+      case ENTER -> "event: enter\ndata: " + entry.change.toJson() + "\n\n";
+      default -> entry.filtered ? "event: " + (entry.kind == Outbox.Kind.SNAPSHOT ? "snapshot"
+          : "update") + "\ndata: " + entry.change.toJson() + "\n\n" : rowEvent(entry);
     };
     return response.write(text);
+  }
+
+  private static String rowEvent(Outbox.Entry entry) {
+    return "id: " + eventId(entry.viewVersion, entry.change.version()) + "\nevent: "
+        + (entry.change instanceof Tombstone ? "delete"
+            : entry.kind == Outbox.Kind.SNAPSHOT ? "snapshot" : "update")
+        + "\ndata: " + entry.change.toJson() + "\n\n";
   }
 
   /**

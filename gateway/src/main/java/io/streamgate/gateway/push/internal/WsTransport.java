@@ -34,6 +34,9 @@ final class WsTransport implements Transport {
   public Future<Void> write(Outbox.Entry entry) {
     return ws.writeTextMessage(switch (entry.kind) {
       case CONTROL -> entry.text;
+      case ENTER -> Protocol.row("enter", entry.id, (Row) entry.change, false);
+      case LEAVE -> Protocol.leave(entry.id, entry.change.view(), entry.change.key(),
+          entry.change.version());
       default -> entry.change instanceof Row row
           ? Protocol.row(entry.kind == Outbox.Kind.SNAPSHOT ? "snapshot" : "update", entry.id,
               row, entry.reset)
