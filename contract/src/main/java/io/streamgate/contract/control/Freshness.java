@@ -33,7 +33,7 @@ public record Freshness(long watermarkMs, long lagMs) {
    * The processor reports every second; a caught-up report not renewed for this long no longer
    * vouches that the view is caught up.
    */
-  public static final long REPORT_MAX_AGE_MS = 3_000;
+  public static final long REPORT_MAX_AGE_MS = 5_000;
 
   public boolean known() {
     return lagMs >= 0;
