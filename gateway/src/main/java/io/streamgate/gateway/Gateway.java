@@ -93,7 +93,7 @@ public final class Gateway {
         : EventIngest.disabled();
     Push push = config.push().enabled()
         ? Push.create(config.push(), catalog, rows, changes, verifier,
-            config.auth().leewaySeconds(), metrics, limits.limiter())
+            config.auth().leewaySeconds(), metrics, limits.limiter(), freshness)
         : Push.disabled();
     Readiness readiness = new Readiness(store::probe, clock);
     Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock);

@@ -9,6 +9,7 @@ import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.http.HttpProblem;
@@ -54,6 +55,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
 
   private final PushConfig config;
   private final Catalog catalog;
+  private final ViewFreshness freshness;
   private final NearCache rows;
   private final ChangeFeed changes;
   private final TokenVerifier verifier;
@@ -70,8 +72,10 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   private volatile boolean started;
 
   public PushHub(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
-      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter) {
+      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter,
+      ViewFreshness freshness) {
     this.config = config;
+    this.freshness = freshness == null ? ViewFreshness.unknown() : freshness;
     this.catalog = catalog;
     this.rows = rows;
     this.changes = changes;
@@ -231,7 +235,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
       }
       ServerWebSocket ws = ar.result();
       ws.setWriteQueueMaxSize(config.writeQueueBytes());
-      Session session = new Session(services, loop, new WsTransport(ws), principal, false,
+      Session session = new Session(services, loop, new WsTransport(ws, freshness), principal, false,
           address, budgetPerMinute(principal));
       MessageAssembler messages = new MessageAssembler(session, config.maxFrameBytes());
       ws.frameHandler(messages::onFrame);
@@ -294,7 +298,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     response.setWriteQueueMaxSize(config.writeQueueBytes());
     response.write("retry: 2000\n\n");
     Session session = new Session(services, loopFor(Vertx.currentContext()),
-        new SseTransport(response), principal, true, address(ctx.request()), 0);
+        new SseTransport(response, freshness), principal, true, address(ctx.request()), 0);
     response.closeHandler(v -> session.ended());
     session.start();
     session.subscribe(new Protocol.Subscribe("events", view, List.of(key), versions,

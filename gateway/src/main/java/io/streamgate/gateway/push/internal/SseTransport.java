@@ -2,6 +2,7 @@ package io.streamgate.gateway.push.internal;
 
 import io.streamgate.contract.Tombstone;
 import io.streamgate.contract.json.Json;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.LinkedHashMap;
@@ -11,14 +12,16 @@ import java.util.Map;
  * A {@code text/event-stream} response: rows as {@code snapshot}/{@code update} events and
  * deletes as {@code delete} events, whose {@code id} is the row version ({@link #eventId}: so a
  * reconnecting EventSource sends it as {@code Last-Event-ID}) and whose data is the contract's
- * JSON form (a row, or a tombstone with {@code "deleted":true}); control messages as events
- * named by their type.
+ * JSON form (a row, or a tombstone with {@code "deleted":true}) plus the view version's
+ * {@code watermark} and {@code lagMs}; control messages as events named by their type.
  */
 final class SseTransport implements Transport {
   private final HttpServerResponse response;
+  private final ViewFreshness freshness;
 
-  SseTransport(HttpServerResponse response) {
+  SseTransport(HttpServerResponse response, ViewFreshness freshness) {
     this.response = response;
+    this.freshness = freshness;
   }
 
   @Override
@@ -43,7 +46,8 @@ final class SseTransport implements Transport {
       default -> "id: " + eventId(entry.viewVersion, entry.change.version()) + "\nevent: "
           + (entry.change instanceof Tombstone ? "delete"
               : entry.kind == Outbox.Kind.SNAPSHOT ? "snapshot" : "update")
-          + "\ndata: " + entry.change.toJson() + "\n\n";
+          + "\ndata: " + Protocol.withFreshness(entry.change.toJson(),
+              freshness.of(entry.change.view(), entry.viewVersion)) + "\n\n";
     };
     return response.write(text);
   }
