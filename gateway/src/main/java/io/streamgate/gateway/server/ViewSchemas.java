@@ -32,6 +32,7 @@ final class ViewSchemas {
   /** The generic schemas that hold rows, copied per view with their rows typed. */
   private static final List<String> ROW_HOLDERS = List.of("MultiGet", "Page", "Top");
   private static final String VIEW_PARAMETER = "#/components/parameters/View";
+  private static final String FIELDS_PARAMETER = "#/components/parameters/Fields";
   /** Deeper nesting than any real view has: past it a type is described, not parsed. */
   private static final int MAX_DEPTH = 16;
 
@@ -93,20 +94,27 @@ final class ViewSchemas {
           .getJsonObject(generic.getKey()), retarget);
       for (String method : item.fieldNames()) {
         if (item.getValue(method) instanceof JsonObject op) {
-          typeOperation(op, view, name);
+          typeOperation(op, view, name, base);
         }
       }
       paths.put("/v1/views/" + view.name() + suffix, item);
     }
   }
 
-  /** Fixes the view: no {view} parameter, its own operationId, a summary that names it. */
-  private static void typeOperation(JsonObject op, CatalogEntry view, String name) {
+  /**
+   * Fixes the view: no {view} parameter, {@code fields} limited to its columns, its own
+   * operationId, a summary that names it.
+   */
+  private static void typeOperation(JsonObject op, CatalogEntry view, String name,
+      JsonObject base) {
     JsonArray parameters = op.getJsonArray("parameters");
     if (parameters != null) {
       JsonArray kept = new JsonArray();
       parameters.forEach(p -> {
-        if (!(p instanceof JsonObject o && VIEW_PARAMETER.equals(o.getString("$ref")))) {
+        String ref = p instanceof JsonObject o ? o.getString("$ref") : null;
+        if (FIELDS_PARAMETER.equals(ref)) {
+          kept.add(fieldsParameter(base, view));
+        } else if (!VIEW_PARAMETER.equals(ref)) {
           kept.add(p);
         }
       });
@@ -123,6 +131,16 @@ final class ViewSchemas {
     if (op.getString("summary") != null) {
       op.put("summary", view.name() + ": " + op.getString("summary"));
     }
+  }
+
+  /** The generic {@code fields} parameter, its items one of the view's columns. */
+  private static JsonObject fieldsParameter(JsonObject base, CatalogEntry view) {
+    JsonObject parameter = base.getJsonObject("components").getJsonObject("parameters")
+        .getJsonObject("Fields").copy();
+    JsonArray columns = new JsonArray();
+    view.columns().forEach(c -> columns.add(c.name()));
+    parameter.getJsonObject("schema").getJsonObject("items").put("enum", columns);
+    return parameter;
   }
 
   /** The schema of a view's row value: one property per column, all present, each nullable. */
