@@ -38,7 +38,8 @@ import io.vertx.ext.web.Router;
  *                                                 BearerAuth RateLimitHandler ViewsHandler,
  *                               IndexHandler, ingest EventsHandler, Push (WebSocket, SSE)
  *     → [/admin/*: Admin stage (audit, body held) → JWT → rate limit → admin routes]
- *     → [health, /openapi.json, /, /dashboard.js, /views, /views.js: no token; /metrics: management port only]
+ *     → [health, /openapi.json, /asyncapi.json, /, /dashboard.js, /views, /views.js: no token;
+ *        /metrics: management port only]
  *   (POST /v1/events/{stream} holds its body unread from before the JWT stage until its checks
  *   pass: EventIngest.holdBody)
  *   any failure → ProblemHandler (RFC 9457)
@@ -164,6 +165,7 @@ public final class GatewayRouter {
     router.get(Endpoint.HEALTH_LIVE.template()).handler(health::live);
     router.get(Endpoint.HEALTH_READY.template()).handler(health::ready);
     router.get(Endpoint.OPENAPI.template()).handler(new OpenApiHandler(services.catalog()));
+    router.get(Endpoint.ASYNCAPI.template()).handler(new AsyncApiHandler(services.catalog()));
     // The live dashboard's static files; the page brings its token in the URL fragment.
     router.get(Endpoint.DASHBOARD.template()).handler(Dashboard.page());
     router.get(Endpoint.DASHBOARD_SCRIPT.template()).handler(Dashboard.script());

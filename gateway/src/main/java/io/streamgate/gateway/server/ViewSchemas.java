@@ -45,10 +45,7 @@ final class ViewSchemas {
     JsonObject paths = doc.getJsonObject("paths");
     Set<String> used = new HashSet<>(schemas.fieldNames());
     for (CatalogEntry view : views) {
-      String name = schemaName(view.name());
-      if (used.contains(name + "Value")) {
-        name = "View_" + view.name(); // two names alike in PascalCase (a_b, a__b): unique again
-      }
+      String name = uniqueName(view, used);
       for (String suffix : List.of("Value", "Row", "MultiGet", "Page", "Top")) {
         used.add(name + suffix);
       }
@@ -180,6 +177,15 @@ final class ViewSchemas {
     } catch (IllegalArgumentException e) {
       return new JsonObject().put("description", "Spark SQL type " + sparkType);
     }
+  }
+
+  /**
+   * The prefix of a view's schemas ({@code <name>Value}, …): its name in PascalCase, unless a
+   * schema in {@code used} has it already (two names alike in PascalCase, a_b and a__b).
+   */
+  static String uniqueName(CatalogEntry view, Set<String> used) {
+    String name = schemaName(view.name());
+    return used.contains(name + "Value") ? "View_" + view.name() : name;
   }
 
   /** user_totals → UserTotals. */
