@@ -3,6 +3,7 @@ package io.streamgate.gateway.rest.internal;
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.json.Json;
+import io.streamgate.contract.json.JsonException;
 import io.streamgate.contract.json.JsonReader;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
@@ -85,8 +86,20 @@ final class Projection {
     return out;
   }
 
-  /** The projected members of a value object, copied as written. */
+  /**
+   * The projected members of a value object, copied as written. A value that is not a JSON
+   * object (never written by the processor) is returned whole rather than failing the read:
+   * the caller may read the whole row anyway.
+   */
   String value(String valueJson) {
+    try {
+      return projected(valueJson);
+    } catch (JsonException e) {
+      return valueJson;
+    }
+  }
+
+  private String projected(String valueJson) {
     JsonReader reader = new JsonReader(valueJson, 0);
     StringBuilder out = new StringBuilder(valueJson.length());
     out.append('{');
