@@ -7,6 +7,7 @@ import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.ConfigLoader;
 import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimits;
 import io.streamgate.gateway.metrics.GatewayMetrics;
@@ -76,6 +77,7 @@ public final class Gateway {
     metrics.bindBreaker("redis", breaker);
     RedisStore store = RedisStore.create(vertx, config.redis(), breaker);
     Catalog catalog = Catalog.redis(store.views(), store, config.redis().keyspace());
+    ViewFreshness freshness = ViewFreshness.redis(store, config.redis().keyspace(), clock);
     // One PSUBSCRIBE to the change channels per process, shared by the near cache and push.
     ChangeFeed changes = ChangeFeed.shared(store, config.redis().keyspace().changeChannelPattern());
     metrics.bindChangeFeed(changes);
@@ -91,13 +93,13 @@ public final class Gateway {
         : EventIngest.disabled();
     Push push = config.push().enabled()
         ? Push.create(config.push(), catalog, rows, store.views(), changes, verifier,
-            config.auth().leewaySeconds(), metrics, limits.limiter())
+            config.auth().leewaySeconds(), metrics, limits.limiter(), freshness)
         : Push.disabled();
     Readiness readiness = new Readiness(store::probe, clock);
     Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock);
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
         rows, limits.limiter(), metrics, config.http().accessLog(),
-        config.http().cors(), ingest, push, readiness, admin);
+        config.http().cors(), ingest, push, readiness, admin, freshness);
     ManagementRouter.Services managementServices = new ManagementRouter.Services(verifier,
         metrics, config.http().accessLog(), readiness, catalog,
         config.ingest().enabled() ? ingest : null, breaker, admin);
@@ -112,6 +114,7 @@ public final class Gateway {
     Components components = new Components(vertx)
         .add("redis connections", Future::succeededFuture, store::close)
         .deploy("catalog", catalog)
+        .deploy("view freshness", freshness)
         .deploy("near cache", rows)
         .add("rate limits", limits::start, limits::close)
         // JWKS keys: the first fetch is bounded by its timeout and never fails the start.

@@ -12,6 +12,7 @@ public enum Endpoint {
   HEALTH_READY(HttpMethod.GET, "/health/ready"),
   METRICS(HttpMethod.GET, "/metrics"),
   OPENAPI(HttpMethod.GET, "/openapi.json"),
+  ASYNCAPI(HttpMethod.GET, "/asyncapi.json"),
   DASHBOARD(HttpMethod.GET, "/"),
   DASHBOARD_SCRIPT(HttpMethod.GET, "/dashboard.js"),
   // The view authoring page (feature admin): static files; its calls go to /admin/v1.

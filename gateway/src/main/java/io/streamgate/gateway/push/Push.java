@@ -4,6 +4,7 @@ import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.limit.RateLimiter;
@@ -130,11 +131,12 @@ public interface Push extends Deployable {
    * @param limiter       the rate limiter, whose plans set each socket's message budget when
    *                      {@code push.messageBudget} is 0; {@link RateLimiter#unlimited()} when
    *                      limits are off (no budget)
+   * @param freshness     each view version's watermark and lag, put on rows and deletes
    */
   static Push create(PushConfig config, Catalog catalog, NearCache rows, ViewStore store,
       ChangeFeed changes, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics,
-      RateLimiter limiter) {
+      RateLimiter limiter, ViewFreshness freshness) {
     return new PushHub(config, catalog, rows, store, changes, verifier, leewaySeconds, metrics,
-        limiter);
+        limiter, freshness);
   }
 }

@@ -2,6 +2,7 @@ package io.streamgate.gateway.rest;
 
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.rest.internal.ViewEndpoints;
 import io.streamgate.gateway.store.ViewStore;
@@ -17,7 +18,10 @@ import io.vertx.ext.web.RoutingContext;
  *
  * <p>Reads go to the view version that serves the view's name (the catalog entry's
  * {@code version}), or to {@code ?version=N} while N is readable; every view response says
- * which in {@value #VIEW_VERSION_HEADER}.
+ * which in {@value #VIEW_VERSION_HEADER}, and how fresh that version is in
+ * {@value ViewFreshness#WATERMARK_HEADER} and {@value ViewFreshness#LAG_HEADER}. Every read
+ * takes {@code ?fields=} (the value's columns to return) and {@code ?max_staleness=} (503
+ * {@code stale-view} when the version lags more).
  */
 public interface Rest {
   /** Most keys one multi-get may ask for (one pipelined batch). */
@@ -45,8 +49,10 @@ public interface Rest {
   /**
    * @param store the breaker-guarded store (key indexes)
    * @param rows  row reads through the near cache
+   * @param freshness each view version's watermark and lag (headers, {@code max_staleness})
    */
-  static Rest create(Catalog catalog, ViewStore store, NearCache rows) {
-    return new ViewEndpoints(catalog, store, rows);
+  static Rest create(Catalog catalog, ViewStore store, NearCache rows,
+      ViewFreshness freshness) {
+    return new ViewEndpoints(catalog, store, rows, freshness);
   }
 }

@@ -8,6 +8,7 @@ import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.CorsConfig;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.streamgate.gateway.http.AccessLogHandler;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.Cors;
@@ -37,7 +38,8 @@ import io.vertx.ext.web.Router;
  *                                                 BearerAuth RateLimitHandler ViewsHandler,
  *                               IndexHandler, ingest EventsHandler, Push (WebSocket, SSE)
  *     → [/admin/*: Admin stage (audit, body held) → JWT → rate limit → admin routes]
- *     → [health, /openapi.json, /, /dashboard.js, /views, /views.js: no token; /metrics: management port only]
+ *     → [health, /openapi.json, /asyncapi.json, /, /dashboard.js, /views, /views.js: no token;
+ *        /metrics: management port only]
  *   (POST /v1/events/{stream} holds its body unread from before the JWT stage until its checks
  *   pass: EventIngest.holdBody)
  *   any failure → ProblemHandler (RFC 9457)
@@ -60,11 +62,14 @@ public final class GatewayRouter {
    * @param push    WebSocket/SSE push ({@link Push#disabled()} when off: its routes answer 404)
    * @param readiness whether Redis answers, from a timer (health); null only in tests of shape
    * @param admin   the admin API under /admin/v1 ({@link Admin#disabled()}: its routes answer 404)
+   * @param freshness each view's watermark and lag ({@link ViewFreshness#unknown()} if null)
    */
   public record Services(TokenVerifier verifier, Catalog catalog, ViewStore store,
       NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog,
-      CorsConfig cors, EventIngest ingest, Push push, Readiness readiness, Admin admin) {
+      CorsConfig cors, EventIngest ingest, Push push, Readiness readiness, Admin admin,
+      ViewFreshness freshness) {
     public Services {
+      freshness = freshness == null ? ViewFreshness.unknown() : freshness;
       limiter = limiter == null ? RateLimiter.unlimited() : limiter;
       cors = cors == null ? CorsConfig.off() : cors;
       ingest = ingest == null ? EventIngest.disabled() : ingest;
@@ -77,7 +82,7 @@ public final class GatewayRouter {
         RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors,
         EventIngest ingest, Push push) {
       this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, ingest, push, null,
-          null);
+          null, null);
     }
 
     /** No event ingest, no push. */
@@ -140,7 +145,8 @@ public final class GatewayRouter {
       router.route("/v1/*").handler(new RateLimitHandler(services.limiter(), services.metrics()));
     }
 
-    Rest rest = Rest.create(services.catalog(), services.store(), services.rows());
+    Rest rest = Rest.create(services.catalog(), services.store(), services.rows(),
+        services.freshness());
     Push push = services.push();
     router.get(Endpoint.VIEWS.template()).handler(rest::views);
     // The hot route first: point reads.
@@ -173,6 +179,7 @@ public final class GatewayRouter {
     router.get(Endpoint.HEALTH_LIVE.template()).handler(health::live);
     router.get(Endpoint.HEALTH_READY.template()).handler(health::ready);
     router.get(Endpoint.OPENAPI.template()).handler(new OpenApiHandler(services.catalog()));
+    router.get(Endpoint.ASYNCAPI.template()).handler(new AsyncApiHandler(services.catalog()));
     // The live dashboard's static files; the page brings its token in the URL fragment.
     router.get(Endpoint.DASHBOARD.template()).handler(Dashboard.page());
     router.get(Endpoint.DASHBOARD_SCRIPT.template()).handler(Dashboard.script());

@@ -33,6 +33,7 @@ final class ViewSchemas {
   /** The generic schemas that hold rows, copied per view with their rows typed. */
   private static final List<String> ROW_HOLDERS = List.of("MultiGet", "Page", "Top");
   private static final String VIEW_PARAMETER = "#/components/parameters/View";
+  private static final String FIELDS_PARAMETER = "#/components/parameters/Fields";
   /** Deeper nesting than any real view has: past it a type is described, not parsed. */
   private static final int MAX_DEPTH = 16;
 
@@ -45,10 +46,7 @@ final class ViewSchemas {
     JsonObject paths = doc.getJsonObject("paths");
     Set<String> used = new HashSet<>(schemas.fieldNames());
     for (CatalogEntry view : views) {
-      String name = schemaName(view.name());
-      if (used.contains(name + "Value")) {
-        name = "View_" + view.name(); // two names alike in PascalCase (a_b, a__b): unique again
-      }
+      String name = uniqueName(view, used);
       for (String suffix : List.of("Value", "Row", "MultiGet", "Page", "Top")) {
         used.add(name + suffix);
       }
@@ -94,7 +92,7 @@ final class ViewSchemas {
           .getJsonObject(generic.getKey()), retarget);
       for (String method : item.fieldNames()) {
         if (item.getValue(method) instanceof JsonObject op) {
-          typeOperation(op, view, name);
+          typeOperation(op, view, name, base);
         }
       }
       if (suffix.isEmpty()) {
@@ -125,13 +123,20 @@ final class ViewSchemas {
     op.put("parameters", parameters);
   }
 
-  /** Fixes the view: no {view} parameter, its own operationId, a summary that names it. */
-  private static void typeOperation(JsonObject op, CatalogEntry view, String name) {
+  /**
+   * Fixes the view: no {view} parameter, {@code fields} limited to its columns, its own
+   * operationId, a summary that names it.
+   */
+  private static void typeOperation(JsonObject op, CatalogEntry view, String name,
+      JsonObject base) {
     JsonArray parameters = op.getJsonArray("parameters");
     if (parameters != null) {
       JsonArray kept = new JsonArray();
       parameters.forEach(p -> {
-        if (!(p instanceof JsonObject o && VIEW_PARAMETER.equals(o.getString("$ref")))) {
+        String ref = p instanceof JsonObject o ? o.getString("$ref") : null;
+        if (FIELDS_PARAMETER.equals(ref)) {
+          kept.add(fieldsParameter(base, view));
+        } else if (!VIEW_PARAMETER.equals(ref)) {
           kept.add(p);
         }
       });
@@ -148,6 +153,16 @@ final class ViewSchemas {
     if (op.getString("summary") != null) {
       op.put("summary", view.name() + ": " + op.getString("summary"));
     }
+  }
+
+  /** The generic {@code fields} parameter, its items one of the view's columns. */
+  private static JsonObject fieldsParameter(JsonObject base, CatalogEntry view) {
+    JsonObject parameter = base.getJsonObject("components").getJsonObject("parameters")
+        .getJsonObject("Fields").copy();
+    JsonArray columns = new JsonArray();
+    view.columns().forEach(c -> columns.add(c.name()));
+    parameter.getJsonObject("schema").getJsonObject("items").put("enum", columns);
+    return parameter;
   }
 
   /** The schema of a view's row value: one property per column, all present, each nullable. */
@@ -187,6 +202,15 @@ final class ViewSchemas {
     } catch (IllegalArgumentException e) {
       return new JsonObject().put("description", "Spark SQL type " + sparkType);
     }
+  }
+
+  /**
+   * The prefix of a view's schemas ({@code <name>Value}, …): its name in PascalCase, unless a
+   * schema in {@code used} has it already (two names alike in PascalCase, a_b and a__b).
+   */
+  static String uniqueName(CatalogEntry view, Set<String> used) {
+    String name = schemaName(view.name());
+    return used.contains(name + "Value") ? "View_" + view.name() : name;
   }
 
   /** user_totals → UserTotals. */

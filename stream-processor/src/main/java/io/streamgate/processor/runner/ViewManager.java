@@ -73,8 +73,12 @@ import org.slf4j.LoggerFactory;
 final class ViewManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ViewManager.class);
   static final Duration TICK = Duration.ofSeconds(1);
-  /** Status is rewritten at least this often, so readers can tell a live processor by it. */
-  static final Duration STATUS_REFRESH = Duration.ofSeconds(5);
+  /**
+   * Status is rewritten at least this often, so readers can tell a live processor by it and its
+   * freshness (watermark, caught-up instant) is at most this old: one HSET per view, whatever
+   * the event rate.
+   */
+  static final Duration STATUS_REFRESH = TICK;
   /**
    * A failed query is started again after 5 s, then twice as long each time, at most every 5
    * minutes: a Redis or Kafka outage heals by itself; a definition that fails on its data keeps
@@ -123,6 +127,7 @@ final class ViewManager implements AutoCloseable {
   private final Set<String> dirty = new TreeSet<>();
   private long lastStatusWrite;
   private final Listener listener = new Listener();
+  private final FreshnessTracker freshness = new FreshnessTracker();
 
   private ViewManager(SparkSession spark, ProcessorSettings settings, ProgressLog progressLog,
       WindowCloser windowCloser, Clock clock) {
@@ -674,6 +679,7 @@ final class ViewManager implements AutoCloseable {
     stopQuery(table);
     new ViewCheckpoints(spark.sparkContext().hadoopConfiguration(), settings).reset(table);
     ViewDefinition next = views.get(view).withoutVersion(version);
+    freshness.remove(table);
     if (next.versions().isEmpty()) {
       views.remove(view);
       store.remove(view);
@@ -695,11 +701,13 @@ final class ViewManager implements AutoCloseable {
       for (Version v : def.versions()) {
         Running r = running.get(Names.table(def.name(), v.version()));
         Backfill backfill = r == null ? Backfill.UNKNOWN : Backfill.of(r.query().lastProgress());
-        long watermark = r == null ? 0 : watermark(r.query());
+        String table = Names.table(def.name(), v.version());
+        StreamingQuery query = r == null ? null : r.query();
+        long caughtUpAt = freshness.caughtUpAt(table, query,
+            query != null && ViewQueries.isRealTime(query), now);
         versions.add(new VersionStatus(v.version(), v.state(),
             v.state() == State.LIVE ? 1 : backfill.progress(), backfill.lag(),
-            rows(Names.table(def.name(), v.version())), watermark,
-            reason(def, v)));
+            rows(table), freshness.watermark(table, query), reason(def, v), caughtUpAt));
       }
       ViewStatus status = new ViewStatus(def.name(), def.serving(), versions, now);
       String comparable = Json.write(status.versions().stream().map(v -> List.of(v.version(),
@@ -737,16 +745,6 @@ final class ViewManager implements AutoCloseable {
       return v.reason() + " (started again at " + Instant.ofEpochMilli(retry.at()) + ")";
     }
     return v.reason();
-  }
-
-  private static long watermark(StreamingQuery query) {
-    var progress = query.lastProgress();
-    String text = progress == null ? null : progress.eventTime().get("watermark");
-    try {
-      return text == null ? 0 : Instant.parse(text).toEpochMilli();
-    } catch (RuntimeException e) {
-      return 0;
-    }
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -805,7 +803,12 @@ final class ViewManager implements AutoCloseable {
     public void onQueryStarted(QueryStartedEvent event) {}
 
     @Override
-    public void onQueryProgress(QueryProgressEvent event) {}
+    public void onQueryProgress(QueryProgressEvent event) {
+      String table = tableOfQuery.get(event.progress().id());
+      if (table != null) {
+        freshness.onProgress(table, event.progress());
+      }
+    }
 
     @Override
     public void onQueryIdle(QueryIdleEvent event) {}

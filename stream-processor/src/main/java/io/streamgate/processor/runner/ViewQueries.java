@@ -103,7 +103,7 @@ final class ViewQueries {
     query.stop();
   }
 
-  private static boolean isRealTime(StreamingQuery query) {
+  static boolean isRealTime(StreamingQuery query) {
     try {
       Object trigger = ((org.apache.spark.sql.execution.streaming.runtime.StreamingQueryWrapper)
           query).streamingQuery().trigger();

@@ -3,9 +3,11 @@ package io.streamgate.gateway.push.internal;
 import io.streamgate.contract.Indexes;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.Tombstone;
+import io.streamgate.contract.control.Freshness;
 import io.streamgate.contract.json.Json;
 import io.streamgate.contract.json.JsonException;
 import io.streamgate.gateway.auth.Access;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -250,7 +252,15 @@ public final class Protocol {
    * {@code reset} marks a snapshot older than the version the client said it had.
    */
   public static String row(String type, String id, Row row, boolean reset) {
-    StringBuilder out = new StringBuilder(96 + row.key().length() + row.valueJson().length());
+    return row(type, id, row, reset, Freshness.UNKNOWN);
+  }
+
+  /**
+   * {@link #row(String, String, Row, boolean)} with the view version's freshness
+   * ({@code watermark}, {@code lagMs}) when known, as REST's headers say it.
+   */
+  public static String row(String type, String id, Row row, boolean reset, Freshness freshness) {
+    StringBuilder out = new StringBuilder(140 + row.key().length() + row.valueJson().length());
     out.append("{\"type\":\"").append(type).append("\",\"id\":");
     Json.appendString(out, id);
     out.append(",\"view\":");
@@ -262,7 +272,30 @@ public final class Protocol {
     if (reset) {
       out.append(",\"reset\":true");
     }
+    appendFreshness(out, freshness);
     return out.append(",\"value\":").append(row.valueJson()).append('}').toString();
+  }
+
+  /** {@code ,"watermark":"<RFC 3339>","lagMs":N}, each only when known. */
+  static void appendFreshness(StringBuilder out, Freshness freshness) {
+    String watermark = ViewFreshness.rfc3339(freshness);
+    if (watermark != null) {
+      out.append(",\"watermark\":\"").append(watermark).append('"');
+    }
+    if (freshness.known()) {
+      out.append(",\"lagMs\":").append(freshness.lagMs());
+    }
+  }
+
+  /** A JSON object's text with the freshness members added at its end (SSE's data). */
+  static String withFreshness(String objectJson, Freshness freshness) {
+    if (!freshness.known() && freshness.watermarkMs() <= 0) {
+      return objectJson;
+    }
+    StringBuilder out = new StringBuilder(objectJson.length() + 64)
+        .append(objectJson, 0, objectJson.length() - 1);
+    appendFreshness(out, freshness);
+    return out.append('}').toString();
   }
 
   /**
@@ -270,7 +303,12 @@ public final class Protocol {
    * the contract's change message). Replaces whatever the client holds for the key.
    */
   public static String delete(String id, Tombstone tombstone) {
-    StringBuilder out = new StringBuilder(96 + tombstone.key().length());
+    return delete(id, tombstone, Freshness.UNKNOWN);
+  }
+
+  /** {@link #delete(String, Tombstone)} with the view version's freshness when known. */
+  public static String delete(String id, Tombstone tombstone, Freshness freshness) {
+    StringBuilder out = new StringBuilder(140 + tombstone.key().length());
     out.append("{\"type\":\"delete\",\"id\":");
     Json.appendString(out, id);
     out.append(",\"view\":");
@@ -278,7 +316,9 @@ public final class Protocol {
     out.append(",\"key\":");
     Json.appendString(out, tombstone.key());
     out.append(",\"version\":").append(tombstone.version());
-    return out.append(",\"updatedAt\":").append(tombstone.deletedAt()).append('}').toString();
+    out.append(",\"updatedAt\":").append(tombstone.deletedAt());
+    appendFreshness(out, freshness);
+    return out.append('}').toString();
   }
 
   /**

@@ -10,6 +10,7 @@ import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.http.HttpProblem;
@@ -56,6 +57,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
 
   private final PushConfig config;
   private final Catalog catalog;
+  private final ViewFreshness freshness;
   private final NearCache rows;
   private final ViewStore store;
   private final ChangeFeed changes;
@@ -74,9 +76,10 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
 
   public PushHub(PushConfig config, Catalog catalog, NearCache rows, ViewStore store,
       ChangeFeed changes, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics,
-      RateLimiter limiter) {
+      RateLimiter limiter, ViewFreshness freshness) {
     this.store = store;
     this.config = config;
+    this.freshness = freshness == null ? ViewFreshness.unknown() : freshness;
     this.catalog = catalog;
     this.rows = rows;
     this.changes = changes;
@@ -236,7 +239,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
       }
       ServerWebSocket ws = ar.result();
       ws.setWriteQueueMaxSize(config.writeQueueBytes());
-      Session session = new Session(services, loop, new WsTransport(ws), principal, false,
+      Session session = new Session(services, loop, new WsTransport(ws, freshness), principal, false,
           address, budgetPerMinute(principal));
       MessageAssembler messages = new MessageAssembler(session, config.maxFrameBytes());
       ws.frameHandler(messages::onFrame);
@@ -340,7 +343,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     response.setWriteQueueMaxSize(config.writeQueueBytes());
     response.write("retry: 2000\n\n");
     Session session = new Session(services, loopFor(Vertx.currentContext()),
-        new SseTransport(response), principal, true, address(ctx.request()), 0);
+        new SseTransport(response, freshness), principal, true, address(ctx.request()), 0);
     response.closeHandler(v -> session.ended());
     session.start();
     return session;

@@ -4,7 +4,6 @@ import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Indexes;
 import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.auth.Principal;
-import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
@@ -37,8 +36,8 @@ final class FilterHandler {
   private final ViewRequests requests;
   private final ViewStore store;
 
-  FilterHandler(Catalog catalog, ViewStore store) {
-    this.requests = new ViewRequests(catalog);
+  FilterHandler(ViewRequests requests, ViewStore store) {
+    this.requests = requests;
     this.store = store;
   }
 
@@ -65,9 +64,9 @@ final class FilterHandler {
       throw new HttpProblem(ProblemType.BAD_REQUEST, "query parameter 'cursor' is not a cursor"
           + " this API issued to a token of tenant '" + principal.tenant() + "'");
     }
-    long version = ViewRequests.version(ctx, entry);
+    ViewRead read = requests.read(ctx, entry);
     String view = entry.name();
-    store.filter(view, version, where, after, prefix, limit).onComplete(ar -> {
+    store.filter(view, read.version(), where, after, prefix, limit).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
@@ -75,7 +74,7 @@ final class FilterHandler {
       StringBuilder out = ViewRequests.bodyStart(view, ar.result().rows().size());
       out.append(",\"where\":").append(Json.write(where));
       out.append(",\"rows\":");
-      ViewRequests.appendRows(out, ar.result().rows());
+      ViewRequests.appendRows(out, read.rows(ar.result().rows()));
       out.append(",\"next\":");
       String next = ar.result().next();
       if (next == null) {

@@ -2,6 +2,7 @@ package io.streamgate.gateway.rest.internal;
 
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.rest.Rest;
@@ -17,10 +18,12 @@ public final class ViewEndpoints implements Rest {
   private final IndexHandler index;
   private final FilterHandler filter;
 
-  public ViewEndpoints(Catalog catalog, ViewStore store, NearCache rows) {
-    this.views = new ViewsHandler(catalog, rows);
-    this.index = new IndexHandler(catalog, store, rows);
-    this.filter = new FilterHandler(catalog, store);
+  public ViewEndpoints(Catalog catalog, ViewStore store, NearCache rows,
+      ViewFreshness freshness) {
+    ViewRequests requests = new ViewRequests(catalog, freshness);
+    this.views = new ViewsHandler(catalog, requests, rows, freshness);
+    this.index = new IndexHandler(requests, store, rows);
+    this.filter = new FilterHandler(requests, store);
   }
 
   @Override
