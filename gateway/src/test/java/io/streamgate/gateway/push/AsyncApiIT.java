@@ -105,8 +105,8 @@ class AsyncApiIT {
         .getJsonObject("messages").fieldNames();
     assertTrue(ws.containsAll(List.of("subscribe", "unsubscribe", "auth", "ping", "snapshot",
         "update", "delete", "subscribed", "switch", "unsubscribed", "error", "status", "resync",
-        "authenticated", "pong")), ws.toString());
-    assertEquals(8, doc.getJsonObject("channels").getJsonObject("sse")
+        "authenticated", "pong", "enter", "leave")), ws.toString());
+    assertEquals(10, doc.getJsonObject("channels").getJsonObject("sse")
         .getJsonObject("messages").size());
     JsonObject value = doc.getJsonObject("components").getJsonObject("schemas")
         .getJsonObject("OrderStatusValue");
@@ -213,6 +213,6 @@ class AsyncApiIT {
     assertFalse(checker.check("wsMessages", "update", noVersion).getValid());
     assertFalse(checker.check("wsMessages", "error", new JsonObject()
         .put("type", "error").put("id", null).put("code", "oops").put("message", "m")).getValid());
-    assertThrows(AssertionError.class, () -> checker.messageId("wsMessages", "enter"));
+    assertThrows(AssertionError.class, () -> checker.messageId("wsMessages", "teleport"));
   }
 }
