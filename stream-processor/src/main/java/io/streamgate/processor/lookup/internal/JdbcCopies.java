@@ -3,7 +3,7 @@ package io.streamgate.processor.lookup.internal;
 import io.streamgate.processor.pipeline.TableSpec;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -47,6 +47,7 @@ public final class JdbcCopies {
    */
   public static final int MAX_ROWS = 1_000_000;
   static final int FETCH_SIZE = 1_000;
+  private static final Driver DRIVER = new org.postgresql.Driver();
 
   private JdbcCopies() {}
 
@@ -72,7 +73,12 @@ public final class JdbcCopies {
     props.setProperty("socketTimeout", Long.toString(Math.max(1, timeout.toSeconds() * 2)));
     props.setProperty("ApplicationName", "streamgate lookup " + spec.name());
     props.setProperty("readOnly", "true");
-    try (Connection connection = DriverManager.getConnection(spec.url(), props)) {
+    // The driver itself, not DriverManager, which may not see drivers of an application class
+    // loader (spark-submit).
+    try (Connection connection = DRIVER.connect(spec.url(), props)) {
+      if (connection == null) {
+        throw new IllegalStateException("the PostgreSQL driver does not accept url " + spec.url());
+      }
       // Without a transaction PostgreSQL's driver ignores the fetch size and buffers everything.
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
