@@ -161,16 +161,17 @@ public final class PipelineParser {
         }
         defaultRetention = retention("top level", top, ViewSpec.DEFAULT_TOMBSTONE_RETENTION);
         for (Map.Entry<String, Map<?, ?>> e : section(top, "sources").entrySet()) {
-          if (isTable(e.getKey(), e.getValue())) {
+          String kind = sourceKind(e.getKey(), e.getValue());
+          if (TableSpec.KIND.equals(kind)) {
             TableSpec table = table(e.getKey(), e.getValue());
             if (table != null) {
               tables.put(table.name(), table);
             }
-            continue;
-          }
-          SourceSpec source = source(e.getKey(), e.getValue());
-          if (source != null) {
-            sources.put(source.name(), source);
+          } else if (STREAM_KIND.equals(kind)) {
+            SourceSpec source = source(e.getKey(), e.getValue());
+            if (source != null) {
+              sources.put(source.name(), source);
+            }
           }
         }
         for (Map.Entry<String, Map<?, ?>> e : section(top, "views").entrySet()) {
@@ -229,19 +230,19 @@ public final class PipelineParser {
       return out;
     }
 
-    /** Whether a source is a lookup table; a {@code kind} other than stream or table is a problem. */
-    private boolean isTable(String name, Map<?, ?> fields) {
+    /** {@code stream} (the default) or {@code table}; null, and a problem, for anything else. */
+    private String sourceKind(String name, Map<?, ?> fields) {
       Object kind = fields.get("kind");
       if (kind == null || STREAM_KIND.equals(kind)) {
-        return false;
+        return STREAM_KIND;
       }
       if (TableSpec.KIND.equals(kind)) {
-        return true;
+        return TableSpec.KIND;
       }
       problem("source '" + name + "': kind must be " + STREAM_KIND + " (a Kafka topic, the"
           + " default) or " + TableSpec.KIND + " (a lookup table read over JDBC), but was '"
           + kind + "'");
-      return false;
+      return null;
     }
 
     /** A {@code kind: table} source: where to read it, what it holds, how often to read it. */
