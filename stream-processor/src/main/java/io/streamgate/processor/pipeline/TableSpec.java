@@ -82,8 +82,8 @@ public record TableSpec(
 
   /** Whether both read the same rows the same way (where they were declared aside). */
   public boolean sameTable(TableSpec other) {
-    return equals(new TableSpec(name, other.origin, url, table, query, key, schema, refresh, user,
-        passwordFile, passwordEnv));
+    return other.equals(new TableSpec(name, other.origin, url, table, query, key, schema, refresh,
+        user, passwordFile, passwordEnv));
   }
 
   /** Prefix of this table's one-line messages: file and source. */
