@@ -180,6 +180,31 @@ public final class ChangelogViews {
     }
   }
 
+  /**
+   * Spark's check for chained stateful operators under a global watermark, which refuses the
+   * per-key filter (a flatMapGroupsWithState with event-time timeout) before the aggregation,
+   * because such a filter <em>could</em> emit rows older than the watermark that the next
+   * operator would drop. This one cannot: every row it emits carries its batch's timestamp
+   * ({@link #SEEN}), the watermark is the previous batch's, and the aggregation does not group by
+   * it, so it drops nothing. The check is turned off for the planning and the start of such a
+   * view only (a started query keeps a copy of the session's settings; the view manager plans
+   * and starts queries on one thread).
+   */
+  public static final String WATERMARK_CORRECTNESS_CHECK =
+      "spark.sql.streaming.statefulOperator.checkCorrectness.enabled";
+
+  /** Runs {@code action} with {@link #WATERMARK_CORRECTNESS_CHECK} off, then restores it. */
+  public static <T> T withoutWatermarkCheck(SparkSession spark,
+      java.util.concurrent.Callable<T> action) throws Exception {
+    String before = spark.conf().get(WATERMARK_CORRECTNESS_CHECK, "true");
+    spark.conf().set(WATERMARK_CORRECTNESS_CHECK, "false");
+    try {
+      return action.call();
+    } finally {
+      spark.conf().set(WATERMARK_CORRECTNESS_CHECK, before);
+    }
+  }
+
   private static long millis(Object timestamp) {
     return timestamp instanceof java.time.Instant i ? i.toEpochMilli()
         : ((java.sql.Timestamp) timestamp).getTime();

@@ -164,7 +164,14 @@ public final class ViewPlanner {
           + " log position (which orders and deletes rows)");
     }
     try {
-      UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
+      if (changelog != null && view.kind() == ViewKind.AGGREGATE) {
+        ChangelogViews.withoutWatermarkCheck(spark, () -> {
+          UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
+          return null;
+        });
+      } else {
+        UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
+      }
     } catch (Exception e) {
       if (!(e instanceof AnalysisException)) {
         throw e;

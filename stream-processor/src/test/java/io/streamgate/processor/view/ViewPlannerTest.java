@@ -185,7 +185,7 @@ class ViewPlannerTest {
 
     assertEquals("p.yaml: view 'v': SQL reads no stream source; a view must select FROM one of"
         + " orders, clicks, changes (lookup tables such as tiers can only be joined to one)",
-        tableProblem("{ sql: SELECT userId, tier FROM tiers, key: userId, kind: latest }"));
+        tableProblem("{ sql: \"SELECT userId, tier FROM tiers\", key: userId, kind: latest }"));
     assertEquals("p.yaml: view 'v': 'trigger: realtime' cannot join lookup table tiers (a"
         + " refreshed copy is picked up between micro-batches); use a micro-batch trigger",
         tableProblem("{ sql: \"SELECT o.orderId, t.tier FROM orders o JOIN tiers t ON o.userId ="
