@@ -173,8 +173,11 @@ public final class ViewPlanner {
         UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
       }
     } catch (Exception e) {
+      if (e instanceof RuntimeException r && !(e instanceof AnalysisException)) {
+        throw r;
+      }
       if (!(e instanceof AnalysisException)) {
-        throw e;
+        throw new IllegalStateException(e);
       }
       throw new Problem("Spark cannot run this SQL as a stream in " + mode + " mode: "
           + Messages.firstLine(e));
