@@ -13,11 +13,13 @@ import io.streamgate.contract.json.Json;
 import io.streamgate.processor.control.DefinitionStore;
 import io.streamgate.processor.control.ViewDefinition;
 import io.streamgate.processor.control.ViewDefinition.Version;
+import io.streamgate.processor.lookup.LookupTables;
 import io.streamgate.processor.pipeline.Messages;
 import io.streamgate.processor.pipeline.Pipeline;
 import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.pipeline.PipelineParser;
 import io.streamgate.processor.pipeline.SourceSpec;
+import io.streamgate.processor.pipeline.TableSpec;
 import io.streamgate.processor.sink.RedisCatalog;
 import io.streamgate.processor.sink.RedisConnections;
 import io.streamgate.processor.view.SourceParser;
@@ -115,6 +117,9 @@ final class ViewManager implements AutoCloseable {
   private final Map<String, Map<String, Object>> sourceDocs = new TreeMap<>();
   private final Map<String, SourceSpec> sources = new LinkedHashMap<>();
   private final Map<String, Dataset<Row>> parsedSources = new LinkedHashMap<>();
+  /** Published lookup tables ({@code kind: table} sources), kept refreshed by {@link #lookups}. */
+  private final Map<String, TableSpec> tables = new LinkedHashMap<>();
+  private final LookupTables lookups;
   private final Map<String, StreamingQuery> deadLetters = new LinkedHashMap<>();
   private final Map<String, ViewDefinition> views = new TreeMap<>();
   /** By table. */
@@ -129,9 +134,10 @@ final class ViewManager implements AutoCloseable {
   private final Listener listener = new Listener();
   private final FreshnessTracker freshness = new FreshnessTracker();
 
-  private ViewManager(SparkSession spark, ProcessorSettings settings, ProgressLog progressLog,
-      WindowCloser windowCloser, Clock clock) {
+  private ViewManager(SparkSession spark, ProcessorSettings settings, LookupTables lookups,
+      ProgressLog progressLog, WindowCloser windowCloser, Clock clock) {
     this.spark = spark;
+    this.lookups = lookups;
     this.settings = settings;
     this.store = new DefinitionStore(settings.redisUri(), settings.keyspace());
     this.progressLog = progressLog;
@@ -150,14 +156,16 @@ final class ViewManager implements AutoCloseable {
    *
    * @param file     the pipeline file, parsed
    * @param fileDoc  its raw document ({@link PipelineParser#document})
+   * @param lookups  opens the lookup tables the views join (closed by the caller)
    * @throws PipelineException if a view of the file does not plan (nothing is started)
    * @throws CheckpointMismatchException if a view of the file has a checkpoint that is not the
    *     one its rows came from
    */
   static ViewManager start(SparkSession spark, ProcessorSettings settings, Pipeline file,
-      Map<String, Object> fileDoc, ProgressLog progressLog, WindowCloser windowCloser,
-      Clock clock) {
-    ViewManager manager = new ViewManager(spark, settings, progressLog, windowCloser, clock);
+      Map<String, Object> fileDoc, LookupTables lookups, ProgressLog progressLog,
+      WindowCloser windowCloser, Clock clock) {
+    ViewManager manager = new ViewManager(spark, settings, lookups, progressLog, windowCloser,
+        clock);
     spark.streams().addListener(manager.listener);
     try {
       manager.call(() -> {
@@ -178,7 +186,7 @@ final class ViewManager implements AutoCloseable {
     return call(() -> switch (request.op()) {
       case APPLY -> apply(request);
       case DROP -> drop(request);
-      case PREVIEW -> Previews.run(spark, settings, request, sourceDocs, sources);
+      case PREVIEW -> Previews.run(spark, settings, request, sources, tables, lookups);
     });
   }
 
@@ -289,7 +297,10 @@ final class ViewManager implements AutoCloseable {
     return ViewDefinition.created(name, spec, now, fileHash).withServing(1);
   }
 
-  /** Parses every published source and makes its Kafka topic readable. */
+  /**
+   * Parses every published source and makes its Kafka topic readable; opens every published
+   * lookup table (reading its first copy).
+   */
   private void parseSources() {
     if (sourceDocs.isEmpty()) {
       return;
@@ -303,6 +314,19 @@ final class ViewManager implements AutoCloseable {
             KafkaSources.read(spark, source, settings.kafkaBootstrap())));
       }
     }
+    for (TableSpec table : parsed.tables().values()) {
+      if (!tables.containsKey(table.name())) {
+        tables.put(table.name(), table);
+        lookups.open(table);
+      }
+    }
+  }
+
+  /** What views read: the given streams and every open lookup table. */
+  private Map<String, Dataset<Row>> withLookups(Map<String, Dataset<Row>> streams) {
+    Map<String, Dataset<Row>> out = new LinkedHashMap<>(streams);
+    out.putAll(lookups.readAll(spark));
+    return out;
   }
 
   // ---------------------------------------------------------------- requests
@@ -335,7 +359,15 @@ final class ViewManager implements AutoCloseable {
     });
     Map<String, SourceSpec> allSources = new LinkedHashMap<>(sources);
     allSources.putAll(change.sources());
-    Map<String, Dataset<Row>> allParsed = new LinkedHashMap<>(parsedSources);
+    Map<String, TableSpec> allTables = new LinkedHashMap<>(tables);
+    allTables.putAll(change.tables());
+    Map<String, Dataset<Row>> allParsed = withLookups(parsedSources);
+    for (TableSpec table : change.tables().values()) {
+      if (!tables.containsKey(table.name())) {
+        // Planned against its shape; its first copy is read once the request is accepted.
+        allParsed.put(table.name(), LookupTables.shape(spark, table));
+      }
+    }
     for (SourceSpec source : change.sources().values()) {
       if (newSourceDocs.containsKey(source.name())) {
         KafkaTopics.ensureExist(settings.kafkaBootstrap(), source);
@@ -362,7 +394,7 @@ final class ViewManager implements AutoCloseable {
         continue;
       }
       try {
-        ViewPlanner.plan(spark, new Pipeline(origin, allSources,
+        ViewPlanner.plan(spark, new Pipeline(origin, allSources, allTables,
             Map.of(name, change.views().get(name))), allParsed);
       } catch (PipelineException p) {
         problems.addAll(p.problems());
@@ -392,10 +424,12 @@ final class ViewManager implements AutoCloseable {
     if (!newSourceDocs.isEmpty()) {
       parseSources();
       for (String name : newSourceDocs.keySet()) {
-        deadLetters.put(name, DeadLetterQueries.start(spark, settings, sources.get(name)));
+        if (sources.containsKey(name)) {
+          deadLetters.put(name, DeadLetterQueries.start(spark, settings, sources.get(name)));
+        }
       }
       RedisCatalog.registerStreams(settings.redisUri(), settings.keyspace(), newSourceDocs
-          .keySet().stream().map(sources::get).filter(SourceSpec::ingestible)
+          .keySet().stream().map(sources::get).filter(s -> s != null && s.ingestible())
           .map(s -> s.streamEntry(now)).toList());
     }
     for (ViewDefinition def : next.values()) {
@@ -465,14 +499,11 @@ final class ViewManager implements AutoCloseable {
       return null;
     }
     try {
-      Map<String, Dataset<Row>> inputs = parsedSources;
       boolean backfill = v.version() > 1 && v.state() == State.BACKFILLING;
-      if (backfill) {
-        inputs = fromEarliest();
-      }
+      Map<String, Dataset<Row>> inputs = withLookups(backfill ? fromEarliest() : parsedSources);
       Pipeline pipeline = PipelineParser.parseChange(view + " v" + v.version(),
           Json.write(Map.of("sources", sourceDocs, "views", Map.of(view, v.spec()))));
-      ViewPlan plan = ViewPlanner.plan(spark, new Pipeline(pipeline.origin(), sources,
+      ViewPlan plan = ViewPlanner.plan(spark, new Pipeline(pipeline.origin(), sources, tables,
           pipeline.views()), inputs).get(0);
       ViewCheckpoints checkpoints =
           new ViewCheckpoints(spark.sparkContext().hadoopConfiguration(), settings);

@@ -53,6 +53,15 @@ public record ViewPlan(
     return columns.contains(ViewTransform.WINDOW_END) ? ViewTransform.WINDOW_END : null;
   }
 
+  /**
+   * An aggregate over a changelog source: its serving rows say which groups are deleted, and its
+   * query starts with {@link ChangelogViews#withoutWatermarkCheck}.
+   */
+  public boolean changelogAggregate() {
+    return spec.kind() == io.streamgate.contract.ViewKind.AGGREGATE
+        && java.util.List.of(serving.columns()).contains(ViewTransform.DELETED);
+  }
+
   /** Catalog entry of this view; a TTL that is not whole seconds is announced rounded up. */
   public CatalogEntry catalogEntry(long registeredAtMillis) {
     long ttlSeconds = (spec.ttl().toMillis() + 999) / 1000;

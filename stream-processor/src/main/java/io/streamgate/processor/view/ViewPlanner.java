@@ -77,6 +77,7 @@ public final class ViewPlanner {
     } catch (ParseException e) {
       throw new Problem("SQL does not parse: " + Messages.firstLine(e));
     }
+    checkLookups(pipeline, view, relations(parsed));
     SourceSpec changelog = changelogSource(pipeline, view, relations(parsed));
     Dataset<Row> output;
     try {
@@ -97,13 +98,15 @@ public final class ViewPlanner {
       if ("TABLE_OR_VIEW_NOT_FOUND".equals(e.getCondition())) {
         String name = e.getMessageParameters().getOrDefault("relationName", "?").replace("`", "");
         throw new Problem("SQL reads unknown source '" + name + "' (sources: "
-            + String.join(", ", pipeline.sources().keySet()) + ")");
+            + String.join(", ", pipeline.sourceNames()) + ")");
       }
       throw new Problem("SQL does not fit its sources: " + Messages.firstLine(e));
     }
     if (!output.isStreaming()) {
-      throw new Problem("SQL reads no source; a view must select FROM one of "
-          + String.join(", ", pipeline.sources().keySet()));
+      throw new Problem("SQL reads no stream source; a view must select FROM one of "
+          + String.join(", ", pipeline.sources().keySet())
+          + (pipeline.tables().isEmpty() ? "" : " (lookup tables such as "
+              + String.join(", ", pipeline.tables().keySet()) + " can only be joined to one)"));
     }
 
     if (changelog != null && view.kind() == ViewKind.AGGREGATE
@@ -180,10 +183,20 @@ public final class ViewPlanner {
           + " log position (which orders and deletes rows)");
     }
     try {
-      UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
+      if (changelog != null && view.kind() == ViewKind.AGGREGATE) {
+        ChangelogViews.withoutWatermarkCheck(spark, () -> {
+          UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
+          return null;
+        });
+      } else {
+        UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
+      }
     } catch (Exception e) {
+      if (e instanceof RuntimeException r && !(e instanceof AnalysisException)) {
+        throw r;
+      }
       if (!(e instanceof AnalysisException)) {
-        throw e;
+        throw new IllegalStateException(e);
       }
       throw new Problem("Spark cannot run this SQL as a stream in " + mode + " mode: "
           + Messages.firstLine(e));
@@ -205,6 +218,34 @@ public final class ViewPlanner {
     return new ViewPlan(view, serving, mode, columns, rankColumn,
         view.kind() == ViewKind.WINDOWED ? ViewTransform.windowColumn(output) : null, sources,
         indexes);
+  }
+
+  /**
+   * Lookup tables join streams in micro-batches only: Spark's real-time mode keeps its tasks
+   * running for a whole batch, so a refreshed copy would not be seen when documented, and a
+   * changelog's retractions would look up today's row instead of the one they were counted with.
+   */
+  private static void checkLookups(Pipeline pipeline, ViewSpec view, Set<String> read) {
+    List<String> tables = new ArrayList<>();
+    for (String table : pipeline.tables().keySet()) {
+      if (read.contains(table.toLowerCase(Locale.ROOT))) {
+        tables.add(table);
+      }
+    }
+    if (tables.isEmpty()) {
+      return;
+    }
+    if (view.realTime()) {
+      throw new Problem("'trigger: realtime' cannot join lookup table " + String.join(", ", tables)
+          + " (a refreshed copy is picked up between micro-batches); use a micro-batch trigger");
+    }
+    for (SourceSpec source : pipeline.sources().values()) {
+      if (source.changelog() && read.contains(source.name().toLowerCase(Locale.ROOT))) {
+        throw new Problem("debezium source '" + source.name() + "' cannot be joined to lookup"
+            + " table " + String.join(", ", tables) + " (an update or delete would retract what"
+            + " the table holds now, not what the change was counted with)");
+      }
+    }
   }
 
   /**
