@@ -95,6 +95,13 @@ final class ViewManager implements AutoCloseable {
   static final long BACKFILL_BATCH_RECORDS = 20_000;
   /** The fair-scheduler pool of backfilling versions; live views stay in the default pool. */
   static final String BACKFILL_POOL = "backfill";
+  /**
+   * Task slots a backfill leaves to the live views: it reads its sources with at most this many
+   * tasks fewer than Spark has slots. Tasks are not preempted and the fair pools only decide who
+   * gets the next free slot, so a backfill batch that held every slot (one read task per Kafka
+   * partition: both of {@code local[2]}'s) made the live views' batches wait for its slowest task.
+   */
+  static final int BACKFILL_FREE_SLOTS = 1;
 
   /** The query of one view version. */
   private record Running(String view, long version, ViewPlan plan, StreamingQuery query) {}
@@ -543,10 +550,19 @@ final class ViewManager implements AutoCloseable {
       if (!source.options().containsKey("maxOffsetsPerTrigger")) {
         earliest = earliest.withOption("maxOffsetsPerTrigger", Long.toString(BACKFILL_BATCH_RECORDS));
       }
-      out.put(source.name(), SourceParser.parse(earliest,
-          KafkaSources.read(spark, earliest, settings.kafkaBootstrap())));
+      Dataset<Row> raw = KafkaSources.read(spark, earliest, settings.kafkaBootstrap())
+          .coalesce(backfillReadTasks(spark.sparkContext().defaultParallelism()));
+      out.put(source.name(), SourceParser.parse(earliest, raw));
     }
     return out;
+  }
+
+  /**
+   * How many tasks a backfill reads with when Spark has {@code slots} task slots: all but
+   * {@link #BACKFILL_FREE_SLOTS}, at least one. (A topic with fewer partitions reads with fewer.)
+   */
+  static int backfillReadTasks(int slots) {
+    return Math.max(1, slots - BACKFILL_FREE_SLOTS);
   }
 
   private void stopQuery(String table) {
