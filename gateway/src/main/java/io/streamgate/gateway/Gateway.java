@@ -1,6 +1,7 @@
 package io.streamgate.gateway;
 
 import io.streamgate.gateway.admin.Admin;
+import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.cache.NearCache;
@@ -69,13 +70,16 @@ public final class Gateway {
    * @throws io.streamgate.gateway.config.ConfigException if key material cannot be loaded
    */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Clock clock) {
-    TokenVerifier verifier = TokenVerifier.jwt(vertx, config.auth(), clock);
+    TokenVerifier tokens = TokenVerifier.jwt(vertx, config.auth(), clock);
     GatewayMetrics metrics = new GatewayMetrics();
     Breaker breaker = RedisStore.breaker(vertx, config.redis(), config.breaker(), clock,
         metrics.redisCalls());
     metrics.bindBreaker("redis", breaker);
     RedisStore store = RedisStore.create(vertx, config.redis(), breaker);
     Catalog catalog = Catalog.redis(store.views(), store, config.redis().keyspace());
+    ApiKeys apiKeys = ApiKeys.redis(store, config.redis().keyspace(), clock);
+    // Tokens and API keys, wherever a credential is checked.
+    TokenVerifier verifier = TokenVerifier.withApiKeys(tokens, apiKeys);
     // One PSUBSCRIBE to the change channels per process, shared by the near cache and push.
     ChangeFeed changes = ChangeFeed.shared(store, config.redis().keyspace().changeChannelPattern());
     metrics.bindChangeFeed(changes);
@@ -112,6 +116,7 @@ public final class Gateway {
     Components components = new Components(vertx)
         .add("redis connections", Future::succeededFuture, store::close)
         .deploy("catalog", catalog)
+        .deploy("api keys", apiKeys)
         .deploy("near cache", rows)
         .add("rate limits", limits::start, limits::close)
         // JWKS keys: the first fetch is bounded by its timeout and never fails the start.

@@ -1,5 +1,6 @@
 package io.streamgate.gateway.push.internal;
 
+import io.streamgate.gateway.auth.AuthFailures;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Change;
@@ -29,7 +30,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,8 +207,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   }
 
   private static String address(HttpServerRequest request) {
-    SocketAddress remote = request.remoteAddress();
-    return remote == null ? "-" : remote.hostAddress();
+    return BearerAuthHandler.clientAddress(request);
   }
 
   @Override

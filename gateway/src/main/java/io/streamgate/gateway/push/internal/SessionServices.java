@@ -1,5 +1,6 @@
 package io.streamgate.gateway.push.internal;
 
+import io.streamgate.gateway.auth.AuthFailures;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
