@@ -18,6 +18,7 @@ import io.streamgate.gateway.server.ManagementRouter;
 import io.streamgate.gateway.server.Readiness;
 import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.RedisStore;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -93,15 +94,18 @@ public final class Gateway {
     EventIngest ingest = config.ingest().enabled()
         ? EventIngest.create(vertx, config.ingest(), config.redis(), store, metrics)
         : EventIngest.disabled();
+    Usage usage = Usage.redis(store, config.redis().keyspace(), config.limits(), clock);
+    metrics.bindUsage(usage, config.limits().plans());
     Push push = config.push().enabled()
         ? Push.create(config.push(), catalog, rows, changes, verifier,
-            config.auth().leewaySeconds(), metrics, limits.limiter())
+            config.auth().leewaySeconds(), metrics, limits.limiter(), usage)
         : Push.disabled();
     Readiness readiness = new Readiness(store::probe, clock);
-    Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock);
+    Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock,
+        apiKeys, usage);
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
         rows, limits.limiter(), metrics, config.http().accessLog(),
-        config.http().cors(), ingest, push, readiness, admin);
+        config.http().cors(), ingest, push, readiness, admin, usage);
     ManagementRouter.Services managementServices = new ManagementRouter.Services(verifier,
         metrics, config.http().accessLog(), readiness, catalog,
         config.ingest().enabled() ? ingest : null, breaker, admin);
@@ -128,6 +132,8 @@ public final class Gateway {
         // One PING a second on a connection of its own: readiness never queues behind reads.
         .deploy("readiness", readiness)
         .add("admin", admin::start, admin::close)
+        // Before the servers, so it stops after them: the last flush has every request's counts.
+        .deploy("usage", usage)
         .deploy("http servers", () -> {
           HttpServerVerticle server = new HttpServerVerticle(host, port, services,
               config.http().shutdownGraceMs(), config.http().tls(), config.auth().maxTokenBytes())

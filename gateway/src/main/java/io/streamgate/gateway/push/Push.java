@@ -11,6 +11,7 @@ import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.internal.PushHub;
 import io.streamgate.gateway.store.ChangeFeed;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Context;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -117,9 +118,12 @@ public interface Push extends Deployable {
    * @param limiter       the rate limiter, whose plans set each socket's message budget when
    *                      {@code push.messageBudget} is 0; {@link RateLimiter#unlimited()} when
    *                      limits are off (no budget)
+   * @param usage         meters the row messages pushed, per principal and view
    */
   static Push create(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
-      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter) {
-    return new PushHub(config, catalog, rows, changes, verifier, leewaySeconds, metrics, limiter);
+      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter,
+      Usage usage) {
+    return new PushHub(config, catalog, rows, changes, verifier, leewaySeconds, metrics, limiter,
+        usage);
   }
 }

@@ -19,6 +19,7 @@ import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.ChangeFeed;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -61,6 +62,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   private final PushMetrics metrics;
   private final RateLimiter limiter;
   private final AuthFailures authFailures;
+  private final Usage usage;
   private final PrincipalSockets sockets;
   private final Map<Context, LoopFanout> loops = new ConcurrentHashMap<>();
   private SessionServices services;
@@ -70,7 +72,8 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   private volatile boolean started;
 
   public PushHub(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
-      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter) {
+      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter,
+      Usage usage) {
     this.config = config;
     this.catalog = catalog;
     this.rows = rows;
@@ -81,12 +84,13 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     this.limiter = limiter == null ? RateLimiter.unlimited() : limiter;
     this.authFailures = new AuthFailures(config.maxAuthFailuresPerAddress());
     this.sockets = new PrincipalSockets(config.maxSocketsPerPrincipal());
+    this.usage = usage == null ? Usage.disabled() : usage;
   }
 
   @Override
   public Future<?> start() {
     services = new SessionServices(config, catalog, rows, verifier, leewaySeconds, metrics,
-        vertx, authFailures, sockets);
+        vertx, authFailures, sockets, usage);
     // No context: the hub only posts to its loops, so the feed may call it on its own thread.
     registration = changes.listen(null, this);
     catalog.onSwitch(this::switched);

@@ -5,6 +5,7 @@ import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Vertx;
 
 /**
@@ -17,4 +18,4 @@ import io.vertx.core.Vertx;
  */
 record SessionServices(PushConfig config, Catalog catalog, NearCache rows,
     TokenVerifier verifier, int leewaySeconds, PushMetrics metrics, Vertx vertx,
-    AuthFailures authFailures, PrincipalSockets sockets) {}
+    AuthFailures authFailures, PrincipalSockets sockets, Usage usage) {}

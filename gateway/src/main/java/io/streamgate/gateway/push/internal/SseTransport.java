@@ -37,14 +37,18 @@ final class SseTransport implements Transport {
   }
 
   @Override
-  public Future<Void> write(Outbox.Entry entry) {
-    String text = switch (entry.kind) {
+  public String format(Outbox.Entry entry) {
+    return switch (entry.kind) {
       case CONTROL -> "event: " + entry.type + "\ndata: " + entry.text + "\n\n";
       default -> "id: " + eventId(entry.viewVersion, entry.change.version()) + "\nevent: "
           + (entry.change instanceof Tombstone ? "delete"
               : entry.kind == Outbox.Kind.SNAPSHOT ? "snapshot" : "update")
           + "\ndata: " + entry.change.toJson() + "\n\n";
     };
+  }
+
+  @Override
+  public Future<Void> send(String text) {
     return response.write(text);
   }
 

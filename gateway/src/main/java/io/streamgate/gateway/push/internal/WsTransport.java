@@ -31,14 +31,19 @@ final class WsTransport implements Transport {
   }
 
   @Override
-  public Future<Void> write(Outbox.Entry entry) {
-    return ws.writeTextMessage(switch (entry.kind) {
+  public String format(Outbox.Entry entry) {
+    return switch (entry.kind) {
       case CONTROL -> entry.text;
       default -> entry.change instanceof Row row
           ? Protocol.row(entry.kind == Outbox.Kind.SNAPSHOT ? "snapshot" : "update", entry.id,
               row, entry.reset)
           : Protocol.delete(entry.id, (Tombstone) entry.change);
-    });
+    };
+  }
+
+  @Override
+  public Future<Void> send(String text) {
+    return ws.writeTextMessage(text);
   }
 
   @Override

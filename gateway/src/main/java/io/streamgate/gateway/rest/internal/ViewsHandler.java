@@ -12,6 +12,7 @@ import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.http.UsageHandler;
 import io.streamgate.gateway.http.RequestPath;
 import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.RowBatch;
@@ -92,6 +93,7 @@ final class ViewsHandler {
       if (ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
         response.setStatusCode(304).end();
       } else {
+        UsageHandler.rows(ctx, 1);
         ViewRequests.send(ctx, served.json());
       }
     });
@@ -127,6 +129,7 @@ final class ViewsHandler {
       }
       ViewRequests.markStale(ctx, ar.result());
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+      UsageHandler.rows(ctx, ar.result().value().found().size());
       ViewRequests.send(ctx, manyBody(view, ar.result().value()));
     });
   }
