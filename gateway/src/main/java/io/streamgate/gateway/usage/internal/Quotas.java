@@ -31,18 +31,21 @@ final class Quotas {
     String month;
     final long[] dayKnown = new long[3];
     final long[] monthKnown = new long[3];
-    /** Counted here since the last flush drained its cells: not in the known totals yet. */
-    final long[] pending = new long[3];
+    /** Counted here this day and month since the flush drained them: not in the totals yet. */
+    final long[] dayPending = new long[3];
+    final long[] monthPending = new long[3];
 
-    /** Forgets the totals of a period that ended. */
+    /** Forgets the counts of a period that ended. */
     void roll(String today, String thisMonth) {
       if (!today.equals(day)) {
         day = today;
         java.util.Arrays.fill(dayKnown, 0);
+        java.util.Arrays.fill(dayPending, 0);
       }
       if (!thisMonth.equals(month)) {
         month = thisMonth;
         java.util.Arrays.fill(monthKnown, 0);
+        java.util.Arrays.fill(monthPending, 0);
       }
     }
   }
@@ -85,9 +88,9 @@ final class Quotas {
     synchronized (state) {
       state.roll(today, thisMonth);
       QuotaRefusal refusal = spent(planName(plan), "day", quota.perDay(), state.dayKnown,
-          state.pending, UtcPeriods.secondsToDayEnd(nowMs));
+          state.dayPending, UtcPeriods.secondsToDayEnd(nowMs));
       return refusal != null ? refusal : spent(planName(plan), "month", quota.perMonth(),
-          state.monthKnown, state.pending, UtcPeriods.secondsToMonthEnd(nowMs));
+          state.monthKnown, state.monthPending, UtcPeriods.secondsToMonthEnd(nowMs));
     }
   }
 
@@ -112,7 +115,8 @@ final class Quotas {
     State state = states.getIfPresent(subject);
     if (state != null) {
       synchronized (state) {
-        state.pending[index] += amount;
+        state.dayPending[index] += amount;
+        state.monthPending[index] += amount;
       }
     }
   }
@@ -133,15 +137,17 @@ final class Quotas {
       return;
     }
     synchronized (state) {
+      boolean sameMonth = day.startsWith(state.month == null ? "-" : state.month);
+      boolean sameDay = day.equals(state.day);
       for (int i = 0; i < 3; i++) {
-        state.pending[i] = Math.max(0, state.pending[i] - flushed[i]);
-      }
-      if (!day.equals(state.day)) {
-        return; // the answer is about a day that has ended
-      }
-      for (int i = 0; i < 3; i++) {
-        state.dayKnown[i] = dayTotals.getOrDefault(NAMES[i], 0L);
-        state.monthKnown[i] = monthTotals.getOrDefault(NAMES[i], 0L);
+        if (sameMonth) {
+          state.monthPending[i] = Math.max(0, state.monthPending[i] - flushed[i]);
+          state.monthKnown[i] = monthTotals.getOrDefault(NAMES[i], 0L);
+        }
+        if (sameDay) {
+          state.dayPending[i] = Math.max(0, state.dayPending[i] - flushed[i]);
+          state.dayKnown[i] = dayTotals.getOrDefault(NAMES[i], 0L);
+        }
       }
     }
   }
