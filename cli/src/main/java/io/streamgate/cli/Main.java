@@ -8,10 +8,10 @@ import io.streamgate.cli.seed.SeedCommand;
 import io.streamgate.cli.token.TokenCommand;
 import io.streamgate.cli.usage.UsageCommand;
 import io.streamgate.cli.views.ViewsCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * Entry point of {@code ./streamgate}: parses the command line and runs one subcommand on the

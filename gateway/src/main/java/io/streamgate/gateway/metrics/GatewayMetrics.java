@@ -1,8 +1,6 @@
 package io.streamgate.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
-import io.streamgate.gateway.config.PlanConfig;
-import io.streamgate.gateway.usage.Usage;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +10,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.cache.NearCache;
+import io.streamgate.gateway.config.PlanConfig;
 import io.streamgate.gateway.store.ChangeFeed;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;

@@ -1,10 +1,10 @@
 package io.streamgate.gateway.push.internal;
 
-import io.streamgate.gateway.auth.AuthFailures;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Change;
 import io.streamgate.gateway.auth.Access;
+import io.streamgate.gateway.auth.AuthFailures;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
