@@ -28,6 +28,11 @@ package io.streamgate.contract;
  *   &lt;p&gt;:control                      stream admin requests (ControlRequest JSON)
  *   &lt;p&gt;:control:reply:&lt;id&gt;           string the processor's ControlReply, for minutes
  *   &lt;p&gt;:control:replies              channel  ids of requests just answered
+ *   {&lt;p&gt;:apikeys}                    hash   API key id → key record JSON (hash of the secret)
+ *   {&lt;p&gt;:apikeys}:rev                string revision, incremented with every key change
+ *   &lt;p&gt;:apikeys:changes              channel  ids of keys created or revoked
+ *   {&lt;p&gt;:usage:&lt;sub&gt;}:&lt;day&gt;         hash   "&lt;view or stream&gt; &lt;counter&gt;" → count, one UTC day
+ *   {&lt;p&gt;:usage:&lt;sub&gt;}:total:&lt;period&gt;  hash   counter → count, one UTC day or month (quotas)
  * </pre>
  *
  * Immutable and thread-safe.
@@ -158,6 +163,41 @@ public final class Keyspace {
   /** Announces the id of each request just answered, so waiting gateways need not poll. */
   public String controlReplies() {
     return prefix + ":control:replies";
+  }
+
+  /** API key id → key record JSON; shares its slot with {@link #apiKeysRevision()}. */
+  public String apiKeys() {
+    return "{" + prefix + ":apikeys}";
+  }
+
+  /** Grows with every change of {@link #apiKeys()}: gateways poll it to notice lost messages. */
+  public String apiKeysRevision() {
+    return apiKeys() + ":rev";
+  }
+
+  /** Announces the id of each API key created or revoked. */
+  public String apiKeysChannel() {
+    return prefix + ":apikeys:changes";
+  }
+
+  /**
+   * One principal's usage on one UTC day ({@code day} as {@code 2026-12-05}): field
+   * {@code "<view or stream> <counter>"} → count. All usage keys of a principal share a slot.
+   */
+  public String usage(String subject, String day) {
+    return usageTag(subject) + ":" + day;
+  }
+
+  /**
+   * One principal's totals over one UTC period ({@code 2026-12-05} or {@code 2026-12}): field
+   * counter → count; what quotas compare with.
+   */
+  public String usageTotal(String subject, String period) {
+    return usageTag(subject) + ":total:" + period;
+  }
+
+  private String usageTag(String subject) {
+    return "{" + prefix + ":usage:" + subject + "}";
   }
 
   private String viewTag(String view) {

@@ -1,6 +1,7 @@
 package io.streamgate.gateway;
 
 import io.streamgate.gateway.admin.Admin;
+import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.cache.NearCache;
@@ -18,6 +19,7 @@ import io.streamgate.gateway.server.ManagementRouter;
 import io.streamgate.gateway.server.Readiness;
 import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.RedisStore;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -70,7 +72,7 @@ public final class Gateway {
    * @throws io.streamgate.gateway.config.ConfigException if key material cannot be loaded
    */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Clock clock) {
-    TokenVerifier verifier = TokenVerifier.jwt(vertx, config.auth(), clock);
+    TokenVerifier tokens = TokenVerifier.jwt(vertx, config.auth(), clock);
     GatewayMetrics metrics = new GatewayMetrics();
     Breaker breaker = RedisStore.breaker(vertx, config.redis(), config.breaker(), clock,
         metrics.redisCalls());
@@ -78,6 +80,9 @@ public final class Gateway {
     RedisStore store = RedisStore.create(vertx, config.redis(), breaker);
     Catalog catalog = Catalog.redis(store.views(), store, config.redis().keyspace());
     ViewFreshness freshness = ViewFreshness.redis(store, config.redis().keyspace(), clock);
+    ApiKeys apiKeys = ApiKeys.redis(store, config.redis().keyspace(), clock);
+    // Tokens and API keys, wherever a credential is checked.
+    TokenVerifier verifier = TokenVerifier.withApiKeys(tokens, apiKeys);
     // One PSUBSCRIBE to the change channels per process, shared by the near cache and push.
     ChangeFeed changes = ChangeFeed.shared(store, config.redis().keyspace().changeChannelPattern());
     metrics.bindChangeFeed(changes);
@@ -91,15 +96,18 @@ public final class Gateway {
     EventIngest ingest = config.ingest().enabled()
         ? EventIngest.create(vertx, config.ingest(), config.redis(), store, metrics)
         : EventIngest.disabled();
+    Usage usage = Usage.redis(store, config.redis().keyspace(), config.limits(), clock);
+    metrics.bindUsage(usage, config.limits().plans());
     Push push = config.push().enabled()
         ? Push.create(config.push(), catalog, rows, store.views(), changes, verifier,
-            config.auth().leewaySeconds(), metrics, limits.limiter(), freshness)
+            config.auth().leewaySeconds(), metrics, limits.limiter(), freshness, usage)
         : Push.disabled();
     Readiness readiness = new Readiness(store::probe, clock);
-    Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock);
+    Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock,
+        apiKeys, usage);
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
         rows, limits.limiter(), metrics, config.http().accessLog(),
-        config.http().cors(), ingest, push, readiness, admin, freshness);
+        config.http().cors(), ingest, push, readiness, admin, freshness, usage);
     ManagementRouter.Services managementServices = new ManagementRouter.Services(verifier,
         metrics, config.http().accessLog(), readiness, catalog,
         config.ingest().enabled() ? ingest : null, breaker, admin);
@@ -115,6 +123,7 @@ public final class Gateway {
         .add("redis connections", Future::succeededFuture, store::close)
         .deploy("catalog", catalog)
         .deploy("view freshness", freshness)
+        .deploy("api keys", apiKeys)
         .deploy("near cache", rows)
         .add("rate limits", limits::start, limits::close)
         // JWKS keys: the first fetch is bounded by its timeout and never fails the start.
@@ -126,6 +135,8 @@ public final class Gateway {
         // One PING a second on a connection of its own: readiness never queues behind reads.
         .deploy("readiness", readiness)
         .add("admin", admin::start, admin::close)
+        // Before the servers, so it stops after them: the last flush has every request's counts.
+        .deploy("usage", usage)
         .deploy("http servers", () -> {
           HttpServerVerticle server = new HttpServerVerticle(host, port, services,
               config.http().shutdownGraceMs(), config.http().tls(), config.auth().maxTokenBytes())

@@ -5,6 +5,7 @@ import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.freshness.ViewFreshness;
+import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.limit.RateLimiter;
@@ -12,6 +13,7 @@ import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.internal.PushHub;
 import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.ViewStore;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Context;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -46,6 +48,8 @@ public interface Push extends Deployable {
   short CLOSE_KEY_REVOKED = 4401;
   /** Query parameter that may carry the token where a client cannot set headers. */
   String ACCESS_TOKEN_PARAM = "access_token";
+  /** Query parameter that may carry an API key where a client cannot set headers. */
+  String API_KEY_PARAM = "api_key";
 
   /** {@code GET /v1/ws}: upgrades to a WebSocket session. */
   void webSocket(RoutingContext ctx);
@@ -69,8 +73,9 @@ public interface Push extends Deployable {
   /**
    * A stage before the bearer-token stage, for the push routes only: browsers cannot set
    * headers on a WebSocket or an EventSource, so {@code ?access_token=} stands in for
-   * {@code Authorization: Bearer} when that header is absent. (The access log records the path
-   * without the query string, so the token is not logged.)
+   * {@code Authorization: Bearer} when that header is absent, and {@code ?api_key=} for
+   * {@code X-API-Key}. (The access log records the path without the query string, so neither
+   * credential is logged.)
    */
   static Handler<RoutingContext> accessTokenParam() {
     return ctx -> {
@@ -78,6 +83,10 @@ public interface Push extends Deployable {
       if (token != null && !token.isBlank()
           && ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null) {
         ctx.request().headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + token.trim());
+      }
+      String key = ctx.request().getParam(API_KEY_PARAM);
+      if (key != null && !key.isBlank() && ctx.request().getHeader(BearerAuthHandler.API_KEY) == null) {
+        ctx.request().headers().set(BearerAuthHandler.API_KEY, key.trim());
       }
       ctx.next();
     };
@@ -132,11 +141,12 @@ public interface Push extends Deployable {
    *                      {@code push.messageBudget} is 0; {@link RateLimiter#unlimited()} when
    *                      limits are off (no budget)
    * @param freshness     each view version's watermark and lag, put on rows and deletes
+   * @param usage         meters the row messages pushed, per principal and view
    */
   static Push create(PushConfig config, Catalog catalog, NearCache rows, ViewStore store,
       ChangeFeed changes, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics,
-      RateLimiter limiter, ViewFreshness freshness) {
+      RateLimiter limiter, ViewFreshness freshness, Usage usage) {
     return new PushHub(config, catalog, rows, store, changes, verifier, leewaySeconds, metrics,
-        limiter, freshness);
+        limiter, freshness, usage);
   }
 }

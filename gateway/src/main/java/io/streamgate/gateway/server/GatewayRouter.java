@@ -18,6 +18,7 @@ import io.streamgate.gateway.http.ProblemHandler;
 import io.streamgate.gateway.http.RateLimitHandler;
 import io.streamgate.gateway.http.RequestIdHandler;
 import io.streamgate.gateway.http.RequestPath;
+import io.streamgate.gateway.http.UsageHandler;
 import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
@@ -25,6 +26,7 @@ import io.streamgate.gateway.push.Dashboard;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.ViewStore;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
@@ -34,8 +36,10 @@ import io.vertx.ext.web.Router;
  * <pre>
  *   metrics → request id → access log → method → endpoint → CORS (if on)
  *   GatewayMetrics RequestId  AccessLog MethodCheck RequestPath Cors
- *     → [/v1/ws, …/events: ?access_token= → Authorization] → JWT → rate limit → /v1 route → …
- *                                                 BearerAuth RateLimitHandler ViewsHandler,
+ *     → [/v1/ws, …/events: ?access_token=, ?api_key= → headers] → JWT or API key → usage
+ *                                                         BearerAuth   UsageHandler
+ *     → rate limit → /v1 route → …      (usage: meters the request, refuses a spent quota)
+ *       RateLimitHandler ViewsHandler,
  *                               IndexHandler, ingest EventsHandler, Push (WebSocket, SSE)
  *     → [/admin/*: Admin stage (audit, body held) → JWT → rate limit → admin routes]
  *     → [health, /openapi.json, /asyncapi.json, /, /dashboard.js, /views, /views.js: no token;
@@ -63,13 +67,15 @@ public final class GatewayRouter {
    * @param readiness whether Redis answers, from a timer (health); null only in tests of shape
    * @param admin   the admin API under /admin/v1 ({@link Admin#disabled()}: its routes answer 404)
    * @param freshness each view's watermark and lag ({@link ViewFreshness#unknown()} if null)
+   * @param usage   metering and quotas of /v1 requests ({@link Usage#disabled()} when null)
    */
   public record Services(TokenVerifier verifier, Catalog catalog, ViewStore store,
       NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog,
       CorsConfig cors, EventIngest ingest, Push push, Readiness readiness, Admin admin,
-      ViewFreshness freshness) {
+      ViewFreshness freshness, Usage usage) {
     public Services {
       freshness = freshness == null ? ViewFreshness.unknown() : freshness;
+      usage = usage == null ? Usage.disabled() : usage;
       limiter = limiter == null ? RateLimiter.unlimited() : limiter;
       cors = cors == null ? CorsConfig.off() : cors;
       ingest = ingest == null ? EventIngest.disabled() : ingest;
@@ -77,12 +83,20 @@ public final class GatewayRouter {
       admin = admin == null ? Admin.disabled() : admin;
     }
 
+    /** No freshness, no usage metering. */
+    public Services(TokenVerifier verifier, Catalog catalog, ViewStore store, NearCache rows,
+        RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors,
+        EventIngest ingest, Push push, Readiness readiness, Admin admin) {
+      this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, ingest, push,
+          readiness, admin, null, null);
+    }
+
     /** No readiness, no admin API. */
     public Services(TokenVerifier verifier, Catalog catalog, ViewStore store, NearCache rows,
         RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors,
         EventIngest ingest, Push push) {
       this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, ingest, push, null,
-          null, null);
+          null, null, null);
     }
 
     /** No event ingest, no push. */
@@ -141,6 +155,7 @@ public final class GatewayRouter {
     }));
 
     router.route("/v1/*").handler(new BearerAuthHandler(services.verifier()));
+    router.route("/v1/*").handler(new UsageHandler(services.usage(), services.metrics()));
     if (services.limiter().enabled()) {
       router.route("/v1/*").handler(new RateLimitHandler(services.limiter(), services.metrics()));
     }

@@ -5,6 +5,7 @@ import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Change;
 import io.streamgate.contract.Indexes;
 import io.streamgate.gateway.auth.Access;
+import io.streamgate.gateway.auth.AuthFailures;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
@@ -21,6 +22,7 @@ import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.ViewStore;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -32,7 +34,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +67,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   private final PushMetrics metrics;
   private final RateLimiter limiter;
   private final AuthFailures authFailures;
+  private final Usage usage;
   private final PrincipalSockets sockets;
   private final Map<Context, LoopFanout> loops = new ConcurrentHashMap<>();
   private SessionServices services;
@@ -76,7 +78,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
 
   public PushHub(PushConfig config, Catalog catalog, NearCache rows, ViewStore store,
       ChangeFeed changes, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics,
-      RateLimiter limiter, ViewFreshness freshness) {
+      RateLimiter limiter, ViewFreshness freshness, Usage usage) {
     this.store = store;
     this.config = config;
     this.freshness = freshness == null ? ViewFreshness.unknown() : freshness;
@@ -89,12 +91,13 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     this.limiter = limiter == null ? RateLimiter.unlimited() : limiter;
     this.authFailures = new AuthFailures(config.maxAuthFailuresPerAddress());
     this.sockets = new PrincipalSockets(config.maxSocketsPerPrincipal());
+    this.usage = usage == null ? Usage.disabled() : usage;
   }
 
   @Override
   public Future<?> start() {
     services = new SessionServices(config, catalog, rows, store, verifier, leewaySeconds, metrics,
-        vertx, authFailures, sockets);
+        vertx, authFailures, sockets, usage);
     // No context: the hub only posts to its loops, so the feed may call it on its own thread.
     registration = changes.listen(null, this);
     catalog.onSwitch(this::switched);
@@ -215,8 +218,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   }
 
   private static String address(HttpServerRequest request) {
-    SocketAddress remote = request.remoteAddress();
-    return remote == null ? "-" : remote.hostAddress();
+    return BearerAuthHandler.clientAddress(request);
   }
 
   @Override

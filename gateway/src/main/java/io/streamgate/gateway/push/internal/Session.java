@@ -664,8 +664,20 @@ final class Session {
     }
   }
 
+  private static final io.streamgate.gateway.usage.Counter PUSHED =
+      io.streamgate.gateway.usage.Counter.PUSH_MESSAGES;
+  private static final io.streamgate.gateway.usage.Counter PUSHED_BYTES =
+      io.streamgate.gateway.usage.Counter.PUSH_BYTES;
+
   private void write(Outbox.Entry entry) {
-    Future<Void> written = transport.write(entry);
+    String text = transport.format(entry);
+    Future<Void> written = transport.send(text);
+    if (entry.change != null) {
+      // Row messages are metered per view; control messages are the protocol's own.
+      services.usage().count(principal, entry.change.view(), PUSHED, 1);
+      services.usage().count(principal, entry.change.view(), PUSHED_BYTES,
+          text.length());
+    }
     switch (entry.kind) {
       case SNAPSHOT -> sentSnapshots.increment();
       case UPDATE, ENTER, LEAVE -> {

@@ -43,8 +43,8 @@ final class SseTransport implements Transport {
   }
 
   @Override
-  public Future<Void> write(Outbox.Entry entry) {
-    String text = switch (entry.kind) {
+  public String format(Outbox.Entry entry) {
+    return switch (entry.kind) {
       case CONTROL -> "event: " + entry.type + "\ndata: " + entry.text + "\n\n";
       case LEAVE -> "event: leave\ndata: " + Protocol.leave(entry.id, entry.change.view(),
           entry.change.key(), entry.change.version()) + "\n\n";
@@ -52,6 +52,10 @@ final class SseTransport implements Transport {
       default -> entry.filtered ? "event: " + (entry.kind == Outbox.Kind.SNAPSHOT ? "snapshot"
           : "update") + "\ndata: " + rowData(entry) + "\n\n" : rowEvent(entry);
     };
+  }
+
+  @Override
+  public Future<Void> send(String text) {
     return response.write(text);
   }
 

@@ -34,8 +34,8 @@ final class WsTransport implements Transport {
   }
 
   @Override
-  public Future<Void> write(Outbox.Entry entry) {
-    return ws.writeTextMessage(switch (entry.kind) {
+  public String format(Outbox.Entry entry) {
+    return switch (entry.kind) {
       case CONTROL -> entry.text;
       case ENTER -> Protocol.row("enter", entry.id, (Row) entry.change, false,
           freshness.of(entry.change.view(), entry.viewVersion));
@@ -46,7 +46,12 @@ final class WsTransport implements Transport {
               row, entry.reset, freshness.of(row.view(), entry.viewVersion))
           : Protocol.delete(entry.id, (Tombstone) entry.change,
               freshness.of(entry.change.view(), entry.viewVersion));
-    });
+    };
+  }
+
+  @Override
+  public Future<Void> send(String text) {
+    return ws.writeTextMessage(text);
   }
 
   @Override

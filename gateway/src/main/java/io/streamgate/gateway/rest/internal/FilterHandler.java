@@ -7,6 +7,7 @@ import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.http.UsageHandler;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -71,6 +72,7 @@ final class FilterHandler {
         ctx.fail(ar.cause());
         return;
       }
+      UsageHandler.rows(ctx, ar.result().rows().size());
       StringBuilder out = ViewRequests.bodyStart(view, ar.result().rows().size());
       out.append(",\"where\":").append(Json.write(where));
       out.append(",\"rows\":");

@@ -7,6 +7,7 @@ import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.cache.Read;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.http.UsageHandler;
 import io.streamgate.gateway.store.RowBatch;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Future;
@@ -64,6 +65,7 @@ final class IndexHandler {
         return;
       }
       ViewRequests.markStale(ctx, ar.result());
+      UsageHandler.rows(ctx, ar.result().value().found().size());
       StringBuilder out = ViewRequests.bodyStart(view, ar.result().value().found().size());
       out.append(",\"rows\":");
       ViewRequests.appendRows(out, read.rows(ar.result().value().found()));
@@ -96,6 +98,7 @@ final class IndexHandler {
         return;
       }
       ViewRequests.markStale(ctx, ar.result());
+      UsageHandler.rows(ctx, ar.result().value().found().size());
       StringBuilder out = ViewRequests.bodyStart(entry.name(), ar.result().value().found().size());
       out.append(",\"rank\":");
       Json.appendString(out, entry.rankColumn());

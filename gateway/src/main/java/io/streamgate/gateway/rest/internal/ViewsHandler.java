@@ -16,6 +16,7 @@ import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.http.RequestPath;
+import io.streamgate.gateway.http.UsageHandler;
 import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.RowBatch;
 import io.vertx.core.http.HttpHeaders;
@@ -100,7 +101,10 @@ final class ViewsHandler {
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
       if (ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
         response.setStatusCode(304).end();
-      } else if (projected == null) {
+        return;
+      }
+      UsageHandler.rows(ctx, 1);
+      if (projected == null) {
         ViewRequests.send(ctx, served.json());
       } else {
         ViewRequests.send(ctx, projected.toJson());
@@ -138,6 +142,7 @@ final class ViewsHandler {
       }
       ViewRequests.markStale(ctx, ar.result());
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+      UsageHandler.rows(ctx, ar.result().value().found().size());
       ViewRequests.send(ctx, manyBody(view, read, ar.result().value()));
     });
   }
