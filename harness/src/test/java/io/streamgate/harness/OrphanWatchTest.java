@@ -97,7 +97,8 @@ class OrphanWatchTest {
         try {
             awaitTrue("sleep to be exec'd", Duration.ofSeconds(10), () -> "sleep".equals(command(sleep.pid())));
             assertEquals(String.valueOf(sleep.pid()), ManagedProcessTest.sessionOf(sleep.pid()), "leads its own session");
-            assertEquals(1, watches(sleep.pid()).size(), "watched");
+            // The watch is started next to the child, maybe after it was exec'd: wait for it.
+            awaitTrue("the watch to start", Duration.ofSeconds(10), () -> watches(sleep.pid()).size() == 1);
         } finally {
             sleep.stop(Duration.ofSeconds(5));
         }
