@@ -50,6 +50,8 @@ public final class ReadyBanner {
         : "  # rows of the example order below, once you have produced it:");
     out.add("  curl -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/views/order_status/" + order);
     out.add("  curl -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/views/user_totals/" + user);
+    out.add("  curl -H \"Authorization: Bearer $TOKEN\" \"" + url + "/v1/views/order_status?userId=" + user
+        + "\"   # the user's orders (an indexed column)");
     out.add("  curl -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/views");
     out.add("  # live updates over SSE (or WebSocket /v1/ws, see docs/push.md):");
     out.add("  curl -N -H \"Authorization: Bearer $TOKEN\" " + url + "/v1/views/order_status/" + order

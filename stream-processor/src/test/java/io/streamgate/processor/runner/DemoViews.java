@@ -48,6 +48,13 @@ final class DemoViews {
           return "order_status " + e.getKey() + " = " + value + ", expected " + e.getValue();
         }
       }
+      String indexes = indexMismatch(jedis, keys, "userId", events.lastUser());
+      if (indexes == null) {
+        indexes = indexMismatch(jedis, keys, "status", events.lastStatus());
+      }
+      if (indexes != null) {
+        return indexes;
+      }
       List<Tuple> ranked = jedis.zrevrangeWithScores(keys.rankIndex("product_revenue"), 0, -1);
       List<String> order = ranked.stream().map(Tuple::getElement).toList();
       if (!order.equals(events.productsByRevenue())) {
@@ -61,6 +68,27 @@ final class DemoViews {
       }
       return null;
     }
+  }
+
+  /**
+   * order_status declares indexes [userId, status]: each value's index must hold exactly the
+   * orders whose last event has that value (also after status changes: an order leaves the set
+   * of its old status). Null if so, else the first difference.
+   */
+  private static String indexMismatch(UnifiedJedis jedis, Keyspace keys, String column,
+      Map<String, String> lastValue) {
+    Map<String, java.util.Set<String>> expected = new java.util.TreeMap<>();
+    lastValue.forEach((order, value) ->
+        expected.computeIfAbsent(value, v -> new TreeSet<>()).add(order));
+    for (Map.Entry<String, java.util.Set<String>> e : expected.entrySet()) {
+      java.util.Set<String> actual = new TreeSet<>(
+          jedis.zrange(keys.valueIndex("order_status", column, e.getKey()), 0, -1));
+      if (!actual.equals(e.getValue())) {
+        return "order_status index " + column + "=" + e.getKey() + " holds " + actual
+            + ", expected " + e.getValue();
+      }
+    }
+    return null;
   }
 
   static Map<String, Object> value(JedisCommands jedis, Keyspace keys, String view, String key) {

@@ -86,6 +86,15 @@ final class OrderEvents {
     return out;
   }
 
+  /** Order id → user id of its last event (the demo's orders keep their user). */
+  Map<String, String> lastUser() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Order o : produced) {
+      out.put(o.orderId(), o.userId());
+    }
+    return out;
+  }
+
   Map<String, String> lastStatus() {
     Map<String, String> out = new LinkedHashMap<>();
     for (Order o : produced) {
