@@ -15,6 +15,14 @@ class ETagsTest {
   }
 
   @Test
+  void aWeakCurrentTagMatchesByTheWeakComparison() {
+    assertTrue(ETags.matches("W/\"pab\"", "W/\"pab\""));
+    assertTrue(ETags.matches("\"1\", \"pab\"", "W/\"pab\""));
+    assertFalse(ETags.matches("W/\"pac\"", "W/\"pab\""));
+    assertFalse(ETags.matches("\"7\"", "W/\"pab\""));
+  }
+
+  @Test
   void doesNotMatchOtherVersionsUnquotedOrAbsent() {
     assertFalse(ETags.matches(null, "\"7\""));
     assertFalse(ETags.matches("\"70\"", "\"7\""));
