@@ -51,7 +51,7 @@ now() { date +%s.%N; }
 since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$(now)"; }
 
 echo "== demo (--no-generator, retire grace 30 s), state $STATE"
-STREAMGATE_RETIRE_GRACE="30 seconds" "$SG" demo --state-dir "$STATE" --fresh --no-generator ${DEMO_PORTS[@]+"${DEMO_PORTS[@]}"} \
+STREAMGATE_RETIRE_GRACE="30 seconds" "$SG" demo --state-dir "$STATE" --fresh --no-generator --startup-timeout 900 ${DEMO_PORTS[@]+"${DEMO_PORTS[@]}"} \
   > "$WORK/demo.log" 2>&1 &
 DEMO_PID=$!
 until grep -q "Streamgate demo ready" "$WORK/demo.log"; do

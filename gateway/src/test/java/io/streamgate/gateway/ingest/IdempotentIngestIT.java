@@ -55,6 +55,11 @@ class IdempotentIngestIT {
     for (GatewayFixture gateway : List.of(first, second)) {
       Poll.until(Duration.ofSeconds(5), () -> gateway.gateway.ingest().streams().find("idem"),
           found -> found.isPresent(), "stream registered");
+      // A producer's first send (metadata, connection) may outlast the short timeout on a loaded
+      // machine; the tests are about later sends.
+      String token = gateway.token("events:idem:write");
+      Poll.until(Duration.ofSeconds(60), () -> post(gateway, token, null, batch("producer-warm-up")),
+          r -> r.statusCode() == 202, "the producer's first 202");
     }
   }
 
