@@ -10,15 +10,15 @@ import java.util.Set;
 /**
  * Builds the CORS stage (vertx-web {@link CorsHandler}) from {@code http.cors}. The API is
  * read-only, so only {@code GET} is allowed cross-origin; the headers a browser client needs
- * (bearer token, conditional reads, request ids) are allowed, and the ones it should see
+ * (bearer token or API key, conditional reads, request ids) are allowed, and the ones it should see
  * (ETag, rate-limit, staleness) are exposed. Credentials are never allowed: tokens travel in the
  * {@code Authorization} header, not in cookies. Preflights are answered by this stage, before
  * the token check (browsers send them without one).
  */
 public final class Cors {
   static final Set<String> ALLOWED_HEADERS = Set.of(
-      HttpHeaders.AUTHORIZATION.toString(), HttpHeaders.IF_NONE_MATCH.toString(),
-      RequestIdHandler.HEADER);
+      HttpHeaders.AUTHORIZATION.toString(), BearerAuthHandler.API_KEY,
+      HttpHeaders.IF_NONE_MATCH.toString(), RequestIdHandler.HEADER);
   static final Set<String> EXPOSED_HEADERS = Set.of(
       HttpHeaders.ETAG.toString(), HttpHeaders.AGE.toString(), HttpHeaders.RETRY_AFTER.toString(),
       ETags.STALE_HEADER, RequestIdHandler.HEADER, "WWW-Authenticate",
