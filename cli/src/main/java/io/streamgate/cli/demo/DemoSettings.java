@@ -105,6 +105,11 @@ public record DemoSettings(Path root, Path stateDir, int httpPort, int kafkaPort
         gateways, processorMetricsPort, managementPort, postgres, postgresPort);
   }
 
+  public DemoSettings withStartupTimeout(Duration timeout) {
+    return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, timeout,
+        gateways, processorMetricsPort, managementPort, postgres, postgresPort);
+  }
+
   public DemoSettings withGateways(int count) {
     return new DemoSettings(root, stateDir, httpPort, kafkaPort, redisPort, fresh, rate, generator, startupTimeout,
         count, processorMetricsPort, managementPort, postgres, postgresPort);

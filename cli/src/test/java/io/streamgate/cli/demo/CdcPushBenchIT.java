@@ -66,6 +66,8 @@ class CdcPushBenchIT {
         .withStateDir(stateDir)
         .withPorts(httpPort, FreePorts.find(), FreePorts.find())
         .withGenerator(false)
+        // A benchmark, not a startup test: a loaded machine may take minutes to start Spark.
+        .withStartupTimeout(Duration.ofMinutes(10))
         .withProcessorMetricsPort(FreePorts.find())
         .withPostgres(true, FreePorts.find());
     Demo demo = new Demo(settings, new StartupProgress(System.out));
