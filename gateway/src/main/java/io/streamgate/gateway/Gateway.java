@@ -7,8 +7,10 @@ import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.ConfigLoader;
 import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.graphql.GraphQLApi;
 import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimits;
+import io.streamgate.gateway.limit.SocketsPerPrincipal;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.server.GatewayRouter;
@@ -89,15 +91,21 @@ public final class Gateway {
     EventIngest ingest = config.ingest().enabled()
         ? EventIngest.create(vertx, config.ingest(), config.redis(), store, metrics)
         : EventIngest.disabled();
+    // Push and GraphQL subscriptions count against one bound of sockets per principal.
+    SocketsPerPrincipal sockets = new SocketsPerPrincipal(config.push().maxSocketsPerPrincipal());
     Push push = config.push().enabled()
         ? Push.create(config.push(), catalog, rows, changes, verifier,
-            config.auth().leewaySeconds(), metrics, limits.limiter())
+            config.auth().leewaySeconds(), metrics, limits.limiter(), sockets)
         : Push.disabled();
+    GraphQLApi graphql = config.graphql().enabled()
+        ? GraphQLApi.create(config.graphql(), config.push(), catalog, store.views(), rows,
+            changes, limits.limiter(), sockets, verifier, config.auth().leewaySeconds())
+        : GraphQLApi.disabled();
     Readiness readiness = new Readiness(store::probe, clock);
     Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock);
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
         rows, limits.limiter(), metrics, config.http().accessLog(),
-        config.http().cors(), ingest, push, readiness, admin);
+        config.http().cors(), ingest, push, readiness, admin, graphql);
     ManagementRouter.Services managementServices = new ManagementRouter.Services(verifier,
         metrics, config.http().accessLog(), readiness, catalog,
         config.ingest().enabled() ? ingest : null, breaker, admin);
@@ -132,7 +140,8 @@ public final class Gateway {
         }, new DeploymentOptions().setInstances(config.http().instances()))
         // After the servers, so it stops first: open sockets get 1001 rather than holding the
         // servers' graceful shutdown for its whole grace period.
-        .deploy("push", push);
+        .deploy("push", push)
+        .deploy("graphql", graphql);
     if (config.management().enabled()) {
       HttpServerVerticle managementServer = HttpServerVerticle.management(
           config.management().host(), config.management().port(), managementServices,

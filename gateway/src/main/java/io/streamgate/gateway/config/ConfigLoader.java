@@ -94,9 +94,10 @@ public final class ConfigLoader {
       PushConfig push = push(root.section("push"));
       ManagementConfig management = management(root.section("management"));
       AdminConfig admin = admin(root.section("admin"));
+      GraphQLConfig graphql = graphql(root.section("graphql"));
       root.rejectUnknownFields();
       GatewayConfig config = new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest,
-          push, management, admin);
+          push, management, admin, graphql);
       checkIdleTimeout(config);
       return applySecretFile(config, env.get(ENV_JWT_SECRET_FILE));
     } catch (ConfigException e) {
@@ -111,10 +112,12 @@ public final class ConfigLoader {
    */
   private static void checkIdleTimeout(GatewayConfig config) {
     int idle = config.http().idleTimeoutMs();
-    if (config.push().enabled() && idle <= config.push().heartbeatMs()) {
+    // GraphQL subscriptions keep their sockets alive on push.heartbeatMs too.
+    if ((config.push().enabled() || config.graphql().enabled())
+        && idle <= config.push().heartbeatMs()) {
       throw new ConfigException("http.idleTimeoutMs", "must be longer than push.heartbeatMs ("
-          + config.push().heartbeatMs() + "), or push connections are cut between heartbeats,"
-          + " but was " + idle);
+          + config.push().heartbeatMs() + "), or push and GraphQL subscription connections are"
+          + " cut between heartbeats, but was " + idle);
     }
     if (config.ingest().enabled() && idle <= config.ingest().timeoutMs()) {
       throw new ConfigException("http.idleTimeoutMs", "must be longer than ingest.timeoutMs ("
@@ -312,6 +315,14 @@ public final class ConfigLoader {
   private static AdminConfig admin(YamlSection s) {
     int timeoutMs = s.integer("timeoutMs", AdminConfig.DEFAULT_TIMEOUT_MS);
     return build(s, () -> new AdminConfig(timeoutMs));
+  }
+
+  private static GraphQLConfig graphql(YamlSection s) {
+    boolean enabled = s.bool("enabled", GraphQLConfig.DEFAULT_ENABLED);
+    boolean introspection = s.bool("introspection", GraphQLConfig.DEFAULT_INTROSPECTION);
+    int maxDepth = s.integer("maxDepth", GraphQLConfig.DEFAULT_MAX_DEPTH);
+    int maxComplexity = s.integer("maxComplexity", GraphQLConfig.DEFAULT_MAX_COMPLEXITY);
+    return build(s, () -> new GraphQLConfig(enabled, introspection, maxDepth, maxComplexity));
   }
 
   private static BreakerConfig breaker(YamlSection s) {

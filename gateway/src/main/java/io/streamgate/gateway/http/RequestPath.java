@@ -34,8 +34,11 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
   /** The endpoints without parameters, by path: looked up, not scanned, per request. */
   private static final Map<String, RequestPath> FIXED = Arrays.stream(Endpoint.values())
       .filter(Endpoint::fixed)
+      .filter(endpoint -> endpoint != Endpoint.GRAPHQL_GET) // GRAPHQL's path, told by method
       .collect(Collectors.toUnmodifiableMap(Endpoint::template,
           endpoint -> new RequestPath(endpoint, null, null, null)));
+  private static final RequestPath GRAPHQL_GET = new RequestPath(Endpoint.GRAPHQL_GET, null,
+      null, null);
 
   /** The stage: classifies the request's normalized path and names its route for the metrics. */
   public static Handler<RoutingContext> classify() {
@@ -51,8 +54,10 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
       }
       RequestPath path = parse(normalized);
       if (path.endpoint() == Endpoint.ADMIN_VIEW && ctx.request().method() == HttpMethod.DELETE) {
-        // The one template with two methods: describe (GET) and drop (DELETE).
+        // The templates with two methods: describe (GET) and drop (DELETE); GraphQL.
         path = new RequestPath(Endpoint.ADMIN_DROP, path.view(), null, null);
+      } else if (path.endpoint() == Endpoint.GRAPHQL && ctx.request().method() != HttpMethod.POST) {
+        path = GRAPHQL_GET;
       }
       ctx.put(CONTEXT_KEY, path);
       if (path.endpoint() != null) {

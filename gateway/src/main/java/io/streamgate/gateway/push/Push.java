@@ -7,6 +7,7 @@ import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.limit.RateLimiter;
+import io.streamgate.gateway.limit.SocketsPerPrincipal;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.internal.PushHub;
 import io.streamgate.gateway.store.ChangeFeed;
@@ -109,9 +110,13 @@ public interface Push extends Deployable {
    * @param limiter       the rate limiter, whose plans set each socket's message budget when
    *                      {@code push.messageBudget} is 0; {@link RateLimiter#unlimited()} when
    *                      limits are off (no budget)
+   * @param sockets       open connections per token subject, shared with the other features
+   *                      that hold sockets ({@code push.maxSocketsPerPrincipal})
    */
   static Push create(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
-      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter) {
-    return new PushHub(config, catalog, rows, changes, verifier, leewaySeconds, metrics, limiter);
+      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter,
+      SocketsPerPrincipal sockets) {
+    return new PushHub(config, catalog, rows, changes, verifier, leewaySeconds, metrics, limiter,
+        sockets);
   }
 }

@@ -8,6 +8,7 @@ import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.CorsConfig;
+import io.streamgate.gateway.graphql.GraphQLApi;
 import io.streamgate.gateway.http.AccessLogHandler;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.Cors;
@@ -26,6 +27,7 @@ import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Builds the gateway's router: the one place where the request chain is written down.
@@ -33,9 +35,10 @@ import io.vertx.ext.web.Router;
  * <pre>
  *   metrics → request id → access log → method → endpoint → CORS (if on)
  *   GatewayMetrics RequestId  AccessLog MethodCheck RequestPath Cors
- *     → [/v1/ws, …/events: ?access_token= → Authorization] → JWT → rate limit → /v1 route → …
+ *     → [/v1/ws, …/events, GET /v1/graphql: ?access_token= → Authorization] → JWT → rate limit → /v1 route → …
  *                                                 BearerAuth RateLimitHandler ViewsHandler,
- *                               IndexHandler, ingest EventsHandler, Push (WebSocket, SSE)
+ *                               IndexHandler, ingest EventsHandler, Push (WebSocket, SSE),
+ *                               GraphQLApi (/v1/graphql: queries, graphql-transport-ws)
  *     → [/admin/*: Admin stage (audit, body held) → JWT → rate limit → admin routes]
  *     → [health, /openapi.json, /, /dashboard.js, /views, /views.js: no token; /metrics: management port only]
  *   (POST /v1/events/{stream} holds its body unread from before the JWT stage until its checks
@@ -60,16 +63,27 @@ public final class GatewayRouter {
    * @param push    WebSocket/SSE push ({@link Push#disabled()} when off: its routes answer 404)
    * @param readiness whether Redis answers, from a timer (health); null only in tests of shape
    * @param admin   the admin API under /admin/v1 ({@link Admin#disabled()}: its routes answer 404)
+   * @param graphql GraphQL at /v1/graphql ({@link GraphQLApi#disabled()}: it answers 404)
    */
   public record Services(TokenVerifier verifier, Catalog catalog, ViewStore store,
       NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog,
-      CorsConfig cors, EventIngest ingest, Push push, Readiness readiness, Admin admin) {
+      CorsConfig cors, EventIngest ingest, Push push, Readiness readiness, Admin admin,
+      GraphQLApi graphql) {
     public Services {
       limiter = limiter == null ? RateLimiter.unlimited() : limiter;
       cors = cors == null ? CorsConfig.off() : cors;
       ingest = ingest == null ? EventIngest.disabled() : ingest;
       push = push == null ? Push.disabled() : push;
       admin = admin == null ? Admin.disabled() : admin;
+      graphql = graphql == null ? GraphQLApi.disabled() : graphql;
+    }
+
+    /** No GraphQL. */
+    public Services(TokenVerifier verifier, Catalog catalog, ViewStore store, NearCache rows,
+        RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors,
+        EventIngest ingest, Push push, Readiness readiness, Admin admin) {
+      this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, ingest, push,
+          readiness, admin, null);
     }
 
     /** No readiness, no admin API. */
@@ -77,7 +91,7 @@ public final class GatewayRouter {
         RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors,
         EventIngest ingest, Push push) {
       this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, ingest, push, null,
-          null);
+          null, null);
     }
 
     /** No event ingest, no push. */
@@ -125,6 +139,11 @@ public final class GatewayRouter {
     // Browsers cannot set headers on a WebSocket or EventSource: ?access_token= instead.
     // And failed token checks per client address are limited there (push.authGuard()).
     router.get(Endpoint.WS.template()).handler(services.push().authGuard());
+    // GraphQL subscriptions are WebSockets too (GET); queries may POST a body, held unread
+    // until the token and rate-limit checks pass (BodyHandler reads it after them).
+    router.get(Endpoint.GRAPHQL.template()).handler(services.push().authGuard());
+    router.post(Endpoint.GRAPHQL.template())
+        .handler(EventIngest.holdBody(GraphQLApi.MAX_BODY_BYTES));
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, services.push().authGuard()));
 
     router.route("/v1/*").handler(new BearerAuthHandler(services.verifier()));
@@ -143,6 +162,11 @@ public final class GatewayRouter {
     Push push = services.push();
     router.get(Endpoint.WS.template()).handler(push::webSocket);
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, push::events));
+    GraphQLApi graphql = services.graphql();
+    router.post(Endpoint.GRAPHQL.template())
+        .handler(BodyHandler.create(false).setBodyLimit(GraphQLApi.MAX_BODY_BYTES))
+        .handler(graphql::handle);
+    router.get(Endpoint.GRAPHQL.template()).handler(graphql::handle);
 
     // The admin API: the same chain as /v1 after its own stage (audit line, body held).
     router.route(ADMIN_PREFIX).handler(services.admin().stage());

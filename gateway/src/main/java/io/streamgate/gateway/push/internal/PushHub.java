@@ -15,6 +15,7 @@ import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.http.RequestPath;
 import io.streamgate.gateway.limit.RateLimiter;
+import io.streamgate.gateway.limit.SocketsPerPrincipal;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.ChangeFeed;
@@ -61,7 +62,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   private final PushMetrics metrics;
   private final RateLimiter limiter;
   private final AuthFailures authFailures;
-  private final PrincipalSockets sockets;
+  private final SocketsPerPrincipal sockets;
   private final Map<Context, LoopFanout> loops = new ConcurrentHashMap<>();
   private SessionServices services;
   private ChangeFeed.Registration registration;
@@ -70,7 +71,8 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   private volatile boolean started;
 
   public PushHub(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
-      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter) {
+      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter,
+      SocketsPerPrincipal sockets) {
     this.config = config;
     this.catalog = catalog;
     this.rows = rows;
@@ -80,7 +82,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     this.metrics = new PushMetrics(metrics.registry());
     this.limiter = limiter == null ? RateLimiter.unlimited() : limiter;
     this.authFailures = new AuthFailures(config.maxAuthFailuresPerAddress());
-    this.sockets = new PrincipalSockets(config.maxSocketsPerPrincipal());
+    this.sockets = sockets;
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
+import io.streamgate.gateway.limit.SocketsPerPrincipal;
 import io.vertx.core.Vertx;
 
 /**
@@ -16,4 +17,4 @@ import io.vertx.core.Vertx;
  */
 record SessionServices(PushConfig config, Catalog catalog, NearCache rows,
     TokenVerifier verifier, int leewaySeconds, PushMetrics metrics, Vertx vertx,
-    AuthFailures authFailures, PrincipalSockets sockets) {}
+    AuthFailures authFailures, SocketsPerPrincipal sockets) {}
