@@ -48,11 +48,13 @@ public final class Gateway {
   private final Breaker breaker;
   private final EventIngest ingest;
   private final Push push;
+  private final GraphQLApi graphql;
   private final int port;
   private final int managementPort;
 
   private Gateway(Components components, Catalog catalog, NearCache rows, RateLimits limits,
-      Breaker breaker, EventIngest ingest, Push push, int port, int managementPort) {
+      Breaker breaker, EventIngest ingest, Push push, GraphQLApi graphql, int port,
+      int managementPort) {
     this.components = components;
     this.catalog = catalog;
     this.rows = rows;
@@ -60,6 +62,7 @@ public final class Gateway {
     this.breaker = breaker;
     this.ingest = ingest;
     this.push = push;
+    this.graphql = graphql;
     this.port = port;
     this.managementPort = managementPort;
   }
@@ -162,7 +165,7 @@ public final class Gateway {
             + " 503 until it does. Start redis-server or fix redis.url (or {}).",
             config.redis().redactedUrl(), ConfigLoader.ENV_REDIS_URL);
       }
-      return new Gateway(components, catalog, rows, limits, breaker, ingest, push, bound,
+      return new Gateway(components, catalog, rows, limits, breaker, ingest, push, graphql, bound,
           managementBound);
     });
   }
@@ -201,6 +204,11 @@ public final class Gateway {
   /** Push (WebSocket, SSE); {@link Push#disabled()} when {@code push.enabled} is false. */
   public Push push() {
     return push;
+  }
+
+  /** GraphQL; {@link GraphQLApi#disabled()} when {@code graphql.enabled} is false. */
+  public GraphQLApi graphql() {
+    return graphql;
   }
 
   /** The shared rate limits; {@link RateLimits#disabled()} when {@code limits.enabled} is false. */

@@ -10,7 +10,8 @@ package io.streamgate.gateway.config;
  * @param introspection whether {@code __schema} and {@code __type} are answered; the schema
  *                      holds the same view names and columns as {@code /openapi.json}
  * @param maxDepth      deepest field nesting an operation may have (the generated schema needs
- *                      4 for rows inside a page); deeper ones fail with {@code depth-limit}
+ *                      3: a column of a row inside a page, or of a subscription event's row;
+ *                      introspection goes deeper); deeper ones fail with {@code depth-limit}
  * @param maxComplexity most fields an operation may select, each list field counted once per
  *                      row it may return ({@code first}, {@code n} or the number of keys);
  *                      over it, the operation fails with {@code complexity-limit}
@@ -23,8 +24,8 @@ public record GraphQLConfig(boolean enabled, boolean introspection, int maxDepth
   public static final int DEFAULT_MAX_COMPLEXITY = 5_000;
 
   public GraphQLConfig {
-    if (maxDepth < 2 || maxDepth > 100) {
-      throw new ConfigException("maxDepth", "must be 2-100, but was " + maxDepth);
+    if (maxDepth < 3 || maxDepth > 100) {
+      throw new ConfigException("maxDepth", "must be 3-100, but was " + maxDepth);
     }
     if (maxComplexity < 1 || maxComplexity > 10_000_000) {
       throw new ConfigException("maxComplexity", "must be 1-10000000, but was " + maxComplexity);

@@ -14,6 +14,7 @@ import graphql.execution.instrumentation.Instrumentation;
 import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationExecutionParameters;
+import graphql.introspection.GoodFaithIntrospection;
 import graphql.introspection.IntrospectionDisabledError;
 import io.streamgate.gateway.config.GraphQLConfig;
 import io.streamgate.gateway.graphql.GraphQLApi;
@@ -119,6 +120,10 @@ final class OperationLimits {
     ErrorClassification type = error.getErrorType();
     if (error instanceof IntrospectionDisabledError) {
       return ErrorCode.INTROSPECTION_DISABLED;
+    }
+    if (error instanceof GoodFaithIntrospection.BadFaithIntrospectionError) {
+      // graphql-java's own bound on introspection (fields repeated, nesting): a size limit.
+      return ErrorCode.COMPLEXITY_LIMIT;
     }
     if (type == ErrorType.InvalidSyntax || type == ErrorType.ValidationError) {
       return ErrorCode.INVALID_QUERY;
