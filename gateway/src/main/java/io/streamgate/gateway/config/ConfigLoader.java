@@ -35,6 +35,10 @@ public final class ConfigLoader {
   /** The management listener: {@code management.host}, {@code management.port}. */
   public static final String ENV_MANAGEMENT_HOST = "STREAMGATE_MANAGEMENT_HOST";
   public static final String ENV_MANAGEMENT_PORT = "STREAMGATE_MANAGEMENT_PORT";
+  /** Overrides {@code graphql.enabled} ({@code true}/{@code false}). */
+  public static final String ENV_GRAPHQL_ENABLED = "STREAMGATE_GRAPHQL_ENABLED";
+  /** Overrides {@code graphql.introspection} ({@code true}/{@code false}). */
+  public static final String ENV_GRAPHQL_INTROSPECTION = "STREAMGATE_GRAPHQL_INTROSPECTION";
 
   /** Field path each plain override replaces. */
   private static final Map<String, String> ENV_FIELDS = Map.of(
@@ -44,7 +48,9 @@ public final class ConfigLoader {
       ENV_NAMESPACE, "redis.namespace",
       ENV_KAFKA_BOOTSTRAP, "ingest.kafka.bootstrapServers",
       ENV_MANAGEMENT_HOST, "management.host",
-      ENV_MANAGEMENT_PORT, "management.port");
+      ENV_MANAGEMENT_PORT, "management.port",
+      ENV_GRAPHQL_ENABLED, "graphql.enabled",
+      ENV_GRAPHQL_INTROSPECTION, "graphql.introspection");
 
   /** Name used in messages when there is no file. */
   static final String NO_FILE = "configuration";

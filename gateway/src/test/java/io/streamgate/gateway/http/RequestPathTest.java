@@ -12,7 +12,8 @@ class RequestPathTest {
   @Test
   void fixedPathsNameTheirEndpoint() {
     for (Endpoint endpoint : Endpoint.values()) {
-      if (endpoint.fixed()) {
+      // GRAPHQL_GET shares GRAPHQL's path; the method tells them apart (classify()).
+      if (endpoint.fixed() && endpoint != Endpoint.GRAPHQL_GET) {
         assertEquals(new RequestPath(endpoint, null, null, null),
             RequestPath.parse(endpoint.template()), endpoint.template());
       }
