@@ -88,7 +88,8 @@ final class SlidingCounter {
           secondsUntilFreed(nowMillis, 1), 0);
     }
     long untilBelow = secondsUntilFreed(nowMillis, cost - remaining);
-    long retryAfter = remaining > 0 ? Math.min(shareRetrySeconds, untilBelow) : untilBelow;
+    // Enough left in the limit: only this instance's share refused, which the next sync may grow.
+    long retryAfter = remaining >= cost ? Math.min(shareRetrySeconds, untilBelow) : untilBelow;
     return new Decision(false, plan.name(), limit, Math.max(0, remaining),
         secondsUntilFreed(nowMillis, 1), retryAfter);
   }
