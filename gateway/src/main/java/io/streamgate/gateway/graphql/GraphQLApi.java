@@ -48,8 +48,11 @@ public interface GraphQLApi extends Deployable {
   short CLOSE_SLOW_CONSUMER = 4002;
   /** Close code: the client answered no ping for 3 heartbeat intervals. */
   short CLOSE_NO_PONG = 4003;
-  /** Close code: the principal holds {@code push.maxSocketsPerPrincipal} sockets already. */
-  short CLOSE_TOO_MANY_SOCKETS = 4429;
+  /**
+   * Close code: an operation over the rate limit, or a socket over
+   * {@code push.maxSocketsPerPrincipal} (push's code for its message budget).
+   */
+  short CLOSE_RATE_LIMITED = 4429;
 
   /** {@code GET} and {@code POST /v1/graphql}: a query, or the WebSocket upgrade. */
   void handle(RoutingContext ctx);

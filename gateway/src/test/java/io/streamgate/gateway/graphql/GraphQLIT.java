@@ -227,6 +227,21 @@ class GraphQLIT {
         post("{ order_status_rows(first: 5) { rows { key } } }", acme))));
   }
 
+  static HttpResponse<String> postRaw(String body) {
+    return fx.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + fx.gateway.port() + "/v1/graphql"))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  @Test
+  void bodiesThatAreNoGraphQLRequestAreProblems() {
+    GatewayFixture.assertProblem(postRaw("not json"), 400, "bad-request");
+    GatewayFixture.assertProblem(postRaw(new JsonObject().put("query", "{ _views }")
+        .put("pad", "x".repeat(GraphQLApi.MAX_BODY_BYTES)).encode()), 413, "payload-too-large");
+  }
+
   @Test
   void malformedQueriesAndArgumentsHaveStableCodes() {
     assertEquals("invalid-query", code(firstError(post("{ order_status(key: ", token))));

@@ -16,6 +16,8 @@ import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.graphql.GraphQLApi;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.HttpProblem;
+import io.streamgate.gateway.http.RateLimitHandler;
+import io.streamgate.gateway.limit.Decision;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.limit.SocketsPerPrincipal;
@@ -32,6 +34,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.graphql.GraphQLHandler;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSOptions;
+import io.vertx.ext.web.handler.graphql.ws.MessageType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -198,7 +201,7 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
         .onConnectionInit(init -> {
           ServerWebSocket socket = init.message().socket();
           if (!sockets.tryOpen(principal.subject())) {
-            socket.close(CLOSE_TOO_MANY_SOCKETS, "at most " + sockets.max()
+            socket.close(CLOSE_RATE_LIMITED, "at most " + sockets.max()
                 + " sockets per token subject");
             init.fail("too many sockets");
             return;
@@ -211,12 +214,22 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
           init.complete(opened);
         })
         .onMessage(message -> {
-          if (connection[0] != null) {
-            connection[0].heard();
+          if (connection[0] == null) {
+            return;
+          }
+          connection[0].heard();
+          if (message.type() == MessageType.SUBSCRIBE) {
+            // Every operation costs a request, as over HTTP; its rows cost the rest.
+            Decision decision = limiter.isAllowed(RateLimitHandler.principalKey(principal),
+                principal.plan());
+            if (!decision.allowed()) {
+              connection[0].close(CLOSE_RATE_LIMITED, "rate limit of plan '" + decision.plan()
+                  + "' reached; retry in " + decision.retryAfterSeconds() + " s");
+            }
           }
         })
         .beforeExecute(in -> in.builder().graphQLContext(context(
-            new Caller(principal, limiter, 0), (Connection) in.context().connectionParams())))
+            new Caller(principal, limiter, 1), (Connection) in.context().connectionParams())))
         .onSocketEnd(socket -> {
           if (connection[0] != null) {
             connections.remove(connection[0]);
