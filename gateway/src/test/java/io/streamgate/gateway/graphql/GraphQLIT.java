@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.Names;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.Tombstone;
 import io.streamgate.contract.ViewKind;
@@ -65,6 +66,9 @@ class GraphQLIT {
         seed.write(product);
         seed.index(product, i * 10.0);
       }
+      seed.register(switching(1));
+      seed.write(SWITCHING, new Row(SWITCHING, "a", 5, 1, "{\"n\":10}"));
+      seed.write(Names.table(SWITCHING, 2), new Row(SWITCHING, "a", 1, 2, "{\"n\":100}"));
       seed.write(order("acme:o-1", 1, "created", 1));
       seed.write(order("globex:o-1", 1, "created", 2));
     }, c -> c.withGraphql(new GraphQLConfig(true, true, MAX_DEPTH, MAX_COMPLEXITY)));
@@ -76,6 +80,13 @@ class GraphQLIT {
     if (fx != null) {
       fx.close();
     }
+  }
+
+  static final String SWITCHING = "switching";
+
+  static CatalogEntry switching(long version) {
+    return new CatalogEntry(SWITCHING, "", "k", ViewKind.AGGREGATE,
+        List.of(new CatalogEntry.Column("n", "bigint")), null, 0, 1, version, List.of());
   }
 
   static Row order(String key, long version, String status, double amount) {
@@ -376,6 +387,37 @@ class GraphQLIT {
               .put("version", m.getLong("version")).put("status", value.getString("status"))
               .put("amount", value.getDouble("amount")));
       out.add(event);
+    }
+    return out;
+  }
+
+  @Test
+  void aSubscriptionFollowsTheSwitchToANewViewVersion() {
+    NodeGraphQLClient.assumeNode();
+    try (NodeGraphQLClient graphql = NodeGraphQLClient.connect(wsUrl(token))) {
+      graphql.subscribe("v", "subscription { switching(keys: [\"a\"]) { type key version"
+          + " viewVersion row { n } } }");
+      assertEquals(List.of("SNAPSHOT a 5 1 10", "LIVE null null 1 null"), events(graphql, 2));
+      fx.seeder().register(switching(2));
+      assertEquals(List.of("SWITCH null null 2 null", "SNAPSHOT a 1 2 100", "LIVE null null 2 null"),
+          events(graphql, 3));
+      // The old version's changes are no longer this subscription's; the new one's are.
+      fx.seeder().write(SWITCHING, new Row(SWITCHING, "a", 6, 3, "{\"n\":11}"));
+      fx.seeder().write(Names.table(SWITCHING, 2), new Row(SWITCHING, "a", 2, 4, "{\"n\":101}"));
+      assertEquals(List.of("UPDATE a 2 2 101"), events(graphql, 1));
+    }
+  }
+
+  /** The next {@code n} events of subscription {@code v}, as "TYPE key version viewVersion n". */
+  static List<String> events(NodeGraphQLClient client, int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      JsonObject payload = client.nextPayload("v");
+      assertNull(payload.getJsonArray("errors"), payload.encode());
+      JsonObject e = payload.getJsonObject("data").getJsonObject("switching");
+      JsonObject row = e.getJsonObject("row");
+      out.add(e.getString("type") + " " + e.getString("key") + " " + e.getLong("version") + " "
+          + e.getLong("viewVersion") + " " + (row == null ? null : row.getLong("n")));
     }
     return out;
   }
