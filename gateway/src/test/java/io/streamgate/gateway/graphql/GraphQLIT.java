@@ -97,7 +97,7 @@ class GraphQLIT {
   static HttpResponse<String> post(String query, String bearer) {
     HttpRequest.Builder request = HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + fx.gateway.port() + "/v1/graphql"))
-        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("query", query).encode()));
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
@@ -241,7 +241,7 @@ class GraphQLIT {
   static HttpResponse<String> postRaw(String body) {
     return fx.send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + fx.gateway.port() + "/v1/graphql"))
-        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
         .header("Authorization", "Bearer " + token)
         .POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }

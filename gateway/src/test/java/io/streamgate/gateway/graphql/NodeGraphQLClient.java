@@ -27,7 +27,8 @@ import java.util.function.Predicate;
  * are skipped when node is not installed; a failing install fails them.
  */
 final class NodeGraphQLClient implements AutoCloseable {
-  static final long WAIT_MS = 10_000;
+  /** Generous: node starts slowly on a loaded machine. */
+  static final long WAIT_MS = 30_000;
   private static final Path SOURCE = Path.of("src/test/graphql-client");
   private static final Path INSTALLED = Path.of("target/graphql-client");
   private static boolean installed;

@@ -163,7 +163,8 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
       next = new Generation(views, shape, last.graphQL(), last.http());
     } else {
       GraphQL graphQL = GraphQL.newGraphQL(ViewSchema.build(views, resolvers()))
-          .instrumentation(OperationLimits.of(config)).build();
+          .instrumentation(OperationLimits.of(config))
+          .preparsedDocumentProvider(new ParsedDocuments()).build();
       GraphQLHandler http = GraphQLHandler.builder(graphQL)
           .beforeExecute(in -> in.builder().graphQLContext(
               context(new Caller(BearerAuthHandler.principal(in.context()), limiter, 1), null)))
