@@ -1,6 +1,7 @@
 -- wrk script: GraphQL point queries of random keys k0..k<KEYS-1> of one view, with a bearer
--- token: POST /v1/graphql {"query":"{ VIEW(key: \"kN\") { FIELDS } }"}, the GraphQL twin of
--- rest-read.lua. Environment: TOKEN (required), VIEW (default bench_rows), KEYS (default
+-- token: POST /v1/graphql {"query":"query($k: String!) { VIEW(key: $k) { FIELDS } }",
+-- "variables":{"k":"kN"}}, the GraphQL twin of rest-read.lua. One document text with
+-- variables, as GraphQL clients send it (the gateway parses and validates it once). Environment: TOKEN (required), VIEW (default bench_rows), KEYS (default
 -- 10000), FIELDS (default "key version updatedAt n label": every field of a seeded row).
 local token = os.getenv("TOKEN")
 local view = os.getenv("VIEW") or "bench_rows"
@@ -12,8 +13,8 @@ function init(args)
 end
 
 function request()
-  local body = '{"query":"{ ' .. view .. '(key: \\"k' .. math.random(0, keys - 1)
-    .. '\\") { ' .. fields .. ' } }"}'
+  local body = '{"query":"query($k: String!) { ' .. view .. '(key: $k) { ' .. fields
+    .. ' } }","variables":{"k":"k' .. math.random(0, keys - 1) .. '"}}'
   return wrk.format("POST", "/v1/graphql", {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",

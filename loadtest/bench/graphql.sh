@@ -7,7 +7,8 @@
 # configuration (JWT, rate limits raised so they never reject, breaker, access log, near cache).
 # After a warm-up of each, the two loads alternate for --rounds rounds of --duration seconds:
 #   REST     GET /v1/views/bench_rows/k<random>                      (rest-read.lua)
-#   GraphQL  POST /v1/graphql { bench_rows(key: "k<random>") { key version updatedAt n label } }
+#   GraphQL  POST /v1/graphql query($k: String!) { bench_rows(key: $k) { key version updatedAt n label } }
+#            with {"k": "k<random>"}
 #            (graphql-read.lua: the same row, every field)
 # and a summary prints requests/s and latency of each and their ratio.
 # Needs redis-server, redis-cli, wrk, taskset, python3 (apt-get install -y redis-tools wrk util-linux).
