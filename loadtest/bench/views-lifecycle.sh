@@ -3,6 +3,7 @@
 # that is never restarted, with the numbers BENCHMARKS.md reports.
 #
 #   loadtest/bench/views-lifecycle.sh [--events 100000] [--state-dir /tmp/sg-views-bench]
+#                                     [--port-block FIRST]
 #
 # Starts `./streamgate demo --no-generator` (retire grace 30 s) in its own state directory,
 # produces --events orders, waits for the views, then:
@@ -13,19 +14,31 @@
 #   3. publishes a new aggregate view: time to its first row served;
 #   4. drops it: time until it answers 404 (grace 30 s);
 # then stops the demo. Needs python3, curl and a built tree (./streamgate builds it).
+# --port-block FIRST runs the demo on five consecutive ports from FIRST (gateway, management,
+# Kafka, Redis, processor metrics) instead of its own 8080, 9090, 19092, 16379 and 9464, so a
+# demo already running on the machine is left alone.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 HERE="$ROOT/loadtest/bench/views"
-EVENTS=100000; STATE=/tmp/sg-views-bench
+EVENTS=100000; STATE=/tmp/sg-views-bench; PORTS=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --events) EVENTS="$2"; shift 2 ;;
     --state-dir) STATE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --port-block) PORTS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "views-lifecycle.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 SG="$ROOT/streamgate"
+DEMO_PORTS=(); CLI_KAFKA=(); API=http://localhost:8080
+if [[ -n "$PORTS" ]]; then
+  DEMO_PORTS=(--port "$PORTS" --management-port "$((PORTS + 1))" --kafka-port "$((PORTS + 2))"
+    --redis-port "$((PORTS + 3))" --processor-metrics-port "$((PORTS + 4))")
+  CLI_KAFKA=(--bootstrap "127.0.0.1:$((PORTS + 2))")
+  API="http://localhost:$PORTS"
+  export STREAMGATE_ADMIN_URL="http://127.0.0.1:$((PORTS + 1))"
+fi
 WORK="$(mktemp -d -t sg-views-bench.XXXXXX)"
 DEMO_PID=""
 stop_demo() {
@@ -38,7 +51,7 @@ now() { date +%s.%N; }
 since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$(now)"; }
 
 echo "== demo (--no-generator, retire grace 30 s), state $STATE"
-STREAMGATE_RETIRE_GRACE="30 seconds" "$SG" demo --state-dir "$STATE" --fresh --no-generator \
+STREAMGATE_RETIRE_GRACE="30 seconds" "$SG" demo --state-dir "$STATE" --fresh --no-generator ${DEMO_PORTS[@]+"${DEMO_PORTS[@]}"} \
   > "$WORK/demo.log" 2>&1 &
 DEMO_PID=$!
 until grep -q "Streamgate demo ready" "$WORK/demo.log"; do
@@ -50,8 +63,8 @@ get() { curl -s -H "Authorization: Bearer $TOKEN" "$@"; }
 
 echo "== $EVENTS orders into the topic"
 python3 "$HERE/orders.py" "$EVENTS" "$WORK/orders.jsonl"
-"$SG" produce orders < "$WORK/orders.jsonl" > /dev/null
-until [[ "$(get -o /dev/null -w '%{http_code}' "http://localhost:8080/v1/views/order_status/bulk-$((EVENTS - 1))")" == 200 ]]; do sleep 1; done
+"$SG" produce ${CLI_KAFKA[@]+"${CLI_KAFKA[@]}"} orders < "$WORK/orders.jsonl" > /dev/null
+until [[ "$(get -o /dev/null -w '%{http_code}' "$API/v1/views/order_status/bulk-$((EVENTS - 1))")" == 200 ]]; do sleep 1; done
 
 cat > "$WORK/alter.yaml" <<'EOF'
 views:
@@ -62,12 +75,12 @@ views:
     kind: aggregate
 EOF
 echo "== alter user_totals while orders trickle in"
-python3 "$HERE/trickle.py" "$TOKEN" "$WORK/trickle.jsonl" 90 > "$WORK/trickle.out" &
+python3 "$HERE/trickle.py" "$API" "$TOKEN" "$WORK/trickle.jsonl" 90 > "$WORK/trickle.out" &
 TRICKLE=$!
 sleep 10
 T0=$(now)
 "$SG" views apply -f "$WORK/alter.yaml" --state-dir "$STATE"
-until get -D - -o /dev/null "http://localhost:8080/v1/views/user_totals/user-0001" \
+until get -D - -o /dev/null "$API/v1/views/user_totals/user-0001" \
     | tr -d '\r' | grep -qi '^streamgate-view-version: 2$'; do sleep 0.2; done
 SWITCH=$(since "$T0")
 wait "$TRICKLE"
@@ -82,8 +95,8 @@ print("order_status: longest gap between two updates seen %.1f s" % max(b - a fo
 EOF
 
 echo "== totals over REST against the topic"
-"$SG" consume orders --from-beginning --timeout 8 > "$WORK/topic.jsonl" 2>/dev/null
-python3 - "$WORK/topic.jsonl" "$TOKEN" <<'EOF'
+"$SG" consume ${CLI_KAFKA[@]+"${CLI_KAFKA[@]}"} orders --from-beginning --timeout 8 > "$WORK/topic.jsonl" 2>/dev/null
+python3 - "$WORK/topic.jsonl" "$TOKEN" "$API" <<'EOF'
 import json, sys, urllib.request
 totals = {}
 for line in open(sys.argv[1]):
@@ -94,7 +107,7 @@ for line in open(sys.argv[1]):
 keys, bad, versions = sorted(totals), 0, set()
 for i in range(0, len(keys), 100):
     chunk = keys[i:i + 100]
-    req = urllib.request.Request("http://localhost:8080/v1/views/user_totals?keys=" + ",".join(chunk),
+    req = urllib.request.Request(sys.argv[3] + "/v1/views/user_totals?keys=" + ",".join(chunk),
                                  headers={"Authorization": "Bearer " + sys.argv[2]})
     resp = urllib.request.urlopen(req)
     versions.add(resp.headers.get("Streamgate-View-Version"))
@@ -117,12 +130,12 @@ EOF
 echo "== publish a new aggregate view"
 T0=$(now)
 "$SG" views apply -f "$WORK/new.yaml" --state-dir "$STATE"
-until [[ "$(get -o /dev/null -w '%{http_code}' http://localhost:8080/v1/views/orders_by_status/created)" == 200 ]]; do sleep 0.2; done
+until [[ "$(get -o /dev/null -w '%{http_code}' "$API/v1/views/orders_by_status/created")" == 200 ]]; do sleep 0.2; done
 echo "orders_by_status: first row served $(since "$T0") s after the apply"
 
 echo "== drop it"
 T0=$(now)
 "$SG" views drop orders_by_status --state-dir "$STATE"
-until [[ "$(get -o /dev/null -w '%{http_code}' http://localhost:8080/v1/views/orders_by_status/created)" == 404 ]]; do sleep 0.5; done
+until [[ "$(get -o /dev/null -w '%{http_code}' "$API/v1/views/orders_by_status/created")" == 404 ]]; do sleep 0.5; done
 echo "orders_by_status: 404 $(since "$T0") s after the drop (grace 30 s)"
 "$SG" views list --state-dir "$STATE"

@@ -1,15 +1,17 @@
 package io.streamgate.cli;
 
+import io.streamgate.cli.apikey.ApiKeyCommand;
 import io.streamgate.cli.demo.DemoCommand;
 import io.streamgate.cli.kafka.ConsumeCommand;
 import io.streamgate.cli.kafka.ProduceCommand;
 import io.streamgate.cli.seed.SeedCommand;
 import io.streamgate.cli.token.TokenCommand;
+import io.streamgate.cli.usage.UsageCommand;
 import io.streamgate.cli.views.ViewsCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * Entry point of {@code ./streamgate}: parses the command line and runs one subcommand on the
@@ -19,7 +21,7 @@ import picocli.CommandLine.Spec;
     description = "Event streams in Kafka, views in Spark SQL, served live from Redis by a Vert.x gateway.",
     subcommands = {DemoCommand.class, TokenCommand.class, ProduceCommand.class, ConsumeCommand.class,
         SeedCommand.class,
-        BenchCommand.class, ViewsCommand.class},
+        BenchCommand.class, ViewsCommand.class, ApiKeyCommand.class, UsageCommand.class},
     footer = {"", "Run ./streamgate COMMAND --help for a command's options."})
 public final class Main implements Runnable {
   @Spec CommandSpec spec;

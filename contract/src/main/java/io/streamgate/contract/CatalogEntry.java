@@ -22,6 +22,9 @@ import java.util.Map;
  *     that backfills beside this one; the switch is a new entry with the new version.
  * @param otherVersions versions readable explicitly besides {@code version}: one backfilling,
  *     or one retiring after a switch; empty otherwise
+ * @param indexes    columns of the value the processor keeps value indexes of ({@link Indexes},
+ *     {@link Keyspace#valueIndex}), for filtered reads and subscriptions; empty for none (and
+ *     when the JSON has no {@code indexes}, as entries from before indexes existed)
  */
 public record CatalogEntry(
     String name,
@@ -33,7 +36,8 @@ public record CatalogEntry(
     long ttlSeconds,
     long registeredAt,
     long version,
-    List<Long> otherVersions) {
+    List<Long> otherVersions,
+    List<String> indexes) {
 
   /** A column of a view's value. */
   public record Column(String name, String type) {
@@ -74,13 +78,43 @@ public record CatalogEntry(
             + " must be >= 1 and differ from the serving version " + version);
       }
     }
+    try {
+      indexes = Indexes.requireColumns(indexes == null ? List.of() : indexes);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("view " + name + ": " + e.getMessage());
+    }
+    for (String index : indexes) {
+      if (columns.stream().noneMatch(c -> c.name().equals(index))) {
+        throw new IllegalArgumentException(
+            "view " + name + ": index column '" + index + "' is not one of its columns");
+      }
+    }
+  }
+
+  /** An entry without indexes. */
+  public CatalogEntry(String name, String description, String keyColumn, ViewKind kind,
+      List<Column> columns, String rankColumn, long ttlSeconds, long registeredAt, long version,
+      List<Long> otherVersions) {
+    this(name, description, keyColumn, kind, columns, rankColumn, ttlSeconds, registeredAt,
+        version, otherVersions, List.of());
+  }
+
+  /** This entry, served by {@code serving} with {@code others} readable too. */
+  public CatalogEntry withVersions(long serving, List<Long> others) {
+    return new CatalogEntry(name, description, keyColumn, kind, columns, rankColumn, ttlSeconds,
+        registeredAt, serving, others, indexes);
+  }
+
+  /** Whether the processor keeps a value index of {@code column}. */
+  public boolean indexed(String column) {
+    return indexes.contains(column);
   }
 
   /** An entry of a view's first version, with no other version readable. */
   public CatalogEntry(String name, String description, String keyColumn, ViewKind kind,
       List<Column> columns, String rankColumn, long ttlSeconds, long registeredAt) {
     this(name, description, keyColumn, kind, columns, rankColumn, ttlSeconds, registeredAt, 1,
-        List.of());
+        List.of(), List.of());
   }
 
   /** Where the serving version's rows, index and change channel live. */
@@ -116,6 +150,9 @@ public record CatalogEntry(
     out.put("registeredAt", registeredAt);
     out.put("version", version);
     out.put("otherVersions", otherVersions);
+    if (!indexes.isEmpty()) { // absent when empty: the JSON of views without indexes is unchanged
+      out.put("indexes", indexes);
+    }
     return Json.write(out);
   }
 
@@ -138,7 +175,8 @@ public record CatalogEntry(
           number(in.get("ttlSeconds")),
           number(in.get("registeredAt")),
           in.get("version") == null ? 1 : number(in.get("version")),
-          list(in.get("otherVersions")).stream().map(v -> ((Number) v).longValue()).toList());
+          list(in.get("otherVersions")).stream().map(v -> ((Number) v).longValue()).toList(),
+          list(in.get("indexes")).stream().map(v -> (String) v).toList());
     } catch (ClassCastException | IllegalArgumentException e) {
       throw new JsonException("not a catalog entry (" + e.getMessage() + "): " + json);
     }

@@ -15,6 +15,8 @@ package io.streamgate.contract;
  *   {&lt;p&gt;:&lt;view&gt;}:rank              zset   key → rank column value, for top-N
  *   {&lt;p&gt;:&lt;view&gt;}:ixver             hash   key → version of its index entries (or of its delete)
  *   {&lt;p&gt;:&lt;view&gt;}:deleted           zset   deleted key → deletedAt, until the tombstone retention
+ *   {&lt;p&gt;:&lt;view&gt;}:ix:&lt;col&gt;:&lt;value&gt;  zset   keys whose column has that indexed value, score 0 (paging)
+ *   {&lt;p&gt;:&lt;view&gt;}:ixval             hash   key → JSON of its indexed values, to move it on change
  *   &lt;p&gt;:catalog                      hash   view name → catalog entry JSON
  *   &lt;p&gt;:changes:&lt;view&gt;              channel  change messages of that view
  *   &lt;p&gt;:catalog:changes              channel  names of views (re)registered
@@ -26,6 +28,11 @@ package io.streamgate.contract;
  *   &lt;p&gt;:control                      stream admin requests (ControlRequest JSON)
  *   &lt;p&gt;:control:reply:&lt;id&gt;           string the processor's ControlReply, for minutes
  *   &lt;p&gt;:control:replies              channel  ids of requests just answered
+ *   {&lt;p&gt;:apikeys}                    hash   API key id → key record JSON (hash of the secret)
+ *   {&lt;p&gt;:apikeys}:rev                string revision, incremented with every key change
+ *   &lt;p&gt;:apikeys:changes              channel  ids of keys created or revoked
+ *   {&lt;p&gt;:usage:&lt;sub&gt;}:&lt;day&gt;         hash   "&lt;view or stream&gt; &lt;counter&gt;" → count, one UTC day
+ *   {&lt;p&gt;:usage:&lt;sub&gt;}:total:&lt;period&gt;  hash   counter → count, one UTC day or month (quotas)
  * </pre>
  *
  * Immutable and thread-safe.
@@ -76,6 +83,24 @@ public final class Keyspace {
   /** Deleted keys → deletedAt: which index versions to forget once the tombstone retention passed. */
   public String deletedIndex(String view) {
     return viewTag(view) + ":deleted";
+  }
+
+  /**
+   * The keys whose {@code column} has the indexed text {@code value} ({@link Indexes#text}),
+   * score 0, ordered by key like {@link #keysIndex}. Redis deletes it when its last key leaves.
+   */
+  public String valueIndex(String view, String column, String value) {
+    return valueIndexPrefix(view) + column + ":" + value;
+  }
+
+  /** Everything of {@link #valueIndex} before the column: the index script appends the rest. */
+  public String valueIndexPrefix(String view) {
+    return viewTag(view) + ":ix:";
+  }
+
+  /** Key → JSON object of its indexed values ({@link Indexes#valuesJson}), the entries to move. */
+  public String indexedValues(String view) {
+    return viewTag(view) + ":ixval";
   }
 
   public String catalog() {
@@ -138,6 +163,41 @@ public final class Keyspace {
   /** Announces the id of each request just answered, so waiting gateways need not poll. */
   public String controlReplies() {
     return prefix + ":control:replies";
+  }
+
+  /** API key id → key record JSON; shares its slot with {@link #apiKeysRevision()}. */
+  public String apiKeys() {
+    return "{" + prefix + ":apikeys}";
+  }
+
+  /** Grows with every change of {@link #apiKeys()}: gateways poll it to notice lost messages. */
+  public String apiKeysRevision() {
+    return apiKeys() + ":rev";
+  }
+
+  /** Announces the id of each API key created or revoked. */
+  public String apiKeysChannel() {
+    return prefix + ":apikeys:changes";
+  }
+
+  /**
+   * One principal's usage on one UTC day ({@code day} as {@code 2026-12-05}): field
+   * {@code "<view or stream> <counter>"} → count. All usage keys of a principal share a slot.
+   */
+  public String usage(String subject, String day) {
+    return usageTag(subject) + ":" + day;
+  }
+
+  /**
+   * One principal's totals over one UTC period ({@code 2026-12-05} or {@code 2026-12}): field
+   * counter → count; what quotas compare with.
+   */
+  public String usageTotal(String subject, String period) {
+    return usageTag(subject) + ":total:" + period;
+  }
+
+  private String usageTag(String subject) {
+    return "{" + prefix + ":usage:" + subject + "}";
   }
 
   private String viewTag(String view) {

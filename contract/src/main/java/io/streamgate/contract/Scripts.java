@@ -11,12 +11,14 @@ import java.util.List;
 public final class Scripts {
   /** Versioned row write plus its change message; see {@code write_row.lua}. */
   public static final Script WRITE_ROW = Script.load("write_row");
-  /** Key index and rank entry of a row; see {@code index_row.lua}. */
+  /** Key index, rank and value index entries of a row; see {@code index_row.lua}. */
   public static final Script INDEX_ROW = Script.load("index_row");
   /** Versioned delete (a tombstone) plus its change message; see {@code delete_row.lua}. */
   public static final Script DELETE_ROW = Script.load("delete_row");
   /** Removes a deleted row's index entries; see {@code unindex_row.lua}. */
   public static final Script UNINDEX_ROW = Script.load("unindex_row");
+  /** Read only: keys in every one of some value indexes, paged; see {@code filter_keys.lua}. */
+  public static final Script FILTER_KEYS = Script.load("filter_keys");
   /** Catalog entry plus its announcement; see {@code register_view.lua}. */
   public static final Script REGISTER_VIEW = Script.load("register_view");
   /** Removes a catalog entry and announces it; see {@code unregister_view.lua}. */
@@ -67,15 +69,35 @@ public final class Scripts {
   public static List<String> indexRowKeys(Keyspace keyspace, String table) {
     Names.requireTableName(table);
     return List.of(keyspace.keysIndex(table), keyspace.rankIndex(table),
-        keyspace.indexVersions(table), keyspace.deletedIndex(table));
+        keyspace.indexVersions(table), keyspace.deletedIndex(table),
+        keyspace.indexedValues(table));
   }
 
-  /** @param rank the rank column's value, or null for a view without one (or a null value) */
+  /** ARGV of {@link #INDEX_ROW} for a row of a view that declares no indexes. */
   public static List<String> indexRowArgs(Row row, Double rank) {
+    return List.of(row.key(), Long.toString(row.version()), rankArg(rank), "", "");
+  }
+
+  /**
+   * ARGV of {@link #INDEX_ROW} for a row written into {@code table}.
+   *
+   * @param rank the rank column's value, or null for a view without one (or a null value)
+   * @param indexes the columns the view declares as indexes ({@link CatalogEntry#indexes}),
+   *     empty for none; the row value's texts of them ({@link Indexes#values}) are indexed
+   */
+  public static List<String> indexRowArgs(Keyspace keyspace, String table, Row row, Double rank,
+      List<String> indexes) {
+    String values = indexes.isEmpty() ? ""
+        : Indexes.valuesJson(Indexes.values(indexes, row.valueJson()));
+    return List.of(row.key(), Long.toString(row.version()), rankArg(rank),
+        keyspace.valueIndexPrefix(requireTableOf(table, row.view())), values);
+  }
+
+  private static String rankArg(Double rank) {
     if (rank != null && (rank.isNaN() || rank.isInfinite())) {
       throw new IllegalArgumentException("rank must be a finite number, but was " + rank);
     }
-    return List.of(row.key(), Long.toString(row.version()), rank == null ? "" : rank.toString());
+    return rank == null ? "" : rank.toString();
   }
 
   /** KEYS of {@link #DELETE_ROW} in {@code table}, one version of the tombstone's view. */
@@ -98,10 +120,70 @@ public final class Scripts {
         tombstone.toJson());
   }
 
-  /** ARGV of {@link #UNINDEX_ROW}; KEYS are {@link #indexRowKeys}. */
-  public static List<String> unindexRowArgs(Tombstone tombstone, long retentionMillis) {
+  /** ARGV of {@link #UNINDEX_ROW} in {@code table}; KEYS are {@link #indexRowKeys}. */
+  public static List<String> unindexRowArgs(Keyspace keyspace, String table, Tombstone tombstone,
+      long retentionMillis) {
     return List.of(tombstone.key(), Long.toString(tombstone.version()),
-        Long.toString(tombstone.deletedAt()), Long.toString(requireRetention(retentionMillis)));
+        Long.toString(tombstone.deletedAt()), Long.toString(requireRetention(retentionMillis)),
+        keyspace.valueIndexPrefix(requireTableOf(table, tombstone.view())));
+  }
+
+  /**
+   * KEYS of {@link #FILTER_KEYS}: the value index of each condition, {@code column → indexed
+   * text} ({@link Indexes#text}), of one table (one slot).
+   */
+  public static List<String> filterKeysKeys(Keyspace keyspace, String table,
+      java.util.Map<String, String> where) {
+    Names.requireTableName(table);
+    if (where.isEmpty()) {
+      throw new IllegalArgumentException("a filter needs at least one condition");
+    }
+    List<String> keys = new java.util.ArrayList<>(where.size());
+    where.forEach((column, value) -> keys.add(keyspace.valueIndex(table, column, value)));
+    return keys;
+  }
+
+  /**
+   * ARGV of {@link #FILTER_KEYS}: matching keys after {@code afterKey} (exclusive; null from the
+   * first) and, when {@code prefix} is not null, only keys starting with it (a tenant's keys;
+   * {@code afterKey} must then start with it too).
+   *
+   * @param limit most keys returned, >= 1
+   * @param walkBudget most keys of the smallest index walked in this call, >= 1
+   */
+  public static List<String> filterKeysArgs(String afterKey, String prefix, int limit,
+      int walkBudget) {
+    if (limit < 1 || walkBudget < 1) {
+      throw new IllegalArgumentException("limit and walk budget must be >= 1, but were " + limit
+          + " and " + walkBudget);
+    }
+    String start = "-";
+    String end = "+";
+    if (prefix != null && !prefix.isEmpty()) {
+      start = "[" + prefix;
+      end = "(" + prefixEnd(prefix);
+    }
+    if (afterKey != null) {
+      if (prefix != null && !afterKey.startsWith(prefix)) {
+        throw new IllegalArgumentException(
+            "key '" + afterKey + "' to start after is outside prefix '" + prefix + "'");
+      }
+      start = "(" + afterKey;
+    }
+    return List.of(start, end, Integer.toString(limit), Integer.toString(walkBudget));
+  }
+
+  /**
+   * A string greater than every string starting with {@code prefix} and smaller than any other
+   * greater one, in Redis' byte order, for a prefix whose last character is ASCII (a tenant
+   * prefix ends with ':').
+   */
+  private static String prefixEnd(String prefix) {
+    char last = prefix.charAt(prefix.length() - 1);
+    if (last >= 0x7f) {
+      throw new IllegalArgumentException("prefix must end with an ASCII character: " + prefix);
+    }
+    return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
   }
 
   private static String requireTableOf(String table, String view) {

@@ -56,6 +56,27 @@ class CatalogEntryTest {
   }
 
   @Test
+  void indexesRoundTripAndAreAbsentFromTheJsonOfViewsWithout() {
+    CatalogEntry orders = new CatalogEntry("order_status", "", "orderId", ViewKind.LATEST,
+        List.of(new Column("userId", "string"), new Column("status", "string")), null, 0, 5, 1,
+        List.of(), List.of("userId", "status"));
+    assertEquals(orders, CatalogEntry.fromJson(orders.toJson()));
+    assertTrue(orders.toJson().contains("\"indexes\":[\"userId\",\"status\"]"), orders.toJson());
+    assertTrue(orders.indexed("status") && !orders.indexed("orderId"));
+    assertTrue(!REVENUE.toJson().contains("indexes"));
+    assertEquals(List.of(), CatalogEntry.fromJson(REVENUE.toJson()).indexes());
+    assertEquals(orders.indexes(), orders.withVersions(2, List.of(1L)).indexes());
+  }
+
+  @Test
+  void indexesMustBeColumnsOfTheValue() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new CatalogEntry("v", "", "k", ViewKind.LATEST, List.of(new Column("a", "int")),
+            null, 0, 0, 1, List.of(), List.of("b")));
+    assertEquals("view v: index column 'b' is not one of its columns", e.getMessage());
+  }
+
+  @Test
   void malformedEntriesFailWithJsonException() {
     assertThrows(JsonException.class, () -> CatalogEntry.fromJson("{\"name\":\"v\"}"));
     assertThrows(JsonException.class,

@@ -72,4 +72,12 @@ class KeyspaceTest {
     assertNotNull(Names.keyProblem("a\nb"));
     assertNotNull(Names.keyProblem("x".repeat(Names.MAX_KEY_LENGTH + 1)));
   }
+
+  @Test
+  void apiKeyRecordsShareASlotWithTheirRevisionAndUsageKeysOfOnePrincipalShareOne() {
+    assertEquals(Slots.slot(keyspace.apiKeys()), Slots.slot(keyspace.apiKeysRevision()));
+    int slot = Slots.slot(keyspace.usage("partner-1", "2026-12-05"));
+    assertEquals(slot, Slots.slot(keyspace.usageTotal("partner-1", "2026-12-05")));
+    assertEquals(slot, Slots.slot(keyspace.usageTotal("partner-1", "2026-12")));
+  }
 }

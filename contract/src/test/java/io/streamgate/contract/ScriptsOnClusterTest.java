@@ -60,7 +60,30 @@ class ScriptsOnClusterTest {
         Scripts.deleteRowKeys(keyspace, row.view(), deleted),
         Scripts.deleteRowArgs(keyspace, row.view(), deleted, 1000)));
     assertEquals(1L, jedis.eval(Scripts.UNINDEX_ROW.source(),
-        Scripts.indexRowKeys(keyspace, row.view()), Scripts.unindexRowArgs(deleted, 1000)));
+        Scripts.indexRowKeys(keyspace, row.view()), Scripts.unindexRowArgs(keyspace, row.view(), deleted, 1000)));
+  }
+
+  @Test
+  void valueIndexesAreMovedAndFilteredInTheViewsSlot() {
+    String table = "order_status.v2";
+    Row paid = new Row("order_status", "o-1", 1, 1, "{\"userId\":\"u-1\",\"status\":\"paid\"}");
+    Row shipped = new Row("order_status", "o-1", 2, 2,
+        "{\"userId\":\"u-1\",\"status\":\"shipped\"}");
+    List<String> indexes = List.of("userId", "status");
+    for (Row row : List.of(paid, shipped)) {
+      assertEquals(1L, jedis.eval(Scripts.INDEX_ROW.source(), Scripts.indexRowKeys(keyspace, table),
+          Scripts.indexRowArgs(keyspace, table, row, null, indexes)));
+    }
+    int slot = Slots.slot(keyspace.keysIndex(table));
+    assertEquals(slot, Slots.slot(keyspace.valueIndex(table, "status", "shipped")));
+    assertEquals(0L, jedis.exists(keyspace.valueIndex(table, "status", "paid")) ? 1L : 0L);
+    assertEquals(List.of("", "o-1"), jedis.eval(Scripts.FILTER_KEYS.source(),
+        Scripts.filterKeysKeys(keyspace, table, java.util.Map.of("status", "shipped",
+            "userId", "u-1")), Scripts.filterKeysArgs(null, null, 10, 100)));
+    Tombstone deleted = new Tombstone("order_status", "o-1", 3, 3);
+    assertEquals(1L, jedis.eval(Scripts.UNINDEX_ROW.source(), Scripts.indexRowKeys(keyspace, table),
+        Scripts.unindexRowArgs(keyspace, table, deleted, 1000)));
+    assertTrue(!jedis.exists(keyspace.valueIndex(table, "status", "shipped")));
   }
 
   @Test

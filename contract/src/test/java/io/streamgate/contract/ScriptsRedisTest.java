@@ -243,7 +243,7 @@ class ScriptsRedisTest {
 
   private long unindex(String view, Tombstone tombstone, long retentionMillis) {
     return (Long) jedis.eval(Scripts.UNINDEX_ROW.source(), Scripts.indexRowKeys(keyspace, view),
-        Scripts.unindexRowArgs(tombstone, retentionMillis));
+        Scripts.unindexRowArgs(keyspace, view, tombstone, retentionMillis));
   }
 
   @Test

@@ -153,6 +153,10 @@ class ObservabilityTest {
     System.out.println("ObservabilityTest: metrics read by dashboards and rules: " + required);
     assertTrue(required.stream().anyMatch(n -> n.startsWith("http_server_requests_seconds")), required.toString());
     assertTrue(required.stream().anyMatch(n -> n.startsWith("streamgate_processor_")), required.toString());
+    // Lookup tables: a failing refresh keeps the last copy, so the copy's age is what shows it.
+    assertTrue(required.containsAll(List.of("streamgate_processor_lookup_refresh_failures_total",
+        "streamgate_processor_lookup_last_success_age_seconds", "streamgate_processor_lookup_rows")),
+        required.toString());
     assertTrue(required.stream().noneMatch(n -> n.contains(":")), "recorded series are not exported: " + required);
     assertFalse(required.contains("up"), "Prometheus makes up itself");
     for (String name : required) {

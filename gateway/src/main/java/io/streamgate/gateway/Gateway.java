@@ -1,12 +1,14 @@
 package io.streamgate.gateway;
 
 import io.streamgate.gateway.admin.Admin;
+import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.ConfigLoader;
 import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.streamgate.gateway.graphql.GraphQLApi;
 import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimits;
@@ -19,6 +21,7 @@ import io.streamgate.gateway.server.ManagementRouter;
 import io.streamgate.gateway.server.Readiness;
 import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.RedisStore;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,13 +77,17 @@ public final class Gateway {
    * @throws io.streamgate.gateway.config.ConfigException if key material cannot be loaded
    */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Clock clock) {
-    TokenVerifier verifier = TokenVerifier.jwt(vertx, config.auth(), clock);
+    TokenVerifier tokens = TokenVerifier.jwt(vertx, config.auth(), clock);
     GatewayMetrics metrics = new GatewayMetrics();
     Breaker breaker = RedisStore.breaker(vertx, config.redis(), config.breaker(), clock,
         metrics.redisCalls());
     metrics.bindBreaker("redis", breaker);
     RedisStore store = RedisStore.create(vertx, config.redis(), breaker);
     Catalog catalog = Catalog.redis(store.views(), store, config.redis().keyspace());
+    ViewFreshness freshness = ViewFreshness.redis(store, config.redis().keyspace(), clock);
+    ApiKeys apiKeys = ApiKeys.redis(store, config.redis().keyspace(), clock);
+    // Tokens and API keys, wherever a credential is checked.
+    TokenVerifier verifier = TokenVerifier.withApiKeys(tokens, apiKeys);
     // One PSUBSCRIBE to the change channels per process, shared by the near cache and push.
     ChangeFeed changes = ChangeFeed.shared(store, config.redis().keyspace().changeChannelPattern());
     metrics.bindChangeFeed(changes);
@@ -94,21 +101,24 @@ public final class Gateway {
     EventIngest ingest = config.ingest().enabled()
         ? EventIngest.create(vertx, config.ingest(), config.redis(), store, metrics)
         : EventIngest.disabled();
+    Usage usage = Usage.redis(store, config.redis().keyspace(), config.limits(), clock);
+    metrics.bindUsage(usage, config.limits().plans());
     // Push and GraphQL subscriptions count against one bound of sockets per principal.
     SocketsPerPrincipal sockets = new SocketsPerPrincipal(config.push().maxSocketsPerPrincipal());
     Push push = config.push().enabled()
-        ? Push.create(config.push(), catalog, rows, changes, verifier,
-            config.auth().leewaySeconds(), metrics, limits.limiter(), sockets)
+        ? Push.create(config.push(), catalog, rows, store.views(), changes, verifier,
+            config.auth().leewaySeconds(), metrics, limits.limiter(), freshness, usage, sockets)
         : Push.disabled();
     GraphQLApi graphql = config.graphql().enabled()
         ? GraphQLApi.create(config.graphql(), config.push(), catalog, store.views(), rows,
             changes, limits.limiter(), sockets, verifier, config.auth().leewaySeconds())
         : GraphQLApi.disabled();
     Readiness readiness = new Readiness(store::probe, clock);
-    Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock);
+    Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock,
+        apiKeys, usage);
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
         rows, limits.limiter(), metrics, config.http().accessLog(),
-        config.http().cors(), ingest, push, readiness, admin, graphql);
+        config.http().cors(), ingest, push, readiness, admin, freshness, usage, graphql);
     ManagementRouter.Services managementServices = new ManagementRouter.Services(verifier,
         metrics, config.http().accessLog(), readiness, catalog,
         config.ingest().enabled() ? ingest : null, breaker, admin);
@@ -123,6 +133,8 @@ public final class Gateway {
     Components components = new Components(vertx)
         .add("redis connections", Future::succeededFuture, store::close)
         .deploy("catalog", catalog)
+        .deploy("view freshness", freshness)
+        .deploy("api keys", apiKeys)
         .deploy("near cache", rows)
         .add("rate limits", limits::start, limits::close)
         // JWKS keys: the first fetch is bounded by its timeout and never fails the start.
@@ -134,6 +146,8 @@ public final class Gateway {
         // One PING a second on a connection of its own: readiness never queues behind reads.
         .deploy("readiness", readiness)
         .add("admin", admin::start, admin::close)
+        // Before the servers, so it stops after them: the last flush has every request's counts.
+        .deploy("usage", usage)
         .deploy("http servers", () -> {
           HttpServerVerticle server = new HttpServerVerticle(host, port, services,
               config.http().shutdownGraceMs(), config.http().tls(), config.auth().maxTokenBytes())

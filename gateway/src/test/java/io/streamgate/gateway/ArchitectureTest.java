@@ -27,7 +27,7 @@ class ArchitectureTest {
       ROOT + ".ingest..", ROOT + ".admin..", ROOT + ".graphql.."};
   private static final String[] TOOLKIT = {ROOT + ".http..", ROOT + ".auth..", ROOT + ".limit..",
       ROOT + ".breaker..", ROOT + ".store..", ROOT + ".cache..", ROOT + ".catalog..",
-      ROOT + ".metrics..", ROOT + ".config.."};
+      ROOT + ".metrics..", ROOT + ".config..", ROOT + ".freshness..", ROOT + ".usage.."};
 
   private static JavaClasses gateway;
 

@@ -255,6 +255,17 @@ public final class GatewayFixture implements AutoCloseable {
           Scripts.indexRowArgs(row, rank));
     }
 
+    /**
+     * The processor's write of a row of a view with {@code indexes}: the row with its change
+     * message, then its key and value index entries.
+     */
+    public long writeIndexed(String table, Row row, List<String> indexes) {
+      long applied = write(table, row);
+      eval(Scripts.INDEX_ROW, Scripts.indexRowKeys(keyspace, table),
+          Scripts.indexRowArgs(keyspace, table, row, null, indexes));
+      return applied;
+    }
+
     /** Deletes from version 1 of the view, keeping the tombstone for a day. */
     public long delete(Tombstone tombstone) {
       return delete(tombstone.view(), tombstone, TOMBSTONE_RETENTION_MS);
@@ -268,7 +279,7 @@ public final class GatewayFixture implements AutoCloseable {
       long applied = eval(Scripts.DELETE_ROW, Scripts.deleteRowKeys(keyspace, table, tombstone),
           Scripts.deleteRowArgs(keyspace, table, tombstone, retentionMs)).toLong();
       eval(Scripts.UNINDEX_ROW, Scripts.indexRowKeys(keyspace, table),
-          Scripts.unindexRowArgs(tombstone, retentionMs));
+          Scripts.unindexRowArgs(keyspace, table, tombstone, retentionMs));
       return applied;
     }
 

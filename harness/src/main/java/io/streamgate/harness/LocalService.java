@@ -64,6 +64,19 @@ public abstract class LocalService implements AutoCloseable {
         return process == null ? -1 : process.pid();
     }
 
+    /**
+     * Freezes the server (SIGSTOP) until the answer is closed: connections stay open, nothing is
+     * answered. See {@link Paused}.
+     *
+     * @throws IllegalStateException while stopped
+     */
+    public synchronized Paused pause() {
+        if (process == null) {
+            throw new IllegalStateException(description + " is not running");
+        }
+        return Paused.pause(process.pid());
+    }
+
     /** Stops the process (SIGTERM, then SIGKILL after a grace period); port and data are kept. */
     public synchronized void stop() {
         if (process != null) {

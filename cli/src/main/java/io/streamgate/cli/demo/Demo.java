@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -186,7 +187,10 @@ public final class Demo implements AutoCloseable {
     Child connector = started(services.connector());
     progress.step("connector", "capturing public.customers into topic streamgate.public.customers"
         + pidNote(connector) + ", log " + connector.logFile());
-    return PipelineMerge.write(settings.pipeline(), settings.postgresPipeline(), state.postgresPipeline());
+    // The lookup table's url names the default port; the database may listen on another.
+    return PipelineMerge.write(settings.pipeline(), settings.postgresPipeline(),
+        Map.of("127.0.0.1:" + DemoSettings.DEFAULT_POSTGRES_PORT + "/", "127.0.0.1:" + settings.postgresPort() + "/"),
+        state.postgresPipeline());
   }
 
   private void startGenerator(DemoServices services, StartupWait wait, Child processor)

@@ -32,6 +32,9 @@ final class DemoServices {
    * The demo schema: created once, seeded once (a later run keeps what people changed). Quoted
    * "customerId" keeps its case in the change events; REPLICA IDENTITY FULL gives updates and
    * deletes the whole old row, which customers_by_city needs to retract a customer from its city.
+   * {@code accounts} says which customer each of the order generator's users (user-001 …
+   * user-050) belongs to, round robin over c-1 … c-6: the lookup table customer_tiers joins it to
+   * customers, so revenue_by_tier can give each order its customer's tier.
    */
   static final String DEMO_SCHEMA = """
       CREATE TABLE IF NOT EXISTS customers ("customerId" text PRIMARY KEY, name text NOT NULL, tier text,
@@ -42,6 +45,9 @@ final class DemoServices {
         ('c-3', 'Grace Hopper', 'gold', 'New York'), ('c-4', 'Edsger Dijkstra', 'bronze', 'Amsterdam'),
         ('c-5', 'Barbara Liskov', 'gold', 'Boston'), ('c-6', 'Donald Knuth', 'silver', 'Stanford')
         ON CONFLICT DO NOTHING;
+      CREATE TABLE IF NOT EXISTS accounts ("userId" text PRIMARY KEY, "customerId" text NOT NULL);
+      INSERT INTO accounts SELECT 'user-' || lpad(n::text, 3, '0'), 'c-' || ((n - 1) % 6 + 1)
+        FROM generate_series(1, 50) AS n ON CONFLICT DO NOTHING;
       """;
   /**
    * Spark stops its queries on SIGTERM, but could hang in a batch whose broker is already gone.

@@ -23,8 +23,21 @@ final class PipelineMerge {
 
   /** Writes the merged pipeline to {@code out} and returns {@code out}. */
   static Path write(Path base, Path extra, Path out) throws IOException {
+    return write(base, extra, Map.of(), out);
+  }
+
+  /**
+   * As {@link #write(Path, Path, Path)}, with each key of {@code replace} in {@code extra}'s text
+   * replaced by its value first (the demo database's port in a lookup table's url).
+   */
+  static Path write(Path base, Path extra, Map<String, String> replace, Path out)
+      throws IOException {
     Map<String, Object> merged = load(base);
-    Map<String, Object> more = load(extra);
+    String extraText = Files.readString(extra, StandardCharsets.UTF_8);
+    for (Map.Entry<String, String> r : replace.entrySet()) {
+      extraText = extraText.replace(r.getKey(), r.getValue());
+    }
+    Map<String, Object> more = load(extra, new java.io.StringReader(extraText));
     for (Map.Entry<String, Object> e : more.entrySet()) {
       if (merged.get(e.getKey()) instanceof Map<?, ?> left && e.getValue() instanceof Map<?, ?> right) {
         Map<Object, Object> both = new LinkedHashMap<>(left);
@@ -44,10 +57,16 @@ final class PipelineMerge {
     return out;
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> load(Path file) throws IOException {
-    Object root;
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return load(file, reader);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> load(Path file, Reader reader) throws IOException {
+    Object root;
+    try {
       root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
     } catch (RuntimeException e) {
       throw new IOException(file + ": not valid YAML: " + e.getMessage(), e);

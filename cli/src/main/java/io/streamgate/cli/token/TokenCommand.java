@@ -34,7 +34,7 @@ public final class TokenCommand implements Callable<Integer> {
   @Option(names = "--tenant", paramLabel = "T", description = "Tenant claim: limits the caller to its own keys.")
   String tenant;
 
-  @Option(names = "--plan", paramLabel = "P", description = "Plan claim, used for rate limits.")
+  @Option(names = "--plan", paramLabel = "P", description = "Plan claim: rate limits and quotas (the demo has trial and metered).")
   String plan;
 
   @Option(names = "--ttl", paramLabel = "SECONDS", defaultValue = "3600",

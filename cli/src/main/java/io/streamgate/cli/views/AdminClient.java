@@ -20,10 +20,10 @@ import java.util.concurrent.TimeoutException;
  * apply waits for the processor, up to a minute) it tells standard error that it is waiting.
  * Not thread-safe; one command uses one client.
  */
-final class AdminClient {
+public final class AdminClient {
   /** An HTTP answer. */
-  record Answer(int status, String body, String contentType) {
-    boolean ok() {
+  public record Answer(int status, String body, String contentType) {
+    public boolean ok() {
       return status / 100 == 2;
     }
 
@@ -48,16 +48,16 @@ final class AdminClient {
     this.err = err;
   }
 
-  Answer get(String path) throws IOException {
+  public Answer get(String path) throws IOException {
     return send(request(path).GET());
   }
 
-  Answer post(String path, String json) throws IOException {
+  public Answer post(String path, String json) throws IOException {
     return send(request(path).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
-  Answer delete(String path) throws IOException {
+  public Answer delete(String path) throws IOException {
     return send(request(path).DELETE());
   }
 

@@ -42,27 +42,31 @@ public final class ViewsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The part each subcommand shares: options, environment, output. */
-  abstract static class Base implements Callable<Integer> {
+  /**
+   * The part every admin-API command shares (views, apikey, usage): options, environment,
+   * output.
+   */
+  public abstract static class Base implements Callable<Integer> {
     @Mixin AdminOptions admin;
-    @Spec CommandSpec spec;
+    @Spec protected CommandSpec spec;
     /** The environment (tests replace it). */
-    static Map<String, String> env = System.getenv();
+    public static Map<String, String> env = System.getenv();
 
-    PrintWriter out() {
+    protected PrintWriter out() {
       return spec.commandLine().getOut();
     }
 
-    PrintWriter err() {
+    protected PrintWriter err() {
       return spec.commandLine().getErr();
     }
 
-    AdminClient client() throws IOException {
+    protected AdminClient client() throws IOException {
       return admin.client(env, err());
     }
 
     /** Prints the answer's lines, or its failure on standard error; the exit code. */
-    int print(AdminClient.Answer answer, java.util.function.Function<String, List<String>> lines) {
+    protected int print(AdminClient.Answer answer,
+        java.util.function.Function<String, List<String>> lines) {
       if (answer.ok()) {
         lines.apply(answer.body()).forEach(out()::println);
         out().flush();

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,13 +84,17 @@ class DemoPiecesTest {
 
   @Test
   void withPostgresTheDemoPipelineGainsTheDatabasesSourceAndViews() throws IOException {
-    DemoSettings settings = DemoSettings.defaults(Modules.root()).withPostgres(true, 15432);
-    Path merged = PipelineMerge.write(settings.pipeline(), settings.postgresPipeline(), dir.resolve("p.yaml"));
-    assertEquals(List.of("customers", "customers_by_city", "order_status", "product_revenue", "user_totals"),
-        PipelineViews.names(merged));
+    DemoSettings settings = DemoSettings.defaults(Modules.root()).withPostgres(true, 25432);
+    Path merged = PipelineMerge.write(settings.pipeline(), settings.postgresPipeline(),
+        Map.of("127.0.0.1:15432/", "127.0.0.1:25432/"), dir.resolve("p.yaml"));
+    assertEquals(List.of("customers", "customers_by_city", "order_status", "product_revenue", "revenue_by_tier",
+        "user_totals"), PipelineViews.names(merged));
     String text = Files.readString(merged);
     assertTrue(text.contains("orders:") && text.contains("format: debezium"), text);
+    // The lookup table reads the database on the port it runs on.
+    assertTrue(text.contains("kind: table") && text.contains("jdbc:postgresql://127.0.0.1:25432/streamgate"), text);
     assertTrue(DemoServices.DEMO_SCHEMA.contains("REPLICA IDENTITY FULL"));
+    assertTrue(DemoServices.DEMO_SCHEMA.contains("CREATE TABLE IF NOT EXISTS accounts"));
   }
 
   @Test

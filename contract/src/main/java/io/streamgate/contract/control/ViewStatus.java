@@ -44,13 +44,23 @@ public record ViewStatus(String view, long serving, List<VersionStatus> versions
    * @param progress   for backfilling: the share of its sources' records read, 0 to 1
    * @param lagRecords records of its sources not yet processed (-1 unknown)
    * @param rows       rows in its table (-1 unknown)
-   * @param watermarkMs event time up to which it has processed, epoch ms (0 unknown)
+   * @param watermarkMs event time up to which it has processed, epoch ms (0 unknown): the
+   *                   greatest event time among the records it processed
    * @param reason     why it failed, or when it retires; empty otherwise
+   * @param caughtUpAtMs the processor's clock when it last found this version had read every
+   *                   record of its sources (0 never); equal to the status' {@code updatedAt}
+   *                   when it was caught up at that report ({@link Freshness} reads it)
    */
   public record VersionStatus(long version, State state, double progress, long lagRecords,
-      long rows, long watermarkMs, String reason) {
+      long rows, long watermarkMs, String reason, long caughtUpAtMs) {
     public VersionStatus {
       reason = reason == null ? "" : reason;
+    }
+
+    /** A version whose processor does not say when it was last caught up. */
+    public VersionStatus(long version, State state, double progress, long lagRecords,
+        long rows, long watermarkMs, String reason) {
+      this(version, state, progress, lagRecords, rows, watermarkMs, reason, 0);
     }
 
     /** {@code backfilling 63 %}, {@code live}, {@code failed: reason}. */
@@ -81,6 +91,7 @@ public record ViewStatus(String view, long serving, List<VersionStatus> versions
       m.put("rows", v.rows());
       m.put("watermarkMs", v.watermarkMs());
       m.put("reason", v.reason());
+      m.put("caughtUpAtMs", v.caughtUpAtMs());
       list.add(m);
     }
     out.put("versions", list);
@@ -99,13 +110,25 @@ public record ViewStatus(String view, long serving, List<VersionStatus> versions
         versions.add(new VersionStatus(number(m.get("version")),
             State.fromWireName((String) m.get("state")),
             ((Number) m.get("progress")).doubleValue(), number(m.get("lagRecords")),
-            number(m.get("rows")), number(m.get("watermarkMs")), (String) m.get("reason")));
+            number(m.get("rows")), number(m.get("watermarkMs")), (String) m.get("reason"),
+            // absent in the status of a processor from before freshness (issue 17)
+            m.containsKey("caughtUpAtMs") ? number(m.get("caughtUpAtMs")) : 0));
       }
       return new ViewStatus((String) in.get("view"), number(in.get("serving")), versions,
           number(in.get("updatedAt")));
     } catch (ClassCastException | IllegalArgumentException | NullPointerException e) {
       throw new JsonException("not a view status (" + e + ")");
     }
+  }
+
+  /** The status of {@code version}, or null if this status does not list it. */
+  public VersionStatus version(long version) {
+    for (VersionStatus v : versions) {
+      if (v.version() == version) {
+        return v;
+      }
+    }
+    return null;
   }
 
   private static long number(Object value) {

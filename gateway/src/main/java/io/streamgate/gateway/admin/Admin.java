@@ -5,10 +5,12 @@ import io.streamgate.gateway.admin.internal.AdminHandler;
 import io.streamgate.gateway.admin.internal.AuditLog;
 import io.streamgate.gateway.admin.internal.ControlChannel;
 import io.streamgate.gateway.admin.internal.Definitions;
+import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.config.AdminConfig;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.store.RedisStore;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -16,7 +18,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 
 /**
- * The admin API, {@code /admin/v1/views...}: publish, preview, change and drop views at runtime.
+ * The admin API: {@code /admin/v1/views...} publishes, previews, changes and drops views at
+ * runtime; {@code /admin/v1/keys} creates, lists and revokes API keys; {@code /admin/v1/usage}
+ * reads a principal's metered usage.
  * The processor owns the view definitions (it validates SQL with Spark), so apply, preview and
  * drop queue a {@code ControlRequest} on the control stream in Redis and wait, without blocking
  * an event loop, for the processor's {@code ControlReply}; list and describe read definitions,
@@ -45,11 +49,11 @@ public final class Admin {
 
   /** Connects nothing yet: {@link #start()} subscribes to the processor's replies. */
   public static Admin create(Vertx vertx, AdminConfig config, RedisStore store, Keyspace keyspace,
-      Clock clock) {
+      Clock clock, ApiKeys keys, Usage usage) {
     ControlChannel control = new ControlChannel(vertx, store, keyspace, clock);
     AuditLog audit = AuditLog.create(clock);
-    AdminHandler handler = new AdminHandler(control, new Definitions(store, keyspace), clock,
-        config.timeoutMs());
+    AdminHandler handler = new AdminHandler(control, new Definitions(store, keyspace), keys,
+        usage, clock, config.timeoutMs());
     return new Admin(vertx, AdminHandler.stage(audit), handler, control, audit);
   }
 

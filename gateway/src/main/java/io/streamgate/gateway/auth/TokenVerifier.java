@@ -25,6 +25,54 @@ public interface TokenVerifier {
   Future<Principal> verify(String token);
 
   /**
+   * Turns an API key ({@code X-API-Key}) into a {@link Principal}, without I/O; see
+   * {@link ApiKeys}. This default refuses every key: only a verifier made by
+   * {@link #withApiKeys} accepts them.
+   *
+   * @param clientAddress the caller's address, for the limit on failed checks
+   * @throws AuthenticationException when the key is refused
+   * @throws TooManyFailuresException when the address failed too often (nothing was checked)
+   */
+  default Principal verifyApiKey(String key, String clientAddress) {
+    throw new AuthenticationException("API keys are not accepted here");
+  }
+
+  /**
+   * {@code tokens} for bearer tokens and {@code keys} for API keys: one verifier for every place
+   * a credential is checked, so a key works wherever a token does. Revocations of either kind
+   * reach {@link #onKeysRevoked}'s listeners.
+   */
+  static TokenVerifier withApiKeys(TokenVerifier tokens, ApiKeys keys) {
+    return new TokenVerifier() {
+      @Override
+      public Future<Principal> verify(String token) {
+        return tokens.verify(token);
+      }
+
+      @Override
+      public Principal verifyApiKey(String key, String clientAddress) {
+        return keys.verify(key, clientAddress);
+      }
+
+      @Override
+      public Future<Void> start() {
+        return tokens.start();
+      }
+
+      @Override
+      public void close() {
+        tokens.close();
+      }
+
+      @Override
+      public void onKeysRevoked(Consumer<Set<String>> listener) {
+        tokens.onKeysRevoked(listener);
+        keys.onRevoked(listener);
+      }
+    };
+  }
+
+  /**
    * Loads keys that come from the network (JWKS). The future ends once each source has tried
    * once; a failed source keeps retrying in the background and its tokens are refused until it
    * loads, so callers may go on either way.

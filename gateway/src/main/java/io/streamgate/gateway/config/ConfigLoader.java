@@ -346,7 +346,21 @@ public final class ConfigLoader {
   private static PlanConfig plan(YamlSection s) {
     long requests = s.integer("requests", 0);
     int periodSeconds = s.integer("periodSeconds", 0);
-    return build(s, () -> new PlanConfig(requests, periodSeconds));
+    QuotaConfig quota = quota(s.section("quota"));
+    return build(s, () -> new PlanConfig(requests, periodSeconds, quota));
+  }
+
+  private static QuotaConfig quota(YamlSection s) {
+    QuotaConfig.Amounts perDay = amounts(s.section("perDay"));
+    QuotaConfig.Amounts perMonth = amounts(s.section("perMonth"));
+    return build(s, () -> new QuotaConfig(perDay, perMonth));
+  }
+
+  private static QuotaConfig.Amounts amounts(YamlSection s) {
+    long requests = s.integer("requests", 0);
+    long rows = s.integer("rows", 0);
+    long events = s.integer("events", 0);
+    return build(s, () -> new QuotaConfig.Amounts(requests, rows, events));
   }
 
   private static KeyConfig key(YamlSection s) {

@@ -14,12 +14,13 @@ public final class ETags {
 
   /**
    * @param ifNoneMatch the header value, may be null
-   * @param etag        the current strong entity tag, quoted
+   * @param etag        the current entity tag, quoted, strong or weak ({@code W/"…"})
    */
   public static boolean matches(String ifNoneMatch, String etag) {
     if (ifNoneMatch == null) {
       return false;
     }
+    String opaque = etag.startsWith("W/") ? etag.substring(2) : etag;
     for (String candidate : ifNoneMatch.split(",")) {
       String tag = candidate.trim();
       if (tag.equals("*")) {
@@ -28,7 +29,7 @@ public final class ETags {
       if (tag.startsWith("W/")) {
         tag = tag.substring(2);
       }
-      if (tag.equals(etag)) {
+      if (tag.equals(opaque)) {
         return true;
       }
     }

@@ -12,6 +12,7 @@ public enum Endpoint {
   HEALTH_READY(HttpMethod.GET, "/health/ready"),
   METRICS(HttpMethod.GET, "/metrics"),
   OPENAPI(HttpMethod.GET, "/openapi.json"),
+  ASYNCAPI(HttpMethod.GET, "/asyncapi.json"),
   DASHBOARD(HttpMethod.GET, "/"),
   DASHBOARD_SCRIPT(HttpMethod.GET, "/dashboard.js"),
   // The view authoring page (feature admin): static files; its calls go to /admin/v1.
@@ -35,7 +36,12 @@ public enum Endpoint {
   ADMIN_PREVIEW(HttpMethod.POST, "/admin/v1/views/preview"),
   ADMIN_VIEW(HttpMethod.GET, "/admin/v1/views/{name}"),
   ADMIN_DROP(HttpMethod.DELETE, "/admin/v1/views/{name}"),
-  ADMIN_SOURCES(HttpMethod.GET, "/admin/v1/sources");
+  ADMIN_SOURCES(HttpMethod.GET, "/admin/v1/sources"),
+  // API keys and usage (admin). POST /admin/v1/keys shares its path with the list.
+  ADMIN_KEYS(HttpMethod.GET, "/admin/v1/keys"),
+  ADMIN_KEY_CREATE(HttpMethod.POST, "/admin/v1/keys"),
+  ADMIN_KEY_REVOKE(HttpMethod.DELETE, "/admin/v1/keys/{id}"),
+  ADMIN_USAGE(HttpMethod.GET, "/admin/v1/usage");
 
   private final HttpMethod method;
   private final String template;

@@ -30,7 +30,11 @@ public enum ProblemType {
   ROW_DELETED("row-deleted", "Row deleted", 404),
   // The admin API: the processor refused a pipeline (with its error lines), or did not answer.
   INVALID_PIPELINE("invalid-pipeline", "Invalid pipeline", 422),
-  PROCESSOR_TIMEOUT("processor-timeout", "Processor did not answer", 504);
+  PROCESSOR_TIMEOUT("processor-timeout", "Processor did not answer", 504),
+  // A read with max_staleness of a view that lags more (issue 17): with lagMs and Retry-After.
+  STALE_VIEW("stale-view", "View too stale", 503),
+  // A plan's daily or monthly quota is spent (usage); after TOO_MANY_REQUESTS so forStatus keeps it.
+  QUOTA_EXCEEDED("quota-exceeded", "Quota exceeded", 429);
 
   public static final String TYPE_BASE = "https://streamgate.dev/problems/";
 

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * the gateway's CPU.) Parameters are percent-decoded (RFC 3986); a malformed escape is a 400.
  *
  * @param endpoint the endpoint, or null when the path names none (the request ends in a 404)
- * @param view     {@code {view}} of the view endpoints ({@code {name}} of the admin ones), else null
+ * @param view     {@code {view}} of the view endpoints ({@code {name}} of the admin ones, the key
+ *                 {@code {id}} of {@link Endpoint#ADMIN_KEY_REVOKE}), else null
  * @param key      {@code {key}} of {@link Endpoint#ROW} and {@link Endpoint#ROW_EVENTS}, else null
  * @param stream   {@code {stream}} of {@link Endpoint#EVENTS}, else null
  */
@@ -31,13 +32,15 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
   private static final String VIEWS_PREFIX = "/v1/views/";
   private static final String EVENTS_PREFIX = "/v1/events/";
   private static final String ADMIN_VIEWS_PREFIX = "/admin/v1/views/";
+  private static final String ADMIN_KEYS_PREFIX = "/admin/v1/keys/";
   /** The endpoints without parameters, by path: looked up, not scanned, per request. */
   private static final Map<String, RequestPath> FIXED = Arrays.stream(Endpoint.values())
       .filter(Endpoint::fixed)
-      .filter(endpoint -> endpoint != Endpoint.GRAPHQL_GET) // GRAPHQL's path, told by method
       .collect(Collectors.toUnmodifiableMap(Endpoint::template,
-          endpoint -> new RequestPath(endpoint, null, null, null)));
-  private static final RequestPath GRAPHQL_GET = new RequestPath(Endpoint.GRAPHQL_GET, null,
+          endpoint -> new RequestPath(endpoint, null, null, null),
+          // Two methods on one path: the GET is found here, classify() picks the other.
+          (first, second) -> first.endpoint().method() == HttpMethod.GET ? first : second));
+  private static final RequestPath GRAPHQL_POST = new RequestPath(Endpoint.GRAPHQL, null,
       null, null);
 
   /** The stage: classifies the request's normalized path and names its route for the metrics. */
@@ -56,8 +59,12 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
       if (path.endpoint() == Endpoint.ADMIN_VIEW && ctx.request().method() == HttpMethod.DELETE) {
         // The templates with two methods: describe (GET) and drop (DELETE); GraphQL.
         path = new RequestPath(Endpoint.ADMIN_DROP, path.view(), null, null);
-      } else if (path.endpoint() == Endpoint.GRAPHQL && ctx.request().method() != HttpMethod.POST) {
-        path = GRAPHQL_GET;
+      } else if (path.endpoint() == Endpoint.ADMIN_KEYS
+          && ctx.request().method() == HttpMethod.POST) {
+        path = new RequestPath(Endpoint.ADMIN_KEY_CREATE, null, null, null);
+      } else if (path.endpoint() == Endpoint.GRAPHQL_GET
+          && ctx.request().method() == HttpMethod.POST) {
+        path = GRAPHQL_POST;
       }
       ctx.put(CONTEXT_KEY, path);
       if (path.endpoint() != null) {
@@ -107,6 +114,11 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
       String name = path.substring(ADMIN_VIEWS_PREFIX.length());
       return name.isEmpty() || name.indexOf('/') >= 0 ? NONE
           : new RequestPath(Endpoint.ADMIN_VIEW, decode(name), null, null);
+    }
+    if (path.startsWith(ADMIN_KEYS_PREFIX)) {
+      String id = path.substring(ADMIN_KEYS_PREFIX.length());
+      return id.isEmpty() || id.indexOf('/') >= 0 ? NONE
+          : new RequestPath(Endpoint.ADMIN_KEY_REVOKE, decode(id), null, null);
     }
     return FIXED.getOrDefault(path, NONE);
   }

@@ -10,7 +10,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.cache.NearCache;
+import io.streamgate.gateway.config.PlanConfig;
 import io.streamgate.gateway.store.ChangeFeed;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -42,6 +44,8 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayMetrics {
   public static final String HTTP = "http.server.requests";
   public static final String RATE_LIMITED = "streamgate.ratelimit.rejected";
+  public static final String QUOTA_REJECTED = "streamgate.quota.rejected";
+  public static final String USAGE_OVERFLOW = "streamgate.usage.overflow";
   public static final String BREAKER_STATE = "streamgate.breaker.state";
   public static final String REDIS = "streamgate.redis.calls";
   public static final String CACHE_HITS = "streamgate.cache.hits";
@@ -195,6 +199,35 @@ public final class GatewayMetrics {
   public void bindIngestInFlight(java.util.function.Supplier<Number> bytes) {
     Gauge.builder(INGEST_IN_FLIGHT, bytes).baseUnit("bytes")
         .description("body bytes of ingest requests waiting for Kafka").register(registry);
+  }
+
+  /** A request refused because its principal's quota of {@code period} (day, month) is spent. */
+  public void quotaRejected(String plan, String period) {
+    quotaCounter(plan, period).increment();
+  }
+
+  private Counter quotaCounter(String plan, String period) {
+    return Counter.builder(QUOTA_REJECTED).tag("plan", plan).tag("period", period)
+        .description("requests refused with 429 quota-exceeded").register(registry);
+  }
+
+  /**
+   * Usage's meters: quota rejections of every plan with a quota, at 0 from the start (so alerts
+   * and dashboards find them before the first one), and the counts that went beyond usage's
+   * in-memory bound.
+   */
+  public void bindUsage(Usage usage, Map<String, PlanConfig> plans) {
+    plans.forEach((name, plan) -> {
+      if (plan.quota().perDay().any()) {
+        quotaCounter(name, "day");
+      }
+      if (plan.quota().perMonth().any()) {
+        quotaCounter(name, "month");
+      }
+    });
+    FunctionCounter.builder(USAGE_OVERFLOW, usage, Usage::overflowed)
+        .description("usage counts kept under principal (other): the in-memory bound was hit")
+        .register(registry);
   }
 
   /** The registry behind {@link #scrape()}, for meters defined next to their feature (push). */

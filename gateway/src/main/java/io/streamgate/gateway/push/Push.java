@@ -4,6 +4,8 @@ import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
+import io.streamgate.gateway.freshness.ViewFreshness;
+import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.limit.RateLimiter;
@@ -11,6 +13,8 @@ import io.streamgate.gateway.limit.SocketsPerPrincipal;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.internal.PushHub;
 import io.streamgate.gateway.store.ChangeFeed;
+import io.streamgate.gateway.store.ViewStore;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Context;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -20,7 +24,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Live push of row changes: WebSocket {@code GET /v1/ws} and SSE
- * {@code GET /v1/views/{view}/{key}/events}, protocol in {@code docs/push.md}.
+ * {@code GET /v1/views/{view}/{key}/events} (one row) or {@code GET /v1/views/{view}?column=value}
+ * with {@code Accept: text/event-stream} (a filter), protocol in {@code docs/push.md}.
  *
  * <p>One instance per gateway process, deployed as a verticle: it follows the process's one
  * {@link ChangeFeed} and hands each change straight to the event loops that have
@@ -44,6 +49,8 @@ public interface Push extends Deployable {
   short CLOSE_KEY_REVOKED = 4401;
   /** Query parameter that may carry the token where a client cannot set headers. */
   String ACCESS_TOKEN_PARAM = "access_token";
+  /** Query parameter that may carry an API key where a client cannot set headers. */
+  String API_KEY_PARAM = "api_key";
 
   /** {@code GET /v1/ws}: upgrades to a WebSocket session. */
   void webSocket(RoutingContext ctx);
@@ -52,10 +59,24 @@ public interface Push extends Deployable {
   void events(RoutingContext ctx);
 
   /**
+   * {@code GET /v1/views/{view}?column=value} with {@code Accept: text/event-stream}: an SSE
+   * stream of the rows matching a filter on indexed columns (snapshot, then enter, update and
+   * leave), as a WebSocket subscription with {@code where}.
+   */
+  void filteredEvents(RoutingContext ctx);
+
+  /** Whether a request asks for an event stream ({@code Accept: text/event-stream}). */
+  static boolean wantsEventStream(RoutingContext ctx) {
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    return accept != null && accept.contains("text/event-stream");
+  }
+
+  /**
    * A stage before the bearer-token stage, for the push routes only: browsers cannot set
    * headers on a WebSocket or an EventSource, so {@code ?access_token=} stands in for
-   * {@code Authorization: Bearer} when that header is absent. (The access log records the path
-   * without the query string, so the token is not logged.)
+   * {@code Authorization: Bearer} when that header is absent, and {@code ?api_key=} for
+   * {@code X-API-Key}. (The access log records the path without the query string, so neither
+   * credential is logged.)
    */
   static Handler<RoutingContext> accessTokenParam() {
     return ctx -> {
@@ -63,6 +84,10 @@ public interface Push extends Deployable {
       if (token != null && !token.isBlank()
           && ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null) {
         ctx.request().headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + token.trim());
+      }
+      String key = ctx.request().getParam(API_KEY_PARAM);
+      if (key != null && !key.isBlank() && ctx.request().getHeader(BearerAuthHandler.API_KEY) == null) {
+        ctx.request().headers().set(BearerAuthHandler.API_KEY, key.trim());
       }
       ctx.next();
     };
@@ -93,6 +118,11 @@ public interface Push extends Deployable {
       }
 
       @Override
+      public void filteredEvents(RoutingContext ctx) {
+        throw off();
+      }
+
+      @Override
       public Future<?> deploy(Context context) {
         return Future.succeededFuture();
       }
@@ -105,18 +135,21 @@ public interface Push extends Deployable {
   }
 
   /**
+   * @param store         the breaker-guarded store (snapshots of filtered subscriptions)
    * @param changes       the process's change feed
    * @param leewaySeconds the token leeway: a socket closes at {@code exp} plus this
    * @param limiter       the rate limiter, whose plans set each socket's message budget when
    *                      {@code push.messageBudget} is 0; {@link RateLimiter#unlimited()} when
    *                      limits are off (no budget)
+   * @param freshness     each view version's watermark and lag, put on rows and deletes
+   * @param usage         meters the row messages pushed, per principal and view
    * @param sockets       open connections per token subject, shared with the other features
    *                      that hold sockets ({@code push.maxSocketsPerPrincipal})
    */
-  static Push create(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
-      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter,
-      SocketsPerPrincipal sockets) {
-    return new PushHub(config, catalog, rows, changes, verifier, leewaySeconds, metrics, limiter,
-        sockets);
+  static Push create(PushConfig config, Catalog catalog, NearCache rows, ViewStore store,
+      ChangeFeed changes, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics,
+      RateLimiter limiter, ViewFreshness freshness, Usage usage, SocketsPerPrincipal sockets) {
+    return new PushHub(config, catalog, rows, store, changes, verifier, leewaySeconds, metrics,
+        limiter, freshness, usage, sockets);
   }
 }

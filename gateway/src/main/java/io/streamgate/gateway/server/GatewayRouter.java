@@ -8,6 +8,7 @@ import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.CorsConfig;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.streamgate.gateway.graphql.GraphQLApi;
 import io.streamgate.gateway.http.AccessLogHandler;
 import io.streamgate.gateway.http.BearerAuthHandler;
@@ -18,6 +19,7 @@ import io.streamgate.gateway.http.ProblemHandler;
 import io.streamgate.gateway.http.RateLimitHandler;
 import io.streamgate.gateway.http.RequestIdHandler;
 import io.streamgate.gateway.http.RequestPath;
+import io.streamgate.gateway.http.UsageHandler;
 import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
@@ -25,6 +27,7 @@ import io.streamgate.gateway.push.Dashboard;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.ViewStore;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -35,12 +38,16 @@ import io.vertx.ext.web.handler.BodyHandler;
  * <pre>
  *   metrics → request id → access log → method → endpoint → CORS (if on)
  *   GatewayMetrics RequestId  AccessLog MethodCheck RequestPath Cors
- *     → [/v1/ws, …/events, GET /v1/graphql: ?access_token= → Authorization] → JWT → rate limit → /v1 route → …
- *                                                 BearerAuth RateLimitHandler ViewsHandler,
+ *     → [/v1/ws, …/events, GET /v1/graphql: ?access_token=, ?api_key= → headers]
+ *     → JWT or API key → usage
+ *       BearerAuth   UsageHandler
+ *     → rate limit → /v1 route → …      (usage: meters the request, refuses a spent quota)
+ *       RateLimitHandler ViewsHandler,
  *                               IndexHandler, ingest EventsHandler, Push (WebSocket, SSE),
  *                               GraphQLApi (/v1/graphql: queries, graphql-transport-ws)
  *     → [/admin/*: Admin stage (audit, body held) → JWT → rate limit → admin routes]
- *     → [health, /openapi.json, /, /dashboard.js, /views, /views.js: no token; /metrics: management port only]
+ *     → [health, /openapi.json, /asyncapi.json, /, /dashboard.js, /views, /views.js: no token;
+ *        /metrics: management port only]
  *   (POST /v1/events/{stream} holds its body unread from before the JWT stage until its checks
  *   pass: EventIngest.holdBody)
  *   any failure → ProblemHandler (RFC 9457)
@@ -63,13 +70,17 @@ public final class GatewayRouter {
    * @param push    WebSocket/SSE push ({@link Push#disabled()} when off: its routes answer 404)
    * @param readiness whether Redis answers, from a timer (health); null only in tests of shape
    * @param admin   the admin API under /admin/v1 ({@link Admin#disabled()}: its routes answer 404)
+   * @param freshness each view's watermark and lag ({@link ViewFreshness#unknown()} if null)
+   * @param usage   metering and quotas of /v1 requests ({@link Usage#disabled()} when null)
    * @param graphql GraphQL at /v1/graphql ({@link GraphQLApi#disabled()}: it answers 404)
    */
   public record Services(TokenVerifier verifier, Catalog catalog, ViewStore store,
       NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog,
       CorsConfig cors, EventIngest ingest, Push push, Readiness readiness, Admin admin,
-      GraphQLApi graphql) {
+      ViewFreshness freshness, Usage usage, GraphQLApi graphql) {
     public Services {
+      freshness = freshness == null ? ViewFreshness.unknown() : freshness;
+      usage = usage == null ? Usage.disabled() : usage;
       limiter = limiter == null ? RateLimiter.unlimited() : limiter;
       cors = cors == null ? CorsConfig.off() : cors;
       ingest = ingest == null ? EventIngest.disabled() : ingest;
@@ -81,9 +92,18 @@ public final class GatewayRouter {
     /** No GraphQL. */
     public Services(TokenVerifier verifier, Catalog catalog, ViewStore store, NearCache rows,
         RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors,
+        EventIngest ingest, Push push, Readiness readiness, Admin admin,
+        ViewFreshness freshness, Usage usage) {
+      this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, ingest, push,
+          readiness, admin, freshness, usage, null);
+    }
+
+    /** No freshness, no usage metering, no GraphQL. */
+    public Services(TokenVerifier verifier, Catalog catalog, ViewStore store, NearCache rows,
+        RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors,
         EventIngest ingest, Push push, Readiness readiness, Admin admin) {
       this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, ingest, push,
-          readiness, admin, null);
+          readiness, admin, null, null, null);
     }
 
     /** No readiness, no admin API. */
@@ -91,7 +111,7 @@ public final class GatewayRouter {
         RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors,
         EventIngest ingest, Push push) {
       this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, ingest, push, null,
-          null, null);
+          null, null, null, null);
     }
 
     /** No event ingest, no push. */
@@ -145,21 +165,37 @@ public final class GatewayRouter {
     router.post(Endpoint.GRAPHQL.template())
         .handler(EventIngest.holdBody(GraphQLApi.MAX_BODY_BYTES));
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, services.push().authGuard()));
+    // A filter asked for as an event stream is push too (EventSource sends that Accept).
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, ctx -> {
+      if (Push.wantsEventStream(ctx)) {
+        services.push().authGuard().handle(ctx);
+      } else {
+        ctx.next();
+      }
+    }));
 
     router.route("/v1/*").handler(new BearerAuthHandler(services.verifier()));
+    router.route("/v1/*").handler(new UsageHandler(services.usage(), services.metrics()));
     if (services.limiter().enabled()) {
       router.route("/v1/*").handler(new RateLimitHandler(services.limiter(), services.metrics()));
     }
 
-    Rest rest = Rest.create(services.catalog(), services.store(), services.rows());
+    Rest rest = Rest.create(services.catalog(), services.store(), services.rows(),
+        services.freshness());
+    Push push = services.push();
     router.get(Endpoint.VIEWS.template()).handler(rest::views);
     // The hot route first: point reads.
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW, rest::row));
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, rest::view));
+    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, ctx -> {
+      if (Push.wantsEventStream(ctx)) {
+        push.filteredEvents(ctx);
+      } else {
+        rest.view(ctx);
+      }
+    }));
     // "top" is the endpoint (RequestPath); a row with key "top" is read with ?keys=top.
     router.get(VIEWS_PREFIX).handler(only(Endpoint.TOP, rest::top));
     router.post(EVENTS_PREFIX).handler(only(Endpoint.EVENTS, services.ingest().handler()));
-    Push push = services.push();
     router.get(Endpoint.WS.template()).handler(push::webSocket);
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, push::events));
     GraphQLApi graphql = services.graphql();
@@ -183,6 +219,7 @@ public final class GatewayRouter {
     router.get(Endpoint.HEALTH_LIVE.template()).handler(health::live);
     router.get(Endpoint.HEALTH_READY.template()).handler(health::ready);
     router.get(Endpoint.OPENAPI.template()).handler(new OpenApiHandler(services.catalog()));
+    router.get(Endpoint.ASYNCAPI.template()).handler(new AsyncApiHandler(services.catalog()));
     // The live dashboard's static files; the page brings its token in the URL fragment.
     router.get(Endpoint.DASHBOARD.template()).handler(Dashboard.page());
     router.get(Endpoint.DASHBOARD_SCRIPT.template()).handler(Dashboard.script());

@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code <View>Page} (and {@code <View>Top} for a ranked view), and the paths
  * {@code /v1/views/<view>}, {@code /v1/views/<view>/{key}} (and {@code /v1/views/<view>/top}):
  * copies of the generic {@code /v1/views/{view}…} operations, which stay, with the view fixed and
- * the rows typed. Stateless and thread-safe.
+ * the rows typed, and on {@code /v1/views/<view>} one filter parameter per indexed column.
+ * Stateless and thread-safe.
  */
 final class ViewSchemas {
   static final String SCHEMAS = "#/components/schemas/";
@@ -32,6 +33,7 @@ final class ViewSchemas {
   /** The generic schemas that hold rows, copied per view with their rows typed. */
   private static final List<String> ROW_HOLDERS = List.of("MultiGet", "Page", "Top");
   private static final String VIEW_PARAMETER = "#/components/parameters/View";
+  private static final String FIELDS_PARAMETER = "#/components/parameters/Fields";
   /** Deeper nesting than any real view has: past it a type is described, not parsed. */
   private static final int MAX_DEPTH = 16;
 
@@ -44,10 +46,7 @@ final class ViewSchemas {
     JsonObject paths = doc.getJsonObject("paths");
     Set<String> used = new HashSet<>(schemas.fieldNames());
     for (CatalogEntry view : views) {
-      String name = schemaName(view.name());
-      if (used.contains(name + "Value")) {
-        name = "View_" + view.name(); // two names alike in PascalCase (a_b, a__b): unique again
-      }
+      String name = uniqueName(view, used);
       for (String suffix : List.of("Value", "Row", "MultiGet", "Page", "Top")) {
         used.add(name + suffix);
       }
@@ -93,20 +92,51 @@ final class ViewSchemas {
           .getJsonObject(generic.getKey()), retarget);
       for (String method : item.fieldNames()) {
         if (item.getValue(method) instanceof JsonObject op) {
-          typeOperation(op, view, name);
+          typeOperation(op, view, name, base);
         }
+      }
+      if (suffix.isEmpty()) {
+        addFilterParameters(item.getJsonObject("get"), view);
       }
       paths.put("/v1/views/" + view.name() + suffix, item);
     }
   }
 
-  /** Fixes the view: no {view} parameter, its own operationId, a summary that names it. */
-  private static void typeOperation(JsonObject op, CatalogEntry view, String name) {
+  /** One optional query parameter per indexed column of the view, typed like the column. */
+  private static void addFilterParameters(JsonObject op, CatalogEntry view) {
+    if (op == null || view.indexes().isEmpty()) {
+      return;
+    }
+    JsonArray parameters = op.getJsonArray("parameters", new JsonArray());
+    for (String index : view.indexes()) {
+      String type = view.columns().stream().filter(c -> c.name().equals(index))
+          .map(CatalogEntry.Column::type).findFirst().orElse("string");
+      JsonObject schema = typeSchema(type);
+      parameters.add(new JsonObject()
+          .put("name", index)
+          .put("in", "query")
+          .put("required", false)
+          .put("description", "Filter: rows whose " + index + " is this value (indexed column;"
+              + " several filters intersect).")
+          .put("schema", schema));
+    }
+    op.put("parameters", parameters);
+  }
+
+  /**
+   * Fixes the view: no {view} parameter, {@code fields} limited to its columns, its own
+   * operationId, a summary that names it.
+   */
+  private static void typeOperation(JsonObject op, CatalogEntry view, String name,
+      JsonObject base) {
     JsonArray parameters = op.getJsonArray("parameters");
     if (parameters != null) {
       JsonArray kept = new JsonArray();
       parameters.forEach(p -> {
-        if (!(p instanceof JsonObject o && VIEW_PARAMETER.equals(o.getString("$ref")))) {
+        String ref = p instanceof JsonObject o ? o.getString("$ref") : null;
+        if (FIELDS_PARAMETER.equals(ref)) {
+          kept.add(fieldsParameter(base, view));
+        } else if (!VIEW_PARAMETER.equals(ref)) {
           kept.add(p);
         }
       });
@@ -123,6 +153,16 @@ final class ViewSchemas {
     if (op.getString("summary") != null) {
       op.put("summary", view.name() + ": " + op.getString("summary"));
     }
+  }
+
+  /** The generic {@code fields} parameter, its items one of the view's columns. */
+  private static JsonObject fieldsParameter(JsonObject base, CatalogEntry view) {
+    JsonObject parameter = base.getJsonObject("components").getJsonObject("parameters")
+        .getJsonObject("Fields").copy();
+    JsonArray columns = new JsonArray();
+    view.columns().forEach(c -> columns.add(c.name()));
+    parameter.getJsonObject("schema").getJsonObject("items").put("enum", columns);
+    return parameter;
   }
 
   /** The schema of a view's row value: one property per column, all present, each nullable. */
@@ -162,6 +202,15 @@ final class ViewSchemas {
     } catch (IllegalArgumentException e) {
       return new JsonObject().put("description", "Spark SQL type " + sparkType);
     }
+  }
+
+  /**
+   * The prefix of a view's schemas ({@code <name>Value}, …): its name in PascalCase, unless a
+   * schema in {@code used} has it already (two names alike in PascalCase, a_b and a__b).
+   */
+  static String uniqueName(CatalogEntry view, Set<String> used) {
+    String name = schemaName(view.name());
+    return used.contains(name + "Value") ? "View_" + view.name() : name;
   }
 
   /** user_totals → UserTotals. */

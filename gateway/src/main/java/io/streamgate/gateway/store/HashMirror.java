@@ -27,8 +27,18 @@ import org.slf4j.LoggerFactory;
 public final class HashMirror<E> {
   private static final Logger LOG = LoggerFactory.getLogger(HashMirror.class);
 
-  /** What is mirrored, for logs. */
-  public record Description(String name, String hashKey, String unit, String whatToDo) {}
+  /**
+   * What is mirrored, for logs.
+   *
+   * @param logChanges whether to log entries added, changed and removed (not for entries that
+   *                   change with every read, such as the processor's view status)
+   */
+  public record Description(String name, String hashKey, String unit, String whatToDo,
+      boolean logChanges) {
+    public Description(String name, String hashKey, String unit, String whatToDo) {
+      this(name, hashKey, unit, whatToDo, true);
+    }
+  }
 
   private final Description description;
   private final Supplier<Future<Map<String, String>>> read;
@@ -65,17 +75,22 @@ public final class HashMirror<E> {
     this.refreshInterval = refreshInterval;
   }
 
-  /** Completes after the first read attempt, successful or not: Redis may come up later. */
+  /**
+   * Completes after the first read attempt, successful or not: Redis may come up later.
+   *
+   * @param channel the hash's announcement channel; null: none, the periodic read only
+   */
   public Future<Void> start(Vertx vertx, Subscriptions subscriptions, String channel) {
     this.vertx = vertx;
-    subscription = subscriptions.subscribe(channel, name -> refresh(), ready -> refresh());
+    subscription = channel == null ? null
+        : subscriptions.subscribe(channel, name -> refresh(), ready -> refresh());
     refreshTimer = vertx.setPeriodic(refreshInterval.toMillis(), t -> refresh());
     return refresh().otherwiseEmpty();
   }
 
   public Future<Void> stop() {
     vertx.cancelTimer(refreshTimer);
-    return subscription.close();
+    return subscription == null ? Future.succeededFuture() : subscription.close();
   }
 
   public Map<String, E> entries() {
@@ -134,7 +149,9 @@ public final class HashMirror<E> {
     entries = Map.copyOf(parsed);
     loaded = true;
     onChange.accept(entries);
-    logChanges(before, entries);
+    if (description.logChanges()) {
+      logChanges(before, entries);
+    }
   }
 
   private void logChanges(Map<String, E> before, Map<String, E> after) {

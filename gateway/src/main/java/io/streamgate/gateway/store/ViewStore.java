@@ -37,6 +37,19 @@ public interface ViewStore {
    */
   Future<List<String>> keysAfter(String view, long version, String afterKey, int count);
 
+  /**
+   * Rows of a view version whose value has every indexed text of {@code where} (column → text,
+   * {@link io.streamgate.contract.Indexes#text}; each column one of the entry's {@code indexes}),
+   * in key order after {@code afterKey} (exclusive; null from the first), at most {@code limit}.
+   * With {@code keyPrefix} (a tenant's {@code <tenant>:}), only keys starting with it, and
+   * {@code afterKey} must start with it too. The value indexes are intersected in Redis
+   * ({@link io.streamgate.contract.Scripts#FILTER_KEYS}); each row read is then re-checked
+   * against {@code where} and dropped if it no longer matches (the index may lag the row on a
+   * Redis Cluster), as are keys whose row is gone. Two round trips.
+   */
+  Future<FilterPage> filter(String view, long version, Map<String, String> where,
+      String afterKey, String keyPrefix, int limit);
+
   /** The keys of the {@code n} highest-ranked rows of a ranked view version, highest first. */
   Future<List<String>> topKeys(String view, long version, int n);
 

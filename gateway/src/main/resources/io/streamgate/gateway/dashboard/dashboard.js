@@ -3,10 +3,14 @@
 // Each view: its first rows over REST (top-N for ranked views), then every change over one
 // WebSocket (/v1/ws, a whole-view subscription per view), see docs/push.md: update and
 // snapshot put a row, delete removes it, switch (a new view version) reloads the view's rows.
+// Usage: &usage=<sub> (or a token with scope admin: its own sub) adds a panel with that
+// principal's usage today per view or stream (GET /admin/v1/usage, scope admin), every 5 s.
 (function () {
   'use strict';
   var DEFAULT_VIEWS = ['user_totals', 'order_status', 'product_revenue'];
   var MAX_ROWS = 15;
+  var USAGE_COUNTERS = ['requests.ok', 'requests.refused', 'requests.limited', 'rows', 'events',
+    'push.messages'];
 
   var params = new URLSearchParams(location.hash.replace(/^#/, ''));
   var token = params.get('token');
@@ -199,6 +203,54 @@
     };
   }
 
+  function claims() {
+    try {
+      return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    } catch (e) {
+      return {}; // an API key, or not a JWT
+    }
+  }
+
+  function usagePanel(sub) {
+    var section = el('section');
+    section.id = 'usage';
+    section.appendChild(el('h2', 'usage of ' + sub + ' today (UTC)'));
+    var note = el('p', 'counted by every gateway, flushed every 2 s', 'muted');
+    section.appendChild(note);
+    var table = el('table');
+    section.appendChild(table);
+    $('views').appendChild(section);
+    function refresh() {
+      api('/admin/v1/usage?sub=' + encodeURIComponent(sub)).then(function (body) {
+        table.textContent = '';
+        var head = el('tr');
+        ['view or stream'].concat(USAGE_COUNTERS).forEach(function (c) { head.appendChild(el('th', c)); });
+        table.appendChild(head);
+        var day = body.days[0];
+        var resources = day ? day.resources : {};
+        Object.keys(resources).sort().forEach(function (name) {
+          var tr = el('tr');
+          tr.appendChild(el('td', name));
+          USAGE_COUNTERS.forEach(function (c) { tr.appendChild(el('td', resources[name][c] || 0)); });
+          table.appendChild(tr);
+        });
+      }).catch(function (e) {
+        note.textContent = 'GET /admin/v1/usage: ' + e.message + ' (needs a token with scope admin)';
+      });
+    }
+    refresh();
+    setInterval(refresh, 5000);
+  }
+
+  function startUsage() {
+    var me = token ? claims() : {};
+    var sub = params.get('usage')
+      || ((' ' + (me.scope || '') + ' ').indexOf(' admin ') >= 0 ? me.sub : null);
+    if (token && sub) {
+      usagePanel(sub);
+    }
+  }
+
   function start() {
     if (!token) {
       state('no token', 'down');
@@ -227,5 +279,6 @@
     });
   }
 
+  startUsage();
   start();
 })();

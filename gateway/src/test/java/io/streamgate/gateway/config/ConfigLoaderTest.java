@@ -95,6 +95,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aPlanMayHaveQuotasPerDayAndMonth() {
+    PlanConfig plan = ConfigLoader.parse("limits:\n  plans:\n    partner: {requests: 10,"
+        + " periodSeconds: 1, quota: {perDay: {requests: 100, rows: 5000},"
+        + " perMonth: {events: 70}}}\n", "gateway.yaml", Map.of()).limits().plans().get("partner");
+    assertEquals(new QuotaConfig(new QuotaConfig.Amounts(100, 5000, 0),
+        new QuotaConfig.Amounts(0, 0, 70)), plan.quota());
+    assertEquals(QuotaConfig.NONE, LimitsConfig.defaults().plans().get("trial").quota());
+  }
+
+  @Test
   void theDemoFileMatchesTheDefaults() {
     Path demo = Path.of(System.getProperty("streamgate.root", ".."), "deploy", "local", "gateway.yaml");
     // Except CORS: off by default, the demo lets any origin read (reads need a token anyway).
@@ -102,6 +112,11 @@ class ConfigLoaderTest {
     expected = expected.withHttp(expected.http().withCors(new CorsConfig(List.of("*"), 600)));
     // And the fallback plan: the demo's tokens carry no plan, so it is the generous one.
     expected = expected.withLimits(expected.limits().withFallbackPlan(LimitsConfig.DEFAULT_PLAN));
+    // And plan metered, to show quotas: 100 requests per UTC day.
+    Map<String, PlanConfig> plans = new java.util.HashMap<>(expected.limits().plans());
+    plans.put("metered", new PlanConfig(600, 60, new QuotaConfig(
+        new QuotaConfig.Amounts(100, 0, 0), QuotaConfig.Amounts.NONE)));
+    expected = expected.withLimits(expected.limits().withPlans(LimitsConfig.DEFAULT_PLAN, plans));
     assertEquals(expected, ConfigLoader.load(demo, Map.of()));
   }
 
@@ -186,8 +201,14 @@ class ConfigLoaderTest {
     assertError("gateway.yaml: limits.plans.basic.periodSeconds must be 1-86400, but was 0",
         "limits:\n  plans:\n    basic: {requests: 5}\n");
     assertError("gateway.yaml: limits.plans.basic.burst is not a known field; expected one of"
-        + " [requests, periodSeconds]",
+        + " [requests, periodSeconds, quota]",
         "limits:\n  plans:\n    basic: {requests: 5, periodSeconds: 1, burst: 2}\n");
+    assertError("gateway.yaml: limits.plans.basic.quota.perDay.requests must be 0 (no quota) to"
+        + " 1000000000000, but was -1", "limits:\n  plans:\n    basic: {requests: 5,"
+        + " periodSeconds: 1, quota: {perDay: {requests: -1}}}\n");
+    assertError("gateway.yaml: limits.plans.basic.quota.perWeek is not a known field; expected"
+        + " one of [perDay, perMonth]", "limits:\n  plans:\n    basic: {requests: 5,"
+        + " periodSeconds: 1, quota: {perWeek: {requests: 1}}}\n");
     assertError("gateway.yaml: limits.plans.basic must be a mapping, but was 5",
         "limits:\n  plans:\n    basic: 5\n");
     assertError("gateway.yaml: limits.plans plan name must match [A-Za-z0-9_.-]{1,64}, but was"

@@ -12,8 +12,10 @@ class RequestPathTest {
   @Test
   void fixedPathsNameTheirEndpoint() {
     for (Endpoint endpoint : Endpoint.values()) {
-      // GRAPHQL_GET shares GRAPHQL's path; the method tells them apart (classify()).
-      if (endpoint.fixed() && endpoint != Endpoint.GRAPHQL_GET) {
+      // POST /admin/v1/keys and POST /v1/graphql share a GET's path; classify() tells them
+      // apart by method.
+      if (endpoint.fixed() && endpoint != Endpoint.ADMIN_KEY_CREATE
+          && endpoint != Endpoint.GRAPHQL) {
         assertEquals(new RequestPath(endpoint, null, null, null),
             RequestPath.parse(endpoint.template()), endpoint.template());
       }
@@ -44,6 +46,15 @@ class RequestPathTest {
     assertNull(RequestPath.parse("/admin/v1/views/a/b").endpoint());
     assertNull(RequestPath.parse("/admin/v1/views//").endpoint());
     assertNull(RequestPath.parse("/admin/v1").endpoint());
+  }
+
+  @Test
+  void keyPathsNameTheKeyId() {
+    assertEquals(Endpoint.ADMIN_KEYS, RequestPath.parse("/admin/v1/keys").endpoint());
+    assertEquals(new RequestPath(Endpoint.ADMIN_KEY_REVOKE, "0123456789abcdef", null, null),
+        RequestPath.parse("/admin/v1/keys/0123456789abcdef"));
+    assertNull(RequestPath.parse("/admin/v1/keys/a/b").endpoint());
+    assertEquals(Endpoint.ADMIN_USAGE, RequestPath.parse("/admin/v1/usage").endpoint());
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.streamgate.gateway.GatewayFixture;
 import io.streamgate.gateway.Poll;
 import io.streamgate.gateway.config.IngestConfig;
 import io.streamgate.harness.KafkaBroker;
+import io.streamgate.harness.Paused;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import java.io.IOException;
@@ -133,12 +134,11 @@ class IdempotentIngestIT {
   }
 
   @Test
-  void aBatchKafkaAcknowledgesAfterThe503IsReplayedNotWrittenTwice() throws Exception {
+  void aBatchKafkaAcknowledgesAfterThe503IsReplayedNotWrittenTwice() {
     String token = first.token("events:idem:write");
     String body = batch("late-1", "late-2", "late-3");
     assertEquals(202, post(first, token, null, batch("warm-up")).statusCode());
-    signal("STOP");
-    try {
+    try (Paused frozen = kafka.pause()) {
       long start = System.nanoTime();
       HttpResponse<String> firstTry = post(first, token, "late-batch", body);
       assertProblem(firstTry, 503, "events-unavailable");
@@ -148,8 +148,6 @@ class IdempotentIngestIT {
       HttpResponse<String> meanwhile = post(second, token, "late-batch", body);
       assertProblem(meanwhile, 409, "request-in-progress");
       assertTrue(meanwhile.headers().firstValue("Retry-After").isPresent());
-    } finally {
-      signal("CONT");
     }
     HttpResponse<String> retry = Poll.until(Duration.ofSeconds(60),
         () -> post(second, token, "late-batch", body), r -> r.statusCode() != 409,
@@ -163,11 +161,5 @@ class IdempotentIngestIT {
       assertEquals(1L, counts.get(id), id + " in the topic: " + counts);
     }
     assertEquals(1L, counts.get("warm-up"));
-  }
-
-  private static void signal(String signal) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(kafka.pid()))
-        .inheritIO().start();
-    assertEquals(0, kill.waitFor(), "kill -" + signal);
   }
 }

@@ -104,7 +104,8 @@ class OpenApiTest {
         assertEquals(List.of(), security, path + " is served without a token");
       }
     }));
-    assertEquals(List.of(Map.of("bearerJwt", List.of())), doc.get("security"));
+    assertEquals(List.of(Map.of("bearerJwt", List.of()), Map.of("apiKey", List.of())),
+        doc.get("security"));
   }
 
   @Test

@@ -148,6 +148,29 @@ class OpenApiViewSchemasTest {
   }
 
   @Test
+  void everyReadTakesFieldsAndMaxStalenessAndATypedReadOnlyItsViewsColumns() {
+    JsonObject doc = ViewSchemas.document(BASE, List.of(ORDER_STATUS, USER_TOTALS));
+    for (String path : List.of("/v1/views/{view}", "/v1/views/{view}/{key}",
+        "/v1/views/{view}/top")) {
+      String parameters = doc.getJsonObject("paths").getJsonObject(path).getJsonObject("get")
+          .getJsonArray("parameters").encode();
+      assertTrue(parameters.contains("#/components/parameters/Fields"), path);
+      assertTrue(parameters.contains("#/components/parameters/MaxStaleness"), path);
+    }
+    JsonArray typed = doc.getJsonObject("paths").getJsonObject("/v1/views/user_totals/{key}")
+        .getJsonObject("get").getJsonArray("parameters");
+    JsonObject fields = null;
+    for (Object p : typed) {
+      if (p instanceof JsonObject o && "fields".equals(o.getString("name"))) {
+        fields = o;
+      }
+    }
+    assertNotNull(fields, typed.encode());
+    assertEquals(new JsonArray().add("total").add("orders").add("last_seen"),
+        fields.getJsonObject("schema").getJsonObject("items").getJsonArray("enum"));
+  }
+
+  @Test
   void theTypedDocumentIsCoherentAndItsExtraPathsComeFromTheCatalog() {
     List<CatalogEntry> views = List.of(ORDER_STATUS, USER_TOTALS);
     JsonObject doc = ViewSchemas.document(BASE, views);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.DoubleSupplier;
 
 /**
  * The processor's meters, in the Prometheus text format by {@link #scrape()}. Fed on the driver
@@ -26,6 +27,10 @@ import java.util.concurrent.atomic.DoubleAdder;
  * streamgate_processor_event_lag_seconds{view}           event time → Redis write, the batch's oldest event (summary)
  * streamgate_processor_dead_letters_total{source}        events sent to the dead-letter topic
  * streamgate_processor_windows_expired_total{view}       windowed rows given their TTL
+ * streamgate_processor_lookup_refreshes_total{table}     lookup table copies read
+ * streamgate_processor_lookup_refresh_failures_total{table}  reads that failed (the last copy stays)
+ * streamgate_processor_lookup_rows{table}                rows of the table's current copy
+ * streamgate_processor_lookup_last_success_age_seconds{table}  age of the current copy (NaN: none)
  * </pre>
  */
 public final class ProcessorMetrics {
@@ -36,6 +41,8 @@ public final class ProcessorMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, DoubleAdder> rates = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lags = new ConcurrentHashMap<>();
+  /** Per lookup table: its rows and its copy's age, as the table's current owner reports them. */
+  private final Map<String, DoubleSupplier[]> lookups = new ConcurrentHashMap<>();
 
   public String scrape() {
     return registry.scrape();
@@ -80,6 +87,34 @@ public final class ProcessorMetrics {
 
   public void deadLetters(String source, long n) {
     Counter.builder(P + "dead.letters").tag("source", source).register(registry).increment(n);
+  }
+
+  /**
+   * A lookup table's gauges. Called again for the same table (a new definition), the gauges
+   * read the new suppliers.
+   *
+   * @param ageSeconds seconds since its current copy was read; NaN before the first copy
+   */
+  public void lookupTable(String table, DoubleSupplier rows, DoubleSupplier ageSeconds) {
+    DoubleSupplier[] now = {rows, ageSeconds};
+    if (lookups.put(table, now) == null) {
+      Gauge.builder(P + "lookup.rows", lookups, m -> m.get(table)[0].getAsDouble())
+          .tag("table", table).register(registry);
+      Gauge.builder(P + "lookup.last.success.age", lookups, m -> m.get(table)[1].getAsDouble())
+          .baseUnit("seconds").tag("table", table).register(registry);
+      // At 0 from the start, so an alert on their rate sees the first failure.
+      Counter.builder(P + "lookup.refreshes").tag("table", table).register(registry);
+      Counter.builder(P + "lookup.refresh.failures").tag("table", table).register(registry);
+    }
+  }
+
+  public void lookupRefreshed(String table) {
+    Counter.builder(P + "lookup.refreshes").tag("table", table).register(registry).increment();
+  }
+
+  public void lookupRefreshFailed(String table) {
+    Counter.builder(P + "lookup.refresh.failures").tag("table", table).register(registry)
+        .increment();
   }
 
   public void windowsExpired(String view, long n) {

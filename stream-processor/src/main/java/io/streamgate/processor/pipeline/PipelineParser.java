@@ -1,5 +1,6 @@
 package io.streamgate.processor.pipeline;
 
+import io.streamgate.contract.Indexes;
 import io.streamgate.contract.Names;
 import io.streamgate.contract.ViewKind;
 import java.io.IOException;
@@ -37,16 +38,31 @@ import org.yaml.snakeyaml.error.YAMLException;
  * sources:
  *   &lt;name&gt;: { topic, schema (Spark DDL), format? (json|debezium), eventTime?, watermark?,
  *             key?, deadLetterTopic?, options? }
+ *   &lt;name&gt;: { kind: table, url, table | query, key, schema, refresh?, user?, passwordFile?,
+ *             passwordEnv? }
  * views:
  *   &lt;name&gt;: { sql, key, kind (aggregate|windowed|latest), description?, rank?, ttl?,
- *             trigger? (an interval, or realtime [interval]), tombstoneRetention? }
+ *             trigger? (an interval, or realtime [interval]), tombstoneRetention?,
+ *             indexes? (up to 8 value columns) }
  * </pre>
  */
 public final class PipelineParser {
-  static final Set<String> SOURCE_FIELDS = Set.of("topic", "schema", "format", "eventTime",
+  static final Set<String> SOURCE_FIELDS = Set.of("kind", "topic", "schema", "format", "eventTime",
       "watermark", "options", "key", "deadLetterTopic", "tenantFields");
+  /** Fields of a {@code kind: table} source (a lookup table read over JDBC). */
+  static final Set<String> TABLE_FIELDS = Set.of("kind", "url", "table", "query", "key", "schema",
+      "refresh", "user", "passwordFile", "passwordEnv");
+  /** {@code kind:} of a Kafka source, the default. */
+  static final String STREAM_KIND = "stream";
+  /** Only PostgreSQL's JDBC driver is on the processor's classpath. */
+  private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql:.+");
+  /** A database table, optionally schema-qualified, in SQL without quotes. */
+  private static final Pattern TABLE = Pattern.compile(
+      "[A-Za-z_][A-Za-z0-9_$]{0,62}(\\.[A-Za-z_][A-Za-z0-9_$]{0,62})?");
+  private static final Pattern SELECT = Pattern.compile("(?is)\\s*(select|with)\\b.*");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   static final Set<String> VIEW_FIELDS = Set.of("description", "sql", "key", "kind", "rank", "ttl",
-      "trigger", "tombstoneRetention");
+      "trigger", "tombstoneRetention", "indexes");
   /** Top-level field: the default {@code tombstoneRetention} of the file's views. */
   static final String TOMBSTONE_RETENTION = "tombstoneRetention";
   /** Kafka source options the pipeline sets itself, from {@code topic} and {@code --kafka}. */
@@ -135,6 +151,7 @@ public final class PipelineParser {
     Pipeline read(String yamlText) {
       Object root = load(yamlText);
       Map<String, SourceSpec> sources = new LinkedHashMap<>();
+      Map<String, TableSpec> tables = new LinkedHashMap<>();
       Map<String, ViewSpec> views = new LinkedHashMap<>();
       if (root instanceof Map<?, ?> top) {
         for (Object field : top.keySet()) {
@@ -146,9 +163,17 @@ public final class PipelineParser {
         }
         defaultRetention = retention("top level", top, ViewSpec.DEFAULT_TOMBSTONE_RETENTION);
         for (Map.Entry<String, Map<?, ?>> e : section(top, "sources").entrySet()) {
-          SourceSpec source = source(e.getKey(), e.getValue());
-          if (source != null) {
-            sources.put(source.name(), source);
+          String kind = sourceKind(e.getKey(), e.getValue());
+          if (TableSpec.KIND.equals(kind)) {
+            TableSpec table = table(e.getKey(), e.getValue());
+            if (table != null) {
+              tables.put(table.name(), table);
+            }
+          } else if (STREAM_KIND.equals(kind)) {
+            SourceSpec source = source(e.getKey(), e.getValue());
+            if (source != null) {
+              sources.put(source.name(), source);
+            }
           }
         }
         for (Map.Entry<String, Map<?, ?>> e : section(top, "views").entrySet()) {
@@ -167,7 +192,7 @@ public final class PipelineParser {
       if (!problems.isEmpty()) {
         throw new PipelineException(problems);
       }
-      return new Pipeline(origin, sources, views);
+      return new Pipeline(origin, sources, tables, views);
     }
 
     private Object load(String yamlText) {
@@ -205,6 +230,94 @@ public final class PipelineParser {
         }
       }
       return out;
+    }
+
+    /** {@code stream} (the default) or {@code table}; null, and a problem, for anything else. */
+    private String sourceKind(String name, Map<?, ?> fields) {
+      Object kind = fields.get("kind");
+      if (kind == null || STREAM_KIND.equals(kind)) {
+        return STREAM_KIND;
+      }
+      if (TableSpec.KIND.equals(kind)) {
+        return TableSpec.KIND;
+      }
+      problem("source '" + name + "': kind must be " + STREAM_KIND + " (a Kafka topic, the"
+          + " default) or " + TableSpec.KIND + " (a lookup table read over JDBC), but was '"
+          + kind + "'");
+      return null;
+    }
+
+    /** A {@code kind: table} source: where to read it, what it holds, how often to read it. */
+    private TableSpec table(String name, Map<?, ?> fields) {
+      String where = "source '" + name + "'";
+      int before = problems.size();
+      if (!SOURCE_NAME.matcher(name).matches()) {
+        problem(where + ": name must match " + SOURCE_NAME.pattern()
+            + " (SQL names it without quotes)");
+      }
+      if (fields.containsKey("password")) {
+        problem(where + ": 'password' does not belong in a pipeline file; put it in a file named"
+            + " by 'passwordFile' or in an environment variable named by 'passwordEnv'");
+      }
+      Map<Object, Object> others = new LinkedHashMap<>(fields);
+      others.remove("password");
+      unknownFields(where, others, TABLE_FIELDS);
+      String url = text(where, fields, "url", true);
+      if (url != null && !JDBC_URL.matcher(url).matches()) {
+        problem(where + ": url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database,"
+            + " the driver the processor ships), but was '" + url + "'");
+      }
+      if (url != null && url.toLowerCase(Locale.ROOT).contains("password=")) {
+        problem(where + ": url must not carry the password; use 'passwordFile' or 'passwordEnv'");
+      }
+      String table = text(where, fields, "table", false);
+      String query = text(where, fields, "query", false);
+      if ((table == null) == (query == null)) {
+        problem(where + ": a table source needs exactly one of 'table' (a database table) and"
+            + " 'query' (a SELECT)");
+      }
+      if (table != null && !TABLE.matcher(table).matches()) {
+        problem(where + ": table '" + table + "' must be a table name, optionally schema.table,"
+            + " without quotes (for anything else use 'query')");
+      }
+      if (query != null && !SELECT.matcher(query).matches()) {
+        problem(where + ": query must be a SELECT (or WITH … SELECT), but was '" + query + "'");
+      }
+      StructType schema = schema(where, text(where, fields, "schema", true));
+      if (schema != null) {
+        for (StructField f : schema.fields()) {
+          if (!TableSpec.supported(f.dataType())) {
+            problem(where + ": schema column '" + f.name() + "' has type " + f.dataType().sql()
+                + "; a table's columns must be one of " + TableSpec.SUPPORTED_TYPES);
+          }
+        }
+      }
+      String key = text(where, fields, "key", true);
+      if (key != null && schema != null) {
+        StructField field = find(schema, key);
+        if (field == null) {
+          problem(where + ": key column '" + key + "' is not in the schema");
+        } else {
+          key = field.name();
+        }
+      }
+      Duration refresh = interval(where, fields, "refresh");
+      if (refresh != null && refresh.compareTo(TableSpec.MIN_REFRESH) < 0) {
+        problem(where + ": 'refresh' must be at least " + TableSpec.MIN_REFRESH.toSeconds()
+            + " second, but was " + fields.get("refresh"));
+      }
+      String user = text(where, fields, "user", false);
+      String passwordFile = text(where, fields, "passwordFile", false);
+      String passwordEnv = text(where, fields, "passwordEnv", false);
+      if (passwordEnv != null && !ENV_NAME.matcher(passwordEnv).matches()) {
+        problem(where + ": passwordEnv must name an environment variable ("
+            + ENV_NAME.pattern() + "), but was '" + passwordEnv + "'");
+      }
+      return problems.size() > before
+          ? null
+          : new TableSpec(name, origin, url, table, query, key, schema,
+              refresh == null ? TableSpec.DEFAULT_REFRESH : refresh, user,
+              passwordFile == null ? null : Path.of(passwordFile), passwordEnv);
     }
 
     private SourceSpec source(String name, Map<?, ?> fields) {
@@ -379,12 +492,50 @@ public final class PipelineParser {
         trigger = interval(where, fields, "trigger");
       }
       Duration tombstoneRetention = retention(where, fields, defaultRetention);
+      List<String> indexes = indexes(where, fields.get("indexes"), key);
       return problems.size() > before
           ? null
           : new ViewSpec(name, description == null ? "" : description, key, sql, kind, rank,
               ttl != null ? ttl
                   : kind == ViewKind.WINDOWED ? ViewSpec.DEFAULT_WINDOW_TTL : Duration.ZERO,
-              trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger, realTime, tombstoneRetention);
+              trigger == null ? ViewSpec.DEFAULT_TRIGGER : trigger, realTime, tombstoneRetention,
+              indexes);
+    }
+
+    /**
+     * The {@code indexes} of a view: value columns by plain name, not the key, none twice, at
+     * most {@link Indexes#MAX_INDEXES}. Whether each is a scalar column of the SQL output is the
+     * planner's check (it needs the analyzed SQL).
+     */
+    private List<String> indexes(String where, Object value, String key) {
+      if (value == null) {
+        return List.of();
+      }
+      if (!(value instanceof List<?> list)) {
+        problem(where + ": 'indexes' must be a list of value columns, but was '" + value + "'");
+        return List.of();
+      }
+      if (list.size() > Indexes.MAX_INDEXES) {
+        problem(where + ": 'indexes' lists " + list.size() + " columns; at most "
+            + Indexes.MAX_INDEXES + " (each costs every write one more index update)");
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      for (Object item : list) {
+        String column = String.valueOf(item);
+        String nameProblem = Indexes.columnNameProblem(column);
+        if (nameProblem != null) {
+          problem(where + ": 'indexes': " + nameProblem);
+        } else if (column.equalsIgnoreCase(key)) {
+          problem(where + ": 'indexes' names the key column '" + column + "'; the key is read"
+              + " directly (GET /v1/views/{view}/{key}), it needs no index");
+        } else if (out.stream().anyMatch(column::equalsIgnoreCase)) {
+          problem(where + ": 'indexes' names column '" + column + "' twice");
+        } else {
+          out.add(column);
+        }
+      }
+      return out;
     }
 
     /** {@code tombstoneRetention} of {@code fields}, more than 0, else {@code fallback}. */

@@ -2,6 +2,7 @@ package io.streamgate.processor.pipeline;
 
 import io.streamgate.contract.ViewKind;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A view as declared under {@code views:} in a pipeline file: SQL over sources, and how its rows
@@ -17,6 +18,8 @@ import java.time.Duration;
  * @param tombstoneRetention how long a deleted row's tombstone is kept (views over changelog
  *                 sources delete rows): a write older than the delete that arrives within it is
  *                 ignored rather than bringing the row back
+ * @param indexes  value columns the processor keeps value indexes of, as the file spells them
+ *                 (the planner resolves them against the SQL output); empty for none
  */
 public record ViewSpec(
     String name,
@@ -28,7 +31,12 @@ public record ViewSpec(
     Duration ttl,
     Duration trigger,
     boolean realTime,
-    Duration tombstoneRetention) {
+    Duration tombstoneRetention,
+    List<String> indexes) {
+
+  public ViewSpec {
+    indexes = indexes == null ? List.of() : List.copyOf(indexes);
+  }
 
   /**
    * Back to back: a batch starts as soon as the previous one ends and new data is there. An idle

@@ -4,12 +4,14 @@ import io.streamgate.contract.Names;
 import io.streamgate.processor.control.ControlLoop;
 import io.streamgate.processor.control.DefinitionStore;
 import io.streamgate.processor.control.ViewDefinition;
+import io.streamgate.processor.lookup.LookupTables;
 import io.streamgate.processor.metrics.MetricsServer;
 import io.streamgate.processor.metrics.ProcessorMetrics;
 import io.streamgate.processor.pipeline.Pipeline;
 import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.pipeline.PipelineParser;
 import io.streamgate.processor.pipeline.SourceSpec;
+import io.streamgate.processor.pipeline.TableSpec;
 import io.streamgate.processor.sink.RedisCatalog;
 import io.streamgate.processor.sink.RedisUnavailableException;
 import io.streamgate.processor.view.SourceParser;
@@ -49,6 +51,7 @@ public final class PipelineRunner implements AutoCloseable {
   static final String METRICS_HOST = "0.0.0.0";
 
   private final SparkSession spark;
+  private final LookupTables lookups;
   private final ViewManager views;
   private final ControlLoop control;
   private final ProgressLog progressLog;
@@ -56,9 +59,11 @@ public final class PipelineRunner implements AutoCloseable {
   private final MetricsServer metricsServer;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private PipelineRunner(SparkSession spark, ViewManager views, ControlLoop control,
-      ProgressLog progressLog, WindowCloser windowCloser, MetricsServer metricsServer) {
+  private PipelineRunner(SparkSession spark, LookupTables lookups, ViewManager views,
+      ControlLoop control, ProgressLog progressLog, WindowCloser windowCloser,
+      MetricsServer metricsServer) {
     this.spark = spark;
+    this.lookups = lookups;
     this.views = views;
     this.control = control;
     this.progressLog = progressLog;
@@ -88,7 +93,7 @@ public final class PipelineRunner implements AutoCloseable {
     Pipeline pipeline = PipelineParser.parse(settings.pipelineFile().toString(), text);
 
     LOG.info("pipeline {}: sources {}; views {}", settings.pipelineFile(),
-        String.join(", ", pipeline.sources().keySet()), String.join(", ", pipeline.views().keySet()));
+        String.join(", ", pipeline.sourceNames()), String.join(", ", pipeline.views().keySet()));
     LOG.info("Kafka {}, Redis {} (namespace '{}'), checkpoints {}, Spark {}",
         settings.kafkaBootstrap(), RedisUnavailableException.redact(settings.redisUri()),
         settings.namespace(), settings.checkpoints(), settings.master());
@@ -108,6 +113,7 @@ public final class PipelineRunner implements AutoCloseable {
     WindowCloser windowCloser = new WindowCloser(metrics);
     spark.streams().addListener(progressLog);
     spark.streams().addListener(windowCloser);
+    LookupTables lookups = new LookupTables(metrics, Clock.systemUTC());
     ViewManager views = null;
     try {
       checkRealTimeSlots(spark, settings, pipeline, ViewPlanner.plan(spark, pipeline,
@@ -135,18 +141,20 @@ public final class PipelineRunner implements AutoCloseable {
         }
       }
       views = ViewManager.start(spark, settings, pipeline, PipelineParser.document(text),
-          progressLog, windowCloser, Clock.systemUTC());
+          lookups, progressLog, windowCloser, Clock.systemUTC());
       ControlLoop control = ControlLoop.start(settings.redisUri(), settings.keyspace(),
           views::handle, Clock.systemUTC());
       LOG.info("processor ready: {} view queries running ({}); dead letters of {}; admin"
           + " requests from {}", views.queries().size(), String.join(", ",
           views.queries().keySet()), String.join(", ", views.deadLetterQueries().keySet()),
           settings.keyspace().control());
-      return new PipelineRunner(spark, views, control, progressLog, windowCloser, metricsServer);
+      return new PipelineRunner(spark, lookups, views, control, progressLog, windowCloser,
+          metricsServer);
     } catch (RuntimeException e) {
       if (views != null) {
         views.close();
       }
+      lookups.close();
       spark.streams().removeListener(progressLog);
       spark.streams().removeListener(windowCloser);
       spark.stop();
@@ -216,6 +224,10 @@ public final class PipelineRunner implements AutoCloseable {
       Dataset<Row> raw = KafkaSources.read(spark, source, settings.kafkaBootstrap());
       parsed.put(source.name(), SourceParser.parse(source, raw));
     }
+    // Their shape only: checking SQL needs no database.
+    for (TableSpec table : pipeline.tables().values()) {
+      parsed.put(table.name(), LookupTables.shape(spark, table));
+    }
     return parsed;
   }
 
@@ -259,6 +271,7 @@ public final class PipelineRunner implements AutoCloseable {
         views.deadLetterQueries().size());
     control.close();
     views.close();
+    lookups.close();
     spark.streams().removeListener(progressLog);
     spark.streams().removeListener(windowCloser);
     spark.stop();

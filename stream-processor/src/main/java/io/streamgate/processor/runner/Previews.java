@@ -3,11 +3,13 @@ package io.streamgate.processor.runner;
 import io.streamgate.contract.control.ControlReply;
 import io.streamgate.contract.control.ControlRequest;
 import io.streamgate.contract.json.Json;
+import io.streamgate.processor.lookup.LookupTables;
 import io.streamgate.processor.pipeline.Messages;
 import io.streamgate.processor.pipeline.Pipeline;
 import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.pipeline.PipelineParser;
 import io.streamgate.processor.pipeline.SourceSpec;
+import io.streamgate.processor.pipeline.TableSpec;
 import io.streamgate.processor.pipeline.ViewSpec;
 import io.streamgate.processor.view.SourceParser;
 import io.streamgate.processor.view.ViewPlan;
@@ -44,7 +46,8 @@ final class Previews {
   private Previews() {}
 
   static ControlReply run(SparkSession spark, ProcessorSettings settings, ControlRequest request,
-      Map<String, Map<String, Object>> publishedDocs, Map<String, SourceSpec> published) {
+      Map<String, SourceSpec> published, Map<String, TableSpec> publishedTables,
+      LookupTables lookups) {
     Map<String, Object> body = request.body();
     int limit = bounded(body.get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
     int events = bounded(body.get("events"), DEFAULT_EVENTS, MAX_EVENTS);
@@ -79,14 +82,19 @@ final class Previews {
     }
     Map<String, SourceSpec> sources = new LinkedHashMap<>(published);
     sources.putAll(change.sources());
+    Map<String, TableSpec> tables = new LinkedHashMap<>(publishedTables);
+    tables.putAll(change.tables());
     Map<String, Dataset<Row>> streaming = new LinkedHashMap<>();
     for (SourceSpec source : sources.values()) {
       streaming.put(source.name(), SourceParser.parse(source,
           KafkaSources.read(spark, source, settings.kafkaBootstrap())));
     }
+    for (TableSpec table : tables.values()) {
+      streaming.put(table.name(), LookupTables.shape(spark, table));
+    }
     ViewPlan plan;
     try {
-      plan = ViewPlanner.plan(spark, new Pipeline(change.origin(), sources,
+      plan = ViewPlanner.plan(spark, new Pipeline(change.origin(), sources, tables,
           Map.of(viewName, view)), streaming).get(0);
     } catch (PipelineException e) {
       return ControlReply.refused(request.id(), String.join("\n", e.problems()));
@@ -99,6 +107,11 @@ final class Previews {
       for (SourceSpec source : sources.values()) {
         batch.put(source.name(), SourceParser.parse(source,
             KafkaSources.readLast(session, source, settings.kafkaBootstrap(), events)));
+      }
+      // The published tables' current copies; a table the document adds is not read yet.
+      for (TableSpec table : tables.values()) {
+        batch.put(table.name(), publishedTables.containsKey(table.name())
+            ? lookups.read(session, table.name()) : LookupTables.shape(session, table));
       }
       for (Row row : ViewPlanner.batchServing(session, sources, view, batch).limit(limit)
           .collectAsList()) {

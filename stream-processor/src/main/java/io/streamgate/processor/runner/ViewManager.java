@@ -13,11 +13,13 @@ import io.streamgate.contract.json.Json;
 import io.streamgate.processor.control.DefinitionStore;
 import io.streamgate.processor.control.ViewDefinition;
 import io.streamgate.processor.control.ViewDefinition.Version;
+import io.streamgate.processor.lookup.LookupTables;
 import io.streamgate.processor.pipeline.Messages;
 import io.streamgate.processor.pipeline.Pipeline;
 import io.streamgate.processor.pipeline.PipelineException;
 import io.streamgate.processor.pipeline.PipelineParser;
 import io.streamgate.processor.pipeline.SourceSpec;
+import io.streamgate.processor.pipeline.TableSpec;
 import io.streamgate.processor.sink.RedisCatalog;
 import io.streamgate.processor.sink.RedisConnections;
 import io.streamgate.processor.view.SourceParser;
@@ -73,8 +75,12 @@ import org.slf4j.LoggerFactory;
 final class ViewManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ViewManager.class);
   static final Duration TICK = Duration.ofSeconds(1);
-  /** Status is rewritten at least this often, so readers can tell a live processor by it. */
-  static final Duration STATUS_REFRESH = Duration.ofSeconds(5);
+  /**
+   * Status is rewritten at least this often, so readers can tell a live processor by it and its
+   * freshness (watermark, caught-up instant) is at most this old: one HSET per view, whatever
+   * the event rate.
+   */
+  static final Duration STATUS_REFRESH = TICK;
   /**
    * A failed query is started again after 5 s, then twice as long each time, at most every 5
    * minutes: a Redis or Kafka outage heals by itself; a definition that fails on its data keeps
@@ -89,6 +95,13 @@ final class ViewManager implements AutoCloseable {
   static final long BACKFILL_BATCH_RECORDS = 20_000;
   /** The fair-scheduler pool of backfilling versions; live views stay in the default pool. */
   static final String BACKFILL_POOL = "backfill";
+  /**
+   * Task slots a backfill leaves to the live views: it reads its sources with at most this many
+   * tasks fewer than Spark has slots. Tasks are not preempted and the fair pools only decide who
+   * gets the next free slot, so a backfill batch that held every slot (one read task per Kafka
+   * partition: both of {@code local[2]}'s) made the live views' batches wait for its slowest task.
+   */
+  static final int BACKFILL_FREE_SLOTS = 1;
 
   /** The query of one view version. */
   private record Running(String view, long version, ViewPlan plan, StreamingQuery query) {}
@@ -111,6 +124,9 @@ final class ViewManager implements AutoCloseable {
   private final Map<String, Map<String, Object>> sourceDocs = new TreeMap<>();
   private final Map<String, SourceSpec> sources = new LinkedHashMap<>();
   private final Map<String, Dataset<Row>> parsedSources = new LinkedHashMap<>();
+  /** Published lookup tables ({@code kind: table} sources), kept refreshed by {@link #lookups}. */
+  private final Map<String, TableSpec> tables = new LinkedHashMap<>();
+  private final LookupTables lookups;
   private final Map<String, StreamingQuery> deadLetters = new LinkedHashMap<>();
   private final Map<String, ViewDefinition> views = new TreeMap<>();
   /** By table. */
@@ -123,10 +139,12 @@ final class ViewManager implements AutoCloseable {
   private final Set<String> dirty = new TreeSet<>();
   private long lastStatusWrite;
   private final Listener listener = new Listener();
+  private final FreshnessTracker freshness = new FreshnessTracker();
 
-  private ViewManager(SparkSession spark, ProcessorSettings settings, ProgressLog progressLog,
-      WindowCloser windowCloser, Clock clock) {
+  private ViewManager(SparkSession spark, ProcessorSettings settings, LookupTables lookups,
+      ProgressLog progressLog, WindowCloser windowCloser, Clock clock) {
     this.spark = spark;
+    this.lookups = lookups;
     this.settings = settings;
     this.store = new DefinitionStore(settings.redisUri(), settings.keyspace());
     this.progressLog = progressLog;
@@ -145,14 +163,16 @@ final class ViewManager implements AutoCloseable {
    *
    * @param file     the pipeline file, parsed
    * @param fileDoc  its raw document ({@link PipelineParser#document})
+   * @param lookups  opens the lookup tables the views join (closed by the caller)
    * @throws PipelineException if a view of the file does not plan (nothing is started)
    * @throws CheckpointMismatchException if a view of the file has a checkpoint that is not the
    *     one its rows came from
    */
   static ViewManager start(SparkSession spark, ProcessorSettings settings, Pipeline file,
-      Map<String, Object> fileDoc, ProgressLog progressLog, WindowCloser windowCloser,
-      Clock clock) {
-    ViewManager manager = new ViewManager(spark, settings, progressLog, windowCloser, clock);
+      Map<String, Object> fileDoc, LookupTables lookups, ProgressLog progressLog,
+      WindowCloser windowCloser, Clock clock) {
+    ViewManager manager = new ViewManager(spark, settings, lookups, progressLog, windowCloser,
+        clock);
     spark.streams().addListener(manager.listener);
     try {
       manager.call(() -> {
@@ -173,7 +193,7 @@ final class ViewManager implements AutoCloseable {
     return call(() -> switch (request.op()) {
       case APPLY -> apply(request);
       case DROP -> drop(request);
-      case PREVIEW -> Previews.run(spark, settings, request, sourceDocs, sources);
+      case PREVIEW -> Previews.run(spark, settings, request, sources, tables, lookups);
     });
   }
 
@@ -284,7 +304,10 @@ final class ViewManager implements AutoCloseable {
     return ViewDefinition.created(name, spec, now, fileHash).withServing(1);
   }
 
-  /** Parses every published source and makes its Kafka topic readable. */
+  /**
+   * Parses every published source and makes its Kafka topic readable; opens every published
+   * lookup table (reading its first copy).
+   */
   private void parseSources() {
     if (sourceDocs.isEmpty()) {
       return;
@@ -298,6 +321,19 @@ final class ViewManager implements AutoCloseable {
             KafkaSources.read(spark, source, settings.kafkaBootstrap())));
       }
     }
+    for (TableSpec table : parsed.tables().values()) {
+      if (!tables.containsKey(table.name())) {
+        tables.put(table.name(), table);
+        lookups.open(table);
+      }
+    }
+  }
+
+  /** What views read: the given streams and every open lookup table. */
+  private Map<String, Dataset<Row>> withLookups(Map<String, Dataset<Row>> streams) {
+    Map<String, Dataset<Row>> out = new LinkedHashMap<>(streams);
+    out.putAll(lookups.readAll(spark));
+    return out;
   }
 
   // ---------------------------------------------------------------- requests
@@ -330,7 +366,15 @@ final class ViewManager implements AutoCloseable {
     });
     Map<String, SourceSpec> allSources = new LinkedHashMap<>(sources);
     allSources.putAll(change.sources());
-    Map<String, Dataset<Row>> allParsed = new LinkedHashMap<>(parsedSources);
+    Map<String, TableSpec> allTables = new LinkedHashMap<>(tables);
+    allTables.putAll(change.tables());
+    Map<String, Dataset<Row>> allParsed = withLookups(parsedSources);
+    for (TableSpec table : change.tables().values()) {
+      if (!tables.containsKey(table.name())) {
+        // Planned against its shape; its first copy is read once the request is accepted.
+        allParsed.put(table.name(), LookupTables.shape(spark, table));
+      }
+    }
     for (SourceSpec source : change.sources().values()) {
       if (newSourceDocs.containsKey(source.name())) {
         KafkaTopics.ensureExist(settings.kafkaBootstrap(), source);
@@ -357,7 +401,7 @@ final class ViewManager implements AutoCloseable {
         continue;
       }
       try {
-        ViewPlanner.plan(spark, new Pipeline(origin, allSources,
+        ViewPlanner.plan(spark, new Pipeline(origin, allSources, allTables,
             Map.of(name, change.views().get(name))), allParsed);
       } catch (PipelineException p) {
         problems.addAll(p.problems());
@@ -387,10 +431,12 @@ final class ViewManager implements AutoCloseable {
     if (!newSourceDocs.isEmpty()) {
       parseSources();
       for (String name : newSourceDocs.keySet()) {
-        deadLetters.put(name, DeadLetterQueries.start(spark, settings, sources.get(name)));
+        if (sources.containsKey(name)) {
+          deadLetters.put(name, DeadLetterQueries.start(spark, settings, sources.get(name)));
+        }
       }
       RedisCatalog.registerStreams(settings.redisUri(), settings.keyspace(), newSourceDocs
-          .keySet().stream().map(sources::get).filter(SourceSpec::ingestible)
+          .keySet().stream().map(sources::get).filter(s -> s != null && s.ingestible())
           .map(s -> s.streamEntry(now)).toList());
     }
     for (ViewDefinition def : next.values()) {
@@ -460,14 +506,11 @@ final class ViewManager implements AutoCloseable {
       return null;
     }
     try {
-      Map<String, Dataset<Row>> inputs = parsedSources;
       boolean backfill = v.version() > 1 && v.state() == State.BACKFILLING;
-      if (backfill) {
-        inputs = fromEarliest();
-      }
+      Map<String, Dataset<Row>> inputs = withLookups(backfill ? fromEarliest() : parsedSources);
       Pipeline pipeline = PipelineParser.parseChange(view + " v" + v.version(),
           Json.write(Map.of("sources", sourceDocs, "views", Map.of(view, v.spec()))));
-      ViewPlan plan = ViewPlanner.plan(spark, new Pipeline(pipeline.origin(), sources,
+      ViewPlan plan = ViewPlanner.plan(spark, new Pipeline(pipeline.origin(), sources, tables,
           pipeline.views()), inputs).get(0);
       ViewCheckpoints checkpoints =
           new ViewCheckpoints(spark.sparkContext().hadoopConfiguration(), settings);
@@ -507,10 +550,19 @@ final class ViewManager implements AutoCloseable {
       if (!source.options().containsKey("maxOffsetsPerTrigger")) {
         earliest = earliest.withOption("maxOffsetsPerTrigger", Long.toString(BACKFILL_BATCH_RECORDS));
       }
-      out.put(source.name(), SourceParser.parse(earliest,
-          KafkaSources.read(spark, earliest, settings.kafkaBootstrap())));
+      Dataset<Row> raw = KafkaSources.read(spark, earliest, settings.kafkaBootstrap())
+          .coalesce(backfillReadTasks(spark.sparkContext().defaultParallelism()));
+      out.put(source.name(), SourceParser.parse(earliest, raw));
     }
     return out;
+  }
+
+  /**
+   * How many tasks a backfill reads with when Spark has {@code slots} task slots: all but
+   * {@link #BACKFILL_FREE_SLOTS}, at least one. (A topic with fewer partitions reads with fewer.)
+   */
+  static int backfillReadTasks(int slots) {
+    return Math.max(1, slots - BACKFILL_FREE_SLOTS);
   }
 
   private void stopQuery(String table) {
@@ -583,10 +635,7 @@ final class ViewManager implements AutoCloseable {
         others.add(v.version());
       }
     }
-    CatalogEntry base = plan.catalogEntry(clock.millis());
-    CatalogEntry entry = new CatalogEntry(base.name(), base.description(), base.keyColumn(),
-        base.kind(), base.columns(), base.rankColumn(), base.ttlSeconds(), base.registeredAt(),
-        def.serving(), others);
+    CatalogEntry entry = plan.catalogEntry(clock.millis()).withVersions(def.serving(), others);
     RedisCatalog.register(settings.redisUri(), settings.keyspace(), List.of(entry));
   }
 
@@ -677,6 +726,7 @@ final class ViewManager implements AutoCloseable {
     stopQuery(table);
     new ViewCheckpoints(spark.sparkContext().hadoopConfiguration(), settings).reset(table);
     ViewDefinition next = views.get(view).withoutVersion(version);
+    freshness.remove(table);
     if (next.versions().isEmpty()) {
       views.remove(view);
       store.remove(view);
@@ -698,11 +748,13 @@ final class ViewManager implements AutoCloseable {
       for (Version v : def.versions()) {
         Running r = running.get(Names.table(def.name(), v.version()));
         Backfill backfill = r == null ? Backfill.UNKNOWN : Backfill.of(r.query().lastProgress());
-        long watermark = r == null ? 0 : watermark(r.query());
+        String table = Names.table(def.name(), v.version());
+        StreamingQuery query = r == null ? null : r.query();
+        long caughtUpAt = freshness.caughtUpAt(table, query,
+            query != null && ViewQueries.isRealTime(query), now);
         versions.add(new VersionStatus(v.version(), v.state(),
             v.state() == State.LIVE ? 1 : backfill.progress(), backfill.lag(),
-            rows(Names.table(def.name(), v.version())), watermark,
-            reason(def, v)));
+            rows(table), freshness.watermark(table, query), reason(def, v), caughtUpAt));
       }
       ViewStatus status = new ViewStatus(def.name(), def.serving(), versions, now);
       String comparable = Json.write(status.versions().stream().map(v -> List.of(v.version(),
@@ -740,16 +792,6 @@ final class ViewManager implements AutoCloseable {
       return v.reason() + " (started again at " + Instant.ofEpochMilli(retry.at()) + ")";
     }
     return v.reason();
-  }
-
-  private static long watermark(StreamingQuery query) {
-    var progress = query.lastProgress();
-    String text = progress == null ? null : progress.eventTime().get("watermark");
-    try {
-      return text == null ? 0 : Instant.parse(text).toEpochMilli();
-    } catch (RuntimeException e) {
-      return 0;
-    }
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -808,7 +850,12 @@ final class ViewManager implements AutoCloseable {
     public void onQueryStarted(QueryStartedEvent event) {}
 
     @Override
-    public void onQueryProgress(QueryProgressEvent event) {}
+    public void onQueryProgress(QueryProgressEvent event) {
+      String table = tableOfQuery.get(event.progress().id());
+      if (table != null) {
+        freshness.onProgress(table, event.progress());
+      }
+    }
 
     @Override
     public void onQueryIdle(QueryIdleEvent event) {}

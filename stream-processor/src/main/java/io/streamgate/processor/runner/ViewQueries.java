@@ -6,6 +6,7 @@ import io.streamgate.processor.sink.RealTimeRowWriter;
 import io.streamgate.processor.sink.RedisRowWriter;
 import io.streamgate.processor.sink.ServingRowReader;
 import io.streamgate.processor.sink.WindowExpiry;
+import io.streamgate.processor.view.ChangelogViews;
 import io.streamgate.processor.view.ViewPlan;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +38,7 @@ final class ViewQueries {
       String table, ProgressLog progressLog, WindowCloser windowCloser) throws TimeoutException {
     boolean windowed = plan.spec().kind() == ViewKind.WINDOWED;
     // Windowed rows get their TTL when their window closes (WindowExpiry), not on every write.
-    ServingRowReader reader = ServingRowReader.of(plan.serving().schema());
+    ServingRowReader reader = ServingRowReader.of(plan.serving().schema(), plan.indexes());
     RedisRowWriter writer = new RedisRowWriter(settings.redisUri(), settings.namespace(),
         table, windowed ? 0 : plan.spec().ttl().toMillis(), reader,
         plan.spec().kind() == ViewKind.LATEST, Clock.systemUTC(),
@@ -64,14 +65,23 @@ final class ViewQueries {
               plan.spec().ttl().toMillis(), reader, Clock.systemUTC()))
           .start();
     }
-    return plan.serving().writeStream()
+    var stream = plan.serving().writeStream()
         .queryName(table)
         .outputMode(plan.outputMode())
         .option("checkpointLocation", settings.checkpointOf(table))
         .trigger(Trigger.ProcessingTime(plan.spec().trigger().toMillis()))
         .foreachBatch(
-            new BatchWriter(spark, table, writer, progressLog, expiry, plan.newestBy()))
-        .start();
+            new BatchWriter(spark, table, writer, progressLog, expiry, plan.newestBy()));
+    if (!plan.changelogAggregate()) {
+      return stream.start();
+    }
+    try {
+      return ChangelogViews.withoutWatermarkCheck(spark, stream::start);
+    } catch (TimeoutException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Stops a query, logging rather than throwing if it does not stop cleanly. */
@@ -103,7 +113,7 @@ final class ViewQueries {
     query.stop();
   }
 
-  private static boolean isRealTime(StreamingQuery query) {
+  static boolean isRealTime(StreamingQuery query) {
     try {
       Object trigger = ((org.apache.spark.sql.execution.streaming.runtime.StreamingQueryWrapper)
           query).streamingQuery().trigger();

@@ -93,7 +93,8 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
     RowWrite write = reader.write(table, row, version, clock.millis());
     ScriptCalls.evalsha(redisUri, Scripts.WRITE_ROW, write.writeKeys(keyspace),
         write.writeArgs(keyspace, ttlMillis));
-    ScriptCalls.evalsha(redisUri, Scripts.INDEX_ROW, write.indexKeys(keyspace), write.indexArgs());
+    ScriptCalls.evalsha(redisUri, Scripts.INDEX_ROW, write.indexKeys(keyspace),
+        write.indexArgs(keyspace));
   }
 
   @Override

@@ -143,12 +143,13 @@ public final class RedisRowWriter implements Serializable {
         RowDelete d = reader.delete(table, row, version, now, tombstoneRetentionMillis);
         calls.add(new Call(Scripts.DELETE_ROW, d.deleteKeys(keyspace), d.deleteArgs(keyspace),
             true));
-        calls.add(new Call(Scripts.UNINDEX_ROW, d.indexKeys(keyspace), d.unindexArgs(), false));
+        calls.add(new Call(Scripts.UNINDEX_ROW, d.indexKeys(keyspace), d.unindexArgs(keyspace),
+            false));
       } else {
         RowWrite w = reader.write(table, row, version, now);
         calls.add(new Call(Scripts.WRITE_ROW, w.writeKeys(keyspace),
             w.writeArgs(keyspace, ttlMillis), true));
-        calls.add(new Call(Scripts.INDEX_ROW, w.indexKeys(keyspace), w.indexArgs(), false));
+        calls.add(new Call(Scripts.INDEX_ROW, w.indexKeys(keyspace), w.indexArgs(keyspace), false));
       }
     }
     for (int attempt = 1; ; attempt++) {

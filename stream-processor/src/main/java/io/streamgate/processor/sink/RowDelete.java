@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * One deleted serving row as the contract's two calls: {@link Scripts#DELETE_ROW} (versioned
- * tombstone and its change message) and {@link Scripts#UNINDEX_ROW} (out of the key index and
- * rank). The delete counterpart of {@link RowWrite}. Immutable.
+ * tombstone and its change message) and {@link Scripts#UNINDEX_ROW} (out of the key index, rank
+ * and value indexes). The delete counterpart of {@link RowWrite}. Immutable.
  *
  * @param table where the row was: the table of one version of the view ({@link
  *     io.streamgate.contract.Names#table})
@@ -28,7 +28,7 @@ public record RowDelete(String table, Tombstone tombstone, long retentionMillis)
     return Scripts.indexRowKeys(keyspace, table);
   }
 
-  public List<String> unindexArgs() {
-    return Scripts.unindexRowArgs(tombstone, retentionMillis);
+  public List<String> unindexArgs(Keyspace keyspace) {
+    return Scripts.unindexRowArgs(keyspace, table, tombstone, retentionMillis);
   }
 }

@@ -7,14 +7,24 @@ import java.util.List;
 
 /**
  * One serving row as the contract's two calls: {@link Scripts#WRITE_ROW} (versioned row and its
- * change message) and {@link Scripts#INDEX_ROW} (key index and rank). The only place the writers
- * turn a row into script keys and arguments. Immutable.
+ * change message) and {@link Scripts#INDEX_ROW} (key index, rank and value indexes). The only
+ * place the writers turn a row into script keys and arguments. Immutable.
  *
  * @param table where the row goes: the table of one version of the row's view ({@link
  *     io.streamgate.contract.Names#table})
  * @param rank the rank score, or null (no rank column, or no usable value)
+ * @param indexes the view's index columns, empty for none
  */
-public record RowWrite(String table, Row row, Double rank) {
+public record RowWrite(String table, Row row, Double rank, List<String> indexes) {
+
+  public RowWrite {
+    indexes = List.copyOf(indexes);
+  }
+
+  /** A write of a view without indexes. */
+  public RowWrite(String table, Row row, Double rank) {
+    this(table, row, rank, List.of());
+  }
 
   public List<String> writeKeys(Keyspace keyspace) {
     return Scripts.writeRowKeys(keyspace, table, row);
@@ -29,7 +39,7 @@ public record RowWrite(String table, Row row, Double rank) {
     return Scripts.indexRowKeys(keyspace, table);
   }
 
-  public List<String> indexArgs() {
-    return Scripts.indexRowArgs(row, rank);
+  public List<String> indexArgs(Keyspace keyspace) {
+    return Scripts.indexRowArgs(keyspace, table, row, rank, indexes);
   }
 }

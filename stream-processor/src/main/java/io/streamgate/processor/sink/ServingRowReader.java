@@ -3,6 +3,7 @@ package io.streamgate.processor.sink;
 import io.streamgate.contract.Names;
 import io.streamgate.processor.view.ViewTransform;
 import java.io.Serializable;
+import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
@@ -12,7 +13,8 @@ import org.apache.spark.sql.types.StructType;
  * ViewTransform#RANK}, {@link ViewTransform#WINDOW_END}, {@link ViewTransform#VERSION} and {@link
  * ViewTransform#DELETED}); any other column is ignored. The positions are resolved once, from the
  * serving schema, when the reader is made (on the driver), so the writers never depend on column
- * order. Immutable, serializable, thread-safe.
+ * order. It also carries the view's declared index columns, which every write indexes. Immutable,
+ * serializable, thread-safe.
  */
 public final class ServingRowReader implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -23,23 +25,34 @@ public final class ServingRowReader implements Serializable {
   private final int windowEnd;
   private final int version;
   private final int deleted;
+  private final List<String> indexes;
 
-  private ServingRowReader(int key, int value, int rank, int windowEnd, int version, int deleted) {
+  private ServingRowReader(int key, int value, int rank, int windowEnd, int version, int deleted,
+      List<String> indexes) {
     this.key = key;
     this.value = value;
     this.rank = rank;
     this.windowEnd = windowEnd;
     this.version = version;
     this.deleted = deleted;
+    this.indexes = List.copyOf(indexes);
   }
 
-  /** @throws IllegalArgumentException if the schema lacks the key or value column */
+  /** A reader of a view that declares no indexes. */
   public static ServingRowReader of(StructType servingSchema) {
+    return of(servingSchema, List.of());
+  }
+
+  /**
+   * @param indexes the view's index columns ({@link io.streamgate.processor.view.ViewPlan#indexes})
+   * @throws IllegalArgumentException if the schema lacks the key or value column
+   */
+  public static ServingRowReader of(StructType servingSchema, List<String> indexes) {
     return new ServingRowReader(required(servingSchema, ViewTransform.KEY),
         required(servingSchema, ViewTransform.VALUE), optional(servingSchema, ViewTransform.RANK),
         optional(servingSchema, ViewTransform.WINDOW_END),
         optional(servingSchema, ViewTransform.VERSION),
-        optional(servingSchema, ViewTransform.DELETED));
+        optional(servingSchema, ViewTransform.DELETED), indexes);
   }
 
   /** True if the row says its key is to be deleted ({@link ViewTransform#DELETED}). */
@@ -97,12 +110,12 @@ public final class ServingRowReader implements Serializable {
   /**
    * The contract's write of a row that has no {@link #problem} into {@code table} (a version of
    * a view, {@link io.streamgate.contract.Names#table}): the contract row (built here, once, and
-   * naming the view) and its rank.
+   * naming the view), its rank and the view's index columns.
    */
   public RowWrite write(String table, Row row, long version, long updatedAt) {
     return new RowWrite(table, new io.streamgate.contract.Row(
         io.streamgate.contract.Names.viewOfTable(table), key(row), version, updatedAt,
-        row.getString(value)), rank(row));
+        row.getString(value)), rank(row), indexes);
   }
 
   /** The contract's delete of a row whose {@link #deleted} is true, from {@code table}. */

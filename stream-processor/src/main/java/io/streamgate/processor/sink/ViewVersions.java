@@ -64,41 +64,51 @@ public final class ViewVersions {
 
   /**
    * Deletes the view's rows (found by SCAN on every node, so rows whose index entry was never
-   * written go too), its key index, rank set, index versions and deleted keys, and its recorded checkpoint id.
-   * The catalog entry stays. Writes of the view must not run meanwhile.
+   * written go too), its key index, rank set, value indexes (also found by SCAN), indexed values,
+   * index versions and deleted keys, and its recorded checkpoint id. The catalog entry stays.
+   * Writes of the view must not run meanwhile.
    *
    * @return how many rows were deleted
    */
   public static long reset(String redisUri, Keyspace keyspace, String view) {
-    // The view name and namespace hold no glob characters (Names, Keyspace).
-    ScanParams params = new ScanParams().match(keyspace.rowPrefix(view) + "*").count(SCAN_COUNT);
-    Set<String> rows = new HashSet<>(); // a cluster replica lists its primary's keys again
     try {
-      RedisConnections.forEachNode(redisUri, node -> {
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-          ScanResult<String> page = node.scan(cursor, params);
-          rows.addAll(page.getResult());
-          cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-      });
+      Set<String> rows = scan(redisUri, keyspace.rowPrefix(view));
+      Set<String> valueIndexes = scan(redisUri, keyspace.valueIndexPrefix(view));
       UnifiedJedis client = RedisConnections.client(redisUri);
       List<String> chunk = new ArrayList<>(DELETE_CHUNK);
-      for (String row : rows) {
-        chunk.add(row);
-        if (chunk.size() == DELETE_CHUNK) {
-          delete(client, chunk);
-          chunk.clear();
+      for (Set<String> keys : List.of(rows, valueIndexes)) {
+        for (String key : keys) {
+          chunk.add(key);
+          if (chunk.size() == DELETE_CHUNK) {
+            delete(client, chunk);
+            chunk.clear();
+          }
         }
       }
       delete(client, chunk);
       client.del(keyspace.keysIndex(view), keyspace.rankIndex(view), keyspace.indexVersions(view),
-          keyspace.deletedIndex(view),
+          keyspace.deletedIndex(view), keyspace.indexedValues(view),
           checkpointIdKey(keyspace, view));
+      return rows.size();
     } catch (JedisException e) {
       throw new RedisUnavailableException(redisUri, e);
     }
-    return rows.size();
+  }
+
+  /** Every key starting with {@code prefix}, from every node (SCAN, so without blocking Redis). */
+  private static Set<String> scan(String redisUri, String prefix) {
+    // View names and the namespace hold no glob characters (Names, Keyspace); '{' is no glob.
+    ScanParams params = new ScanParams().match(prefix + "*").count(SCAN_COUNT);
+    Set<String> keys = new HashSet<>(); // a cluster replica lists its primary's keys again
+    RedisConnections.forEachNode(redisUri, node -> {
+      String cursor = ScanParams.SCAN_POINTER_START;
+      do {
+        ScanResult<String> page = node.scan(cursor, params);
+        keys.addAll(page.getResult());
+        cursor = page.getCursor();
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    });
+    return keys;
   }
 
   /** One DEL per key (rows lie in different cluster slots), pipelined. */

@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -47,12 +48,24 @@ import scala.jdk.javaapi.CollectionConverters;
  *       #newerChanges}: per primary key the log position (LSN) of the last change counted is kept
  *       in Spark state, and a change at or below it is dropped, as is a second copy of a change
  *       within one batch. Exact for any replay, and robust to a change of a key arriving after a
- *       later one; the state is one number per key ever seen.
+ *       later one.
+ *   <li><b>Bounded state.</b> A key whose last change counted is a delete keeps its LSN for the
+ *       view's {@code tombstoneRetention} (the same promise as a latest view's tombstone: replays
+ *       older than that are not expected), then its state is removed. So the state holds the
+ *       table's live keys plus the keys deleted within the retention, not every key ever seen.
+ *       Time is the micro-batch's timestamp ({@link #SEEN}, a watermark without delay), so the
+ *       removal runs with the batches that follow, never in idle extra batches.
  * </ul>
  */
 public final class ChangelogViews {
   /** Hidden aggregate column: the number of source rows of the group (the sum of signs). */
   public static final String ROWS = "_sg_rows";
+  /**
+   * Hidden column of the deduplicated rows: the timestamp of the micro-batch that read the change
+   * (Spark's {@code current_timestamp()} in a stream, the same when a batch is replayed); the
+   * event time of the state's expiry.
+   */
+  static final String SEEN = "_sg_seen";
   private static final String ARGUMENT = "__sg_argument";
   private static final Set<String> RETRACTABLE = Set.of("count", "sum", "avg", "mean");
 
@@ -75,7 +88,8 @@ public final class ChangelogViews {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     LogicalPlan rewritten = rewrite(parser, plan);
-    newerChanges(source, parsedSource).createOrReplaceTempView(source.name());
+    newerChanges(source, parsedSource, view.tombstoneRetention())
+        .createOrReplaceTempView(source.name());
     try {
       Dataset<Row> output = org.apache.spark.sql.classic.Dataset.ofRows(
           (org.apache.spark.sql.classic.SparkSession) spark, rewritten);
@@ -89,34 +103,51 @@ public final class ChangelogViews {
   /**
    * Per key, only changes after the last one counted ({@code _lsn} greater than the key's state),
    * each once (one row per LSN and sign), in LSN order; the two rows of an update share an LSN
-   * and pass together. Output mode append,
-   * so an aggregation may follow.
+   * and pass together. Output mode append, so an aggregation may follow. A deleted key's state
+   * is removed {@code retention} after the batch that counted its delete.
    */
-  static Dataset<Row> newerChanges(SourceSpec source, Dataset<Row> parsed) {
-    List<String> columns = List.of(parsed.columns());
-    int key = columns.indexOf(parsed.schema().apply(source.key()).name());
-    int lsn = columns.indexOf(SourceSpec.LSN_COLUMN);
-    int sign = columns.indexOf(ChangeEvents.SIGN);
-    return parsed
+  static Dataset<Row> newerChanges(SourceSpec source, Dataset<Row> parsed,
+      java.time.Duration retention) {
+    Dataset<Row> seen = parsed.withColumn(SEEN, functions.current_timestamp())
+        .withWatermark(SEEN, "0 seconds");
+    List<String> columns = List.of(seen.columns());
+    int key = columns.indexOf(seen.schema().apply(source.key()).name());
+    return seen
         .groupByKey((MapFunction<Row, String>) r -> String.valueOf(r.get(key)), Encoders.STRING())
-        .flatMapGroupsWithState(new NewerChanges(lsn, sign), OutputMode.Append(), Encoders.LONG(),
-            Encoders.row(parsed.schema()), GroupStateTimeout.NoTimeout());
+        .flatMapGroupsWithState(new NewerChanges(columns.indexOf(SourceSpec.LSN_COLUMN),
+                columns.indexOf(ChangeEvents.SIGN), columns.indexOf(SourceSpec.OP_COLUMN),
+                columns.indexOf(SEEN), retention.toMillis()),
+            OutputMode.Append(), Encoders.LONG(), Encoders.row(seen.schema()),
+            GroupStateTimeout.EventTimeTimeout());
   }
 
-  /** State: the LSN of the key's last change counted. Runs on executors; serializable. */
+  /**
+   * State: the LSN of the key's last change counted; a deleted key's expires. Runs on executors;
+   * serializable.
+   */
   static final class NewerChanges
       implements FlatMapGroupsWithStateFunction<String, Row, Long, Row>, Serializable {
     private static final long serialVersionUID = 1L;
     private final int lsn;
     private final int sign;
+    private final int op;
+    private final int seen;
+    private final long retentionMillis;
 
-    NewerChanges(int lsn, int sign) {
+    NewerChanges(int lsn, int sign, int op, int seen, long retentionMillis) {
       this.lsn = lsn;
       this.sign = sign;
+      this.op = op;
+      this.seen = seen;
+      this.retentionMillis = retentionMillis;
     }
 
     @Override
     public Iterator<Row> call(String key, Iterator<Row> rows, GroupState<Long> state) {
+      if (state.hasTimedOut()) {
+        state.remove(); // deleted longer ago than the retention: forget the key
+        return java.util.Collections.emptyIterator();
+      }
       long last = state.exists() ? state.get() : 0L;
       List<Row> newer = new ArrayList<>();
       while (rows.hasNext()) {
@@ -139,9 +170,44 @@ public final class ChangelogViews {
           once.add(row);
         }
       }
-      state.update(once.get(once.size() - 1).getLong(lsn));
+      Row newest = once.get(once.size() - 1);
+      state.update(newest.getLong(lsn));
+      if ("d".equals(newest.getString(op))) {
+        // Without a new timeout the key's state stays (Spark resets it at each call).
+        state.setTimeoutTimestamp(millis(newest.get(seen)) + retentionMillis);
+      }
       return once.iterator();
     }
+  }
+
+  /**
+   * Spark's check for chained stateful operators under a global watermark, which refuses the
+   * per-key filter (a flatMapGroupsWithState with event-time timeout) before the aggregation,
+   * because such a filter <em>could</em> emit rows older than the watermark that the next
+   * operator would drop. This one cannot: every row it emits carries its batch's timestamp
+   * ({@link #SEEN}), the watermark is the previous batch's, and the aggregation does not group by
+   * it, so it drops nothing. The check is turned off for the planning and the start of such a
+   * view only (a started query keeps a copy of the session's settings; the view manager plans
+   * and starts queries on one thread).
+   */
+  public static final String WATERMARK_CORRECTNESS_CHECK =
+      "spark.sql.streaming.statefulOperator.checkCorrectness.enabled";
+
+  /** Runs {@code action} with {@link #WATERMARK_CORRECTNESS_CHECK} off, then restores it. */
+  public static <T> T withoutWatermarkCheck(SparkSession spark,
+      java.util.concurrent.Callable<T> action) throws Exception {
+    String before = spark.conf().get(WATERMARK_CORRECTNESS_CHECK, "true");
+    spark.conf().set(WATERMARK_CORRECTNESS_CHECK, "false");
+    try {
+      return action.call();
+    } finally {
+      spark.conf().set(WATERMARK_CORRECTNESS_CHECK, before);
+    }
+  }
+
+  private static long millis(Object timestamp) {
+    return timestamp instanceof java.time.Instant i ? i.toEpochMilli()
+        : ((java.sql.Timestamp) timestamp).getTime();
   }
 
   /** The parsed plan with count/sum/avg weighed by the sign and {@link #ROWS} in each Aggregate. */

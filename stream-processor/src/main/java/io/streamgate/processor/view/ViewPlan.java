@@ -17,6 +17,7 @@ import org.apache.spark.sql.streaming.OutputMode;
  * @param rankColumn the rank column's name as the SQL output spells it, or null
  * @param windowColumn windowed views: the output column holding the window, else null
  * @param sources    names of the pipeline sources the SQL reads
+ * @param indexes    the declared index columns as the SQL output spells them, empty for none
  */
 public record ViewPlan(
     ViewSpec spec,
@@ -25,10 +26,12 @@ public record ViewPlan(
     List<CatalogEntry.Column> columns,
     String rankColumn,
     String windowColumn,
-    java.util.Set<String> sources) {
+    java.util.Set<String> sources,
+    List<String> indexes) {
 
   public ViewPlan {
     columns = List.copyOf(columns);
+    indexes = List.copyOf(indexes);
     sources = java.util.Set.copyOf(sources);
   }
 
@@ -50,10 +53,19 @@ public record ViewPlan(
     return columns.contains(ViewTransform.WINDOW_END) ? ViewTransform.WINDOW_END : null;
   }
 
+  /**
+   * An aggregate over a changelog source: its serving rows say which groups are deleted, and its
+   * query starts with {@link ChangelogViews#withoutWatermarkCheck}.
+   */
+  public boolean changelogAggregate() {
+    return spec.kind() == io.streamgate.contract.ViewKind.AGGREGATE
+        && java.util.List.of(serving.columns()).contains(ViewTransform.DELETED);
+  }
+
   /** Catalog entry of this view; a TTL that is not whole seconds is announced rounded up. */
   public CatalogEntry catalogEntry(long registeredAtMillis) {
     long ttlSeconds = (spec.ttl().toMillis() + 999) / 1000;
     return new CatalogEntry(spec.name(), spec.description(), spec.key(), spec.kind(), columns,
-        rankColumn, ttlSeconds, registeredAtMillis);
+        rankColumn, ttlSeconds, registeredAtMillis, 1, List.of(), indexes);
   }
 }

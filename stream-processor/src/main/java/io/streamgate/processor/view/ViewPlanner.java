@@ -35,7 +35,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * Checks every view of a pipeline against its parsed sources before any query starts, and turns
  * the valid ones into {@link ViewPlan}s. Problems, one line each naming file, view and problem:
  * SQL that does not parse, reads an unknown source or names a missing column; key column missing
- * or not a scalar; rank column missing or not numeric; kind not matching the SQL (aggregate needs
+ * or not a scalar; rank column missing or not numeric; index column missing, the key or not a
+ * scalar; kind not matching the SQL (aggregate needs
  * GROUP BY, latest must not aggregate, windowed needs a watermark); SQL Spark cannot run as a
  * stream in the kind's output mode; over a debezium source, what {@link ChangelogViews} cannot
  * keep exact (joins, windowed, real-time, aggregates that cannot be retracted). Call from the
@@ -76,6 +77,7 @@ public final class ViewPlanner {
     } catch (ParseException e) {
       throw new Problem("SQL does not parse: " + Messages.firstLine(e));
     }
+    checkLookups(pipeline, view, relations(parsed));
     SourceSpec changelog = changelogSource(pipeline, view, relations(parsed));
     Dataset<Row> output;
     try {
@@ -96,13 +98,15 @@ public final class ViewPlanner {
       if ("TABLE_OR_VIEW_NOT_FOUND".equals(e.getCondition())) {
         String name = e.getMessageParameters().getOrDefault("relationName", "?").replace("`", "");
         throw new Problem("SQL reads unknown source '" + name + "' (sources: "
-            + String.join(", ", pipeline.sources().keySet()) + ")");
+            + String.join(", ", pipeline.sourceNames()) + ")");
       }
       throw new Problem("SQL does not fit its sources: " + Messages.firstLine(e));
     }
     if (!output.isStreaming()) {
-      throw new Problem("SQL reads no source; a view must select FROM one of "
-          + String.join(", ", pipeline.sources().keySet()));
+      throw new Problem("SQL reads no stream source; a view must select FROM one of "
+          + String.join(", ", pipeline.sources().keySet())
+          + (pipeline.tables().isEmpty() ? "" : " (lookup tables such as "
+              + String.join(", ", pipeline.tables().keySet()) + " can only be joined to one)"));
     }
 
     if (changelog != null && view.kind() == ViewKind.AGGREGATE
@@ -142,6 +146,24 @@ public final class ViewPlanner {
       rankColumn = rank.name();
     }
 
+    List<String> indexes = new ArrayList<>();
+    for (String index : view.indexes()) {
+      StructField column = field(fields, index);
+      if (column == null) {
+        throw new Problem("index column '" + index + "' is not in the SQL output (columns: "
+            + names(fields) + ")");
+      }
+      if (column == key) {
+        throw new Problem("index column '" + index + "' is the key column; the key needs no index");
+      }
+      if (!(column.dataType() instanceof AtomicType)) {
+        throw new Problem("index column '" + column.name() + "' has type "
+            + column.dataType().sql() + "; only single values (strings, numbers, booleans) are"
+            + " indexed");
+      }
+      indexes.add(column.name());
+    }
+
     LogicalPlan analyzed = output.queryExecution().analyzed();
     boolean aggregates = contains(analyzed, p -> p instanceof Aggregate);
     checkKind(pipeline, view, relations(parsed), aggregates, analyzed);
@@ -161,10 +183,20 @@ public final class ViewPlanner {
           + " log position (which orders and deletes rows)");
     }
     try {
-      UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
+      if (changelog != null && view.kind() == ViewKind.AGGREGATE) {
+        ChangelogViews.withoutWatermarkCheck(spark, () -> {
+          UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
+          return null;
+        });
+      } else {
+        UnsupportedOperationChecker.checkForStreaming(serving.queryExecution().analyzed(), mode);
+      }
     } catch (Exception e) {
+      if (e instanceof RuntimeException r && !(e instanceof AnalysisException)) {
+        throw r;
+      }
       if (!(e instanceof AnalysisException)) {
-        throw e;
+        throw new IllegalStateException(e);
       }
       throw new Problem("Spark cannot run this SQL as a stream in " + mode + " mode: "
           + Messages.firstLine(e));
@@ -184,7 +216,36 @@ public final class ViewPlanner {
       }
     }
     return new ViewPlan(view, serving, mode, columns, rankColumn,
-        view.kind() == ViewKind.WINDOWED ? ViewTransform.windowColumn(output) : null, sources);
+        view.kind() == ViewKind.WINDOWED ? ViewTransform.windowColumn(output) : null, sources,
+        indexes);
+  }
+
+  /**
+   * Lookup tables join streams in micro-batches only: Spark's real-time mode keeps its tasks
+   * running for a whole batch, so a refreshed copy would not be seen when documented, and a
+   * changelog's retractions would look up today's row instead of the one they were counted with.
+   */
+  private static void checkLookups(Pipeline pipeline, ViewSpec view, Set<String> read) {
+    List<String> tables = new ArrayList<>();
+    for (String table : pipeline.tables().keySet()) {
+      if (read.contains(table.toLowerCase(Locale.ROOT))) {
+        tables.add(table);
+      }
+    }
+    if (tables.isEmpty()) {
+      return;
+    }
+    if (view.realTime()) {
+      throw new Problem("'trigger: realtime' cannot join lookup table " + String.join(", ", tables)
+          + " (a refreshed copy is picked up between micro-batches); use a micro-batch trigger");
+    }
+    for (SourceSpec source : pipeline.sources().values()) {
+      if (source.changelog() && read.contains(source.name().toLowerCase(Locale.ROOT))) {
+        throw new Problem("debezium source '" + source.name() + "' cannot be joined to lookup"
+            + " table " + String.join(", ", tables) + " (an update or delete would retract what"
+            + " the table holds now, not what the change was counted with)");
+      }
+    }
   }
 
   /**

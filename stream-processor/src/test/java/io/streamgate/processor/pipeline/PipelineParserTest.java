@@ -139,6 +139,25 @@ class PipelineParserTest {
   }
 
   @Test
+  void indexesAreAFewPlainValueColumns() {
+    assertEquals(List.of("userId", "status"), PipelineParser.parse("p.yaml",
+        view("indexes: [userId, status]")).views().get("v").indexes());
+    assertEquals(List.of(), PipelineParser.parse("p.yaml", view("rank: amount")).views().get("v")
+        .indexes());
+    assertOnlyProblem("p.yaml: view 'v': 'indexes' names the key column 'orderId'; the key is"
+        + " read directly (GET /v1/views/{view}/{key}), it needs no index",
+        view("indexes: [orderId]"));
+    assertOnlyProblem("p.yaml: view 'v': 'indexes' lists 9 columns; at most 8 (each costs every"
+        + " write one more index update)", view("indexes: [a, b, c, d, e, f, g, h, i]"));
+    assertOnlyProblem("p.yaml: view 'v': 'indexes': index column 'a:b' must match"
+        + " [A-Za-z_][A-Za-z0-9_]{0,63}", view("indexes: ['a:b']"));
+    assertOnlyProblem("p.yaml: view 'v': 'indexes' names column 'Status' twice",
+        view("indexes: [status, Status]"));
+    assertOnlyProblem("p.yaml: view 'v': 'indexes' must be a list of value columns, but was"
+        + " 'status'", view("indexes: status"));
+  }
+
+  @Test
   void badIntervals() {
     assertOnlyProblem("p.yaml: view 'v': 'ttl' must be an interval like '30 seconds' or '500 ms'"
         + " (units ms, seconds, minutes, hours, days), but was '10'", view("ttl: 10"));
@@ -351,6 +370,80 @@ class PipelineParserTest {
     assertEquals("5 minutes", views.get("b").get("tombstoneRetention"));
     assertTrue(problems(yaml.replace("5 minutes", "0 seconds")).get(0)
         .startsWith("p.yaml: view 'b': 'tombstoneRetention' must be more than 0"));
+  }
+
+  private static String table(String fields) {
+    return SOURCE + "  tiers:\n    kind: table\n" + fields.indent(4)
+        + "views:\n  v: { sql: SELECT userId FROM orders, key: userId, kind: latest }\n";
+  }
+
+  private static final String TABLE = """
+      url: jdbc:postgresql://db:5432/shop
+      table: public.customers
+      key: customerid
+      schema: "customerId STRING NOT NULL, tier STRING, since DATE, credit DECIMAL(10,2)"
+      """;
+
+  @Test
+  void lookupTablesAreSourcesOfKindTable() {
+    Pipeline p = PipelineParser.parse("p.yaml", table(TABLE + "refresh: 30 seconds\nuser: reader\n"
+        + "passwordFile: /run/secrets/db\n"));
+    assertEquals(List.of("orders"), List.copyOf(p.sources().keySet()));
+    assertEquals(List.of("orders", "tiers"), p.sourceNames());
+    TableSpec tiers = p.tables().get("tiers");
+    assertEquals("customerId", tiers.key(), "spelled as the schema spells it");
+    assertEquals(Duration.ofSeconds(30), tiers.refresh());
+    assertEquals("reader", tiers.user());
+    assertEquals(Path.of("/run/secrets/db"), tiers.passwordFile());
+    assertEquals("SELECT \"customerId\", \"tier\", \"since\", \"credit\" FROM public.customers",
+        tiers.selectSql());
+    assertEquals("p.yaml: source 'tiers'", tiers.where());
+
+    TableSpec query = PipelineParser.parse("p.yaml", table(TABLE.replace("table: public.customers",
+        "query: SELECT * FROM customers WHERE tier IS NOT NULL"))).tables().get("tiers");
+    assertEquals("SELECT * FROM customers WHERE tier IS NOT NULL", query.selectSql());
+    assertEquals(TableSpec.DEFAULT_REFRESH, query.refresh());
+    assertTrue(query.sameTable(new TableSpec(query.name(), "elsewhere", query.url(), query.table(),
+        query.query(), query.key(), query.schema(), query.refresh(), null, null, null)));
+  }
+
+  @Test
+  void lookupTableProblemsOneLineEach() {
+    assertEquals(List.of("p.yaml: source 'tiers': 'password' does not belong in a pipeline file; put"
+        + " it in a file named by 'passwordFile' or in an environment variable named by"
+        + " 'passwordEnv'"), problems(table(TABLE + "password: hunter2\n")));
+    assertEquals(List.of("p.yaml: source 'tiers': url must not carry the password; use"
+        + " 'passwordFile' or 'passwordEnv'"),
+        problems(table(TABLE.replace("/shop", "/shop?password=x"))));
+    assertEquals(List.of("p.yaml: source 'tiers': url must be a PostgreSQL JDBC URL"
+        + " (jdbc:postgresql://host:port/database, the driver the processor ships), but was"
+        + " 'jdbc:mysql://db/shop'"),
+        problems(table(TABLE.replace("jdbc:postgresql://db:5432/shop", "jdbc:mysql://db/shop"))));
+    assertEquals(List.of("p.yaml: source 'tiers': a table source needs exactly one of 'table' (a"
+        + " database table) and 'query' (a SELECT)"),
+        problems(table(TABLE + "query: SELECT 1\n")));
+    assertEquals(List.of("p.yaml: source 'tiers': query must be a SELECT (or WITH … SELECT), but"
+        + " was 'DELETE FROM customers'"),
+        problems(table(TABLE.replace("table: public.customers", "query: DELETE FROM customers"))));
+    assertEquals(List.of("p.yaml: source 'tiers': table 'customers; drop' must be a table name,"
+        + " optionally schema.table, without quotes (for anything else use 'query')"),
+        problems(table(TABLE.replace("public.customers", "'customers; drop'"))));
+    assertEquals(List.of("p.yaml: source 'tiers': key column 'id' is not in the schema"),
+        problems(table(TABLE.replace("key: customerid", "key: id"))));
+    assertEquals(List.of("p.yaml: source 'tiers': schema column 'tags' has type ARRAY<STRING>; a"
+        + " table's columns must be one of " + TableSpec.SUPPORTED_TYPES),
+        problems(table(TABLE.replace("credit DECIMAL(10,2)", "tags ARRAY<STRING>"))));
+    assertEquals(List.of("p.yaml: source 'tiers': 'refresh' must be at least 1 second, but was"
+        + " 100 ms"), problems(table(TABLE + "refresh: 100 ms\n")));
+    assertEquals(List.of("p.yaml: source 'tiers': passwordEnv must name an environment variable"
+        + " ([A-Za-z_][A-Za-z0-9_]*), but was 'DB PASSWORD'"),
+        problems(table(TABLE + "passwordEnv: DB PASSWORD\n")));
+    assertEquals(List.of("p.yaml: source 'tiers': unknown field 'topic' (known: key, kind,"
+        + " passwordEnv, passwordFile, query, refresh, schema, table, url, user)"),
+        problems(table(TABLE + "topic: customers\n")));
+    assertEquals(List.of("p.yaml: source 'tiers': kind must be stream (a Kafka topic, the default)"
+        + " or table (a lookup table read over JDBC), but was 'view'"),
+        problems(table(TABLE).replace("kind: table", "kind: view")));
   }
 
   private static String source(String extra) {

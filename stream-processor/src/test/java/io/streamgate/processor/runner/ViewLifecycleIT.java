@@ -11,13 +11,16 @@ import io.streamgate.contract.Names;
 import io.streamgate.contract.control.ControlReply;
 import io.streamgate.contract.control.ControlRequest;
 import io.streamgate.contract.control.ControlRequest.Op;
+import io.streamgate.contract.control.Freshness;
 import io.streamgate.contract.control.ViewStatus;
+import io.streamgate.contract.control.ViewStatus.VersionStatus;
 import io.streamgate.harness.KafkaBroker;
 import io.streamgate.harness.RedisServer;
 import io.streamgate.processor.runner.OrderEvents.Order;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -97,8 +100,11 @@ class ViewLifecycleIT {
     try (KafkaProducer<String, String> producer = TestKafka.producer(kafka, Map.of());
         Jedis jedis = new Jedis(redis.host(), redis.port())) {
       try (PipelineRunner runner = PipelineRunner.start(settings)) {
-        produce(producer, topic, events.wave("a", 120, 60, 30));
+        List<Order> first = events.wave("a", 120, 60, 30);
+        produce(producer, topic, first);
         await(() -> totalsMismatch(jedis, "user_totals", events, false));
+        assertFreshWhileIdle(jedis, "order_status",
+            first.stream().map(Order::ts).max(Instant::compareTo).orElseThrow());
 
         // A new view: served from its first batch, without touching the others.
         ControlReply created = control(jedis, Op.APPLY, Map.of("pipeline", Map.of("views",
@@ -199,6 +205,27 @@ class ViewLifecycleIT {
 
   private static CatalogEntry catalog(Jedis jedis, String view) {
     return CatalogEntry.fromJson(jedis.hget(KEYS.catalog(), view));
+  }
+
+  /**
+   * Once a view has processed every event, its status says so (caught up at its last report,
+   * lag 0) though no event arrives, its watermark is the greatest event time produced, and the
+   * processor keeps renewing the report every second.
+   */
+  private static void assertFreshWhileIdle(Jedis jedis, String view, Instant newest) {
+    await(() -> {
+      ViewStatus s = status(jedis, view);
+      VersionStatus v = s.version(1);
+      if (v == null || v.lagRecords() != 0 || v.caughtUpAtMs() != s.updatedAt()
+          || v.watermarkMs() != newest.toEpochMilli()) {
+        return "not caught up at " + newest + " yet: " + s.toJson();
+      }
+      return Freshness.of(s, 1, 0, s.updatedAt()).lagMs() == 0 ? null : "lag: " + s.toJson();
+    });
+    long reported = status(jedis, view).updatedAt();
+    await(() -> status(jedis, view).updatedAt() > reported ? null : "status not renewed");
+    ViewStatus renewed = status(jedis, view);
+    assertEquals(renewed.updatedAt(), renewed.version(1).caughtUpAtMs(), renewed.toJson());
   }
 
   private static ViewStatus status(Jedis jedis, String view) {

@@ -139,6 +139,32 @@ class RedisRowWriterTest {
     }
   }
 
+  @Test
+  void keepsDeclaredIndexesAcrossChangesAndDeletesAndResetRemovesThem() {
+    StructType schema = new StructType().add(ViewTransform.KEY, DataTypes.StringType)
+        .add(ViewTransform.VALUE, DataTypes.StringType)
+        .add(ViewTransform.DELETED, DataTypes.BooleanType);
+    RedisRowWriter writer = new RedisRowWriter(redis.uri(), "t", "orders.v2", 0,
+        ServingRowReader.of(schema, List.of("userId", "status")), false, CLOCK, 60_000);
+    writer.write(rows(RowFactory.create("o-1", "{\"userId\":\"u-1\",\"status\":\"created\"}",
+        false), RowFactory.create("o-2", "{\"userId\":\"u-1\",\"status\":\"created\"}",
+        false)), 1);
+    writer.write(rows(RowFactory.create("o-1", "{\"userId\":\"u-1\",\"status\":\"paid\"}",
+        false), RowFactory.create("o-2", null, true)), 2);
+    try (Jedis jedis = connect()) {
+      assertEquals(List.of("o-1"), jedis.zrange(KEYS.valueIndex("orders.v2", "userId", "u-1"),
+          0, -1));
+      assertEquals(List.of("o-1"), jedis.zrange(KEYS.valueIndex("orders.v2", "status", "paid"),
+          0, -1));
+      assertTrue(!jedis.exists(KEYS.valueIndex("orders.v2", "status", "created")),
+          "o-1 moved on and o-2 was deleted: the set is gone");
+    }
+    ViewVersions.reset(redis.uri(), KEYS, "orders.v2");
+    try (Jedis jedis = connect()) {
+      assertEquals(java.util.Set.of(), jedis.keys("*orders.v2*"), "every key of the table");
+    }
+  }
+
   private static RedisRowWriter writer(String view, long ttl, boolean ranked, boolean latest) {
     StructType schema = new StructType().add(ViewTransform.KEY, DataTypes.StringType)
         .add(ViewTransform.VALUE, DataTypes.StringType);

@@ -36,7 +36,7 @@ class ServingRowReaderTest {
     assertEquals(2.5, write.rank());
     Keyspace keyspace = new Keyspace("t");
     assertEquals(List.of("t:row:v:k1"), write.writeKeys(keyspace));
-    assertEquals(List.of("k1", "7", "2.5"), write.indexArgs());
+    assertEquals(List.of("k1", "7", "2.5", "{t:v}:ix:", ""), write.indexArgs(keyspace));
   }
 
   @Test
@@ -48,7 +48,18 @@ class ServingRowReaderTest {
     assertFalse(reader.windowed());
     assertNull(reader.rank(row));
     assertNull(reader.windowEnd(row));
-    assertEquals(List.of("k", "3", ""), reader.write("v", row, 3, 0).indexArgs());
+    assertEquals(List.of("k", "3", "", "{t:v}:ix:", ""),
+        reader.write("v", row, 3, 0).indexArgs(new Keyspace("t")));
+  }
+
+  @Test
+  void aViewWithIndexesIndexesTheTextsOfItsColumns() {
+    ServingRowReader reader = ServingRowReader.of(new StructType()
+        .add(ViewTransform.KEY, DataTypes.StringType).add(ViewTransform.VALUE, DataTypes.StringType),
+        List.of("userId", "status"));
+    Row row = RowFactory.create("o-1", "{\"status\":\"paid\",\"userId\":\"u-1\",\"n\":1}");
+    assertEquals(List.of("o-1", "3", "", "{t:v.v2}:ix:", "{\"userId\":\"u-1\",\"status\":\"paid\"}"),
+        reader.write("v.v2", row, 3, 0).indexArgs(new Keyspace("t")));
   }
 
   @Test

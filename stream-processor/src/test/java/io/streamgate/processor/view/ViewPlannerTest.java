@@ -13,6 +13,7 @@ import io.streamgate.processor.pipeline.SourceSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -123,7 +124,7 @@ class ViewPlannerTest {
 
   @Test
   void sqlWithoutAStreamingSource() {
-    assertProblem("SQL reads no source; a view must select FROM one of orders, clicks",
+    assertProblem("SQL reads no stream source; a view must select FROM one of orders, clicks",
         "SELECT 1 AS k", "k", "latest", null);
   }
 
@@ -144,6 +145,31 @@ class ViewPlannerTest {
   }
 
   @Test
+  void indexColumnsMustBeScalarColumnsOfTheOutput() {
+    String sql = "SELECT orderId, userId, status, named_struct('s', status) AS nested FROM orders";
+    assertEquals("p.yaml: view 'v': index column 'nope' is not in the SQL output (columns:"
+        + " orderId, userId, status, nested)", indexProblem(sql, "[userId, nope]"));
+    assertTrue(indexProblem(sql, "[nested]").startsWith(
+        "p.yaml: view 'v': index column 'nested' has type STRUCT<s: STRING>; only single values"),
+        indexProblem(sql, "[nested]"));
+    ViewPlan plan = planIndexes(sql, "[USERID, status]");
+    assertEquals(List.of("userId", "status"), plan.indexes(), "spelled as the SQL output");
+    assertEquals(List.of("userId", "status"), plan.catalogEntry(0).indexes());
+  }
+
+  private String indexProblem(String sql, String indexes) {
+    PipelineException e = assertThrows(PipelineException.class, () -> planIndexes(sql, indexes));
+    assertEquals(1, e.problems().size(), e.getMessage());
+    return e.problems().get(0);
+  }
+
+  private ViewPlan planIndexes(String sql, String indexes) {
+    Pipeline pipeline = PipelineParser.parse("p.yaml", SOURCES + "views:\n  v:\n    sql: \""
+        + sql + "\"\n    key: orderId\n    kind: latest\n    indexes: " + indexes + "\n");
+    return ViewPlanner.plan(spark, pipeline, sources(pipeline)).get(0);
+  }
+
+  @Test
   void everyBadViewIsReported() {
     Pipeline pipeline = PipelineParser.parse("p.yaml", SOURCES + """
         views:
@@ -156,6 +182,59 @@ class ViewPlannerTest {
     assertEquals(2, e.problems().size(), e.getMessage());
     assertTrue(e.problems().get(0).startsWith("p.yaml: view 'a': "), e.getMessage());
     assertTrue(e.problems().get(1).startsWith("p.yaml: view 'c': "), e.getMessage());
+  }
+
+  private static final String TIERS = """
+        tiers:
+          kind: table
+          url: jdbc:postgresql://db/shop
+          table: customers
+          key: userId
+          schema: "userId STRING NOT NULL, tier STRING"
+        changes:
+          topic: shop.public.customers
+          format: debezium
+          key: userId
+          schema: "userId STRING NOT NULL, tier STRING"
+      """;
+
+  @Test
+  void lookupTablesJoinStreamsInMicroBatches() {
+    String join = "SELECT t.tier, sum(o.amount) AS revenue FROM orders o JOIN tiers t"
+        + " ON o.userId = t.userId GROUP BY t.tier";
+    assertEquals(OutputMode.Update(), planWithTables("{ sql: \"" + join + "\", key: tier,"
+        + " kind: aggregate }").get(0).outputMode());
+    assertEquals(Set.of("orders"), planWithTables("{ sql: \"SELECT o.orderId, t.tier FROM orders"
+        + " o LEFT JOIN tiers t ON o.userId = t.userId\", key: orderId, kind: latest }").get(0)
+        .sources());
+
+    assertEquals("p.yaml: view 'v': SQL reads no stream source; a view must select FROM one of"
+        + " orders, clicks, changes (lookup tables such as tiers can only be joined to one)",
+        tableProblem("{ sql: \"SELECT userId, tier FROM tiers\", key: userId, kind: latest }"));
+    assertEquals("p.yaml: view 'v': 'trigger: realtime' cannot join lookup table tiers (a"
+        + " refreshed copy is picked up between micro-batches); use a micro-batch trigger",
+        tableProblem("{ sql: \"SELECT o.orderId, t.tier FROM orders o JOIN tiers t ON o.userId ="
+            + " t.userId\", key: orderId, kind: latest, trigger: realtime }"));
+    assertEquals("p.yaml: view 'v': debezium source 'changes' cannot be joined to lookup table"
+        + " tiers (an update or delete would retract what the table holds now, not what the change"
+        + " was counted with)", tableProblem("{ sql: \"SELECT t.tier, count(*) AS n FROM changes c"
+            + " JOIN tiers t ON c.userId = t.userId GROUP BY t.tier\", key: tier,"
+            + " kind: aggregate }"));
+  }
+
+  private List<ViewPlan> planWithTables(String view) {
+    Pipeline pipeline = PipelineParser.parse("p.yaml", SOURCES + TIERS + "views:\n  v: " + view
+        + "\n");
+    Map<String, Dataset<Row>> inputs = sources(pipeline);
+    pipeline.tables().forEach((name, t) ->
+        inputs.put(name, spark.createDataFrame(List.<Row>of(), t.schema())));
+    return ViewPlanner.plan(spark, pipeline, inputs);
+  }
+
+  private String tableProblem(String view) {
+    PipelineException e = assertThrows(PipelineException.class, () -> planWithTables(view));
+    assertEquals(1, e.problems().size(), e.getMessage());
+    return e.problems().get(0);
   }
 
   private void assertProblem(String expected, String sql, String key, String kind, String rank) {

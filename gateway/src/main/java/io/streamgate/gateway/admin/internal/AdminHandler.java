@@ -5,11 +5,13 @@ import io.streamgate.contract.control.ControlReply;
 import io.streamgate.contract.control.ControlRequest;
 import io.streamgate.contract.json.Json;
 import io.streamgate.contract.json.JsonException;
+import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.http.RequestPath;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -25,8 +27,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The admin routes: scope check, then list, describe and sources (read from Redis), or apply,
- * preview and drop (a control request to the processor, answered with its reply: 200, 422
+ * The admin routes: scope check, then API keys and usage ({@link AccountRoutes}), list, describe
+ * and sources (read from Redis), or apply, preview and drop (a control request to the processor, answered with its reply: 200, 422
  * {@code invalid-pipeline} with the reply's error lines, or 504 {@code processor-timeout}).
  * Stateless; runs on the request's event loop.
  */
@@ -37,13 +39,15 @@ public final class AdminHandler implements Handler<RoutingContext> {
 
   private final ControlChannel control;
   private final Definitions definitions;
+  private final AccountRoutes accounts;
   private final Clock clock;
   private final long timeoutMs;
 
-  public AdminHandler(ControlChannel control, Definitions definitions, Clock clock,
-      long timeoutMs) {
+  public AdminHandler(ControlChannel control, Definitions definitions, ApiKeys keys, Usage usage,
+      Clock clock, long timeoutMs) {
     this.control = control;
     this.definitions = definitions;
+    this.accounts = new AccountRoutes(keys, usage, clock);
     this.clock = clock;
     this.timeoutMs = timeoutMs;
   }
@@ -86,6 +90,10 @@ public final class AdminHandler implements Handler<RoutingContext> {
       }
       case ADMIN_APPLY -> body(ctx, body -> apply(ctx, principal, body));
       case ADMIN_PREVIEW -> body(ctx, body -> preview(ctx, principal, body));
+      case ADMIN_KEYS -> accounts.list(ctx);
+      case ADMIN_KEY_CREATE -> body(ctx, body -> accounts.create(ctx, principal, body));
+      case ADMIN_KEY_REVOKE -> accounts.revoke(ctx, principal, path.view());
+      case ADMIN_USAGE -> accounts.usage(ctx);
       default -> ctx.next();
     }
   }
@@ -201,7 +209,7 @@ public final class AdminHandler implements Handler<RoutingContext> {
         Map.of(), extensions);
   }
 
-  private static void answer(RoutingContext ctx, Future<Map<String, Object>> result) {
+  static void answer(RoutingContext ctx, Future<Map<String, Object>> result) {
     result.onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -212,7 +220,7 @@ public final class AdminHandler implements Handler<RoutingContext> {
   }
 
   /** Reads the body as a JSON object; a problem (400, 413, 415) otherwise. */
-  private static void body(RoutingContext ctx, Handler<Map<String, Object>> onObject) {
+  static void body(RoutingContext ctx, Handler<Map<String, Object>> onObject) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (type != null && !type.toLowerCase(Locale.ROOT).startsWith(JSON)) {
       throw new HttpProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE,

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * One JSON line per admin call on the logger {@value #LOGGER}, written when the response has
  * been sent, whatever ended it (401, 403, a refused pipeline, a timeout, success): who (the
  * token's subject, null without a valid token), what (list, describe, sources, apply, preview,
- * drop), which views, when, from which client address, the outcome and HTTP status, the request
+ * drop, list-keys, create-key, revoke-key, usage), which views (which API key, for keys), when, from which client address, the outcome and HTTP status, the request
  * id and the control request's id. Lines go through a bounded queue to a writer thread, so an
  * event loop never waits on the log (a flood of unauthenticated calls drops lines and counts them
  * rather than stalling requests). Thread-safe.
@@ -32,6 +32,7 @@ public final class AuditLog implements AutoCloseable {
   static final String VIEWS = "streamgate.audit.views";
   static final String CONTROL_ID = "streamgate.audit.control";
   static final String DRY_RUN = "streamgate.audit.dryRun";
+  static final String KEY = "streamgate.audit.key";
   private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
   private static final int CAPACITY = 4096;
 
@@ -62,6 +63,11 @@ public final class AuditLog implements AutoCloseable {
     ctx.put(CONTROL_ID, id);
   }
 
+  /** The API key a create or revoke is about: its id and what it grants. */
+  static void key(RoutingContext ctx, Map<String, Object> key) {
+    ctx.put(KEY, key);
+  }
+
   static void dryRun(RoutingContext ctx) {
     ctx.put(DRY_RUN, true);
   }
@@ -78,6 +84,10 @@ public final class AuditLog implements AutoCloseable {
     line.put("views", views != null ? views : path.view() == null ? List.of() : List.of(path.view()));
     if (Boolean.TRUE.equals(ctx.get(DRY_RUN))) {
       line.put("dryRun", true);
+    }
+    Map<String, Object> key = ctx.get(KEY);
+    if (key != null) {
+      line.put("key", key);
     }
     line.put("from", address(ctx.request().remoteAddress()));
     line.put("outcome", outcome(status));
@@ -98,6 +108,10 @@ public final class AuditLog implements AutoCloseable {
       case ADMIN_PREVIEW -> "preview";
       case ADMIN_DROP -> "drop";
       case ADMIN_SOURCES -> "sources";
+      case ADMIN_KEYS -> "list-keys";
+      case ADMIN_KEY_CREATE -> "create-key";
+      case ADMIN_KEY_REVOKE -> "revoke-key";
+      case ADMIN_USAGE -> "usage";
       default -> endpoint.template();
     };
   }

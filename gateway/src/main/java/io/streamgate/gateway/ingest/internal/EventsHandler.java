@@ -11,6 +11,7 @@ import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemHandler;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.http.RequestPath;
+import io.streamgate.gateway.http.UsageHandler;
 import io.streamgate.gateway.ingest.EventLog;
 import io.streamgate.gateway.ingest.EventLogUnavailableException;
 import io.streamgate.gateway.ingest.Streams;
@@ -199,6 +200,7 @@ public final class EventsHandler implements Handler<RoutingContext> {
           : idempotency.complete(claim, 202, answer)
               .onFailure(e -> LOG.warn("could not record the answer for an {} ({}); a retry"
                   + " gets 409 until the marker expires", IDEMPOTENCY_KEY, e.getMessage()));
+      UsageHandler.events(ctx, events.size());
       // Recorded first, so a retry right after the 202 replays it.
       recorded.onComplete(v -> ctx.response().setStatusCode(202)
           .putHeader(HttpHeaders.CONTENT_TYPE, EventBatch.JSON)

@@ -106,7 +106,7 @@ final class LoopFanout {
   }
 
   void add(Sub sub) {
-    if (sub.wholeView()) {
+    if (sub.followsView()) {
       byView.computeIfAbsent(sub.view, v -> new ArrayList<>(2)).add(sub);
       return;
     }
@@ -117,7 +117,7 @@ final class LoopFanout {
   }
 
   void remove(Sub sub) {
-    if (sub.wholeView()) {
+    if (sub.followsView()) {
       List<Sub> subs = byView.get(sub.view);
       if (subs != null && subs.remove(sub) && subs.isEmpty()) {
         byView.remove(sub.view);

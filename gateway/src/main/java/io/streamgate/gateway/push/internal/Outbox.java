@@ -22,10 +22,21 @@ final class Outbox {
     final boolean reset;
     /** The view version the change belongs to (SSE ids carry it). */
     final long viewVersion;
+    /**
+     * Of a filtered subscription: never coalesced (enter, update and leave of one key must keep
+     * their order) and without an SSE id (one row version cannot resume a set of rows).
+     */
+    final boolean filtered;
     Change change;
 
     private Entry(Kind kind, String type, Object subscription, String id, Change change,
         long viewVersion, boolean reset, String text) {
+      this(kind, type, subscription, id, change, viewVersion, reset, text, false);
+    }
+
+    private Entry(Kind kind, String type, Object subscription, String id, Change change,
+        long viewVersion, boolean reset, String text, boolean filtered) {
+      this.filtered = filtered;
       this.kind = kind;
       this.type = type;
       this.subscription = subscription;
@@ -42,13 +53,22 @@ final class Outbox {
       return new Entry(kind, null, subscription, id, change, viewVersion, reset, null);
     }
 
+    /**
+     * A message of a filtered subscription: a snapshot, {@code ENTER} or {@code UPDATE} of a
+     * row, or {@code LEAVE} of a key ({@code change}: what made it leave, a row or a tombstone).
+     */
+    static Entry filtered(Kind kind, Object subscription, String id, Change change,
+        long viewVersion) {
+      return new Entry(kind, null, subscription, id, change, viewVersion, false, null, true);
+    }
+
     /** @param type the message's {@code type} (the SSE event name) */
     static Entry control(String type, String text) {
       return new Entry(Kind.CONTROL, type, null, null, null, 0, false, text);
     }
   }
 
-  enum Kind { SNAPSHOT, UPDATE, CONTROL }
+  enum Kind { SNAPSHOT, UPDATE, ENTER, LEAVE, CONTROL }
 
   private record Slot(Object subscription, String key) {}
 
@@ -67,7 +87,7 @@ final class Outbox {
    *     {@code OVERFLOW} if added and now more than {@code maxPending} wait
    */
   Result add(Entry entry) {
-    if (entry.kind == Kind.CONTROL) {
+    if (entry.kind == Kind.CONTROL || entry.filtered) {
       waiting.put(controlSeq++, entry);
     } else {
       Slot slot = new Slot(entry.subscription, entry.change.key());

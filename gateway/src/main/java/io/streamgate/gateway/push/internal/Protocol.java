@@ -1,10 +1,13 @@
 package io.streamgate.gateway.push.internal;
 
+import io.streamgate.contract.Indexes;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.Tombstone;
+import io.streamgate.contract.control.Freshness;
 import io.streamgate.contract.json.Json;
 import io.streamgate.contract.json.JsonException;
 import io.streamgate.gateway.auth.Access;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,6 +36,11 @@ public final class Protocol {
   public static final String RATE_LIMITED = "rate_limited";
   /** Too many snapshot reads wait on the gateway; subscribe again shortly. */
   public static final String OVERLOADED = "overloaded";
+  /**
+   * A filtered subscription matches more rows than one subscription may track
+   * ({@code push.maxKeysPerSubscription}); narrow the filter.
+   */
+  public static final String TOO_MANY_ROWS = "too_many_rows";
   /** Deepest nesting of arrays and objects a message may have. */
   public static final int MAX_DEPTH = 16;
 
@@ -52,13 +60,22 @@ public final class Protocol {
   public sealed interface Op permits Subscribe, Unsubscribe, Auth, Ping {}
 
   /**
-   * @param keys        null for every key of the view (updates only, no snapshot)
+   * @param keys        null for every key of the view (updates only, no snapshot) or a filter
    * @param versions    per key, the version the client already has (resume); may be empty
    * @param viewVersion the view version those versions are of, or null if the client did not
    *                    say (then they are taken as the serving version's)
+   * @param where       indexed column → value as the client gave it (a filtered subscription:
+   *                    snapshot of the matching rows, then enter, update and leave), or null
    */
   public record Subscribe(String id, String view, List<String> keys, Map<String, Long> versions,
-      Long viewVersion) implements Op {}
+      Long viewVersion, Map<String, String> where) implements Op {
+
+    /** A subscription to keys (or, {@code keys} null, the whole view). */
+    public Subscribe(String id, String view, List<String> keys, Map<String, Long> versions,
+        Long viewVersion) {
+      this(id, view, keys, versions, viewVersion, null);
+    }
+  }
 
   public record Unsubscribe(String id) implements Op {}
 
@@ -169,10 +186,11 @@ public final class Protocol {
         }
         versions.put(entry.getKey().toString(), version);
       }
-      if (keys == null && !versions.isEmpty()) {
-        throw new ProtocolException(id, BAD_REQUEST,
-            "\"versions\" needs \"keys\": a whole-view subscription sends updates only");
-      }
+    }
+    Map<String, String> where = where(id, message.get("where"), keys != null);
+    if (keys == null && where == null && !versions.isEmpty()) {
+      throw new ProtocolException(id, BAD_REQUEST, "\"versions\" needs \"keys\" or \"where\":"
+          + " a whole-view subscription sends updates only");
     }
     Long viewVersion = null;
     Object rawViewVersion = message.get("viewVersion");
@@ -183,7 +201,36 @@ public final class Protocol {
       }
       viewVersion = v;
     }
-    return new Subscribe(id, view, keys, versions, viewVersion);
+    return new Subscribe(id, view, keys, versions, viewVersion, where);
+  }
+
+  /**
+   * The {@code where} of a subscribe: column → scalar value (string, number or boolean), as
+   * text; which columns the view indexes is checked against the catalog later. Null if absent.
+   */
+  private static Map<String, String> where(String id, Object raw, boolean hasKeys) {
+    if (raw == null) {
+      return null;
+    }
+    if (hasKeys) {
+      throw new ProtocolException(id, BAD_REQUEST, "give either \"keys\" or \"where\", not"
+          + " both");
+    }
+    if (!(raw instanceof Map<?, ?> map) || map.isEmpty() || map.size() > Indexes.MAX_INDEXES) {
+      throw new ProtocolException(id, BAD_REQUEST, "\"where\" must be an object of 1-"
+          + Indexes.MAX_INDEXES + " indexed columns → value, e.g. {\"userId\":\"u-1\"}");
+    }
+    Map<String, String> where = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> condition : map.entrySet()) {
+      String text = Indexes.text(condition.getValue());
+      if (text == null) {
+        throw new ProtocolException(id, BAD_REQUEST, "\"where\" value of '"
+            + abbreviate(condition.getKey().toString()) + "' must be a string, number or"
+            + " boolean of at most " + Indexes.MAX_VALUE_CHARS + " characters");
+      }
+      where.put(condition.getKey().toString(), text);
+    }
+    return where;
   }
 
   private static String id(Map<String, Object> message) {
@@ -205,7 +252,15 @@ public final class Protocol {
    * {@code reset} marks a snapshot older than the version the client said it had.
    */
   public static String row(String type, String id, Row row, boolean reset) {
-    StringBuilder out = new StringBuilder(96 + row.key().length() + row.valueJson().length());
+    return row(type, id, row, reset, Freshness.UNKNOWN);
+  }
+
+  /**
+   * {@link #row(String, String, Row, boolean)} with the view version's freshness
+   * ({@code watermark}, {@code lagMs}) when known, as REST's headers say it.
+   */
+  public static String row(String type, String id, Row row, boolean reset, Freshness freshness) {
+    StringBuilder out = new StringBuilder(140 + row.key().length() + row.valueJson().length());
     out.append("{\"type\":\"").append(type).append("\",\"id\":");
     Json.appendString(out, id);
     out.append(",\"view\":");
@@ -217,7 +272,30 @@ public final class Protocol {
     if (reset) {
       out.append(",\"reset\":true");
     }
+    appendFreshness(out, freshness);
     return out.append(",\"value\":").append(row.valueJson()).append('}').toString();
+  }
+
+  /** {@code ,"watermark":"<RFC 3339>","lagMs":N}, each only when known. */
+  static void appendFreshness(StringBuilder out, Freshness freshness) {
+    String watermark = ViewFreshness.rfc3339(freshness);
+    if (watermark != null) {
+      out.append(",\"watermark\":\"").append(watermark).append('"');
+    }
+    if (freshness.known()) {
+      out.append(",\"lagMs\":").append(freshness.lagMs());
+    }
+  }
+
+  /** A JSON object's text with the freshness members added at its end (SSE's data). */
+  static String withFreshness(String objectJson, Freshness freshness) {
+    if (!freshness.known() && freshness.watermarkMs() <= 0) {
+      return objectJson;
+    }
+    StringBuilder out = new StringBuilder(objectJson.length() + 64)
+        .append(objectJson, 0, objectJson.length() - 1);
+    appendFreshness(out, freshness);
+    return out.append('}').toString();
   }
 
   /**
@@ -225,7 +303,12 @@ public final class Protocol {
    * the contract's change message). Replaces whatever the client holds for the key.
    */
   public static String delete(String id, Tombstone tombstone) {
-    StringBuilder out = new StringBuilder(96 + tombstone.key().length());
+    return delete(id, tombstone, Freshness.UNKNOWN);
+  }
+
+  /** {@link #delete(String, Tombstone)} with the view version's freshness when known. */
+  public static String delete(String id, Tombstone tombstone, Freshness freshness) {
+    StringBuilder out = new StringBuilder(140 + tombstone.key().length());
     out.append("{\"type\":\"delete\",\"id\":");
     Json.appendString(out, id);
     out.append(",\"view\":");
@@ -233,7 +316,24 @@ public final class Protocol {
     out.append(",\"key\":");
     Json.appendString(out, tombstone.key());
     out.append(",\"version\":").append(tombstone.version());
-    return out.append(",\"updatedAt\":").append(tombstone.deletedAt()).append('}').toString();
+    out.append(",\"updatedAt\":").append(tombstone.deletedAt());
+    appendFreshness(out, freshness);
+    return out.append('}').toString();
+  }
+
+  /**
+   * A row of a filtered subscription stopped matching its filter, or was deleted: the client
+   * drops the key. {@code version} is that of the change that made it leave.
+   */
+  public static String leave(String id, String view, String key, long version) {
+    StringBuilder out = new StringBuilder(80 + key.length());
+    out.append("{\"type\":\"leave\",\"id\":");
+    Json.appendString(out, id);
+    out.append(",\"view\":");
+    Json.appendString(out, view);
+    out.append(",\"key\":");
+    Json.appendString(out, key);
+    return out.append(",\"version\":").append(version).append('}').toString();
   }
 
   /**

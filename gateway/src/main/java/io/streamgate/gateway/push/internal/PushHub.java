@@ -3,12 +3,15 @@ package io.streamgate.gateway.push.internal;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Change;
+import io.streamgate.contract.Indexes;
 import io.streamgate.gateway.auth.Access;
+import io.streamgate.gateway.auth.AuthFailures;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.http.HttpProblem;
@@ -19,6 +22,8 @@ import io.streamgate.gateway.limit.SocketsPerPrincipal;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.ChangeFeed;
+import io.streamgate.gateway.store.ViewStore;
+import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -30,7 +35,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,13 +59,16 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
 
   private final PushConfig config;
   private final Catalog catalog;
+  private final ViewFreshness freshness;
   private final NearCache rows;
+  private final ViewStore store;
   private final ChangeFeed changes;
   private final TokenVerifier verifier;
   private final int leewaySeconds;
   private final PushMetrics metrics;
   private final RateLimiter limiter;
   private final AuthFailures authFailures;
+  private final Usage usage;
   private final SocketsPerPrincipal sockets;
   private final Map<Context, LoopFanout> loops = new ConcurrentHashMap<>();
   private SessionServices services;
@@ -70,10 +77,12 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   private boolean everSubscribed;
   private volatile boolean started;
 
-  public PushHub(PushConfig config, Catalog catalog, NearCache rows, ChangeFeed changes,
-      TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics, RateLimiter limiter,
-      SocketsPerPrincipal sockets) {
+  public PushHub(PushConfig config, Catalog catalog, NearCache rows, ViewStore store,
+      ChangeFeed changes, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics,
+      RateLimiter limiter, ViewFreshness freshness, Usage usage, SocketsPerPrincipal sockets) {
+    this.store = store;
     this.config = config;
+    this.freshness = freshness == null ? ViewFreshness.unknown() : freshness;
     this.catalog = catalog;
     this.rows = rows;
     this.changes = changes;
@@ -83,12 +92,13 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     this.limiter = limiter == null ? RateLimiter.unlimited() : limiter;
     this.authFailures = new AuthFailures(config.maxAuthFailuresPerAddress());
     this.sockets = sockets;
+    this.usage = usage == null ? Usage.disabled() : usage;
   }
 
   @Override
   public Future<?> start() {
-    services = new SessionServices(config, catalog, rows, verifier, leewaySeconds, metrics,
-        vertx, authFailures, sockets);
+    services = new SessionServices(config, catalog, rows, store, verifier, leewaySeconds, metrics,
+        vertx, authFailures, sockets, usage);
     // No context: the hub only posts to its loops, so the feed may call it on its own thread.
     registration = changes.listen(null, this);
     catalog.onSwitch(this::switched);
@@ -209,8 +219,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   }
 
   private static String address(HttpServerRequest request) {
-    SocketAddress remote = request.remoteAddress();
-    return remote == null ? "-" : remote.hostAddress();
+    return BearerAuthHandler.clientAddress(request);
   }
 
   @Override
@@ -233,7 +242,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
       }
       ServerWebSocket ws = ar.result();
       ws.setWriteQueueMaxSize(config.writeQueueBytes());
-      Session session = new Session(services, loop, new WsTransport(ws), principal, false,
+      Session session = new Session(services, loop, new WsTransport(ws, freshness), principal, false,
           address, budgetPerMinute(principal));
       MessageAssembler messages = new MessageAssembler(session, config.maxFrameBytes());
       ws.frameHandler(messages::onFrame);
@@ -284,6 +293,47 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
       versions.put(key, rowVersion);
     }
     countSocket(principal);
+    Session session = openStream(ctx, principal, view);
+    session.subscribe(new Protocol.Subscribe("events", view, List.of(key), versions,
+        viewVersion));
+  }
+
+  @Override
+  public void filteredEvents(RoutingContext ctx) {
+    requireStarted();
+    Principal principal = BearerAuthHandler.principal(ctx);
+    String view = RequestPath.of(ctx).view();
+    Access.Refusal refusal = Access.read(principal, catalog, view, null);
+    if (refusal != null) {
+      throw HttpProblem.refused(refusal);
+    }
+    Map<String, String> where = new java.util.LinkedHashMap<>();
+    for (String name : ctx.queryParams().names()) {
+      if (!name.equals(ACCESS_TOKEN_PARAM)) {
+        List<String> values = ctx.queryParam(name);
+        if (values.size() > 1) {
+          throw new HttpProblem(ProblemType.BAD_REQUEST, "filter column '" + name + "' is"
+              + " given " + values.size() + " times; give each column once");
+        }
+        where.put(name, values.get(0));
+      }
+    }
+    CatalogEntry found = catalog.find(view).orElseThrow(
+        () -> HttpProblem.refused(Access.unknownView(view)));
+    try {
+      Indexes.where(found, where); // 400 before the stream starts; the session checks again
+    } catch (IllegalArgumentException e) {
+      throw new HttpProblem(ProblemType.BAD_REQUEST, e.getMessage(), Map.of(),
+          Map.of("indexes", found.indexes()));
+    }
+    countSocket(principal);
+    // No resume by Last-Event-ID: a reconnect gets the matching rows again (docs/push.md).
+    openStream(ctx, principal, view).subscribe(
+        new Protocol.Subscribe("events", view, null, Map.of(), null, where));
+  }
+
+  /** Starts the event-stream response and its session (one subscription, ending with it). */
+  private Session openStream(RoutingContext ctx, Principal principal, String view) {
     CatalogEntry entry = catalog.find(view).orElse(null);
     HttpServerResponse response = ctx.response();
     if (entry != null) {
@@ -296,11 +346,10 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     response.setWriteQueueMaxSize(config.writeQueueBytes());
     response.write("retry: 2000\n\n");
     Session session = new Session(services, loopFor(Vertx.currentContext()),
-        new SseTransport(response), principal, true, address(ctx.request()), 0);
+        new SseTransport(response, freshness), principal, true, address(ctx.request()), 0);
     response.closeHandler(v -> session.ended());
     session.start();
-    session.subscribe(new Protocol.Subscribe("events", view, List.of(key), versions,
-        viewVersion));
+    return session;
   }
 
   private LoopFanout loopFor(Context current) {

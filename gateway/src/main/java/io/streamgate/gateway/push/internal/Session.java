@@ -3,6 +3,7 @@ package io.streamgate.gateway.push.internal;
 import io.micrometer.core.instrument.Counter;
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Change;
+import io.streamgate.contract.Indexes;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.Tombstone;
 import io.streamgate.gateway.auth.Access;
@@ -31,7 +32,9 @@ import java.util.Set;
  * order per key, each version at most once: a subscription records the newest version it handed
  * out and drops anything not newer. A subscription follows one view version (the serving one);
  * when the view switches, it gets {@code switch}, then a fresh snapshot from the new version,
- * and only that version's changes after it.
+ * and only that version's changes after it. A filtered subscription ({@code where}) follows every
+ * change of its view and tells the client which rows enter and leave its filter
+ * ({@link WhereMatch}), from the set of keys it has sent as matching.
  */
 final class Session {
   private final SessionServices services;
@@ -206,18 +209,157 @@ final class Session {
       error(op.id(), Protocol.UNKNOWN_VIEW, "view '" + op.view() + "' is not in the catalog");
       return;
     }
-    Sub sub = new Sub(this, op.id(), op.view(), op.keys(), entry.version());
+    Map<String, String> where = null;
+    if (op.where() != null) {
+      try {
+        where = Indexes.where(entry, op.where());
+      } catch (IllegalArgumentException e) {
+        error(op.id(), Protocol.BAD_REQUEST, e.getMessage());
+        return;
+      }
+    }
+    // A tenant-bound principal's filter reads only its tenant's keys (by key range).
+    String keyPrefix = where != null && principal.tenantBound()
+        ? principal.tenant() + Principal.TENANT_SEPARATOR : null;
+    Sub sub = new Sub(this, op.id(), op.view(), op.keys(), where, keyPrefix, entry.version());
     subs.put(sub.id, sub);
     loop.add(sub);
     services.metrics().subscriptions(transport.name(), 1);
+    // Versions of another view version say nothing about this one's rows.
+    boolean sameVersion = op.viewVersion() == null || op.viewVersion() == sub.version;
     if (sub.wholeView()) {
       send(Outbox.Entry.control("subscribed",
           Protocol.subscribed(sub.id, sub.view, sub.version, 0, List.of(), List.of())));
+    } else if (sub.filtered()) {
+      readFiltered(sub, sameVersion ? op.versions() : Map.of(), true);
     } else {
-      // Versions of another view version say nothing about this one's rows.
-      boolean sameVersion = op.viewVersion() == null || op.viewVersion() == sub.version;
       readSnapshot(sub, sameVersion ? op.versions() : Map.of(), true);
     }
+  }
+
+  /**
+   * The filtered counterpart of {@link #readSnapshot}: reads every matching row (at most
+   * {@code push.maxKeysPerSubscription}) and sends those the client does not hold at that
+   * version, then {@code leave} for keys the client said it holds ({@code versions}, a resume)
+   * that match no longer, then, if {@code acknowledge}, {@code subscribed}. Changes arriving
+   * meanwhile are held and merged as for keys.
+   */
+  private void readFiltered(Sub sub, Map<String, Long> versions, boolean acknowledge) {
+    sub.held = new HashMap<>();
+    sub.heldOverflow = false;
+    long read = ++sub.reads;
+    long version = sub.version;
+    int max = services.config().maxKeysPerSubscription();
+    loop.read(() -> FilterReads.all(services.store(), sub.view, version, sub.where,
+            sub.keyPrefix, max))
+        .onComplete(ar -> onLoop(() -> {
+          if (sub.reads == read) {
+            filteredRead(sub, versions, acknowledge, ar);
+          }
+        }));
+  }
+
+  private void filteredRead(Sub sub, Map<String, Long> versions, boolean acknowledge,
+      AsyncResult<List<Row>> ar) {
+    Map<String, Change> held = sub.held;
+    sub.held = null;
+    if (closed || !sub.active) {
+      return;
+    }
+    if (ar.failed() || sub.heldOverflow) {
+      removeSub(sub);
+      outbox.removeSubscription(sub);
+      if (sub.heldOverflow) {
+        error(sub.id, Protocol.OVERLOADED, "view '" + sub.view + "' changed at more than "
+            + heldCap() + " keys while its matching rows were read; subscribe again");
+      } else if (ar.cause() instanceof FilterReads.TooManyRows tooMany) {
+        error(sub.id, Protocol.TOO_MANY_ROWS, tooMany.getMessage());
+      } else if (ar.cause() instanceof LoopFanout.Overloaded overloaded) {
+        error(sub.id, Protocol.OVERLOADED, overloaded.getMessage());
+      } else {
+        error(sub.id, Protocol.UNAVAILABLE, "the matching rows could not be read from the store"
+            + " (" + ar.cause().getMessage() + "); subscribe again shortly");
+      }
+      return;
+    }
+    Map<String, Change> latest = new LinkedHashMap<>();
+    for (Row row : ar.result()) {
+      latest.put(row.key(), row);
+    }
+    held.forEach((key, change) -> latest.merge(key, change, Session::newest));
+    Map<String, Long> had = new HashMap<>(versions);
+    sub.sent.clear();
+    int snapshots = 0;
+    List<String> upToDate = new ArrayList<>();
+    for (Change change : latest.values()) {
+      if (!(change instanceof Row row) || !Indexes.matches(sub.where, row.valueJson())
+          || !principal.canReadKey(row.key())) {
+        continue;
+      }
+      if (sub.sent.size() >= services.config().maxKeysPerSubscription()) {
+        tooManyRows(sub);
+        return;
+      }
+      Long client = had.remove(row.key());
+      sub.sent.put(row.key(), row.version());
+      if (client != null && client == row.version()) {
+        upToDate.add(row.key());
+      } else {
+        send(Outbox.Entry.filtered(Outbox.Kind.SNAPSHOT, sub, sub.id, row, sub.version));
+        snapshots++;
+      }
+    }
+    for (Map.Entry<String, Long> gone : had.entrySet()) {
+      // The client holds a row that no longer matches: its last change if seen, else its own.
+      Change last = latest.get(gone.getKey());
+      long version = last != null ? last.version() : gone.getValue();
+      send(Outbox.Entry.filtered(Outbox.Kind.LEAVE, sub, sub.id,
+          new Tombstone(sub.view, gone.getKey(), Math.max(1, version), 0), sub.version));
+    }
+    if (acknowledge && !closed) {
+      send(Outbox.Entry.control("subscribed",
+          Protocol.subscribed(sub.id, sub.view, sub.version, snapshots, upToDate, List.of())));
+    }
+  }
+
+  /** A change of a filtered subscription's view, not held: enter, update, leave or nothing. */
+  private void onFilteredChange(Sub sub, Change change, long viewVersion) {
+    if (!principal.canReadKey(change.key())) {
+      return;
+    }
+    switch (WhereMatch.move(sub.where, sub.sent.get(change.key()), change)) {
+      case ENTER -> {
+        if (sub.sent.size() >= services.config().maxKeysPerSubscription()) {
+          tooManyRows(sub);
+          return;
+        }
+        sub.sent.put(change.key(), change.version());
+        send(Outbox.Entry.filtered(Outbox.Kind.ENTER, sub, sub.id, change, viewVersion));
+      }
+      case UPDATE -> {
+        sub.sent.put(change.key(), change.version());
+        send(Outbox.Entry.filtered(Outbox.Kind.UPDATE, sub, sub.id, change, viewVersion));
+      }
+      case LEAVE -> {
+        sub.sent.remove(change.key());
+        send(Outbox.Entry.filtered(Outbox.Kind.LEAVE, sub, sub.id, change, viewVersion));
+      }
+      case NONE -> { }
+    }
+  }
+
+  private void tooManyRows(Sub sub) {
+    removeSub(sub);
+    outbox.removeSubscription(sub);
+    error(sub.id, Protocol.TOO_MANY_ROWS, "more than " + services.config()
+        .maxKeysPerSubscription() + " rows of view '" + sub.view + "' match " + sub.where
+        + ", more than one subscription tracks (push.maxKeysPerSubscription); the subscription"
+        + " ended: narrow the filter");
+  }
+
+  /** Distinct keys whose changes a filtered subscription holds while its snapshot is read. */
+  private int heldCap() {
+    return 10 * services.config().maxKeysPerSubscription();
   }
 
   /**
@@ -327,7 +469,15 @@ final class Session {
       return;
     }
     if (sub.held != null) {
+      if (sub.filtered() && sub.held.size() >= heldCap() && !sub.held.containsKey(change.key())) {
+        sub.heldOverflow = true; // a filter follows the whole view: bound what it holds
+        return;
+      }
       sub.held.merge(change.key(), change, Session::newest);
+      return;
+    }
+    if (sub.filtered()) {
+      onFilteredChange(sub, change, viewVersion);
       return;
     }
     if (sub.wholeView()) {
@@ -365,7 +515,9 @@ final class Session {
       sub.sent.clear();
       outbox.removeSubscription(sub);
       send(Outbox.Entry.control("switch", Protocol.switched(sub.id, view, version)));
-      if (!sub.wholeView()) {
+      if (sub.filtered()) {
+        readFiltered(sub, Map.of(), true);
+      } else if (!sub.wholeView()) {
         readSnapshot(sub, Map.of(), true);
       }
     }
@@ -386,6 +538,8 @@ final class Session {
     for (Sub sub : new ArrayList<>(subs.values())) {
       if (sub.wholeView()) {
         send(Outbox.Entry.control("resync", Protocol.resync(sub.id, sub.view)));
+      } else if (sub.held == null && sub.filtered()) {
+        readFiltered(sub, new HashMap<>(sub.sent), false);
       } else if (sub.held == null) {
         readSnapshot(sub, new HashMap<>(sub.sent), false);
       }
@@ -510,20 +664,37 @@ final class Session {
     }
   }
 
+  private static final io.streamgate.gateway.usage.Counter PUSHED =
+      io.streamgate.gateway.usage.Counter.PUSH_MESSAGES;
+  private static final io.streamgate.gateway.usage.Counter PUSHED_BYTES =
+      io.streamgate.gateway.usage.Counter.PUSH_BYTES;
+
   private void write(Outbox.Entry entry) {
-    Future<Void> written = transport.write(entry);
+    String text = transport.format(entry);
+    Future<Void> written = transport.send(text);
+    if (entry.change != null) {
+      // Row messages are metered per view; control messages are the protocol's own.
+      services.usage().count(principal, entry.change.view(), PUSHED, 1);
+      services.usage().count(principal, entry.change.view(), PUSHED_BYTES,
+          text.length());
+    }
     switch (entry.kind) {
       case SNAPSHOT -> sentSnapshots.increment();
-      case UPDATE -> {
+      case UPDATE, ENTER, LEAVE -> {
         long changedAt;
-        if (entry.change instanceof Row row) {
+        if (entry.change instanceof Row row && entry.kind != Outbox.Kind.LEAVE) {
           sentUpdates.increment();
+          changedAt = row.updatedAt();
+        } else if (entry.change instanceof Row row) {
+          sentDeletes.increment();
           changedAt = row.updatedAt();
         } else {
           sentDeletes.increment();
           changedAt = ((Tombstone) entry.change).deletedAt();
         }
-        written.onSuccess(v -> services.metrics().latency(System.currentTimeMillis() - changedAt));
+        if (changedAt > 0) { // 0: a leave found on resume, not a change just made
+          written.onSuccess(v -> services.metrics().latency(System.currentTimeMillis() - changedAt));
+        }
       }
       default -> sentControl.increment();
     }

@@ -16,8 +16,11 @@ interface Transport {
   /** Called when a full write queue has drained. */
   void drainHandler(Runnable onDrain);
 
-  /** Formats and writes one message. */
-  Future<Void> write(Outbox.Entry entry);
+  /** One message as this transport sends it (a text frame, an SSE event). */
+  String format(Outbox.Entry entry);
+
+  /** Writes a message {@link #format} made. */
+  Future<Void> send(String text);
 
   /** Ends the connection, telling the client why where the transport can. */
   void close(short code, String reason);

@@ -2,6 +2,7 @@ package io.streamgate.gateway.push.internal;
 
 import io.streamgate.contract.Row;
 import io.streamgate.contract.Tombstone;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -10,9 +11,11 @@ import io.vertx.core.http.ServerWebSocket;
 final class WsTransport implements Transport {
   private static final Buffer PING = Buffer.buffer("sg");
   private final ServerWebSocket ws;
+  private final ViewFreshness freshness;
 
-  WsTransport(ServerWebSocket ws) {
+  WsTransport(ServerWebSocket ws, ViewFreshness freshness) {
     this.ws = ws;
+    this.freshness = freshness;
   }
 
   @Override
@@ -31,14 +34,24 @@ final class WsTransport implements Transport {
   }
 
   @Override
-  public Future<Void> write(Outbox.Entry entry) {
-    return ws.writeTextMessage(switch (entry.kind) {
+  public String format(Outbox.Entry entry) {
+    return switch (entry.kind) {
       case CONTROL -> entry.text;
+      case ENTER -> Protocol.row("enter", entry.id, (Row) entry.change, false,
+          freshness.of(entry.change.view(), entry.viewVersion));
+      case LEAVE -> Protocol.leave(entry.id, entry.change.view(), entry.change.key(),
+          entry.change.version());
       default -> entry.change instanceof Row row
           ? Protocol.row(entry.kind == Outbox.Kind.SNAPSHOT ? "snapshot" : "update", entry.id,
-              row, entry.reset)
-          : Protocol.delete(entry.id, (Tombstone) entry.change);
-    });
+              row, entry.reset, freshness.of(row.view(), entry.viewVersion))
+          : Protocol.delete(entry.id, (Tombstone) entry.change,
+              freshness.of(entry.change.view(), entry.viewVersion));
+    };
+  }
+
+  @Override
+  public Future<Void> send(String text) {
+    return ws.writeTextMessage(text);
   }
 
   @Override

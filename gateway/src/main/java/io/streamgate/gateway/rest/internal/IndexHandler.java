@@ -5,9 +5,9 @@ import io.streamgate.contract.Names;
 import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.cache.Read;
-import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
+import io.streamgate.gateway.http.UsageHandler;
 import io.streamgate.gateway.store.RowBatch;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Future;
@@ -35,8 +35,8 @@ final class IndexHandler {
   private final ViewStore store;
   private final NearCache rows;
 
-  IndexHandler(Catalog catalog, ViewStore store, NearCache rows) {
-    this.requests = new ViewRequests(catalog);
+  IndexHandler(ViewRequests requests, ViewStore store, NearCache rows) {
+    this.requests = requests;
     this.store = store;
     this.rows = rows;
   }
@@ -50,7 +50,8 @@ final class IndexHandler {
     String view = entry.name();
     int limit = ViewRequests.intParam(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT);
     String after = cursor(ctx);
-    long version = ViewRequests.version(ctx, entry);
+    ViewRead read = requests.read(ctx, entry);
+    long version = read.version();
     String[] next = {null};
     store.keysAfter(view, version, after, limit + 1).compose(keys -> {
       List<String> page = keys.size() > limit ? keys.subList(0, limit) : keys;
@@ -64,9 +65,10 @@ final class IndexHandler {
         return;
       }
       ViewRequests.markStale(ctx, ar.result());
+      UsageHandler.rows(ctx, ar.result().value().found().size());
       StringBuilder out = ViewRequests.bodyStart(view, ar.result().value().found().size());
       out.append(",\"rows\":");
-      ViewRequests.appendRows(out, ar.result().value().found());
+      ViewRequests.appendRows(out, read.rows(ar.result().value().found()));
       out.append(",\"next\":");
       if (next[0] == null) {
         out.append("null");
@@ -87,7 +89,8 @@ final class IndexHandler {
           + " is read with ?keys=top");
     }
     int n = ViewRequests.intParam(ctx, "n", DEFAULT_TOP, MAX_TOP);
-    long version = ViewRequests.version(ctx, entry);
+    ViewRead read = requests.read(ctx, entry);
+    long version = read.version();
     String view = entry.name();
     store.topKeys(view, version, n).compose(keys -> rowsOf(view, version, keys)).onComplete(ar -> {
       if (ar.failed()) {
@@ -95,11 +98,12 @@ final class IndexHandler {
         return;
       }
       ViewRequests.markStale(ctx, ar.result());
+      UsageHandler.rows(ctx, ar.result().value().found().size());
       StringBuilder out = ViewRequests.bodyStart(entry.name(), ar.result().value().found().size());
       out.append(",\"rank\":");
       Json.appendString(out, entry.rankColumn());
       out.append(",\"rows\":");
-      ViewRequests.appendRows(out, ar.result().value().found());
+      ViewRequests.appendRows(out, read.rows(ar.result().value().found()));
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
       ViewRequests.send(ctx, out.append('}').toString());
     });
@@ -120,7 +124,7 @@ final class IndexHandler {
   }
 
   /** The key after which the page starts, or null for the first page. */
-  private static String cursor(RoutingContext ctx) {
+  static String cursor(RoutingContext ctx) {
     List<String> values = ctx.queryParam("cursor");
     if (values.isEmpty()) {
       return null;

@@ -2,10 +2,13 @@ package io.streamgate.gateway.rest.internal;
 
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Row;
+import io.streamgate.contract.control.Freshness;
 import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.cache.Read;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.freshness.Staleness;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.http.HttpProblem;
@@ -14,8 +17,10 @@ import io.streamgate.gateway.http.RequestPath;
 import io.streamgate.gateway.rest.Rest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,15 +28,20 @@ import java.util.Map;
  * The check and response pieces every view endpoint shares. Whether the caller may read is
  * {@link Access}'s answer, in its order: view name (400), scope (403, before existence, so scopes
  * do not reveal which views exist), catalog (503, 404), then keys (400) and tenant (403).
- * Stateless apart from the catalog; runs on the request's event loop.
+ * Then {@link #read}: view version, freshness, projection. Stateless apart from the catalog and
+ * the freshness mirror; runs on the request's event loop.
  */
 final class ViewRequests {
   static final String JSON = "application/json";
+  /** Retry-After of a {@code stale-view} answer: at least 1 s, at most a minute. */
+  static final long MAX_STALE_RETRY_SECONDS = 60;
 
   private final Catalog catalog;
+  private final ViewFreshness freshness;
 
-  ViewRequests(Catalog catalog) {
+  ViewRequests(Catalog catalog, ViewFreshness freshness) {
     this.catalog = catalog;
+    this.freshness = freshness;
   }
 
   /**
@@ -49,12 +59,80 @@ final class ViewRequests {
   }
 
   /**
+   * Settles a read of {@code entry}'s rows, in this order: the view version ({@link #version}),
+   * {@code ?fields=} and {@code ?max_staleness=} (400 if malformed), then the version's
+   * freshness: {@link ViewFreshness#WATERMARK_HEADER} and {@link ViewFreshness#LAG_HEADER} on
+   * the response (so on every answer from here on, 304s and 404s of a row included), and 503
+   * {@code stale-view} if it lags more than {@code max_staleness} (or its lag is unknown).
+   */
+  ViewRead read(RoutingContext ctx, CatalogEntry entry) {
+    long version = version(ctx, entry);
+    Projection projection = Projection.of(ctx, entry);
+    long maxStaleness = maxStaleness(ctx);
+    Freshness now = freshness.of(entry.name(), version);
+    putFreshness(ctx.response(), now);
+    if (maxStaleness >= 0 && Staleness.exceeds(now, maxStaleness)) {
+      throw stale(entry.name(), version, now, maxStaleness);
+    }
+    return new ViewRead(version, now, projection);
+  }
+
+  /** The freshness headers, each only when known. */
+  static void putFreshness(HttpServerResponse response, Freshness freshness) {
+    String watermark = ViewFreshness.rfc3339(freshness);
+    if (watermark != null) {
+      response.putHeader(ViewFreshness.WATERMARK_HEADER, watermark);
+    }
+    if (freshness.known()) {
+      response.putHeader(ViewFreshness.LAG_HEADER, Long.toString(freshness.lagMs()));
+    }
+  }
+
+  /** {@code ?max_staleness=} in ms, or -1 without one. */
+  private static long maxStaleness(RoutingContext ctx) {
+    List<String> values = ctx.queryParam(Staleness.PARAM);
+    if (values.isEmpty()) {
+      return -1;
+    }
+    if (values.size() > 1) {
+      throw new HttpProblem(ProblemType.BAD_REQUEST, "query parameter '" + Staleness.PARAM
+          + "' is given " + values.size() + " times; give it once");
+    }
+    try {
+      return Staleness.parseMillis(values.get(0));
+    } catch (IllegalArgumentException e) {
+      throw new HttpProblem(ProblemType.BAD_REQUEST, "query parameter " + e.getMessage());
+    }
+  }
+
+  private static HttpProblem stale(String view, long version, Freshness freshness,
+      long maxStaleness) {
+    Map<String, Object> members = new LinkedHashMap<>();
+    members.put("view", view);
+    members.put("version", version);
+    members.put("lagMs", freshness.known() ? freshness.lagMs() : null);
+    members.put("watermark", ViewFreshness.rfc3339(freshness));
+    members.put("maxStalenessMs", maxStaleness);
+    long retry = freshness.known()
+        ? Math.min(MAX_STALE_RETRY_SECONDS, Math.max(1, (freshness.lagMs() - maxStaleness + 999)
+            / 1000))
+        : 1;
+    String detail = freshness.known()
+        ? "view '" + view + "' (version " + version + ") lags " + freshness.lagMs()
+            + " ms behind its sources, more than max_staleness " + maxStaleness + " ms"
+        : "view '" + view + "' (version " + version + ") has no known lag (the processor has"
+            + " not reported it), so max_staleness " + maxStaleness + " ms cannot be met";
+    return new HttpProblem(ProblemType.STALE_VIEW, detail,
+        Map.of(HttpHeaders.RETRY_AFTER.toString(), Long.toString(retry)), members);
+  }
+
+  /**
    * The view version to read: {@code ?version=N} if the view can be read at N now (400 if it is
    * no version number, 404 naming the readable versions if not readable), else the serving one.
    * Sets {@link Rest#VIEW_VERSION_HEADER}, so every answer from here on (304s and problems
    * about the row included) says which version answered.
    */
-  static long version(RoutingContext ctx, CatalogEntry entry) {
+  private static long version(RoutingContext ctx, CatalogEntry entry) {
     List<String> values = ctx.queryParam(Rest.VERSION_PARAM);
     long version = entry.version();
     if (!values.isEmpty()) {

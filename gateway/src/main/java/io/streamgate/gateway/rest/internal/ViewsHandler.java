@@ -1,18 +1,22 @@
 package io.streamgate.gateway.rest.internal;
 
 import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.Row;
 import io.streamgate.contract.Tombstone;
+import io.streamgate.contract.control.Freshness;
 import io.streamgate.contract.json.Json;
 import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.cache.RowJson;
 import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.freshness.ViewFreshness;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.ETags;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.http.RequestPath;
+import io.streamgate.gateway.http.UsageHandler;
 import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.RowBatch;
 import io.vertx.core.http.HttpHeaders;
@@ -37,11 +41,14 @@ final class ViewsHandler {
   private final Catalog catalog;
   private final ViewRequests requests;
   private final NearCache rows;
+  private final ViewFreshness freshness;
 
-  ViewsHandler(Catalog catalog, NearCache rows) {
+  ViewsHandler(Catalog catalog, ViewRequests requests, NearCache rows,
+      ViewFreshness freshness) {
     this.catalog = catalog;
-    this.requests = new ViewRequests(catalog);
+    this.requests = requests;
     this.rows = rows;
+    this.freshness = freshness;
   }
 
   /** {@code GET /v1/views}: the views the caller may read. */
@@ -54,7 +61,7 @@ final class ViewsHandler {
     List<Object> views = new ArrayList<>();
     for (CatalogEntry entry : catalog.views()) {
       if (principal.canRead(entry.name())) {
-        views.add(describe(entry));
+        views.add(describe(entry, freshness.of(entry.name(), entry.version())));
       }
     }
     ViewRequests.send(ctx, Json.write(Map.of("views", views)));
@@ -68,7 +75,8 @@ final class ViewsHandler {
     String key = RequestPath.of(ctx).key();
     CatalogEntry entry = requests.readable(ctx, List.of(key));
     String view = entry.name();
-    long version = ViewRequests.version(ctx, entry);
+    ViewRead read = requests.read(ctx, entry);
+    long version = read.version();
     rows.get(view, version, key).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -85,14 +93,21 @@ final class ViewsHandler {
         ctx.fail(deleted(view, served.tombstone()));
         return;
       }
-      String etag = ViewRequests.etag(version, served.row().version());
+      Row projected = read.projection().all() ? null : read.projection().apply(served.row());
+      String etag = projected == null ? ViewRequests.etag(version, served.row().version())
+          : Projection.etag(version, projected.valueJson());
       HttpServerResponse response = ctx.response()
           .putHeader(HttpHeaders.ETAG, etag)
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
       if (ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
         response.setStatusCode(304).end();
-      } else {
+        return;
+      }
+      UsageHandler.rows(ctx, 1);
+      if (projected == null) {
         ViewRequests.send(ctx, served.json());
+      } else {
+        ViewRequests.send(ctx, projected.toJson());
       }
     });
   }
@@ -119,15 +134,16 @@ final class ViewsHandler {
       throw new HttpProblem(ProblemType.BAD_REQUEST,
           "at most " + MAX_KEYS + " keys per request, but got " + keys.size());
     }
-    long version = ViewRequests.version(ctx, entry);
-    rows.getAll(view, version, keys).onComplete(ar -> {
+    ViewRead read = requests.read(ctx, entry);
+    rows.getAll(view, read.version(), keys).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
         return;
       }
       ViewRequests.markStale(ctx, ar.result());
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-      ViewRequests.send(ctx, manyBody(view, ar.result().value()));
+      UsageHandler.rows(ctx, ar.result().value().found().size());
+      ViewRequests.send(ctx, manyBody(view, read, ar.result().value()));
     });
   }
 
@@ -153,10 +169,10 @@ final class ViewsHandler {
     return List.copyOf(keys);
   }
 
-  private static String manyBody(String view, RowBatch batch) {
+  private static String manyBody(String view, ViewRead read, RowBatch batch) {
     StringBuilder out = ViewRequests.bodyStart(view, batch.found().size());
     out.append(",\"rows\":");
-    ViewRequests.appendRows(out, batch.found());
+    ViewRequests.appendRows(out, read.rows(batch.found()));
     out.append(",\"missing\":").append(Json.write(batch.missing()));
     List<Object> deleted = new ArrayList<>(batch.deleted().size());
     for (Tombstone tombstone : batch.deleted()) {
@@ -170,7 +186,8 @@ final class ViewsHandler {
     return out.append('}').toString();
   }
 
-  private static Map<String, Object> describe(CatalogEntry entry) {
+  /** The catalog entry, and how fresh its serving version is (null members when unknown). */
+  private static Map<String, Object> describe(CatalogEntry entry, Freshness freshness) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("name", entry.name());
     out.put("description", entry.description());
@@ -188,6 +205,9 @@ final class ViewsHandler {
     out.put("ttlSeconds", entry.ttlSeconds());
     out.put("version", entry.version());
     out.put("otherVersions", entry.otherVersions());
+    out.put("indexes", entry.indexes());
+    out.put("watermark", ViewFreshness.rfc3339(freshness));
+    out.put("lagMs", freshness.known() ? freshness.lagMs() : null);
     return out;
   }
 }

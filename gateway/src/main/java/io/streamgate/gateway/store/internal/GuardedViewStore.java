@@ -3,6 +3,7 @@ package io.streamgate.gateway.store.internal;
 import io.streamgate.contract.Change;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.breaker.CallRejectedException;
+import io.streamgate.gateway.store.FilterPage;
 import io.streamgate.gateway.store.RowBatch;
 import io.streamgate.gateway.store.StoreUnavailableException;
 import io.streamgate.gateway.store.ViewStore;
@@ -40,6 +41,12 @@ public final class GuardedViewStore implements ViewStore {
   @Override
   public Future<List<String>> keysAfter(String view, long version, String afterKey, int count) {
     return guarded(() -> redis.keysAfter(view, version, afterKey, count));
+  }
+
+  @Override
+  public Future<FilterPage> filter(String view, long version, Map<String, String> where,
+      String afterKey, String keyPrefix, int limit) {
+    return guarded(() -> redis.filter(view, version, where, afterKey, keyPrefix, limit));
   }
 
   @Override

@@ -1,10 +1,14 @@
 package io.streamgate.gateway.store.internal;
 
 import io.streamgate.contract.Change;
+import io.streamgate.contract.Indexes;
 import io.streamgate.contract.Keyspace;
 import io.streamgate.contract.Names;
 import io.streamgate.contract.Row;
+import io.streamgate.contract.Script;
+import io.streamgate.contract.Scripts;
 import io.streamgate.contract.Tombstone;
+import io.streamgate.gateway.store.FilterPage;
 import io.streamgate.gateway.store.RowBatch;
 import io.streamgate.gateway.store.StoreUnavailableException;
 import io.streamgate.gateway.store.ViewStore;
@@ -19,7 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link ViewStore} over a pooled vertx-redis-client. A row is one HMGET of its hash (a
+ * {@link ViewStore} over a pooled vertx-redis-client. A filter is one contract script
+ * ({@code filter_keys}) in the view's index slot, then its rows. A row is one HMGET of its hash (a
  * tombstone is a hash with {@code deleted} and no value); many rows are one pipelined batch (on
  * a Redis Cluster, where a batch must stay in one slot and a view's rows spread over all slots,
  * concurrent single sends that the client routes per node). Redis failures become
@@ -28,6 +33,11 @@ import java.util.Map;
  * Thread-safe.
  */
 public final class RedisViewStore implements ViewStore {
+  /**
+   * Most index entries one filter call walks in Redis (a few milliseconds of one Redis core at
+   * worst), so a sparse intersection answers a short page with a cursor instead of holding Redis.
+   */
+  static final int FILTER_WALK_BUDGET = 2000;
   private final Redis redis;
   private final Keyspace keyspace;
   private final String address;
@@ -94,6 +104,49 @@ public final class RedisViewStore implements ViewStore {
         .arg(afterKey == null ? "-" : "(" + afterKey).arg("+")
         .arg("BYLEX").arg("LIMIT").arg(0).arg(count);
     return mapped(redis.send(request)).map(RedisViewStore::strings);
+  }
+
+  @Override
+  public Future<FilterPage> filter(String view, long version, Map<String, String> where,
+      String afterKey, String keyPrefix, int limit) {
+    String table = Names.table(view, version);
+    List<String> keys = Scripts.filterKeysKeys(keyspace, table, where);
+    List<String> args = Scripts.filterKeysArgs(afterKey, keyPrefix, limit,
+        Math.max(FILTER_WALK_BUDGET, limit + 1));
+    return mapped(eval(Scripts.FILTER_KEYS, keys, args)).compose(reply -> {
+      List<String> found = strings(reply);
+      String next = found.get(0).isEmpty() ? null : found.get(0);
+      List<String> matching = found.subList(1, found.size());
+      if (matching.isEmpty()) {
+        return Future.succeededFuture(new FilterPage(List.of(), next));
+      }
+      return getAll(view, version, matching).map(batch -> {
+        List<Row> rows = new ArrayList<>(batch.found().size());
+        for (Row row : batch.found()) {
+          if (Indexes.matches(where, row.valueJson())) {
+            rows.add(row);
+          }
+        }
+        return new FilterPage(rows, next);
+      });
+    });
+  }
+
+  /** EVALSHA, and EVAL (which caches the script again) if Redis lost it: a restart, a failover. */
+  private Future<Response> eval(Script script, List<String> keys, List<String> args) {
+    return redis.send(scriptRequest(Command.EVALSHA, script.sha1(), keys, args))
+        .recover(failure -> failure.getMessage() != null
+            && failure.getMessage().startsWith("NOSCRIPT")
+            ? redis.send(scriptRequest(Command.EVAL, script.source(), keys, args))
+            : Future.failedFuture(failure));
+  }
+
+  private static Request scriptRequest(Command command, String script, List<String> keys,
+      List<String> args) {
+    Request request = Request.cmd(command).arg(script).arg(keys.size());
+    keys.forEach(request::arg);
+    args.forEach(request::arg);
+    return request;
   }
 
   @Override

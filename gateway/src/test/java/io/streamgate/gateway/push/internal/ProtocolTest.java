@@ -42,6 +42,26 @@ class ProtocolTest {
   }
 
   @Test
+  void parsesAFilteredSubscribeWithScalarValuesAsText() {
+    Protocol.Subscribe s = (Protocol.Subscribe) Protocol.parse("{\"op\":\"subscribe\",\"id\":\"w\","
+        + "\"view\":\"order_status\",\"where\":{\"userId\":\"u-1\",\"n\":5,\"ok\":true},"
+        + "\"versions\":{\"o-1\":3}}", 10);
+    assertEquals(java.util.Map.of("userId", "u-1", "n", "5", "ok", "true"), s.where());
+    assertEquals(java.util.Map.of("o-1", 3L), s.versions());
+    assertEquals(null, s.keys());
+    assertRefused("{\"op\":\"subscribe\",\"id\":\"a\",\"view\":\"v\",\"where\":{}}", "a",
+        Protocol.BAD_REQUEST);
+    assertRefused("{\"op\":\"subscribe\",\"id\":\"a\",\"view\":\"v\",\"where\":{\"a\":null}}",
+        "a", Protocol.BAD_REQUEST);
+    assertRefused("{\"op\":\"subscribe\",\"id\":\"a\",\"view\":\"v\",\"where\":{\"a\":[1]}}",
+        "a", Protocol.BAD_REQUEST);
+    assertRefused("{\"op\":\"subscribe\",\"id\":\"a\",\"view\":\"v\",\"where\":{\"a\":\"x\"},"
+        + "\"keys\":[\"k\"]}", "a", Protocol.BAD_REQUEST);
+    assertEquals("{\"type\":\"leave\",\"id\":\"w\",\"view\":\"v\",\"key\":\"k\",\"version\":4}",
+        Protocol.leave("w", "v", "k", 4));
+  }
+
+  @Test
   void refusalsCarryACodeAndTheIdWhenThereIsOne() {
     assertRefused("not json", null, Protocol.BAD_REQUEST);
     assertRefused("[1]", null, Protocol.BAD_REQUEST);

@@ -1,19 +1,20 @@
-package io.streamgate.gateway.push.internal;
+package io.streamgate.gateway.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 
 /**
- * Failed token checks per client address on the push routes, in fixed windows of
+ * Failed credential checks per client address (forged tokens on the push routes, wrong API keys
+ * everywhere), in fixed windows of
  * {@link #WINDOW_MS}: once an address reaches the maximum, its further attempts are refused
- * without checking the token until the window ends, so a flood of forged tokens costs no
+ * without checking the credential until the window ends, so a flood of forged tokens costs no
  * signature checks. Bounded: at most {@link #MAX_ADDRESSES} addresses are remembered (least
  * recently used leave first), each for one window. Thread-safe (Caffeine; each entry
  * synchronized).
  */
-final class AuthFailures {
-  static final long WINDOW_MS = 10_000;
+public final class AuthFailures {
+  public static final long WINDOW_MS = 10_000;
   static final int MAX_ADDRESSES = 100_000;
 
   private static final class Window {
@@ -28,12 +29,17 @@ final class AuthFailures {
       .executor(Runnable::run)
       .build();
 
-  AuthFailures(int max) {
+  public AuthFailures(int max) {
     this.max = max;
   }
 
+  /** The most failures an address may have per window. */
+  public int max() {
+    return max;
+  }
+
   /** Seconds until {@code address} may try again, or 0 if it may now. */
-  long blockedSeconds(String address, long nowMs) {
+  public long blockedSeconds(String address, long nowMs) {
     Window w = windows.getIfPresent(address);
     if (w == null) {
       return 0;
@@ -46,7 +52,7 @@ final class AuthFailures {
     }
   }
 
-  void failed(String address, long nowMs) {
+  public void failed(String address, long nowMs) {
     Window w = windows.get(address, a -> new Window());
     synchronized (w) {
       if (nowMs - w.start >= WINDOW_MS) {

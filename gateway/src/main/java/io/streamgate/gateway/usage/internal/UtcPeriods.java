@@ -1,0 +1,66 @@
+package io.streamgate.gateway.usage.internal;
+
+import io.streamgate.gateway.usage.Usage;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+/** UTC days ({@code 2026-12-05}) and months ({@code 2026-12}) as usage names them. Stateless. */
+public final class UtcPeriods {
+  private static final int RETENTION_DAYS = Usage.RETENTION_DAYS;
+
+  private UtcPeriods() {}
+
+  public static String day(long epochMs) {
+    return date(epochMs).toString();
+  }
+
+  public static String month(long epochMs) {
+    return month(date(epochMs));
+  }
+
+  static String month(LocalDate date) {
+    return date.toString().substring(0, 7);
+  }
+
+  /** Seconds from {@code epochMs} to the end of its UTC day (at least 1). */
+  public static long secondsToDayEnd(long epochMs) {
+    return secondsTo(date(epochMs).plusDays(1), epochMs);
+  }
+
+  /** Seconds from {@code epochMs} to the end of its UTC month (at least 1). */
+  public static long secondsToMonthEnd(long epochMs) {
+    return secondsTo(date(epochMs).withDayOfMonth(1).plusMonths(1), epochMs);
+  }
+
+  /** When the usage of {@code day} may be deleted, in epoch seconds. */
+  static long dayExpiry(String day) {
+    return LocalDate.parse(day).plusDays(1 + RETENTION_DAYS).atStartOfDay(ZoneOffset.UTC)
+        .toEpochSecond();
+  }
+
+  /** When the totals of {@code month} may be deleted, in epoch seconds. */
+  static long monthExpiry(String month) {
+    return LocalDate.parse(month + "-01").plusMonths(1).plusDays(RETENTION_DAYS)
+        .atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+  }
+
+  /** The day, or null when it is not a date like {@code 2026-12-05}. */
+  public static LocalDate parseDay(String day) {
+    try {
+      return day == null || day.length() != 10 ? null : LocalDate.parse(day);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static LocalDate date(long epochMs) {
+    return LocalDate.ofInstant(Instant.ofEpochMilli(epochMs), ZoneOffset.UTC);
+  }
+
+  private static long secondsTo(LocalDate start, long epochMs) {
+    long end = start.atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1000;
+    return Math.max(1, (end - epochMs + 999) / 1000);
+  }
+}
