@@ -9,8 +9,10 @@ import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.ConfigLoader;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.freshness.ViewFreshness;
+import io.streamgate.gateway.graphql.GraphQLApi;
 import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimits;
+import io.streamgate.gateway.limit.SocketsPerPrincipal;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.server.GatewayRouter;
@@ -49,11 +51,13 @@ public final class Gateway {
   private final Breaker breaker;
   private final EventIngest ingest;
   private final Push push;
+  private final GraphQLApi graphql;
   private final int port;
   private final int managementPort;
 
   private Gateway(Components components, Catalog catalog, NearCache rows, RateLimits limits,
-      Breaker breaker, EventIngest ingest, Push push, int port, int managementPort) {
+      Breaker breaker, EventIngest ingest, Push push, GraphQLApi graphql, int port,
+      int managementPort) {
     this.components = components;
     this.catalog = catalog;
     this.rows = rows;
@@ -61,6 +65,7 @@ public final class Gateway {
     this.breaker = breaker;
     this.ingest = ingest;
     this.push = push;
+    this.graphql = graphql;
     this.port = port;
     this.managementPort = managementPort;
   }
@@ -98,16 +103,22 @@ public final class Gateway {
         : EventIngest.disabled();
     Usage usage = Usage.redis(store, config.redis().keyspace(), config.limits(), clock);
     metrics.bindUsage(usage, config.limits().plans());
+    // Push and GraphQL subscriptions count against one bound of sockets per principal.
+    SocketsPerPrincipal sockets = new SocketsPerPrincipal(config.push().maxSocketsPerPrincipal());
     Push push = config.push().enabled()
         ? Push.create(config.push(), catalog, rows, store.views(), changes, verifier,
-            config.auth().leewaySeconds(), metrics, limits.limiter(), freshness, usage)
+            config.auth().leewaySeconds(), metrics, limits.limiter(), freshness, usage, sockets)
         : Push.disabled();
+    GraphQLApi graphql = config.graphql().enabled()
+        ? GraphQLApi.create(config.graphql(), config.push(), catalog, store.views(), rows,
+            changes, limits.limiter(), sockets, verifier, config.auth().leewaySeconds())
+        : GraphQLApi.disabled();
     Readiness readiness = new Readiness(store::probe, clock);
     Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock,
         apiKeys, usage);
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
         rows, limits.limiter(), metrics, config.http().accessLog(),
-        config.http().cors(), ingest, push, readiness, admin, freshness, usage);
+        config.http().cors(), ingest, push, readiness, admin, freshness, usage, graphql);
     ManagementRouter.Services managementServices = new ManagementRouter.Services(verifier,
         metrics, config.http().accessLog(), readiness, catalog,
         config.ingest().enabled() ? ingest : null, breaker, admin);
@@ -146,7 +157,8 @@ public final class Gateway {
         }, new DeploymentOptions().setInstances(config.http().instances()))
         // After the servers, so it stops first: open sockets get 1001 rather than holding the
         // servers' graceful shutdown for its whole grace period.
-        .deploy("push", push);
+        .deploy("push", push)
+        .deploy("graphql", graphql);
     if (config.management().enabled()) {
       HttpServerVerticle managementServer = HttpServerVerticle.management(
           config.management().host(), config.management().port(), managementServices,
@@ -167,7 +179,7 @@ public final class Gateway {
             + " 503 until it does. Start redis-server or fix redis.url (or {}).",
             config.redis().redactedUrl(), ConfigLoader.ENV_REDIS_URL);
       }
-      return new Gateway(components, catalog, rows, limits, breaker, ingest, push, bound,
+      return new Gateway(components, catalog, rows, limits, breaker, ingest, push, graphql, bound,
           managementBound);
     });
   }
@@ -206,6 +218,11 @@ public final class Gateway {
   /** Push (WebSocket, SSE); {@link Push#disabled()} when {@code push.enabled} is false. */
   public Push push() {
     return push;
+  }
+
+  /** GraphQL; {@link GraphQLApi#disabled()} when {@code graphql.enabled} is false. */
+  public GraphQLApi graphql() {
+    return graphql;
   }
 
   /** The shared rate limits; {@link RateLimits#disabled()} when {@code limits.enabled} is false. */

@@ -35,6 +35,10 @@ public final class ConfigLoader {
   /** The management listener: {@code management.host}, {@code management.port}. */
   public static final String ENV_MANAGEMENT_HOST = "STREAMGATE_MANAGEMENT_HOST";
   public static final String ENV_MANAGEMENT_PORT = "STREAMGATE_MANAGEMENT_PORT";
+  /** Overrides {@code graphql.enabled} ({@code true}/{@code false}). */
+  public static final String ENV_GRAPHQL_ENABLED = "STREAMGATE_GRAPHQL_ENABLED";
+  /** Overrides {@code graphql.introspection} ({@code true}/{@code false}). */
+  public static final String ENV_GRAPHQL_INTROSPECTION = "STREAMGATE_GRAPHQL_INTROSPECTION";
 
   /** Field path each plain override replaces. */
   private static final Map<String, String> ENV_FIELDS = Map.of(
@@ -44,7 +48,9 @@ public final class ConfigLoader {
       ENV_NAMESPACE, "redis.namespace",
       ENV_KAFKA_BOOTSTRAP, "ingest.kafka.bootstrapServers",
       ENV_MANAGEMENT_HOST, "management.host",
-      ENV_MANAGEMENT_PORT, "management.port");
+      ENV_MANAGEMENT_PORT, "management.port",
+      ENV_GRAPHQL_ENABLED, "graphql.enabled",
+      ENV_GRAPHQL_INTROSPECTION, "graphql.introspection");
 
   /** Name used in messages when there is no file. */
   static final String NO_FILE = "configuration";
@@ -94,9 +100,10 @@ public final class ConfigLoader {
       PushConfig push = push(root.section("push"));
       ManagementConfig management = management(root.section("management"));
       AdminConfig admin = admin(root.section("admin"));
+      GraphQLConfig graphql = graphql(root.section("graphql"));
       root.rejectUnknownFields();
       GatewayConfig config = new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest,
-          push, management, admin);
+          push, management, admin, graphql);
       checkIdleTimeout(config);
       return applySecretFile(config, env.get(ENV_JWT_SECRET_FILE));
     } catch (ConfigException e) {
@@ -111,10 +118,12 @@ public final class ConfigLoader {
    */
   private static void checkIdleTimeout(GatewayConfig config) {
     int idle = config.http().idleTimeoutMs();
-    if (config.push().enabled() && idle <= config.push().heartbeatMs()) {
+    // GraphQL subscriptions keep their sockets alive on push.heartbeatMs too.
+    if ((config.push().enabled() || config.graphql().enabled())
+        && idle <= config.push().heartbeatMs()) {
       throw new ConfigException("http.idleTimeoutMs", "must be longer than push.heartbeatMs ("
-          + config.push().heartbeatMs() + "), or push connections are cut between heartbeats,"
-          + " but was " + idle);
+          + config.push().heartbeatMs() + "), or push and GraphQL subscription connections are"
+          + " cut between heartbeats, but was " + idle);
     }
     if (config.ingest().enabled() && idle <= config.ingest().timeoutMs()) {
       throw new ConfigException("http.idleTimeoutMs", "must be longer than ingest.timeoutMs ("
@@ -312,6 +321,14 @@ public final class ConfigLoader {
   private static AdminConfig admin(YamlSection s) {
     int timeoutMs = s.integer("timeoutMs", AdminConfig.DEFAULT_TIMEOUT_MS);
     return build(s, () -> new AdminConfig(timeoutMs));
+  }
+
+  private static GraphQLConfig graphql(YamlSection s) {
+    boolean enabled = s.bool("enabled", GraphQLConfig.DEFAULT_ENABLED);
+    boolean introspection = s.bool("introspection", GraphQLConfig.DEFAULT_INTROSPECTION);
+    int maxDepth = s.integer("maxDepth", GraphQLConfig.DEFAULT_MAX_DEPTH);
+    int maxComplexity = s.integer("maxComplexity", GraphQLConfig.DEFAULT_MAX_COMPLEXITY);
+    return build(s, () -> new GraphQLConfig(enabled, introspection, maxDepth, maxComplexity));
   }
 
   private static BreakerConfig breaker(YamlSection s) {

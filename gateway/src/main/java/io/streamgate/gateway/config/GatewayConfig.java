@@ -7,7 +7,7 @@ package io.streamgate.gateway.config;
  */
 public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
     LimitsConfig limits, BreakerConfig breaker, CacheConfig cache, IngestConfig ingest,
-    PushConfig push, ManagementConfig management, AdminConfig admin) {
+    PushConfig push, ManagementConfig management, AdminConfig admin, GraphQLConfig graphql) {
 
   public GatewayConfig {
     if (http == null || redis == null || auth == null || limits == null || breaker == null
@@ -18,12 +18,13 @@ public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
     push = push == null ? PushConfig.defaults() : push;
     management = management == null ? ManagementConfig.defaults() : management;
     admin = admin == null ? AdminConfig.defaults() : admin;
+    graphql = graphql == null ? GraphQLConfig.defaults() : graphql;
   }
 
-  /** Default management listener and admin API. */
+  /** Default management listener, admin API and GraphQL. */
   public GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth, LimitsConfig limits,
       BreakerConfig breaker, CacheConfig cache, IngestConfig ingest, PushConfig push) {
-    this(http, redis, auth, limits, breaker, cache, ingest, push, null, null);
+    this(http, redis, auth, limits, breaker, cache, ingest, push, null, null, null);
   }
 
   /** Default event ingest and push. */
@@ -44,51 +45,56 @@ public record GatewayConfig(HttpConfig http, RedisConfig redis, AuthConfig auth,
 
   public GatewayConfig withHttp(HttpConfig newHttp) {
     return new GatewayConfig(newHttp, redis, auth, limits, breaker, cache, ingest, push,
-        management, admin);
+        management, admin, graphql);
   }
 
   public GatewayConfig withRedis(RedisConfig newRedis) {
     return new GatewayConfig(http, newRedis, auth, limits, breaker, cache, ingest, push,
-        management, admin);
+        management, admin, graphql);
   }
 
   public GatewayConfig withAuth(AuthConfig newAuth) {
     return new GatewayConfig(http, redis, newAuth, limits, breaker, cache, ingest, push,
-        management, admin);
+        management, admin, graphql);
   }
 
   public GatewayConfig withLimits(LimitsConfig newLimits) {
     return new GatewayConfig(http, redis, auth, newLimits, breaker, cache, ingest, push,
-        management, admin);
+        management, admin, graphql);
   }
 
   public GatewayConfig withCache(CacheConfig newCache) {
     return new GatewayConfig(http, redis, auth, limits, breaker, newCache, ingest, push,
-        management, admin);
+        management, admin, graphql);
   }
 
   public GatewayConfig withBreaker(BreakerConfig newBreaker) {
     return new GatewayConfig(http, redis, auth, limits, newBreaker, cache, ingest, push,
-        management, admin);
+        management, admin, graphql);
   }
 
   public GatewayConfig withIngest(IngestConfig newIngest) {
     return new GatewayConfig(http, redis, auth, limits, breaker, cache, newIngest, push,
-        management, admin);
+        management, admin, graphql);
   }
 
   public GatewayConfig withPush(PushConfig newPush) {
     return new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest, newPush,
-        management, admin);
+        management, admin, graphql);
   }
 
   public GatewayConfig withManagement(ManagementConfig newManagement) {
     return new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest, push,
-        newManagement, admin);
+        newManagement, admin, graphql);
   }
 
   public GatewayConfig withAdmin(AdminConfig newAdmin) {
     return new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest, push, management,
-        newAdmin);
+        newAdmin, graphql);
+  }
+
+  public GatewayConfig withGraphql(GraphQLConfig newGraphql) {
+    return new GatewayConfig(http, redis, auth, limits, breaker, cache, ingest, push, management,
+        admin, newGraphql);
   }
 }

@@ -25,6 +25,10 @@ public enum Endpoint {
   ROW_EVENTS(HttpMethod.GET, "/v1/views/{view}/{key}/events"),
   WS(HttpMethod.GET, "/v1/ws"),
   EVENTS(HttpMethod.POST, "/v1/events/{stream}"),
+  // GraphQL (feature graphql): POST a query; GET a query in the URL, or the
+  // graphql-transport-ws WebSocket of subscriptions. One template with two methods.
+  GRAPHQL(HttpMethod.POST, "/v1/graphql"),
+  GRAPHQL_GET(HttpMethod.GET, "/v1/graphql"),
   // The admin API (feature admin): on the management listener and, behind the same chain as
   // /v1, on the public one. {name} is a view name; "apply" and "preview" are not names here.
   ADMIN_VIEWS(HttpMethod.GET, "/admin/v1/views"),

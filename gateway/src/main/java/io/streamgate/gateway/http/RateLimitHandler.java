@@ -30,11 +30,15 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
     this.metrics = metrics;
   }
 
+  /** Whose budget a principal's requests count against (also for costs counted later). */
+  public static String principalKey(Principal principal) {
+    return principal.subject().isEmpty() ? NO_SUBJECT : principal.subject();
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     Principal principal = BearerAuthHandler.principal(ctx);
-    String key = principal.subject().isEmpty() ? NO_SUBJECT : principal.subject();
-    Decision decision = limiter.isAllowed(key, principal.plan());
+    Decision decision = limiter.isAllowed(principalKey(principal), principal.plan());
     if (decision.allowed()) {
       ctx.response().headers()
           .add(LIMIT, Long.toString(decision.limit()))

@@ -40,6 +40,8 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
           endpoint -> new RequestPath(endpoint, null, null, null),
           // Two methods on one path: the GET is found here, classify() picks the other.
           (first, second) -> first.endpoint().method() == HttpMethod.GET ? first : second));
+  private static final RequestPath GRAPHQL_POST = new RequestPath(Endpoint.GRAPHQL, null,
+      null, null);
 
   /** The stage: classifies the request's normalized path and names its route for the metrics. */
   public static Handler<RoutingContext> classify() {
@@ -55,11 +57,14 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
       }
       RequestPath path = parse(normalized);
       if (path.endpoint() == Endpoint.ADMIN_VIEW && ctx.request().method() == HttpMethod.DELETE) {
-        // The one template with two methods: describe (GET) and drop (DELETE).
+        // The templates with two methods: describe (GET) and drop (DELETE); GraphQL.
         path = new RequestPath(Endpoint.ADMIN_DROP, path.view(), null, null);
       } else if (path.endpoint() == Endpoint.ADMIN_KEYS
           && ctx.request().method() == HttpMethod.POST) {
         path = new RequestPath(Endpoint.ADMIN_KEY_CREATE, null, null, null);
+      } else if (path.endpoint() == Endpoint.GRAPHQL_GET
+          && ctx.request().method() == HttpMethod.POST) {
+        path = GRAPHQL_POST;
       }
       ctx.put(CONTEXT_KEY, path);
       if (path.endpoint() != null) {

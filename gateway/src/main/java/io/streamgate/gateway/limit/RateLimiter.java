@@ -16,7 +16,17 @@ public interface RateLimiter {
    * @param plan         the token's {@code plan} claim, or null; missing and unknown plans get the
    *                     configured fallback plan
    */
-  Decision isAllowed(String principalKey, String plan);
+  default Decision isAllowed(String principalKey, String plan) {
+    return isAllowed(principalKey, plan, 1);
+  }
+
+  /**
+   * Counts {@code cost} requests of {@code principalKey} at once, all or none (a GraphQL query
+   * costs one per row it reads): refused if fewer than {@code cost} remain.
+   *
+   * @param cost at least 1
+   */
+  Decision isAllowed(String principalKey, String plan, int cost);
 
   /**
    * Requests per minute the plan a token names allows (missing and unknown plans: the fallback
@@ -43,7 +53,7 @@ public interface RateLimiter {
     INSTANCE;
 
     @Override
-    public Decision isAllowed(String principalKey, String plan) {
+    public Decision isAllowed(String principalKey, String plan, int cost) {
       return new Decision(true, plan, Long.MAX_VALUE, Long.MAX_VALUE, 1, 0);
     }
 

@@ -9,6 +9,7 @@ import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.limit.RateLimiter;
+import io.streamgate.gateway.limit.SocketsPerPrincipal;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.internal.PushHub;
 import io.streamgate.gateway.store.ChangeFeed;
@@ -142,11 +143,13 @@ public interface Push extends Deployable {
    *                      limits are off (no budget)
    * @param freshness     each view version's watermark and lag, put on rows and deletes
    * @param usage         meters the row messages pushed, per principal and view
+   * @param sockets       open connections per token subject, shared with the other features
+   *                      that hold sockets ({@code push.maxSocketsPerPrincipal})
    */
   static Push create(PushConfig config, Catalog catalog, NearCache rows, ViewStore store,
       ChangeFeed changes, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics,
-      RateLimiter limiter, ViewFreshness freshness, Usage usage) {
+      RateLimiter limiter, ViewFreshness freshness, Usage usage, SocketsPerPrincipal sockets) {
     return new PushHub(config, catalog, rows, store, changes, verifier, leewaySeconds, metrics,
-        limiter, freshness, usage);
+        limiter, freshness, usage, sockets);
   }
 }

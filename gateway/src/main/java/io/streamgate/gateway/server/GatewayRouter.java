@@ -9,6 +9,7 @@ import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.CorsConfig;
 import io.streamgate.gateway.freshness.ViewFreshness;
+import io.streamgate.gateway.graphql.GraphQLApi;
 import io.streamgate.gateway.http.AccessLogHandler;
 import io.streamgate.gateway.http.BearerAuthHandler;
 import io.streamgate.gateway.http.Cors;
@@ -29,6 +30,7 @@ import io.streamgate.gateway.store.ViewStore;
 import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Builds the gateway's router: the one place where the request chain is written down.
@@ -36,11 +38,13 @@ import io.vertx.ext.web.Router;
  * <pre>
  *   metrics → request id → access log → method → endpoint → CORS (if on)
  *   GatewayMetrics RequestId  AccessLog MethodCheck RequestPath Cors
- *     → [/v1/ws, …/events: ?access_token=, ?api_key= → headers] → JWT or API key → usage
- *                                                         BearerAuth   UsageHandler
+ *     → [/v1/ws, …/events, GET /v1/graphql: ?access_token=, ?api_key= → headers]
+ *     → JWT or API key → usage
+ *       BearerAuth   UsageHandler
  *     → rate limit → /v1 route → …      (usage: meters the request, refuses a spent quota)
  *       RateLimitHandler ViewsHandler,
- *                               IndexHandler, ingest EventsHandler, Push (WebSocket, SSE)
+ *                               IndexHandler, ingest EventsHandler, Push (WebSocket, SSE),
+ *                               GraphQLApi (/v1/graphql: queries, graphql-transport-ws)
  *     → [/admin/*: Admin stage (audit, body held) → JWT → rate limit → admin routes]
  *     → [health, /openapi.json, /asyncapi.json, /, /dashboard.js, /views, /views.js: no token;
  *        /metrics: management port only]
@@ -68,11 +72,12 @@ public final class GatewayRouter {
    * @param admin   the admin API under /admin/v1 ({@link Admin#disabled()}: its routes answer 404)
    * @param freshness each view's watermark and lag ({@link ViewFreshness#unknown()} if null)
    * @param usage   metering and quotas of /v1 requests ({@link Usage#disabled()} when null)
+   * @param graphql GraphQL at /v1/graphql ({@link GraphQLApi#disabled()}: it answers 404)
    */
   public record Services(TokenVerifier verifier, Catalog catalog, ViewStore store,
       NearCache rows, RateLimiter limiter, GatewayMetrics metrics, boolean accessLog,
       CorsConfig cors, EventIngest ingest, Push push, Readiness readiness, Admin admin,
-      ViewFreshness freshness, Usage usage) {
+      ViewFreshness freshness, Usage usage, GraphQLApi graphql) {
     public Services {
       freshness = freshness == null ? ViewFreshness.unknown() : freshness;
       usage = usage == null ? Usage.disabled() : usage;
@@ -81,14 +86,24 @@ public final class GatewayRouter {
       ingest = ingest == null ? EventIngest.disabled() : ingest;
       push = push == null ? Push.disabled() : push;
       admin = admin == null ? Admin.disabled() : admin;
+      graphql = graphql == null ? GraphQLApi.disabled() : graphql;
     }
 
-    /** No freshness, no usage metering. */
+    /** No GraphQL. */
+    public Services(TokenVerifier verifier, Catalog catalog, ViewStore store, NearCache rows,
+        RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors,
+        EventIngest ingest, Push push, Readiness readiness, Admin admin,
+        ViewFreshness freshness, Usage usage) {
+      this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, ingest, push,
+          readiness, admin, freshness, usage, null);
+    }
+
+    /** No freshness, no usage metering, no GraphQL. */
     public Services(TokenVerifier verifier, Catalog catalog, ViewStore store, NearCache rows,
         RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors,
         EventIngest ingest, Push push, Readiness readiness, Admin admin) {
       this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, ingest, push,
-          readiness, admin, null, null);
+          readiness, admin, null, null, null);
     }
 
     /** No readiness, no admin API. */
@@ -96,7 +111,7 @@ public final class GatewayRouter {
         RateLimiter limiter, GatewayMetrics metrics, boolean accessLog, CorsConfig cors,
         EventIngest ingest, Push push) {
       this(verifier, catalog, store, rows, limiter, metrics, accessLog, cors, ingest, push, null,
-          null, null, null);
+          null, null, null, null);
     }
 
     /** No event ingest, no push. */
@@ -144,6 +159,11 @@ public final class GatewayRouter {
     // Browsers cannot set headers on a WebSocket or EventSource: ?access_token= instead.
     // And failed token checks per client address are limited there (push.authGuard()).
     router.get(Endpoint.WS.template()).handler(services.push().authGuard());
+    // GraphQL subscriptions are WebSockets too (GET); queries may POST a body, held unread
+    // until the token and rate-limit checks pass (BodyHandler reads it after them).
+    router.get(Endpoint.GRAPHQL.template()).handler(services.push().authGuard());
+    router.post(Endpoint.GRAPHQL.template())
+        .handler(EventIngest.holdBody(GraphQLApi.MAX_BODY_BYTES));
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, services.push().authGuard()));
     // A filter asked for as an event stream is push too (EventSource sends that Accept).
     router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, ctx -> {
@@ -178,6 +198,11 @@ public final class GatewayRouter {
     router.post(EVENTS_PREFIX).handler(only(Endpoint.EVENTS, services.ingest().handler()));
     router.get(Endpoint.WS.template()).handler(push::webSocket);
     router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, push::events));
+    GraphQLApi graphql = services.graphql();
+    router.post(Endpoint.GRAPHQL.template())
+        .handler(BodyHandler.create(false).setBodyLimit(GraphQLApi.MAX_BODY_BYTES))
+        .handler(graphql::handle);
+    router.get(Endpoint.GRAPHQL.template()).handler(graphql::handle);
 
     // The admin API: the same chain as /v1 after its own stage (audit line, body held).
     router.route(ADMIN_PREFIX).handler(services.admin().stage());

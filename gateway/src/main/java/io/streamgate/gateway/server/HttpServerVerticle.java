@@ -3,6 +3,7 @@ package io.streamgate.gateway.server;
 import io.streamgate.contract.Names;
 import io.streamgate.gateway.config.HttpConfig;
 import io.streamgate.gateway.config.TlsConfig;
+import io.streamgate.gateway.graphql.GraphQLApi;
 import io.streamgate.gateway.http.HeadTimeout;
 import io.streamgate.gateway.http.ProblemHandler;
 import io.streamgate.gateway.rest.Rest;
@@ -14,6 +15,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -92,7 +94,9 @@ public final class HttpServerVerticle extends VerticleBase {
         .setMaxHeaderSize(maxHeaderBytes)
         .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
         // Neither read nor write for this long: closed. Push heartbeats are writes.
-        .setIdleTimeout(idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        .setIdleTimeout(idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // Chosen when a client offers it (the graphql-ws client requires it); push uses none.
+        .setWebSocketSubProtocols(List.of(GraphQLApi.SUBPROTOCOL));
     // The same limit for HTTP/2 (h2c upgrade or TLS with ALPN) as for HTTP/1.1.
     options.getInitialSettings().setMaxHeaderListSize(maxHeaderBytes);
     if (tls != null) {

@@ -250,12 +250,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void graphqlIsConfiguredByFileAndEnvironment() {
+    GatewayConfig config = ConfigLoader.parse("""
+        graphql: {enabled: true, introspection: false, maxDepth: 5, maxComplexity: 300}
+        """, "gateway.yaml", Map.of());
+    assertEquals(new GraphQLConfig(true, false, 5, 300), config.graphql());
+    assertEquals(GraphQLConfig.defaults(), GatewayConfig.defaults().graphql());
+    GatewayConfig fromEnv = ConfigLoader.parse("graphql: {introspection: true}\n", "gateway.yaml",
+        Map.of(ConfigLoader.ENV_GRAPHQL_ENABLED, "false",
+            ConfigLoader.ENV_GRAPHQL_INTROSPECTION, "false"));
+    assertEquals(new GraphQLConfig(false, false, GraphQLConfig.DEFAULT_MAX_DEPTH,
+        GraphQLConfig.DEFAULT_MAX_COMPLEXITY), fromEnv.graphql());
+    assertError("gateway.yaml: graphql.maxDepth must be 3-100, but was 2",
+        "graphql:\n  maxDepth: 2\n");
+    assertError("gateway.yaml: graphql.maxComplexity must be 1-10000000, but was 0",
+        "graphql:\n  maxComplexity: 0\n");
+  }
+
+  @Test
   void typosAndWrongShapesAreReportedNotIgnored() {
     assertError("gateway.yaml: http.prot is not a known field; expected one of"
         + " [host, port, instances, accessLog, cors, shutdownGraceMs, tls,"
         + " idleTimeoutMs, headTimeoutMs]", "http:\n  prot: 80\n");
     assertError("gateway.yaml: redsi is not a known field; expected one of"
-        + " [http, redis, auth, limits, breaker, cache, ingest, push, management, admin]",
+        + " [http, redis, auth, limits, breaker, cache, ingest, push, management, admin,"
+        + " graphql]",
         "redsi:\n  url: x\n");
     assertError("gateway.yaml: redis must be a mapping, but was 'redis://x'", "redis: redis://x\n");
     assertError("gateway.yaml: must be a YAML mapping (http:, redis:, auth:), but was a list",

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * A WebSocket client from outside Vert.x (the JDK's), collecting every message it receives.
  * The JDK client answers pings with pongs by itself.
  */
-final class WsClient implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(5);
 
   final WebSocket socket;
@@ -34,11 +34,11 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Connects with {@code Authorization: Bearer token} (token null: none). */
-  static WsClient connect(int port, String token) {
+  public static WsClient connect(int port, String token) {
     return connect(URI.create("ws://127.0.0.1:" + port + "/v1/ws"), token);
   }
 
-  static WsClient connect(URI uri, String token) {
+  public static WsClient connect(URI uri, String token) {
     Listener listener = new Listener();
     WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
         .connectTimeout(Duration.ofSeconds(5));
@@ -58,22 +58,22 @@ final class WsClient implements AutoCloseable {
     }
   }
 
-  static final class HandshakeFailed extends RuntimeException {
+  public static final class HandshakeFailed extends RuntimeException {
     HandshakeFailed(Throwable cause) {
       super(cause);
     }
   }
 
-  void send(String text) {
+  public void send(String text) {
     socket.sendText(text, true).join();
   }
 
-  void send(JsonObject message) {
+  public void send(JsonObject message) {
     send(message.encode());
   }
 
   /** The next message, failing after {@link #WAIT}. */
-  JsonObject next() {
+  public JsonObject next() {
     try {
       JsonObject message = messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       if (message == null) {
@@ -87,7 +87,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** The next message of a type, skipping others (heartbeat-free protocol: pongs, status). */
-  JsonObject next(String type) {
+  public JsonObject next(String type) {
     while (true) {
       JsonObject message = next();
       if (type.equals(message.getString("type"))) {
@@ -97,7 +97,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Messages until {@code last} matches one (included). */
-  List<JsonObject> until(Predicate<JsonObject> last) {
+  public List<JsonObject> until(Predicate<JsonObject> last) {
     List<JsonObject> out = new ArrayList<>();
     while (true) {
       JsonObject message = next();
@@ -109,7 +109,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** No message arrives within {@code ms}. */
-  void assertQuiet(long ms) {
+  public void assertQuiet(long ms) {
     try {
       JsonObject message = messages.poll(ms, TimeUnit.MILLISECONDS);
       if (message != null) {
@@ -122,7 +122,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** The close code the server sent, failing if none within {@code timeout}. */
-  int closeCode(Duration timeout) {
+  public int closeCode(Duration timeout) {
     try {
       return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS)[0];
     } catch (InterruptedException e) {

@@ -54,13 +54,13 @@ public final class SharedRateLimiter implements RateLimiter {
   }
 
   @Override
-  public Decision isAllowed(String principalKey, String plan) {
+  public Decision isAllowed(String principalKey, String plan, int cost) {
     Plan applied = resolve(plan);
     SlidingCounter counter = counters.computeIfAbsent(
         principalKey + '\u0000' + applied.periodMillis(),
         k -> new SlidingCounter(principalKey, applied.periodMillis()));
     long now = clock.millis();
-    return counter.tryAcquire(applied, now, instances, shared(now), shareRetrySeconds);
+    return counter.tryAcquire(applied, cost, now, instances, shared(now), shareRetrySeconds);
   }
 
   @Override

@@ -61,14 +61,17 @@ final class SlidingCounter {
   }
 
   /**
-   * Counts one request if the plan's limit allows it.
+   * Counts {@code cost} requests if the plan's limit allows them all.
    *
    * @param instances         gateways sharing the limit, as last read from Redis (at least 1)
    * @param shared            false while Redis is unreachable: enforce the whole limit locally
    * @param shareRetrySeconds Retry-After when only this instance's share (not the limit) is used
    */
-  synchronized Decision tryAcquire(Plan plan, long nowMillis, int instances, boolean shared,
-      long shareRetrySeconds) {
+  synchronized Decision tryAcquire(Plan plan, int cost, long nowMillis, int instances,
+      boolean shared, long shareRetrySeconds) {
+    if (cost < 1) {
+      throw new IllegalArgumentException("cost must be >= 1, but was " + cost);
+    }
     if (newest == Long.MIN_VALUE || limit != plan.requests()) {
       allowance = share(plan.requests() - sum(global), instances);
     }
@@ -78,14 +81,15 @@ final class SlidingCounter {
     long used = sum(global) + sum(unsynced) + sum(inFlight);
     long local = sum(unsynced) + sum(inFlight);
     long remaining = limit - used;
-    boolean withinShare = !shared || local < allowance;
-    if (remaining > 0 && withinShare) {
-      unsynced[index(newest)]++;
-      return new Decision(true, plan.name(), limit, remaining - 1,
+    boolean withinShare = !shared || local + cost <= allowance;
+    if (remaining >= cost && withinShare) {
+      unsynced[index(newest)] += cost;
+      return new Decision(true, plan.name(), limit, remaining - cost,
           secondsUntilFreed(nowMillis, 1), 0);
     }
-    long untilBelow = secondsUntilFreed(nowMillis, 1 - remaining);
-    long retryAfter = remaining > 0 ? Math.min(shareRetrySeconds, untilBelow) : untilBelow;
+    long untilBelow = secondsUntilFreed(nowMillis, cost - remaining);
+    // Enough left in the limit: only this instance's share refused, which the next sync may grow.
+    long retryAfter = remaining >= cost ? Math.min(shareRetrySeconds, untilBelow) : untilBelow;
     return new Decision(false, plan.name(), limit, Math.max(0, remaining),
         secondsUntilFreed(nowMillis, 1), retryAfter);
   }

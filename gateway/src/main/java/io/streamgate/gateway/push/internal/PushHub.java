@@ -18,6 +18,7 @@ import io.streamgate.gateway.http.HttpProblem;
 import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.http.RequestPath;
 import io.streamgate.gateway.limit.RateLimiter;
+import io.streamgate.gateway.limit.SocketsPerPrincipal;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.ChangeFeed;
@@ -68,7 +69,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
   private final RateLimiter limiter;
   private final AuthFailures authFailures;
   private final Usage usage;
-  private final PrincipalSockets sockets;
+  private final SocketsPerPrincipal sockets;
   private final Map<Context, LoopFanout> loops = new ConcurrentHashMap<>();
   private SessionServices services;
   private ChangeFeed.Registration registration;
@@ -78,7 +79,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
 
   public PushHub(PushConfig config, Catalog catalog, NearCache rows, ViewStore store,
       ChangeFeed changes, TokenVerifier verifier, int leewaySeconds, GatewayMetrics metrics,
-      RateLimiter limiter, ViewFreshness freshness, Usage usage) {
+      RateLimiter limiter, ViewFreshness freshness, Usage usage, SocketsPerPrincipal sockets) {
     this.store = store;
     this.config = config;
     this.freshness = freshness == null ? ViewFreshness.unknown() : freshness;
@@ -90,7 +91,7 @@ public final class PushHub extends VerticleBase implements Push, ChangeFeed.List
     this.metrics = new PushMetrics(metrics.registry());
     this.limiter = limiter == null ? RateLimiter.unlimited() : limiter;
     this.authFailures = new AuthFailures(config.maxAuthFailuresPerAddress());
-    this.sockets = new PrincipalSockets(config.maxSocketsPerPrincipal());
+    this.sockets = sockets;
     this.usage = usage == null ? Usage.disabled() : usage;
   }
 

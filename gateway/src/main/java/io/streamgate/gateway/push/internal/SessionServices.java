@@ -5,6 +5,7 @@ import io.streamgate.gateway.auth.TokenVerifier;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.PushConfig;
+import io.streamgate.gateway.limit.SocketsPerPrincipal;
 import io.streamgate.gateway.store.ViewStore;
 import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Vertx;
@@ -20,4 +21,4 @@ import io.vertx.core.Vertx;
  */
 record SessionServices(PushConfig config, Catalog catalog, NearCache rows, ViewStore store,
     TokenVerifier verifier, int leewaySeconds, PushMetrics metrics, Vertx vertx,
-    AuthFailures authFailures, PrincipalSockets sockets, Usage usage) {}
+    AuthFailures authFailures, SocketsPerPrincipal sockets, Usage usage) {}

@@ -41,6 +41,19 @@ class SharedRateLimiterTest {
   }
 
   @Test
+  void aCostCountsAllOrNothing() {
+    Decision d = limiter.isAllowed("carol", "trial", 15);
+    assertTrue(d.allowed());
+    assertEquals(5, d.remaining());
+    Decision refused = limiter.isAllowed("carol", "trial", 6);
+    assertFalse(refused.allowed(), "6 do not fit in 5");
+    assertEquals(5, refused.remaining(), "a refused cost counts nothing");
+    assertEquals(62, refused.retryAfterSeconds(), "until one of the 15 leaves the window");
+    assertTrue(limiter.isAllowed("carol", "trial", 5).allowed());
+    assertFalse(limiter.isAllowed("carol", "trial").allowed());
+  }
+
+  @Test
   void requestsLeaveTheWindowOnePeriodAndOneSlotAfterTheirSlot() {
     exhaust("alice", "trial", 20);
     clock.advance(61_999);
