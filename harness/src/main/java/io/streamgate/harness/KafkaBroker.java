@@ -24,6 +24,8 @@ import java.util.stream.Stream;
 public final class KafkaBroker extends LocalService {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** A member serves once a majority of the quorum runs: all start at once on a loaded machine. */
+    private static final Duration MEMBER_READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
     /** Controlled shutdown takes about 2-3 s; beyond this the broker is SIGKILLed. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
@@ -91,7 +93,8 @@ public final class KafkaBroker extends LocalService {
 
     private KafkaBroker(int port, int controllerPort, Path dir, boolean ownsDir, Path logFile, boolean isShared,
             KafkaConfig.Membership membership) {
-        super(membership.replicas() == 1 ? "Kafka broker" : "Kafka broker " + membership.nodeId(), port, dir, ownsDir, logFile, STARTED, READY_TIMEOUT, STOP_GRACE);
+        super(membership.replicas() == 1 ? "Kafka broker" : "Kafka broker " + membership.nodeId(), port, dir, ownsDir,
+                logFile, STARTED, membership.replicas() == 1 ? READY_TIMEOUT : MEMBER_READY_TIMEOUT, STOP_GRACE);
         this.controllerPort = controllerPort;
         this.isShared = isShared;
         this.membership = membership;

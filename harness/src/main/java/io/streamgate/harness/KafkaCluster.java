@@ -102,6 +102,8 @@ public final class KafkaCluster implements AutoCloseable {
         int replicas = Math.min(size, 3);
         List<KafkaBroker> brokers = new ArrayList<>();
         try {
+            // Formatting takes a JVM start each: in parallel too.
+            List<CompletableFuture<KafkaBroker>> prepared = new ArrayList<>();
             for (int i = 0; i < size; i++) {
                 int nodeId = i + 1;
                 KafkaBroker.Options node = KafkaBroker.Options.defaults()
@@ -113,9 +115,19 @@ public final class KafkaCluster implements AutoCloseable {
                 if (options.logDir() != null) {
                     node = node.withLogFile(options.logDir().resolve("kafka-" + nodeId + ".log"));
                 }
+                KafkaBroker.Options nodeOptions = node;
+                int index = i;
                 // A node reused from an earlier run keeps the cluster id it was formatted with.
-                brokers.add(KafkaBroker.prepare(node, ports.get(i), controllerPorts.get(i),
-                        new KafkaConfig.Membership(nodeId, voters, replicas), clusterId, false));
+                prepared.add(CompletableFuture.supplyAsync(() -> KafkaBroker.prepare(nodeOptions, ports.get(index),
+                        controllerPorts.get(index), new KafkaConfig.Membership(nodeId, voters, replicas), clusterId, false)));
+            }
+            for (CompletableFuture<KafkaBroker> broker : prepared) {
+                try {
+                    brokers.add(broker.join());
+                } catch (CompletionException e) {
+                    prepared.forEach(p -> p.thenAccept(KafkaBroker::close));
+                    throw e;
+                }
             }
             List<CompletableFuture<Void>> starts = brokers.stream()
                     .map(broker -> CompletableFuture.runAsync(broker::launch))

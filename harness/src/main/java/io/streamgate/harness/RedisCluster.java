@@ -99,7 +99,7 @@ public final class RedisCluster implements AutoCloseable {
         List<RedisServer> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < options.size(); i++) {
-                int port = options.firstPort() == 0 ? 0 : options.firstPort() + i;
+                int port = options.firstPort() == 0 ? FreePorts.find() : options.firstPort() + i;
                 RedisServer.Options node = RedisServer.Options.defaults()
                         .withPort(port)
                         .withClusterEnabled(true)

@@ -15,7 +15,7 @@ public final class SparkMaster extends LocalService {
     private static final String MAIN = "org.apache.spark.deploy.master.Master";
     /** Logged once it accepts workers and applications. */
     private static final String READY = "I have been elected leader";
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final String HEAP = "256m";
 

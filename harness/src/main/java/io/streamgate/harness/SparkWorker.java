@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 public final class SparkWorker extends LocalService {
     private static final String MAIN = "org.apache.spark.deploy.worker.Worker";
     private static final String READY = "Successfully registered with master";
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     /** The worker kills its drivers and executors on SIGTERM; the processor stops its queries. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final String HEAP = "256m";

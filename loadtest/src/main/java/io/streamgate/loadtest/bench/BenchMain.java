@@ -1,5 +1,6 @@
 package io.streamgate.loadtest.bench;
 
+import io.streamgate.loadtest.bench.scenario.Chaos;
 import io.streamgate.loadtest.bench.scenario.Freshness;
 import io.streamgate.loadtest.bench.scenario.Ingest;
 import io.streamgate.loadtest.bench.scenario.Noop;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
         "Keep the tool off the server's cores: taskset -c 1 ./streamgate bench ... (server pinned to CPU 0)."},
     subcommands = {RestRead.class, WsFanout.class, Freshness.class, Ingest.class, RateLimit.class, Noop.class,
         NoopServer.class,
-        Suite.class},
+        Suite.class, Chaos.class},
     footer = {"", "Run ./streamgate bench SCENARIO --help for a scenario's options."})
 public final class BenchMain implements Runnable {
   @Spec CommandSpec spec;
