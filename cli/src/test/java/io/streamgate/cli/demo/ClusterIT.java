@@ -8,6 +8,7 @@ import io.streamgate.cli.token.DemoSecret;
 import io.streamgate.cli.token.TokenMinter;
 import io.streamgate.cli.token.TokenRequest;
 import io.streamgate.contract.json.Json;
+import io.streamgate.harness.Directories;
 import io.streamgate.harness.FreePorts;
 import io.streamgate.harness.KafkaBroker;
 import io.streamgate.harness.KafkaCluster;
@@ -65,7 +66,10 @@ class ClusterIT {
   @Test
   void noAcknowledgedEventIsLostAndTotalsStayExactWhenABrokerAndTheWorkerDie() throws Exception {
     Path root = Modules.root();
-    Path logs = Files.createDirectories(tmp.resolve("logs"));
+    // Under target/, not the temp dir: a failure's logs (brokers, Redis, Spark, the driver) stay.
+    Path logs = Path.of("target", "cluster-it-logs").toAbsolutePath();
+    Directories.deleteRecursively(logs);
+    Files.createDirectories(logs);
     Path secretFile = tmp.resolve("jwt.secret");
     String token;
     try (TokenMinter minter = new TokenMinter(DemoSecret.loadOrCreate(secretFile))) {
@@ -74,7 +78,7 @@ class ClusterIT {
     }
     try (KafkaCluster kafka = KafkaCluster.start(KafkaCluster.Options.defaults().withLogDir(logs));
         RedisCluster redis = RedisCluster.start(RedisCluster.Options.withFailover().withLogDir(logs));
-        SparkCluster spark = SparkCluster.start(SparkCluster.Options.defaults().withDir(tmp.resolve("spark"))
+        SparkCluster spark = SparkCluster.start(SparkCluster.Options.defaults().withDir(logs.resolve("spark"))
             .withLogDir(logs))) {
       createTopic(kafka.bootstrapServers());
       spark.submit(ProcessorSubmission.of(new ProcessorSubmission.App(root, root.resolve("deploy/local/pipeline.yaml"),
@@ -84,7 +88,7 @@ class ClusterIT {
       try (ManagedProcess gateway = startGateway(root, httpPort, kafka, redis, secretFile, logs)) {
         URI base = URI.create("http://127.0.0.1:" + httpPort);
         IngestLoad load = new IngestLoad(base, token);
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         awaitTrue("the gateway to list user_totals (the driver registered its views)", STARTUP,
             () -> get(http, base.resolve("/v1/views"), token).contains("\"user_totals\""), spark);
 
@@ -126,15 +130,17 @@ class ClusterIT {
         }
         Instant deadline = Instant.now().plus(SETTLE);
         Map<String, Total> served = Map.of();
+        String[] lastAnswer = {""};
         while (Instant.now().isBefore(deadline)) {
-          served = servedTotals(http, base, token, expected.keySet());
+          served = servedTotals(http, base, token, expected.keySet(), lastAnswer);
           if (served.equals(expected)) {
             break;
           }
           Thread.sleep(1000);
         }
         assertEquals(expected, served, "user_totals after recovery (" + written.size() + " events, "
-            + load.failed().size() + " answered with an error: " + load.failuresByKind() + ")");
+            + load.failed().size() + " answered with an error: " + load.failuresByKind() + "); last answer: "
+            + lastAnswer[0]);
       }
     }
   }
@@ -196,10 +202,11 @@ class ClusterIT {
         Collectors.reducing(new Total(0, 0), o -> new Total(1, o.amount()), Total::plus)));
   }
 
-  private static Map<String, Total> servedTotals(HttpClient http, URI base, String token, java.util.Set<String> users) {
+  private static Map<String, Total> servedTotals(HttpClient http, URI base, String token, java.util.Set<String> users,
+      String[] lastAnswer) {
     Map<String, Total> served = new TreeMap<>();
     String keys = String.join(",", users);
-    String body = get(http, base.resolve("/v1/views/user_totals?keys=" + keys), token);
+    String body = get(http, base.resolve("/v1/views/user_totals?keys=" + keys), token, lastAnswer);
     if (body.isEmpty()) {
       return served;
     }
@@ -214,13 +221,19 @@ class ClusterIT {
     return served;
   }
 
-  /** The body of a 200, else "" (not ready yet, or a fault). */
   private static String get(HttpClient http, URI uri, String token) {
+    return get(http, uri, token, new String[1]);
+  }
+
+  /** The body of a 200, else "" (not ready yet, or a fault); {@code answer[0]} says what came back. */
+  private static String get(HttpClient http, URI uri, String token, String[] answer) {
     try {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
           .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+      answer[0] = response.statusCode() + " " + response.body().substring(0, Math.min(300, response.body().length()));
       return response.statusCode() == 200 ? response.body() : "";
     } catch (java.io.IOException e) {
+      answer[0] = e.toString();
       return "";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -31,7 +31,8 @@ final class IngestLoad {
 
   private final URI uri;
   private final String token;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
   private final Map<String, Order> sent = new ConcurrentHashMap<>();
   private final Map<String, Order> acked = new ConcurrentHashMap<>();
@@ -101,7 +102,7 @@ final class IngestLoad {
               if (cause instanceof HttpTimeoutException) {
                 hung.add(order.orderId());
               }
-              failed.put(order.orderId(), cause.getClass().getSimpleName());
+              failed.put(order.orderId(), cause.getClass().getSimpleName() + ": " + cause.getMessage());
             } else if (response.statusCode() == 202) {
               acked.put(order.orderId(), order);
             } else {

@@ -45,7 +45,8 @@ public final class ChaosClients {
   private final List<String> users;
   private final Ledger ledger;
   private final Measurements measurements;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final Semaphore inFlight = new Semaphore(INGEST_IN_FLIGHT);
   private final AtomicLong seq = new AtomicLong();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -78,7 +79,9 @@ public final class ChaosClients {
 
   public void start(double eventsPerSecond, double readsPerSecond, int subscriberCount) {
     spawn("chaos-ingest", () -> paced(eventsPerSecond, this::sendEvent));
-    spawn("chaos-reads", () -> paced(readsPerSecond, this::readOne));
+    if (readsPerSecond > 0) {
+      spawn("chaos-reads", () -> paced(readsPerSecond, this::readOne));
+    }
     spawn("chaos-freshness", this::probeLoop);
     for (int i = 0; i < subscriberCount; i++) {
       Subscriber s = new Subscriber(gateways.get(i % gateways.size()), "ws-" + i);
