@@ -119,7 +119,7 @@ public final class ClusterDemo implements DemoRun {
           .withDir(dir.resolve("spark")).withLogDir(state.logs()));
       clusters.add(spark);
       service(services, "spark-master", spark.master(), state.log("spark-master"),
-          List.of("org.apache.spark.deploy.master.Master", spark.master().url()));
+          List.of("org.apache.spark.deploy.master.Master", "--port " + spark.master().port()));
       for (int i = 0; i < spark.workers().size(); i++) {
         SparkWorker worker = spark.workers().get(i);
         service(services, "spark-worker-" + (i + 1), worker, state.log("spark-worker-" + (i + 1)),

@@ -32,10 +32,21 @@ public final class DemoProcesses {
       }
       long pid = Long.parseLong(lines.get(0).strip());
       List<String> markers = lines.subList(1, lines.size());
-      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> p.info().commandLine()
-          .map(line -> markers.stream().allMatch(line::contains)).orElse(markers.isEmpty()));
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> {
+        String line = commandLine(pid);
+        return markers.stream().allMatch(line::contains);
+      });
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
+    }
+  }
+
+  /** {@code /proc/<pid>/cmdline}, which also shows a title the process gave itself (redis-server does). */
+  private static String commandLine(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (IOException e) {
+      return ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse("");
     }
   }
 
