@@ -24,6 +24,8 @@ import java.util.stream.Stream;
 public final class KafkaBroker extends LocalService {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** A member serves once a majority of the quorum runs: all start at once on a loaded machine. */
+    private static final Duration MEMBER_READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
     /** Controlled shutdown takes about 2-3 s; beyond this the broker is SIGKILLed. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
@@ -87,11 +89,15 @@ public final class KafkaBroker extends LocalService {
 
     private final int controllerPort;
     private final boolean isShared;
+    private final KafkaConfig.Membership membership;
 
-    private KafkaBroker(int port, int controllerPort, Path dir, boolean ownsDir, Path logFile, boolean isShared) {
-        super("Kafka broker", port, dir, ownsDir, logFile, STARTED, READY_TIMEOUT, STOP_GRACE);
+    private KafkaBroker(int port, int controllerPort, Path dir, boolean ownsDir, Path logFile, boolean isShared,
+            KafkaConfig.Membership membership) {
+        super(membership.replicas() == 1 ? "Kafka broker" : "Kafka broker " + membership.nodeId(), port, dir, ownsDir,
+                logFile, STARTED, membership.replicas() == 1 ? READY_TIMEOUT : MEMBER_READY_TIMEOUT, STOP_GRACE);
         this.controllerPort = controllerPort;
         this.isShared = isShared;
+        this.membership = membership;
     }
 
     /** Starts a broker on a free port with a temp directory; returns once it serves clients. */
@@ -125,19 +131,31 @@ public final class KafkaBroker extends LocalService {
     }
 
     private static KafkaBroker start(Options options, boolean isShared) {
-        boolean ownsDir = options.dir() == null;
-        Path dir = ownsDir ? Reaper.createTempDir("streamgate-kafka-") : options.dir().toAbsolutePath();
-        Path logFile = options.logFile() != null ? options.logFile().toAbsolutePath() : dir.resolve("broker.log");
         int port = options.port() != 0 ? options.port() : FreePorts.find();
-        KafkaBroker broker = new KafkaBroker(port, FreePorts.find(), dir, ownsDir, logFile, isShared);
-        try {
-            broker.configure(options.defaultPartitions());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot prepare Kafka directory " + dir, e);
-        }
+        int controllerPort = FreePorts.find();
+        KafkaBroker broker = prepare(options, port, controllerPort, KafkaConfig.Membership.alone(controllerPort),
+                KafkaConfig.newClusterId(), isShared);
         // On failure launch() has already killed the process; the directory (with the log the
         // exception points to) stays until JVM exit so the failure can be inspected.
         broker.launch();
+        return broker;
+    }
+
+    /**
+     * A broker configured (storage formatted on first use with {@code clusterId}) but not started:
+     * the members of a quorum must start together, since none serves before a majority runs.
+     */
+    static KafkaBroker prepare(Options options, int port, int controllerPort, KafkaConfig.Membership membership,
+            String clusterId, boolean isShared) {
+        boolean ownsDir = options.dir() == null;
+        Path dir = ownsDir ? Reaper.createTempDir("streamgate-kafka-") : options.dir().toAbsolutePath();
+        Path logFile = options.logFile() != null ? options.logFile().toAbsolutePath() : dir.resolve("broker.log");
+        KafkaBroker broker = new KafkaBroker(port, controllerPort, dir, ownsDir, logFile, isShared, membership);
+        try {
+            broker.configure(options.defaultPartitions(), clusterId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare Kafka directory " + dir, e);
+        }
         return broker;
     }
 
@@ -157,16 +175,21 @@ public final class KafkaBroker extends LocalService {
         }
     }
 
+    /** The node id in its quorum (1 for a lone broker). */
+    public int nodeId() {
+        return membership.nodeId();
+    }
+
     @Override
     public String toString() {
         return "KafkaBroker[" + bootstrapServers() + ", dir " + dir() + (isShared ? ", shared" : "") + "]";
     }
 
     /** Writes server.properties and, unless the data directory already is, formats storage. */
-    private void configure(int defaultPartitions) throws IOException {
+    private void configure(int defaultPartitions, String clusterId) throws IOException {
         Files.createDirectories(dir());
         Path data = dir().resolve("data");
-        KafkaConfig.write(properties(), port(), controllerPort, data, defaultPartitions);
+        KafkaConfig.write(properties(), port(), controllerPort, data, defaultPartitions, membership);
         if (Files.exists(data.resolve("meta.properties"))) {
             return;
         }
@@ -174,7 +197,7 @@ public final class KafkaBroker extends LocalService {
         // flag unless the quorum is dynamic (controller.quorum.bootstrap.servers).
         ManagedProcess format = ManagedProcess.startJava("kafka-format-" + port(), RUNTIME_MODULE, TOOL_JVM,
                 "kafka.tools.StorageTool",
-                List.of("format", "--cluster-id", KafkaConfig.newClusterId(), "--config", properties().toString()),
+                List.of("format", "--cluster-id", clusterId, "--config", properties().toString()),
                 Map.of(), logFile());
         Integer exit;
         try {

@@ -86,6 +86,22 @@ public abstract class LocalService implements AutoCloseable {
     }
 
     /**
+     * SIGKILLs the process and its descendants, as a crash or a lost machine would; port and data
+     * are kept, and {@link #restart()} starts it again. Does nothing while stopped.
+     */
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+            process = null;
+        }
+    }
+
+    /** Whether the process runs (it may have died on its own since it started). */
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /**
      * Starts again on the same port and directory (stopping first if running); returns once the
      * server answers.
      *

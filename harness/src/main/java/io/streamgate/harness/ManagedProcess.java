@@ -239,6 +239,11 @@ public final class ManagedProcess implements AutoCloseable {
         awaitExit(Instant.now().plus(KILL_WAIT));
     }
 
+    /** The live descendants (children, their children…), e.g. what a Spark worker launched. */
+    List<ProcessHandle> descendants() {
+        return process.descendants().filter(ProcessHandle::isAlive).toList();
+    }
+
     /** Last {@code lines} lines of the log, for error messages when a service fails to start. */
     public String tail(int lines) {
         return LogTail.lastLines(logFile, lines);

@@ -6,6 +6,11 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -44,6 +49,29 @@ final class Probes {
             return "+PONG".equals(in.readLine());
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * The body of {@code GET http://host:port/path}.
+     *
+     * @throws IllegalStateException if it cannot connect, or the answer is not 200
+     */
+    static String httpGet(String host, int port, String path) {
+        URI uri = URI.create("http://" + host + ":" + port + path);
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(TIMEOUT_MILLIS)).build();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + uri + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + uri + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during GET " + uri, e);
         }
     }
 }

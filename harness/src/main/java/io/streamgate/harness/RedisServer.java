@@ -42,7 +42,8 @@ public final class RedisServer extends LocalService {
      * @param clusterEnabled start with {@code --cluster-enabled yes} (no slots assigned)
      * @param logFile server log; null means {@code dir/redis.log}
      */
-    public record Options(int port, Path dir, boolean clusterEnabled, Path logFile, boolean persistent) {
+    public record Options(int port, Path dir, boolean clusterEnabled, Path logFile, boolean persistent,
+            Duration clusterNodeTimeout) {
 
         public Options {
             if (port < 0 || port > 65_535) {
@@ -52,41 +53,51 @@ public final class RedisServer extends LocalService {
 
         /** Free port, temp directory, no cluster mode, log in the data directory. */
         public static Options defaults() {
-            return new Options(0, null, false, null, false);
+            return new Options(0, null, false, null, false, null);
         }
 
         public Options withPort(int port) {
-            return new Options(port, dir, clusterEnabled, logFile, persistent);
+            return new Options(port, dir, clusterEnabled, logFile, persistent, clusterNodeTimeout);
         }
 
         public Options withDir(Path dir) {
-            return new Options(port, dir, clusterEnabled, logFile, persistent);
+            return new Options(port, dir, clusterEnabled, logFile, persistent, clusterNodeTimeout);
         }
 
         public Options withClusterEnabled(boolean clusterEnabled) {
-            return new Options(port, dir, clusterEnabled, logFile, persistent);
+            return new Options(port, dir, clusterEnabled, logFile, persistent, clusterNodeTimeout);
         }
 
         public Options withLogFile(Path logFile) {
-            return new Options(port, dir, clusterEnabled, logFile, persistent);
+            return new Options(port, dir, clusterEnabled, logFile, persistent, clusterNodeTimeout);
+        }
+
+        /**
+         * With cluster mode: how long a node may not answer before the others count it failed and
+         * its replica takes over (Redis's default, 15 s, when null). Replicas then fail over
+         * however stale they think they are: a test kills a primary to see the failover.
+         */
+        public Options withClusterNodeTimeout(Duration clusterNodeTimeout) {
+            return new Options(port, dir, clusterEnabled, logFile, persistent, clusterNodeTimeout);
         }
 
         /** Keep data across restarts in an append-only file in the directory (the demo's state). */
         public Options withPersistent(boolean persistent) {
-            return new Options(port, dir, clusterEnabled, logFile, persistent);
+            return new Options(port, dir, clusterEnabled, logFile, persistent, clusterNodeTimeout);
         }
     }
 
     private final Path executable;
     private final boolean clusterEnabled;
     private final boolean persistent;
+    private final Duration clusterNodeTimeout;
 
-    private RedisServer(Path executable, int port, Path dir, boolean ownsDir, boolean clusterEnabled,
-            boolean persistent, Path logFile) {
+    private RedisServer(Path executable, int port, Path dir, boolean ownsDir, Options options, Path logFile) {
         super("redis-server", port, dir, ownsDir, logFile, READY, READY_TIMEOUT, STOP_GRACE);
         this.executable = executable;
-        this.clusterEnabled = clusterEnabled;
-        this.persistent = persistent;
+        this.clusterEnabled = options.clusterEnabled();
+        this.persistent = options.persistent();
+        this.clusterNodeTimeout = options.clusterNodeTimeout();
     }
 
     /** Starts a server on a free port with a temp data directory; returns once PING answers. */
@@ -110,8 +121,7 @@ public final class RedisServer extends LocalService {
         Path dir = ownsDir ? Reaper.createTempDir("streamgate-redis-") : createDirectories(options.dir());
         Path logFile = options.logFile() != null ? options.logFile().toAbsolutePath() : dir.resolve("redis.log");
         int port = options.port() != 0 ? options.port() : FreePorts.find();
-        RedisServer server = new RedisServer(executable, port, dir, ownsDir, options.clusterEnabled(),
-                options.persistent(), logFile);
+        RedisServer server = new RedisServer(executable, port, dir, ownsDir, options, logFile);
         // On failure launch() has already killed the process; the directory (with the log the
         // exception points to) stays until JVM exit so the failure can be inspected.
         server.launch();
@@ -147,6 +157,10 @@ public final class RedisServer extends LocalService {
                 "--daemonize", "no"));
         if (clusterEnabled) {
             command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port() + ".conf"));
+            if (clusterNodeTimeout != null) {
+                command.addAll(List.of("--cluster-node-timeout", Long.toString(clusterNodeTimeout.toMillis()),
+                        "--cluster-replica-validity-factor", "0"));
+            }
         }
         return ManagedProcess.start("redis-" + port(), command, Map.of(), dir(), logFile());
     }

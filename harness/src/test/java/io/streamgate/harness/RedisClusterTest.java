@@ -28,4 +28,24 @@ class RedisClusterTest {
             assertFalse(TestSockets.accepts(port), "node on " + port + " stopped");
         }
     }
+
+    @Test
+    void aReplicaTakesOverFromAKilledPrimaryWhichRejoinsAsReplica() {
+        try (RedisCluster cluster = RedisCluster.start(RedisCluster.Options.withFailover())) {
+            assertEquals(6, cluster.nodes().size());
+            List<RedisServer> primaries = cluster.primaries();
+            assertEquals(3, primaries.size());
+            RedisServer victim = primaries.get(0);
+
+            victim.kill();
+            cluster.awaitHealthy(3, java.time.Duration.ofSeconds(30));
+            assertFalse(cluster.primaries().contains(victim), "a replica took over its slots");
+
+            victim.restart();
+            cluster.awaitHealthy(3, java.time.Duration.ofSeconds(30));
+            assertEquals(3, cluster.primaries().size());
+            assertFalse(cluster.primaries().contains(victim), "the old primary came back as a replica");
+            assertTrue(cluster.clusterInfo(victim).contains("cluster_state:ok"));
+        }
+    }
 }

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * {@link #stop} may be called from another thread (a shutdown hook) at any time, also during
  * {@link #start()}, which then gives up.
  */
-public final class Demo implements AutoCloseable {
+public final class Demo implements DemoRun {
   private static final int TAIL_LINES = 30;
   private static final String CLI_MAIN = "io.streamgate.cli.Main";
 
@@ -56,6 +56,7 @@ public final class Demo implements AutoCloseable {
   }
 
   /** Starts every process and waits until the demo serves data; see the class comment. */
+  @Override
   public void start() throws DemoFailure {
     try {
       prepare();
@@ -121,6 +122,31 @@ public final class Demo implements AutoCloseable {
   }
 
   private void prepare() throws IOException, DemoFailure {
+    List<PortGuard.Need> needs = new ArrayList<>();
+    for (int i = 0; i < settings.gateways(); i++) {
+      needs.add(new PortGuard.Need(settings.gatewayPort(i), "gateway HTTP", "--port"));
+    }
+    needs.add(new PortGuard.Need(settings.kafkaPort(), "Kafka", "--kafka-port"));
+    needs.add(new PortGuard.Need(settings.redisPort(), "Redis", "--redis-port"));
+    needs.add(new PortGuard.Need(settings.processorMetricsPort(), "processor metrics", "--processor-metrics-port"));
+    for (int i = 0; i < settings.gateways(); i++) {
+      needs.add(new PortGuard.Need(settings.managementPort(i), "gateway management", "--management-port"));
+    }
+    if (settings.postgres()) {
+      needs.add(new PortGuard.Need(settings.postgresPort(), "PostgreSQL", "--postgres-port"));
+    }
+    token = prepare(settings, state, pids, progress, needs);
+    ownsDemoPidFile = true;
+  }
+
+  /**
+   * What every demo does before starting anything: refuses to run beside another demo on the same
+   * state, stops what an earlier (SIGKILLed) demo left running, deletes the state with
+   * {@code --fresh}, checks {@code needs} are free, writes its own pid file and returns a
+   * read-only token signed with the demo secret (created on first use).
+   */
+  static String prepare(DemoSettings settings, StateDir state, PidFiles pids, StartupProgress progress,
+      List<PortGuard.Need> needs) throws IOException, DemoFailure {
     progress.note("Streamgate demo: state in " + state.dir() + ", logs in " + state.logs());
     Optional<PidFiles.Entry> other = pids.runningDemo();
     if (other.isPresent()) {
@@ -135,32 +161,18 @@ public final class Demo implements AutoCloseable {
       state.delete();
       progress.step("state", "deleted " + state.dir() + " (--fresh)");
     }
-    List<PortGuard.Need> needs = new ArrayList<>();
-    for (int i = 0; i < settings.gateways(); i++) {
-      needs.add(new PortGuard.Need(settings.gatewayPort(i), "gateway HTTP", "--port"));
-    }
-    needs.add(new PortGuard.Need(settings.kafkaPort(), "Kafka", "--kafka-port"));
-    needs.add(new PortGuard.Need(settings.redisPort(), "Redis", "--redis-port"));
-    needs.add(new PortGuard.Need(settings.processorMetricsPort(), "processor metrics", "--processor-metrics-port"));
-    for (int i = 0; i < settings.gateways(); i++) {
-      needs.add(new PortGuard.Need(settings.managementPort(i), "gateway management", "--management-port"));
-    }
-    if (settings.postgres()) {
-      needs.add(new PortGuard.Need(settings.postgresPort(), "PostgreSQL", "--postgres-port"));
-    }
     List<String> taken = PortGuard.problems(needs);
     if (!taken.isEmpty()) {
       throw new DemoFailure(String.join("\n", taken));
     }
     state.create();
     pids.write(PidFiles.DEMO, ProcessHandle.current().pid(), List.of(CLI_MAIN));
-    ownsDemoPidFile = true;
     DemoSecret secret = DemoSecret.loadOrCreate(state.secretFile());
     if (secret.created()) {
       progress.step("secret", "created " + secret.file() + " (mode 600)");
     }
     try (TokenMinter minter = new TokenMinter(secret)) {
-      token = minter.mint(TokenRequest.demoReader());
+      return minter.mint(TokenRequest.demoReader());
     }
   }
 
@@ -229,6 +241,7 @@ public final class Demo implements AutoCloseable {
    * Stops every started process, newest first (generator, gateway, processor, Kafka, Redis), and
    * reports each as it goes. Idempotent and thread-safe.
    */
+  @Override
   public synchronized void stop(Consumer<String> report) {
     stopping = true;
     if (stopped) {
@@ -249,7 +262,27 @@ public final class Demo implements AutoCloseable {
     stopped = true;
   }
 
+  /** The first process that exited: the demo does not run without any of them. */
+  @Override
+  public Optional<Child> check(Consumer<String> report) {
+    return children.stream().filter(c -> !c.isAlive()).findFirst();
+  }
+
+  @Override
+  public List<String> banner() {
+    return ReadyBanner.lines(settings.httpPort(), startupTime, token, views,
+        sample().map(OrderTap.SampleOrder::orderId).orElse(null),
+        sample().map(OrderTap.SampleOrder::userId).orElse(null), displayPath(settings.stateDir()), psql);
+  }
+
+  /** The state directory relative to the working directory when it is inside it, for shorter lines. */
+  static String displayPath(Path dir) {
+    Path cwd = Path.of("").toAbsolutePath();
+    return dir.startsWith(cwd) ? "./" + cwd.relativize(dir) : dir.toString();
+  }
+
   /** Whether {@link #stop} has been called. */
+  @Override
   public boolean isStopping() {
     return stopping;
   }

@@ -75,6 +75,15 @@ public final class DemoCommand implements Callable<Integer> {
       description = "PostgreSQL port with --with-postgres (default: ${DEFAULT-VALUE}).")
   int postgresPort;
 
+  @Option(names = "--cluster",
+      description = {"Run on real clusters instead, each node its own process: 3 Kafka brokers (ports KAFKA-PORT..+2,"
+          + " controllers +3..+5; topics replicated 3 times, min.insync.replicas 2), a Spark standalone master"
+          + " (7077, UI 8480) with 2 workers (UIs 8481-8482) running the processor as a supervised cluster-mode"
+          + " driver, a Redis Cluster of 3 primaries + 3 replicas (REDIS-PORT..+5, bus +10000), 3 gateways"
+          + " (PORT..+2) and the generator. A process that dies is restarted after 5 s (for"
+          + " ./streamgate bench chaos). Needs about 6 GB of memory and redis-cli; always starts with no data."})
+  boolean cluster;
+
   @Option(names = "--startup-timeout", paramLabel = "S", defaultValue = "240",
       description = "Give up if not ready after this many seconds (default: ${DEFAULT-VALUE}).")
   long startupTimeoutSeconds;
@@ -93,7 +102,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
     PrintStream out = System.out;
     StartupProgress progress = new StartupProgress(out);
-    Demo demo = new Demo(settings, progress);
+    if (cluster && (withPostgres || gateways != 1)) {
+      throw new ParameterException(spec.commandLine(), "--cluster runs 3 gateways and no PostgreSQL:"
+          + " leave out --gateways and --with-postgres");
+    }
+    DemoRun demo = cluster ? new ClusterDemo(settings, progress) : new Demo(settings, progress);
     CountDownLatch stoppedByHook = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       // Already stopped (failed start, or a process died): nothing to say.
@@ -112,20 +125,16 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("error: " + e.getMessage());
       return 1;
     }
-    ReadyBanner.lines(settings.httpPort(), demo.startupTime(), demo.token(), demo.views(),
-            demo.sample().map(OrderTap.SampleOrder::orderId).orElse(null),
-            demo.sample().map(OrderTap.SampleOrder::userId).orElse(null), displayPath(settings.stateDir()),
-            demo.psql())
-        .forEach(out::println);
+    demo.banner().forEach(out::println);
     out.flush();
     return watch(demo, progress, stoppedByHook);
   }
 
   /** Runs until the hook stops the demo, or a process dies on its own (then stops the rest, exit 1). */
-  private static int watch(Demo demo, StartupProgress progress, CountDownLatch stoppedByHook)
+  private static int watch(DemoRun demo, StartupProgress progress, CountDownLatch stoppedByHook)
       throws InterruptedException {
     while (true) {
-      Optional<Child> dead = demo.children().stream().filter(c -> !c.isAlive()).findFirst();
+      Optional<Child> dead = demo.check(line -> progress.step("watch", line));
       if (dead.isPresent()) {
         // A child may die during a Ctrl-C or SIGTERM stop; give the shutdown hook a moment to claim it.
         Thread.sleep(WATCH_MILLIS);
@@ -144,11 +153,5 @@ public final class DemoCommand implements Callable<Integer> {
       }
       Thread.sleep(WATCH_MILLIS);
     }
-  }
-
-  /** The state directory relative to the working directory when it is inside it, for shorter lines. */
-  private static String displayPath(Path dir) {
-    Path cwd = Path.of("").toAbsolutePath();
-    return dir.startsWith(cwd) ? "./" + cwd.relativize(dir) : dir.toString();
   }
 }

@@ -91,10 +91,15 @@ final class DemoServices {
 
   /** Creates the orders topic up front, so the processor and the order tap find its partitions. */
   void createOrdersTopic() throws IOException {
+    createOrdersTopic(settings.kafkaBootstrap(), 1);
+  }
+
+  /** The orders topic with {@code replicas} replicas (the brokers' min.insync.replicas applies). */
+  void createOrdersTopic(String kafkaBootstrap, int replicas) throws IOException {
     Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap());
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap);
     try (Admin admin = Admin.create(props)) {
-      admin.createTopics(List.of(new NewTopic(DemoSettings.ORDERS_TOPIC, TOPIC_PARTITIONS, (short) 1)))
+      admin.createTopics(List.of(new NewTopic(DemoSettings.ORDERS_TOPIC, TOPIC_PARTITIONS, (short) replicas)))
           .all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
@@ -167,13 +172,19 @@ final class DemoServices {
   }
 
   Child gateway(int index) throws IOException {
+    return gateway(index, settings.redisUrl(), "standalone", settings.kafkaBootstrap());
+  }
+
+  /** Gateway {@code index} on the given Redis ({@code cluster} mode: seed URLs) and Kafka. */
+  Child gateway(int index, String redisUrl, String redisMode, String kafkaBootstrap) throws IOException {
     Map<String, String> env = Map.of(
         "STREAMGATE_HTTP_PORT", Integer.toString(settings.gatewayPort(index)),
         "STREAMGATE_MANAGEMENT_PORT", Integer.toString(settings.managementPort(index)),
-        "STREAMGATE_REDIS_URL", settings.redisUrl(),
+        "STREAMGATE_REDIS_URL", redisUrl,
+        "STREAMGATE_REDIS_MODE", redisMode,
         "STREAMGATE_NAMESPACE", DemoSettings.NAMESPACE,
         "STREAMGATE_JWT_SECRET_FILE", state.secretFile().toString(),
-        "STREAMGATE_KAFKA_BOOTSTRAP", settings.kafkaBootstrap());
+        "STREAMGATE_KAFKA_BOOTSTRAP", kafkaBootstrap);
     Path config = settings.gatewayConfig();
     String name = gatewayName(index);
     // G1 explicitly: on a small machine (under 2 CPUs or 1792 MB) the JVM picks the serial
@@ -183,10 +194,14 @@ final class DemoServices {
   }
 
   Child generator() throws IOException {
-    List<String> args = List.of("--bootstrap", settings.kafkaBootstrap(), "--topic", DemoSettings.ORDERS_TOPIC,
+    return generator(settings.kafkaBootstrap());
+  }
+
+  Child generator(String kafkaBootstrap) throws IOException {
+    List<String> args = List.of("--bootstrap", kafkaBootstrap, "--topic", DemoSettings.ORDERS_TOPIC,
         "--rate", Double.toString(settings.rate()));
     return java("generator", "loadtest", List.of("-Xmx128m"), GENERATOR_MAIN, args, Map.of(), JVM_GRACE,
-        List.of(GENERATOR_MAIN, settings.kafkaBootstrap()));
+        List.of(GENERATOR_MAIN, kafkaBootstrap));
   }
 
   private Child java(String name, String module, List<String> jvmOptions, String mainClass, List<String> args,
@@ -204,7 +219,7 @@ final class DemoServices {
   }
 
   /** A service the harness runs; its pid file lets the next demo stop it if this one is SIGKILLed. */
-  private Child registered(String name, long pid, Path log, Runnable stopper, List<String> markers)
+  Child registered(String name, long pid, Path log, Runnable stopper, List<String> markers)
       throws IOException {
     pids.write(name, pid, markers);
     return new Child(name, pid, log, stopper);

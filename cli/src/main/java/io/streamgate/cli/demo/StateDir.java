@@ -48,6 +48,15 @@ public record StateDir(Path dir) {
     return dir.resolve("pipeline-with-postgres.yaml");
   }
 
+  /**
+   * Everything of {@code demo --cluster}: each Kafka node's, Redis node's and Spark daemon's
+   * directory, and the checkpoints every Spark driver and executor shares. Started over on
+   * every run (the Redis Cluster is formed anew, so Kafka and checkpoints must be too).
+   */
+  public Path cluster() {
+    return dir.resolve("cluster");
+  }
+
   public Path logs() {
     return dir.resolve("logs");
   }

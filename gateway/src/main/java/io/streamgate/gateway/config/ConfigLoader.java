@@ -28,6 +28,8 @@ public final class ConfigLoader {
   public static final String ENV_HTTP_PORT = "STREAMGATE_HTTP_PORT";
   public static final String ENV_REDIS_URL = "STREAMGATE_REDIS_URL";
   public static final String ENV_NAMESPACE = "STREAMGATE_NAMESPACE";
+  /** {@code redis.mode}: {@code cluster} with seed URLs in {@link #ENV_REDIS_URL}. */
+  public static final String ENV_REDIS_MODE = "STREAMGATE_REDIS_MODE";
   /** Replaces the secretFile of the first HMAC key. */
   public static final String ENV_JWT_SECRET_FILE = "STREAMGATE_JWT_SECRET_FILE";
   /** Kafka for event ingest: {@code ingest.kafka.bootstrapServers}. */
@@ -45,6 +47,7 @@ public final class ConfigLoader {
       ENV_HTTP_HOST, "http.host",
       ENV_HTTP_PORT, "http.port",
       ENV_REDIS_URL, "redis.url",
+      ENV_REDIS_MODE, "redis.mode",
       ENV_NAMESPACE, "redis.namespace",
       ENV_KAFKA_BOOTSTRAP, "ingest.kafka.bootstrapServers",
       ENV_MANAGEMENT_HOST, "management.host",

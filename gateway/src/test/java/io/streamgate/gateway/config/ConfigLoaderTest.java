@@ -319,6 +319,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aClusterCanBeGivenByEnvironmentAlone() {
+    RedisConfig redis = ConfigLoader.parse("", "gateway.yaml", Map.of(
+        "STREAMGATE_REDIS_MODE", "cluster",
+        "STREAMGATE_REDIS_URL", "redis://127.0.0.1:7000,redis://127.0.0.1:7001")).redis();
+    assertTrue(redis.cluster());
+    assertEquals(List.of("redis://127.0.0.1:7000", "redis://127.0.0.1:7001"), redis.urls());
+  }
+
+  @Test
   void jwksAloneIsEnoughAndItsIssuerDefaultsToAuthIssuer() {
     GatewayConfig config = ConfigLoader.parse("""
         auth:

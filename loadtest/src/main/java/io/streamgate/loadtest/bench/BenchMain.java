@@ -1,11 +1,13 @@
 package io.streamgate.loadtest.bench;
 
+import io.streamgate.loadtest.bench.scenario.Chaos;
 import io.streamgate.loadtest.bench.scenario.Freshness;
 import io.streamgate.loadtest.bench.scenario.Ingest;
 import io.streamgate.loadtest.bench.scenario.Noop;
 import io.streamgate.loadtest.bench.scenario.NoopServer;
 import io.streamgate.loadtest.bench.scenario.RateLimit;
 import io.streamgate.loadtest.bench.scenario.RestRead;
+import io.streamgate.loadtest.bench.scenario.Soak;
 import io.streamgate.loadtest.bench.scenario.Suite;
 import io.streamgate.loadtest.bench.scenario.WsFanout;
 import picocli.CommandLine;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Spec;
         "Keep the tool off the server's cores: taskset -c 1 ./streamgate bench ... (server pinned to CPU 0)."},
     subcommands = {RestRead.class, WsFanout.class, Freshness.class, Ingest.class, RateLimit.class, Noop.class,
         NoopServer.class,
-        Suite.class},
+        Suite.class, Chaos.class, Soak.class},
     footer = {"", "Run ./streamgate bench SCENARIO --help for a scenario's options."})
 public final class BenchMain implements Runnable {
   @Spec CommandSpec spec;

@@ -53,6 +53,15 @@ public final class HtmlReport {
           .append(v).append("</td></tr>"));
       html.append("</table>\n");
     }
+    if (!r.extra().isEmpty()) {
+      // Scenario-specific findings (e.g. chaos: the verdict and each fault), as results.json has them.
+      html.append("<h2>Details</h2><table>");
+      r.extra().forEach((k, v) -> html.append("<tr><td>").append(esc(k)).append("</td><td><pre>")
+          .append(esc(v instanceof io.vertx.core.json.JsonObject json ? json.encodePrettily()
+              : io.vertx.core.json.Json.encodePrettily(v)))
+          .append("</pre></td></tr>"));
+      html.append("</table>\n");
+    }
     html.append("<h2>Latency by percentile</h2><canvas id=\"pct\" width=\"1000\" height=\"360\"></canvas>\n")
         .append("<h2>Throughput and latency over time</h2>")
         .append("<canvas id=\"time\" width=\"1000\" height=\"360\"></canvas>\n")
