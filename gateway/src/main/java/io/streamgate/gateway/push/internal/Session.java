@@ -34,6 +34,11 @@ import java.util.Set;
  * and only that version's changes after it.
  */
 final class Session {
+  // Usage's counters (this class also uses Micrometer's Counter).
+  private static final io.streamgate.gateway.usage.Counter PUSHED =
+      io.streamgate.gateway.usage.Counter.PUSH_MESSAGES;
+  private static final io.streamgate.gateway.usage.Counter PUSHED_BYTES =
+      io.streamgate.gateway.usage.Counter.PUSH_BYTES;
   private final SessionServices services;
   private final LoopFanout loop;
   private final Transport transport;
@@ -509,11 +514,6 @@ final class Session {
       write(outbox.poll());
     }
   }
-
-  private static final io.streamgate.gateway.usage.Counter PUSHED =
-      io.streamgate.gateway.usage.Counter.PUSH_MESSAGES;
-  private static final io.streamgate.gateway.usage.Counter PUSHED_BYTES =
-      io.streamgate.gateway.usage.Counter.PUSH_BYTES;
 
   private void write(Outbox.Entry entry) {
     String text = transport.format(entry);
