@@ -37,6 +37,11 @@ import java.util.Set;
  * ({@link WhereMatch}), from the set of keys it has sent as matching.
  */
 final class Session {
+  // Usage's counters (this class also uses Micrometer's Counter).
+  private static final io.streamgate.gateway.usage.Counter PUSHED =
+      io.streamgate.gateway.usage.Counter.PUSH_MESSAGES;
+  private static final io.streamgate.gateway.usage.Counter PUSHED_BYTES =
+      io.streamgate.gateway.usage.Counter.PUSH_BYTES;
   private final SessionServices services;
   private final LoopFanout loop;
   private final Transport transport;
@@ -663,11 +668,6 @@ final class Session {
       write(outbox.poll());
     }
   }
-
-  private static final io.streamgate.gateway.usage.Counter PUSHED =
-      io.streamgate.gateway.usage.Counter.PUSH_MESSAGES;
-  private static final io.streamgate.gateway.usage.Counter PUSHED_BYTES =
-      io.streamgate.gateway.usage.Counter.PUSH_BYTES;
 
   private void write(Outbox.Entry entry) {
     String text = transport.format(entry);
