@@ -148,7 +148,7 @@ final class DemoServices {
         "--kafka", settings.kafkaBootstrap(),
         "--redis", settings.redisUrl(),
         "--checkpoints", state.checkpoints().toString(),
-        "--master", "local[2]",
+        "--master", "local[4]", // the processor's default: real-time order_status + micro-batches
         "--namespace", DemoSettings.NAMESPACE,
         "--metrics-port", Integer.toString(settings.processorMetricsPort()));
     return java("processor", "stream-processor", ProcessorJvm.options(settings.root()), PROCESSOR_MAIN, args,

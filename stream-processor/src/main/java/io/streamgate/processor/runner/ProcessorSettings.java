@@ -40,7 +40,12 @@ public record ProcessorSettings(
   public static final String DEFAULT_REDIS = "redis://127.0.0.1:6379";
   public static final String DEFAULT_NAMESPACE = Keyspace.DEFAULT_PREFIX;
   public static final String DEFAULT_CHECKPOINTS = "./.streamgate/checkpoints";
-  public static final String DEFAULT_MASTER = "local[2]";
+  /**
+   * Task slots, not cores: a real-time view holds one slot per Kafka partition it reads, mostly
+   * waiting for records, and the micro-batch queries need slots beside it (PipelineRunner checks).
+   * Four fit the demo's real-time {@code order_status} over 2 partitions plus the micro-batches.
+   */
+  public static final String DEFAULT_MASTER = "local[4]";
   /** Clients reading a replaced version explicitly (or still pushed it) get this long to move. */
   public static final Duration DEFAULT_RETIRE_GRACE = Duration.ofMinutes(5);
   /** A few batches' worth at the demo's rate: the switch waits for the backfill, not for idle. */

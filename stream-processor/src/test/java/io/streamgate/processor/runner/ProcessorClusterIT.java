@@ -61,7 +61,9 @@ class ProcessorClusterIT {
     TestKafka.createTopic(kafka, topic, 2);
     Path demo = Path.of(System.getProperty("streamgate.root", "..")).resolve("deploy/local/pipeline.yaml");
     Path pipeline = Files.writeString(tmp.resolve("pipeline.yaml"),
-        Files.readString(demo).replace("topic: orders", "topic: " + topic));
+        Files.readString(demo).replace("topic: orders", "topic: " + topic)
+            // local[2] has no task slots to spare for the demo's real-time order_status.
+            .replace("trigger: realtime", "trigger: 0"));
     List<String> seeds = cluster.nodes().stream().map(RedisServer::uri).toList();
     ProcessorSettings settings = new ProcessorSettings(pipeline, kafka.bootstrapServers(),
         RedisConnections.clusterTarget(seeds), NS, tmp.resolve("checkpoints").toString(), "local[2]",

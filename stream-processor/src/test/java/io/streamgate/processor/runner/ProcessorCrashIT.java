@@ -167,7 +167,10 @@ class ProcessorCrashIT {
         .resolve("deploy/local/pipeline.yaml");
     Path pipeline = tmp.resolve("pipeline.yaml");
     // Small batches: the stream takes many of them, so the kill lands in the middle of it.
+    // Micro-batches for every view (the demo's order_status is real-time): the kill must land
+    // between or in batches whose ids become row versions.
     Files.writeString(pipeline, Files.readString(demo).replace("topic: orders", "topic: " + topic)
+        .replace("trigger: realtime", "trigger: 0")
         .replace("options: { startingOffsets: earliest }",
             "options: { startingOffsets: earliest, maxOffsetsPerTrigger: 200 }"));
     return pipeline;
