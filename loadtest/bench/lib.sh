@@ -13,11 +13,14 @@ wait_http() {
   echo "$(basename "$0"): $1 did not answer 200 within ${3:-60} s" >&2; return 1
 }
 
-# stop_pids PID...: TERM, then wait for each.
+# stop_pids PID...: TERM each and wait for it, the last started first (a server before its
+# Redis, so it does not log a lost store on the way out).
 stop_pids() {
-  local p
-  for p in "$@"; do kill "$p" 2>/dev/null || true; done
-  for p in "$@"; do wait "$p" 2>/dev/null || true; done
+  local i
+  for ((i = $# ; i > 0; i--)); do
+    kill "${!i}" 2>/dev/null || true
+    wait "${!i}" 2>/dev/null || true
+  done
 }
 
 # start_redis DIR KEYS: a redis-server on CPU 0 holding k0..k<KEYS-1> as 200-byte strings and,
