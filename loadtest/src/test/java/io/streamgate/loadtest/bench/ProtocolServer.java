@@ -136,9 +136,13 @@ final class ProtocolServer implements AutoCloseable {
         // Only the freshness stream becomes rows: ingest's thousands of events would queue ahead.
         for (JsonObject event : request.path().equals("/v1/events/" + FRESH_STREAM) ? batch : List.<JsonObject>of()) {
           String orderId = event.getString("orderId");
-          vertx.setTimer(PROCESSING_DELAY_MS, t -> vertx.executeBlocking(() -> written.incrementAndGet() > 0 && writer.write(new Row("order_status",
-              orderId, versions.incrementAndGet(), System.currentTimeMillis(),
-              new JsonObject().put("status", event.getString("status")).encode())), false)
+          String userId = event.getString("userId");
+          // A latest view keyed by order and an aggregate keyed by user, as the demo's processor writes.
+          vertx.setTimer(PROCESSING_DELAY_MS, t -> vertx.executeBlocking(() -> written.incrementAndGet() > 0
+                  && writer.write(new Row("order_status", orderId, versions.incrementAndGet(), System.currentTimeMillis(),
+                      new JsonObject().put("status", event.getString("status")).encode()))
+                  && writer.write(new Row("user_totals", userId, versions.incrementAndGet(), System.currentTimeMillis(),
+                      new JsonObject().put("orders", 1).encode())), false)
               .onFailure(error -> System.err.println("protocol server: row write failed: " + error)));
         }
       });

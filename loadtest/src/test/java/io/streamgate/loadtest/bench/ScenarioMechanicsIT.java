@@ -47,8 +47,9 @@ class ScenarioMechanicsIT {
     redis = RedisServer.start();
     try (RowWriter writer = new RowWriter(redis.uri(), NAMESPACE)) {
       writer.ensureView("order_status", "orders for the freshness test");
+      writer.ensureView("user_totals", "users for the freshness test's aggregate kind");
     }
-    server = new ProtocolServer(redis.uri(), NAMESPACE, TOKEN, 30, List.of("bench_ws", "order_status"));
+    server = new ProtocolServer(redis.uri(), NAMESPACE, TOKEN, 30, List.of("bench_ws", "order_status", "user_totals"));
     target = "http://127.0.0.1:" + server.listen();
   }
 
@@ -105,6 +106,10 @@ class ScenarioMechanicsIT {
     assertTrue(stages.getJsonObject("event_to_store").getDouble("p50") >= ProtocolServer.PROCESSING_DELAY_MS - 1,
         stages.encode());
     assertTrue(stages.containsKey("store_to_client"), stages.encode());
+    // The aggregate kind: the same 40 events, each its own user's update.
+    assertEquals(40, stages.getJsonObject("aggregate_event_to_client").getLong("count"), 3, stages.encode());
+    assertTrue(stages.getJsonObject("aggregate_event_to_client").getDouble("p50") >= ProtocolServer.PROCESSING_DELAY_MS,
+        stages.encode());
   }
 
   @Test
@@ -134,7 +139,7 @@ class ScenarioMechanicsIT {
     processor.start();
     try {
       JsonObject r = run("freshness", "--via", "kafka", "--kafka", kafka.bootstrapServers(), "--topic", topic,
-          "--rate", "10", "--pool", "10", "--duration", "2s", "--warmup", "3s");
+          "--rate", "10", "--pool", "10", "--duration", "2s", "--warmup", "3s", "--aggregate-view", "none");
       assertEquals(0, r.getJsonObject("errors").getLong("total"), r.encodePrettily());
       assertEquals(20, r.getLong("count"), 2, r.encodePrettily());
       assertTrue(r.getJsonObject("stages").containsKey("event_to_store"), r.encode());

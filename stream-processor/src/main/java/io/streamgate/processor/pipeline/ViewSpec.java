@@ -12,7 +12,8 @@ import java.util.List;
  * @param rank     numeric SQL output column the view is ranked by, or null
  * @param ttl      how long a row lives after its last write (windowed views: after its window
  *                 closed); zero for ever
- * @param trigger  micro-batch interval (zero: the next batch starts as soon as one ends); in
+ * @param trigger  micro-batch interval (zero: the next batch starts as soon as one ends and data
+ *                 is there; default {@link #DEFAULT_TRIGGER}); in
  *                 real-time mode the length of each long-running batch
  * @param realTime run in Spark's real-time mode (latest views only)
  * @param tombstoneRetention how long a deleted row's tombstone is kept (views over changelog
@@ -39,11 +40,15 @@ public record ViewSpec(
   }
 
   /**
-   * Back to back: a batch starts as soon as the previous one ends and new data is there. An idle
-   * view re-checks Kafka every {@code spark.sql.streaming.pollingDelay} (the processor sets 50
-   * ms), so a fixed interval would only add up to that interval to produce→Redis latency.
+   * A micro-batch costs about the same CPU whether it holds 3 rows or 3,000 (planning, code
+   * generation, task scheduling, offset and state commits: 0.1–0.2 s of CPU per batch on a
+   * 2-core machine), so back-to-back batches at a trickle of events kept 1.6 cores busy for the
+   * demo's 20 events/s (BENCHMARKS.md, issue 19). One batch a second bounds that cost per view;
+   * under load a batch that takes longer than the interval is followed at once by the next, so
+   * throughput is unchanged. Latency-critical {@code latest} views run in real-time mode instead;
+   * {@code trigger: 0} restores back-to-back batches.
    */
-  public static final Duration DEFAULT_TRIGGER = Duration.ZERO;
+  public static final Duration DEFAULT_TRIGGER = Duration.ofSeconds(1);
   /** Spark refuses real-time batches shorter than this. */
   public static final Duration MIN_REAL_TIME_BATCH = Duration.ofSeconds(5);
   /**

@@ -22,12 +22,22 @@ final class BenchEvents {
     return "bench-" + run + "-" + sequence.incrementAndGet();
   }
 
-  /** One created-order event as JSON. */
+  /** One created-order event as JSON, by one of 100 bench users. */
   String event(String orderId) {
+    return event(orderId, "bench-user-" + ThreadLocalRandom.current().nextInt(100));
+  }
+
+  /** One created-order event of {@code userId} as JSON. */
+  String event(String orderId, String userId) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     BigDecimal amount = BigDecimal.valueOf(random.nextInt(100, 100_000), 2);
-    return new OrderEvent(orderId, "bench-user-" + random.nextInt(100), "bench-sku-" + random.nextInt(20), amount,
+    return new OrderEvent(orderId, userId, "bench-sku-" + random.nextInt(20), amount,
         OrderStatus.CREATED, Instant.now()).toJson();
+  }
+
+  /** The user of freshness slot {@code orderId}: its own, so its aggregate row changes with each event. */
+  static String userOf(String orderId) {
+    return orderId.replaceFirst("^bench-", "bench-user-");
   }
 
   /** {@code n} events: one JSON object for n == 1, else a JSON array. */

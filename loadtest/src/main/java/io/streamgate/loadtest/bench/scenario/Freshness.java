@@ -41,13 +41,22 @@ import picocli.CommandLine.Option;
  * {@code event_to_store} (ingest + Spark) and {@code store_to_client} (Redis + gateway push),
  * both on the wall clock (ms resolution, same machine assumed).
  *
+ * <p>Per view kind: the same event also changes an aggregate view keyed by its user
+ * ({@code --aggregate-view}, default {@code user_totals}); each slot of the pool has a user of its
+ * own, so that row's update is this event's too. Its latencies are the stages
+ * {@code aggregate_event_to_client}, {@code aggregate_event_to_store} and
+ * {@code aggregate_store_to_client}; the main latency and the unprefixed stages are the
+ * {@code --view}'s (a latest view).
+ *
  * <p>Each of --pool keys (order ids) has at most one event in flight, so an update is matched to
- * its event by key alone, whatever the view's value looks like.
+ * its event by view and key alone, whatever the view's value looks like.
  */
 @Command(name = "freshness", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"End-to-end freshness: order event sent (Kafka, or POST /v1/events/{stream} with --via http) "
         + "-> update for that order id received on /v1/ws. p50/p99/max, and with the row's updatedAt the "
-        + "stages event_to_store (ingest + Spark) and store_to_client (Redis -> gateway -> client).",
+        + "stages event_to_store (ingest + Spark) and store_to_client (Redis -> gateway -> client). "
+        + "Per view kind: the same event's update of --aggregate-view (keyed by its userId) is timed as "
+        + "aggregate_event_to_client, aggregate_event_to_store, aggregate_store_to_client.",
         "Against the demo: ./streamgate bench freshness --rate 5 --duration 30s --warmup 15s"})
 public final class Freshness extends ScenarioCommand {
   @Option(names = "--via", paramLabel = "kafka|http", defaultValue = "kafka",
@@ -70,6 +79,11 @@ public final class Freshness extends ScenarioCommand {
       description = "View keyed by order id that the event updates (default: ${DEFAULT-VALUE}).")
   String view;
 
+  @Option(names = "--aggregate-view", paramLabel = "NAME|none", defaultValue = "user_totals",
+      description = "Aggregate view keyed by the order's userId that the event updates too, timed as the "
+          + "aggregate_* stages; none: only --view (default: ${DEFAULT-VALUE}).")
+  String aggregateView;
+
   @Option(names = "--pool", paramLabel = "N", defaultValue = "100",
       description = "Order ids in rotation; each has one event in flight at most (default: ${DEFAULT-VALUE}).")
   int pool;
@@ -81,6 +95,9 @@ public final class Freshness extends ScenarioCommand {
 
   /** An event in flight. */
   private record Sent(long nanos, long millis, boolean measured) {}
+
+  /** Where an update is expected: the latest view by order id, the aggregate view by user. */
+  private record Awaited(String view, String key) {}
 
   @Override
   protected String name() {
@@ -106,7 +123,8 @@ public final class Freshness extends ScenarioCommand {
     for (int i = 0; i < pool; i++) {
       keys.add(events.nextOrderId());
     }
-    Map<String, Sent> pending = new ConcurrentHashMap<>();
+    String aggregate = aggregateView.equals("none") ? null : aggregateView;
+    Map<Awaited, Sent> pending = new ConcurrentHashMap<>();
     AtomicLong turn = new AtomicLong();
     AtomicLong firstError = new AtomicLong();
 
@@ -115,13 +133,18 @@ public final class Freshness extends ScenarioCommand {
         .setConnectTimeout((int) common.timeout().toMillis()));
     WsSubscriber subscriber = WsSubscriber.connect(client, target, common.token(), m -> {
       if (m.type().equals("update")) {
-        Sent sent = m.key() == null ? null : pending.remove(m.key());
+        Sent sent = m.key() == null || m.view() == null ? null : pending.remove(new Awaited(m.view(), m.key()));
         if (sent != null && sent.measured()) {
-          measurements.recordLatencyNanos(m.receivedNanos() - sent.nanos());
+          String prefix = m.view().equals(view) ? "" : "aggregate_";
+          if (prefix.isEmpty()) {
+            measurements.recordLatencyNanos(m.receivedNanos() - sent.nanos());
+          } else {
+            measurements.recordStageNanos("aggregate_event_to_client", m.receivedNanos() - sent.nanos());
+          }
           if (m.updatedAt() > 0) {
-            measurements.recordStageNanos("event_to_store",
+            measurements.recordStageNanos(prefix + "event_to_store",
                 TimeUnit.MILLISECONDS.toNanos(m.updatedAt() - sent.millis()));
-            measurements.recordStageNanos("store_to_client",
+            measurements.recordStageNanos(prefix + "store_to_client",
                 TimeUnit.MILLISECONDS.toNanos(m.receivedMillis() - m.updatedAt()));
           }
         }
@@ -133,6 +156,10 @@ public final class Freshness extends ScenarioCommand {
       }
     }).await(common.timeout().toMillis(), TimeUnit.MILLISECONDS);
     subscriber.subscribe("fresh", view, keys).await(common.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    if (aggregate != null) {
+      subscriber.subscribe("fresh-aggregate", aggregate, keys.stream().map(BenchEvents::userOf).toList())
+          .await(common.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
 
     long sweeper = vertx.setPeriodic(200, id -> {
       long cutoff = System.nanoTime() - updateTimeout.toNanos();
@@ -150,16 +177,20 @@ public final class Freshness extends ScenarioCommand {
         String key = null;
         for (int tries = 0; tries < pool && key == null; tries++) {
           String candidate = keys.get((int) (turn.getAndIncrement() % pool));
-          if (!pending.containsKey(candidate)) {
+          if (!pending.containsKey(new Awaited(view, candidate))
+              && (aggregate == null || !pending.containsKey(new Awaited(aggregate, BenchEvents.userOf(candidate))))) {
             key = candidate;
           }
         }
         if (key == null) {
           return Future.failedFuture(new ProbeFailure("all_keys_pending", "every order id awaits its update"));
         }
-        pending.put(key, new Sent(System.nanoTime(), System.currentTimeMillis(), measurements.measuring()));
-        String sentKey = key;
-        return sender.send(key, events.event(key)).onFailure(e -> pending.remove(sentKey));
+        Sent sent = new Sent(System.nanoTime(), System.currentTimeMillis(), measurements.measuring());
+        List<Awaited> awaited = aggregate == null ? List.of(new Awaited(view, key))
+            : List.of(new Awaited(view, key), new Awaited(aggregate, BenchEvents.userOf(key)));
+        awaited.forEach(a -> pending.put(a, sent));
+        return sender.send(key, events.event(key, BenchEvents.userOf(key)))
+            .onFailure(e -> awaited.forEach(pending::remove));
       }, measurements, false, common.maxInFlight());
       run(driver, measurements);
       long deadline = System.nanoTime() + updateTimeout.toNanos();
@@ -174,6 +205,7 @@ public final class Freshness extends ScenarioCommand {
       Map<String, Object> extra = new LinkedHashMap<>();
       extra.put("via", via.equals("kafka") ? "kafka " + kafka + " topic " + topic : "POST /v1/events/" + stream);
       extra.put("view", view);
+      extra.put("aggregateView", aggregate == null ? "none" : aggregate);
       extra.put("eventsRequestedPerSecond", rate);
       List<String> warnings = new ArrayList<>();
       if (!measurements.stages().isEmpty()) {

@@ -1,0 +1,101 @@
+# Shared by loadtest/bench/peers.sh and first-second.sh (sourced; needs ROOT and RUN set and a
+# PIDS array that the caller's exit trap stops). Everything measured runs on CPU 0, wrk on CPU 1.
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_http URL [HEADER] [SECONDS=60]: until URL answers 200.
+wait_http() {
+  local i tries=$(( ${3:-60} * 20 ))
+  for ((i = 0; i < tries; i++)); do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' ${2:+-H "$2"} "$1" || true)" == 200 ]] && return 0
+    sleep 0.05
+  done
+  echo "$(basename "$0"): $1 did not answer 200 within ${3:-60} s" >&2; return 1
+}
+
+# stop_pids PID...: TERM each and wait for it, the last started first (a server before its
+# Redis, so it does not log a lost store on the way out).
+stop_pids() {
+  local i
+  for ((i = $# ; i > 0; i--)); do
+    kill "${!i}" 2>/dev/null || true
+    wait "${!i}" 2>/dev/null || true
+  done
+}
+
+# start_redis DIR KEYS: a redis-server on CPU 0 holding k0..k<KEYS-1> as 200-byte strings and,
+# for the gateway, the same keys as rows of the view bench_rows. Sets REDIS_PID and REDIS_PORT.
+start_redis() {
+  local dir="$1" keys="$2"
+  REDIS_PORT=$(free_port)
+  taskset -c 0 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+    --dir "$dir" --logfile "$dir/redis.log" --daemonize no >/dev/null 2>&1 & REDIS_PID=$!
+  PIDS+=("$REDIS_PID")
+  until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
+  python3 -c "
+import sys
+v = 'x' * 200
+for i in range($keys):
+    k = 'k%d' % i
+    sys.stdout.write('*3\r\n\$3\r\nSET\r\n\$%d\r\n%s\r\n\$%d\r\n%s\r\n' % (len(k), k, len(v), v))
+" | redis-cli -p "$REDIS_PORT" --pipe >/dev/null
+  "$ROOT/streamgate" seed --redis "redis://127.0.0.1:$REDIS_PORT" --rows "$keys" >/dev/null
+}
+
+# The JVM options of the demo's gateway (cli DemoServices), unless GATEWAY_JAVA_OPTS says otherwise.
+DEMO_GATEWAY_JAVA_OPTS="-Xms64m -Xmx384m -XX:+UseG1GC"
+
+# start_gateway DIR REDIS_PORT SECRET_FILE: the gateway on CPU 0 with the demo's configuration
+# (a default plan that never rejects at these rates; access log to DIR/gateway.log) and JVM
+# options. Sets GATEWAY_PID and GATEWAY_PORT; returns once the process runs (not when ready).
+start_gateway() {
+  local dir="$1" redis_port="$2" secret="$3"
+  GATEWAY_PORT=$(free_port)
+  sed -e 's/default: { requests: [0-9]*/default: { requests: 1000000000/' \
+    "$ROOT/deploy/local/gateway.yaml" > "$dir/gateway.yaml"
+  # shellcheck disable=SC2086 # the options are words
+  STREAMGATE_HTTP_PORT=$GATEWAY_PORT STREAMGATE_MANAGEMENT_PORT=$(free_port) \
+  STREAMGATE_REDIS_URL="redis://127.0.0.1:$redis_port" STREAMGATE_JWT_SECRET_FILE="$secret" \
+    taskset -c 0 java ${GATEWAY_JAVA_OPTS:-$DEMO_GATEWAY_JAVA_OPTS} \
+    -cp "$ROOT/gateway/target/classes:$(cat "$ROOT/gateway/target/runtime-classpath.txt")" \
+    io.streamgate.gateway.GatewayMain --config "$dir/gateway.yaml" > "$dir/gateway.log" 2>&1 &
+  GATEWAY_PID=$!
+  PIDS+=("$GATEWAY_PID")
+}
+
+# keep_gateway_events DIR...: the gateway's own log lines, without its access log (GBs at peak).
+keep_gateway_events() {
+  local dir
+  for dir in "$@"; do
+    [[ -f "$dir/gateway.log" ]] || continue
+    grep -av '^{' "$dir/gateway.log" > "$dir/gateway-events.txt" || true
+    rm -f "$dir/gateway.log"
+  done
+}
+
+# run_wrk OUT SECONDS URL [HEADER]: wrk -t1 -c$CONNECTIONS on CPU 1, GET URL<random key>
+# (loadtest/bench/peers.lua); prints "req/s p50 p90 p99 non2xx socket-errors" (ms).
+run_wrk() {
+  local out="$1" seconds="$2" url="$3" header="${4:-}"
+  PREFIX="$url" KEYS="$KEYS" HEADER="$header" taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" \
+    --latency -s "$ROOT/loadtest/bench/peers.lua" "$url" > "$out"
+  python3 - "$out" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(p):
+    m = re.search(r'^\s*%s%%\s+([\d.]+)(us|ms|s)\s*$' % p, text, re.M)
+    if not m:
+        return float('nan')
+    v, u = float(m.group(1)), m.group(2)
+    return v / 1000 if u == 'us' else v * 1000 if u == 's' else v
+rps = re.search(r'Requests/sec:\s+([\d.]+)', text)
+bad = re.search(r'Non-2xx or 3xx responses:\s+(\d+)', text)
+err = re.search(r'Socket errors: (.*)', text)
+print(f"{float(rps.group(1)) if rps else 0:.0f} {ms(50):.3f} {ms(90):.3f} {ms(99):.3f}",
+      int(bad.group(1)) if bad else 0, (err.group(1).replace(' ', '') if err else '-'))
+PY
+}
+
+machine_line() {
+  echo "== $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%Y-%m-%dT%H:%MZ); load $(cut -d' ' -f1-3 /proc/loadavg); run directory $RUN"
+}
