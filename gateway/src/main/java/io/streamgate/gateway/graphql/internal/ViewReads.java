@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The query fields: the same reads as the REST endpoints, through the near cache, with the same
@@ -260,7 +261,7 @@ final class ViewReads {
    * error (store unavailable, rate limited).
    */
   private static <R> CompletionStage<Object> answer(DataFetchingEnvironment env,
-      Future<R> read, java.util.function.Function<R, Charged<?>> shape) {
+      Future<R> read, Function<R, Charged<?>> shape) {
     CompletableFuture<Object> result = new CompletableFuture<>();
     read.onComplete(ar -> {
       if (ar.failed()) {
