@@ -66,6 +66,15 @@ class GraphQLIT {
         seed.write(product);
         seed.index(product, i * 10.0);
       }
+      seed.register(new CatalogEntry(ORDERS_BY, "", "orderId", ViewKind.LATEST,
+          List.of(new CatalogEntry.Column("userId", "string"),
+              new CatalogEntry.Column("status", "string")), null, 0, 1, 1, List.of(),
+          List.of("userId", "status")));
+      for (int i = 1; i <= 6; i++) {
+        seed.writeIndexed(ORDERS_BY, new Row(ORDERS_BY, "o-" + i, 1, 1, "{\"userId\":\"u-"
+            + (i % 2) + "\",\"status\":\"" + (i <= 3 ? "open" : "paid") + "\"}"),
+            List.of("userId", "status"));
+      }
       seed.register(switching(1));
       seed.write(SWITCHING, new Row(SWITCHING, "a", 5, 1, "{\"n\":10}"));
       seed.write(Names.table(SWITCHING, 2), new Row(SWITCHING, "a", 1, 2, "{\"n\":100}"));
@@ -83,6 +92,7 @@ class GraphQLIT {
   }
 
   static final String SWITCHING = "switching";
+  static final String ORDERS_BY = "orders_by";
 
   static CatalogEntry switching(long version) {
     return new CatalogEntry(SWITCHING, "", "k", ViewKind.AGGREGATE,
@@ -171,6 +181,25 @@ class GraphQLIT {
     assertEquals(restSecond.getJsonArray("rows").stream()
         .map(r -> ((JsonObject) r).getString("key")).toList(),
         second.getJsonArray("rows").stream().map(r -> ((JsonObject) r).getString("key")).toList());
+  }
+
+  @Test
+  void filtersOnIndexedColumnsAnswerTheRestFilter() {
+    JsonObject one = data("{ orders_by_rows(userId: \"u-1\", status: \"open\") { rows { key"
+        + " userId status } next } }").getJsonObject("orders_by_rows");
+    JsonObject rest = json(fx.get("/v1/views/orders_by?userId=u-1&status=open", token));
+    assertEquals(List.of("o-1", "o-3"), one.getJsonArray("rows").stream()
+        .map(r -> ((JsonObject) r).getString("key")).toList());
+    assertEquals(rest.getJsonArray("rows").stream().map(r -> ((JsonObject) r).getString("key"))
+        .toList(), one.getJsonArray("rows").stream().map(r -> ((JsonObject) r).getString("key"))
+        .toList());
+    JsonObject page = data("{ orders_by_rows(userId: \"u-0\", first: 2) { rows { key } next }"
+        + " }").getJsonObject("orders_by_rows");
+    assertEquals(2, page.getJsonArray("rows").size());
+    JsonObject rest2 = json(fx.get("/v1/views/orders_by?userId=u-0&limit=2", token));
+    assertEquals(rest2.getString("next"), page.getString("next"));
+    assertEquals("invalid-argument", code(firstError(post(
+        "{ orders_by_rows(keys: [\"o-1\"], userId: \"u-1\") { rows { key } } }", token))));
   }
 
   @Test

@@ -36,6 +36,7 @@ import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSOptions;
 import io.vertx.ext.web.handler.graphql.ws.MessageType;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -44,6 +45,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -351,12 +353,12 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
     }
   }
 
-  private void eachFollower(String view, java.util.function.Consumer<LiveRows> action) {
+  private void eachFollower(String view, Consumer<LiveRows> action) {
     Map<String, Set<LiveRows>> keys = followers.get(view);
     if (keys == null) {
       return;
     }
-    Set<LiveRows> distinct = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<LiveRows> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
     keys.values().forEach(distinct::addAll);
     for (LiveRows live : distinct) {
       live.connectionContext().runOnContext(v -> action.accept(live));
@@ -375,7 +377,7 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
 
   /** Subscriptions open now (tests, metrics). */
   public int subscriptions() {
-    Set<LiveRows> distinct = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<LiveRows> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
     followers.values().forEach(keys -> keys.values().forEach(distinct::addAll));
     return distinct.size();
   }

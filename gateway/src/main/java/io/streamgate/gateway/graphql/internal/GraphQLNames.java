@@ -65,6 +65,26 @@ final class GraphQLNames {
     return names;
   }
 
+  /** The rows field's arguments a view takes besides keys, first and after. */
+  static final Set<String> ROWS_ARGUMENTS = Set.of("keys", "first", "after");
+
+  /**
+   * The filter arguments of a view's rows field: argument name (the column's field name) →
+   * indexed column, in the order of the entry's indexes. An index whose field name is one of
+   * {@link #ROWS_ARGUMENTS} has no argument (filter it over REST).
+   */
+  static Map<String, String> indexArguments(CatalogEntry entry) {
+    Map<String, String> fields = columns(entry.columns());
+    Map<String, String> arguments = new LinkedHashMap<>();
+    for (String index : entry.indexes()) {
+      String name = fields.getOrDefault(index, legal(index));
+      if (!ROWS_ARGUMENTS.contains(name)) {
+        arguments.put(name, index);
+      }
+    }
+    return arguments;
+  }
+
   /** {@code name} with every character outside {@code [_0-9A-Za-z]} replaced by {@code _}. */
   static String legal(String name) {
     StringBuilder out = new StringBuilder(name.length() + 1);

@@ -6,6 +6,7 @@ import io.streamgate.contract.Tombstone;
 import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.graphql.GraphQLApi;
 import io.streamgate.gateway.store.RowBatch;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import java.util.HashMap;
@@ -96,7 +97,7 @@ final class LiveRows implements Publisher<RowData.Event> {
     });
   }
 
-  io.vertx.core.Context connectionContext() {
+  Context connectionContext() {
     return connection.context;
   }
 

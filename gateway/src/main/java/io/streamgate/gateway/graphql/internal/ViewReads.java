@@ -4,6 +4,7 @@ import graphql.execution.DataFetcherResult;
 import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
 import io.streamgate.contract.CatalogEntry;
+import io.streamgate.contract.Indexes;
 import io.streamgate.contract.Names;
 import io.streamgate.contract.Row;
 import io.streamgate.gateway.auth.Access;
@@ -20,10 +21,13 @@ import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The query fields: the same reads as the REST endpoints, through the near cache, with the same
@@ -72,10 +76,20 @@ final class ViewReads {
   DataFetcher<Object> rows(CatalogEntry view) {
     return env -> {
       List<String> keyList = env.getArgument("keys");
+      Map<String, String> given = new LinkedHashMap<>();
+      GraphQLNames.indexArguments(view).forEach((argument, column) -> {
+        if (env.getArgument(argument) != null) {
+          given.put(column, env.getArgument(argument));
+        }
+      });
       if (keyList != null) {
+        if (!given.isEmpty()) {
+          return failed(env, ErrorCode.INVALID_ARGUMENT, "give either keys or filters on"
+              + " indexed columns, not both");
+        }
         return keys(env, view, List.copyOf(new LinkedHashSet<>(keyList)));
       }
-      return page(env, view);
+      return given.isEmpty() ? page(env, view) : filter(env, view, given);
     };
   }
 
@@ -137,6 +151,43 @@ final class ViewReads {
         });
     return answer(env, rowsRead, batch -> new Charged<>(read[0],
         new RowData.Page(RowData.of(batch.value().found()), next[0])));
+  }
+
+  /** A page of the rows whose indexed columns have the given values (REST's filters). */
+  private Object filter(DataFetchingEnvironment env, CatalogEntry view,
+      Map<String, String> given) {
+    CatalogEntry entry = readable(env, view.name(), null);
+    if (entry == null) {
+      return refused(env, view.name(), null);
+    }
+    Map<String, String> where;
+    try {
+      where = Indexes.where(entry, given);
+    } catch (IllegalArgumentException e) {
+      return failed(env, ErrorCode.INVALID_ARGUMENT, e.getMessage());
+    }
+    Integer firstArg = env.getArgument("first");
+    int first = firstArg == null ? GraphQLApi.DEFAULT_PAGE : firstArg;
+    if (first < 1 || first > GraphQLApi.MAX_PAGE) {
+      return failed(env, ErrorCode.INVALID_ARGUMENT, "first must be 1-" + GraphQLApi.MAX_PAGE
+          + ", but was " + first);
+    }
+    Principal principal = Caller.of(env).principal();
+    // A tenant-bound token filters its own keys only, as over REST.
+    String prefix = principal.tenantBound()
+        ? principal.tenant() + Principal.TENANT_SEPARATOR : null;
+    String after = null;
+    String cursor = env.getArgument("after");
+    if (cursor != null) {
+      after = decodeCursor(cursor);
+      if (after == null || (prefix != null && !after.startsWith(prefix))) {
+        return failed(env, ErrorCode.INVALID_ARGUMENT, "after is not a cursor this API issued"
+            + " (to this token); take next from the previous page, or start without one");
+      }
+    }
+    return answer(env, store.filter(entry.name(), entry.version(), where, after, prefix, first),
+        page -> new Charged<>(Math.max(1, page.rows().size()), new RowData.Page(
+            RowData.of(page.rows()), page.next() == null ? null : encodeCursor(page.next()))));
   }
 
   DataFetcher<Object> top(CatalogEntry view) {
@@ -210,7 +261,7 @@ final class ViewReads {
    * error (store unavailable, rate limited).
    */
   private static <R> CompletionStage<Object> answer(DataFetchingEnvironment env,
-      Future<R> read, java.util.function.Function<R, Charged<?>> shape) {
+      Future<R> read, Function<R, Charged<?>> shape) {
     CompletableFuture<Object> result = new CompletableFuture<>();
     read.onComplete(ar -> {
       if (ar.failed()) {

@@ -106,13 +106,18 @@ final class ViewSchema {
           .argument(newArgument().name("key").type(nonNull(Scalars.GraphQLString)))
           .type(row));
       code.dataFetcher(FieldCoordinates.coordinates("Query", name), resolvers.row(view));
-      query.field(newFieldDefinition().name(name + "_rows")
+      GraphQLFieldDefinition.Builder rows = newFieldDefinition().name(name + "_rows")
           .description("View `" + view.name() + "`: the rows of `keys` (found ones, in order),"
-              + " or a page of `first` rows in key order after the cursor `after`.")
+              + " or a page of `first` rows in key order after the cursor `after`, of the rows"
+              + " whose indexed columns equal the filter arguments given (they intersect).")
           .argument(newArgument().name("keys").type(list(nonNull(Scalars.GraphQLString))))
           .argument(newArgument().name("first").type(Scalars.GraphQLInt))
           .argument(newArgument().name("after").type(Scalars.GraphQLString))
-          .type(nonNull(page)));
+          .type(nonNull(page));
+      GraphQLNames.indexArguments(view).forEach((argument, column) -> rows.argument(
+          newArgument().name(argument).type(Scalars.GraphQLString)
+              .description("Only rows whose indexed column `" + column + "` has this value.")));
+      query.field(rows);
       code.dataFetcher(FieldCoordinates.coordinates("Query", name + "_rows"),
           resolvers.rows(view));
       if (view.ranked()) {
