@@ -94,8 +94,10 @@ class ViewTransformTest {
       last.put(r.getString(0), r.getString(1));
     }
     assertEquals(Map.of(
-        "o1", "{\"userId\":\"u1\",\"status\":\"shipped\",\"amount\":10.0,\"ts\":\"2025-01-01T10:00:00.000Z\"}",
-        "o2", "{\"userId\":\"u1\",\"status\":\"created\",\"amount\":3.0,\"ts\":\"2025-01-01T10:00:00.000Z\"}"), last);
+        "o1", "{\"userId\":\"u1\",\"status\":\"shipped\",\"amount\":10.0,"
+            + "\"ts\":\"2025-01-01T10:00:00.000Z\"}",
+        "o2", "{\"userId\":\"u1\",\"status\":\"created\",\"amount\":3.0,"
+            + "\"ts\":\"2025-01-01T10:00:00.000Z\"}"), last);
   }
 
   @Test
@@ -106,7 +108,8 @@ class ViewTransformTest {
     List<Row> rows = status.newRows();
     assertEquals(1, rows.size());
     assertEquals("o9", rows.get(0).getString(0));
-    assertEquals("{\"userId\":\"u\",\"status\":null,\"amount\":1.0,\"ts\":\"2025-06-30T21:59:59.123Z\"}",
+    assertEquals("{\"userId\":\"u\",\"status\":null,\"amount\":1.0,"
+        + "\"ts\":\"2025-06-30T21:59:59.123Z\"}",
         rows.get(0).getString(1));
     assertEquals(2, rows.get(0).length(), "no rank column on an unranked view");
   }
