@@ -62,7 +62,7 @@ class HttpConfigTest {
     assertError("gateway.yaml: http.headTimeoutMs must be 100-3600000, but was 0",
         "http:\n  headTimeoutMs: 0\n");
     assertError("gateway.yaml: http.idleTimeoutMs must be longer than push.heartbeatMs (25000),"
-        + " or push connections are cut between heartbeats, but was 20000",
+        + " or push and GraphQL subscription connections are cut between heartbeats, but was 20000",
         "http:\n  idleTimeoutMs: 20000\n");
     assertError("gateway.yaml: http.idleTimeoutMs must be longer than ingest.timeoutMs (30000),"
         + " or a request waiting for Kafka is cut, but was 26000",
