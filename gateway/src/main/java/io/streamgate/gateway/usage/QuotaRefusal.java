@@ -9,7 +9,8 @@ public record QuotaRefusal(String plan, String period, String counter, long limi
     long retryAfterSeconds) {
 
   public String message() {
-    return "the " + period + "ly quota of plan '" + plan + "' is spent: " + used + " of " + limit
+    String adjective = period.equals("day") ? "daily" : period + "ly"; // "dayly" is no word
+    return "the " + adjective + " quota of plan '" + plan + "' is spent: " + used + " of " + limit
         + " " + counter + "; it renews at the end of the UTC " + period + ", in "
         + retryAfterSeconds + " s";
   }
