@@ -55,6 +55,16 @@ public record RequestPath(Endpoint endpoint, String view, String key, String str
         ctx.fail(malformed(ctx.request().path()));
         return;
       }
+      if (ctx.request().query() != null) {
+        try {
+          ctx.request().params(); // decoded once here and kept for every later stage
+        } catch (IllegalArgumentException e) {
+          // Any stage reading a parameter would fail the same way: answer it here, once.
+          ctx.fail(new HttpProblem(ProblemType.BAD_REQUEST,
+              "the query string is not valid percent-encoded UTF-8"));
+          return;
+        }
+      }
       RequestPath path = parse(normalized);
       if (path.endpoint() == Endpoint.ADMIN_VIEW && ctx.request().method() == HttpMethod.DELETE) {
         // The templates with two methods: describe (GET) and drop (DELETE); GraphQL.
