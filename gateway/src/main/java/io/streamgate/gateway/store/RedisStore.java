@@ -16,6 +16,8 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -79,6 +81,22 @@ public final class RedisStore implements Subscriptions {
     return guarded.guarded(() -> pool.send(request).recover(failure -> Future.failedFuture(
         new StoreUnavailableException("redis at " + config.redactedUrl() + " failed: "
             + failure.getMessage(), failure))));
+  }
+
+  /** Every field of hash {@code key} with its value, like {@link #send} (empty when absent). */
+  public Future<Map<String, String>> hashEntries(String key) {
+    return send(Request.cmd(Command.HGETALL).arg(key)).map(r -> {
+      Map<String, String> out = new HashMap<>();
+      if (r != null) {
+        for (String field : r.getKeys()) {
+          Response value = r.get(field);
+          if (value != null) {
+            out.put(field, value.toString());
+          }
+        }
+      }
+      return out;
+    });
   }
 
   /**

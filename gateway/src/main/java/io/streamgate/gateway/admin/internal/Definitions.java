@@ -5,8 +5,6 @@ import io.streamgate.gateway.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -25,9 +23,9 @@ public final class Definitions {
 
   /** {@code {"views":[…]}}; three HGETALLs in parallel. */
   Future<Map<String, Object>> list() {
-    Future<Map<String, String>> definitions = hash(keyspace.viewDefinitions());
-    Future<Map<String, String>> statuses = hash(keyspace.viewStatus());
-    Future<Map<String, String>> catalog = hash(keyspace.catalog());
+    Future<Map<String, String>> definitions = store.hashEntries(keyspace.viewDefinitions());
+    Future<Map<String, String>> statuses = store.hashEntries(keyspace.viewStatus());
+    Future<Map<String, String>> catalog = store.hashEntries(keyspace.catalog());
     return Future.all(definitions, statuses, catalog).map(all -> ViewListing.list(
         definitions.result(), statuses.result(), catalog.result()));
   }
@@ -47,23 +45,9 @@ public final class Definitions {
    * them (the page shows their schema's columns next to the SQL).
    */
   Future<Map<String, Object>> sources() {
-    return hash(keyspace.sourceDefinitions()).map(ViewListing::sources);
+    return store.hashEntries(keyspace.sourceDefinitions()).map(ViewListing::sources);
   }
 
-  private Future<Map<String, String>> hash(String key) {
-    return store.send(Request.cmd(Command.HGETALL).arg(key)).map(r -> {
-      Map<String, String> out = new HashMap<>();
-      if (r != null) {
-        for (String field : r.getKeys()) {
-          Response value = r.get(field);
-          if (value != null) {
-            out.put(field, value.toString());
-          }
-        }
-      }
-      return out;
-    });
-  }
 
   private Future<String> field(String key, String field) {
     return store.send(Request.cmd(Command.HGET).arg(key).arg(field))

@@ -8,9 +8,6 @@ import io.streamgate.gateway.store.HashMirror;
 import io.streamgate.gateway.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,7 +37,7 @@ public final class StatusMirror extends VerticleBase implements ViewFreshness {
     this.mirror = new HashMirror<>(
         new HashMirror.Description("view status", keyspace.viewStatus(), "views",
             "The processor rewrites it every second.", false),
-        () -> read(keyspace.viewStatus()), ViewStatus::fromJson, ViewStatus::view,
+        () -> store.hashEntries(keyspace.viewStatus()), ViewStatus::fromJson, ViewStatus::view,
         this::apply, refresh);
   }
 
@@ -67,20 +64,6 @@ public final class StatusMirror extends VerticleBase implements ViewFreshness {
     seen = Map.copyOf(next);
   }
 
-  private Future<Map<String, String>> read(String hash) {
-    return store.send(Request.cmd(Command.HGETALL).arg(hash)).map(r -> {
-      Map<String, String> out = new HashMap<>();
-      if (r != null) {
-        for (String field : r.getKeys()) {
-          Response value = r.get(field);
-          if (value != null) {
-            out.put(field, value.toString());
-          }
-        }
-      }
-      return out;
-    });
-  }
 
   @Override
   public Future<?> start() {
