@@ -41,6 +41,8 @@ public final class ClusterDemo implements DemoRun {
   static final Duration RESTART_DELAY = Duration.ofSeconds(5);
   static final int BROKERS = 3;
   static final int WORKERS = 2;
+  /** Cores each worker offers: a driver (1) and both executors (2 each) fit on one survivor. */
+  static final int WORKER_CORES = 5;
   static final int GATEWAYS = 3;
   static final int REDIS_NODES = 6;
   static final int SPARK_MASTER_PORT = 7077;
@@ -114,7 +116,7 @@ public final class ClusterDemo implements DemoRun {
           + " min.insync.replicas 2)");
       checkNotStopping();
 
-      spark = SparkCluster.start(SparkCluster.Options.defaults().withWorkers(WORKERS, 2, "1536m")
+      spark = SparkCluster.start(SparkCluster.Options.defaults().withWorkers(WORKERS, WORKER_CORES, "2560m")
           .withPorts(SPARK_MASTER_PORT, SPARK_MASTER_UI_PORT, SPARK_WORKER_UI_PORT)
           .withDir(dir.resolve("spark")).withLogDir(state.logs()));
       clusters.add(spark);

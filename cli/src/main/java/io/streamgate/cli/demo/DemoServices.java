@@ -57,6 +57,12 @@ final class DemoServices {
   private static final Duration PROCESSOR_GRACE = Duration.ofSeconds(10);
   private static final Duration JVM_GRACE = Duration.ofSeconds(10);
   private static final int TOPIC_PARTITIONS = 2;
+  /**
+   * Task slots of the demo's Spark: the real-time {@code order_status} holds one per partition of
+   * orders (2), a new version of it during {@code views apply} 2 more, and the micro-batch views
+   * share the rest (2). Slots are threads, not cores: the CPU they use is what their work costs.
+   */
+  static final String SPARK_MASTER = "local[6]";
 
   private final DemoSettings settings;
   private final StateDir state;
@@ -159,7 +165,7 @@ final class DemoServices {
         "--kafka", settings.kafkaBootstrap(),
         "--redis", settings.redisUrl(),
         "--checkpoints", state.checkpoints().toString(),
-        "--master", "local[2]",
+        "--master", SPARK_MASTER,
         "--namespace", DemoSettings.NAMESPACE,
         "--metrics-port", Integer.toString(settings.processorMetricsPort()));
     return java("processor", "stream-processor", ProcessorJvm.options(settings.root()), PROCESSOR_MAIN, args,

@@ -19,15 +19,18 @@ import java.util.Map;
 public final class ProcessorSubmission {
   static final String APP_NAME = "streamgate-processor";
   /**
-   * Executors of one core, two in all: with two workers they spread over both, and when one
-   * worker is lost the other still has a core free for the lost executor.
+   * Two executors of two cores, one per worker: four task slots, what the real-time {@code
+   * order_status} (one per partition of orders) and the micro-batch views need. Workers offer
+   * more cores than the machine has (ClusterDemo.WORKER_CORES: standalone cores are scheduling
+   * units, not pinned CPUs), so when one worker is lost the other takes the lost executor and the
+   * driver too.
    */
   private static final Map<String, String> SIZING = Map.of(
       "spark.driver.memory", "640m",
       "spark.driver.cores", "1",
       "spark.executor.memory", "512m",
-      "spark.executor.cores", "1",
-      "spark.cores.max", "2");
+      "spark.executor.cores", "2",
+      "spark.cores.max", "4");
 
   private ProcessorSubmission() {}
 

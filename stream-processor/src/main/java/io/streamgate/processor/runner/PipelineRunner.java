@@ -181,32 +181,23 @@ public final class PipelineRunner implements AutoCloseable {
   }
 
   /**
-   * A real-time query holds one task slot per Kafka partition it reads for as long as it runs;
-   * with fewer slots a partition silently waits. The micro-batch queries (every source's
-   * dead-letter query at least) need a slot too. Refused on a local master; a warning elsewhere,
-   * where executors may still be joining.
+   * Whether Spark has the task slots the pipeline's real-time views hold ({@link TaskSlots}).
+   * Refused on a local master; a warning elsewhere, where executors may still be joining.
    */
   private static void checkRealTimeSlots(SparkSession spark, ProcessorSettings settings,
       Pipeline pipeline, List<ViewPlan> plans) {
-    int needed = 0;
-    List<String> realTime = new ArrayList<>();
-    for (ViewPlan plan : plans) {
-      if (plan.spec().realTime()) {
-        realTime.add(plan.name());
-        for (String source : plan.sources()) {
-          needed += KafkaTopics.partitions(settings.kafkaBootstrap(), pipeline.sources().get(source));
-        }
-      }
-    }
-    if (realTime.isEmpty()) {
+    TaskSlots slots = new TaskSlots(pipeline.sources(), settings.kafkaBootstrap());
+    int held = slots.held(plans);
+    if (held == 0) {
       return;
     }
-    needed += 1;
-    int slots = spark.sparkContext().defaultParallelism();
-    String message = "real-time views " + String.join(", ", realTime) + " hold one task slot per"
-        + " Kafka partition they read; with the other queries they need " + needed
-        + " slots, but Spark has " + slots + " (" + settings.master() + ")";
-    if (slots >= needed) {
+    int total = spark.sparkContext().defaultParallelism();
+    int needed = held + TaskSlots.MICRO_BATCH_SLOTS;
+    String message = "real-time views " + plans.stream().filter(p -> p.spec().realTime())
+        .map(ViewPlan::name).collect(java.util.stream.Collectors.joining(", "))
+        + " hold one task slot per Kafka partition they read; with the other queries they need "
+        + needed + " slots, but Spark has " + total + " (" + settings.master() + ")";
+    if (total >= needed) {
       LOG.info("{}: enough", message);
     } else if (settings.master().startsWith("local")) {
       throw new PipelineException(List.of(settings.pipelineFile() + ": " + message

@@ -123,6 +123,7 @@ final class ViewManager implements AutoCloseable {
   /** Published sources in the pipeline file's format, and parsed. */
   private final Map<String, Map<String, Object>> sourceDocs = new TreeMap<>();
   private final Map<String, SourceSpec> sources = new LinkedHashMap<>();
+  private final TaskSlots slots;
   private final Map<String, Dataset<Row>> parsedSources = new LinkedHashMap<>();
   /** Published lookup tables ({@code kind: table} sources), kept refreshed by {@link #lookups}. */
   private final Map<String, TableSpec> tables = new LinkedHashMap<>();
@@ -146,6 +147,7 @@ final class ViewManager implements AutoCloseable {
     this.spark = spark;
     this.lookups = lookups;
     this.settings = settings;
+    this.slots = new TaskSlots(sources, settings.kafkaBootstrap());
     this.store = new DefinitionStore(settings.redisUri(), settings.keyspace());
     this.progressLog = progressLog;
     this.windowCloser = windowCloser;
@@ -512,6 +514,10 @@ final class ViewManager implements AutoCloseable {
           Json.write(Map.of("sources", sourceDocs, "views", Map.of(view, v.spec()))));
       ViewPlan plan = ViewPlanner.plan(spark, new Pipeline(pipeline.origin(), sources, tables,
           pipeline.views()), inputs).get(0);
+      String shortage = slots.shortage(plan, runningPlans(), spark.sparkContext().defaultParallelism());
+      if (shortage != null) {
+        return failed(view, v.version(), shortage, false);
+      }
       ViewCheckpoints checkpoints =
           new ViewCheckpoints(spark.sparkContext().hadoopConfiguration(), settings);
       checkpoints.check(List.of(table));
@@ -551,14 +557,20 @@ final class ViewManager implements AutoCloseable {
         earliest = earliest.withOption("maxOffsetsPerTrigger", Long.toString(BACKFILL_BATCH_RECORDS));
       }
       Dataset<Row> raw = KafkaSources.read(spark, earliest, settings.kafkaBootstrap())
-          .coalesce(backfillReadTasks(spark.sparkContext().defaultParallelism()));
+          .coalesce(backfillReadTasks(
+              spark.sparkContext().defaultParallelism() - slots.held(runningPlans())));
       out.put(source.name(), SourceParser.parse(earliest, raw));
     }
     return out;
   }
 
+  private List<ViewPlan> runningPlans() {
+    return running.values().stream().map(Running::plan).toList();
+  }
+
   /**
-   * How many tasks a backfill reads with when Spark has {@code slots} task slots: all but
+   * How many tasks a backfill reads with when {@code slots} task slots are not held by real-time
+   * queries: all but
    * {@link #BACKFILL_FREE_SLOTS}, at least one. (A topic with fewer partitions reads with fewer.)
    */
   static int backfillReadTasks(int slots) {

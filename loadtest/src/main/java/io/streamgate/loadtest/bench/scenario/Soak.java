@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * Flat heap and stable p99 per minute mean no leak and no drift.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Point reads at --rate (give 70% of the peak rest-read measured on this machine), event ingest"
+    description = {"Point reads at --rate (give 70%% of the peak rest-read measured on this machine), event ingest"
         + " (--events-rate) and --subscribers WebSocket clients, for --duration (e.g. 10m), against the demo.",
         "Every minute: each gateway's heap after a full GC (jcmd GC.run + GC.heap_info; the forced GC costs one pause"
             + " a minute) and RSS, found through the demo's pid files. Reports the heap's slope (MB/min), p99 per"
