@@ -69,6 +69,7 @@ class CdcPushBenchIT {
         // A benchmark, not a startup test: a loaded machine may take minutes to start Spark.
         .withStartupTimeout(Duration.ofMinutes(10))
         .withProcessorMetricsPort(FreePorts.find())
+        .withManagementPort(FreePorts.find())
         .withPostgres(true, FreePorts.find());
     Demo demo = new Demo(settings, new StartupProgress(System.out));
     try {
