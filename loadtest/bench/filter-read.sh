@@ -7,10 +7,10 @@
 # `streamgate seed --rows ROWS --groups GROUP_COUNT` (indexes: [grp], ROWS/GROUP_COUNT rows per group);
 # each request is GET /v1/views/bench_rows?limit=50&grp=g<random>. Then the same with point
 # reads of single rows, for comparison. Needs redis-server, redis-cli, wrk, taskset, python3.
-# STREAMGATE_CLI may name another launcher than ./streamgate (one that does not build first).
+# STREAMGATE_CLI may name another launcher than ./streamgate (one that does not build first);
+# GATEWAY_JAVA_OPTS the gateway's JVM options (default: the demo's).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-SG="${STREAMGATE_CLI:-$ROOT/streamgate}"
 DURATION=20; CONNECTIONS=32; ROWS=100000; GROUP_COUNT=2000
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -28,32 +28,17 @@ done
 
 RUN="$(mktemp -d -t streamgate-filter-read.XXXXXX)"
 PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
-  rm -f "$RUN"/*.log
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=lib.sh
+source "$ROOT/loadtest/bench/lib.sh"
+trap 'stop_pids "${PIDS[@]}"; keep_gateway_events "$RUN"; rm -f "$RUN"/*.log' EXIT
 
 "$SG" --help >/dev/null   # builds what is missing, before anything is timed
-echo "== $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); load $(cut -d' ' -f1-3 /proc/loadavg); run directory $RUN"
-
-REDIS_PORT=$(free_port)
-taskset -c 0 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-  --dir "$RUN" --logfile "$RUN/redis.log" --daemonize no & PIDS+=($!)
-until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
-"$SG" seed --redis "redis://127.0.0.1:$REDIS_PORT" --rows "$ROWS" --groups "$GROUP_COUNT"
-head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' > "$RUN/secret"
-TOKEN=$("$SG" token --sub bench --scope views:read --secret-file "$RUN/secret" 2>/dev/null | tail -n 1)
-
-GW_PORT=$(free_port)
-sed -e 's/default: { requests: [0-9]*/default: { requests: 1000000000/' \
-  "$ROOT/deploy/local/gateway.yaml" > "$RUN/gateway.yaml"
-STREAMGATE_HTTP_PORT=$GW_PORT STREAMGATE_MANAGEMENT_PORT=$(free_port) STREAMGATE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
-STREAMGATE_JWT_SECRET_FILE="$RUN/secret" \
-  taskset -c 0 java -Xms256m -Xmx512m -XX:+UseG1GC -cp "$ROOT/gateway/target/classes:$(cat "$ROOT/gateway/target/runtime-classpath.txt")" \
-  io.streamgate.gateway.GatewayMain --config "$RUN/gateway.yaml" > "$RUN/gateway.log" 2>&1 & PIDS+=($!)
-until curl -sf "http://127.0.0.1:$GW_PORT/health/ready" >/dev/null; do sleep 0.2; done
+machine_line
+start_redis "$RUN" "$ROWS" --groups "$GROUP_COUNT"
+TOKEN=$(new_token "$RUN/secret")
+start_gateway "$RUN" "$REDIS_PORT" "$RUN/secret"
+GW_PORT=$GATEWAY_PORT
+wait_http "http://127.0.0.1:$GW_PORT/health/ready"
 MATCHES=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$GW_PORT/v1/views/bench_rows?limit=500&grp=g7" \
   | python3 -c 'import json,sys; b=sys.stdin.read(); print(len(json.loads(b)["rows"]) if b.startswith("{\"view") else b)')
 echo "== ?grp=g7 matches $MATCHES rows of $ROWS"

@@ -34,10 +34,9 @@ PIDS=()
 source "$ROOT/loadtest/bench/lib.sh"
 trap 'stop_pids "${PIDS[@]}"; keep_gateway_events "$RUN"' EXIT
 
-"$ROOT/streamgate" --help >/dev/null   # builds what is missing, before anything is timed
+"$SG" --help >/dev/null   # builds what is missing, before anything is timed
 machine_line
-head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' > "$RUN/secret"
-TOKEN=$("$ROOT/streamgate" token --sub bench --scope views:read --secret-file "$RUN/secret" 2>/dev/null | tail -n 1)
+TOKEN=$(new_token "$RUN/secret")
 HEADER="Authorization: Bearer $TOKEN"
 start_redis "$RUN" "$KEYS"
 

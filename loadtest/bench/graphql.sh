@@ -4,7 +4,8 @@
 #   loadtest/bench/graphql.sh [--duration 20] [--warmup 10] [--connections 64] [--keys 10000] [--rounds 2]
 #
 # redis-server and the gateway run on CPU 0, wrk on CPU 1. The gateway runs the demo's
-# configuration (JWT, rate limits raised so they never reject, breaker, access log, near cache).
+# configuration and JVM options (JWT, rate limits raised so they never reject, breaker, access
+# log, near cache; GATEWAY_JAVA_OPTS overrides the JVM options).
 # After a warm-up of each, the two loads alternate for --rounds rounds of --duration seconds:
 #   REST     GET /v1/views/bench_rows/k<random>                      (rest-read.lua)
 #   GraphQL  POST /v1/graphql query($k: String!) { bench_rows(key: $k) { key version updatedAt n label } }
@@ -32,35 +33,17 @@ done
 
 RUN="$(mktemp -d -t streamgate-graphql.XXXXXX)"
 PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
-  [[ -f "$RUN/gateway.log" ]] && grep -av '^{' "$RUN/gateway.log" > "$RUN/gateway-events.txt" || true
-  rm -f "$RUN"/*.log
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=lib.sh
+source "$ROOT/loadtest/bench/lib.sh"
+trap 'stop_pids "${PIDS[@]}"; keep_gateway_events "$RUN"; rm -f "$RUN"/*.log' EXIT
 
-"$ROOT/streamgate" --help >/dev/null   # builds what is missing, before anything is timed
-echo "== $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%Y-%m-%dT%H:%MZ); load $(cut -d' ' -f1-3 /proc/loadavg); run directory $RUN"
-
-REDIS_PORT=$(free_port)
-taskset -c 0 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-  --dir "$RUN" --logfile "$RUN/redis.log" --daemonize no & PIDS+=($!)
-until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
-"$ROOT/streamgate" seed --redis "redis://127.0.0.1:$REDIS_PORT" --rows "$KEYS" >/dev/null
-head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' > "$RUN/secret"
-TOKEN=$("$ROOT/streamgate" token --sub bench --scope views:read --secret-file "$RUN/secret" 2>/dev/null | tail -n 1)
-
-GW_PORT=$(free_port)
-sed -e 's/default: { requests: [0-9]*/default: { requests: 1000000000/' \
-  "$ROOT/deploy/local/gateway.yaml" > "$RUN/gateway.yaml"
-STREAMGATE_HTTP_PORT=$GW_PORT STREAMGATE_MANAGEMENT_PORT=$(free_port) STREAMGATE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
-STREAMGATE_JWT_SECRET_FILE="$RUN/secret" \
-  taskset -c 0 java -Xms256m -Xmx512m -XX:+UseG1GC -cp "$ROOT/gateway/target/classes:$(cat "$ROOT/gateway/target/runtime-classpath.txt")" \
-  io.streamgate.gateway.GatewayMain --config "$RUN/gateway.yaml" > "$RUN/gateway.log" 2>&1 & GW_PID=$!
-PIDS+=($GW_PID)
-until curl -sf "http://127.0.0.1:$GW_PORT/health/ready" >/dev/null; do sleep 0.2; done
-TARGET="http://127.0.0.1:$GW_PORT"
+"$SG" --help >/dev/null   # builds what is missing, before anything is timed
+machine_line
+start_redis "$RUN" "$KEYS"
+TOKEN=$(new_token "$RUN/secret")
+start_gateway "$RUN" "$REDIS_PORT" "$RUN/secret"
+TARGET="http://127.0.0.1:$GATEWAY_PORT"
+wait_http "$TARGET/health/ready"
 
 # One query by hand first: a wrong answer must not be benchmarked.
 ANSWER=$(curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$TARGET/v1/graphql" \

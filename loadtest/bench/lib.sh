@@ -1,5 +1,7 @@
-# Shared by loadtest/bench/peers.sh and first-second.sh (sourced; needs ROOT and RUN set and a
-# PIDS array that the caller's exit trap stops). Everything measured runs on CPU 0, wrk on CPU 1.
+# Shared by the scripts of loadtest/bench (sourced; needs ROOT and RUN set and a PIDS array that
+# the caller's exit trap stops). Everything measured runs on CPU 0, wrk on CPU 1. STREAMGATE_CLI
+# may name another launcher than ./streamgate (one that does not build first).
+SG="${STREAMGATE_CLI:-$ROOT/streamgate}"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -23,10 +25,11 @@ stop_pids() {
   done
 }
 
-# start_redis DIR KEYS: a redis-server on CPU 0 holding k0..k<KEYS-1> as 200-byte strings and,
-# for the gateway, the same keys as rows of the view bench_rows. Sets REDIS_PID and REDIS_PORT.
+# start_redis DIR KEYS [SEED_ARG...]: a redis-server on CPU 0 holding k0..k<KEYS-1> as 200-byte
+# strings and, for the gateway, the same keys as rows of the view bench_rows (`streamgate seed
+# --rows KEYS SEED_ARG...`, e.g. --groups 2000). Sets REDIS_PID and REDIS_PORT.
 start_redis() {
-  local dir="$1" keys="$2"
+  local dir="$1" keys="$2"; shift 2
   REDIS_PORT=$(free_port)
   taskset -c 0 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
     --dir "$dir" --logfile "$dir/redis.log" --daemonize no >/dev/null 2>&1 & REDIS_PID=$!
@@ -39,7 +42,7 @@ for i in range($keys):
     k = 'k%d' % i
     sys.stdout.write('*3\r\n\$3\r\nSET\r\n\$%d\r\n%s\r\n\$%d\r\n%s\r\n' % (len(k), k, len(v), v))
 " | redis-cli -p "$REDIS_PORT" --pipe >/dev/null
-  "$ROOT/streamgate" seed --redis "redis://127.0.0.1:$REDIS_PORT" --rows "$keys" >/dev/null
+  "$SG" seed --redis "redis://127.0.0.1:$REDIS_PORT" --rows "$keys" "$@" >/dev/null
 }
 
 # The JVM options of the demo's gateway (cli DemoServices), unless GATEWAY_JAVA_OPTS says otherwise.
@@ -94,6 +97,12 @@ err = re.search(r'Socket errors: (.*)', text)
 print(f"{float(rps.group(1)) if rps else 0:.0f} {ms(50):.3f} {ms(90):.3f} {ms(99):.3f}",
       int(bad.group(1)) if bad else 0, (err.group(1).replace(' ', '') if err else '-'))
 PY
+}
+
+# new_token SECRET_FILE: a fresh signing secret in SECRET_FILE and a views:read token for it.
+new_token() {
+  head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' > "$1"
+  "$SG" token --sub bench --scope views:read --secret-file "$1" 2>/dev/null | tail -n 1
 }
 
 machine_line() {

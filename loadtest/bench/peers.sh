@@ -47,11 +47,10 @@ PIDS=()
 source "$ROOT/loadtest/bench/lib.sh"
 trap 'stop_pids "${PIDS[@]}"; keep_gateway_events "$RUN"/gateway-*' EXIT
 
-"$ROOT/streamgate" --help >/dev/null   # builds what is missing, before anything is timed
+"$SG" --help >/dev/null   # builds what is missing, before anything is timed
 machine_line
 BODY="$(python3 -c 'print("x" * 199)')"   # 199 characters + newline = 200 bytes
-head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' > "$RUN/secret"
-TOKEN=$("$ROOT/streamgate" token --sub bench --scope views:read --secret-file "$RUN/secret" 2>/dev/null | tail -n 1)
+TOKEN=$(new_token "$RUN/secret")
 
 # nginx_conf DIR PORT TOP HTTP SERVER: one worker in the foreground, everything in DIR.
 nginx_conf() {

@@ -125,6 +125,20 @@ class DemoIT {
 
       assertObservedMetricsExported(settings, List.of(gateway, second), demo.token(), paidOrder);
       assertViewsListedByTheCli(settings);
+
+      // Issue 17 on the demo: filters, projection, freshness headers, GraphQL = REST and = push.
+      QueryPowerCheck query = new QueryPowerCheck(gateway.base(), demo.token());
+      String openOrder = "o-" + run + "-3";
+      query.filterAndProjection(buyer, Map.of(shippedOrder, "paid", openOrder, "created"));
+      query.graphQlEqualsRest(buyer);
+      query.subscriptionsAgree(openOrder, "shipped", () -> {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaOptions.producer(settings.kafkaBootstrap()))) {
+          send(producer, order(openOrder, buyer, "2.75", "shipped", Instant.now()));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      query.filterAndProjection(buyer, Map.of(shippedOrder, "paid", openOrder, "shipped"));
     } finally {
       demo.stop(line -> System.out.println("DemoIT: " + line));
     }
