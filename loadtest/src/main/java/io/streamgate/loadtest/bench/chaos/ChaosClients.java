@@ -310,9 +310,23 @@ public final class ChaosClients {
               retry();
             } else {
               this.socket = socket;
-              socket.sendText(WsSubscriber.subscribeMessage("s", VIEW, users()), true);
+              subscribe(socket);
             }
           });
+    }
+
+    /**
+     * Subscribes to every user, resuming from the versions this client holds (docs/push.md):
+     * the gateway sends only rows newer than those, as a client that reconnects should ask.
+     */
+    void subscribe(WebSocket socket) {
+      JsonObject message = new JsonObject(WsSubscriber.subscribeMessage("s", VIEW, users()));
+      if (!versions.isEmpty()) {
+        JsonObject held = new JsonObject();
+        versions.forEach(held::put);
+        message.put("versions", held);
+      }
+      socket.sendText(message.encode(), true);
     }
 
     void retry() {
@@ -340,6 +354,15 @@ public final class ChaosClients {
           }
         } else if ("error".equals(type)) {
           ledger.error("ws_error_" + message.getString("code", "unknown"));
+          if ("unavailable".equals(message.getString("code"))) {
+            // The subscription does not exist (Redis or the catalog was not readable): ask again
+            // later on the same socket, as docs/push.md tells clients to.
+            java.util.concurrent.CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> {
+              if (subscribing && socket == webSocket) {
+                subscribe(webSocket);
+              }
+            });
+          }
         }
       }
       webSocket.request(1);

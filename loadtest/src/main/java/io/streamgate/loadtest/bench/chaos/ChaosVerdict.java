@@ -71,7 +71,10 @@ public record ChaosVerdict(int lost, int duplicates, int unknown, int ambiguousW
     }
     if (!push.isEmpty()) {
       problems.add(push.size() + " WebSocket clients do not hold the final value of every key, e.g. "
-          + push.entrySet().stream().limit(3).toList());
+          + push.entrySet().stream().limit(3)
+              .map(e -> e.getKey() + " (" + e.getValue().size() + " keys, e.g. "
+                  + e.getValue().subList(0, Math.min(3, e.getValue().size())) + ")")
+              .toList());
     }
     if (!ledger.hung().isEmpty()) {
       problems.add(ledger.hung().size() + " requests got no answer within " + ChaosClients.CLIENT_TIMEOUT.toSeconds() + " s");
