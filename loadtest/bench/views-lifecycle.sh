@@ -86,6 +86,7 @@ until get -D - -o /dev/null "$API/v1/views/user_totals/user-0001" \
 SWITCH=$(since "$T0")
 T1=$(now)
 wait "$TRICKLE"
+cp "$WORK/trickle.jsonl" "$STATE/trickle.jsonl" # each post's send time and latency, kept for a closer look
 echo "v2 serves user_totals $SWITCH s after the apply ($EVENTS events backfilled:" \
   "$(python3 -c "print(round($EVENTS / $SWITCH))") events/s including planning and the switch)"
 cat "$WORK/trickle.out"
