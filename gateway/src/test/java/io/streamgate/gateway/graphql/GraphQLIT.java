@@ -14,6 +14,7 @@ import io.streamgate.contract.ViewKind;
 import io.streamgate.gateway.GatewayFixture;
 import io.streamgate.gateway.Poll;
 import io.streamgate.gateway.config.GraphQLConfig;
+import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.graphql.internal.GraphQLHub;
 import io.streamgate.gateway.push.WsClient;
 import io.vertx.core.json.JsonArray;
@@ -43,6 +44,8 @@ class GraphQLIT {
   /** The least there is: every field of the generated schema, no deeper introspection. */
   static final int MAX_DEPTH = 3;
   static final int MAX_COMPLEXITY = 5_000;
+  /** push.maxKeysPerSubscription: the most rows a filtered subscription tracks. */
+  static final int MAX_ROWS = 4;
 
   @TempDir static Path tempDir;
   static GatewayFixture fx;
@@ -80,7 +83,10 @@ class GraphQLIT {
       seed.write(Names.table(SWITCHING, 2), new Row(SWITCHING, "a", 1, 2, "{\"n\":100}"));
       seed.write(order("acme:o-1", 1, "created", 1));
       seed.write(order("globex:o-1", 1, "created", 2));
-    }, c -> c.withGraphql(new GraphQLConfig(true, true, MAX_DEPTH, MAX_COMPLEXITY)));
+    }, c -> c.withGraphql(new GraphQLConfig(true, true, MAX_DEPTH, MAX_COMPLEXITY))
+        .withPush(new PushConfig(true, PushConfig.DEFAULT_MAX_SUBSCRIPTIONS, MAX_ROWS,
+            PushConfig.DEFAULT_MAX_FRAME_BYTES, PushConfig.DEFAULT_WRITE_QUEUE_BYTES,
+            PushConfig.DEFAULT_MAX_PENDING, PushConfig.DEFAULT_HEARTBEAT_MS)));
     token = fx.token("views:read");
   }
 
@@ -480,7 +486,7 @@ class GraphQLIT {
         List.of("userId", "status"));
   }
 
-  /** The next {@code n} events of operation {@code id} on {@code field}: "TYPE key version status". */
+  /** The next {@code n} events of {@code id}'s {@code field}: "TYPE key version status". */
   static List<String> events(NodeGraphQLClient client, String id, String field, int n) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -501,7 +507,8 @@ class GraphQLIT {
     JsonObject last = seen.get(seen.size() - 1);
     JsonArray errors = last.containsKey("next")
         ? last.getJsonObject("next").getJsonArray("errors") : last.getJsonArray("error");
-    assertTrue(errors != null && !errors.isEmpty(), last.encode());
+    assertTrue(errors != null && !errors.isEmpty()
+        && errors.getJsonObject(0).getJsonObject("extensions") != null, last.encode());
     return code(errors.getJsonObject(0));
   }
 
@@ -603,6 +610,28 @@ class GraphQLIT {
     JsonObject indexed = firstError(post(
         "{ orders_by_rows(userId: \"u-1\", amount: \"1\") { rows { key } } }", token));
     assertEquals("invalid-query", code(indexed), "orders_by has no column amount: a typo");
+  }
+
+  @Test
+  void aFilterMatchingMoreRowsThanASubscriptionTracksEndsWithTooManyRows() {
+    NodeGraphQLClient.assumeNode();
+    for (int i = 1; i <= MAX_ROWS + 1; i++) {
+      writeBy("big-" + i, 1, "u-big", "open");
+    }
+    for (int i = 1; i <= MAX_ROWS; i++) {
+      writeBy("grow-" + i, 1, "u-grow", "open");
+    }
+    try (NodeGraphQLClient graphql = NodeGraphQLClient.connect(wsUrl(token))) {
+      graphql.subscribe("big", "subscription { orders_by(userId: \"u-big\") { type key } }");
+      assertEquals("too-many-rows", errorCode(graphql, "big"));
+      graphql.subscribe("grow", "subscription { orders_by(userId: \"u-grow\") { type key } }");
+      List<JsonObject> snapshot = graphql.until(e -> "grow".equals(e.getString("id"))
+          && e.containsKey("next") && e.getJsonObject("next").getJsonObject("data")
+              .getJsonObject(ORDERS_BY).getString("type").equals("LIVE"));
+      assertEquals(MAX_ROWS + 1, snapshot.stream().filter(e -> e.containsKey("next")).count());
+      writeBy("grow-" + (MAX_ROWS + 1), 1, "u-grow", "open");
+      assertEquals("too-many-rows", errorCode(graphql, "grow"));
+    }
   }
 
   @Test

@@ -68,6 +68,12 @@ enum ErrorCode {
         .extensions(Map.of(EXTENSION, code)).build();
   }
 
+  /** The error of a subscription that ends after it started (no field to point at). */
+  GraphQLError error(String message) {
+    return GraphqlErrorBuilder.newError().message("%s", message).errorType(classification())
+        .extensions(Map.of(EXTENSION, code)).build();
+  }
+
   /** An exception that ends the whole operation with this code (before any field ran). */
   AbortExecutionException abort(String message) {
     return new AbortExecutionException(message) {

@@ -24,12 +24,15 @@ import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.limit.SocketsPerPrincipal;
 import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.MatchingRows;
+import io.streamgate.gateway.store.SnapshotReads;
 import io.streamgate.gateway.store.ViewStore;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
@@ -95,6 +98,8 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
   /** view → subscriptions of every change of the view (filters and whole views). */
   private final Map<String, Set<LiveRows>> viewFollowers = new ConcurrentHashMap<>();
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  /** Per event loop, its subscriptions' snapshot reads (push's bound, push's mechanism). */
+  private final Map<Context, SnapshotReads> snapshotReads = new ConcurrentHashMap<>();
   private ChangeFeed.Registration registration;
   /** Only touched by the feed's calls, which come one at a time. */
   private boolean everSubscribed;
@@ -217,8 +222,12 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
             return;
           }
           socket.setWriteQueueMaxSize(push.writeQueueBytes());
-          Connection opened = new Connection(principal, socket, Vertx.currentContext(), push,
-              leewaySeconds, () -> sockets.closed(principal.subject()));
+          Context context = Vertx.currentContext();
+          Context loop = ((ContextInternal) context).unwrap();
+          Connection opened = new Connection(principal, socket, context,
+              snapshotReads.computeIfAbsent(loop,
+                  c -> new SnapshotReads(c, push.maxQueuedReads())),
+              push, leewaySeconds, () -> sockets.closed(principal.subject()));
           connection[0] = opened;
           connections.add(opened);
           init.complete(opened);

@@ -1,14 +1,18 @@
 package io.streamgate.gateway.graphql.internal;
 
+import graphql.execution.DataFetcherResult;
 import io.streamgate.contract.Change;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.Tombstone;
 import io.streamgate.gateway.cache.NearCache;
+import io.streamgate.gateway.cache.Read;
 import io.streamgate.gateway.graphql.GraphQLApi;
 import io.streamgate.gateway.store.MatchingRows;
 import io.streamgate.gateway.store.RowBatch;
+import io.streamgate.gateway.store.SnapshotReads;
 import io.streamgate.gateway.store.ViewStore;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import java.util.HashMap;
@@ -45,7 +49,7 @@ import org.reactivestreams.Subscription;
  * control events; more than {@code push.maxPending} closes the socket (4002). Everything runs
  * on the connection's event loop; calls from elsewhere are moved there.
  */
-final class LiveRows implements Publisher<RowData.Event> {
+final class LiveRows implements Publisher<Object> {
   private final GraphQLHub hub;
   private final Connection connection;
   private final Caller caller;
@@ -68,7 +72,12 @@ final class LiveRows implements Publisher<RowData.Event> {
   /** Keys are row keys; control events take keys no row key can have (they are never empty). */
   private final LinkedHashMap<String, RowData.Event> queue = new LinkedHashMap<>();
   private int controls;
-  private Subscriber<? super RowData.Event> subscriber;
+  private Subscriber<? super Object> subscriber;
+  /**
+   * The subscription failed: its error, handed out (as a {@code next} with {@code errors}, the
+   * code kept) once the events before it are, then the stream completes.
+   */
+  private DataFetcherResult<Object> failure;
   private long demand;
   private boolean draining;
   private boolean ended;
@@ -97,7 +106,7 @@ final class LiveRows implements Publisher<RowData.Event> {
   }
 
   @Override
-  public void subscribe(Subscriber<? super RowData.Event> s) {
+  public void subscribe(Subscriber<? super Object> s) {
     onLoop(() -> {
       if (subscriber != null || ended) {
         s.onSubscribe(new Subscription() {
@@ -237,7 +246,9 @@ final class LiveRows implements Publisher<RowData.Event> {
     matching.startRead();
     long read = ++reads;
     long readVersion = version;
-    matching.read(store, readVersion).onComplete(ar -> onLoop(() -> {
+    Future<List<Row>> matchingRows = connection.reads.read(
+        () -> matching.read(store, readVersion));
+    matchingRows.onComplete(ar -> onLoop(() -> {
       if (ended || read != reads) {
         return;
       }
@@ -251,6 +262,9 @@ final class LiveRows implements Publisher<RowData.Event> {
       } catch (MatchingRows.Refused refused) {
         fail(refused.tooManyRows() ? ErrorCode.TOO_MANY_ROWS : ErrorCode.OVERLOADED,
             refused.getMessage());
+        return;
+      } catch (SnapshotReads.Overloaded overloaded) {
+        fail(ErrorCode.OVERLOADED, overloaded.getMessage());
         return;
       } catch (Throwable failure) {
         fail(ErrorCode.UNAVAILABLE, "the matching rows could not be read from the store ("
@@ -285,12 +299,18 @@ final class LiveRows implements Publisher<RowData.Event> {
     held = new HashMap<>();
     long read = ++reads;
     long readVersion = version;
-    rows.getAll(view, readVersion, keys).onComplete(ar -> onLoop(() -> {
+    Future<Read<RowBatch>> snapshot = connection.reads.read(
+        () -> rows.getAll(view, readVersion, keys));
+    snapshot.onComplete(ar -> onLoop(() -> {
       if (ended || read != reads) {
         return;
       }
       Map<String, Change> changes = held;
       held = null;
+      if (ar.cause() instanceof SnapshotReads.Overloaded overloaded) {
+        fail(ErrorCode.OVERLOADED, overloaded.getMessage());
+        return;
+      }
       if (ar.failed()) {
         fail(ErrorCode.UNAVAILABLE, "the rows could not be read from the store ("
             + ar.cause().getMessage() + "); subscribe again shortly");
@@ -348,7 +368,7 @@ final class LiveRows implements Publisher<RowData.Event> {
   }
 
   private void enqueue(RowData.Event event) {
-    if (ended) {
+    if (ended || failure != null) {
       return;
     }
     if (event.key() == null) {
@@ -382,6 +402,14 @@ final class LiveRows implements Publisher<RowData.Event> {
         first.remove();
         demand--;
         subscriber.onNext(event);
+      }
+      if (failure != null && !ended && demand > 0 && queue.isEmpty()
+          && !connection.socket.writeQueueFull()) {
+        Subscriber<? super Object> s = subscriber;
+        ended = true;
+        demand--;
+        s.onNext(failure);
+        s.onComplete();
       }
     } finally {
       draining = false;
@@ -417,12 +445,21 @@ final class LiveRows implements Publisher<RowData.Event> {
     return next;
   }
 
+  /**
+   * Ends the subscription with an error the client gets with its code: as a last {@code next}
+   * (a Reactive Streams error would reach the client as an {@code error} message without
+   * {@code extensions}), then {@code complete}. Rows not yet handed out are dropped.
+   */
   private void fail(ErrorCode code, String message) {
-    Subscriber<? super RowData.Event> s = subscriber;
-    end();
-    if (s != null) {
-      s.onError(code.abort(message));
+    if (ended || failure != null) {
+      return;
     }
+    queue.clear();
+    controls = 0;
+    hub.unfollow(this);
+    connection.remove(this);
+    failure = DataFetcherResult.newResult().data(null).error(code.error(message)).build();
+    drain();
   }
 
   /** Ends the subscription (cancelled, or its connection closed). */

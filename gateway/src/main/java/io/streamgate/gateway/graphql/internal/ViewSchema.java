@@ -142,7 +142,9 @@ final class ViewSchema {
               + " columns (they intersect), a snapshot of the matching rows, LIVE, then ENTER,"
               + " UPDATE, LEAVE and DELETE; with neither, LIVE, then every change of the view.")
           .argument(newArgument().name("keys").type(list(nonNull(Scalars.GraphQLString))))
-          .type(nonNull(event));
+          // Nullable: a subscription that fails after it started ends with a null event and
+          // the error's code (a Reactive Streams error would lose the code on the socket).
+          .type(event);
       GraphQLNames.indexArguments(view).forEach((argument, column) -> subscribe.argument(
           newArgument().name(argument).type(Scalars.GraphQLString)
               .description("Only rows whose indexed column `" + column + "` has this value.")));

@@ -14,6 +14,7 @@ import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.store.MatchingRows;
 import io.streamgate.gateway.store.RowBatch;
+import io.streamgate.gateway.store.SnapshotReads;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -283,7 +284,7 @@ final class Session {
       if (failure instanceof MatchingRows.Refused refused) {
         error(sub.id, refused.tooManyRows() ? Protocol.TOO_MANY_ROWS : Protocol.OVERLOADED,
             refused.getMessage());
-      } else if (failure instanceof LoopFanout.Overloaded overloaded) {
+      } else if (failure instanceof SnapshotReads.Overloaded overloaded) {
         error(sub.id, Protocol.OVERLOADED, overloaded.getMessage());
       } else {
         error(sub.id, Protocol.UNAVAILABLE, "the matching rows could not be read from the store"
@@ -357,7 +358,7 @@ final class Session {
     if (ar.failed()) {
       String id = sub.id;
       removeSub(sub);
-      if (ar.cause() instanceof LoopFanout.Overloaded overloaded) {
+      if (ar.cause() instanceof SnapshotReads.Overloaded overloaded) {
         error(id, Protocol.OVERLOADED, overloaded.getMessage());
       } else {
         error(id, Protocol.UNAVAILABLE, "the rows could not be read from the store ("
