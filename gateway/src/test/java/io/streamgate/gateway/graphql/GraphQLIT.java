@@ -14,6 +14,7 @@ import io.streamgate.contract.ViewKind;
 import io.streamgate.gateway.GatewayFixture;
 import io.streamgate.gateway.Poll;
 import io.streamgate.gateway.config.GraphQLConfig;
+import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.graphql.internal.GraphQLHub;
 import io.streamgate.gateway.push.WsClient;
 import io.vertx.core.json.JsonArray;
@@ -43,6 +44,8 @@ class GraphQLIT {
   /** The least there is: every field of the generated schema, no deeper introspection. */
   static final int MAX_DEPTH = 3;
   static final int MAX_COMPLEXITY = 5_000;
+  /** push.maxKeysPerSubscription: the most rows a filtered subscription tracks. */
+  static final int MAX_ROWS = 4;
 
   @TempDir static Path tempDir;
   static GatewayFixture fx;
@@ -80,7 +83,10 @@ class GraphQLIT {
       seed.write(Names.table(SWITCHING, 2), new Row(SWITCHING, "a", 1, 2, "{\"n\":100}"));
       seed.write(order("acme:o-1", 1, "created", 1));
       seed.write(order("globex:o-1", 1, "created", 2));
-    }, c -> c.withGraphql(new GraphQLConfig(true, true, MAX_DEPTH, MAX_COMPLEXITY)));
+    }, c -> c.withGraphql(new GraphQLConfig(true, true, MAX_DEPTH, MAX_COMPLEXITY))
+        .withPush(new PushConfig(true, PushConfig.DEFAULT_MAX_SUBSCRIPTIONS, MAX_ROWS,
+            PushConfig.DEFAULT_MAX_FRAME_BYTES, PushConfig.DEFAULT_WRITE_QUEUE_BYTES,
+            PushConfig.DEFAULT_MAX_PENDING, PushConfig.DEFAULT_HEARTBEAT_MS)));
     token = fx.token("views:read");
   }
 
@@ -469,6 +475,181 @@ class GraphQLIT {
       JsonObject payload = graphql.nextPayload("s");
       assertEquals("forbidden", payload.getJsonArray("errors").getJsonObject(0)
           .getJsonObject("extensions").getString("code"), payload.encode());
+    }
+  }
+
+  // ---- subscriptions by index value and of the whole view
+
+  static void writeBy(String key, long version, String userId, String status) {
+    fx.seeder().writeIndexed(ORDERS_BY, new Row(ORDERS_BY, key, version, 1_700_000_000_000L
+        + version, "{\"userId\":\"" + userId + "\",\"status\":\"" + status + "\"}"),
+        List.of("userId", "status"));
+  }
+
+  /** The next {@code n} events of {@code id}'s {@code field}: "TYPE key version status". */
+  static List<String> events(NodeGraphQLClient client, String id, String field, int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      JsonObject payload = client.nextPayload(id);
+      assertNull(payload.getJsonArray("errors"), payload.encode());
+      JsonObject e = payload.getJsonObject("data").getJsonObject(field);
+      JsonObject row = e.getJsonObject("row");
+      out.add(e.getString("type") + " " + e.getString("key") + " " + e.getLong("version") + " "
+          + (row == null ? null : row.getString("status")));
+    }
+    return out;
+  }
+
+  /** The code of the first error operation {@code id} ends with (a next or an error message). */
+  static String errorCode(NodeGraphQLClient client, String id) {
+    List<JsonObject> seen = client.until(e -> id.equals(e.getString("id"))
+        && (e.containsKey("next") || e.containsKey("error")));
+    JsonObject last = seen.get(seen.size() - 1);
+    JsonArray errors = last.containsKey("next")
+        ? last.getJsonObject("next").getJsonArray("errors") : last.getJsonArray("error");
+    assertTrue(errors != null && !errors.isEmpty()
+        && errors.getJsonObject(0).getJsonObject("extensions") != null, last.encode());
+    return code(errors.getJsonObject(0));
+  }
+
+  @Test
+  void aFilteredSubscriptionGetsTheMatchingRowsThenEnterUpdateLeaveAndDeleteAsPush() {
+    NodeGraphQLClient.assumeNode();
+    // A user of its own: the query tests read the seeded rows unchanged.
+    writeBy("w-1", 1, "u-7", "open");
+    writeBy("w-2", 1, "u-7", "open");
+    writeBy("w-3", 1, "u-7", "paid");
+    try (NodeGraphQLClient graphql = NodeGraphQLClient.connect(wsUrl(token));
+        WsClient push = WsClient.connect(fx.gateway.port(), token)) {
+      assertEquals(true, graphql.next().getBoolean("connected"));
+      graphql.subscribe("w", "subscription { orders_by(userId: \"u-7\", status: \"open\") {"
+          + " type key version viewVersion deletedAt row { key userId status } } }");
+      push.send(new JsonObject().put("op", "subscribe").put("id", "p").put("view", ORDERS_BY)
+          .put("where", new JsonObject().put("userId", "u-7").put("status", "open")));
+      assertEquals(List.of("SNAPSHOT w-1 1 open", "SNAPSHOT w-2 1 open", "LIVE null null null"),
+          events(graphql, "w", ORDERS_BY, 3));
+      List<JsonObject> pushed = push.until(m -> "subscribed".equals(m.getString("type")));
+      assertEquals(List.of("snapshot w-1", "snapshot w-2", "subscribed null"), pushed.stream()
+          .map(m -> m.getString("type") + " " + m.getString("key")).toList());
+
+      writeBy("w-3", 2, "u-7", "open"); // enters
+      writeBy("w-1", 2, "u-7", "open"); // still matches
+      writeBy("w-2", 2, "u-7", "paid"); // leaves
+      fx.seeder().delete(new Tombstone(ORDERS_BY, "w-3", 3, 1_700_000_000_333L)); // deleted
+      writeBy("w-9", 1, "u-8", "open"); // another user's: nothing
+      writeBy("w-1", 3, "u-7", "open"); // the last: nothing came between
+      assertEquals(List.of("ENTER w-3 2 open", "UPDATE w-1 2 open", "LEAVE w-2 2 paid",
+          "DELETE w-3 3 null", "UPDATE w-1 3 open"), events(graphql, "w", ORDERS_BY, 5));
+      List<String> pushedChanges = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        JsonObject m = push.next();
+        pushedChanges.add(m.getString("type") + " " + m.getString("key") + " "
+            + m.getLong("version"));
+      }
+      // Push says leave for a delete too; GraphQL tells them apart.
+      assertEquals(List.of("enter w-3 2", "update w-1 2", "leave w-2 2", "leave w-3 3",
+          "update w-1 3"), pushedChanges);
+
+      GraphQLHub hub = (GraphQLHub) fx.gateway.graphql();
+      assertEquals(1, hub.subscriptions());
+      graphql.cancel("w");
+      Poll.until(Duration.ofSeconds(5), hub::subscriptions, n -> n == 0, "subscriptions");
+    }
+  }
+
+  @Test
+  void aDeleteCarriesWhenItHappened() {
+    NodeGraphQLClient.assumeNode();
+    writeBy("d-1", 1, "u-6", "open");
+    try (NodeGraphQLClient graphql = NodeGraphQLClient.connect(wsUrl(token))) {
+      graphql.subscribe("d", "subscription { orders_by(userId: \"u-6\") { type key version"
+          + " deletedAt row { status } } }");
+      assertEquals(List.of("SNAPSHOT d-1 1 open", "LIVE null null null"),
+          events(graphql, "d", ORDERS_BY, 2));
+      fx.seeder().delete(new Tombstone(ORDERS_BY, "d-1", 2, 1_700_000_000_222L));
+      JsonObject payload = graphql.nextPayload("d");
+      JsonObject event = payload.getJsonObject("data").getJsonObject(ORDERS_BY);
+      assertEquals("DELETE", event.getString("type"), payload.encode());
+      assertEquals(1_700_000_000_222L, event.getLong("deletedAt"));
+      assertNull(event.getJsonObject("row"));
+    }
+  }
+
+  @Test
+  void aWholeViewSubscriptionGetsLiveThenEveryChangeOfItsTenantsKeys() {
+    NodeGraphQLClient.assumeNode();
+    String acme = fx.token(new JsonObject().put("sub", "acme-all").put("scope", "views:read")
+        .put("tenant", "acme"), new JWTOptions().setIssuer("streamgate")
+        .setAudience(List.of("streamgate")).setExpiresInMinutes(5));
+    try (NodeGraphQLClient all = NodeGraphQLClient.connect(wsUrl(token));
+        NodeGraphQLClient tenant = NodeGraphQLClient.connect(wsUrl(acme))) {
+      all.subscribe("a", "subscription { order_status { type key version row { status } } }");
+      tenant.subscribe("t", "subscription { order_status { type key version row { status } } }");
+      assertEquals(List.of("LIVE null null null"), events(all, "a", "order_status", 1));
+      assertEquals(List.of("LIVE null null null"), events(tenant, "t", "order_status", 1));
+      fx.seeder().write(order("globex:all-1", 1, "created", 1.5));
+      fx.seeder().write(order("acme:all-1", 1, "created", 1.5));
+      fx.seeder().delete(new Tombstone("order_status", "acme:all-1", 2, 1_700_000_000_444L));
+      assertEquals(List.of("UPDATE globex:all-1 1 created", "UPDATE acme:all-1 1 created",
+          "DELETE acme:all-1 2 null"), events(all, "a", "order_status", 3));
+      assertEquals(List.of("UPDATE acme:all-1 1 created", "DELETE acme:all-1 2 null"),
+          events(tenant, "t", "order_status", 2));
+    }
+  }
+
+  @Test
+  void filterRefusalsHaveStableCodes() {
+    // A column that is not indexed: REST's 400, named indexes and all.
+    JsonObject notIndexed = firstError(post(
+        "{ order_status_rows(status: \"paid\") { rows { key } } }", token));
+    assertEquals("not-indexed", code(notIndexed));
+    assertTrue(notIndexed.getString("message").contains("declares no indexes"),
+        notIndexed.encode());
+    HttpResponse<String> rest = fx.get("/v1/views/order_status?status=paid", token);
+    assertEquals(400, rest.statusCode(), rest.body());
+    JsonObject indexed = firstError(post(
+        "{ orders_by_rows(userId: \"u-1\", amount: \"1\") { rows { key } } }", token));
+    assertEquals("invalid-query", code(indexed), "orders_by has no column amount: a typo");
+  }
+
+  @Test
+  void aFilterMatchingMoreRowsThanASubscriptionTracksEndsWithTooManyRows() {
+    NodeGraphQLClient.assumeNode();
+    for (int i = 1; i <= MAX_ROWS + 1; i++) {
+      writeBy("big-" + i, 1, "u-big", "open");
+    }
+    for (int i = 1; i <= MAX_ROWS; i++) {
+      writeBy("grow-" + i, 1, "u-grow", "open");
+    }
+    try (NodeGraphQLClient graphql = NodeGraphQLClient.connect(wsUrl(token))) {
+      graphql.subscribe("big", "subscription { orders_by(userId: \"u-big\") { type key } }");
+      assertEquals("too-many-rows", errorCode(graphql, "big"));
+      graphql.subscribe("grow", "subscription { orders_by(userId: \"u-grow\") { type key } }");
+      List<JsonObject> snapshot = graphql.until(e -> "grow".equals(e.getString("id"))
+          && e.containsKey("next") && e.getJsonObject("next").getJsonObject("data")
+              .getJsonObject(ORDERS_BY).getString("type").equals("LIVE"));
+      assertEquals(MAX_ROWS + 1, snapshot.stream().filter(e -> e.containsKey("next")).count());
+      writeBy("grow-" + (MAX_ROWS + 1), 1, "u-grow", "open");
+      assertEquals("too-many-rows", errorCode(graphql, "grow"));
+    }
+  }
+
+  @Test
+  void filteredSubscriptionRefusalsAreErrorsWithCodes() {
+    NodeGraphQLClient.assumeNode();
+    try (NodeGraphQLClient graphql = NodeGraphQLClient.connect(wsUrl(token))) {
+      graphql.subscribe("n", "subscription { order_status(status: \"paid\") { type } }");
+      assertEquals("not-indexed", errorCode(graphql, "n"));
+      graphql.subscribe("b", "subscription { orders_by(keys: [\"o-1\"], userId: \"u-1\") {"
+          + " type } }");
+      assertEquals("invalid-argument", errorCode(graphql, "b"));
+    }
+    String scoped = fx.token("views:product_revenue:read");
+    try (NodeGraphQLClient graphql = NodeGraphQLClient.connect(wsUrl(scoped))) {
+      graphql.subscribe("f", "subscription { orders_by(userId: \"u-1\") { type } }");
+      assertEquals("forbidden", errorCode(graphql, "f"));
+      graphql.subscribe("v", "subscription { orders_by { type } }");
+      assertEquals("forbidden", errorCode(graphql, "v"));
     }
   }
 

@@ -3,6 +3,7 @@ package io.streamgate.gateway.graphql.internal;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.graphql.GraphQLApi;
+import io.streamgate.gateway.store.SnapshotReads;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +24,8 @@ final class Connection {
   final Principal principal;
   final ServerWebSocket socket;
   final Context context;
+  /** The event loop's snapshot reads, bounded ({@code push.maxQueuedReads} waiting). */
+  final SnapshotReads reads;
   private final PushConfig limits;
   private final Set<LiveRows> subscriptions = new LinkedHashSet<>();
   private final Runnable onEnd;
@@ -34,11 +37,12 @@ final class Connection {
   /**
    * @param onEnd run once when the socket closes (frees the principal's socket)
    */
-  Connection(Principal principal, ServerWebSocket socket, Context context, PushConfig limits,
-      int leewaySeconds, Runnable onEnd) {
+  Connection(Principal principal, ServerWebSocket socket, Context context, SnapshotReads reads,
+      PushConfig limits, int leewaySeconds, Runnable onEnd) {
     this.principal = principal;
     this.socket = socket;
     this.context = context;
+    this.reads = reads;
     this.limits = limits;
     this.onEnd = onEnd;
     Vertx vertx = context.owner();

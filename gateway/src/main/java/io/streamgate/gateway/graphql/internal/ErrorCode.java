@@ -19,6 +19,11 @@ enum ErrorCode {
   INVALID_QUERY("invalid-query"),
   /** An argument is malformed (a key, a cursor, a count out of range). */
   INVALID_ARGUMENT("invalid-argument"),
+  /**
+   * A filter names a column the view does not index (REST's 400 for the same): a validation
+   * error whose message names the indexed columns.
+   */
+  NOT_INDEXED("not-indexed"),
   /** The token lacks the view's scope, or a key is outside its tenant. */
   FORBIDDEN("forbidden"),
   /** The view left the catalog after the schema was built. */
@@ -35,7 +40,15 @@ enum ErrorCode {
   INTROSPECTION_DISABLED("introspection-disabled"),
   /** The connection holds {@code push.maxSubscriptions} subscriptions already. */
   TOO_MANY_SUBSCRIPTIONS("too-many-subscriptions"),
-  /** Too many snapshot reads wait on this event loop: subscribe again shortly. */
+  /**
+   * A filtered subscription matches more rows than one subscription tracks
+   * ({@code push.maxKeysPerSubscription}), at its snapshot or later: it ends.
+   */
+  TOO_MANY_ROWS("too-many-rows"),
+  /**
+   * Too many snapshot reads wait on this event loop, or a filter's view changed at too many
+   * keys while its snapshot was read: subscribe again shortly.
+   */
   OVERLOADED("overloaded"),
   /** A bug: the message says no more than that. */
   INTERNAL("internal");
@@ -52,6 +65,12 @@ enum ErrorCode {
   GraphQLError at(DataFetchingEnvironment env, String message) {
     return GraphqlErrorBuilder.newError(env).message("%s", message)
         .errorType(classification())
+        .extensions(Map.of(EXTENSION, code)).build();
+  }
+
+  /** The error of a subscription that ends after it started (no field to point at). */
+  GraphQLError error(String message) {
+    return GraphqlErrorBuilder.newError().message("%s", message).errorType(classification())
         .extensions(Map.of(EXTENSION, code)).build();
   }
 
@@ -77,7 +96,8 @@ enum ErrorCode {
 
   private ErrorClassification classification() {
     return switch (this) {
-      case INVALID_QUERY, INVALID_ARGUMENT, DEPTH_LIMIT, COMPLEXITY_LIMIT -> ErrorType.ValidationError;
+      case INVALID_QUERY, INVALID_ARGUMENT, NOT_INDEXED, DEPTH_LIMIT, COMPLEXITY_LIMIT ->
+          ErrorType.ValidationError;
       case INTERNAL, UNAVAILABLE, OVERLOADED -> ErrorType.DataFetchingException;
       default -> ErrorType.ExecutionAborted;
     };

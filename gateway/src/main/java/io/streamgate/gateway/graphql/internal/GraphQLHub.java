@@ -6,6 +6,7 @@ import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
 import io.streamgate.contract.CatalogEntry;
 import io.streamgate.contract.Change;
+import io.streamgate.contract.Indexes;
 import io.streamgate.gateway.auth.Access;
 import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.auth.TokenVerifier;
@@ -22,12 +23,16 @@ import io.streamgate.gateway.http.ProblemType;
 import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.limit.SocketsPerPrincipal;
 import io.streamgate.gateway.store.ChangeFeed;
+import io.streamgate.gateway.store.MatchingRows;
+import io.streamgate.gateway.store.SnapshotReads;
 import io.streamgate.gateway.store.ViewStore;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
@@ -53,9 +58,10 @@ import org.slf4j.LoggerFactory;
  * GraphQL over the catalog. The schema of the catalog's views is built the first time a request
  * finds the catalog's view list changed (as {@code /openapi.json} is rendered) and swapped in
  * atomically; it is rebuilt only if what it shows changed (names, columns, rank). Subscriptions
- * are indexed by view and key; the {@link ChangeFeed} calls {@link #onChange} on its own thread
- * and each change is posted to the event loop of every subscription of its row, which keeps
- * the feed's order per key.
+ * are indexed by view and key (keyed ones) or by view (filters and whole views, which pick
+ * their rows themselves); the {@link ChangeFeed} calls {@link #onChange} on its own thread and
+ * each change is posted to the event loop of every subscription of its row, which keeps the
+ * feed's order per key.
  */
 public final class GraphQLHub extends VerticleBase implements GraphQLApi, ChangeFeed.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(GraphQLHub.class);
@@ -84,11 +90,16 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
   private final SocketsPerPrincipal sockets;
   private final TokenVerifier verifier;
   private final int leewaySeconds;
+  private final ViewStore store;
   private final ViewReads reads;
   private final AtomicReference<Generation> generation = new AtomicReference<>();
   /** view → key → subscriptions of that row. */
   private final Map<String, Map<String, Set<LiveRows>>> followers = new ConcurrentHashMap<>();
+  /** view → subscriptions of every change of the view (filters and whole views). */
+  private final Map<String, Set<LiveRows>> viewFollowers = new ConcurrentHashMap<>();
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  /** Per event loop, its subscriptions' snapshot reads (push's bound, push's mechanism). */
+  private final Map<Context, SnapshotReads> snapshotReads = new ConcurrentHashMap<>();
   private ChangeFeed.Registration registration;
   /** Only touched by the feed's calls, which come one at a time. */
   private boolean everSubscribed;
@@ -106,6 +117,7 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
     this.sockets = sockets;
     this.verifier = verifier;
     this.leewaySeconds = leewaySeconds;
+    this.store = store;
     this.reads = new ViewReads(catalog, store, rows);
   }
 
@@ -210,8 +222,12 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
             return;
           }
           socket.setWriteQueueMaxSize(push.writeQueueBytes());
-          Connection opened = new Connection(principal, socket, Vertx.currentContext(), push,
-              leewaySeconds, () -> sockets.closed(principal.subject()));
+          Context context = Vertx.currentContext();
+          Context loop = ((ContextInternal) context).unwrap();
+          Connection opened = new Connection(principal, socket, context,
+              snapshotReads.computeIfAbsent(loop,
+                  c -> new SnapshotReads(c, push.maxQueuedReads())),
+              push, leewaySeconds, () -> sockets.closed(principal.subject()));
           connection[0] = opened;
           connections.add(opened);
           init.complete(opened);
@@ -269,35 +285,58 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
 
       @Override
       public DataFetcher<?> subscribe(CatalogEntry view) {
-        return env -> subscription(env, view.name());
+        return env -> subscription(env, view);
       }
     };
   }
 
-  /** A subscription field: checked like a read of its keys, then a {@link LiveRows}. */
-  private Object subscription(DataFetchingEnvironment env, String view) {
+  /**
+   * A subscription field: checked like a read of its keys (or of the view, for a filter or the
+   * whole view), then a {@link LiveRows}; a filter's values are checked as REST's are.
+   */
+  private Object subscription(DataFetchingEnvironment env, CatalogEntry view) {
     Connection connection = env.getGraphQlContext().get(Connection.class);
     if (connection == null) {
       return ViewReads.failed(env, ErrorCode.INVALID_QUERY, "subscriptions run over the"
           + " graphql-transport-ws WebSocket protocol at this path, not over HTTP");
     }
-    List<String> keys = List.copyOf(new LinkedHashSet<>(env.<List<String>>getArgument("keys")));
-    if (keys.isEmpty() || keys.size() > push.maxKeysPerSubscription()) {
+    List<String> keyList = env.getArgument("keys");
+    List<String> keys = keyList == null ? null : List.copyOf(new LinkedHashSet<>(keyList));
+    Map<String, String> given = ViewReads.filters(env, view);
+    if (keys != null && !given.isEmpty()) {
+      return ViewReads.failed(env, ErrorCode.INVALID_ARGUMENT, "give either keys or filters on"
+          + " indexed columns, not both");
+    }
+    if (keys != null && (keys.isEmpty() || keys.size() > push.maxKeysPerSubscription())) {
       return ViewReads.failed(env, ErrorCode.INVALID_ARGUMENT, "a subscription names 1 to "
           + push.maxKeysPerSubscription() + " keys (push.maxKeysPerSubscription), but this"
-          + " one names " + keys.size());
+          + " one names " + keys.size() + "; leave keys out to follow every key of the view");
     }
-    Access.Refusal refusal = Access.read(connection.principal, catalog, view, keys);
-    CatalogEntry entry = catalog.find(view).orElse(null);
+    Access.Refusal refusal = Access.read(connection.principal, catalog, view.name(), keys);
+    CatalogEntry entry = catalog.find(view.name()).orElse(null);
     if (refusal != null || entry == null) {
-      Access.Refusal shown = refusal != null ? refusal : Access.unknownView(view);
+      Access.Refusal shown = refusal != null ? refusal : Access.unknownView(view.name());
       return ViewReads.failed(env, ErrorCode.of(shown.kind()), shown.message());
     }
-    String limited = Caller.of(env).charge(keys.size());
+    MatchingRows matching = null;
+    if (!given.isEmpty()) {
+      try {
+        Principal principal = connection.principal;
+        // A tenant-bound token's filter reads its tenant's keys only (by key range), as push's.
+        matching = new MatchingRows(entry.name(), Indexes.where(entry, given),
+            principal.tenantBound() ? principal.tenant() + Principal.TENANT_SEPARATOR : null,
+            push.maxKeysPerSubscription());
+      } catch (IllegalArgumentException e) {
+        return ViewReads.failed(env, ErrorCode.INVALID_ARGUMENT, e.getMessage());
+      }
+    }
+    Caller caller = Caller.of(env);
+    String limited = keys == null ? null : caller.charge(keys.size());
     if (limited != null) {
       return ViewReads.failed(env, ErrorCode.RATE_LIMITED, limited);
     }
-    LiveRows live = new LiveRows(this, connection, rows, entry.name(), keys, entry.version());
+    LiveRows live = new LiveRows(this, connection, caller, rows, store, entry.name(), keys,
+        matching, entry.version());
     if (!connection.add(live)) {
       return ViewReads.failed(env, ErrorCode.TOO_MANY_SUBSCRIPTIONS, "at most "
           + push.maxSubscriptions() + " subscriptions per connection (push.maxSubscriptions)");
@@ -308,6 +347,10 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
   // ---- the subscription index
 
   void follow(LiveRows live) {
+    if (live.followsView()) {
+      viewFollowers.computeIfAbsent(live.view, v -> ConcurrentHashMap.newKeySet()).add(live);
+      return;
+    }
     Map<String, Set<LiveRows>> keys = followers.computeIfAbsent(live.view,
         v -> new ConcurrentHashMap<>());
     for (String key : live.keys) {
@@ -316,6 +359,13 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
   }
 
   void unfollow(LiveRows live) {
+    if (live.followsView()) {
+      viewFollowers.computeIfPresent(live.view, (v, subs) -> {
+        subs.remove(live);
+        return subs.isEmpty() ? null : subs;
+      });
+      return;
+    }
     Map<String, Set<LiveRows>> keys = followers.get(live.view);
     if (keys == null) {
       return;
@@ -334,11 +384,16 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
   public void onChange(Change change, long viewVersion) {
     Map<String, Set<LiveRows>> keys = followers.get(change.view());
     Set<LiveRows> subs = keys == null ? null : keys.get(change.key());
-    if (subs == null) {
-      return;
+    if (subs != null) {
+      for (LiveRows live : subs) {
+        live.connectionContext().runOnContext(v -> live.onChange(change, viewVersion));
+      }
     }
-    for (LiveRows live : subs) {
-      live.connectionContext().runOnContext(v -> live.onChange(change, viewVersion));
+    Set<LiveRows> all = viewFollowers.get(change.view());
+    if (all != null) {
+      for (LiveRows live : all) {
+        live.connectionContext().runOnContext(v -> live.onChange(change, viewVersion));
+      }
     }
   }
 
@@ -348,18 +403,20 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
       everSubscribed = true;
       return;
     }
-    for (String view : followers.keySet()) {
+    Set<String> views = new java.util.HashSet<>(followers.keySet());
+    views.addAll(viewFollowers.keySet());
+    for (String view : views) {
       eachFollower(view, LiveRows::feedRestored);
     }
   }
 
   private void eachFollower(String view, Consumer<LiveRows> action) {
-    Map<String, Set<LiveRows>> keys = followers.get(view);
-    if (keys == null) {
-      return;
-    }
     Set<LiveRows> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
-    keys.values().forEach(distinct::addAll);
+    Map<String, Set<LiveRows>> keys = followers.get(view);
+    if (keys != null) {
+      keys.values().forEach(distinct::addAll);
+    }
+    distinct.addAll(viewFollowers.getOrDefault(view, Set.of()));
     for (LiveRows live : distinct) {
       live.connectionContext().runOnContext(v -> action.accept(live));
     }
@@ -379,6 +436,7 @@ public final class GraphQLHub extends VerticleBase implements GraphQLApi, Change
   public int subscriptions() {
     Set<LiveRows> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
     followers.values().forEach(keys -> keys.values().forEach(distinct::addAll));
+    viewFollowers.values().forEach(distinct::addAll);
     return distinct.size();
   }
 }

@@ -18,11 +18,20 @@ import graphql.introspection.GoodFaithIntrospection;
 import graphql.introspection.IntrospectionDisabledError;
 import io.streamgate.gateway.config.GraphQLConfig;
 import io.streamgate.gateway.graphql.GraphQLApi;
+import graphql.schema.GraphQLArgument;
+import graphql.schema.GraphQLFieldDefinition;
+import graphql.schema.GraphQLObjectType;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.GraphQLTypeUtil;
+import graphql.validation.ValidationError;
+import graphql.validation.ValidationErrorType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What runs around every operation: the depth and complexity limits (checked before any field
@@ -86,7 +95,8 @@ final class OperationLimits {
       }
       List<GraphQLError> labelled = new ArrayList<>(errors.size());
       for (GraphQLError error : errors) {
-        labelled.add(labelled(error) ? error : label(error));
+        labelled.add(labelled(error) ? error : label(error, parameters.getSchema(),
+            parameters.getQuery()));
       }
       return CompletableFuture.completedFuture(result.transform(b -> b.errors(labelled)));
     }
@@ -97,14 +107,19 @@ final class OperationLimits {
     return extensions != null && extensions.get(ErrorCode.EXTENSION) != null;
   }
 
-  static GraphQLError label(GraphQLError error) {
+  /** @param query the document's text, or null */
+  static GraphQLError label(GraphQLError error, GraphQLSchema schema, String query) {
     Map<String, Object> extensions = new LinkedHashMap<>();
     if (error.getExtensions() != null) {
       extensions.putAll(error.getExtensions());
     }
-    extensions.put(ErrorCode.EXTENSION, codeOf(error).code);
+    String notIndexed = schema == null ? null : notIndexed(error, schema,
+        query != null && query.stripLeading().startsWith("subscription"));
+    extensions.put(ErrorCode.EXTENSION,
+        (notIndexed != null ? ErrorCode.NOT_INDEXED : codeOf(error)).code);
     GraphqlErrorBuilder<?> builder = GraphqlErrorBuilder.newError()
-        .message("%s", error.getMessage())
+        .message("%s", notIndexed != null ? error.getMessage() + "; " + notIndexed
+            : error.getMessage())
         .locations(error.getLocations())
         .extensions(extensions);
     if (error.getPath() != null) {
@@ -114,6 +129,56 @@ final class OperationLimits {
       builder.errorType(error.getErrorType());
     }
     return builder.build();
+  }
+
+  /** graphql-java's message for an argument a field does not declare (graphql-java 24). */
+  private static final Pattern UNKNOWN_ARGUMENT =
+      Pattern.compile("Unknown field argument '([_0-9A-Za-z]+)'");
+
+  /**
+   * For an argument of a view's rows or subscription field that names a column the view does
+   * not index (REST's 400 for the same filter): what the filter may name instead; else null.
+   * The filter arguments are the field's arguments besides keys, first and after.
+   *
+   * @param subscription whether the document is a subscription (a view's subscription field
+   *     has its point query's name); clients send one operation per document
+   */
+  static String notIndexed(GraphQLError error, GraphQLSchema schema, boolean subscription) {
+    if (!(error instanceof ValidationError validation)
+        || validation.getValidationErrorType() != ValidationErrorType.UnknownArgument
+        || validation.getQueryPath() == null || validation.getQueryPath().isEmpty()) {
+      return null;
+    }
+    Matcher argument = UNKNOWN_ARGUMENT.matcher(error.getMessage());
+    if (!argument.find()) {
+      return null;
+    }
+    String column = argument.group(1);
+    List<String> path = validation.getQueryPath();
+    String fieldName = path.get(path.size() - 1);
+    GraphQLObjectType root = subscription ? schema.getSubscriptionType() : schema.getQueryType();
+    GraphQLFieldDefinition field = root == null ? null : root.getFieldDefinition(fieldName);
+    GraphQLObjectType row = field == null ? null : rowsOf(field);
+    if (row != null && row.getFieldDefinition(column) != null
+        && field.getArgument(column) == null) {
+      List<String> indexed = field.getArguments().stream().map(GraphQLArgument::getName)
+          .filter(name -> !GraphQLNames.ROWS_ARGUMENTS.contains(name)).toList();
+      return "'" + fieldName + "' cannot be filtered by '" + column + "': " + (indexed.isEmpty()
+          ? "its view declares no indexes" : "its indexed columns are "
+              + String.join(", ", indexed)) + " (filters take indexed columns only)";
+    }
+    return null;
+  }
+
+  /** The row type of a page ({@code rows}) or subscription event ({@code row}) field; or null. */
+  private static GraphQLObjectType rowsOf(GraphQLFieldDefinition field) {
+    if (!(GraphQLTypeUtil.unwrapAll(field.getType()) instanceof GraphQLObjectType holder)) {
+      return null;
+    }
+    GraphQLFieldDefinition rows = holder.getFieldDefinition("rows") != null
+        ? holder.getFieldDefinition("rows") : holder.getFieldDefinition("row");
+    return rows != null && GraphQLTypeUtil.unwrapAll(rows.getType()) instanceof GraphQLObjectType r
+        ? r : null;
   }
 
   private static ErrorCode codeOf(GraphQLError error) {

@@ -34,22 +34,35 @@ record RowData(String key, long version, long updatedAt, Map<String, Object> val
     /** The snapshot is complete: every event after this one is a change. */
     LIVE,
     /** The view is served by another version now; a new snapshot and LIVE follow. */
-    SWITCH
+    SWITCH,
+    /** A row not held by the client matches the filter now (written, or changed to match). */
+    ENTER,
+    /** A row held by the client matches the filter no longer; {@code row} is it now. */
+    LEAVE,
+    /** A whole-view subscription may have missed changes (the change feed was lost). */
+    RESYNC
   }
 
   /**
    * One subscription event ({@code NAME_event}).
    *
-   * @param key         the row's key; null for LIVE and SWITCH
-   * @param version     the row's version (of the delete, for DELETE); null for LIVE and SWITCH
+   * @param key         the row's key; null for LIVE, SWITCH and RESYNC
+   * @param version     the row's version (of the delete, for DELETE); null for LIVE, SWITCH
+   *                    and RESYNC
    * @param viewVersion the view version the event belongs to
-   * @param row         the row for SNAPSHOT and UPDATE, else null
+   * @param row         the row for SNAPSHOT, UPDATE, ENTER and LEAVE (null for a LEAVE whose
+   *                    delete the gateway did not see), else null
    * @param deletedAt   epoch milliseconds of the delete, for DELETE
    */
   record Event(ChangeType type, String key, Long version, long viewVersion, RowData row,
       Long deletedAt) {
     static Event control(ChangeType type, long viewVersion) {
       return new Event(type, null, null, viewVersion, null, null);
+    }
+
+    /** This event told as another type. */
+    Event as(ChangeType other) {
+      return new Event(other, key, version, viewVersion, row, deletedAt);
     }
   }
 }

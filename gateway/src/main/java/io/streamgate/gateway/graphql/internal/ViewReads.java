@@ -76,12 +76,7 @@ final class ViewReads {
   DataFetcher<Object> rows(CatalogEntry view) {
     return env -> {
       List<String> keyList = env.getArgument("keys");
-      Map<String, String> given = new LinkedHashMap<>();
-      GraphQLNames.indexArguments(view).forEach((argument, column) -> {
-        if (env.getArgument(argument) != null) {
-          given.put(column, env.getArgument(argument));
-        }
-      });
+      Map<String, String> given = filters(env, view);
       if (keyList != null) {
         if (!given.isEmpty()) {
           return failed(env, ErrorCode.INVALID_ARGUMENT, "give either keys or filters on"
@@ -91,6 +86,20 @@ final class ViewReads {
       }
       return given.isEmpty() ? page(env, view) : filter(env, view, given);
     };
+  }
+
+  /**
+   * The filter arguments given to a rows or subscription field: indexed column → value, in the
+   * order of the view's indexes; empty if none.
+   */
+  static Map<String, String> filters(DataFetchingEnvironment env, CatalogEntry view) {
+    Map<String, String> given = new LinkedHashMap<>();
+    GraphQLNames.indexArguments(view).forEach((argument, column) -> {
+      if (env.getArgument(argument) != null) {
+        given.put(column, env.getArgument(argument));
+      }
+    });
+    return given;
   }
 
   private Object keys(DataFetchingEnvironment env, CatalogEntry view, List<String> keys) {

@@ -69,6 +69,12 @@ final class ViewSchema {
       .value("LIVE", RowData.ChangeType.LIVE, "The snapshot is complete; changes follow")
       .value("SWITCH", RowData.ChangeType.SWITCH,
           "The view switched versions; a new snapshot follows")
+      .value("ENTER", RowData.ChangeType.ENTER,
+          "A row matches the subscription's filter now (written, or changed to match)")
+      .value("LEAVE", RowData.ChangeType.LEAVE,
+          "A row matches the subscription's filter no longer; `row` is it now")
+      .value("RESYNC", RowData.ChangeType.RESYNC,
+          "A whole-view subscription may have missed changes; re-read what you need")
       .build();
 
   private ViewSchema() {}
@@ -83,7 +89,8 @@ final class ViewSchema {
             .type(nonNull(list(nonNull(Scalars.GraphQLString)))));
     code.dataFetcher(FieldCoordinates.coordinates("Query", "_views"), resolvers.views());
     GraphQLObjectType.Builder subscription = newObject().name("Subscription")
-        .description("Rows of a view by key: a snapshot, LIVE, then every change.");
+        .description("Rows of a view by key, by indexed column values, or all of them: a"
+            + " snapshot, LIVE, then every change.");
     for (CatalogEntry view : views) {
       String name = names.get(view.name());
       GraphQLObjectType row = rowType(view, name, code);
@@ -129,11 +136,19 @@ final class ViewSchema {
         code.dataFetcher(FieldCoordinates.coordinates("Query", name + "_top"),
             resolvers.top(view));
       }
-      subscription.field(newFieldDefinition().name(name)
-          .description("View `" + view.name() + "`: a snapshot of `keys`, LIVE, then their"
-              + " changes and deletes.")
-          .argument(newArgument().name("keys").type(nonNull(list(nonNull(Scalars.GraphQLString)))))
-          .type(nonNull(event)));
+      GraphQLFieldDefinition.Builder subscribe = newFieldDefinition().name(name)
+          .description("View `" + view.name() + "`: with `keys`, a snapshot of their rows,"
+              + " LIVE, then their changes and deletes; with filter arguments on indexed"
+              + " columns (they intersect), a snapshot of the matching rows, LIVE, then ENTER,"
+              + " UPDATE, LEAVE and DELETE; with neither, LIVE, then every change of the view.")
+          .argument(newArgument().name("keys").type(list(nonNull(Scalars.GraphQLString))))
+          // Nullable: a subscription that fails after it started ends with a null event and
+          // the error's code (a Reactive Streams error would lose the code on the socket).
+          .type(event);
+      GraphQLNames.indexArguments(view).forEach((argument, column) -> subscribe.argument(
+          newArgument().name(argument).type(Scalars.GraphQLString)
+              .description("Only rows whose indexed column `" + column + "` has this value.")));
+      subscription.field(subscribe);
       code.dataFetcher(FieldCoordinates.coordinates("Subscription", name),
           resolvers.subscribe(view));
     }

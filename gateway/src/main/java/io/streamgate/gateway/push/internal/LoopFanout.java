@@ -1,12 +1,11 @@
 package io.streamgate.gateway.push.internal;
 
 import io.streamgate.contract.Change;
+import io.streamgate.gateway.store.SnapshotReads;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -28,27 +27,12 @@ final class LoopFanout {
   /** Read by the hub from its own thread, to skip loops without sessions. */
   private final AtomicInteger sessionCount = new AtomicInteger();
 
-  /**
-   * Snapshot reads this loop may have in flight. A reconnect storm (a gateway restarts and
-   * thousands of clients resubscribe at once) would otherwise queue thousands of Redis reads at
-   * once, time them out and open the breaker; queued here, they go out as answers come back,
-   * and repeated keys are answered by the near cache the first read filled.
-   */
-  static final int MAX_READS_IN_FLIGHT = 32;
-  private final ArrayDeque<Runnable> waitingReads = new ArrayDeque<>();
-  private final int maxWaitingReads;
-  private int readsInFlight;
-
-  /** A read refused because {@code push.maxQueuedReads} reads already wait on this loop. */
-  static final class Overloaded extends RuntimeException {
-    Overloaded(String message) {
-      super(message, null, false, false);
-    }
-  }
+  /** The loop's snapshot reads, bounded (push.maxQueuedReads waiting). */
+  private final SnapshotReads reads;
 
   LoopFanout(Context context, int maxWaitingReads) {
     this.context = context;
-    this.maxWaitingReads = maxWaitingReads;
+    this.reads = new SnapshotReads(context, maxWaitingReads);
   }
 
   /** True on this loop's thread (on its context or a duplicate of it, as requests run). */
@@ -57,31 +41,9 @@ final class LoopFanout {
     return current != null && ((ContextInternal) current).unwrap() == context;
   }
 
-  /**
-   * Starts {@code read} now, or once fewer than the maximum are in flight; fails it with
-   * {@link Overloaded} if {@code push.maxQueuedReads} already wait. On this loop.
-   */
+  /** A snapshot read, bounded per loop ({@link SnapshotReads}). On this loop. */
   <T> Future<T> read(Supplier<Future<T>> read) {
-    Promise<T> result = Promise.promise();
-    Runnable start = () -> {
-      readsInFlight++;
-      read.get().onComplete(ar -> context.runOnContext(v -> {
-        readsInFlight--;
-        result.handle(ar);
-        while (readsInFlight < MAX_READS_IN_FLIGHT && !waitingReads.isEmpty()) {
-          waitingReads.poll().run();
-        }
-      }));
-    };
-    if (readsInFlight < MAX_READS_IN_FLIGHT) {
-      start.run();
-    } else if (waitingReads.size() >= maxWaitingReads) {
-      result.fail(new Overloaded("the gateway is busy: " + waitingReads.size() + " snapshot reads"
-          + " wait on this connection's event loop; subscribe again shortly"));
-    } else {
-      waitingReads.add(start);
-    }
-    return result.future();
+    return reads.read(read);
   }
 
   void add(Session session) {

@@ -12,7 +12,9 @@ import io.streamgate.gateway.auth.Principal;
 import io.streamgate.gateway.cache.Read;
 import io.streamgate.gateway.config.PushConfig;
 import io.streamgate.gateway.push.Push;
+import io.streamgate.gateway.store.MatchingRows;
 import io.streamgate.gateway.store.RowBatch;
+import io.streamgate.gateway.store.SnapshotReads;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,7 +36,7 @@ import java.util.Set;
  * when the view switches, it gets {@code switch}, then a fresh snapshot from the new version,
  * and only that version's changes after it. A filtered subscription ({@code where}) follows every
  * change of its view and tells the client which rows enter and leave its filter
- * ({@link WhereMatch}), from the set of keys it has sent as matching.
+ * ({@link MatchingRows}, shared with GraphQL), from the set of keys it has sent as matching.
  */
 final class Session {
   // Usage's counters (this class also uses Micrometer's Counter).
@@ -226,7 +228,9 @@ final class Session {
     // A tenant-bound principal's filter reads only its tenant's keys (by key range).
     String keyPrefix = where != null && principal.tenantBound()
         ? principal.tenant() + Principal.TENANT_SEPARATOR : null;
-    Sub sub = new Sub(this, op.id(), op.view(), op.keys(), where, keyPrefix, entry.version());
+    Sub sub = new Sub(this, op.id(), op.view(), op.keys(), where == null ? null
+        : new MatchingRows(op.view(), where, keyPrefix,
+            services.config().maxKeysPerSubscription()), entry.version());
     subs.put(sub.id, sub);
     loop.add(sub);
     services.metrics().subscriptions(transport.name(), 1);
@@ -250,13 +254,10 @@ final class Session {
    * meanwhile are held and merged as for keys.
    */
   private void readFiltered(Sub sub, Map<String, Long> versions, boolean acknowledge) {
-    sub.held = new HashMap<>();
-    sub.heldOverflow = false;
+    sub.matching.startRead();
     long read = ++sub.reads;
     long version = sub.version;
-    int max = services.config().maxKeysPerSubscription();
-    loop.read(() -> FilterReads.all(services.store(), sub.view, version, sub.where,
-            sub.keyPrefix, max))
+    loop.read(() -> sub.matching.read(services.store(), version))
         .onComplete(ar -> onLoop(() -> {
           if (sub.reads == read) {
             filteredRead(sub, versions, acknowledge, ar);
@@ -266,64 +267,40 @@ final class Session {
 
   private void filteredRead(Sub sub, Map<String, Long> versions, boolean acknowledge,
       AsyncResult<List<Row>> ar) {
-    Map<String, Change> held = sub.held;
-    sub.held = null;
     if (closed || !sub.active) {
+      sub.matching.abandonRead();
       return;
     }
-    if (ar.failed() || sub.heldOverflow) {
+    MatchingRows.Snapshot snapshot;
+    try {
+      if (ar.failed()) {
+        sub.matching.abandonRead();
+        throw ar.cause();
+      }
+      snapshot = sub.matching.finishRead(ar.result(), principal::canReadKey, versions);
+    } catch (Throwable failure) {
       removeSub(sub);
       outbox.removeSubscription(sub);
-      if (sub.heldOverflow) {
-        error(sub.id, Protocol.OVERLOADED, "view '" + sub.view + "' changed at more than "
-            + heldCap() + " keys while its matching rows were read; subscribe again");
-      } else if (ar.cause() instanceof FilterReads.TooManyRows tooMany) {
-        error(sub.id, Protocol.TOO_MANY_ROWS, tooMany.getMessage());
-      } else if (ar.cause() instanceof LoopFanout.Overloaded overloaded) {
+      if (failure instanceof MatchingRows.Refused refused) {
+        error(sub.id, refused.tooManyRows() ? Protocol.TOO_MANY_ROWS : Protocol.OVERLOADED,
+            refused.getMessage());
+      } else if (failure instanceof SnapshotReads.Overloaded overloaded) {
         error(sub.id, Protocol.OVERLOADED, overloaded.getMessage());
       } else {
         error(sub.id, Protocol.UNAVAILABLE, "the matching rows could not be read from the store"
-            + " (" + ar.cause().getMessage() + "); subscribe again shortly");
+            + " (" + failure.getMessage() + "); subscribe again shortly");
       }
       return;
     }
-    Map<String, Change> latest = new LinkedHashMap<>();
-    for (Row row : ar.result()) {
-      latest.put(row.key(), row);
+    for (Row row : snapshot.rows()) {
+      send(Outbox.Entry.filtered(Outbox.Kind.SNAPSHOT, sub, sub.id, row, sub.version));
     }
-    held.forEach((key, change) -> latest.merge(key, change, Session::newest));
-    Map<String, Long> had = new HashMap<>(versions);
-    sub.sent.clear();
-    int snapshots = 0;
-    List<String> upToDate = new ArrayList<>();
-    for (Change change : latest.values()) {
-      if (!(change instanceof Row row) || !Indexes.matches(sub.where, row.valueJson())
-          || !principal.canReadKey(row.key())) {
-        continue;
-      }
-      if (sub.sent.size() >= services.config().maxKeysPerSubscription()) {
-        tooManyRows(sub);
-        return;
-      }
-      Long client = had.remove(row.key());
-      sub.sent.put(row.key(), row.version());
-      if (client != null && client == row.version()) {
-        upToDate.add(row.key());
-      } else {
-        send(Outbox.Entry.filtered(Outbox.Kind.SNAPSHOT, sub, sub.id, row, sub.version));
-        snapshots++;
-      }
-    }
-    for (Map.Entry<String, Long> gone : had.entrySet()) {
-      // The client holds a row that no longer matches: its last change if seen, else its own.
-      Change last = latest.get(gone.getKey());
-      long version = last != null ? last.version() : gone.getValue();
-      send(Outbox.Entry.filtered(Outbox.Kind.LEAVE, sub, sub.id,
-          new Tombstone(sub.view, gone.getKey(), Math.max(1, version), 0), sub.version));
+    for (Change gone : snapshot.left()) {
+      send(Outbox.Entry.filtered(Outbox.Kind.LEAVE, sub, sub.id, gone, sub.version));
     }
     if (acknowledge && !closed) {
-      send(Outbox.Entry.control("subscribed",
-          Protocol.subscribed(sub.id, sub.view, sub.version, snapshots, upToDate, List.of())));
+      send(Outbox.Entry.control("subscribed", Protocol.subscribed(sub.id, sub.view,
+          sub.version, snapshot.rows().size(), snapshot.upToDate(), List.of())));
     }
   }
 
@@ -332,39 +309,24 @@ final class Session {
     if (!principal.canReadKey(change.key())) {
       return;
     }
-    switch (WhereMatch.move(sub.where, sub.sent.get(change.key()), change)) {
-      case ENTER -> {
-        if (sub.sent.size() >= services.config().maxKeysPerSubscription()) {
-          tooManyRows(sub);
-          return;
-        }
-        sub.sent.put(change.key(), change.version());
-        send(Outbox.Entry.filtered(Outbox.Kind.ENTER, sub, sub.id, change, viewVersion));
-      }
-      case UPDATE -> {
-        sub.sent.put(change.key(), change.version());
-        send(Outbox.Entry.filtered(Outbox.Kind.UPDATE, sub, sub.id, change, viewVersion));
-      }
-      case LEAVE -> {
-        sub.sent.remove(change.key());
-        send(Outbox.Entry.filtered(Outbox.Kind.LEAVE, sub, sub.id, change, viewVersion));
-      }
-      case NONE -> { }
+    MatchingRows.Move move;
+    try {
+      move = sub.matching.move(change);
+    } catch (MatchingRows.Refused tooMany) {
+      removeSub(sub);
+      outbox.removeSubscription(sub);
+      error(sub.id, Protocol.TOO_MANY_ROWS, tooMany.getMessage());
+      return;
     }
-  }
-
-  private void tooManyRows(Sub sub) {
-    removeSub(sub);
-    outbox.removeSubscription(sub);
-    error(sub.id, Protocol.TOO_MANY_ROWS, "more than " + services.config()
-        .maxKeysPerSubscription() + " rows of view '" + sub.view + "' match " + sub.where
-        + ", more than one subscription tracks (push.maxKeysPerSubscription); the subscription"
-        + " ended: narrow the filter");
-  }
-
-  /** Distinct keys whose changes a filtered subscription holds while its snapshot is read. */
-  private int heldCap() {
-    return 10 * services.config().maxKeysPerSubscription();
+    Outbox.Kind kind = switch (move) {
+      case ENTER -> Outbox.Kind.ENTER;
+      case UPDATE -> Outbox.Kind.UPDATE;
+      case LEAVE -> Outbox.Kind.LEAVE;
+      case NONE -> null;
+    };
+    if (kind != null) {
+      send(Outbox.Entry.filtered(kind, sub, sub.id, change, viewVersion));
+    }
   }
 
   /**
@@ -396,7 +358,7 @@ final class Session {
     if (ar.failed()) {
       String id = sub.id;
       removeSub(sub);
-      if (ar.cause() instanceof LoopFanout.Overloaded overloaded) {
+      if (ar.cause() instanceof SnapshotReads.Overloaded overloaded) {
         error(id, Protocol.OVERLOADED, overloaded.getMessage());
       } else {
         error(id, Protocol.UNAVAILABLE, "the rows could not be read from the store ("
@@ -473,11 +435,11 @@ final class Session {
     if (closed || !sub.active || viewVersion != sub.version) {
       return;
     }
+    if (sub.filtered() && sub.matching.reading()) {
+      sub.matching.hold(change);
+      return;
+    }
     if (sub.held != null) {
-      if (sub.filtered() && sub.held.size() >= heldCap() && !sub.held.containsKey(change.key())) {
-        sub.heldOverflow = true; // a filter follows the whole view: bound what it holds
-        return;
-      }
       sub.held.merge(change.key(), change, Session::newest);
       return;
     }
@@ -518,6 +480,9 @@ final class Session {
       }
       sub.version = version;
       sub.sent.clear();
+      if (sub.filtered()) {
+        sub.matching.clear();
+      }
       outbox.removeSubscription(sub);
       send(Outbox.Entry.control("switch", Protocol.switched(sub.id, view, version)));
       if (sub.filtered()) {
@@ -543,9 +508,9 @@ final class Session {
     for (Sub sub : new ArrayList<>(subs.values())) {
       if (sub.wholeView()) {
         send(Outbox.Entry.control("resync", Protocol.resync(sub.id, sub.view)));
-      } else if (sub.held == null && sub.filtered()) {
-        readFiltered(sub, new HashMap<>(sub.sent), false);
-      } else if (sub.held == null) {
+      } else if (!sub.reading() && sub.filtered()) {
+        readFiltered(sub, sub.matching.holding(), false);
+      } else if (!sub.reading()) {
         readSnapshot(sub, new HashMap<>(sub.sent), false);
       }
     }

@@ -1,6 +1,7 @@
 package io.streamgate.gateway.push.internal;
 
 import io.streamgate.contract.Change;
+import io.streamgate.gateway.store.MatchingRows;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,24 +11,14 @@ final class Sub {
   final Session session;
   final String id;
   final String view;
-  /** Null: every key of the view (updates only), or a filter ({@link #where}). */
+  /** Null: every key of the view (updates only), or a filter ({@link #matching}). */
   final List<String> keys;
-  /**
-   * A filtered subscription: indexed column → indexed text (checked against the catalog); null
-   * otherwise.
-   */
-  final Map<String, String> where;
-  /** A filtered subscription of a tenant-bound principal: only keys with this prefix; else null. */
-  final String keyPrefix;
-  /**
-   * Per key, the newest version handed to the client (keyed subscriptions), of {@link #version};
-   * for a filtered subscription, exactly the keys the client holds as matching.
-   */
+  /** A filtered subscription: the rows the client holds as matching; null otherwise. */
+  final MatchingRows matching;
+  /** Per key, the newest version handed to the client (keyed subscriptions), of {@link #version}. */
   final Map<String, Long> sent = new HashMap<>();
-  /** Non-null while the snapshot is being read: changes that arrive meanwhile, newest per key. */
+  /** Non-null while a keyed snapshot is read: changes that arrive meanwhile, newest per key. */
   Map<String, Change> held;
-  /** A filtered subscription's {@link #held} reached its bound: the read is void. */
-  boolean heldOverflow;
   boolean active = true;
   /**
    * The view version followed: changes of other versions (tables) are not this subscription's.
@@ -38,28 +29,32 @@ final class Sub {
   long reads;
 
   Sub(Session session, String id, String view, List<String> keys, long version) {
-    this(session, id, view, keys, null, null, version);
+    this(session, id, view, keys, null, version);
   }
 
-  Sub(Session session, String id, String view, List<String> keys, Map<String, String> where,
-      String keyPrefix, long version) {
+  Sub(Session session, String id, String view, List<String> keys, MatchingRows matching,
+      long version) {
     this.session = session;
     this.id = id;
     this.view = view;
     this.keys = keys;
-    this.where = where;
-    this.keyPrefix = keyPrefix;
+    this.matching = matching;
     this.version = version;
   }
 
   /** Every key of the view, updates only. */
   boolean wholeView() {
-    return keys == null && where == null;
+    return keys == null && matching == null;
   }
 
-  /** A subscription to the rows matching {@link #where}. */
+  /** A subscription to the rows matching a filter ({@link #matching}). */
   boolean filtered() {
-    return where != null;
+    return matching != null;
+  }
+
+  /** Whether its snapshot is being read (changes are held meanwhile). */
+  boolean reading() {
+    return filtered() ? matching.reading() : held != null;
   }
 
   /** Follows every change of its view (and picks its own): whole-view and filtered ones. */

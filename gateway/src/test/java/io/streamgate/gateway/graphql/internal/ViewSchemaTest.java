@@ -74,8 +74,14 @@ class ViewSchemaTest {
     return ViewSchema.build(List.of(views), CONSTANT);
   }
 
+  /** A view with declared indexes: filter arguments on rows and subscription fields. */
+  static final CatalogEntry ORDERS_BY = new CatalogEntry("orders_by", "", "orderId",
+      ViewKind.LATEST, List.of(new CatalogEntry.Column("userId", "string"),
+          new CatalogEntry.Column("status", "string"), new CatalogEntry.Column("amount", "double")),
+      null, 0, 1, 1, List.of(), List.of("userId", "status"));
+
   static ExecutionResult run(GraphQLConfig config, String query, boolean introspection) {
-    GraphQL graphQL = GraphQL.newGraphQL(schema(ORDERS, REVENUE))
+    GraphQL graphQL = GraphQL.newGraphQL(schema(ORDERS, REVENUE, ORDERS_BY))
         .instrumentation(OperationLimits.of(config)).build();
     return graphQL.execute(ExecutionInput.newExecutionInput(query)
         .graphQLContext(Map.of(Introspection.INTROSPECTION_DISABLED, !introspection)).build());
@@ -160,5 +166,45 @@ class ViewSchemaTest {
     assertEquals("invalid-query", code(run(GraphQLConfig.defaults(), "{ order_status(", true)));
     assertEquals("invalid-query", code(run(GraphQLConfig.defaults(),
         "{ order_status(key: \"a\") { nope } }", true)));
+  }
+
+  @Test
+  void subscriptionsTakeKeysOrTheIndexArgumentsOfTheRowsQuery() {
+    GraphQLSchema schema = schema(ORDERS_BY, ORDERS);
+    GraphQLFieldDefinition subscription = schema.getSubscriptionType()
+        .getFieldDefinition("orders_by");
+    assertEquals(List.of("keys", "userId", "status"),
+        subscription.getArguments().stream().map(a -> a.getName()).toList());
+    assertFalse(GraphQLTypeUtil.isNonNull(subscription.getArgument("keys").getType()),
+        "keys optional: a filter or the whole view");
+    assertEquals(List.of("userId", "status"), schema.getQueryType()
+        .getFieldDefinition("orders_by_rows").getArguments().stream().map(a -> a.getName())
+        .filter(n -> !List.of("keys", "first", "after").contains(n)).toList());
+    assertEquals(List.of("keys"), schema.getSubscriptionType().getFieldDefinition("order_status")
+        .getArguments().stream().map(a -> a.getName()).toList());
+    assertNotNull(((graphql.schema.GraphQLEnumType) schema.getType("ChangeType"))
+        .getValue("ENTER"));
+  }
+
+  @Test
+  void aFilterOnAColumnThatIsNotIndexedIsNotIndexedNamingTheIndexes() {
+    for (String query : List.of("{ orders_by_rows(amount: \"1\") { rows { key } } }",
+        "query Named { mine: orders_by_rows(amount: \"1\") { rows { key } } }",
+        "subscription { orders_by(amount: \"1\") { type } }")) {
+      ExecutionResult result = run(GraphQLConfig.defaults(), query, true);
+      assertEquals("not-indexed", code(result), query);
+      String message = result.getErrors().get(0).getMessage();
+      assertTrue(message.contains("'amount'") && message.contains("userId, status"), message);
+    }
+    ExecutionResult none = run(GraphQLConfig.defaults(),
+        "{ order_status_rows(status: \"paid\") { rows { key } } }", true);
+    assertEquals("not-indexed", code(none));
+    assertTrue(none.getErrors().get(0).getMessage().contains("declares no indexes"),
+        none.getErrors().get(0).getMessage());
+    // Not a column: a typo stays a plain validation error.
+    assertEquals("invalid-query", code(run(GraphQLConfig.defaults(),
+        "{ orders_by_rows(fisrt: 1) { rows { key } } }", true)));
+    assertEquals("invalid-query", code(run(GraphQLConfig.defaults(),
+        "{ orders_by(key: \"a\", status: \"x\") { key } }", true)), "a point query filters not");
   }
 }

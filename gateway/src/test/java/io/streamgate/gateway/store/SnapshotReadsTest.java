@@ -1,4 +1,4 @@
-package io.streamgate.gateway.push.internal;
+package io.streamgate.gateway.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,20 +15,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The per-loop snapshot read queue is bounded: past it, reads fail at once with Overloaded. */
-class LoopFanoutTest {
+/** The per-loop snapshot read queue (push's and GraphQL's) is bounded: past it, reads fail at once with Overloaded. */
+class SnapshotReadsTest {
 
   @Test
   void readsBeyondTheInFlightMaximumQueueUpToTheBoundThenAreRefused() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
       Context context = vertx.getOrCreateContext();
-      LoopFanout loop = new LoopFanout(context, 2);
+      SnapshotReads loop = new SnapshotReads(context, 2);
       List<Promise<String>> pending = new ArrayList<>();
       List<Future<String>> results = new ArrayList<>();
       CompletableFuture<Void> started = new CompletableFuture<>();
       context.runOnContext(v -> {
-        for (int i = 0; i < LoopFanout.MAX_READS_IN_FLIGHT + 3; i++) {
+        for (int i = 0; i < SnapshotReads.MAX_READS_IN_FLIGHT + 3; i++) {
           results.add(loop.read(() -> {
             Promise<String> p = Promise.promise();
             pending.add(p);
@@ -40,22 +40,22 @@ class LoopFanoutTest {
       started.get(5, TimeUnit.SECONDS);
       CompletableFuture<Void> checked = new CompletableFuture<>();
       context.runOnContext(v -> {
-        assertEquals(LoopFanout.MAX_READS_IN_FLIGHT, pending.size(), "only so many in flight");
+        assertEquals(SnapshotReads.MAX_READS_IN_FLIGHT, pending.size(), "only so many in flight");
         Future<String> refused = results.get(results.size() - 1);
         assertTrue(refused.failed(), "two wait, the third is refused");
-        assertInstanceOf(LoopFanout.Overloaded.class, refused.cause());
+        assertInstanceOf(SnapshotReads.Overloaded.class, refused.cause());
         assertFalse(results.get(results.size() - 2).isComplete(), "queued, not refused");
         pending.get(0).complete("row");
         checked.complete(null);
       });
       checked.get(5, TimeUnit.SECONDS);
-      Future<String> queued = results.get(LoopFanout.MAX_READS_IN_FLIGHT);
+      Future<String> queued = results.get(SnapshotReads.MAX_READS_IN_FLIGHT);
       long deadline = System.currentTimeMillis() + 5_000;
-      while (pending.size() == LoopFanout.MAX_READS_IN_FLIGHT
+      while (pending.size() == SnapshotReads.MAX_READS_IN_FLIGHT
           && System.currentTimeMillis() < deadline) {
         Thread.onSpinWait();
       }
-      assertEquals(LoopFanout.MAX_READS_IN_FLIGHT + 1, pending.size(),
+      assertEquals(SnapshotReads.MAX_READS_IN_FLIGHT + 1, pending.size(),
           "a finished read lets a queued one start");
       assertFalse(queued.failed());
     } finally {
