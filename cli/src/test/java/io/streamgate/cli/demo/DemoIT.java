@@ -131,7 +131,7 @@ class DemoIT {
       String openOrder = "o-" + run + "-3";
       query.filterAndProjection(buyer, Map.of(shippedOrder, "paid", openOrder, "created"));
       query.graphQlEqualsRest(buyer);
-      query.subscriptionsAgree(openOrder, "shipped", () -> {
+      query.subscriptionsAgree(buyer, openOrder, "shipped", () -> {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaOptions.producer(settings.kafkaBootstrap()))) {
           send(producer, order(openOrder, buyer, "2.75", "shipped", Instant.now()));
         } catch (Exception e) {

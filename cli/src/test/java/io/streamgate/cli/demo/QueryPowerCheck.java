@@ -84,10 +84,11 @@ final class QueryPowerCheck {
   }
 
   /**
-   * A GraphQL subscription and a WebSocket subscription to {@code order} both get the change
-   * {@code change} makes, with the same version.
+   * A GraphQL subscription and a WebSocket subscription to the orders of {@code user} (by the
+   * indexed userId) both get the change {@code change} makes to {@code order}, with the same
+   * version.
    */
-  void subscriptionsAgree(String order, String status, Runnable change) throws Exception {
+  void subscriptionsAgree(String user, String order, String status, Runnable change) throws Exception {
     Frames push = new Frames();
     Frames graphql = new Frames();
     WebSocket ws = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
@@ -97,11 +98,11 @@ final class QueryPowerCheck {
         .get(10, TimeUnit.SECONDS);
     try {
       ws.sendText(Json.write(Map.of("op", "subscribe", "id", "s1", "view", "order_status",
-          "keys", List.of(order))), true);
+          "where", Map.of("userId", user))), true);
       gql.sendText(Json.write(Map.of("type", "connection_init", "payload", Map.of())), true);
       graphql.await(m -> "connection_ack".equals(m.get("type")), "connection_ack");
       gql.sendText(Json.write(Map.of("id", "g1", "type", "subscribe", "payload", Map.of("query",
-          "subscription { order_status(keys: [\"" + order + "\"]) { type key version row { status } } }"))),
+          "subscription { order_status(userId: \"" + user + "\") { type key version row { status } } }"))),
           true);
       push.await(m -> "subscribed".equals(m.get("type")), "push subscribed");
       graphql.await(m -> event(m) != null && "LIVE".equals(event(m).get("type")), "GraphQL LIVE");
