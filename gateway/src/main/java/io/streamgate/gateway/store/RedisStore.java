@@ -17,7 +17,9 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -145,13 +147,26 @@ public final class RedisStore implements Subscriptions {
    * then never answers again, even once the cluster is healthy.
    */
   public static Redis client(Vertx vertx, RedisConfig config, int poolSize, int poolWaiting) {
-    RedisOptions options = clientOptions(config).setMaxPoolWaiting(poolWaiting);
     if (!config.cluster()) {
-      return Redis.createClient(vertx, options.setMaxPoolSize(poolSize));
+      return Redis.createClient(vertx, clientOptions(config).setMaxPoolWaiting(poolWaiting)
+          .setMaxPoolSize(poolSize));
     }
-    return new GatedClusterClient(vertx,
-        Redis.createClient(vertx, options.setMaxPoolSize(poolSize + 1)),
-        poolSize, poolWaiting, config.timeoutMs());
+    List<String> seeds = config.urls();
+    return new GatedClusterClient(vertx, generation -> {
+      // Each replacement asks the seeds starting one further: a hung first seed is skipped.
+      RedisOptions options = clientOptions(config).setMaxPoolWaiting(poolWaiting)
+          .setMaxPoolSize(poolSize + 1);
+      List<String> rotated = new ArrayList<>(seeds.size());
+      for (int i = 0; i < seeds.size(); i++) {
+        rotated.add(seeds.get((generation + i) % seeds.size()));
+      }
+      return Redis.createClient(vertx, options.setEndpoints(rotated));
+    }, poolSize, poolWaiting, config.timeoutMs(), stuckAfterMs(config));
+  }
+
+  /** Five times the call timeout, at least 5 s: long past any caller's patience. */
+  static long stuckAfterMs(RedisConfig config) {
+    return Math.max(5_000L, 5L * config.timeoutMs());
   }
 
   /**

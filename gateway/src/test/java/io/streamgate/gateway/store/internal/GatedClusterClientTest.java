@@ -97,6 +97,36 @@ class GatedClusterClientTest {
     assertTrue(gate.send(get("c")).cause().getMessage().contains("boom"));
   }
 
+  @Test
+  void aStuckClientIsReplacedAndItsPlacesGivenBack() throws Exception {
+    FakeRedis second = new FakeRedis();
+    List<Integer> generations = new ArrayList<>();
+    GatedClusterClient gate = new GatedClusterClient(vertx, generation -> {
+      synchronized (generations) {
+        generations.add(generation);
+      }
+      return generation == 0 ? fake : second;
+    }, 2, 10, 60_000, 200);
+    Future<Response> hung1 = gate.send(get("a"));
+    Future<Response> hung2 = gate.send(get("b"));
+    Future<Response> waiting = gate.send(get("c"));
+    poll(() -> gate.generation() == 1);
+    assertEquals(List.of(0, 1), generations);
+    poll(() -> second.sentKeys().equals(List.of("c")));
+    second.answer(0);
+    await(waiting);
+    assertEquals(0, gate.inFlight(), "the stuck commands gave their places back");
+    Future<Response> next = gate.send(get("d"));
+    assertEquals(List.of("c", "d"), second.sentKeys());
+    second.answer(1);
+    await(next);
+    fake.answer(0); // a late answer of the old client still reaches its caller ...
+    await(hung1);
+    assertEquals(0, gate.inFlight(), "... and frees no place twice");
+    assertTrue(!hung2.isComplete());
+    gate.close();
+  }
+
   private static Request get(String key) {
     return Request.cmd(Command.GET).arg(key);
   }
