@@ -17,7 +17,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.redis.client.Redis;
 import java.util.Optional;
 
 /**
@@ -49,12 +48,12 @@ public final class EventIngest {
   public static EventIngest create(Vertx vertx, IngestConfig config, RedisConfig redis,
       Subscriptions subscriptions, GatewayMetrics metrics) {
     RedisStreams streams = new RedisStreams(
-        Redis.createClient(vertx, RedisStore.clientOptions(redis).setMaxPoolSize(1)),
+        RedisStore.client(vertx, redis, 1),
         subscriptions, redis.keyspace(), RedisStreams.DEFAULT_REFRESH_INTERVAL, redis.timeoutMs());
     EventLog log = new KafkaEventLog(vertx, config);
     // A pending marker lasts as long as Kafka may still settle its request, and a minute more.
     Idempotency idempotency = new Idempotency(
-        Redis.createClient(vertx, RedisStore.clientOptions(redis).setMaxPoolSize(4)),
+        RedisStore.client(vertx, redis, 4),
         redis.keyspace().prefix(), redis.timeoutMs(),
         config.timeoutMs() + config.deliveryTimeoutMs() + 60_000L,
         config.idempotencyRetentionSeconds() * 1000L);

@@ -39,7 +39,7 @@ public final class RateLimits {
     long interval = limits.syncIntervalMs();
     SharedRateLimiter limiter = new SharedRateLimiter(limits, clock,
         RedisLimitSync.staleAfterMillis(interval, redis.timeoutMs()));
-    Redis client = Redis.createClient(vertx, RedisStore.clientOptions(redis).setMaxPoolSize(1));
+    Redis client = RedisStore.client(vertx, redis, 1);
     RedisLimitSync sync = new RedisLimitSync(limiter, client, redis.keyspace(), interval,
         redis.timeoutMs(), redis.redactedUrl());
     return new RateLimits(vertx, limiter, sync, clock);

@@ -3,6 +3,7 @@ package io.streamgate.gateway.store;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.config.BreakerConfig;
 import io.streamgate.gateway.config.RedisConfig;
+import io.streamgate.gateway.store.internal.GatedClusterClient;
 import io.streamgate.gateway.store.internal.GuardedViewStore;
 import io.streamgate.gateway.store.internal.RedisChannelSubscription;
 import io.streamgate.gateway.store.internal.RedisViewStore;
@@ -16,7 +17,9 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -39,14 +42,12 @@ public final class RedisStore implements Subscriptions {
   private RedisStore(Vertx vertx, RedisConfig config, Breaker breaker) {
     this.vertx = vertx;
     this.config = config;
-    this.pool = Redis.createClient(vertx, clientOptions(config)
-        .setMaxPoolSize(config.poolSize())
-        .setMaxPoolWaiting(config.poolWaiting()));
+    this.pool = client(vertx, config, config.poolSize(), config.poolWaiting());
     this.guarded = new GuardedViewStore(
         new RedisViewStore(pool, config.keyspace(), config.redactedUrl(), config.cluster()), breaker,
         config.redactedUrl());
     this.views = guarded;
-    this.probe = Redis.createClient(vertx, clientOptions(config).setMaxPoolSize(1));
+    this.probe = client(vertx, config, 1);
   }
 
   /**
@@ -113,7 +114,7 @@ public final class RedisStore implements Subscriptions {
   public ChannelSubscription subscribe(
       String channel, Handler<String> onMessage, Handler<Void> onSubscribed) {
     // A subscribed connection cannot run other commands, so it gets a client of its own.
-    Redis client = Redis.createClient(vertx, clientOptions(config).setMaxPoolSize(1));
+    Redis client = client(vertx, config, 1);
     return RedisChannelSubscription.start(vertx, client, channel, config.timeoutMs(),
         config.redactedUrl(), onMessage, onSubscribed);
   }
@@ -121,13 +122,51 @@ public final class RedisStore implements Subscriptions {
   @Override
   public ChannelSubscription psubscribe(String pattern, BiConsumer<String, String> onMessage,
       Handler<Void> onSubscribed, Handler<Void> onLost) {
-    Redis client = Redis.createClient(vertx, clientOptions(config).setMaxPoolSize(1));
+    Redis client = client(vertx, config, 1);
     return RedisChannelSubscription.start(vertx, client, pattern, true, config.timeoutMs(),
         config.redactedUrl(), onMessage, onSubscribed, onLost);
   }
 
   public Future<Void> close() {
     return probe.close().eventually(pool::close);
+  }
+
+  /**
+   * A client for {@code config} that runs at most {@code poolSize} commands at once, like a pool
+   * of that size, with the client's default wait queue (24).
+   */
+  public static Redis client(Vertx vertx, RedisConfig config, int poolSize) {
+    return client(vertx, config, poolSize, new RedisOptions().getMaxPoolWaiting());
+  }
+
+  /**
+   * A client for {@code config} that runs at most {@code poolSize} commands at once and lets
+   * {@code poolWaiting} more wait. Standalone: the plain pooled client. Cluster: a
+   * {@link GatedClusterClient} over a client with one connection more per node, because the
+   * plain cluster client deadlocks on its own pool under concurrent commands (see there) and
+   * then never answers again, even once the cluster is healthy.
+   */
+  public static Redis client(Vertx vertx, RedisConfig config, int poolSize, int poolWaiting) {
+    if (!config.cluster()) {
+      return Redis.createClient(vertx, clientOptions(config).setMaxPoolWaiting(poolWaiting)
+          .setMaxPoolSize(poolSize));
+    }
+    List<String> seeds = config.urls();
+    return new GatedClusterClient(vertx, generation -> {
+      // Each replacement asks the seeds starting one further: a hung first seed is skipped.
+      RedisOptions options = clientOptions(config).setMaxPoolWaiting(poolWaiting)
+          .setMaxPoolSize(poolSize + 1);
+      List<String> rotated = new ArrayList<>(seeds.size());
+      for (int i = 0; i < seeds.size(); i++) {
+        rotated.add(seeds.get((generation + i) % seeds.size()));
+      }
+      return Redis.createClient(vertx, options.setEndpoints(rotated));
+    }, poolSize, poolWaiting, config.timeoutMs(), stuckAfterMs(config));
+  }
+
+  /** Five times the call timeout, at least 5 s: long past any caller's patience. */
+  static long stuckAfterMs(RedisConfig config) {
+    return Math.max(5_000L, 5L * config.timeoutMs());
   }
 
   /**
