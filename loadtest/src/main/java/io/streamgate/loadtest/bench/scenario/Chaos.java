@@ -131,8 +131,11 @@ public final class Chaos extends ScenarioCommand {
     }
     measurements.tickFinal();
     for (int i = 0; i < faults.size(); i++) {
-      Instant windowEnd = i + 1 < faults.size() ? faults.get(i + 1).killedAt() : Instant.now();
-      faults.get(i).finish(ledger.errors(), clients.freshness(), windowEnd);
+      // A fault's window ends where the next one's starts: its errors are those counted then.
+      boolean last = i + 1 == faults.size();
+      Instant windowEnd = last ? Instant.now() : faults.get(i + 1).killedAt();
+      Map<String, Long> errorsAtEnd = last ? ledger.errors() : faults.get(i + 1).errorsBefore();
+      faults.get(i).finish(errorsAtEnd, clients.freshness(), windowEnd);
     }
     out.println("chaos: load stopped; waiting up to " + settleSeconds + " s for the views to count every event...");
     out.flush();
