@@ -22,7 +22,7 @@ import picocli.CommandLine.Unmatched;
  * ({@code io.streamgate.loadtest.bench.BenchMain}) in its own JVM with full JIT (this CLI runs
  * with C1 only, which would make the tool its own bottleneck), passing every argument through.
  * Without {@code --token} (and {@code $STREAMGATE_BENCH_TOKEN}), mints a token from the demo's key
- * in {@code ./.streamgate} when it exists. CPU affinity is inherited: {@code taskset -c 1
+ * in {@code ./.streamgate} (or the {@code --state-dir} given) when it exists. CPU affinity is inherited: {@code taskset -c 1
  * ./streamgate bench ...} pins the tool.
  */
 @Command(name = "bench", description = {"Load and freshness benchmarks: rest-read, ws-fanout, freshness, ingest, "
@@ -31,7 +31,13 @@ import picocli.CommandLine.Unmatched;
 final class BenchCommand implements Callable<Integer> {
   static final String MAIN = "io.streamgate.loadtest.bench.BenchMain";
   static final String TOKEN_ENV = "STREAMGATE_BENCH_TOKEN";
-  private static final Path DEMO_SECRET = Path.of(".streamgate", DemoSecret.FILE_NAME);
+  /** The tool's file of WebSocket clients' tokens (loadtest CommonOptions). */
+  static final String WS_TOKENS_FILE_ENV = "STREAMGATE_BENCH_WS_TOKENS_FILE";
+  /**
+   * WebSocket clients per minted subject: half the gateway's default {@code
+   * push.maxSocketsPerPrincipal} (50), so reconnects that overlap a closing socket still fit.
+   */
+  static final int SOCKETS_PER_SUBJECT = 25;
 
   @Unmatched List<String> args = new ArrayList<>();
 
@@ -47,11 +53,16 @@ final class BenchCommand implements Callable<Integer> {
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     PrintWriter err = spec.commandLine().getErr();
-    if (wantsToken(args) && System.getenv(TOKEN_ENV) == null && Files.isRegularFile(DEMO_SECRET)) {
-      try (TokenMinter minter = new TokenMinter(DemoSecret.load(DEMO_SECRET))) {
+    Path secret = demoSecret(args);
+    if (wantsToken(args) && System.getenv(TOKEN_ENV) == null && Files.isRegularFile(secret)) {
+      try (TokenMinter minter = new TokenMinter(DemoSecret.load(secret))) {
         builder.environment().put(TOKEN_ENV, minter.mint(tokenFor(args)));
+        Path wsTokens = Files.createTempFile("streamgate-bench-ws-tokens", ".txt");
+        wsTokens.toFile().deleteOnExit();
+        Files.write(wsTokens, wsTokens(minter, args));
+        builder.environment().put(WS_TOKENS_FILE_ENV, wsTokens.toString());
       }
-      err.println("bench: using a token minted from " + DEMO_SECRET + " (scope \"" + tokenFor(args).scope() + "\")");
+      err.println("bench: using a token minted from " + secret + " (scope \"" + tokenFor(args).scope() + "\")");
       err.flush();
     }
     Process child = builder.start();
@@ -73,6 +84,29 @@ final class BenchCommand implements Callable<Integer> {
   static boolean wantsToken(List<String> args) {
     return !args.isEmpty() && !args.contains("--token") && !args.contains("--help") && !args.contains("-h")
         && args.stream().noneMatch(a -> a.startsWith("--token="));
+  }
+
+  /** The demo's signing key: in the --state-dir the arguments name (chaos, soak), else ./.streamgate. */
+  static Path demoSecret(List<String> args) {
+    return Path.of(valueOf(args, "--state-dir", ".streamgate"), DemoSecret.FILE_NAME);
+  }
+
+  /**
+   * Tokens of subjects bench-ws-0, bench-ws-1, … (scope views:read), enough for the clients
+   * {@code --subscribers} asks for (at least 1,000) at {@value #SOCKETS_PER_SUBJECT} per subject.
+   */
+  static List<String> wsTokens(TokenMinter minter, List<String> args) {
+    int subscribers;
+    try {
+      subscribers = Math.max(1000, Integer.parseInt(valueOf(args, "--subscribers", "0")));
+    } catch (NumberFormatException e) {
+      subscribers = 1000; // the tool reports the bad value itself
+    }
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < (subscribers + SOCKETS_PER_SUBJECT - 1) / SOCKETS_PER_SUBJECT; i++) {
+      tokens.add(minter.mint(new TokenRequest("bench-ws-" + i, "views:read", null, null, Duration.ofHours(6))));
+    }
+    return tokens;
   }
 
   /** Reads the views and writes the stream the arguments name (default orders), with --plan if given. */

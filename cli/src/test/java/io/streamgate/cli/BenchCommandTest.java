@@ -28,4 +28,23 @@ class BenchCommandTest {
     assertEquals("views:read events:clicks:write", named.scope());
     assertEquals("trial", named.plan());
   }
+
+  @Test
+  void theDemoKeyIsFoundInTheStateDirectoryGiven() {
+    assertEquals(java.nio.file.Path.of(".streamgate", "demo-jwt.secret"), BenchCommand.demoSecret(List.of("soak")));
+    assertEquals(java.nio.file.Path.of("/tmp/sg", "demo-jwt.secret"),
+        BenchCommand.demoSecret(List.of("chaos", "--state-dir", "/tmp/sg")));
+  }
+
+  @Test
+  void webSocketClientsGetASubjectPerTwentyFive() throws Exception {
+    try (io.streamgate.cli.token.TokenMinter minter = new io.streamgate.cli.token.TokenMinter(
+        io.streamgate.cli.token.DemoSecret.loadOrCreate(java.nio.file.Files.createTempDirectory("bench")
+            .resolve("demo-jwt.secret")))) {
+      assertEquals(40, BenchCommand.wsTokens(minter, List.of("soak")).size(), "1,000 clients at least");
+      List<String> many = BenchCommand.wsTokens(minter, List.of("ws-fanout", "--subscribers", "10000"));
+      assertEquals(400, many.size());
+      assertEquals(400, new java.util.HashSet<>(many).size(), "one subject each");
+    }
+  }
 }

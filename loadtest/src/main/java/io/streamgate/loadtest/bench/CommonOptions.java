@@ -13,6 +13,12 @@ import picocli.CommandLine.Option;
 public final class CommonOptions {
   /** Where the token comes from without --token; {@code ./streamgate bench} sets it. */
   public static final String TOKEN_ENV = "STREAMGATE_BENCH_TOKEN";
+  /**
+   * A file of tokens, one per line, each of its own subject: WebSocket clients spread over them,
+   * because a gateway accepts at most {@code push.maxSocketsPerPrincipal} sockets per subject
+   * (./streamgate bench writes it when it mints from the demo key).
+   */
+  public static final String WS_TOKENS_FILE_ENV = "STREAMGATE_BENCH_WS_TOKENS_FILE";
   public static final String DEFAULT_TARGET = "http://127.0.0.1:8080";
 
   @Option(names = "--target", paramLabel = "URL",
@@ -113,6 +119,31 @@ public final class CommonOptions {
     String env = System.getenv(TOKEN_ENV);
     return env == null || env.isBlank() ? null : env.strip();
   }
+
+  /**
+   * The token of WebSocket client {@code i}: the i-th (round robin) of {@link #WS_TOKENS_FILE_ENV}'s
+   * when given, else {@link #token()}.
+   */
+  public String wsToken(int i) {
+    List<String> tokens = wsTokens();
+    return tokens.isEmpty() ? token() : tokens.get(i % tokens.size());
+  }
+
+  private List<String> wsTokens() {
+    if (wsTokens == null) {
+      String file = System.getenv(WS_TOKENS_FILE_ENV);
+      try {
+        wsTokens = file == null || file.isBlank() ? List.of()
+            : java.nio.file.Files.readAllLines(Path.of(file)).stream().map(String::strip)
+                .filter(t -> !t.isEmpty()).toList();
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("$" + WS_TOKENS_FILE_ENV + ": cannot read " + file + " (" + e + ")");
+      }
+    }
+    return wsTokens;
+  }
+
+  private List<String> wsTokens;
 
   public Path out(String scenario) {
     return out != null ? out : Path.of("bench-results",

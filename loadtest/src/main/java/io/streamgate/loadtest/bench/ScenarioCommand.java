@@ -45,6 +45,18 @@ public abstract class ScenarioCommand implements Callable<Integer> {
   /** Checks scenario options; throw IllegalArgumentException with a message naming the option. */
   protected void validate() {}
 
+  /**
+   * For scenarios whose clients write and subscribe (chaos, soak): without a token every request
+   * would be refused, so the run is refused up front.
+   */
+  protected void requireToken(String scenario) {
+    if (common.token() == null) {
+      throw new IllegalArgumentException(scenario + " needs a token: --token, $" + CommonOptions.TOKEN_ENV
+          + ", or run it as ./streamgate bench " + scenario + " --state-dir DIR (the demo's state directory:"
+          + " a token is minted from its key)");
+    }
+  }
+
   /** Runs the scenario and returns what it measured. Called on the main thread. */
   protected abstract Results execute(Vertx vertx, Measurements measurements, Instant startedAt) throws Exception;
 

@@ -41,6 +41,8 @@ public final class ChaosClients {
 
   private final List<URI> gateways;
   private final String token;
+  /** Subscriber i's token: several subjects, since a gateway limits sockets per subject. */
+  private final java.util.function.IntFunction<String> wsToken;
   private final String prefix;
   private final List<String> users;
   private final Ledger ledger;
@@ -56,10 +58,12 @@ public final class ChaosClients {
   // Subscribers stay (and reconnect) after the load stops, until the final values are compared.
   private volatile boolean subscribing = true;
 
-  public ChaosClients(List<URI> gateways, String token, String prefix, int users, Ledger ledger,
+  public ChaosClients(List<URI> gateways, String token, java.util.function.IntFunction<String> wsToken,
+      String prefix, int users, Ledger ledger,
       Measurements measurements) {
     this.gateways = List.copyOf(gateways);
     this.token = token;
+    this.wsToken = wsToken;
     this.prefix = prefix;
     this.users = java.util.stream.IntStream.range(0, users).mapToObj(i -> prefix + "u-" + i).toList();
     this.ledger = ledger;
@@ -84,7 +88,7 @@ public final class ChaosClients {
     }
     spawn("chaos-freshness", this::probeLoop);
     for (int i = 0; i < subscriberCount; i++) {
-      Subscriber s = new Subscriber(gateways.get(i % gateways.size()), "ws-" + i);
+      Subscriber s = new Subscriber(gateways.get(i % gateways.size()), "ws-" + i, wsToken.apply(i));
       subscribers.add(s);
       s.connect();
     }
@@ -289,15 +293,17 @@ public final class ChaosClients {
   private final class Subscriber implements WebSocket.Listener {
     final URI gateway;
     final String name;
+    final String token;
     final Map<String, JsonObject> values = new ConcurrentHashMap<>();
     final Map<String, Long> versions = new ConcurrentHashMap<>();
     volatile WebSocket socket;
     volatile int reconnects;
     private final StringBuilder partial = new StringBuilder();
 
-    Subscriber(URI gateway, String name) {
+    Subscriber(URI gateway, String name, String token) {
       this.gateway = gateway;
       this.name = name;
+      this.token = token;
     }
 
     void connect() {

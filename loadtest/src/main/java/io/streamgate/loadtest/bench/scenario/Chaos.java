@@ -2,6 +2,7 @@ package io.streamgate.loadtest.bench.scenario;
 
 import io.streamgate.loadtest.bench.ScenarioCommand;
 import io.streamgate.loadtest.bench.chaos.ChaosClients;
+import io.streamgate.loadtest.bench.load.WsSubscriber;
 import io.streamgate.loadtest.bench.chaos.ChaosVerdict;
 import io.streamgate.loadtest.bench.chaos.DemoProcesses;
 import io.streamgate.loadtest.bench.chaos.Fault;
@@ -80,9 +81,14 @@ public final class Chaos extends ScenarioCommand {
 
   @Override
   protected void validate() {
+    requireToken("chaos");
     if (common.duration().compareTo(MIN_DURATION) < 0) {
       throw new IllegalArgumentException("--duration must be at least 2m: five faults with recovery in between, but was "
           + common.duration().toSeconds() + "s");
+    }
+    if (users > WsSubscriber.MAX_KEYS_PER_SUBSCRIBE) {
+      throw new IllegalArgumentException("--users must be at most " + WsSubscriber.MAX_KEYS_PER_SUBSCRIBE
+          + " (every WebSocket client subscribes to every user in one subscription), but was " + users);
     }
     if (!(eventsRate > 0) || !(readRate > 0) || subscriberCount < 0 || users < 1) {
       throw new IllegalArgumentException("--events-rate and --read-rate must be positive, --subscribers at least 0,"
@@ -101,7 +107,7 @@ public final class Chaos extends ScenarioCommand {
     List<URI> gateways = gateways();
     String prefix = "chaos-" + Long.toString(System.currentTimeMillis(), 36) + "-";
     Ledger ledger = new Ledger();
-    ChaosClients clients = new ChaosClients(gateways, common.token(), prefix, users, ledger, measurements);
+    ChaosClients clients = new ChaosClients(gateways, common.token(), common::wsToken, prefix, users, ledger, measurements);
     List<FaultRecord> faults = new ArrayList<>();
     Instant start = Instant.now();
     measurements.startMeasuring();

@@ -3,6 +3,7 @@ package io.streamgate.loadtest.bench.scenario;
 import io.streamgate.loadtest.bench.KeyOptions;
 import io.streamgate.loadtest.bench.ScenarioCommand;
 import io.streamgate.loadtest.bench.chaos.ChaosClients;
+import io.streamgate.loadtest.bench.load.WsSubscriber;
 import io.streamgate.loadtest.bench.chaos.DemoProcesses;
 import io.streamgate.loadtest.bench.chaos.JvmSampler;
 import io.streamgate.loadtest.bench.chaos.Ledger;
@@ -65,6 +66,7 @@ public final class Soak extends ScenarioCommand {
 
   @Override
   protected void validate() {
+    requireToken("soak");
     if (common.rate() == null) {
       throw new IllegalArgumentException("soak needs --rate: 70% of the peak reads/s that rest-read measured here");
     }
@@ -80,8 +82,10 @@ public final class Soak extends ScenarioCommand {
     List<String> gatewayNames = processes.names().stream().filter(n -> n.startsWith("gateway")).toList();
     Ledger ledger = new Ledger();
     // The clients' own latencies stay out of the read measurements.
-    ChaosClients clients = new ChaosClients(gateways, common.token(), "soak-" + Long.toString(System.currentTimeMillis(), 36)
-        + "-", 200, ledger, new Measurements());
+    // As many users as one subscription may name: every client subscribes to all of them.
+    ChaosClients clients = new ChaosClients(gateways, common.token(), common::wsToken,
+        "soak-" + Long.toString(System.currentTimeMillis(), 36) + "-", WsSubscriber.MAX_KEYS_PER_SUBSCRIBE, ledger,
+        new Measurements());
     List<JsonObject> samples = new CopyOnWriteArrayList<>();
     Instant start = Instant.now();
     Thread sampler = new Thread(() -> sample(processes, gatewayNames, start, samples), "soak-sampler");

@@ -113,7 +113,7 @@ public final class WsFanout extends ScenarioCommand {
       out().flush();
       for (int s = 0; s < subscribers; s++) {
         String id = "s" + s;
-        WsSubscriber subscriber = WsSubscriber.connect(client, target, common.token(), m -> {
+        WsSubscriber subscriber = WsSubscriber.connect(client, target, common.wsToken(s), m -> {
           switch (m.type()) {
             case "snapshot" -> snapshots.increment();
             case "update" -> {
