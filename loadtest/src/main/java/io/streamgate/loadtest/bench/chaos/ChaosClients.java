@@ -71,6 +71,21 @@ public final class ChaosClients {
   }
 
   /** The run's users (keys of {@code user_totals}), the probe's included. */
+  /**
+   * Keys each WebSocket client follows: all users and the probe (chaos: each client must end with
+   * every final value), or a window of them (soak: a thousand dashboards of a few keys each, not a
+   * thousand copies of every change).
+   */
+  private int keysPerSubscriber = Integer.MAX_VALUE;
+
+  public ChaosClients keysPerSubscriber(int keys) {
+    this.keysPerSubscriber = keys;
+    return this;
+  }
+
+  /** Users at most: with the probe's, one subscription's bound ({@code push.maxKeysPerSubscription}). */
+  public static final int MAX_USERS = WsSubscriber.MAX_KEYS_PER_SUBSCRIBE - 1;
+
   public List<String> users() {
     java.util.ArrayList<String> all = new java.util.ArrayList<>(users);
     all.add(probeUser());
@@ -88,7 +103,8 @@ public final class ChaosClients {
     }
     spawn("chaos-freshness", this::probeLoop);
     for (int i = 0; i < subscriberCount; i++) {
-      Subscriber s = new Subscriber(gateways.get(i % gateways.size()), "ws-" + i, wsToken.apply(i));
+      Subscriber s = new Subscriber(gateways.get(i % gateways.size()), "ws-" + i, wsToken.apply(i),
+          keysOf(i));
       subscribers.add(s);
       s.connect();
     }
@@ -104,12 +120,25 @@ public final class ChaosClients {
     inFlight.release(INGEST_IN_FLIGHT);
   }
 
+  /** The keys subscriber {@code i} follows: every user's, or a window starting at its own. */
+  private List<String> keysOf(int i) {
+    List<String> all = users();
+    if (keysPerSubscriber >= all.size()) {
+      return all;
+    }
+    List<String> window = new java.util.ArrayList<>();
+    for (int k = 0; k < keysPerSubscriber; k++) {
+      window.add(all.get((i + k) % all.size()));
+    }
+    return window;
+  }
+
   /** Keys whose last pushed value differs from {@code finalRows} (key → JSON value), per subscriber. */
   public Map<String, List<String>> pushMismatches(Map<String, JsonObject> finalRows) {
     Map<String, List<String>> mismatches = new java.util.TreeMap<>();
     for (Subscriber s : subscribers) {
       List<String> wrong = finalRows.entrySet().stream()
-          .filter(e -> !e.getValue().equals(s.values.get(e.getKey())))
+          .filter(e -> s.keys.contains(e.getKey()) && !e.getValue().equals(s.values.get(e.getKey())))
           .map(Map.Entry::getKey).toList();
       if (!wrong.isEmpty()) {
         mismatches.put(s.name, wrong);
@@ -294,16 +323,18 @@ public final class ChaosClients {
     final URI gateway;
     final String name;
     final String token;
+    final List<String> keys;
     final Map<String, JsonObject> values = new ConcurrentHashMap<>();
     final Map<String, Long> versions = new ConcurrentHashMap<>();
     volatile WebSocket socket;
     volatile int reconnects;
     private final StringBuilder partial = new StringBuilder();
 
-    Subscriber(URI gateway, String name, String token) {
+    Subscriber(URI gateway, String name, String token, List<String> keys) {
       this.gateway = gateway;
       this.name = name;
       this.token = token;
+      this.keys = keys;
     }
 
     void connect() {
@@ -326,7 +357,7 @@ public final class ChaosClients {
      * the gateway sends only rows newer than those, as a client that reconnects should ask.
      */
     void subscribe(WebSocket socket) {
-      JsonObject message = new JsonObject(WsSubscriber.subscribeMessage("s", VIEW, users()));
+      JsonObject message = new JsonObject(WsSubscriber.subscribeMessage("s", VIEW, keys));
       if (!versions.isEmpty()) {
         JsonObject held = new JsonObject();
         versions.forEach(held::put);

@@ -2,7 +2,6 @@ package io.streamgate.loadtest.bench.scenario;
 
 import io.streamgate.loadtest.bench.ScenarioCommand;
 import io.streamgate.loadtest.bench.chaos.ChaosClients;
-import io.streamgate.loadtest.bench.load.WsSubscriber;
 import io.streamgate.loadtest.bench.chaos.ChaosVerdict;
 import io.streamgate.loadtest.bench.chaos.DemoProcesses;
 import io.streamgate.loadtest.bench.chaos.Fault;
@@ -86,9 +85,10 @@ public final class Chaos extends ScenarioCommand {
       throw new IllegalArgumentException("--duration must be at least 2m: five faults with recovery in between, but was "
           + common.duration().toSeconds() + "s");
     }
-    if (users > WsSubscriber.MAX_KEYS_PER_SUBSCRIBE) {
-      throw new IllegalArgumentException("--users must be at most " + WsSubscriber.MAX_KEYS_PER_SUBSCRIBE
-          + " (every WebSocket client subscribes to every user in one subscription), but was " + users);
+    if (users > ChaosClients.MAX_USERS) {
+      throw new IllegalArgumentException("--users must be at most " + ChaosClients.MAX_USERS
+          + " (every WebSocket client subscribes to every user and the probe in one subscription), but was "
+          + users);
     }
     if (!(eventsRate > 0) || !(readRate > 0) || subscriberCount < 0 || users < 1) {
       throw new IllegalArgumentException("--events-rate and --read-rate must be positive, --subscribers at least 0,"

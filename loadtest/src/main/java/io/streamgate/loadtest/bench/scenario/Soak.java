@@ -3,7 +3,6 @@ package io.streamgate.loadtest.bench.scenario;
 import io.streamgate.loadtest.bench.KeyOptions;
 import io.streamgate.loadtest.bench.ScenarioCommand;
 import io.streamgate.loadtest.bench.chaos.ChaosClients;
-import io.streamgate.loadtest.bench.load.WsSubscriber;
 import io.streamgate.loadtest.bench.chaos.DemoProcesses;
 import io.streamgate.loadtest.bench.chaos.JvmSampler;
 import io.streamgate.loadtest.bench.chaos.Ledger;
@@ -37,12 +36,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Point reads at --rate (give 70%% of the peak rest-read measured on this machine), event ingest"
-        + " (--events-rate) and --subscribers WebSocket clients, for --duration (e.g. 10m), against the demo.",
+        + " (--events-rate) and --subscribers WebSocket clients (each following 5 of 99 users written by the ingest),"
+        + " for --duration (e.g. 10m), against the demo.",
         "Every minute: each gateway's heap after a full GC (jcmd GC.run + GC.heap_info; the forced GC costs one pause"
             + " a minute) and RSS, found through the demo's pid files. Reports the heap's slope (MB/min), p99 per"
             + " minute (stages minute-NN) and errors.",
         "Seed the read keys first: ./streamgate seed --rows 10000."})
 public final class Soak extends ScenarioCommand {
+  /** Keys each WebSocket client follows: a dashboard of a few rows. */
+  static final int KEYS_PER_SUBSCRIBER = 5;
   private static final Duration SAMPLE_EVERY = Duration.ofMinutes(1);
 
   @Mixin KeyOptions keys;
@@ -82,10 +84,11 @@ public final class Soak extends ScenarioCommand {
     List<String> gatewayNames = processes.names().stream().filter(n -> n.startsWith("gateway")).toList();
     Ledger ledger = new Ledger();
     // The clients' own latencies stay out of the read measurements.
-    // As many users as one subscription may name: every client subscribes to all of them.
+    // 99 users and the freshness probe; each client follows a window of 5 of them, so a change
+    // reaches about 50 of the 1,000 clients.
     ChaosClients clients = new ChaosClients(gateways, common.token(), common::wsToken,
-        "soak-" + Long.toString(System.currentTimeMillis(), 36) + "-", WsSubscriber.MAX_KEYS_PER_SUBSCRIBE, ledger,
-        new Measurements());
+        "soak-" + Long.toString(System.currentTimeMillis(), 36) + "-", ChaosClients.MAX_USERS, ledger,
+        new Measurements()).keysPerSubscriber(KEYS_PER_SUBSCRIBER);
     List<JsonObject> samples = new CopyOnWriteArrayList<>();
     Instant start = Instant.now();
     Thread sampler = new Thread(() -> sample(processes, gatewayNames, start, samples), "soak-sampler");
