@@ -18,7 +18,6 @@ import io.streamgate.processor.view.SourceParser;
 import io.streamgate.processor.view.ViewPlan;
 import io.streamgate.processor.view.ViewPlanner;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
