@@ -61,7 +61,7 @@ class ProcessorClusterIT {
     TestKafka.createTopic(kafka, topic, 2);
     Path demo = Path.of(System.getProperty("streamgate.root", "..")).resolve("deploy/local/pipeline.yaml");
     Path pipeline = Files.writeString(tmp.resolve("pipeline.yaml"),
-        Files.readString(demo).replace("topic: orders", "topic: " + topic));
+        DemoPipeline.microBatch(Files.readString(demo)).replace("topic: orders", "topic: " + topic));
     List<String> seeds = cluster.nodes().stream().map(RedisServer::uri).toList();
     ProcessorSettings settings = new ProcessorSettings(pipeline, kafka.bootstrapServers(),
         RedisConnections.clusterTarget(seeds), NS, tmp.resolve("checkpoints").toString(), "local[2]",

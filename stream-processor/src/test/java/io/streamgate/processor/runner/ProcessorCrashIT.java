@@ -167,7 +167,7 @@ class ProcessorCrashIT {
         .resolve("deploy/local/pipeline.yaml");
     Path pipeline = tmp.resolve("pipeline.yaml");
     // Small batches: the stream takes many of them, so the kill lands in the middle of it.
-    Files.writeString(pipeline, Files.readString(demo).replace("topic: orders", "topic: " + topic)
+    Files.writeString(pipeline, DemoPipeline.microBatch(Files.readString(demo)).replace("topic: orders", "topic: " + topic)
         .replace("options: { startingOffsets: earliest }",
             "options: { startingOffsets: earliest, maxOffsetsPerTrigger: 200 }"));
     return pipeline;

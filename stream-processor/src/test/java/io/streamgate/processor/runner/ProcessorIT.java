@@ -243,7 +243,7 @@ class ProcessorIT {
         .resolve("deploy/local/pipeline.yaml");
     Path pipeline = tmp.resolve("pipeline.yaml");
     // Plus a windowed view, to see its rows get their TTL once the watermark closes the window.
-    Files.writeString(pipeline, Files.readString(demo).replace("topic: orders", "topic: " + topic)
+    Files.writeString(pipeline, DemoPipeline.microBatch(Files.readString(demo)).replace("topic: orders", "topic: " + topic)
         + """
           orders_per_minute:
             key: k
