@@ -112,18 +112,7 @@ public final class GatedClusterClient implements Redis {
   @Override
   public Future<RedisConnection> connect() {
     Object token = new Object();
-    Redis redis;
-    synchronized (this) {
-      redis = client;
-      started.put(token, System.nanoTime());
-    }
-    Future<RedisConnection> connecting;
-    try {
-      connecting = redis.connect();
-    } catch (RuntimeException e) {
-      connecting = Future.failedFuture(e);
-    }
-    return connecting.andThen(ar -> {
+    return started(token, Redis::connect).andThen(ar -> {
       synchronized (this) {
         started.remove(token);
       }
@@ -216,21 +205,27 @@ public final class GatedClusterClient implements Redis {
 
   private <T> void run(java.util.function.Function<Redis, Future<T>> call, Promise<T> promise) {
     Command token = new Command();
+    started(token, call).onComplete(ar -> {
+      release(token);
+      promise.handle(ar);
+    });
+  }
+
+  /**
+   * {@code call} on the current client, its start recorded under {@code token} (so the watchdog
+   * sees it if it never answers); a call that throws is a failed future.
+   */
+  private <T> Future<T> started(Object token, java.util.function.Function<Redis, Future<T>> call) {
     Redis redis;
     synchronized (this) {
       redis = client;
       started.put(token, System.nanoTime());
     }
-    Future<T> sent;
     try {
-      sent = call.apply(redis);
+      return call.apply(redis);
     } catch (RuntimeException e) {
-      sent = Future.failedFuture(e);
+      return Future.failedFuture(e);
     }
-    sent.onComplete(ar -> {
-      release(token);
-      promise.handle(ar);
-    });
   }
 
   /**
