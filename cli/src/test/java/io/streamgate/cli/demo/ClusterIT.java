@@ -44,7 +44,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisCluster;
@@ -59,9 +59,9 @@ import redis.clients.jedis.JedisCluster;
  * topic holds nothing that was not sent; {@code user_totals} equals the totals computed from the
  * topic, and from the 202'd events when nothing was ambiguous; no request hung past its timeout.
  */
-// Opt-in until it has passed on a quiet machine: on the loaded build VM the processor wrote no
-// row before the settle deadline (see BENCHMARKS.md, "Real clusters and chaos").
-@EnabledIfSystemProperty(named = "streamgate.it.cluster", matches = "true")
+// About 4 minutes on a quiet 2-core machine (BENCHMARKS.md, "Real clusters and chaos");
+// -Dstreamgate.it.cluster=false skips it for a quick local run.
+@DisabledIfSystemProperty(named = "streamgate.it.cluster", matches = "false")
 class ClusterIT {
   private static final String NS = "sgc";
   private static final Keyspace KEYS = new Keyspace(NS);
