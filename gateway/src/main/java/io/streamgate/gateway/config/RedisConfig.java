@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The Redis that holds the views: one server (or a primary behind a stable address), or a Redis
@@ -104,7 +103,12 @@ public record RedisConfig(String url, String namespace, int timeoutMs, int poolS
 
   /** The URL(s) without passwords, for logs. */
   public String redactedUrl() {
-    return urls().stream().map(RedisConfig::redacted).collect(Collectors.joining(","));
+    return String.join(",", redactedUrls());
+  }
+
+  /** Each of {@link #urls()} without its password, for logs. */
+  public List<String> redactedUrls() {
+    return urls().stream().map(RedisConfig::redacted).toList();
   }
 
   private static String redacted(String url) {

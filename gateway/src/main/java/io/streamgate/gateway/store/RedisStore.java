@@ -113,18 +113,30 @@ public final class RedisStore implements Subscriptions {
   @Override
   public ChannelSubscription subscribe(
       String channel, Handler<String> onMessage, Handler<Void> onSubscribed) {
-    // A subscribed connection cannot run other commands, so it gets a client of its own.
-    Redis client = client(vertx, config, 1);
-    return RedisChannelSubscription.start(vertx, client, channel, config.timeoutMs(),
-        config.redactedUrl(), onMessage, onSubscribed);
+    return subscription(channel, false, (from, payload) -> onMessage.handle(payload), onSubscribed,
+        v -> { });
   }
 
   @Override
   public ChannelSubscription psubscribe(String pattern, BiConsumer<String, String> onMessage,
       Handler<Void> onSubscribed, Handler<Void> onLost) {
-    Redis client = client(vertx, config, 1);
-    return RedisChannelSubscription.start(vertx, client, pattern, true, config.timeoutMs(),
-        config.redactedUrl(), onMessage, onSubscribed, onLost);
+    return subscription(pattern, true, onMessage, onSubscribed, onLost);
+  }
+
+  /**
+   * A subscribed connection cannot run other commands, so it gets clients of its own: one plain
+   * client per server it may use. In a cluster those are the seeds, each a node that hears every
+   * PUBLISH of the cluster; a plain connection to one node (not the cluster client, which sends a
+   * keyless PING to any node) lets the liveness PING ask the very node the subscription is on.
+   */
+  private ChannelSubscription subscription(String channel, boolean pattern,
+      BiConsumer<String, String> onMessage, Handler<Void> onSubscribed, Handler<Void> onLost) {
+    List<Redis> servers = new ArrayList<>();
+    for (String url : config.urls()) {
+      servers.add(Redis.createClient(vertx, nodeOptions(config, url).setMaxPoolSize(1)));
+    }
+    return RedisChannelSubscription.start(vertx, servers, config.redactedUrls(), channel, pattern,
+        config.timeoutMs(), onMessage, onSubscribed, onLost);
   }
 
   public Future<Void> close() {
@@ -175,13 +187,20 @@ public final class RedisStore implements Subscriptions {
    * subscriptions go to one primary, which hears every PUBLISH of the cluster.
    */
   public static RedisOptions clientOptions(RedisConfig config) {
-    RedisOptions options = new RedisOptions();
-    if (config.cluster()) {
-      options.setType(RedisClientType.CLUSTER);
-      config.urls().forEach(options::addConnectionString);
-    } else {
-      options.setConnectionString(config.url());
+    if (!config.cluster()) {
+      return nodeOptions(config, config.url());
     }
+    RedisOptions options = connectTimeout(new RedisOptions().setType(RedisClientType.CLUSTER), config);
+    config.urls().forEach(options::addConnectionString);
+    return options;
+  }
+
+  /** Options for a plain client of the one server at {@code url}. */
+  private static RedisOptions nodeOptions(RedisConfig config, String url) {
+    return connectTimeout(new RedisOptions().setConnectionString(url), config);
+  }
+
+  private static RedisOptions connectTimeout(RedisOptions options, RedisConfig config) {
     // Without this a connect to an unreachable host waits for the OS (minutes).
     options.getNetClientOptions().setConnectTimeout(config.timeoutMs());
     return options;

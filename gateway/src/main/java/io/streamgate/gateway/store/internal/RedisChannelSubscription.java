@@ -12,27 +12,34 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One SUBSCRIBE (or PSUBSCRIBE, for a pattern) on a dedicated connection, reconnected with
- * exponential backoff whenever it is lost. All state is touched only on the context that started
- * it (fields are unsynchronised on purpose); {@link #subscribed()} is the one volatile read for
- * other threads.
+ * exponential backoff whenever it is lost. A server that hangs keeps its socket open and sends
+ * nothing, which no close or error reveals: while subscribed, a PING every
+ * {@value #LIVENESS_INTERVAL_MS} ms that gets no answer within the timeout counts as a lost
+ * connection. Given several servers (a Redis Cluster's seeds, any of which hears every PUBLISH),
+ * each new attempt after a loss goes to the next one, so a hung node is left behind. All state is
+ * touched only on the context that started it (fields are unsynchronised on purpose);
+ * {@link #subscribed()} is the one volatile read for other threads.
  */
 public final class RedisChannelSubscription implements ChannelSubscription {
   private static final Logger LOG = LoggerFactory.getLogger(RedisChannelSubscription.class);
   static final long MIN_BACKOFF_MS = 100;
   static final long MAX_BACKOFF_MS = 5_000;
+  static final long LIVENESS_INTERVAL_MS = 2_000;
 
   private final Vertx vertx;
   private final Context context;
-  private final Redis client;
+  private final List<Redis> servers;
+  private final List<String> addresses;
   private final String channel;
   private final long timeoutMs;
-  private final String address;
   private final boolean pattern;
   private final BiConsumer<String, String> onMessage;
   private final Handler<Void> onSubscribed;
@@ -40,42 +47,45 @@ public final class RedisChannelSubscription implements ChannelSubscription {
 
   private volatile boolean subscribed;
   private RedisConnection connection;
+  private int server;
+  private long livenessTimer = -1;
+  private boolean pinging;
   private boolean closed;
   private boolean reportedDown;
   private long backoffMs = MIN_BACKOFF_MS;
   private long retryTimer = -1;
 
-  private RedisChannelSubscription(Vertx vertx, Redis client, String channel, boolean pattern,
-      long timeoutMs, String address, BiConsumer<String, String> onMessage,
+  private RedisChannelSubscription(Vertx vertx, List<Redis> servers, List<String> addresses,
+      String channel, boolean pattern, long timeoutMs, BiConsumer<String, String> onMessage,
       Handler<Void> onSubscribed, Handler<Void> onLost) {
+    if (servers.isEmpty() || servers.size() != addresses.size()) {
+      throw new IllegalArgumentException("one address per server, at least one: " + addresses);
+    }
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
-    this.client = client;
+    this.servers = List.copyOf(servers);
+    this.addresses = List.copyOf(addresses);
     this.channel = channel;
     this.pattern = pattern;
     this.timeoutMs = timeoutMs;
-    this.address = address;
     this.onMessage = onMessage;
     this.onSubscribed = onSubscribed;
     this.onLost = onLost;
   }
 
-  public static RedisChannelSubscription start(Vertx vertx, Redis client, String channel,
-      long timeoutMs, String address, Handler<String> onMessage, Handler<Void> onSubscribed) {
-    return start(vertx, client, channel, false, timeoutMs, address,
-        (from, payload) -> onMessage.handle(payload), onSubscribed, v -> { });
-  }
-
   /**
+   * @param servers one client per server to subscribe on, tried in turn after each loss; the
+   *                subscription owns and closes them
+   * @param addresses each server's address for logs (without passwords)
    * @param pattern true to PSUBSCRIBE {@code channel} as a glob pattern
    * @param onMessage each message's channel and payload
    * @param onLost  called once each time an established subscription is lost
    */
-  public static RedisChannelSubscription start(Vertx vertx, Redis client, String channel,
-      boolean pattern, long timeoutMs, String address, BiConsumer<String, String> onMessage,
-      Handler<Void> onSubscribed, Handler<Void> onLost) {
-    RedisChannelSubscription subscription = new RedisChannelSubscription(vertx, client, channel,
-        pattern, timeoutMs, address, onMessage, onSubscribed, onLost);
+  public static RedisChannelSubscription start(Vertx vertx, List<Redis> servers,
+      List<String> addresses, String channel, boolean pattern, long timeoutMs,
+      BiConsumer<String, String> onMessage, Handler<Void> onSubscribed, Handler<Void> onLost) {
+    RedisChannelSubscription subscription = new RedisChannelSubscription(vertx, servers, addresses,
+        channel, pattern, timeoutMs, onMessage, onSubscribed, onLost);
     subscription.context.runOnContext(v -> subscription.connect());
     return subscription;
   }
@@ -92,11 +102,12 @@ public final class RedisChannelSubscription implements ChannelSubscription {
       closed = true;
       subscribed = false;
       vertx.cancelTimer(retryTimer);
+      vertx.cancelTimer(livenessTimer);
       if (connection != null) {
         connection.close();
         connection = null;
       }
-      client.close().onComplete(done);
+      Future.join(servers.stream().map(Redis::close).toList()).<Void>mapEmpty().onComplete(done);
     });
     return done.future();
   }
@@ -112,7 +123,7 @@ public final class RedisChannelSubscription implements ChannelSubscription {
       abandoned[0] = true;
       retry("no answer within " + timeoutMs + " ms");
     });
-    client.connect().onComplete(ar -> {
+    servers.get(server).connect().onComplete(ar -> {
       if (abandoned[0] || closed) {
         if (ar.succeeded()) {
           ar.result().close();
@@ -134,6 +145,36 @@ public final class RedisChannelSubscription implements ChannelSubscription {
     });
   }
 
+  private void startLiveness() {
+    if (livenessTimer == -1) {
+      livenessTimer = vertx.setPeriodic(LIVENESS_INTERVAL_MS, t -> ping());
+    }
+  }
+
+  private void ping() {
+    RedisConnection conn = connection;
+    if (conn == null || !subscribed || pinging) {
+      return;
+    }
+    pinging = true;
+    conn.send(Request.cmd(Command.PING))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .onComplete(ar -> {
+          pinging = false;
+          if (ar.failed()) {
+            lost(conn, "no answer to PING within " + timeoutMs + " ms");
+          } else if (ar.result() != null && !isPong(ar.result())) {
+            // RESP2: a message that arrived while the PING waited is handed to the PING.
+            onReply(ar.result());
+          }
+        });
+  }
+
+  private static boolean isPong(Response reply) {
+    return reply.type() == ResponseType.SIMPLE ? "PONG".equalsIgnoreCase(reply.toString())
+        : reply.size() > 0 && reply.get(0) != null && "pong".equalsIgnoreCase(reply.get(0).toString());
+  }
+
   private void onReply(Response reply) {
     if (reply == null || (reply.type() != ResponseType.MULTI && reply.type() != ResponseType.PUSH)
         || reply.size() < 3) {
@@ -148,9 +189,10 @@ public final class RedisChannelSubscription implements ChannelSubscription {
       subscribed = true;
       backoffMs = MIN_BACKOFF_MS;
       if (reportedDown) {
-        LOG.info("resubscribed to {} on redis at {}", channel, address);
+        LOG.info("resubscribed to {} on redis at {}", channel, addresses.get(server));
         reportedDown = false;
       }
+      startLiveness();
       onSubscribed.handle(null);
     }
   }
@@ -162,6 +204,8 @@ public final class RedisChannelSubscription implements ChannelSubscription {
     connection = null;
     boolean wasSubscribed = subscribed;
     subscribed = false;
+    vertx.cancelTimer(livenessTimer);
+    livenessTimer = -1;
     conn.close();
     if (wasSubscribed) {
       onLost.handle(null);
@@ -174,11 +218,13 @@ public final class RedisChannelSubscription implements ChannelSubscription {
       return;
     }
     if (!reportedDown) {
-      LOG.warn("not subscribed to {} on redis at {} ({}); retrying every {}-{} ms until Redis"
+      LOG.warn("not subscribed to {} on redis at {} ({}); retrying every {}-{} ms{} until Redis"
           + " answers. Check that Redis is running and redis.url is right.",
-          channel, address, why, MIN_BACKOFF_MS, MAX_BACKOFF_MS);
+          channel, addresses.get(server), why, MIN_BACKOFF_MS, MAX_BACKOFF_MS,
+          servers.size() > 1 ? " on each of " + String.join(",", addresses) + " in turn" : "");
       reportedDown = true;
     }
+    server = (server + 1) % servers.size();
     retryTimer = vertx.setTimer(backoffMs, t -> connect());
     backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
   }
