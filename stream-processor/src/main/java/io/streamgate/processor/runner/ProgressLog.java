@@ -5,12 +5,14 @@ import io.streamgate.processor.metrics.ProcessorMetrics;
 import io.streamgate.processor.sink.BatchListener;
 import io.streamgate.processor.sink.BatchWriter;
 import io.streamgate.processor.sink.WriteCounts;
+import io.streamgate.processor.sink.WriteCountsAccumulator;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
@@ -27,6 +29,11 @@ final class ProgressLog extends StreamingQueryListener implements BatchListener 
   private static final Logger LOG = LoggerFactory.getLogger(ProgressLog.class);
 
   private final Map<String, WriteCounts> written = new ConcurrentHashMap<>();
+  /**
+   * Real-time views: what their tasks wrote so far, and how much of it was reported. Kept after a
+   * query stops (a restart reuses its name): one small entry per real-time view version.
+   */
+  private final Map<String, RealTimeCounts> realTime = new ConcurrentHashMap<>();
   private final Map<UUID, String> names = new ConcurrentHashMap<>();
   private final ProcessorMetrics metrics;
 
@@ -37,6 +44,35 @@ final class ProgressLog extends StreamingQueryListener implements BatchListener 
   @Override
   public void onBatchWritten(String view, long batchId, WriteCounts counts) {
     written.put(view + "#" + batchId, counts);
+  }
+
+  /**
+   * The accumulator a real-time view's tasks add their write counts to. Its tasks report when
+   * they end, which is before the batch's progress, so each progress takes what came since the
+   * last one as that batch's counts.
+   */
+  WriteCountsAccumulator realTimeCounts(SparkSession spark, String view) {
+    WriteCountsAccumulator counts = new WriteCountsAccumulator();
+    spark.sparkContext().register(counts, "streamgate." + view + ".writes");
+    realTime.put(view, new RealTimeCounts(counts));
+    return counts;
+  }
+
+  private static final class RealTimeCounts {
+    private final WriteCountsAccumulator total;
+    private WriteCounts reported = WriteCounts.ZERO;
+
+    RealTimeCounts(WriteCountsAccumulator total) {
+      this.total = total;
+    }
+
+    /** Called on the listener bus thread only. */
+    WriteCounts sinceLast() {
+      WriteCounts now = total.value();
+      WriteCounts delta = now.minus(reported);
+      reported = now;
+      return delta;
+    }
   }
 
   @Override
@@ -64,6 +100,10 @@ final class ProgressLog extends StreamingQueryListener implements BatchListener 
       return;
     }
     WriteCounts counts = written.remove(p.name() + "#" + p.batchId());
+    RealTimeCounts realTimeView = realTime.get(p.name());
+    if (counts == null && realTimeView != null) {
+      counts = realTimeView.sinceLast();
+    }
     metrics.batch(p.name(), p.numInputRows(), p.processedRowsPerSecond(), p.batchDuration());
     if (counts != null) {
       metrics.written(p.name(), counts.written(), counts.notNewer());
@@ -90,7 +130,7 @@ final class ProgressLog extends StreamingQueryListener implements BatchListener 
     line.append(p.batchDuration()).append(" ms");
     if (counts != null) {
       line.append(" (").append(counts.written()).append(" written");
-      if (counts.written() > 0) {
+      if (counts.written() > 0 && realTimeView == null) {
         line.append(" at version ").append(BatchWriter.version(p.batchId()));
       }
       line.append(", ")

@@ -62,7 +62,8 @@ final class ViewQueries {
           .option("checkpointLocation", settings.checkpointOf(table))
           .trigger(Trigger.RealTime(plan.spec().trigger().toMillis()))
           .foreach(new RealTimeRowWriter(settings.redisUri(), settings.namespace(), table,
-              plan.spec().ttl().toMillis(), reader, Clock.systemUTC()))
+              plan.spec().ttl().toMillis(), reader, Clock.systemUTC(),
+              progressLog.realTimeCounts(spark, table)))
           .start();
     }
     var stream = plan.serving().writeStream()

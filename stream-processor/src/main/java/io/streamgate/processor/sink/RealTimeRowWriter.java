@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * ones (batch id + 1): switching a view from real-time back to micro-batch needs its Redis rows
  * reset.
  *
+ * <p>What each task wrote reaches the driver through {@code counts} when the task ends, that is
+ * once per real-time batch: the same rows/written/not-newer figures as a micro-batch's.
+ *
  * <p>Spark makes one instance per task (deserialized copy); not thread-safe, not shared.
  */
 public final class RealTimeRowWriter extends ForeachWriter<Row> {
@@ -39,20 +42,25 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
   private final long ttlMillis;
   private final ServingRowReader reader;
   private final Clock clock;
+  private final WriteCountsAccumulator counts;
 
   private transient Keyspace keyspace;
   private transient long epoch;
   private transient long sequence;
   private transient long skipped;
+  private transient long written;
+  private transient long notNewer;
 
+  /** @param counts registered on the driver; each task adds what it wrote when it closes */
   public RealTimeRowWriter(String redisUri, String namespace, String table, long ttlMillis,
-      ServingRowReader reader, Clock clock) {
+      ServingRowReader reader, Clock clock, WriteCountsAccumulator counts) {
     this.redisUri = redisUri;
     this.namespace = namespace;
     this.table = Names.requireTableName(table);
     this.ttlMillis = ttlMillis;
     this.reader = reader;
     this.clock = clock;
+    this.counts = counts;
     new Keyspace(namespace);
   }
 
@@ -76,6 +84,8 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
     epoch = epochId;
     sequence = 0;
     skipped = 0;
+    written = 0;
+    notNewer = 0;
     return true;
   }
 
@@ -91,8 +101,13 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
       return;
     }
     RowWrite write = reader.write(table, row, version, clock.millis());
-    ScriptCalls.evalsha(redisUri, Scripts.WRITE_ROW, write.writeKeys(keyspace),
+    Object applied = ScriptCalls.evalsha(redisUri, Scripts.WRITE_ROW, write.writeKeys(keyspace),
         write.writeArgs(keyspace, ttlMillis));
+    if (Long.valueOf(1).equals(applied)) {
+      written++;
+    } else {
+      notNewer++; // the store holds this version or a newer one: a replayed batch
+    }
     ScriptCalls.evalsha(redisUri, Scripts.INDEX_ROW, write.indexKeys(keyspace),
         write.indexArgs(keyspace));
   }
@@ -100,5 +115,6 @@ public final class RealTimeRowWriter extends ForeachWriter<Row> {
   @Override
   public void close(Throwable error) {
     // The client is shared by the JVM's tasks and closed at shutdown.
+    counts.add(new WriteCounts(sequence, written, notNewer, 0, skipped));
   }
 }

@@ -24,4 +24,9 @@ public record WriteCounts(long rows, long written, long notNewer, long supersede
     return new WriteCounts(rows + o.rows, written + o.written, notNewer + o.notNewer,
         superseded + o.superseded, skipped + o.skipped);
   }
+
+  public WriteCounts minus(WriteCounts o) {
+    return new WriteCounts(rows - o.rows, written - o.written, notNewer - o.notNewer,
+        superseded - o.superseded, skipped - o.skipped);
+  }
 }

@@ -10,7 +10,8 @@ import org.apache.spark.util.AccumulatorV2;
 public final class WriteCountsAccumulator extends AccumulatorV2<WriteCounts, WriteCounts> {
   private static final long serialVersionUID = 1L;
 
-  private WriteCounts sum = WriteCounts.ZERO;
+  // Volatile: the driver reads it on another thread than the one that merges task results.
+  private volatile WriteCounts sum = WriteCounts.ZERO;
 
   @Override
   public boolean isZero() {

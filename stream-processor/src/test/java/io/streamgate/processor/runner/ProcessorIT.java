@@ -230,12 +230,35 @@ class ProcessorIT {
       System.out.printf("real-time mode produce→Redis change message latency over %d single"
           + " events: min %d ms, median %d ms, max %d ms %s%n", sorted.size(), sorted.get(0),
           sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), millis);
+
+      // Its tasks' write counts reach the metrics once per real-time batch (here every 5 s).
+      long produced = 40 + 30 + 20 + millis.size();
+      HttpClient http = HttpClient.newHttpClient();
+      awaitNoMismatch(() -> {
+        double written = metric(http, runner.metricsPort(),
+            "streamgate_processor_rows_written_total{view=\"rt_status\"}");
+        return written == produced ? null : "rows written " + written + ", expected " + produced;
+      });
+    }
+  }
+
+  /** One sample's value from the metrics port, NaN if it is not there (yet). */
+  private static double metric(HttpClient http, int port, String sample) {
+    try {
+      String text = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      return text.lines().filter(line -> line.startsWith(sample + " "))
+          .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1)))
+          .findFirst().orElse(Double.NaN);
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
   }
 
   private static ProcessorSettings rtSettings(Path pipeline) {
     return new ProcessorSettings(pipeline, kafka.bootstrapServers(), redis.uri(), "rt",
-        tmp.resolve("rt-checkpoints").toString(), "local[2]", Map.of());
+        tmp.resolve("rt-checkpoints").toString(), "local[2]", Map.of(), 0);
   }
 
   private static ProcessorSettings settings(String topic) throws Exception {
