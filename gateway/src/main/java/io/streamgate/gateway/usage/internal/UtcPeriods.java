@@ -6,18 +6,46 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
-/** UTC days ({@code 2026-12-05}) and months ({@code 2026-12}) as usage names them. Stateless. */
+/**
+ * UTC days ({@code 2026-12-05}) and months ({@code 2026-12}) as usage names them. Every request
+ * asks for today's name: it is computed once per day and kept (thread-safe, lock-free).
+ */
 public final class UtcPeriods {
   private static final int RETENTION_DAYS = Usage.RETENTION_DAYS;
+  private static final long DAY_MS = 86_400_000L;
+
+  /** One UTC day: {@code [startMs, startMs + DAY_MS)} and its names. */
+  private record Day(long startMs, String day, String month) {
+    boolean holds(long epochMs) {
+      return epochMs >= startMs && epochMs - startMs < DAY_MS;
+    }
+  }
+
+  private static volatile Day last = dayOf(0);
 
   private UtcPeriods() {}
 
   public static String day(long epochMs) {
-    return date(epochMs).toString();
+    return of(epochMs).day();
   }
 
   public static String month(long epochMs) {
-    return month(date(epochMs));
+    return of(epochMs).month();
+  }
+
+  private static Day of(long epochMs) {
+    Day day = last;
+    if (!day.holds(epochMs)) {
+      day = dayOf(epochMs);
+      last = day; // a clock stepping back and forth only costs recomputing
+    }
+    return day;
+  }
+
+  private static Day dayOf(long epochMs) {
+    LocalDate date = date(epochMs);
+    return new Day(date.atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1000, date.toString(),
+        month(date));
   }
 
   static String month(LocalDate date) {

@@ -21,6 +21,17 @@ class UtcPeriodsTest {
   }
 
   @Test
+  void theKeptDayFollowsTheClockAcrossMidnightBothWays() {
+    long midnight = Instant.parse("2027-01-01T00:00:00Z").toEpochMilli();
+    assertEquals("2026-12-31", UtcPeriods.day(midnight - 1));
+    assertEquals("2027-01-01", UtcPeriods.day(midnight));
+    assertEquals("2027-01", UtcPeriods.month(midnight + 86_399_999));
+    assertEquals("2027-01-02", UtcPeriods.day(midnight + 86_400_000));
+    assertEquals("2026-12", UtcPeriods.month(midnight - 1)); // a clock stepped back
+    assertEquals("1970-01-01", UtcPeriods.day(0));
+  }
+
+  @Test
   void usageIsKept400DaysAfterItsPeriod() {
     assertEquals(Instant.parse("2028-01-10T00:00:00Z").getEpochSecond(),
         UtcPeriods.dayExpiry("2026-12-05"));
