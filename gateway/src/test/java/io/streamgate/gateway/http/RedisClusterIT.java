@@ -12,9 +12,15 @@ import io.streamgate.contract.Tombstone;
 import io.streamgate.contract.ViewKind;
 import io.streamgate.gateway.GatewayFixture;
 import io.streamgate.gateway.Poll;
+import io.streamgate.gateway.config.RedisConfig;
+import io.streamgate.gateway.store.RedisStore;
+import io.streamgate.gateway.store.RowBatch;
+import io.streamgate.gateway.store.internal.RedisViewStore;
 import io.streamgate.harness.RedisCluster;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,6 +103,31 @@ class RedisClusterIT {
     assertEquals(200, many.statusCode(), many.body());
     assertEquals(ROWS, json(many).getJsonArray("rows").size());
     assertEquals(new JsonArray().add("nobody"), json(many).getJsonArray("missing"));
+  }
+
+  @Test
+  void aMultiGetIsOneBatchPerNodeNotOneCommandPerKey() throws Exception {
+    // Two commands in flight and eight waiting: 61 single commands would be refused at once.
+    Vertx vertx = Vertx.vertx();
+    try {
+      RedisConfig config = new RedisConfig(cluster.seedUrls(), fx.keyspace.prefix(), 5_000, 2, 8,
+          RedisConfig.CLUSTER);
+      Redis client = RedisStore.client(vertx, config, config.poolSize(), config.poolWaiting());
+      RedisViewStore store = new RedisViewStore(client, fx.keyspace, config.redactedUrl(), true);
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < ROWS; i++) {
+        keys.add("p" + i);
+      }
+      keys.add("nobody");
+      for (int call = 0; call < 2; call++) { // the first one waits for the slot map
+        RowBatch batch = store.getAll("scores", 1, keys).await(20, TimeUnit.SECONDS);
+        assertEquals(ROWS, batch.found().size());
+        assertEquals(List.of("nobody"), batch.missing());
+        assertEquals("p42", batch.found().get(42).key(), "rows in the order asked");
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test

@@ -18,6 +18,8 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,8 @@ import java.util.Map;
  * {@link ViewStore} over a pooled vertx-redis-client. A filter is one contract script
  * ({@code filter_keys}) in the view's index slot, then its rows. A row is one HMGET of its hash (a
  * tombstone is a hash with {@code deleted} and no value); many rows are one pipelined batch (on
- * a Redis Cluster, where a batch must stay in one slot and a view's rows spread over all slots,
- * concurrent single sends that the client routes per node). Redis failures become
+ * a Redis Cluster, where a batch must stay on one node and a view's rows spread over all slots,
+ * one batch per node, grouped by {@link NodeGroups}). Redis failures become
  * {@link StoreUnavailableException}. It sets no
  * timeout itself: {@link GuardedViewStore} wraps every call in the breaker, which does.
  * Thread-safe.
@@ -42,6 +44,7 @@ public final class RedisViewStore implements ViewStore {
   private final Keyspace keyspace;
   private final String address;
   private final boolean cluster;
+  private final NodeGroups nodeGroups = new NodeGroups(System::currentTimeMillis);
 
   public RedisViewStore(Redis redis, Keyspace keyspace, String address, boolean cluster) {
     this.redis = redis;
@@ -57,17 +60,20 @@ public final class RedisViewStore implements ViewStore {
   @Override
   public Future<Change> get(String view, long version, String key) {
     String table = Names.table(view, version);
-    return mapped(redis.send(rowRequest(table, key))).map(r -> toChange(view, table, key, r));
+    return mapped(redis.send(rowRequest(keyspace.row(table, key))))
+        .map(r -> toChange(view, table, key, r));
   }
 
   @Override
   public Future<RowBatch> getAll(String view, long version, List<String> keys) {
     String table = Names.table(view, version);
     List<Request> requests = new ArrayList<>(keys.size());
+    List<String> redisKeys = new ArrayList<>(keys.size());
     for (String key : keys) {
-      requests.add(rowRequest(table, key));
+      redisKeys.add(keyspace.row(table, key));
+      requests.add(rowRequest(redisKeys.get(redisKeys.size() - 1)));
     }
-    return mapped(batch(requests)).map(responses -> {
+    return mapped(batch(requests, redisKeys)).map(responses -> {
       List<Row> found = new ArrayList<>();
       List<String> missing = new ArrayList<>();
       List<Tombstone> deleted = new ArrayList<>();
@@ -86,10 +92,42 @@ public final class RedisViewStore implements ViewStore {
     });
   }
 
-  private Future<List<Response>> batch(List<Request> requests) {
+  /** {@code requests}' answers in order; each request has one key, {@code keys} in the same order. */
+  private Future<List<Response>> batch(List<Request> requests, List<String> keys) {
     if (!cluster) {
       return redis.batch(requests);
     }
+    return nodeGroups.group(keys, redis).compose(groups -> groups == null ? singly(requests)
+        : byNode(requests, groups));
+  }
+
+  /** One batch per group of {@code requests} (positions in it), the answers put back in order. */
+  private Future<List<Response>> byNode(List<Request> requests, List<int[]> groups) {
+    List<Future<List<Response>>> sends = new ArrayList<>(groups.size());
+    for (int[] group : groups) {
+      List<Request> part = new ArrayList<>(group.length);
+      for (int position : group) {
+        part.add(requests.get(position));
+      }
+      sends.add(part.size() == 1 ? redis.send(part.get(0)).map(Collections::singletonList)
+          : redis.batch(part).recover(failure -> {
+            nodeGroups.forget(); // moved slots: this time key by key, which follows redirects
+            return singly(part);
+          }));
+    }
+    return Future.all(sends).map(all -> {
+      Response[] answers = new Response[requests.size()];
+      for (int g = 0; g < groups.size(); g++) {
+        List<Response> part = all.resultAt(g);
+        for (int i = 0; i < groups.get(g).length; i++) {
+          answers[groups.get(g)[i]] = part.get(i);
+        }
+      }
+      return Arrays.asList(answers);
+    });
+  }
+
+  private Future<List<Response>> singly(List<Request> requests) {
     List<Future<Response>> sends = new ArrayList<>(requests.size());
     for (Request request : requests) {
       sends.add(redis.send(request));
@@ -186,8 +224,8 @@ public final class RedisViewStore implements ViewStore {
     return mapped(redis.send(Request.cmd(Command.PING))).mapEmpty();
   }
 
-  private Request rowRequest(String table, String key) {
-    return Request.cmd(Command.HMGET).arg(keyspace.row(table, key))
+  private static Request rowRequest(String rowKey) {
+    return Request.cmd(Command.HMGET).arg(rowKey)
         .arg(Row.FIELD_VERSION).arg(Row.FIELD_UPDATED_AT).arg(Row.FIELD_VALUE)
         .arg(Tombstone.FIELD_DELETED);
   }
