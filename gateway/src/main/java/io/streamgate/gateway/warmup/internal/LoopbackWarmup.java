@@ -9,14 +9,21 @@ import io.streamgate.gateway.http.WarmupMark;
 import io.streamgate.gateway.warmup.Warmup;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -38,6 +45,10 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
   static final String NO_VIEW = "streamgate-warmup";
   /** Missing keys read in turn: distinct enough that no layer answers from a single entry. */
   static final int KEYS = 1024;
+  /** Rows of the view it reads (one listing finds them), so the 200 path gets compiled too. */
+  static final int PRESENT_KEYS = 256;
+  /** One read in this many is of a missing key (near-cache miss, Redis, 404); the rest hit. */
+  static final int MISSING_EVERY = 8;
   static final long WINDOW_MS = 1_000;
   private static final long REQUEST_TIMEOUT_MS = 2_000;
   /** After a failed connection, so a refused port is not retried in a tight loop. */
@@ -59,6 +70,7 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
   private boolean running;
   private String token;
   private String pathPrefix;
+  private List<String> present = List.of();
   private int boundPort;
   private long sequence;
   private long startNanos;
@@ -107,7 +119,7 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     token = verifier.selfToken(SUBJECT, Principal.READ_ALL_VIEWS,
         TimeUnit.MILLISECONDS.toSeconds(WarmupConfig.MAX_MAX_MS) + 60);
     String view = catalog.views().isEmpty() ? NO_VIEW : catalog.views().get(0).name();
-    pathPrefix = "/v1/views/" + view + "/" + SUBJECT + "-";
+    pathPrefix = "/v1/views/" + view + "/";
     client = vertx.createHttpClient(new HttpClientOptions().setSsl(tls).setTrustAll(tls)
             .setVerifyHost(false).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(config.connections()));
@@ -116,16 +128,57 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     startNanos = System.nanoTime();
     windowStartNanos = startNanos;
     details = progress("running", 0);
-    LOG.info("warming up before readiness: {} connections of GET {}<missing key>{} for {}-{} ms;"
-        + " /health/ready answers 503 until it ends", config.connections(), pathPrefix,
-        token == null ? " without a token (no HS256 key to sign one: the chain is warmed up to"
-            + " the 401)" : "", config.minMs(), config.maxMs());
     askRedis();
-    timer = vertx.setPeriodic(WINDOW_MS, t -> endWindow());
-    for (int i = 0; i < config.connections(); i++) {
-      send();
-    }
+    // Which rows exist: one listing, through the chain like the reads after it.
+    get("/v1/views/" + view + "?limit=" + PRESENT_KEYS).onComplete(ar -> {
+      if (!running) {
+        return; // stopped meanwhile
+      }
+      present = ar.succeeded() ? keys(ar.result()) : List.of();
+      LOG.info("warming up before readiness: {} connections of GET {}<key> ({} rows, 1 in {}"
+          + " reads a missing key){} for {}-{} ms; /health/ready answers 503 until it ends",
+          config.connections(), pathPrefix, present.size(), MISSING_EVERY,
+          token == null ? " without a token (no HS256 key to sign one: the chain is warmed up"
+              + " to the 401)" : "", config.minMs(), config.maxMs());
+      timer = vertx.setPeriodic(WINDOW_MS, t -> endWindow());
+      for (int i = 0; i < config.connections(); i++) {
+        send();
+      }
+    });
     return Future.succeededFuture();
+  }
+
+  /** The percent-encoded keys of a listing's rows; none unless it answered 200. */
+  private static List<String> keys(HttpResponse response) {
+    if (response.status() != 200) {
+      return List.of();
+    }
+    List<String> keys = new ArrayList<>();
+    try {
+      JsonArray rows = new JsonObject(response.body()).getJsonArray("rows", new JsonArray());
+      for (int i = 0; i < rows.size(); i++) {
+        keys.add(URLEncoder.encode(rows.getJsonObject(i).getString("key"), StandardCharsets.UTF_8)
+            .replace("+", "%20"));
+      }
+    } catch (RuntimeException e) {
+      return List.of(); // not a listing after all: missing keys only
+    }
+    return List.copyOf(keys);
+  }
+
+  private record HttpResponse(int status, Buffer body) {}
+
+  private Future<HttpResponse> get(String uri) {
+    RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(host)
+        .setPort(boundPort).setURI(uri).setTimeout(REQUEST_TIMEOUT_MS)
+        .putHeader(WarmupMark.HEADER, WarmupMark.secret());
+    if (token != null) {
+      request.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+    }
+    return client.request(request)
+        .compose(req -> req.send())
+        .compose(response -> response.body()
+            .map(body -> new HttpResponse(response.statusCode(), body)));
   }
 
   @Override
@@ -144,31 +197,24 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     if (!running) {
       return;
     }
-    RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(host)
-        .setPort(boundPort).setURI(pathPrefix + (sequence++ % KEYS))
-        .setTimeout(REQUEST_TIMEOUT_MS)
-        .putHeader(WarmupMark.HEADER, WarmupMark.secret());
-    if (token != null) {
-      request.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
-    }
-    client.request(request)
-        .compose(req -> req.send())
-        .compose(response -> response.body().map(body -> response.statusCode()))
-        .onComplete(ar -> {
-          if (!running) {
-            return;
-          }
-          windowAnswers++;
-          total++;
-          if (ar.failed() || ar.result() >= 500) {
-            windowErrors++;
-          }
-          if (ar.failed()) {
-            vertx.setTimer(RETRY_PAUSE_MS, t -> send());
-          } else {
-            send();
-          }
-        });
+    long n = sequence++;
+    String key = present.isEmpty() || n % MISSING_EVERY == 0 ? SUBJECT + "-" + (n % KEYS)
+        : present.get((int) (n % present.size()));
+    get(pathPrefix + key).map(HttpResponse::status).onComplete(ar -> {
+      if (!running) {
+        return;
+      }
+      windowAnswers++;
+      total++;
+      if (ar.failed() || ar.result() >= 500) {
+        windowErrors++;
+      }
+      if (ar.failed()) {
+        vertx.setTimer(RETRY_PAUSE_MS, t -> send());
+      } else {
+        send();
+      }
+    });
   }
 
   private void endWindow() {
