@@ -191,7 +191,8 @@ public final class ConfigLoader {
     int minMs = s.integer("minMs", WarmupConfig.DEFAULT_MIN_MS);
     int maxMs = s.integer("maxMs", WarmupConfig.DEFAULT_MAX_MS);
     int connections = s.integer("connections", WarmupConfig.DEFAULT_CONNECTIONS);
-    return build(s, () -> new WarmupConfig(enabled, minMs, maxMs, connections));
+    int rows = s.integer("rows", WarmupConfig.DEFAULT_ROWS);
+    return build(s, () -> new WarmupConfig(enabled, minMs, maxMs, connections, rows));
   }
 
   /** Null when the section is absent or empty: plain HTTP. */

@@ -11,8 +11,10 @@ package io.streamgate.gateway.config;
  * @param maxMs       and at most this long, even if its rate is still rising; at most
  *                    {@value #MAX_MAX_MS}, so a slow machine is never kept out of service long
  * @param connections loopback connections it keeps busy, each one request at a time
+ * @param rows        rows of the first view it lists (and so puts in the near cache) and then
+ *                    reads; 0 reads missing keys only
  */
-public record WarmupConfig(boolean enabled, int minMs, int maxMs, int connections) {
+public record WarmupConfig(boolean enabled, int minMs, int maxMs, int connections, int rows) {
   public static final boolean DEFAULT_ENABLED = true;
   public static final int DEFAULT_MIN_MS = 3_000;
   public static final int DEFAULT_MAX_MS = 10_000;
@@ -20,6 +22,12 @@ public record WarmupConfig(boolean enabled, int minMs, int maxMs, int connection
   /** Enough requests in flight to keep every event loop busy, few enough to leave the JIT a core. */
   public static final int DEFAULT_CONNECTIONS = 16;
   public static final int MAX_CONNECTIONS = 256;
+  /**
+   * A new gateway's near cache is empty: until clients have read each hot row once, their reads
+   * go to Redis. Listing 10,000 rows takes 20 pages of 500 (first-second.sh: 10,000 keys).
+   */
+  public static final int DEFAULT_ROWS = 10_000;
+  public static final int MAX_ROWS = 1_000_000;
 
   public WarmupConfig {
     if (minMs < 0 || minMs > MAX_MAX_MS) {
@@ -34,14 +42,19 @@ public record WarmupConfig(boolean enabled, int minMs, int maxMs, int connection
       throw new ConfigException("connections",
           "must be 1-" + MAX_CONNECTIONS + ", but was " + connections);
     }
+    if (rows < 0 || rows > MAX_ROWS) {
+      throw new ConfigException("rows", "must be 0-" + MAX_ROWS + ", but was " + rows);
+    }
   }
 
   public static WarmupConfig defaults() {
-    return new WarmupConfig(DEFAULT_ENABLED, DEFAULT_MIN_MS, DEFAULT_MAX_MS, DEFAULT_CONNECTIONS);
+    return new WarmupConfig(DEFAULT_ENABLED, DEFAULT_MIN_MS, DEFAULT_MAX_MS, DEFAULT_CONNECTIONS,
+        DEFAULT_ROWS);
   }
 
   /** No warm-up: ready as soon as Redis answers. */
   public static WarmupConfig off() {
-    return new WarmupConfig(false, DEFAULT_MIN_MS, DEFAULT_MAX_MS, DEFAULT_CONNECTIONS);
+    return new WarmupConfig(false, DEFAULT_MIN_MS, DEFAULT_MAX_MS, DEFAULT_CONNECTIONS,
+        DEFAULT_ROWS);
   }
 }

@@ -17,10 +17,11 @@ import java.util.function.Supplier;
  * a bounded time, so the JIT has compiled the read path before the first client arrives; the
  * readiness probe answers 503 until it has finished. Its requests carry the
  * {@link io.streamgate.gateway.http.WarmupMark}: no access log line, no {@code http} metric, no
- * usage, no rate-limit budget. They read up to 256 rows of the first view (one listing finds
- * them; their data goes nowhere), so the near cache's hit path and the 200 answer get compiled,
- * and one read in eight is of a key that does not exist (near-cache miss, Redis, 404). Their
- * calls to Redis and the near cache's hit and miss counters are real and do count.
+ * usage, no rate-limit budget. They list up to {@code http.warmup.rows} rows of the first view,
+ * page by page (the near cache keeps them: a new gateway's empty cache sent clients' first reads
+ * to Redis), then read those rows (their data goes nowhere), so the near cache's hit path and the
+ * 200 answer get compiled, and one read in eight is of a key that does not exist (near-cache
+ * miss, Redis, 404). Their calls to Redis and the near cache's counters are real and count.
  *
  * <p>Its token is one it signs itself with the first HS256 key; with only public keys or JWKS it
  * has none and warms the chain up to the 401. It never fails the start: when Redis does not

@@ -25,7 +25,7 @@ class WarmupConfigTest {
         http:
           warmup: { minMs: 1000, maxMs: 4000, connections: 4 }
         """, "gateway.yaml", Map.of()).http().warmup();
-    assertEquals(new WarmupConfig(true, 1_000, 4_000, 4), warmup);
+    assertEquals(new WarmupConfig(true, 1_000, 4_000, 4, 10_000), warmup);
   }
 
   @Test

@@ -39,7 +39,7 @@ class WarmupIT {
   private static final Row U1 = new Row("user_totals", "u1", 3, 1_732_531_200_000L,
       "{\"orders\":2,\"total\":30.5}");
   private static final String ROUTE = "route=\"/v1/views/{view}/{key}\"";
-  private static final WarmupConfig WARMUP = new WarmupConfig(true, 1_500, 5_000, 8);
+  private static final WarmupConfig WARMUP = new WarmupConfig(true, 1_500, 5_000, 8, 100);
   private static final UnaryOperator<GatewayConfig> WARM =
       c -> c.withHttp(c.http().withWarmup(WARMUP));
 
@@ -122,7 +122,7 @@ class WarmupIT {
   void endsAtOnceWhenRedisIsDownAndReadinessThenFollowsRedis() {
     int port = FreePorts.find();
     fx = GatewayFixture.start(tempDir, null, "redis://127.0.0.1:" + port, seed -> { },
-        c -> c.withHttp(c.http().withWarmup(new WarmupConfig(true, 3_000, 15_000, 8))));
+        c -> c.withHttp(c.http().withWarmup(new WarmupConfig(true, 3_000, 15_000, 8, 100))));
     long started = System.nanoTime();
     Poll.until(Duration.ofSeconds(8), () -> fx.gateway.warmup().details(),
         d -> "finished".equals(d.get("state")), "warm-up finished although Redis is down");

@@ -45,8 +45,8 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
   static final String NO_VIEW = "streamgate-warmup";
   /** Missing keys read in turn: distinct enough that no layer answers from a single entry. */
   static final int KEYS = 1024;
-  /** Rows of the view it reads (one listing finds them), so the 200 path gets compiled too. */
-  static final int PRESENT_KEYS = 256;
+  /** Rows per listing page: the listing's maximum. */
+  static final int PAGE_ROWS = 500;
   /** One read in this many is of a missing key (near-cache miss, Redis, 404); the rest hit. */
   static final int MISSING_EVERY = 8;
   static final long WINDOW_MS = 1_000;
@@ -129,14 +129,15 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     windowStartNanos = startNanos;
     details = progress("running", 0);
     askRedis();
-    // Which rows exist: one listing, through the chain like the reads after it.
-    get("/v1/views/" + view + "?limit=" + PRESENT_KEYS).onComplete(ar -> {
+    // Which rows exist: the view's listing, page by page through the chain like the reads after
+    // it; the near cache keeps the rows each page read, so clients' first reads of them hit.
+    list(view, null, new ArrayList<>()).onComplete(ar -> {
       if (!running) {
         return; // stopped meanwhile
       }
-      present = ar.succeeded() ? keys(ar.result()) : List.of();
-      LOG.info("warming up before readiness: {} connections of GET {}<key> ({} rows, 1 in {}"
-          + " reads a missing key){} for {}-{} ms; /health/ready answers 503 until it ends",
+      present = List.copyOf(ar.result());
+      LOG.info("warming up before readiness: {} connections of GET {}<key> ({} rows listed, 1"
+          + " read in {} of a missing key){} for {}-{} ms; /health/ready answers 503 until it ends",
           config.connections(), pathPrefix, present.size(), MISSING_EVERY,
           token == null ? " without a token (no HS256 key to sign one: the chain is warmed up"
               + " to the 401)" : "", config.minMs(), config.maxMs());
@@ -148,22 +149,42 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     return Future.succeededFuture();
   }
 
-  /** The percent-encoded keys of a listing's rows; none unless it answered 200. */
-  private static List<String> keys(HttpResponse response) {
+  /**
+   * Adds the percent-encoded keys of the view's rows to {@code found}, a page at a time from
+   * {@code cursor}, until {@code http.warmup.rows} or the last page; never fails.
+   */
+  private Future<List<String>> list(String view, String cursor, List<String> found) {
+    int limit = Math.min(PAGE_ROWS, config.rows() - found.size());
+    if (limit <= 0 || !running) {
+      return Future.succeededFuture(found);
+    }
+    return get("/v1/views/" + view + "?limit=" + limit
+        + (cursor == null ? "" : "&cursor=" + encode(cursor)))
+        .compose(response -> {
+          String next = page(response, found);
+          return next == null ? Future.succeededFuture(found) : list(view, next, found);
+        }, failure -> Future.succeededFuture(found));
+  }
+
+  /** Adds a listing's keys to {@code found}; its next cursor, or null (last page, not 200). */
+  private static String page(HttpResponse response, List<String> found) {
     if (response.status() != 200) {
-      return List.of();
+      return null;
     }
-    List<String> keys = new ArrayList<>();
     try {
-      JsonArray rows = new JsonObject(response.body()).getJsonArray("rows", new JsonArray());
+      JsonObject page = new JsonObject(response.body());
+      JsonArray rows = page.getJsonArray("rows", new JsonArray());
       for (int i = 0; i < rows.size(); i++) {
-        keys.add(URLEncoder.encode(rows.getJsonObject(i).getString("key"), StandardCharsets.UTF_8)
-            .replace("+", "%20"));
+        found.add(encode(rows.getJsonObject(i).getString("key")));
       }
+      return rows.isEmpty() ? null : page.getString("next");
     } catch (RuntimeException e) {
-      return List.of(); // not a listing after all: missing keys only
+      return null; // not a listing after all: what was found so far
     }
-    return List.copyOf(keys);
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private record HttpResponse(int status, Buffer body) {}
