@@ -22,6 +22,7 @@ import io.streamgate.gateway.server.Readiness;
 import io.streamgate.gateway.store.ChangeFeed;
 import io.streamgate.gateway.store.RedisStore;
 import io.streamgate.gateway.usage.Usage;
+import io.streamgate.gateway.warmup.Warmup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,10 +55,12 @@ public final class Gateway {
   private final GraphQLApi graphql;
   private final int port;
   private final int managementPort;
+  private final Warmup warmup;
 
   private Gateway(Components components, Catalog catalog, NearCache rows, RateLimits limits,
       Breaker breaker, EventIngest ingest, Push push, GraphQLApi graphql, int port,
-      int managementPort) {
+      int managementPort, Warmup warmup) {
+    this.warmup = warmup;
     this.components = components;
     this.catalog = catalog;
     this.rows = rows;
@@ -113,7 +116,12 @@ public final class Gateway {
         ? GraphQLApi.create(config.graphql(), config.push(), catalog, store.views(), rows,
             changes, limits.limiter(), sockets, verifier, config.auth().leewaySeconds())
         : GraphQLApi.disabled();
-    Readiness readiness = new Readiness(store::probe, clock);
+    List<HttpServerVerticle> servers = new CopyOnWriteArrayList<>();
+    Warmup warmup = config.http().warmup().enabled()
+        ? Warmup.loopback(config.http(), () -> servers.get(0).actualPort(), verifier, catalog,
+            store::probe)
+        : Warmup.off();
+    Readiness readiness = new Readiness(store::probe, warmup, clock);
     Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock,
         apiKeys, usage);
     GatewayRouter.Services services = new GatewayRouter.Services(verifier, catalog, store.views(),
@@ -127,7 +135,6 @@ public final class Gateway {
     // Instances share one listening socket. For port 0 Vert.x shares a random port only when
     // asked with a negative port (each negative number names one shared random port).
     int port = config.http().port() == 0 ? -SHARED_RANDOM_PORTS.incrementAndGet() : config.http().port();
-    List<HttpServerVerticle> servers = new CopyOnWriteArrayList<>();
 
     // Started in this order, stopped in the reverse one (on close, and after a failed start).
     Components components = new Components(vertx)
@@ -166,6 +173,8 @@ public final class Gateway {
       management.add(managementServer);
       components.deploy("management listener", managementServer);
     }
+    // Last, once every listener is up (so stopped first); readiness waits for it to finish.
+    components.deploy("warm-up", warmup);
     return components.start().map(v -> {
       int bound = servers.get(0).actualPort();
       int managementBound = management.isEmpty() ? -1 : management.get(0).actualPort();
@@ -180,12 +189,20 @@ public final class Gateway {
             config.redis().redactedUrl(), ConfigLoader.ENV_REDIS_URL);
       }
       return new Gateway(components, catalog, rows, limits, breaker, ingest, push, graphql, bound,
-          managementBound);
+          managementBound, warmup);
     });
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
     return start(vertx, config, Clock.systemUTC());
+  }
+
+  /**
+   * The warm-up before readiness ({@link Warmup#off()} when {@code http.warmup.enabled} is
+   * false); it runs on after {@link #start} completed, and readiness waits for it.
+   */
+  public Warmup warmup() {
+    return warmup;
   }
 
   /** The HTTP port actually bound. */

@@ -24,7 +24,7 @@ class ArchitectureTest {
   private static final String ROOT = "io.streamgate.gateway";
   private static final String[] ASSEMBLY = {ROOT, ROOT + ".server.."};
   private static final String[] FEATURES = {ROOT + ".rest..", ROOT + ".push..",
-      ROOT + ".ingest..", ROOT + ".admin..", ROOT + ".graphql.."};
+      ROOT + ".ingest..", ROOT + ".admin..", ROOT + ".graphql..", ROOT + ".warmup.."};
   private static final String[] TOOLKIT = {ROOT + ".http..", ROOT + ".auth..", ROOT + ".limit..",
       ROOT + ".breaker..", ROOT + ".store..", ROOT + ".cache..", ROOT + ".catalog..",
       ROOT + ".metrics..", ROOT + ".config..", ROOT + ".freshness..", ROOT + ".usage.."};

@@ -14,6 +14,7 @@ import io.streamgate.contract.ViewKind;
 import io.streamgate.gateway.config.AuthConfig;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.config.HttpConfig;
+import io.streamgate.gateway.config.WarmupConfig;
 import io.streamgate.gateway.config.KeyConfig;
 import io.streamgate.gateway.config.LimitsConfig;
 import io.streamgate.gateway.config.ManagementConfig;
@@ -115,9 +116,10 @@ public final class GatewayFixture implements AutoCloseable {
       seed.accept(new Seeder(seedClient, new Keyspace(NAMESPACE)));
       Path secretFile = tempDir.resolve("jwt.secret");
       Files.writeString(secretFile, SECRET + "\n");
+      // No warm-up: these gateways serve tests of other features (WarmupIT turns it on).
       // The management listener on a free port too (its default, 9090, is one per machine).
       GatewayConfig config = configure.apply(new GatewayConfig(
-          new HttpConfig("127.0.0.1", 0, 2, true),
+          new HttpConfig("127.0.0.1", 0, 2, true).withWarmup(WarmupConfig.off()),
           redisConfig,
           new AuthConfig("streamgate", "streamgate", 5,
               List.of(new KeyConfig("demo", "HS256", secretFile))))

@@ -60,6 +60,11 @@ public interface TokenVerifier {
       }
 
       @Override
+      public String selfToken(String subject, String scope, long ttlSeconds) {
+        return tokens.selfToken(subject, scope, ttlSeconds);
+      }
+
+      @Override
       public void close() {
         tokens.close();
       }
@@ -79,6 +84,16 @@ public interface TokenVerifier {
    */
   default Future<Void> start() {
     return Future.succeededFuture();
+  }
+
+  /**
+   * A token this verifier accepts, for the gateway's own requests (its warm-up): subject
+   * {@code subject}, the space-separated {@code scope}, valid for {@code ttlSeconds}, signed with
+   * the first HS256 key of {@code auth.keys}. Null when there is no such key: public keys and
+   * JWKS only verify, they cannot sign.
+   */
+  default String selfToken(String subject, String scope, long ttlSeconds) {
+    return null;
   }
 
   /** Stops background key refreshes. */

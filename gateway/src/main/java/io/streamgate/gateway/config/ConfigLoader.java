@@ -37,23 +37,29 @@ public final class ConfigLoader {
   /** The management listener: {@code management.host}, {@code management.port}. */
   public static final String ENV_MANAGEMENT_HOST = "STREAMGATE_MANAGEMENT_HOST";
   public static final String ENV_MANAGEMENT_PORT = "STREAMGATE_MANAGEMENT_PORT";
+  /** Overrides {@code http.warmup.enabled} ({@code true}/{@code false}). */
+  public static final String ENV_WARMUP_ENABLED = "STREAMGATE_HTTP_WARMUP_ENABLED";
+  /** Overrides {@code http.warmup.maxMs}. */
+  public static final String ENV_WARMUP_MAX_MS = "STREAMGATE_HTTP_WARMUP_MAX_MS";
   /** Overrides {@code graphql.enabled} ({@code true}/{@code false}). */
   public static final String ENV_GRAPHQL_ENABLED = "STREAMGATE_GRAPHQL_ENABLED";
   /** Overrides {@code graphql.introspection} ({@code true}/{@code false}). */
   public static final String ENV_GRAPHQL_INTROSPECTION = "STREAMGATE_GRAPHQL_INTROSPECTION";
 
   /** Field path each plain override replaces. */
-  private static final Map<String, String> ENV_FIELDS = Map.of(
-      ENV_HTTP_HOST, "http.host",
-      ENV_HTTP_PORT, "http.port",
-      ENV_REDIS_URL, "redis.url",
-      ENV_REDIS_MODE, "redis.mode",
-      ENV_NAMESPACE, "redis.namespace",
-      ENV_KAFKA_BOOTSTRAP, "ingest.kafka.bootstrapServers",
-      ENV_MANAGEMENT_HOST, "management.host",
-      ENV_MANAGEMENT_PORT, "management.port",
-      ENV_GRAPHQL_ENABLED, "graphql.enabled",
-      ENV_GRAPHQL_INTROSPECTION, "graphql.introspection");
+  private static final Map<String, String> ENV_FIELDS = Map.ofEntries(
+      Map.entry(ENV_HTTP_HOST, "http.host"),
+      Map.entry(ENV_HTTP_PORT, "http.port"),
+      Map.entry(ENV_REDIS_URL, "redis.url"),
+      Map.entry(ENV_REDIS_MODE, "redis.mode"),
+      Map.entry(ENV_NAMESPACE, "redis.namespace"),
+      Map.entry(ENV_KAFKA_BOOTSTRAP, "ingest.kafka.bootstrapServers"),
+      Map.entry(ENV_MANAGEMENT_HOST, "management.host"),
+      Map.entry(ENV_MANAGEMENT_PORT, "management.port"),
+      Map.entry(ENV_WARMUP_ENABLED, "http.warmup.enabled"),
+      Map.entry(ENV_WARMUP_MAX_MS, "http.warmup.maxMs"),
+      Map.entry(ENV_GRAPHQL_ENABLED, "graphql.enabled"),
+      Map.entry(ENV_GRAPHQL_INTROSPECTION, "graphql.introspection"));
 
   /** Name used in messages when there is no file. */
   static final String NO_FILE = "configuration";
@@ -175,8 +181,18 @@ public final class ConfigLoader {
     TlsConfig tls = tls(s.section("tls"));
     int idleTimeoutMs = s.integer("idleTimeoutMs", HttpConfig.DEFAULT_IDLE_TIMEOUT_MS);
     int headTimeoutMs = s.integer("headTimeoutMs", HttpConfig.DEFAULT_HEAD_TIMEOUT_MS);
+    WarmupConfig warmup = warmup(s.section("warmup"));
     return build(s, () -> new HttpConfig(host, port, instances, accessLog, cors,
-        shutdownGraceMs, tls, idleTimeoutMs, headTimeoutMs));
+        shutdownGraceMs, tls, idleTimeoutMs, headTimeoutMs, warmup));
+  }
+
+  private static WarmupConfig warmup(YamlSection s) {
+    boolean enabled = s.bool("enabled", WarmupConfig.DEFAULT_ENABLED);
+    int minMs = s.integer("minMs", WarmupConfig.DEFAULT_MIN_MS);
+    int maxMs = s.integer("maxMs", WarmupConfig.DEFAULT_MAX_MS);
+    int connections = s.integer("connections", WarmupConfig.DEFAULT_CONNECTIONS);
+    int rows = s.integer("rows", WarmupConfig.DEFAULT_ROWS);
+    return build(s, () -> new WarmupConfig(enabled, minMs, maxMs, connections, rows));
   }
 
   /** Null when the section is absent or empty: plain HTTP. */

@@ -17,9 +17,11 @@ package io.streamgate.gateway.config;
  * @param headTimeoutMs a request head (request line and headers) must be complete this long
  *                  after its first byte, or after the connection opened; else the connection is
  *                  closed (slowloris)
+ * @param warmup    the warm-up before readiness; {@link WarmupConfig#defaults()} (on) if null
  */
 public record HttpConfig(String host, int port, int instances, boolean accessLog,
-    CorsConfig cors, int shutdownGraceMs, TlsConfig tls, int idleTimeoutMs, int headTimeoutMs) {
+    CorsConfig cors, int shutdownGraceMs, TlsConfig tls, int idleTimeoutMs, int headTimeoutMs,
+    WarmupConfig warmup) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   /** One server per core: the event loops are the gateway's only request threads. */
@@ -47,6 +49,9 @@ public record HttpConfig(String host, int port, int instances, boolean accessLog
     if (cors == null) {
       cors = CorsConfig.off();
     }
+    if (warmup == null) {
+      warmup = WarmupConfig.defaults();
+    }
     if (shutdownGraceMs < 0 || shutdownGraceMs > MAX_SHUTDOWN_GRACE_MS) {
       throw new ConfigException("shutdownGraceMs",
           "must be 0-" + MAX_SHUTDOWN_GRACE_MS + ", but was " + shutdownGraceMs);
@@ -59,6 +64,13 @@ public record HttpConfig(String host, int port, int instances, boolean accessLog
       throw new ConfigException("headTimeoutMs",
           "must be " + MIN_TIMEOUT_MS + "-" + MAX_TIMEOUT_MS + ", but was " + headTimeoutMs);
     }
+  }
+
+  /** The default warm-up. */
+  public HttpConfig(String host, int port, int instances, boolean accessLog, CorsConfig cors,
+      int shutdownGraceMs, TlsConfig tls, int idleTimeoutMs, int headTimeoutMs) {
+    this(host, port, instances, accessLog, cors, shutdownGraceMs, tls, idleTimeoutMs,
+        headTimeoutMs, null);
   }
 
   /** Default idle and head timeouts. */
@@ -79,27 +91,32 @@ public record HttpConfig(String host, int port, int instances, boolean accessLog
 
   public HttpConfig withPort(int newPort) {
     return new HttpConfig(host, newPort, instances, accessLog, cors, shutdownGraceMs, tls,
-        idleTimeoutMs, headTimeoutMs);
+        idleTimeoutMs, headTimeoutMs, warmup);
   }
 
   public HttpConfig withCors(CorsConfig newCors) {
     return new HttpConfig(host, port, instances, accessLog, newCors, shutdownGraceMs, tls,
-        idleTimeoutMs, headTimeoutMs);
+        idleTimeoutMs, headTimeoutMs, warmup);
   }
 
   public HttpConfig withShutdownGraceMs(int newGraceMs) {
     return new HttpConfig(host, port, instances, accessLog, cors, newGraceMs, tls,
-        idleTimeoutMs, headTimeoutMs);
+        idleTimeoutMs, headTimeoutMs, warmup);
   }
 
   public HttpConfig withTls(TlsConfig newTls) {
     return new HttpConfig(host, port, instances, accessLog, cors, shutdownGraceMs, newTls,
-        idleTimeoutMs, headTimeoutMs);
+        idleTimeoutMs, headTimeoutMs, warmup);
   }
 
   public HttpConfig withTimeouts(int newIdleTimeoutMs, int newHeadTimeoutMs) {
     return new HttpConfig(host, port, instances, accessLog, cors, shutdownGraceMs, tls,
-        newIdleTimeoutMs, newHeadTimeoutMs);
+        newIdleTimeoutMs, newHeadTimeoutMs, warmup);
+  }
+
+  public HttpConfig withWarmup(WarmupConfig newWarmup) {
+    return new HttpConfig(host, port, instances, accessLog, cors, shutdownGraceMs, tls,
+        idleTimeoutMs, headTimeoutMs, newWarmup);
   }
 
   /** {@code https} with TLS, else {@code http}. */

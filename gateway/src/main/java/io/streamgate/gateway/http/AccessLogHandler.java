@@ -27,7 +27,8 @@ import java.util.Locale;
  *
  * {@code route} is the route template (null if no route matched), {@code path} the raw path
  * without the query, {@code sub} null without a verified token; {@code "aborted":true} is added
- * when the connection closed before the response was complete. Stateless; runs on the request's
+ * when the connection closed before the response was complete. The gateway's warm-up requests
+ * ({@link WarmupMark}) are not logged. Stateless; runs on the request's
  * event loop.
  */
 public final class AccessLogHandler implements Handler<RoutingContext> {
@@ -45,9 +46,14 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     long start = System.nanoTime();
-    ctx.addEndHandler(done -> writer.offer(line(ctx, start,
-        // An h2c upgrade closes the HTTP/1 stream after a complete response: not an abort.
-        !done.succeeded() && !ctx.response().ended())));
+    ctx.addEndHandler(done -> {
+      // An h2c upgrade closes the HTTP/1 stream after a complete response: not an abort.
+      String line = line(ctx, start, !done.succeeded() && !ctx.response().ended());
+      // Warm-up requests build their line (that code must be compiled too) but never log it.
+      if (!WarmupMark.is(ctx)) {
+        writer.offer(line);
+      }
+    });
     ctx.next();
   }
 

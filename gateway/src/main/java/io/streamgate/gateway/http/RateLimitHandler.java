@@ -37,6 +37,10 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (WarmupMark.is(ctx)) {
+      ctx.next(); // the gateway's own: counted in no budget, local or shared
+      return;
+    }
     Principal principal = BearerAuthHandler.principal(ctx);
     Decision decision = limiter.isAllowed(principalKey(principal), principal.plan());
     if (decision.allowed()) {

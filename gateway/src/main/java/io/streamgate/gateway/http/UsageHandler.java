@@ -43,6 +43,10 @@ public final class UsageHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (WarmupMark.is(ctx)) {
+      ctx.next(); // the gateway's own: neither metered nor held to a quota
+      return;
+    }
     Principal principal = BearerAuthHandler.principal(ctx);
     ctx.addHeadersEndHandler(v -> count(ctx, principal));
     QuotaRefusal spent = usage.quota(principal);

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The gateway's meters, exposed in the Prometheus text format by {@link #scrape()}:
@@ -81,17 +82,27 @@ public final class GatewayMetrics {
   private final PrometheusMeterRegistry registry = bounded(
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   private final Map<HttpTimerKey, Timer> httpTimers = new ConcurrentHashMap<>();
+  /** {@link #requestTimer(Predicate)}'s unseen requests: never scraped. */
+  private final PrometheusMeterRegistry unscraped = bounded(
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  private final Map<HttpTimerKey, Timer> unscrapedTimers = new ConcurrentHashMap<>();
   private final Map<Breaker.Outcome, Timer> redisTimers = new ConcurrentHashMap<>();
   private final Map<String, Counter> ingestCounters = new ConcurrentHashMap<>();
   private final Map<String, Timer> ingestTimers = new ConcurrentHashMap<>();
 
-  /** The first stage: times every request and records it when the response has ended. */
-  public Handler<RoutingContext> requestTimer() {
+  /**
+   * The first stage: times every request and records it when the response has ended. Requests
+   * for which {@code unseen} answers true then (the gateway's own warm-up) are recorded in a
+   * registry nobody scrapes: the same code runs for them, and they never show in {@value #HTTP}.
+   */
+  public Handler<RoutingContext> requestTimer(Predicate<RoutingContext> unseen) {
     return ctx -> {
       long start = System.nanoTime();
       ctx.addEndHandler(done -> {
         String route = ctx.get(ROUTE_KEY);
-        httpTimer(route == null ? UNMATCHED : route, methodLabel(ctx.request().method()),
+        boolean seen = !unseen.test(ctx);
+        httpTimer(seen ? registry : unscraped, seen ? httpTimers : unscrapedTimers,
+            route == null ? UNMATCHED : route, methodLabel(ctx.request().method()),
             ctx.response().getStatusCode()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       });
       ctx.next();
@@ -255,7 +266,8 @@ public final class GatewayMetrics {
     }
   }
 
-  private Timer httpTimer(String route, String method, int status) {
+  private static Timer httpTimer(MeterRegistry registry, Map<HttpTimerKey, Timer> httpTimers,
+      String route, String method, int status) {
     return httpTimers.computeIfAbsent(new HttpTimerKey(route, method, status),
         k -> Timer.builder(HTTP)
             .tag("route", route).tag("method", method).tag("status", Integer.toString(status))

@@ -20,6 +20,7 @@ import io.streamgate.gateway.http.RateLimitHandler;
 import io.streamgate.gateway.http.RequestIdHandler;
 import io.streamgate.gateway.http.RequestPath;
 import io.streamgate.gateway.http.UsageHandler;
+import io.streamgate.gateway.http.WarmupMark;
 import io.streamgate.gateway.ingest.EventIngest;
 import io.streamgate.gateway.limit.RateLimiter;
 import io.streamgate.gateway.metrics.GatewayMetrics;
@@ -36,8 +37,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  * Builds the gateway's router: the one place where the request chain is written down.
  *
  * <pre>
- *   metrics → request id → access log → method → endpoint → CORS (if on)
- *   GatewayMetrics RequestId  AccessLog MethodCheck RequestPath Cors
+ *   warm-up mark → metrics → request id → access log → method → endpoint → CORS (if on)
+ *   WarmupMark     GatewayMetrics RequestId AccessLog MethodCheck RequestPath Cors
  *     → [/v1/ws, …/events, GET /v1/graphql: ?access_token=, ?api_key= → headers]
  *     → JWT or API key → usage
  *       BearerAuth   UsageHandler
@@ -137,7 +138,9 @@ public final class GatewayRouter {
     Router router = Router.router(vertx);
     ProblemHandler problems = new ProblemHandler();
 
-    router.route().handler(services.metrics().requestTimer());
+    // Before the timer: the gateway's own warm-up requests run every stage but count nowhere.
+    router.route().handler(WarmupMark.stage());
+    router.route().handler(services.metrics().requestTimer(WarmupMark::is));
     router.route().handler(new RequestIdHandler());
     if (services.accessLog()) {
       router.route().handler(new AccessLogHandler());

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Health for orchestrators, no token needed. Live: the process answers. Ready: Redis answered
- * the last PING of {@link Readiness} (at most one per second per process, outside the reads'
+ * Health for orchestrators, no token needed. Live: the process answers. Ready: the warm-up has
+ * finished and Redis answered the last PING of {@link Readiness} (at most one per second per process, outside the reads'
  * breaker), so a load balancer stops sending traffic a gateway could only answer with 503; no
  * request makes a Redis call. The management listener's ready adds details: Redis, catalog,
  * ingest and the breaker's state. Stateless; runs on the request's event loop.
@@ -47,6 +47,13 @@ final class HealthHandler {
           .end("{\"status\":\"UP\",\"views\":" + catalog.views().size() + "}");
       return;
     }
+    if (readiness.warmingUp()) {
+      // Logged once, by the warm-up, when it starts and when it ends.
+      ctx.fail(new HttpProblem(ProblemType.NOT_READY, "warming up: the gateway loads itself until"
+          + " its read path is compiled (http.warmup); ready within seconds",
+          Map.of(HttpHeaders.RETRY_AFTER.toString(), "1")));
+      return;
+    }
     NOT_READY.warn("not ready: " + readiness.error()
         + ". Start Redis or fix redis.url; readiness returns once it answers.");
     ctx.fail(new HttpProblem(ProblemType.NOT_READY, "the view store is not answering",
@@ -55,7 +62,8 @@ final class HealthHandler {
 
   /**
    * The management listener's readiness: the same 200/503 rule, always a JSON body with the
-   * details: {@code status}, {@code redis} (up, checkedAt, error), {@code catalog} (loaded,
+   * details: {@code status}, {@code redis} (up, checkedAt, error), {@code warmup} (state, ms,
+   * requests, lastSecondRate, reason), {@code catalog} (loaded,
    * views), {@code ingest} (enabled, streamsLoaded, kafka), {@code breaker} (state).
    *
    * @param ingest null when event ingest is off
@@ -65,6 +73,7 @@ final class HealthHandler {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("status", up ? "UP" : "DOWN");
     out.put("redis", readiness.redis());
+    out.put("warmup", readiness.warmup());
     Map<String, Object> views = new LinkedHashMap<>();
     views.put("loaded", catalog.loaded());
     views.put("views", catalog.views().size());

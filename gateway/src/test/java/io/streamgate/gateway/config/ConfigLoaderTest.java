@@ -271,7 +271,7 @@ class ConfigLoaderTest {
   void typosAndWrongShapesAreReportedNotIgnored() {
     assertError("gateway.yaml: http.prot is not a known field; expected one of"
         + " [host, port, instances, accessLog, cors, shutdownGraceMs, tls,"
-        + " idleTimeoutMs, headTimeoutMs]", "http:\n  prot: 80\n");
+        + " idleTimeoutMs, headTimeoutMs, warmup]", "http:\n  prot: 80\n");
     assertError("gateway.yaml: redsi is not a known field; expected one of"
         + " [http, redis, auth, limits, breaker, cache, ingest, push, management, admin,"
         + " graphql]",

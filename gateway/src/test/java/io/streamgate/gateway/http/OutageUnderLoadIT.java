@@ -10,6 +10,7 @@ import io.streamgate.gateway.Poll;
 import io.streamgate.gateway.breaker.Breaker;
 import io.streamgate.gateway.config.CacheConfig;
 import io.streamgate.gateway.config.HttpConfig;
+import io.streamgate.gateway.config.WarmupConfig;
 import io.vertx.core.Future;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.VerticleBase;
@@ -71,7 +72,7 @@ class OutageUnderLoadIT {
     // the loops on their own and hide what is measured here. No near cache: every read must
     // reach the breaker (stale answers from the cache are NearCacheIT's subject).
     fx = GatewayFixture.start(tempDir, SEED, c -> c
-        .withHttp(new HttpConfig("127.0.0.1", 0, 2, false))
+        .withHttp(new HttpConfig("127.0.0.1", 0, 2, false).withWarmup(WarmupConfig.off()))
         .withCache(new CacheConfig(false, 1, 0)));
     String token = fx.token("views:read");
     LatenessProbe probe = new LatenessProbe();

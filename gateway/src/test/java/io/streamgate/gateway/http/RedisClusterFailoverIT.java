@@ -10,6 +10,7 @@ import io.streamgate.gateway.GatewayFixture;
 import io.streamgate.gateway.Poll;
 import io.streamgate.gateway.config.CacheConfig;
 import io.streamgate.gateway.config.HttpConfig;
+import io.streamgate.gateway.config.WarmupConfig;
 import io.streamgate.harness.RedisCluster;
 import io.streamgate.harness.RedisServer;
 import java.io.UncheckedIOException;
@@ -177,7 +178,7 @@ class RedisClusterFailoverIT {
     // access log: thousands of stdout lines would only slow the build.
     GatewayFixture fx = GatewayFixture.start(dir, null, cluster.seedUrls(),
         gateways.isEmpty() ? SEED : seed -> { }, c -> c
-            .withHttp(new HttpConfig("127.0.0.1", 0, 2, false))
+            .withHttp(new HttpConfig("127.0.0.1", 0, 2, false).withWarmup(WarmupConfig.off()))
             .withCache(new CacheConfig(false, 1, 0)));
     gateways.add(fx);
     return fx;

@@ -9,6 +9,7 @@ import io.streamgate.gateway.GatewayFixture;
 import io.streamgate.gateway.config.AuthConfig;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.config.HttpConfig;
+import io.streamgate.gateway.config.WarmupConfig;
 import io.streamgate.gateway.config.KeyConfig;
 import io.streamgate.gateway.config.ManagementConfig;
 import io.streamgate.gateway.config.RedisConfig;
@@ -43,7 +44,8 @@ class FailoverIT {
     // The fixture's Redis and seeder play the processor; A and B are the gateways under test.
     fx = GatewayFixture.start(tempDir, seed -> seed.register("user_totals", "orders"));
     token = fx.token("views:read");
-    GatewayConfig config = new GatewayConfig(new HttpConfig("127.0.0.1", 0, 1, false),
+    GatewayConfig config = new GatewayConfig(
+        new HttpConfig("127.0.0.1", 0, 1, false).withWarmup(WarmupConfig.off()),
         new RedisConfig(fx.redis.uri(), GatewayFixture.NAMESPACE, 500, 4, 1024),
         new AuthConfig("streamgate", "streamgate", 5,
             List.of(new KeyConfig("demo", "HS256", tempDir.resolve("jwt.secret")))))

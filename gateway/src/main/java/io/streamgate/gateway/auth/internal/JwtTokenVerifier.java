@@ -54,8 +54,12 @@ public final class JwtTokenVerifier implements TokenVerifier {
   /** The {@code typ} every token must have ({@link AuthConfig#mediaType} form), or null. */
   private final String requiredType;
 
+  /** Null without an HMAC key. */
+  private final SelfSigner signer;
+
   private JwtTokenVerifier(Map<String, IssuerKeys> issuers, TokenCache cache, int maxTokenBytes,
-      String requiredType) {
+      String requiredType, SelfSigner signer) {
+    this.signer = signer;
     this.issuers = Map.copyOf(issuers);
     this.cache = cache;
     this.maxTokenBytes = maxTokenBytes;
@@ -94,9 +98,18 @@ public final class JwtTokenVerifier implements TokenVerifier {
           new ClaimsCheck(iss, config.audience(), config.leewaySeconds(), clock)))
           .addJwks(jwks);
     }
+    int hmac = config.firstHmacKey();
+    SelfSigner signer = hmac < 0 ? null : new SelfSigner(config.keys().get(hmac).kid(),
+        staticKeys.get(hmac).getBuffer().toString(StandardCharsets.UTF_8), config.issuer(),
+        config.audience(), config.requiredType(), clock);
     return new JwtTokenVerifier(issuers,
         new TokenCache(cacheEntries, config.leewaySeconds(), clock), config.maxTokenBytes(),
-        config.requiredType());
+        config.requiredType(), signer);
+  }
+
+  @Override
+  public String selfToken(String subject, String scope, long ttlSeconds) {
+    return signer == null ? null : signer.sign(subject, scope, ttlSeconds);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.streamgate.gateway.auth.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,6 +61,26 @@ class JwtTokenVerifierTest {
     Principal p = verify(sign(claims().put("scope", "views:read  views:a:read")));
     assertEquals("alice", p.subject());
     assertEquals(Set.of("views:read", "views:a:read"), p.scopes());
+  }
+
+  @Test
+  void signsTokensItAcceptsForTheGatewaysOwnRequests() {
+    Principal p = verify(verifier.selfToken("streamgate-warmup", "views:read", 60));
+    assertEquals("streamgate-warmup", p.subject());
+    assertEquals(Set.of("views:read"), p.scopes());
+    assertEquals(NOW + 60, p.expiresAt());
+  }
+
+  @Test
+  void signsNothingWithoutAnHmacKey() throws Exception {
+    Path pem = dir.resolve("ec.pem");
+    java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+    ec.initialize(256);
+    Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder()
+        .encodeToString(ec.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+    JwtTokenVerifier publicOnly = JwtTokenVerifier.create(vertx, new AuthConfig("streamgate",
+        "streamgate", 5, List.of(new KeyConfig("e1", "ES256", null, pem))), CLOCK);
+    assertNull(publicOnly.selfToken("streamgate-warmup", "views:read", 60));
   }
 
   @Test

@@ -1,0 +1,287 @@
+package io.streamgate.gateway.warmup.internal;
+
+import io.streamgate.gateway.auth.Principal;
+import io.streamgate.gateway.auth.TokenVerifier;
+import io.streamgate.gateway.catalog.Catalog;
+import io.streamgate.gateway.config.HttpConfig;
+import io.streamgate.gateway.config.WarmupConfig;
+import io.streamgate.gateway.http.WarmupMark;
+import io.streamgate.gateway.warmup.Warmup;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Warmup} as a verticle: {@code connections} loopback connections, each sending the next
+ * read as soon as the last one is answered, and a timer that hands each second's counts to the
+ * {@link StopRule}. Everything but {@link #finished()} and {@link #details()} runs on its own
+ * context.
+ */
+public final class LoopbackWarmup extends VerticleBase implements Warmup {
+  private static final Logger LOG = LoggerFactory.getLogger(LoopbackWarmup.class);
+  /** The subject of its token (it shows nowhere: its requests are neither logged nor metered). */
+  static final String SUBJECT = "streamgate-warmup";
+  /** A view name no pipeline has (the view list is empty): the chain still runs to the 404. */
+  static final String NO_VIEW = "streamgate-warmup";
+  /** Missing keys read in turn: distinct enough that no layer answers from a single entry. */
+  static final int KEYS = 1024;
+  /** Rows per listing page: the listing's maximum. */
+  static final int PAGE_ROWS = 500;
+  /** One read in this many is of a missing key (near-cache miss, Redis, 404); the rest hit. */
+  static final int MISSING_EVERY = 8;
+  static final long WINDOW_MS = 1_000;
+  private static final long REQUEST_TIMEOUT_MS = 2_000;
+  /** After a failed connection, so a refused port is not retried in a tight loop. */
+  private static final long RETRY_PAUSE_MS = 10;
+
+  private final WarmupConfig config;
+  private final boolean tls;
+  private final String host;
+  private final IntSupplier port;
+  private final TokenVerifier verifier;
+  private final Catalog catalog;
+  private final Supplier<Future<Void>> ping;
+  private volatile Map<String, Object> details = Map.of("state", "pending");
+  private volatile boolean finished;
+
+  // Confined to the verticle's context.
+  private HttpClientAgent client;
+  private StopRule rule;
+  private boolean running;
+  private String token;
+  private String pathPrefix;
+  private List<String> present = List.of();
+  private int boundPort;
+  private long sequence;
+  private long startNanos;
+  private long windowStartNanos;
+  private long windowAnswers;
+  private long windowErrors;
+  private long total;
+  private long timer = -1;
+  /** Whether Redis answered the last PING: reads of a view the catalog lacks never ask it. */
+  private boolean redisAnswered;
+
+  public LoopbackWarmup(HttpConfig http, IntSupplier port, TokenVerifier verifier,
+      Catalog catalog, Supplier<Future<Void>> ping) {
+    this.ping = ping;
+    this.config = http.warmup();
+    this.tls = http.tls() != null;
+    this.host = loopback(http.host());
+    this.port = port;
+    this.verifier = verifier;
+    this.catalog = catalog;
+  }
+
+  /** The address to reach a listener bound to {@code host}: loopback for a wildcard. */
+  static String loopback(String host) {
+    return switch (host) {
+      case "0.0.0.0" -> "127.0.0.1";
+      case "::", "0:0:0:0:0:0:0:0", "[::]" -> "::1";
+      default -> host;
+    };
+  }
+
+  @Override
+  public boolean finished() {
+    return finished;
+  }
+
+  @Override
+  public Map<String, Object> details() {
+    return details;
+  }
+
+  @Override
+  public Future<?> start() {
+    boundPort = port.getAsInt();
+    // Longer than the warm-up may last; a token of its own kind, verified like any other.
+    token = verifier.selfToken(SUBJECT, Principal.READ_ALL_VIEWS,
+        TimeUnit.MILLISECONDS.toSeconds(WarmupConfig.MAX_MAX_MS) + 60);
+    String view = catalog.views().isEmpty() ? NO_VIEW : catalog.views().get(0).name();
+    pathPrefix = "/v1/views/" + view + "/";
+    client = vertx.createHttpClient(new HttpClientOptions().setSsl(tls).setTrustAll(tls)
+            .setVerifyHost(false).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(config.connections()));
+    rule = new StopRule(config.minMs(), config.maxMs());
+    running = true;
+    startNanos = System.nanoTime();
+    windowStartNanos = startNanos;
+    details = progress("running", 0);
+    askRedis();
+    // Which rows exist: the view's listing, page by page through the chain like the reads after
+    // it; the near cache keeps the rows each page read, so clients' first reads of them hit.
+    list(view, null, new ArrayList<>()).onComplete(ar -> {
+      if (!running) {
+        return; // stopped meanwhile
+      }
+      present = List.copyOf(ar.result());
+      LOG.info("warming up before readiness: {} connections of GET {}<key> ({} rows listed, 1"
+          + " read in {} of a missing key){} for {}-{} ms; /health/ready answers 503 until it ends",
+          config.connections(), pathPrefix, present.size(), MISSING_EVERY,
+          token == null ? " without a token (no HS256 key to sign one: the chain is warmed up"
+              + " to the 401)" : "", config.minMs(), config.maxMs());
+      timer = vertx.setPeriodic(WINDOW_MS, t -> endWindow());
+      for (int i = 0; i < config.connections(); i++) {
+        send();
+      }
+    });
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Adds the percent-encoded keys of the view's rows to {@code found}, a page at a time from
+   * {@code cursor}, until {@code http.warmup.rows} or the last page; never fails.
+   */
+  private Future<List<String>> list(String view, String cursor, List<String> found) {
+    int limit = Math.min(PAGE_ROWS, config.rows() - found.size());
+    if (limit <= 0 || !running) {
+      return Future.succeededFuture(found);
+    }
+    return get("/v1/views/" + view + "?limit=" + limit
+        + (cursor == null ? "" : "&cursor=" + encode(cursor)))
+        .compose(response -> {
+          String next = page(response, found);
+          return next == null ? Future.succeededFuture(found) : list(view, next, found);
+        }, failure -> Future.succeededFuture(found));
+  }
+
+  /** Adds a listing's keys to {@code found}; its next cursor, or null (last page, not 200). */
+  private static String page(HttpResponse response, List<String> found) {
+    if (response.status() != 200) {
+      return null;
+    }
+    try {
+      JsonObject page = new JsonObject(response.body());
+      JsonArray rows = page.getJsonArray("rows", new JsonArray());
+      for (int i = 0; i < rows.size(); i++) {
+        found.add(encode(rows.getJsonObject(i).getString("key")));
+      }
+      return rows.isEmpty() ? null : page.getString("next");
+    } catch (RuntimeException e) {
+      return null; // not a listing after all: what was found so far
+    }
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private record HttpResponse(int status, Buffer body) {}
+
+  private Future<HttpResponse> get(String uri) {
+    RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(host)
+        .setPort(boundPort).setURI(uri).setTimeout(REQUEST_TIMEOUT_MS)
+        .putHeader(WarmupMark.HEADER, WarmupMark.secret());
+    if (token != null) {
+      request.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+    }
+    return client.request(request)
+        .compose(req -> req.send())
+        .compose(response -> response.body()
+            .map(body -> new HttpResponse(response.statusCode(), body)));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (running) {
+      end(null);
+    }
+    return client == null ? Future.succeededFuture() : client.close();
+  }
+
+  private void askRedis() {
+    ping.get().onComplete(ar -> redisAnswered = ar.succeeded());
+  }
+
+  private void send() {
+    if (!running) {
+      return;
+    }
+    long n = sequence++;
+    String key = present.isEmpty() || n % MISSING_EVERY == 0 ? SUBJECT + "-" + (n % KEYS)
+        : present.get((int) (n % present.size()));
+    get(pathPrefix + key).map(HttpResponse::status).onComplete(ar -> {
+      if (!running) {
+        return;
+      }
+      windowAnswers++;
+      total++;
+      if (ar.failed() || ar.result() >= 500) {
+        windowErrors++;
+      }
+      if (ar.failed()) {
+        vertx.setTimer(RETRY_PAUSE_MS, t -> send());
+      } else {
+        send();
+      }
+    });
+  }
+
+  private void endWindow() {
+    long now = System.nanoTime();
+    long windowMs = TimeUnit.NANOSECONDS.toMillis(now - windowStartNanos);
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(now - startNanos);
+    StopRule.Verdict verdict = rule.afterWindow(elapsedMs, windowMs, windowAnswers, windowErrors,
+        redisAnswered);
+    askRedis();
+    long rate = windowAnswers * 1000 / Math.max(1, windowMs);
+    windowAnswers = 0;
+    windowErrors = 0;
+    windowStartNanos = now;
+    if (verdict == StopRule.Verdict.GO_ON) {
+      details = progress("running", rate);
+    } else {
+      end(verdict, rate);
+    }
+  }
+
+  /** @param verdict null when stopped by an undeploy */
+  private void end(StopRule.Verdict verdict) {
+    end(verdict, 0);
+  }
+
+  private void end(StopRule.Verdict verdict, long lastRate) {
+    running = false;
+    vertx.cancelTimer(timer);
+    details = progress("finished", lastRate);
+    Map<String, Object> ended = new LinkedHashMap<>(details);
+    ended.put("reason", verdict == null ? "the gateway stopped" : verdict.reason());
+    details = Collections.unmodifiableMap(ended);
+    finished = true;
+    if (verdict != null) {
+      client.close();
+      LOG.info("warm-up done in {} ms: {} requests, {} req/s in its last second ({}); ready as"
+          + " soon as Redis answers", ended.get("ms"), total, lastRate, verdict.reason());
+    }
+  }
+
+  private Map<String, Object> progress(String state, long lastRate) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("state", state);
+    out.put("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    out.put("requests", total);
+    out.put("lastSecondRate", lastRate);
+    return Collections.unmodifiableMap(out);
+  }
+}
