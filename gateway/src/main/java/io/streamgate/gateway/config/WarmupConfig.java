@@ -11,8 +11,8 @@ package io.streamgate.gateway.config;
  * @param maxMs       and at most this long, even if its rate is still rising; at most
  *                    {@value #MAX_MAX_MS}, so a slow machine is never kept out of service long
  * @param connections loopback connections it keeps busy, each one request at a time
- * @param rows        rows of the first view it lists (and so puts in the near cache) and then
- *                    reads; 0 reads missing keys only
+ * @param rows        rows it lists (an equal share of each view, so into the near cache) and
+ *                    then reads; 0 reads missing keys only
  */
 public record WarmupConfig(boolean enabled, int minMs, int maxMs, int connections, int rows) {
   public static final boolean DEFAULT_ENABLED = true;

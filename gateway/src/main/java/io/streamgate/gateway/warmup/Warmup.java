@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * a bounded time, so the JIT has compiled the read path before the first client arrives; the
  * readiness probe answers 503 until it has finished. Its requests carry the
  * {@link io.streamgate.gateway.http.WarmupMark}: no access log line, no {@code http} metric, no
- * usage, no rate-limit budget. They list up to {@code http.warmup.rows} rows of the first view,
- * page by page (the near cache keeps them: a new gateway's empty cache sent clients' first reads
+ * usage, no rate-limit budget. They list up to {@code http.warmup.rows} rows (an equal share of
+ * each view), page by page (the near cache keeps them: a new gateway's empty cache sent clients' first reads
  * to Redis), then read those rows (their data goes nowhere), so the near cache's hit path and the
  * 200 answer get compiled, and one read in eight is of a key that does not exist (near-cache
  * miss, Redis, 404). Their calls to Redis and the near cache's counters are real and count.

@@ -69,7 +69,9 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
   private StopRule rule;
   private boolean running;
   private String token;
-  private String pathPrefix;
+  /** Where it reads keys that do not exist: the first view, or a view no pipeline has. */
+  private String missingPrefix;
+  /** Read paths of rows that exist. */
   private List<String> present = List.of();
   private int boundPort;
   private long sequence;
@@ -118,8 +120,8 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     // Longer than the warm-up may last; a token of its own kind, verified like any other.
     token = verifier.selfToken(SUBJECT, Principal.READ_ALL_VIEWS,
         TimeUnit.MILLISECONDS.toSeconds(WarmupConfig.MAX_MAX_MS) + 60);
-    String view = catalog.views().isEmpty() ? NO_VIEW : catalog.views().get(0).name();
-    pathPrefix = "/v1/views/" + view + "/";
+    List<String> views = catalog.views().stream().map(v -> v.name()).toList();
+    missingPrefix = "/v1/views/" + (views.isEmpty() ? NO_VIEW : views.get(0)) + "/";
     client = vertx.createHttpClient(new HttpClientOptions().setSsl(tls).setTrustAll(tls)
             .setVerifyHost(false).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(config.connections()));
@@ -129,16 +131,18 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     windowStartNanos = startNanos;
     details = progress("running", 0);
     askRedis();
-    // Which rows exist: the view's listing, page by page through the chain like the reads after
-    // it; the near cache keeps the rows each page read, so clients' first reads of them hit.
-    list(view, null, new ArrayList<>()).onComplete(ar -> {
+    // Which rows exist: each view's listing, page by page through the chain like the reads
+    // after it, an equal share of http.warmup.rows each; the near cache keeps the rows each page
+    // read, so clients' first reads of them hit.
+    int perView = views.isEmpty() ? 0 : (config.rows() + views.size() - 1) / views.size();
+    listAll(views, perView).onComplete(ar -> {
       if (!running) {
         return; // stopped meanwhile
       }
       present = List.copyOf(ar.result());
-      LOG.info("warming up before readiness: {} connections of GET {}<key> ({} rows listed, 1"
-          + " read in {} of a missing key){} for {}-{} ms; /health/ready answers 503 until it ends",
-          config.connections(), pathPrefix, present.size(), MISSING_EVERY,
+      LOG.info("warming up before readiness: {} connections of point reads ({} rows listed in {}"
+          + " views, 1 read in {} of a missing key){} for {}-{} ms; /health/ready answers 503"
+          + " until it ends", config.connections(), present.size(), views.size(), MISSING_EVERY,
           token == null ? " without a token (no HS256 key to sign one: the chain is warmed up"
               + " to the 401)" : "", config.minMs(), config.maxMs());
       timer = vertx.setPeriodic(WINDOW_MS, t -> endWindow());
@@ -149,25 +153,37 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     return Future.succeededFuture();
   }
 
+  /** The read paths of up to {@code perView} rows of each view, one view after another. */
+  private Future<List<String>> listAll(List<String> views, int perView) {
+    Future<List<String>> all = Future.succeededFuture(new ArrayList<>());
+    for (String view : views) {
+      all = all.compose(found -> list(view, null, found, found.size() + perView));
+    }
+    return all;
+  }
+
   /**
-   * Adds the percent-encoded keys of the view's rows to {@code found}, a page at a time from
-   * {@code cursor}, until {@code http.warmup.rows} or the last page; never fails.
+   * Adds the read paths of the view's rows to {@code found}, a page at a time from
+   * {@code cursor}, until {@code found} holds {@code upTo} or the last page; never fails.
    */
-  private Future<List<String>> list(String view, String cursor, List<String> found) {
-    int limit = Math.min(PAGE_ROWS, config.rows() - found.size());
+  private Future<List<String>> list(String view, String cursor, List<String> found, int upTo) {
+    int limit = Math.min(PAGE_ROWS, upTo - found.size());
     if (limit <= 0 || !running) {
       return Future.succeededFuture(found);
     }
     return get("/v1/views/" + view + "?limit=" + limit
         + (cursor == null ? "" : "&cursor=" + encode(cursor)))
         .compose(response -> {
-          String next = page(response, found);
-          return next == null ? Future.succeededFuture(found) : list(view, next, found);
+          String next = page(response, "/v1/views/" + view + "/", found);
+          return next == null ? Future.succeededFuture(found) : list(view, next, found, upTo);
         }, failure -> Future.succeededFuture(found));
   }
 
-  /** Adds a listing's keys to {@code found}; its next cursor, or null (last page, not 200). */
-  private static String page(HttpResponse response, List<String> found) {
+  /**
+   * Adds a listing's rows to {@code found} as read paths ({@code prefix} + key); its next cursor,
+   * or null (last page, not 200).
+   */
+  private static String page(HttpResponse response, String prefix, List<String> found) {
     if (response.status() != 200) {
       return null;
     }
@@ -175,7 +191,7 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
       JsonObject page = new JsonObject(response.body());
       JsonArray rows = page.getJsonArray("rows", new JsonArray());
       for (int i = 0; i < rows.size(); i++) {
-        found.add(encode(rows.getJsonObject(i).getString("key")));
+        found.add(prefix + encode(rows.getJsonObject(i).getString("key")));
       }
       return rows.isEmpty() ? null : page.getString("next");
     } catch (RuntimeException e) {
@@ -219,9 +235,9 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
       return;
     }
     long n = sequence++;
-    String key = present.isEmpty() || n % MISSING_EVERY == 0 ? SUBJECT + "-" + (n % KEYS)
-        : present.get((int) (n % present.size()));
-    get(pathPrefix + key).map(HttpResponse::status).onComplete(ar -> {
+    String path = present.isEmpty() || n % MISSING_EVERY == 0
+        ? missingPrefix + SUBJECT + "-" + (n % KEYS) : present.get((int) (n % present.size()));
+    get(path).map(HttpResponse::status).onComplete(ar -> {
       if (!running) {
         return;
       }
