@@ -29,7 +29,20 @@ public final class ProblemHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    HttpProblem problem = toProblem(ctx);
+    respond(ctx, toProblem(ctx));
+  }
+
+  /**
+   * For the router's error handler of status 400: vert.x-web could not decode the path or query
+   * while it matched routes (a malformed percent-encoding such as {@code %+A}); the context
+   * then carries neither a failure nor a status to tell from.
+   */
+  public Handler<RoutingContext> undecodable() {
+    return ctx -> respond(ctx, new HttpProblem(ProblemType.BAD_REQUEST,
+        "the path or query is not valid percent-encoding"));
+  }
+
+  private static void respond(RoutingContext ctx, HttpProblem problem) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       // Too late for a problem body; cut the response so the client sees it is incomplete.

@@ -231,7 +231,9 @@ public final class GatewayRouter {
     router.get(Endpoint.VIEWS_PAGE_SCRIPT.template()).handler(ViewsPage.script());
 
     router.route().failureHandler(problems);
-    // Misses that never reach a failure handler (no route matched).
+    // Misses that never reach a failure handler (no route matched, or a path whose
+    // percent-encoding vert.x-web cannot decode when it matches failure handlers: 400).
+    router.errorHandler(400, problems.undecodable());
     router.errorHandler(404, problems);
     router.errorHandler(405, problems);
     router.errorHandler(500, problems);

@@ -102,12 +102,22 @@ class HardeningIT {
         // ?access_token= before any other stage did; found by FuzzIT).
         "/v1/views/order_status/k/events?x=%zz", "/v1/views/order_status?userId=%zz",
         "/v1/ws?access_token=%zz")) {
-      try (Raw raw = Raw.open()) {
-        String response = raw.exchange("GET " + path + " HTTP/1.1\r\nHost: x\r\n"
-            + "Authorization: Bearer " + token + "\r\n\r\n");
-        assertTrue(response.startsWith("HTTP/1.1 400 "), path + ": " + response);
-        assertProblemText(response, "bad-request");
+      for (String method : List.of("GET", "POST")) {
+        try (Raw raw = Raw.open()) {
+          String response = raw.exchange(method + " " + path + " HTTP/1.1\r\nHost: x\r\n"
+              + "Authorization: Bearer " + token + "\r\nContent-Length: 0\r\n\r\n");
+          assertTrue(response.startsWith("HTTP/1.1 400 "), method + " " + path + ": " + response);
+          assertProblemText(response, "bad-request");
+        }
       }
+    }
+    // A path vert.x-web fails to decode while it matches the failure handlers: its own bare 400
+    // unless the router's error handler answers (found by FuzzIT, seed 2009811006328).
+    try (Raw raw = Raw.open()) {
+      String response = raw.exchange("POST /v1/ws%C3%+A9 HTTP/1.1\r\nHost: x\r\n"
+          + "Content-Length: 0\r\n\r\n");
+      assertTrue(response.startsWith("HTTP/1.1 400 "), response);
+      assertProblemText(response, "bad-request");
     }
   }
 
