@@ -119,7 +119,7 @@ public final class Gateway {
     List<HttpServerVerticle> servers = new CopyOnWriteArrayList<>();
     Warmup warmup = config.http().warmup().enabled()
         ? Warmup.loopback(config.http(), () -> servers.get(0).actualPort(), verifier, catalog,
-            store::probe)
+            rows, store::probe)
         : Warmup.off();
     Readiness readiness = new Readiness(store::probe, warmup, clock);
     Admin admin = Admin.create(vertx, config.admin(), store, config.redis().keyspace(), clock,

@@ -1,6 +1,7 @@
 package io.streamgate.gateway.warmup;
 
 import io.streamgate.gateway.auth.TokenVerifier;
+import io.streamgate.gateway.cache.NearCache;
 import io.streamgate.gateway.catalog.Catalog;
 import io.streamgate.gateway.config.HttpConfig;
 import io.streamgate.gateway.warmup.internal.LoopbackWarmup;
@@ -47,8 +48,8 @@ public interface Warmup extends Deployable {
    * @param ping one PING to Redis, failing when it does not answer in time; asked once a second
    */
   static Warmup loopback(HttpConfig http, IntSupplier port, TokenVerifier verifier,
-      Catalog catalog, Supplier<Future<Void>> ping) {
-    return new LoopbackWarmup(http, port, verifier, catalog, ping);
+      Catalog catalog, NearCache rows, Supplier<Future<Void>> ping) {
+    return new LoopbackWarmup(http, port, verifier, catalog, rows, ping);
   }
 
   /** No warm-up ({@code http.warmup.enabled: false}): finished from the start. */

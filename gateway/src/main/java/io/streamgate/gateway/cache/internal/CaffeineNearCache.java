@@ -165,6 +165,11 @@ public final class CaffeineNearCache extends VerticleBase
   }
 
   @Override
+  public void revalidateQuickly(boolean quickly) {
+    cache.revalidateQuickly(quickly);
+  }
+
+  @Override
   public boolean attached() {
     return cache.attached();
   }

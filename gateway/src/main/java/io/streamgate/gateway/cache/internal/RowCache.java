@@ -34,10 +34,13 @@ import java.util.function.ToLongFunction;
 final class RowCache {
   /** Longest a cached tombstone is served before Redis is asked whether it has expired. */
   static final long TOMBSTONE_REVALIDATE_MS = 1_000;
+  /** The interval while {@link #revalidateQuickly} is on (the warm-up). */
+  static final long QUICK_REVALIDATE_MS = 250;
   private final Cache<Key, Entry> rows;
   private final long revalidateAfterMillis;
   private final ToLongFunction<String> ttlMillisOfView;
   private volatile boolean attached;
+  private volatile boolean quickly;
   private volatile long generation;
 
   /**
@@ -175,11 +178,18 @@ final class RowCache {
     generation++;
   }
 
+  /** See {@link io.streamgate.gateway.cache.NearCache#revalidateQuickly}. */
+  void revalidateQuickly(boolean quickly) {
+    this.quickly = quickly;
+  }
+
   private Entry entry(Change change, long now) {
+    long rowInterval = quickly ? Math.min(QUICK_REVALIDATE_MS, revalidateAfterMillis)
+        : revalidateAfterMillis;
     // A tombstone expires in Redis without a message (its retention is the processor's
     // setting), so it is checked again sooner: a deleted key is rarely hot.
-    long interval = change instanceof Row ? revalidateAfterMillis
-        : Math.min(revalidateAfterMillis, TOMBSTONE_REVALIDATE_MS);
+    long interval = change instanceof Row ? rowInterval
+        : Math.min(rowInterval, TOMBSTONE_REVALIDATE_MS);
     // Due somewhere in the last quarter of the interval, not all at once: rows filled together
     // (a warm-up, a reattach) would otherwise all ask Redis again in the same moment.
     long revalidateAt = now + interval - ThreadLocalRandom.current().nextLong(interval / 4 + 1);

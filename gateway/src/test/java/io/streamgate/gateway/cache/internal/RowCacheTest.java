@@ -48,6 +48,19 @@ class RowCacheTest {
   }
 
   @Test
+  void whileRevalidatingQuicklyRowsComeDueWithinAQuarterSecondThenAtTheUsualInterval() {
+    cache.attach();
+    cache.revalidateQuickly(true);
+    read("a", row("a", 1));
+    now += RowCache.QUICK_REVALIDATE_MS + 1;
+    assertNull(cache.fresh("v", 1, "a", now), "due after the quick interval");
+    cache.revalidateQuickly(false);
+    read("a", row("a", 1));
+    now += RowCache.QUICK_REVALIDATE_MS + 1;
+    assertEquals(row("a", 1), cache.fresh("v", 1, "a", now), "cached for the usual interval again");
+  }
+
+  @Test
   void aChangeMessageReplacesTheRowAtOnceAndAnOlderOneIsIgnored() {
     cache.attach();
     read("a", row("a", 1));
