@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class SubscriptionLivenessIT {
   private static final int TIMEOUT_MS = 500;
-  /** PING interval + its timeout, with slack for a loaded CI machine. */
-  private static final Duration NOTICED = Duration.ofSeconds(10);
+  /** Silence of 5 s (5 × the timeout, at least 5 s) + a PING interval, with slack for CI. */
+  private static final Duration NOTICED = Duration.ofSeconds(20);
 
   private final Vertx vertx = Vertx.vertx();
   private final List<AutoCloseable> closing = new CopyOnWriteArrayList<>();

@@ -21,9 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One SUBSCRIBE (or PSUBSCRIBE, for a pattern) on a dedicated connection, reconnected with
  * exponential backoff whenever it is lost. A server that hangs keeps its socket open and sends
- * nothing, which no close or error reveals: while subscribed, a PING every
- * {@value #LIVENESS_INTERVAL_MS} ms that gets no answer within the timeout counts as a lost
- * connection. Given several servers (a Redis Cluster's seeds, any of which hears every PUBLISH),
+ * nothing, which no close or error reveals: while subscribed, a PING goes out every
+ * {@value #LIVENESS_INTERVAL_MS} ms, and a connection that has said nothing (no message, no
+ * answer to a PING) for {@link #silenceMs} counts as lost. That is far longer than a command's
+ * timeout on purpose: a false alarm is expensive (the near cache empties, every push client is
+ * resynchronised), and under overload answers are late, not missing; with 1 s the soak's load
+ * turned slow PINGs into a loop of resubscriptions that took the gateway down. Given several servers (a Redis Cluster's seeds, any of which hears every PUBLISH),
  * each new attempt after a loss goes to the next one, so a hung node is left behind. All state is
  * touched only on the context that started it (fields are unsynchronised on purpose);
  * {@link #subscribed()} is the one volatile read for other threads.
@@ -33,6 +36,7 @@ public final class RedisChannelSubscription implements ChannelSubscription {
   static final long MIN_BACKOFF_MS = 100;
   static final long MAX_BACKOFF_MS = 5_000;
   static final long LIVENESS_INTERVAL_MS = 2_000;
+  static final long MIN_SILENCE_MS = 5_000;
 
   private final Vertx vertx;
   private final Context context;
@@ -50,6 +54,7 @@ public final class RedisChannelSubscription implements ChannelSubscription {
   private int server;
   private long livenessTimer = -1;
   private boolean pinging;
+  private long lastHeardNanos;
   private boolean closed;
   private boolean reportedDown;
   private long backoffMs = MIN_BACKOFF_MS;
@@ -145,29 +150,43 @@ public final class RedisChannelSubscription implements ChannelSubscription {
     });
   }
 
+  /** How long a subscribed connection may say nothing before it counts as lost. */
+  long silenceMs() {
+    return Math.max(MIN_SILENCE_MS, 5 * timeoutMs);
+  }
+
   private void startLiveness() {
+    lastHeardNanos = System.nanoTime();
+    pinging = false;
     if (livenessTimer == -1) {
-      livenessTimer = vertx.setPeriodic(LIVENESS_INTERVAL_MS, t -> ping());
+      livenessTimer = vertx.setPeriodic(LIVENESS_INTERVAL_MS, t -> checkLiveness());
     }
   }
 
-  private void ping() {
+  private void checkLiveness() {
     RedisConnection conn = connection;
-    if (conn == null || !subscribed || pinging) {
+    if (conn == null || !subscribed) {
       return;
     }
+    long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
+    if (silentMs > silenceMs()) {
+      lost(conn, "no message and no answer to PING for " + silentMs + " ms");
+      return;
+    }
+    if (pinging) {
+      return; // one PING at a time; a hung server would otherwise pile them up
+    }
     pinging = true;
-    conn.send(Request.cmd(Command.PING))
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .onComplete(ar -> {
-          pinging = false;
-          if (ar.failed()) {
-            lost(conn, "no answer to PING within " + timeoutMs + " ms");
-          } else if (ar.result() != null && !isPong(ar.result())) {
-            // RESP2: a message that arrived while the PING waited is handed to the PING.
-            onReply(ar.result());
-          }
-        });
+    conn.send(Request.cmd(Command.PING)).onComplete(ar -> {
+      pinging = false;
+      if (ar.succeeded()) {
+        lastHeardNanos = System.nanoTime();
+        if (ar.result() != null && !isPong(ar.result())) {
+          // RESP2: a message that arrived while the PING waited is handed to the PING.
+          onReply(ar.result());
+        }
+      }
+    });
   }
 
   private static boolean isPong(Response reply) {
@@ -176,6 +195,7 @@ public final class RedisChannelSubscription implements ChannelSubscription {
   }
 
   private void onReply(Response reply) {
+    lastHeardNanos = System.nanoTime();
     if (reply == null || (reply.type() != ResponseType.MULTI && reply.type() != ResponseType.PUSH)
         || reply.size() < 3) {
       return;
