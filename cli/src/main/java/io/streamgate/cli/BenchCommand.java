@@ -22,8 +22,10 @@ import picocli.CommandLine.Unmatched;
  * ({@code io.streamgate.loadtest.bench.BenchMain}) in its own JVM with full JIT (this CLI runs
  * with C1 only, which would make the tool its own bottleneck), passing every argument through.
  * Without {@code --token} (and {@code $STREAMGATE_BENCH_TOKEN}), mints a token from the demo's key
- * in {@code ./.streamgate} (or the {@code --state-dir} given) when it exists. CPU affinity is inherited: {@code taskset -c 1
- * ./streamgate bench ...} pins the tool.
+ * in {@code ./.streamgate} (or the {@code --state-dir} given) when it exists, and with that key
+ * always mints the WebSocket clients' tokens (a subject per {@value #SOCKETS_PER_SUBJECT}
+ * clients). {@code --state-dir} goes on to the scenarios that read it (soak, chaos) only. CPU
+ * affinity is inherited: {@code taskset -c 1 ./streamgate bench ...} pins the tool.
  */
 @Command(name = "bench", description = {"Load and freshness benchmarks: rest-read, ws-fanout, freshness, ingest, "
     + "rate-limit, noop, suite. Run ./streamgate bench --help for the list, ./streamgate bench SCENARIO --help "
@@ -50,20 +52,25 @@ final class BenchCommand implements Callable<Integer> {
     // G1: pinned to one CPU the JVM would pick the serial collector, and the tool's own pauses
     // count as the server's latency in the open model.
     command.addAll(List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-cp", Modules.classpath("loadtest"), MAIN));
-    command.addAll(args);
+    command.addAll(forwarded(args));
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     PrintWriter err = spec.commandLine().getErr();
     Path secret = demoSecret(args);
-    if (wantsToken(args) && System.getenv(TOKEN_ENV) == null && Files.isRegularFile(secret)) {
+    if (wantsToken(args) && Files.isRegularFile(secret)) {
       try (TokenMinter minter = new TokenMinter(DemoSecret.load(secret))) {
-        builder.environment().put(TOKEN_ENV, minter.mint(tokenFor(args)));
+        if (System.getenv(TOKEN_ENV) == null) {
+          builder.environment().put(TOKEN_ENV, minter.mint(tokenFor(args)));
+          err.println("bench: using a token minted from " + secret + " (scope \"" + tokenFor(args).scope()
+              + "\")");
+          err.flush();
+        }
+        // Also with a token given: one subject for every client would exceed the gateway's
+        // sockets per principal (push.maxSocketsPerPrincipal) and the clients would be refused.
         Path wsTokens = Files.createTempFile("streamgate-bench-ws-tokens", ".txt");
         wsTokens.toFile().deleteOnExit();
         Files.write(wsTokens, wsTokens(minter, args));
         builder.environment().put(WS_TOKENS_FILE_ENV, wsTokens.toString());
       }
-      err.println("bench: using a token minted from " + secret + " (scope \"" + tokenFor(args).scope() + "\")");
-      err.flush();
     }
     Process child = builder.start();
     // Stopping this command (Ctrl-C, SIGTERM) stops the tool too; else a noop-server or a load
@@ -86,7 +93,27 @@ final class BenchCommand implements Callable<Integer> {
         && args.stream().noneMatch(a -> a.startsWith("--token="));
   }
 
-  /** The demo's signing key: in the --state-dir the arguments name (chaos, soak), else ./.streamgate. */
+  /**
+   * The arguments for the tool: without {@code --state-dir} unless the scenario reads it (soak and
+   * chaos find the demo's processes there); for the others it only told this command where the
+   * demo's key is.
+   */
+  static List<String> forwarded(List<String> args) {
+    if (!args.isEmpty() && (args.get(0).equals("soak") || args.get(0).equals("chaos"))) {
+      return args;
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--state-dir")) {
+        i++; // and its value
+      } else if (!args.get(i).startsWith("--state-dir=")) {
+        out.add(args.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** The demo's signing key: in the --state-dir the arguments name, else ./.streamgate. */
   static Path demoSecret(List<String> args) {
     return Path.of(valueOf(args, "--state-dir", ".streamgate"), DemoSecret.FILE_NAME);
   }

@@ -37,6 +37,15 @@ class BenchCommandTest {
   }
 
   @Test
+  void theStateDirectoryGoesOnlyToTheScenariosThatReadIt() {
+    assertEquals(List.of("freshness", "--duration", "30s"),
+        BenchCommand.forwarded(List.of("freshness", "--state-dir", "/tmp/sg", "--duration", "30s")));
+    assertEquals(List.of("rest-read"), BenchCommand.forwarded(List.of("rest-read", "--state-dir=/tmp/sg")));
+    assertEquals(List.of("soak", "--state-dir", "/tmp/sg"),
+        BenchCommand.forwarded(List.of("soak", "--state-dir", "/tmp/sg")));
+  }
+
+  @Test
   void webSocketClientsGetASubjectPerTwentyFive() throws Exception {
     try (io.streamgate.cli.token.TokenMinter minter = new io.streamgate.cli.token.TokenMinter(
         io.streamgate.cli.token.DemoSecret.loadOrCreate(java.nio.file.Files.createTempDirectory("bench")
