@@ -7,15 +7,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 /**
- * UTC days ({@code 2026-12-05}) and months ({@code 2026-12}) as usage names them. Every request
- * asks for today's name: it is computed once per day and kept (thread-safe, lock-free).
+ * UTC days ({@code 2026-12-05}) and months ({@code 2026-12}) as usage names them. Every metered
+ * request asks for today's name, and every quota check for the seconds to the end of the day and
+ * month: those are computed once per day and kept (thread-safe, lock-free).
  */
 public final class UtcPeriods {
   private static final int RETENTION_DAYS = Usage.RETENTION_DAYS;
   private static final long DAY_MS = 86_400_000L;
 
-  /** One UTC day: {@code [startMs, startMs + DAY_MS)} and its names. */
-  private record Day(long startMs, String day, String month) {
+  /** One UTC day: {@code [startMs, startMs + DAY_MS)}, its names and when its month ends. */
+  private record Day(long startMs, String day, String month, long monthEndMs) {
     boolean holds(long epochMs) {
       return epochMs >= startMs && epochMs - startMs < DAY_MS;
     }
@@ -44,8 +45,12 @@ public final class UtcPeriods {
 
   private static Day dayOf(long epochMs) {
     LocalDate date = date(epochMs);
-    return new Day(date.atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1000, date.toString(),
-        month(date));
+    return new Day(startMs(date), date.toString(), month(date),
+        startMs(date.withDayOfMonth(1).plusMonths(1)));
+  }
+
+  private static long startMs(LocalDate date) {
+    return date.atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1000;
   }
 
   static String month(LocalDate date) {
@@ -54,12 +59,12 @@ public final class UtcPeriods {
 
   /** Seconds from {@code epochMs} to the end of its UTC day (at least 1). */
   public static long secondsToDayEnd(long epochMs) {
-    return secondsTo(date(epochMs).plusDays(1), epochMs);
+    return secondsTo(of(epochMs).startMs() + DAY_MS, epochMs);
   }
 
   /** Seconds from {@code epochMs} to the end of its UTC month (at least 1). */
   public static long secondsToMonthEnd(long epochMs) {
-    return secondsTo(date(epochMs).withDayOfMonth(1).plusMonths(1), epochMs);
+    return secondsTo(of(epochMs).monthEndMs(), epochMs);
   }
 
   /** When the usage of {@code day} may be deleted, in epoch seconds. */
@@ -87,8 +92,7 @@ public final class UtcPeriods {
     return LocalDate.ofInstant(Instant.ofEpochMilli(epochMs), ZoneOffset.UTC);
   }
 
-  private static long secondsTo(LocalDate start, long epochMs) {
-    long end = start.atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1000;
-    return Math.max(1, (end - epochMs + 999) / 1000);
+  private static long secondsTo(long endMs, long epochMs) {
+    return Math.max(1, (endMs - epochMs + 999) / 1000);
   }
 }
