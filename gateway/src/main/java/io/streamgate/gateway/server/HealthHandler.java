@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Health for orchestrators, no token needed. Live: the process answers. Ready: the warm-up has
- * finished and Redis answered the last PING of {@link Readiness} (at most one per second per process, outside the reads'
- * breaker), so a load balancer stops sending traffic a gateway could only answer with 503; no
- * request makes a Redis call. The management listener's ready adds details: Redis, catalog,
- * ingest and the breaker's state. Stateless; runs on the request's event loop.
+ * finished and Redis answered the last PING of {@link Readiness} (at most one per second per
+ * process, outside the reads' breaker), so a load balancer stops sending traffic a gateway could
+ * only answer with 503 (or serve slowly, cold); no request makes a Redis call. The management
+ * listener's ready adds details: Redis, warm-up, catalog, ingest and the breaker's state.
+ * Stateless; runs on the request's event loop.
  */
 final class HealthHandler {
   private static final String JSON = "application/json";

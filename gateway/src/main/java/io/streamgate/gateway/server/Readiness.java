@@ -37,11 +37,6 @@ public final class Readiness extends VerticleBase {
     this.clock = clock;
   }
 
-  /** No warm-up. */
-  public Readiness(Supplier<Future<Void>> ping, Clock clock) {
-    this(ping, Warmup.off(), clock);
-  }
-
   /** Completes after the first answer (or failure), so a fresh gateway reports the truth. */
   @Override
   public Future<?> start() {

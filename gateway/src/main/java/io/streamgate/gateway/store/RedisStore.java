@@ -183,8 +183,8 @@ public final class RedisStore implements Subscriptions {
 
   /**
    * Client options for {@code config}: URL (or cluster seeds) and a connect timeout. Each caller
-   * sets its pool. A cluster client routes each command by its key's slot and follows MOVED/ASK;
-   * subscriptions go to one primary, which hears every PUBLISH of the cluster.
+   * sets its pool. A cluster client routes each command by its key's slot and follows MOVED/ASK.
+   * (Subscriptions use plain clients of single nodes: {@link #psubscribe}.)
    */
   public static RedisOptions clientOptions(RedisConfig config) {
     if (!config.cluster()) {
