@@ -19,6 +19,11 @@ public final class Scripts {
   public static final Script UNINDEX_ROW = Script.load("unindex_row");
   /** Read only: keys in every one of some value indexes, paged; see {@code filter_keys.lua}. */
   public static final Script FILTER_KEYS = Script.load("filter_keys");
+  /**
+   * Events folded into the running aggregates of one row of a real-time aggregate view, each once;
+   * see {@code apply_deltas.lua}.
+   */
+  public static final Script APPLY_DELTAS = Script.load("apply_deltas");
   /** Catalog entry plus its announcement; see {@code register_view.lua}. */
   public static final Script REGISTER_VIEW = Script.load("register_view");
   /** Removes a catalog entry and announces it; see {@code unregister_view.lua}. */
@@ -98,6 +103,50 @@ public final class Scripts {
       throw new IllegalArgumentException("rank must be a finite number, but was " + rank);
     }
     return rank == null ? "" : rank.toString();
+  }
+
+  /** How {@link #APPLY_DELTAS} folds one partial aggregate. */
+  public enum Fold {
+    ADD('a'), MIN('n'), MAX('x');
+
+    private final char letter;
+
+    Fold(char letter) {
+      this.letter = letter;
+    }
+  }
+
+  /**
+   * One event for {@link #APPLY_DELTAS}: where it is in Kafka and its value for each partial, as
+   * text that reads back as the same number ({@code Long.toString}, {@code Double.toString}), or
+   * null to leave the partial as it is.
+   */
+  public record Delta(int partition, long offset, List<String> values) {}
+
+  /** KEYS of {@link #APPLY_DELTAS}: the row's hash in {@code table}. */
+  public static List<String> applyDeltasKeys(Keyspace keyspace, String table, String key) {
+    return List.of(keyspace.row(Names.requireTableName(table), Names.requireKey(key)));
+  }
+
+  /** ARGV of {@link #APPLY_DELTAS}: {@code events} of one row, each partition's in offset order. */
+  public static List<String> applyDeltasArgs(List<Fold> folds, List<Delta> events) {
+    StringBuilder kinds = new StringBuilder(folds.size());
+    folds.forEach(f -> kinds.append(f.letter));
+    List<String> args = new java.util.ArrayList<>(2 + events.size() * (2 + folds.size()));
+    args.add(kinds.toString());
+    args.add(Integer.toString(events.size()));
+    for (Delta e : events) {
+      if (e.values().size() != folds.size()) {
+        throw new IllegalArgumentException("an event has " + e.values().size() + " values for "
+            + folds.size() + " partial aggregates");
+      }
+      args.add(Integer.toString(e.partition()));
+      args.add(Long.toString(e.offset()));
+      for (String v : e.values()) {
+        args.add(v == null ? "" : v);
+      }
+    }
+    return args;
   }
 
   /** KEYS of {@link #DELETE_ROW} in {@code table}, one version of the tombstone's view. */

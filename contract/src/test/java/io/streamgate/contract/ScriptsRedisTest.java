@@ -295,6 +295,44 @@ class ScriptsRedisTest {
   }
 
   @Test
+  void deltasFoldEachEventOnceByPartitionAndOffset() {
+    List<Scripts.Fold> sumAndCount = List.of(Scripts.Fold.ADD, Scripts.Fold.ADD);
+    assertEquals(List.of(3L, "3", "3", "12.75"), fold(sumAndCount,
+        delta(0, 1, "1", "10.5"), delta(0, 2, "1", "2.25"), delta(1, 7, "1", null)));
+    // A replay (after a crash) of what was folded in changes nothing, but says the state.
+    assertEquals(List.of(0L, "3", "3", "12.75"), fold(sumAndCount,
+        delta(0, 1, "1", "10.5"), delta(0, 2, "1", "2.25"), delta(1, 7, "1", null)));
+    // Partitions are apart: offset 3 of partition 1 is old there, of partition 0 new.
+    assertEquals(List.of(1L, "4", "4", "12.85"), fold(sumAndCount,
+        delta(1, 3, "1", "99"), delta(0, 3, "1", "0.1")));
+    // Sums keep every bit of a double: its text reads back as the same double.
+    assertEquals(List.of(2L, "2", "2", "0.30000000000000004"), foldInto("p", sumAndCount,
+        delta(0, 1, "1", "0.1"), delta(0, 2, "1", "0.2")));
+    // The state lives beside the row's fields, which it leaves alone.
+    assertEquals(java.util.Arrays.asList(null, null),
+        jedis.hmget(keyspace.row("v", "k"), "version", "value"));
+
+    List<Scripts.Fold> minMax = List.of(Scripts.Fold.MIN, Scripts.Fold.MAX);
+    assertEquals(List.of(0L, "0", "", ""), foldInto("m", minMax));
+    assertEquals(List.of(3L, "3", "-2", "7.5"), foldInto("m", minMax,
+        delta(0, 1, "5", "5"), delta(0, 2, "-2", null), delta(0, 3, "7", "7.5")));
+  }
+
+  private List<Object> fold(List<Scripts.Fold> folds, Scripts.Delta... events) {
+    return foldInto("k", folds, events);
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Object> foldInto(String key, List<Scripts.Fold> folds, Scripts.Delta... events) {
+    return (List<Object>) jedis.eval(Scripts.APPLY_DELTAS.source(),
+        Scripts.applyDeltasKeys(keyspace, "v", key), Scripts.applyDeltasArgs(folds, List.of(events)));
+  }
+
+  private static Scripts.Delta delta(int partition, long offset, String... values) {
+    return new Scripts.Delta(partition, offset, java.util.Arrays.asList(values));
+  }
+
+  @Test
   void evalshaUsesTheShaComputedInJava() {
     assertEquals(Scripts.WRITE_ROW.sha1(), jedis.scriptLoad(Scripts.WRITE_ROW.source()));
     assertEquals(Scripts.INDEX_ROW.sha1(), jedis.scriptLoad(Scripts.INDEX_ROW.source()));

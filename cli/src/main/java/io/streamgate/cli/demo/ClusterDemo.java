@@ -41,8 +41,8 @@ public final class ClusterDemo implements DemoRun {
   static final Duration RESTART_DELAY = Duration.ofSeconds(5);
   static final int BROKERS = 3;
   static final int WORKERS = 2;
-  /** Cores each worker offers: a driver (1) and both executors (2 each) fit on one survivor. */
-  static final int WORKER_CORES = 5;
+  /** Cores each worker offers: a driver (1) and both executors (4 each) fit on one survivor. */
+  static final int WORKER_CORES = 9;
   static final int GATEWAYS = 3;
   static final int REDIS_NODES = 6;
   static final int SPARK_MASTER_PORT = 7077;

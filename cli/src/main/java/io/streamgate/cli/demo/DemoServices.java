@@ -58,11 +58,12 @@ final class DemoServices {
   private static final Duration JVM_GRACE = Duration.ofSeconds(10);
   private static final int TOPIC_PARTITIONS = 2;
   /**
-   * Task slots of the demo's Spark: the real-time {@code order_status} holds one per partition of
-   * orders (2), a new version of it during {@code views apply} 2 more, and the micro-batch views
-   * share the rest (2). Slots are threads, not cores: the CPU they use is what their work costs.
+   * Task slots of the demo's Spark: its three real-time views hold one per partition of orders
+   * each (6), a new version of one during {@code views apply} 2 more, and the micro-batch queries
+   * (dead letters, a backfill) share the rest (2). Slots are threads, not cores: the CPU they use
+   * is what their work costs.
    */
-  static final String SPARK_MASTER = "local[6]";
+  static final String SPARK_MASTER = "local[10]";
 
   private final DemoSettings settings;
   private final StateDir state;

@@ -19,8 +19,8 @@ import java.util.Map;
 public final class ProcessorSubmission {
   static final String APP_NAME = "streamgate-processor";
   /**
-   * Two executors of two cores, one per worker: four task slots, what the real-time {@code
-   * order_status} (one per partition of orders) and the micro-batch views need. Workers offer
+   * Two executors of four cores: eight task slots, what the three real-time views (one per
+   * partition of orders each: 6) and the micro-batch queries (dead letters) need. Workers offer
    * more cores than the machine has (ClusterDemo.WORKER_CORES: standalone cores are scheduling
    * units, not pinned CPUs), so when one worker is lost the other takes the lost executor and the
    * driver too.
@@ -29,8 +29,8 @@ public final class ProcessorSubmission {
       "spark.driver.memory", "640m",
       "spark.driver.cores", "1",
       "spark.executor.memory", "512m",
-      "spark.executor.cores", "2",
-      "spark.cores.max", "4");
+      "spark.executor.cores", "4",
+      "spark.cores.max", "8");
 
   private ProcessorSubmission() {}
 

@@ -87,7 +87,8 @@ class ClusterIT {
     }
     try (KafkaCluster kafka = KafkaCluster.start(KafkaCluster.Options.defaults().withLogDir(logs));
         RedisCluster redis = RedisCluster.start(RedisCluster.Options.withFailover().withLogDir(logs));
-        SparkCluster spark = SparkCluster.start(SparkCluster.Options.defaults().withDir(logs.resolve("spark"))
+        SparkCluster spark = SparkCluster.start(SparkCluster.Options.defaults()
+            .withWorkers(1, ClusterDemo.WORKER_CORES, "2g").withDir(logs.resolve("spark"))
             .withLogDir(logs))) {
       createTopic(kafka.bootstrapServers());
       spark.submit(ProcessorSubmission.of(new ProcessorSubmission.App(root, root.resolve("deploy/local/pipeline.yaml"),

@@ -484,9 +484,9 @@ public final class PipelineParser {
               + ViewSpec.MIN_REAL_TIME_BATCH.toSeconds() + " seconds (Spark's minimum), but were "
               + trigger.toMillis() + " ms");
         }
-        if (kind != null && kind != ViewKind.LATEST) {
-          problem(where + ": 'trigger: realtime' needs kind latest (Spark's real-time mode runs"
-              + " stateless queries only), but kind is " + kind.wireName());
+        if (kind == ViewKind.WINDOWED) {
+          problem(where + ": 'trigger: realtime' needs kind latest or aggregate (a window closes"
+              + " by the watermark, which real-time mode does not keep), but kind is windowed");
         }
       } else {
         trigger = interval(where, fields, "trigger");

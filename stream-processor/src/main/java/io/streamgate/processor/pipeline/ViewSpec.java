@@ -15,7 +15,7 @@ import java.util.List;
  * @param trigger  micro-batch interval (zero: the next batch starts as soon as one ends and data
  *                 is there; default {@link #DEFAULT_TRIGGER}); in
  *                 real-time mode the length of each long-running batch
- * @param realTime run in Spark's real-time mode (latest views only)
+ * @param realTime run in Spark's real-time mode (latest and aggregate views)
  * @param tombstoneRetention how long a deleted row's tombstone is kept (views over changelog
  *                 sources delete rows): a write older than the delete that arrives within it is
  *                 ignored rather than bringing the row back

@@ -2,6 +2,7 @@ package io.streamgate.processor.runner;
 
 import io.streamgate.contract.ViewKind;
 import io.streamgate.processor.sink.BatchWriter;
+import io.streamgate.processor.sink.RealTimeAggregateWriter;
 import io.streamgate.processor.sink.RealTimeRowWriter;
 import io.streamgate.processor.sink.RedisRowWriter;
 import io.streamgate.processor.sink.ServingRowReader;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * Starts and stops the streaming query of one view version. The query is named after the
  * version's table ({@link io.streamgate.contract.Names#table}: the view's name for version 1)
  * and checkpoints in the table's directory, so each version's batch ids, and so its row
- * versions, are its own. Latest views with {@code trigger: realtime} run in Spark's real-time
- * mode. Call from the driver.
+ * versions, are its own. Views with {@code trigger: realtime} run in Spark's real-time mode
+ * (aggregates as their stateless part, folded in Redis). Call from the driver.
  */
 final class ViewQueries {
   private static final Logger LOG = LoggerFactory.getLogger(ViewQueries.class);
@@ -53,6 +54,19 @@ final class ViewQueries {
             + " they close", table, open);
       }
       windowCloser.add(expiry);
+    }
+    if (plan.realTimeAggregate() != null) {
+      // Stateless in Spark (update mode, as real-time mode requires); the running aggregates
+      // are folded in Redis.
+      return plan.realTimeAggregate().deltas().writeStream()
+          .queryName(table)
+          .outputMode(OutputMode.Update())
+          .option("checkpointLocation", settings.checkpointOf(table))
+          .trigger(Trigger.RealTime(plan.spec().trigger().toMillis()))
+          .foreach(new RealTimeAggregateWriter(settings.redisUri(), settings.namespace(), table,
+              plan.spec().ttl().toMillis(), reader, plan.realTimeAggregate().fold(),
+              Clock.systemUTC(), progressLog.realTimeCounts(spark, table)))
+          .start();
     }
     if (plan.spec().realTime()) {
       // Real-time mode: output mode update and a ForeachWriter (foreachBatch is refused).

@@ -18,6 +18,8 @@ import org.apache.spark.sql.streaming.OutputMode;
  * @param windowColumn windowed views: the output column holding the window, else null
  * @param sources    names of the pipeline sources the SQL reads
  * @param indexes    the declared index columns as the SQL output spells them, empty for none
+ * @param realTimeAggregate an aggregate view with {@code trigger: realtime}: the query that runs
+ *     instead of {@code serving}'s, else null
  */
 public record ViewPlan(
     ViewSpec spec,
@@ -27,7 +29,8 @@ public record ViewPlan(
     String rankColumn,
     String windowColumn,
     java.util.Set<String> sources,
-    List<String> indexes) {
+    List<String> indexes,
+    RealTimeAggregate realTimeAggregate) {
 
   public ViewPlan {
     columns = List.copyOf(columns);

@@ -173,6 +173,22 @@ public final class ViewPlanner {
           + " closes (columns: " + names(fields) + ")");
     }
 
+    // Before Spark's own streaming checks: what real-time mode refuses is said in its terms.
+    RealTimeAggregate realTimeAggregate = null;
+    if (view.realTime() && view.kind() == ViewKind.AGGREGATE) {
+      try {
+        realTimeAggregate = RealTimeAggregates.plan(spark, view, output);
+        UnsupportedOperationChecker.checkForStreaming(
+            realTimeAggregate.deltas().queryExecution().analyzed(), OutputMode.Append());
+      } catch (IllegalArgumentException e) {
+        throw new Problem(e.getMessage());
+      } catch (Exception thrown) { // AnalysisException, hidden by Scala
+        if (!(thrown instanceof AnalysisException e)) {
+          throw thrown;
+        }
+        throw new Problem("Spark cannot run this SQL in real-time mode: " + Messages.firstLine(e));
+      }
+    }
     OutputMode mode = outputMode(view.kind());
     Dataset<Row> serving = ViewTransform.serving(view,
         view.kind() == ViewKind.LATEST ? ViewTransform.carryEventOrder(output) : output);
@@ -217,7 +233,7 @@ public final class ViewPlanner {
     }
     return new ViewPlan(view, serving, mode, columns, rankColumn,
         view.kind() == ViewKind.WINDOWED ? ViewTransform.windowColumn(output) : null, sources,
-        indexes);
+        indexes, realTimeAggregate);
   }
 
   /**

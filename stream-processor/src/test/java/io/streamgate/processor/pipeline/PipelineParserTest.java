@@ -269,9 +269,10 @@ class PipelineParserTest {
     assertOnlyProblem("p.yaml: view 'v': 'trigger' realtime batches must last at least 5 seconds"
         + " (Spark's minimum), but were 1000 ms", source("key: id").replace(
         "kind: latest }", "kind: latest, trigger: realtime 1 second }"));
-    assertOnlyProblem("p.yaml: view 'v': 'trigger: realtime' needs kind latest (Spark's real-time"
-        + " mode runs stateless queries only), but kind is aggregate", source("key: id").replace(
-        "kind: latest }", "kind: aggregate, trigger: realtime }"));
+    assertOnlyProblem("p.yaml: view 'v': 'trigger: realtime' needs kind latest or aggregate (a"
+        + " window closes by the watermark, which real-time mode does not keep), but kind is"
+        + " windowed", source("key: id").replace(
+        "kind: latest }", "kind: windowed, trigger: realtime }"));
   }
 
   @Test

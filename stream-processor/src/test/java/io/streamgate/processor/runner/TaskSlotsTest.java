@@ -28,7 +28,7 @@ class TaskSlotsTest {
 
   private static ViewPlan plan(String view, String source) {
     return new ViewPlan(PIPELINE.views().get(view), null, null, List.of(), null, null, Set.of(source),
-        List.of());
+        List.of(), null);
   }
 
   @Test
