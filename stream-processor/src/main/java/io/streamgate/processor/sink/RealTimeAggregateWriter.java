@@ -241,6 +241,7 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
       int i = 0;
       for (Group group : rows.values()) {
         List<?> state = (List<?>) folded.get(i++).get();
+        long newEvents = (Long) state.get(0);
         long sequence = Long.parseLong(text(state.get(1)));
         List<String> partials = new ArrayList<>(state.size() - 2);
         for (Object partial : state.subList(2, state.size())) {
@@ -258,8 +259,13 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
         RowWrite write = reader.write(table, serving, sequence, now);
         written.add(p.evalsha(Scripts.WRITE_ROW.sha1(), write.writeKeys(keyspace),
             write.writeArgs(keyspace, ttlMillis)));
-        indexed.add(p.evalsha(Scripts.INDEX_ROW.sha1(), write.indexKeys(keyspace),
-            write.indexArgs(keyspace)));
+        // A row's only index entry without rank or indexes is its key, set when it is new; a
+        // replay (nothing new folded in) sets it again, in case the crash came before it.
+        if (reader.ranked() || !write.indexes().isEmpty() || newEvents == sequence
+            || newEvents == 0) {
+          indexed.add(p.evalsha(Scripts.INDEX_ROW.sha1(), write.indexKeys(keyspace),
+              write.indexArgs(keyspace)));
+        }
       }
       p.sync();
     }

@@ -34,8 +34,9 @@ import redis.clients.jedis.JedisPubSub;
  * The processor's benchmark, not a timed test: skipped unless {@code -Dstreamgate.bench=true}.
  * Prints (1) sustained events/s into Redis for an aggregate view over 100,000 keys, from a
  * backlog of {@code streamgate.bench.events} events (default 1,000,000); (2) produce → change
- * message latency p50/p99 of that aggregate view (micro-batch); (3) the same for a latest view in
- * real-time mode. Each part checks Redis afterwards, so a fast but wrong run fails.
+ * message latency p50/p99 of that aggregate view (micro-batch); (3) both for the same aggregate in
+ * real-time mode; (4) the latency of a latest view in real-time mode. Each part checks Redis
+ * afterwards, so a fast but wrong run fails.
  *
  * <pre>
  * mvn -B -o -pl stream-processor verify -Dit.test=ProcessorBenchIT -Dtest=NONE \
@@ -65,6 +66,13 @@ class ProcessorBenchIT {
   static void stopRedis() {
     if (redis != null) {
       redis.close();
+    }
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void emptyRedis() {
+    try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+      jedis.flushAll(); // the tests share view names, each with checkpoints of its own
     }
   }
 
@@ -127,6 +135,71 @@ class ProcessorBenchIT {
             value);
       }
       latency("aggregate view, micro-batch", topic, "user_totals", 200, 20);
+    }
+  }
+
+  /**
+   * The same backlog into the same aggregate in real-time mode (folded in Redis, {@link
+   * io.streamgate.processor.view.RealTimeAggregates}), timed from the processor's start until the
+   * last event of every partition is folded in (a partition is read in order, so all of it is).
+   */
+  @Test
+  void realTimeAggregateThroughputAndLatency() throws Exception {
+    int events = Integer.getInteger("streamgate.bench.events", 1_000_000);
+    String topic = "benchrta_" + UUID.randomUUID().toString().substring(0, 8);
+    createTopic(topic, 2);
+    Map<Integer, String> lastKeyOfPartition = new ConcurrentHashMap<>();
+    try (KafkaProducer<String, String> producer = producer(true)) {
+      for (int i = 0; i < events; i++) {
+        String user = "u" + (i % USERS);
+        producer.send(new ProducerRecord<>(topic, user, event(user, 1.0)), (meta, error) -> {
+          if (error == null) {
+            lastKeyOfPartition.merge(meta.partition(), meta.offset() + "/" + user,
+                (a, b) -> Long.parseLong(a.split("/")[0]) > Long.parseLong(b.split("/")[0])
+                    ? a : b);
+          }
+        });
+      }
+    }
+    Path pipeline = tmp.resolve("aggregate-realtime.yaml");
+    Files.writeString(pipeline, """
+        sources:
+          events:
+            topic: %s
+            schema: "%s"
+            key: userId
+            options: { startingOffsets: earliest }
+        views:
+          user_totals:
+            key: userId
+            sql: SELECT userId, count(*) AS n, sum(amount) AS total FROM events GROUP BY userId
+            kind: aggregate
+            trigger: realtime 30 seconds
+        """.formatted(topic, SCHEMA));
+    String done = "{\"n\":" + events / USERS + ",";
+    try (PipelineRunner runner = PipelineRunner.start(settings(pipeline, "local[3]"));
+        Jedis jedis = new Jedis(redis.host(), redis.port())) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+      // From the first row, as the micro-batch run counts from its first batch.
+      while (jedis.zcard(KEYS.keysIndex("user_totals")) == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5); // polling interval
+      }
+      long start = System.nanoTime();
+      for (String last : lastKeyOfPartition.values()) {
+        String key = KEYS.row("user_totals", last.split("/")[1]);
+        while (!String.valueOf(jedis.hget(key, "value")).startsWith(done)
+            && System.nanoTime() < deadline) {
+          Thread.sleep(50); // polling interval
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf("bench: aggregate over %,d keys, real-time mode: %,d events in %.1f s"
+          + " from its first row: %,.0f events/s into Redis (target >= 50,000)%n", USERS,
+          events, seconds, events / seconds);
+      assertEquals(USERS, jedis.zcard(KEYS.keysIndex("user_totals")));
+      assertEquals("{\"n\":" + events / USERS + ",\"total\":" + (double) (events / USERS) + "}",
+          jedis.hget(KEYS.row("user_totals", "u7"), "value"));
+      latency("aggregate view, real-time mode", topic, "user_totals", 200, 20);
     }
   }
 
