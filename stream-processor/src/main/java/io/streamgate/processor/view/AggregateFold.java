@@ -217,51 +217,28 @@ public final class AggregateFold implements Serializable {
   }
 
   private static Expression substitute(Expression e, Map<ExprId, Expression> finals) {
-    if (e instanceof AttributeReference a && finals.containsKey(a.exprId())) {
-      return finals.get(a.exprId());
-    }
-    List<Expression> children = new ArrayList<>();
-    boolean changed = false;
-    for (Expression child : CollectionConverters.asJava(e.children())) {
-      Expression c = substitute(child, finals);
-      changed |= c != child;
-      children.add(c);
-    }
-    return changed ? e.withNewChildren(CollectionConverters.asScala(children).toSeq()) : e;
+    return CatalystTrees.transformDown(e, x -> x instanceof AttributeReference a
+        ? finals.get(a.exprId()) : null);
   }
 
   /** {@code e} reading the state row by position instead of by attribute. */
   private static Expression bind(Expression e, List<Attribute> state) {
-    if (e instanceof AttributeReference a) {
+    return CatalystTrees.transformDown(e, x -> {
+      if (!(x instanceof AttributeReference a)) {
+        return null;
+      }
       for (int i = 0; i < state.size(); i++) {
         if (state.get(i).exprId().equals(a.exprId())) {
           return new BoundReference(i, a.dataType(), true);
         }
       }
       throw new IllegalStateException("column " + a.name() + " is not in the aggregate's state");
-    }
-    List<Expression> children = new ArrayList<>();
-    boolean changed = false;
-    for (Expression child : CollectionConverters.asJava(e.children())) {
-      Expression c = bind(child, state);
-      changed |= c != child;
-      children.add(c);
-    }
-    return changed ? e.withNewChildren(CollectionConverters.asScala(children).toSeq()) : e;
+    });
   }
 
   /** Expressions the optimizer would replace (they cannot be evaluated as they are). */
   private static Expression replaceRuntime(Expression e) {
-    if (e instanceof RuntimeReplaceable r) {
-      return replaceRuntime(r.replacement());
-    }
-    List<Expression> children = new ArrayList<>();
-    boolean changed = false;
-    for (Expression child : CollectionConverters.asJava(e.children())) {
-      Expression c = replaceRuntime(child);
-      changed |= c != child;
-      children.add(c);
-    }
-    return changed ? e.withNewChildren(CollectionConverters.asScala(children).toSeq()) : e;
+    return CatalystTrees.transformDown(e, x -> x instanceof RuntimeReplaceable r
+        ? replaceRuntime(r.replacement()) : null);
   }
 }

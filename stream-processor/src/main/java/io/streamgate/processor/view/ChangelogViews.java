@@ -280,15 +280,8 @@ public final class ChangelogViews {
   }
 
   private static Expression substitute(Expression template, Expression argument) {
-    if (template instanceof UnresolvedAttribute a && a.name().equals(ARGUMENT)) {
-      return argument;
-    }
-    List<Expression> children = new ArrayList<>();
-    for (Expression child : CollectionConverters.asJava(template.children())) {
-      children.add(substitute(child, argument));
-    }
-    return children.isEmpty() ? template
-        : template.withNewChildren(CollectionConverters.asScala(children).toSeq());
+    return CatalystTrees.transformDown(template, e -> e instanceof UnresolvedAttribute a
+        && a.name().equals(ARGUMENT) ? argument : null);
   }
 
   /** Every aggregate of the analyzed plan must be one of the rewritten sums. */

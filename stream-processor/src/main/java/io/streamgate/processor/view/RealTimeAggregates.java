@@ -240,30 +240,25 @@ public final class RealTimeAggregates {
    */
   private static Expression rewrite(Expression e, List<Expression> groupings,
       List<Attribute> state, Partials partials) {
-    for (int i = 0; i < groupings.size(); i++) {
-      if (groupings.get(i).semanticEquals(e)) {
-        return state.get(i);
+    return CatalystTrees.transformDown(e, x -> {
+      for (int i = 0; i < groupings.size(); i++) {
+        if (groupings.get(i).semanticEquals(x)) {
+          return state.get(i);
+        }
       }
-    }
-    if (e instanceof AggregateExpression a) {
-      return partials.of(a);
-    }
-    if (e instanceof Attribute a) {
-      throw new IllegalArgumentException("column " + a.name() + " is neither grouped nor"
-          + " aggregated");
-    }
-    if (!e.deterministic()) {
-      throw new IllegalArgumentException("'" + e.sql() + "' is not deterministic; real-time"
-          + " aggregates compute their values again at every event");
-    }
-    List<Expression> children = new ArrayList<>();
-    boolean changed = false;
-    for (Expression child : CollectionConverters.asJava(e.children())) {
-      Expression c = rewrite(child, groupings, state, partials);
-      changed |= c != child;
-      children.add(c);
-    }
-    return changed ? e.withNewChildren(CollectionConverters.asScala(children).toSeq()) : e;
+      if (x instanceof AggregateExpression a) {
+        return partials.of(a);
+      }
+      if (x instanceof Attribute a) {
+        throw new IllegalArgumentException("column " + a.name() + " is neither grouped nor"
+            + " aggregated");
+      }
+      if (!x.deterministic()) {
+        throw new IllegalArgumentException("'" + x.sql() + "' is not deterministic; real-time"
+            + " aggregates compute their values again at every event");
+      }
+      return null;
+    });
   }
 
   private static void checkGroupType(Expression g) {

@@ -49,7 +49,8 @@ class PipelineParserTest {
     assertEquals("Orders and total spend per user", totals.description());
     assertNull(totals.rank());
     assertEquals(Duration.ZERO, totals.ttl());
-    assertEquals(ViewSpec.DEFAULT_TRIGGER, totals.trigger());
+    assertTrue(totals.realTime(), "the demo folds user_totals in real-time mode");
+    assertEquals(ViewSpec.DEFAULT_REAL_TIME_BATCH, totals.trigger());
     assertEquals(ViewKind.LATEST, p.views().get("order_status").kind());
     assertEquals("revenue", p.views().get("product_revenue").rank());
   }

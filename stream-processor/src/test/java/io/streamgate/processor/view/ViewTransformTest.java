@@ -35,14 +35,25 @@ class ViewTransformTest {
 
   @BeforeEach
   void planDemoViews() {
-    Pipeline pipeline = PipelineParser.parse(
-        Path.of(System.getProperty("streamgate.root", "..")).resolve("deploy/local/pipeline.yaml"));
+    Path demo = Path.of(System.getProperty("streamgate.root", "..")).resolve(
+        "deploy/local/pipeline.yaml");
+    // The views' SQL in micro-batches: the memory source has no Kafka partitions and offsets.
+    Pipeline pipeline = PipelineParser.parse(demo.toString(),
+        io.streamgate.processor.runner.DemoPipeline.microBatch(readString(demo)));
     events = new MemorySource(spark);
     Map<String, org.apache.spark.sql.Dataset<Row>> sources =
         Map.of("orders", SourceParser.parse(pipeline.sources().get("orders"), events.raw()));
     plans = new LinkedHashMap<>();
     for (ViewPlan plan : ViewPlanner.plan(spark, pipeline, sources)) {
       plans.put(plan.name(), plan);
+    }
+  }
+
+  private static String readString(Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
