@@ -143,11 +143,11 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
       }
       try {
         done = done.plus(flush(events));
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) { // an Error too: its events must not pass as written
         LOG.warn("view {}: writing {} events to Redis failed ({}); the batch is replayed",
             table, events.size(), e.toString());
         synchronized (lock) {
-          failure = e;
+          failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
           lock.notifyAll();
         }
         return;
