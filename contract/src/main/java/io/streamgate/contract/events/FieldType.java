@@ -3,6 +3,7 @@ package io.streamgate.contract.events;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -99,6 +100,9 @@ public enum FieldType {
     if (!(value instanceof String s)) {
       return "expected an ISO-8601 timestamp, got " + describe(value);
     }
+    if (plainUtc(s)) {
+      return null;
+    }
     try {
       Instant.parse(s);
       return null;
@@ -117,6 +121,47 @@ public enum FieldType {
     } catch (DateTimeParseException e) {
       return "expected an ISO-8601 timestamp such as 2026-11-25T10:00:00Z, got \"" + abbreviate(s) + "\"";
     }
+  }
+
+  /**
+   * Whether {@code s} is the common form {@code uuuu-MM-ddTHH:mm:ss[.f{1,9}]Z} with a real date
+   * and time: a quick check before the parsers (Instant.parse was 4 % of an ingesting event
+   * loop). Only ever true for text Instant.parse takes; anything else goes to the parsers.
+   */
+  static boolean plainUtc(String s) {
+    int n = s.length();
+    if (n < 20 || n > 30 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-'
+        || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+      return false;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1
+        || day > YearMonth.of(year, month).lengthOfMonth()
+        || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+      return false;
+    }
+    if (n == 20) {
+      return true;
+    }
+    return s.charAt(19) == '.' && n >= 22 && digits(s, 20, n - 21) >= 0;
+  }
+
+  /** The value of {@code count} ASCII digits at {@code from} (at most 9), or -1. */
+  private static int digits(String s, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static String dateProblem(Object value) {

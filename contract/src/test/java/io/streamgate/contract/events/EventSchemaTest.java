@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.json.Json;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,35 @@ class EventSchemaTest {
     assertEquals(List.of(), check("{\"orderId\":\"o\",\"amount\":3,\"ts\":1764064800}"));
     assertEquals(List.of(), check("{\"orderId\":\"o\",\"amount\":3,\"ts\":\"2026-11-25T10:00:00+01:00\"}"));
     assertEquals(List.of(), check("{\"orderId\":\"o\",\"amount\":3,\"ts\":\"2026-11-25T10:00:00\"}"));
+  }
+
+  @Test
+  void theQuickTimestampCheckTakesOnlyWhatInstantParseTakes() {
+    for (String s : List.of("2026-11-25T10:00:00Z", "2024-02-29T23:59:59.5Z",
+        "0000-01-01T00:00:00.123456789Z")) {
+      assertTrue(FieldType.plainUtc(s), s);
+      Instant.parse(s);
+    }
+    // Left to the parsers (some they take, some not): the answers stay theirs.
+    for (String s : List.of("2026-02-29T00:00:00Z", "2026-11-25T24:00:00Z",
+        "2026-12-31T23:59:60Z", "2026-11-25t10:00:00z", "2026-11-25T10:00Z",
+        "2026-11-25T10:00:00.Z", "2026-11-25T10:00:00.1234567890Z", "2026-13-01T00:00:00Z",
+        "2026-11-25T10:00:00+01:00", "+2026-11-25T10:00:00Z", "2026-11-25T1a:00:00Z")) {
+      assertFalse(FieldType.plainUtc(s), s);
+    }
+    assertEquals(List.of("ts"), check("{\"orderId\":\"o\",\"amount\":3,\"ts\":\"2026-02-29T00:00:00Z\"}")
+        .stream().map(Violation::field).toList());
+    assertEquals(List.of(), check("{\"orderId\":\"o\",\"amount\":3,\"ts\":\"2026-12-31T23:59:60Z\"}"));
+    // Random digits in the shape: whatever the quick check takes, Instant.parse takes too.
+    java.util.Random random = new java.util.Random(19);
+    for (int i = 0; i < 100_000; i++) {
+      String s = String.format("%04d-%02d-%02dT%02d:%02d:%02d%sZ", random.nextInt(10_000),
+          random.nextInt(14), random.nextInt(33), random.nextInt(26), random.nextInt(62),
+          random.nextInt(62), random.nextBoolean() ? "" : "." + random.nextInt(1_000));
+      if (FieldType.plainUtc(s)) {
+        Instant.parse(s);
+      }
+    }
   }
 
   @Test

@@ -12,6 +12,9 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,13 +28,14 @@ import org.slf4j.LoggerFactory;
  * The event log on Kafka, through a vertx-kafka-client producer (idempotent, {@code acks=all},
  * see {@link ProducerSettings}).
  *
- * <p>One worker task per request hands all its records to the producer ({@code send} may block
- * on metadata or buffer space, so never on an event loop); the producer's I/O thread reports
- * each acknowledgement, and the last one completes the request on its event loop. This is one
- * thread hop each way per request, where vertx-kafka-client's own {@code send} takes one per
- * record. A request not acknowledged within {@code timeoutMs} (plus a little, so that Kafka's
- * own delivery timeout usually answers first) fails; its records not yet handed over are then
- * never sent.
+ * <p>A worker task hands each request's records to the producer ({@code send} may block
+ * on metadata or buffer space, so never on an event loop), all the requests to a topic that
+ * queued up meanwhile in one task ({@link HandOff}); the producer's I/O thread reports
+ * each acknowledgement, and the last one completes the request on its event loop. This is at
+ * most one thread hop each way per request, where vertx-kafka-client's own {@code send} takes
+ * one per record. A request not acknowledged within {@code timeoutMs} (plus a little, so that
+ * Kafka's own delivery timeout usually answers first) fails; its records not yet handed over
+ * are then never sent.
  *
  * <p>The producer is made on first use, so a gateway that never ingests never connects to Kafka.
  */
@@ -48,6 +52,7 @@ public final class KafkaEventLog implements EventLog {
   private final WorkerExecutor workers;
   private final long retryAfterSeconds;
   private final Object lock = new Object();
+  private final Map<String, HandOff> handOffs = new ConcurrentHashMap<>();
   private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
   private KafkaProducer<String, String> producer; // guarded by lock
   private boolean closed; // guarded by lock
@@ -77,18 +82,21 @@ public final class KafkaEventLog implements EventLog {
       done.tryFail(unavailable("Kafka did not acknowledge within " + config.timeoutMs() + " ms",
           null));
     });
-    workers.executeBlocking(() -> {
+    handOffs.computeIfAbsent(topic, t -> new HandOff()).submit(() -> {
       if (abandoned.get()) {
         // Timed out while queued: send nothing.
         settled.tryFail(new EventLogUnavailableException("not sent", null, retryAfterSeconds,
             false));
-        return null;
+        return;
       }
-      send(producer(), topic, events, context, done, settled);
-      return null;
-    }, false).onFailure(e -> {
-      done.tryFail(unavailable("Kafka refused the events: " + e, e));
-      settled.tryFail(unavailable("Kafka refused the events: " + e, e));
+      try {
+        send(producer(), topic, events, context, done, settled);
+      } catch (RuntimeException e) {
+        context.runOnContext(v -> {
+          done.tryFail(unavailable("Kafka refused the events: " + e, e));
+          settled.tryFail(unavailable("Kafka refused the events: " + e, e));
+        });
+      }
     });
     Future<List<Position>> answer = done.future().andThen(ar -> {
       vertx.cancelTimer(timer);
@@ -97,6 +105,47 @@ public final class KafkaEventLog implements EventLog {
       }
     });
     return new Attempt(answer, settled.future());
+  }
+
+  /**
+   * The requests of one topic waiting to be handed to the producer. One worker task drains all
+   * that queued up while it ran, instead of a worker task per request: under load that is one
+   * thread hop each way per batch of requests, not per request (a wake-up per request and its
+   * answer cost more than the send itself on a busy core). Per topic, so a send blocked on one
+   * topic's metadata holds up only requests to that topic, as before.
+   */
+  private final class HandOff {
+    private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    void submit(Runnable send) {
+      queue.add(send);
+      if (draining.compareAndSet(false, true)) {
+        workers.executeBlocking(() -> {
+          drain();
+          return null;
+        }, false).onFailure(e -> {
+          // Rejected: the workers are closed, and so is the producer (close() closes it first),
+          // so each send fails at once without blocking this event loop.
+          drain();
+        });
+      }
+    }
+
+    /** Runs every queued send; a send queued while it stops is taken by it or a new task. */
+    private void drain() {
+      do {
+        for (Runnable send = queue.poll(); send != null; send = queue.poll()) {
+          try {
+            send.run();
+          } catch (RuntimeException e) {
+            // Not expected (a send reports its own failures); must not stop the others.
+            LOG.warn("event ingest: handing events to Kafka failed", e);
+          }
+        }
+        draining.set(false);
+      } while (!queue.isEmpty() && draining.compareAndSet(false, true));
+    }
   }
 
   /** At most one line per {@value #WARN_INTERVAL_MS} ms, however many requests fail. */
