@@ -129,10 +129,8 @@ public final class RealTimeAggregates {
     final List<NamedExpression> deltaColumns;
     final List<Attribute> stateAttributes;
     final List<Fold> folds = new ArrayList<>();
-    final List<Expression> seen = new ArrayList<>();
-    final List<Expression> finals = new ArrayList<>();
-    final List<Expression> countedOf = new ArrayList<>();
-    final List<Expression> counts = new ArrayList<>();
+    private final Memo finals = new Memo();
+    private final Memo counts = new Memo();
 
     Partials(List<NamedExpression> deltaColumns, List<Attribute> stateAttributes) {
       this.deltaColumns = deltaColumns;
@@ -141,15 +139,7 @@ public final class RealTimeAggregates {
 
     /** The final value of {@code aggregate} over the state; each distinct one is kept once. */
     Expression of(AggregateExpression aggregate) {
-      for (int i = 0; i < seen.size(); i++) {
-        if (seen.get(i).semanticEquals(aggregate)) {
-          return finals.get(i);
-        }
-      }
-      Expression out = decompose(aggregate);
-      seen.add(aggregate);
-      finals.add(out);
-      return out;
+      return finals.get(aggregate, () -> decompose(aggregate));
     }
 
     private Expression decompose(AggregateExpression aggregate) {
@@ -204,15 +194,7 @@ public final class RealTimeAggregates {
 
     /** count(x): adds 1 per event where x is not null; 0 before any. One partial per x. */
     private Expression counted(Expression x) {
-      for (int i = 0; i < countedOf.size(); i++) {
-        if (countedOf.get(i).semanticEquals(x)) {
-          return counts.get(i);
-        }
-      }
-      Expression count = newCount(x);
-      countedOf.add(x);
-      counts.add(count);
-      return count;
+      return counts.get(x, () -> newCount(x));
     }
 
     private Expression newCount(Expression x) {
@@ -231,6 +213,24 @@ public final class RealTimeAggregates {
       Attribute state = attribute(DELTA + i, type);
       stateAttributes.add(state);
       return state;
+    }
+  }
+
+  /** Expressions made once per semantically equal expression (count(x) of avg(x) and count(x)). */
+  private static final class Memo {
+    private final List<Expression> keys = new ArrayList<>();
+    private final List<Expression> values = new ArrayList<>();
+
+    Expression get(Expression key, java.util.function.Supplier<Expression> make) {
+      for (int i = 0; i < keys.size(); i++) {
+        if (keys.get(i).semanticEquals(key)) {
+          return values.get(i);
+        }
+      }
+      Expression value = make.get();
+      keys.add(key);
+      values.add(value);
+      return value;
     }
   }
 

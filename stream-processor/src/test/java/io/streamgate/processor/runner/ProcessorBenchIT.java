@@ -91,20 +91,7 @@ class ProcessorBenchIT {
     System.out.printf("bench: produced %,d events in %.1f s%n", events,
         (System.nanoTime() - produceStart) / 1e9);
 
-    Path pipeline = tmp.resolve("aggregate.yaml");
-    Files.writeString(pipeline, """
-        sources:
-          events:
-            topic: %s
-            schema: "%s"
-            key: userId
-            options: { startingOffsets: earliest }
-        views:
-          user_totals:
-            key: userId
-            sql: SELECT userId, count(*) AS n, sum(amount) AS total FROM events GROUP BY userId
-            kind: aggregate
-        """.formatted(topic, SCHEMA));
+    Path pipeline = aggregatePipeline("aggregate.yaml", topic, "");
     try (PipelineRunner runner = PipelineRunner.start(settings(pipeline, "local[2]"))) {
       StreamingQuery q = runner.queries().get("user_totals");
       long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
@@ -161,21 +148,8 @@ class ProcessorBenchIT {
         });
       }
     }
-    Path pipeline = tmp.resolve("aggregate-realtime.yaml");
-    Files.writeString(pipeline, """
-        sources:
-          events:
-            topic: %s
-            schema: "%s"
-            key: userId
-            options: { startingOffsets: earliest }
-        views:
-          user_totals:
-            key: userId
-            sql: SELECT userId, count(*) AS n, sum(amount) AS total FROM events GROUP BY userId
-            kind: aggregate
-            trigger: realtime 30 seconds
-        """.formatted(topic, SCHEMA));
+    Path pipeline = aggregatePipeline("aggregate-realtime.yaml", topic,
+        "trigger: realtime 30 seconds");
     String done = "{\"n\":" + events / USERS + ",";
     try (PipelineRunner runner = PipelineRunner.start(settings(pipeline, "local[3]"));
         Jedis jedis = new Jedis(redis.host(), redis.port())) {
@@ -284,6 +258,26 @@ class ProcessorBenchIT {
             + " p99 %.1f ms, max %.1f ms%n", what, sorted.size(),
         sorted.get(sorted.size() / 2) / 1000.0, sorted.get(sorted.size() * 99 / 100) / 1000.0,
         sorted.get(sorted.size() - 1) / 1000.0);
+  }
+
+  /** The benchmark's aggregate over {@code topic}, with {@code extra} lines in its view. */
+  private static Path aggregatePipeline(String file, String topic, String extra)
+      throws java.io.IOException {
+    Path pipeline = tmp.resolve(file);
+    Files.writeString(pipeline, """
+        sources:
+          events:
+            topic: %s
+            schema: "%s"
+            key: userId
+            options: { startingOffsets: earliest }
+        views:
+          user_totals:
+            key: userId
+            sql: SELECT userId, count(*) AS n, sum(amount) AS total FROM events GROUP BY userId
+            kind: aggregate
+        """.formatted(topic, SCHEMA) + extra.indent(4));
+    return pipeline;
   }
 
   private static long read(StreamingQuery q) {
