@@ -56,6 +56,7 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
   private final Clock clock;
   private final WriteCountsAccumulator counts;
 
+  private transient Keyspace keyspace;
   private transient Object lock;
   private transient List<Row> queued;
   private transient boolean closing;
@@ -81,6 +82,7 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
   @Override
   public boolean open(long partitionId, long epochId) {
     RedisConnections.client(redisUri); // connect now, not on the first event
+    keyspace = new Keyspace(namespace); // once per task, not per flush
     lock = new Object();
     queued = new ArrayList<>();
     closing = false;
@@ -224,7 +226,6 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
    * what it has seen, writing what is not newer.
    */
   private WriteCounts send(Map<String, Group> rows) {
-    Keyspace keyspace = new Keyspace(namespace);
     UnifiedJedis client = RedisConnections.client(redisUri);
     List<Response<Object>> folded = new ArrayList<>(rows.size());
     try (AbstractPipeline p = client.pipelined()) {

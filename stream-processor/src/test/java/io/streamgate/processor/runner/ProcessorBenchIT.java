@@ -181,21 +181,13 @@ class ProcessorBenchIT {
   void realTimeLatency() throws Exception {
     String topic = "benchrt_" + UUID.randomUUID().toString().substring(0, 8);
     createTopic(topic, 1);
-    Path pipeline = tmp.resolve("realtime.yaml");
-    Files.writeString(pipeline, """
-        sources:
-          events:
-            topic: %s
-            schema: "%s"
-            key: userId
-            options: { startingOffsets: earliest }
-        views:
-          last_amount:
-            key: userId
-            sql: SELECT userId, amount, ts FROM events
-            kind: latest
-            trigger: realtime 30 seconds
-        """.formatted(topic, SCHEMA));
+    Path pipeline = pipeline("realtime.yaml", topic, """
+        last_amount:
+          key: userId
+          sql: SELECT userId, amount, ts FROM events
+          kind: latest
+          trigger: realtime 30 seconds
+        """);
     try (PipelineRunner runner = PipelineRunner.start(settings(pipeline, "local[2]"))) {
       latency("latest view, real-time mode", topic, "last_amount", 1000, 10);
     }
@@ -263,6 +255,17 @@ class ProcessorBenchIT {
   /** The benchmark's aggregate over {@code topic}, with {@code extra} lines in its view. */
   private static Path aggregatePipeline(String file, String topic, String extra)
       throws java.io.IOException {
+    return pipeline(file, topic, """
+        user_totals:
+          key: userId
+          sql: SELECT userId, count(*) AS n, sum(amount) AS total FROM events GROUP BY userId
+          kind: aggregate
+        """ + extra.indent(2));
+  }
+
+  /** A pipeline file of the source {@code events} over {@code topic} and {@code views}. */
+  private static Path pipeline(String file, String topic, String views)
+      throws java.io.IOException {
     Path pipeline = tmp.resolve(file);
     Files.writeString(pipeline, """
         sources:
@@ -272,11 +275,7 @@ class ProcessorBenchIT {
             key: userId
             options: { startingOffsets: earliest }
         views:
-          user_totals:
-            key: userId
-            sql: SELECT userId, count(*) AS n, sum(amount) AS total FROM events GROUP BY userId
-            kind: aggregate
-        """.formatted(topic, SCHEMA) + extra.indent(4));
+        """.formatted(topic, SCHEMA) + views.indent(2));
     return pipeline;
   }
 
