@@ -45,6 +45,11 @@ public final class CommonOptions {
           + "(default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
+  @Option(names = "--ramp", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Open model: the rate climbs linearly from 0 to --rate over this part of the warm-up, as a "
+          + "load balancer's slow start feeds a new instance (default: 0s; soak: the whole warm-up).")
+  Duration ramp;
+
   @Option(names = "--token", paramLabel = "JWT",
       description = "Bearer token. Default: $" + TOKEN_ENV + " (./streamgate bench mints one from the demo key).")
   String token;
@@ -97,6 +102,11 @@ public final class CommonOptions {
 
   public Duration warmup() {
     return warmup;
+  }
+
+  /** --ramp, or null when not given (the scenario picks its default). */
+  public Duration ramp() {
+    return ramp;
   }
 
   public Duration timeout() {
@@ -163,6 +173,10 @@ public final class CommonOptions {
     }
     if (warmup.isNegative()) {
       return "--warmup must be >= 0, but was " + warmup;
+    }
+    if (ramp != null && (ramp.isNegative() || ramp.compareTo(warmup) > 0)) {
+      return "--ramp must be between 0 and --warmup (" + warmup.toSeconds() + " s): only full-rate load is measured,"
+          + " but was " + ramp;
     }
     if (timeout.isZero() || timeout.isNegative()) {
       return "--timeout must be positive, but was " + timeout;

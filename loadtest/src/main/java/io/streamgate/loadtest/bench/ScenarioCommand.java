@@ -146,10 +146,21 @@ public abstract class ScenarioCommand implements Callable<Integer> {
    */
   protected Driver driver(Vertx vertx, Probe probe, Measurements measurements) {
     if (common.rate() != null) {
-      return new OpenLoop(vertx, common.eventLoops(), common.rate(), probe, measurements, true, common.maxInFlight(),
+      return new OpenLoop(vertx, common.eventLoops(), common.rate(), ramp(), probe, measurements, true,
+          common.maxInFlight(),
           openModelSendLimit(), common.timeout());
     }
     return new ClosedLoop(vertx, common.eventLoops(), common.connections(), probe, measurements);
+  }
+
+  /** The open model's ramp: --ramp, else the scenario's default. */
+  protected Duration ramp() {
+    return common.ramp() != null ? common.ramp() : defaultRamp();
+  }
+
+  /** Without --ramp: full rate from the first second. */
+  protected Duration defaultRamp() {
+    return Duration.ZERO;
   }
 
   /** Requests the open model sends at once: the connections of the one HTTP pool the scenario uses. */

@@ -44,6 +44,7 @@ class BenchMainTest {
   @Test
   void nonsenseIsAUsageErrorNamingTheOptionAndValue() {
     assertUsageError(run("rest-read", "--rate", "0"), "--rate must be a positive number per second, but was 0.0");
+    assertUsageError(run("rest-read", "--warmup", "5s", "--ramp", "10s"), "--ramp must be between 0 and --warmup (5 s)");
     assertUsageError(run("rest-read", "--multi", "0"), "--multi must be at least 1, but was 0");
     assertUsageError(run("rest-read", "--dist", "pareto"), "--dist must be uniform or zipf, but was 'pareto'");
     assertUsageError(run("rest-read", "--target", "localhost:8080"), "--target must be a URL");

@@ -54,6 +54,7 @@ public final class ChaosClients {
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final List<Freshness> freshness = new CopyOnWriteArrayList<>();
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger subscribed = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean running = true;
   // Subscribers stay (and reconnect) after the load stops, until the final values are compared.
   private volatile boolean subscribing = true;
@@ -108,6 +109,11 @@ public final class ChaosClients {
       subscribers.add(s);
       s.connect();
     }
+  }
+
+  /** Subscribers whose first subscription the gateway confirmed (later resubscriptions do not count). */
+  public int subscribed() {
+    return subscribed.get();
   }
 
   /** Stops sending, waits for the answers in flight; subscribers stay connected until {@link #close()}. */
@@ -328,6 +334,7 @@ public final class ChaosClients {
     final Map<String, Long> versions = new ConcurrentHashMap<>();
     volatile WebSocket socket;
     volatile int reconnects;
+    private boolean confirmed;
     private final StringBuilder partial = new StringBuilder();
 
     Subscriber(URI gateway, String name, String token, List<String> keys) {
@@ -389,6 +396,9 @@ public final class ChaosClients {
             versions.put(key, version);
             values.put(key, message.getJsonObject("value"));
           }
+        } else if ("subscribed".equals(type) && !confirmed) {
+          confirmed = true;
+          subscribed.incrementAndGet();
         } else if ("error".equals(type)) {
           ledger.error("ws_error_" + message.getString("code", "unknown"));
           if ("unavailable".equals(message.getString("code"))) {

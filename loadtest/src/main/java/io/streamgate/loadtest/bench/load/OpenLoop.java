@@ -32,6 +32,7 @@ public final class OpenLoop implements Driver {
   static final long MIN_PARK_NANOS = 200_000;
 
   private final double rate;
+  private final Duration ramp;
   private final Probe probe;
   private final Measurements measurements;
   private final boolean recordLatency;
@@ -57,22 +58,25 @@ public final class OpenLoop implements Driver {
    */
   public OpenLoop(Vertx vertx, int eventLoops, double rate, Probe probe, Measurements measurements,
       boolean recordLatency, int maxInFlight) {
-    this(vertx, eventLoops, rate, probe, measurements, recordLatency, maxInFlight, maxInFlight, Duration.ofDays(1));
+    this(vertx, eventLoops, rate, Duration.ZERO, probe, measurements, recordLatency, maxInFlight, maxInFlight,
+        Duration.ofDays(1));
   }
 
   /**
+   * @param ramp the rate climbs linearly from 0 to {@code rate} over this time (see {@link Schedule})
    * @param maxSending units being sent at once, over all event loops (for HTTP: the pool size);
    *     due units beyond it wait in the tool
    * @param maxWait a unit still waiting this long after its intended time is not sent; it counts
    *     as error {@code timeout}
    */
-  public OpenLoop(Vertx vertx, int eventLoops, double rate, Probe probe, Measurements measurements,
+  public OpenLoop(Vertx vertx, int eventLoops, double rate, Duration ramp, Probe probe, Measurements measurements,
       boolean recordLatency, int maxInFlight, int maxSending, Duration maxWait) {
-    new Schedule(0, rate); // validates the rate
+    new Schedule(0, rate, ramp.toNanos()); // validates the rate and the ramp
     if (maxSending < 1) {
       throw new IllegalArgumentException("maxSending must be at least 1, but was " + maxSending);
     }
     this.rate = rate;
+    this.ramp = ramp;
     this.probe = probe;
     this.measurements = measurements;
     this.sinks = new Measurements[] {new Measurements(), measurements};
@@ -87,7 +91,7 @@ public final class OpenLoop implements Driver {
 
   @Override
   public void start() {
-    Schedule schedule = new Schedule(System.nanoTime(), rate);
+    Schedule schedule = new Schedule(System.nanoTime(), rate, ramp.toNanos());
     int perLane = (maxSending + contexts.size() - 1) / contexts.size();
     for (Context context : contexts) {
       lanes.add(new Lane(context, new SendBacklog(perLane, schedule, maxWaitNanos), schedule));
@@ -231,7 +235,8 @@ public final class OpenLoop implements Driver {
 
   @Override
   public String describe() {
-    return String.format(Locale.ROOT, "open model, %,.0f/s (latency from intended send time)", rate);
+    return String.format(Locale.ROOT, "open model, %,.0f/s%s (latency from intended send time)", rate,
+        ramp.isZero() ? "" : " after a " + ramp.toSeconds() + " s ramp from 0");
   }
 
   @Override

@@ -41,11 +41,15 @@ import picocli.CommandLine.Option;
         "Every minute: each gateway's heap after a full GC (jcmd GC.run + GC.heap_info; the forced GC costs one pause"
             + " a minute) and RSS, found through the demo's pid files. Reports the heap's slope (MB/min), p99 per"
             + " minute (stages minute-NN) and errors.",
+        "The reads start once the WebSocket clients are subscribed (or after a minute), and their rate climbs from 0"
+            + " over the warm-up (--ramp): from a cold gateway give one, e.g. --warmup 2m.",
         "Seed the read keys first: ./streamgate seed --rows 10000."})
 public final class Soak extends ScenarioCommand {
   /** Keys each WebSocket client follows: a dashboard of a few rows. */
   static final int KEYS_PER_SUBSCRIBER = 5;
   private static final Duration SAMPLE_EVERY = Duration.ofMinutes(1);
+  /** How long the reads wait for the WebSocket clients to subscribe. */
+  private static final Duration SUBSCRIBE_WAIT = Duration.ofMinutes(1);
 
   @Mixin KeyOptions keys;
 
@@ -98,6 +102,7 @@ public final class Soak extends ScenarioCommand {
         common.timeout().toMillis(), common.insecure())) {
       clients.start(eventsRate, 0, subscriberCount);
       sampler.start();
+      awaitSubscribed(clients);
       driver = driver(vertx, () -> {
         long sent = System.nanoTime();
         return Http.expect(http.get(base + chooser.next()), 200).onSuccess(r -> measurements.recordStageNanos(
@@ -136,6 +141,33 @@ public final class Soak extends ScenarioCommand {
     }
     out().println("soak: heap after GC slope (MB/min) per gateway: " + slopes);
     return results("requests", startedAt, List.of(gateways.get(0).toString()), driver, measurements, extra, warnings);
+  }
+
+  /** Soak: the rate ramps up over the whole warm-up, as a load balancer's slow start would feed a new gateway. */
+  @Override
+  protected Duration defaultRamp() {
+    return common.warmup();
+  }
+
+  /**
+   * A thousand sockets connecting and subscribing at once are a burst of their own; reads at full
+   * rate on top of it measure the burst, not the steady state the soak is about.
+   */
+  private void awaitSubscribed(ChaosClients clients) throws InterruptedException {
+    long deadline = System.nanoTime() + SUBSCRIBE_WAIT.toNanos();
+    int last = -1;
+    while (clients.subscribed() < subscriberCount && System.nanoTime() < deadline && !stopRequested()) {
+      int now = clients.subscribed();
+      if (now != last) {
+        out().printf(Locale.ROOT, "soak: %d of %d WebSocket clients subscribed%n", now, subscriberCount);
+        out().flush();
+        last = now;
+      }
+      Thread.sleep(500);
+    }
+    out().printf(Locale.ROOT, "soak: %d of %d WebSocket clients subscribed; reads start%n", clients.subscribed(),
+        subscriberCount);
+    out().flush();
   }
 
   private void sample(DemoProcesses processes, List<String> names, Instant start, List<JsonObject> samples) {

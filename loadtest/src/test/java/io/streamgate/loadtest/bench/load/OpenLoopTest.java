@@ -33,7 +33,7 @@ class OpenLoopTest {
     List<Promise<Void>> open = new CopyOnWriteArrayList<>();
     Measurements measurements = new Measurements();
     measurements.startMeasuring();
-    OpenLoop loop = new OpenLoop(vertx, 1, 1000, () -> {
+    OpenLoop loop = new OpenLoop(vertx, 1, 1000, Duration.ZERO, () -> {
       Promise<Void> p = Promise.promise();
       open.add(p);
       return p.future();
@@ -63,7 +63,7 @@ class OpenLoopTest {
     AtomicInteger calls = new AtomicInteger();
     Measurements measurements = new Measurements();
     measurements.startMeasuring();
-    OpenLoop loop = new OpenLoop(vertx, 1, 200_000, () -> calls.getAndIncrement() == 0 ? first.future()
+    OpenLoop loop = new OpenLoop(vertx, 1, 200_000, Duration.ZERO, () -> calls.getAndIncrement() == 0 ? first.future()
         : Future.failedFuture(new ProbeFailure("refused", "fails at once")), measurements, true, 1_000_000, 1,
         Duration.ofSeconds(10));
     loop.start();
@@ -82,7 +82,7 @@ class OpenLoopTest {
     List<Promise<Void>> open = new CopyOnWriteArrayList<>();
     Measurements measurements = new Measurements();
     measurements.startMeasuring();
-    OpenLoop loop = new OpenLoop(vertx, 1, 1000, () -> {
+    OpenLoop loop = new OpenLoop(vertx, 1, 1000, Duration.ZERO, () -> {
       Promise<Void> p = Promise.promise();
       open.add(p);
       return p.future();
@@ -101,7 +101,7 @@ class OpenLoopTest {
   void warmUpUnitsStillWaitingWhenMeasuringStartsAreDroppedNotSent() {
     List<Promise<Void>> open = new CopyOnWriteArrayList<>();
     Measurements measurements = new Measurements();
-    OpenLoop loop = new OpenLoop(vertx, 1, 1000, () -> {
+    OpenLoop loop = new OpenLoop(vertx, 1, 1000, Duration.ZERO, () -> {
       Promise<Void> p = Promise.promise();
       open.add(p);
       return p.future();

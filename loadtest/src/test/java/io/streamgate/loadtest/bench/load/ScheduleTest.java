@@ -65,6 +65,28 @@ class ScheduleTest {
   }
 
   @Test
+  void aRampClimbsLinearlyToTheRateThenHoldsIt() {
+    // 1,000/s after a 2 s ramp: 1,000 slots in the ramp (half the full rate's 2,000).
+    Schedule s = new Schedule(0, 1_000, 2_000 * MS);
+    assertEquals(0, s.intendedNanos(0));
+    assertEquals(250, s.dueBy(1_000 * MS) - 1, 1, "a quarter of the ramp's slots in its first half");
+    assertEquals(1_000, s.dueBy(2_000 * MS) - 1, 1);
+    assertEquals(2_000 * MS, s.intendedNanos(1_000));
+    assertEquals(2_001 * MS, s.intendedNanos(1_001));
+    assertEquals(2_000, s.dueBy(3_000 * MS) - 1, 1, "full rate after the ramp");
+    // The rate grows linearly, so the slots so far grow with the square of the time: the ramp's
+    // second quarter holds three times as many as its first.
+    long firstQuarter = s.dueBy(500 * MS);
+    long secondQuarter = s.dueBy(1_000 * MS) - firstQuarter;
+    assertEquals(3.0, (double) secondQuarter / firstQuarter, 0.1);
+    // dueBy and intendedNanos agree slot by slot, across the ramp's end.
+    for (long now = 0; now < 2_500 * MS; now += 777_777) {
+      long due = s.dueBy(now);
+      assertTrue(s.intendedNanos(due - 1) <= now && s.intendedNanos(due) > now, "at " + now);
+    }
+  }
+
+  @Test
   void correctedLatencyIsNeverNegative() {
     assertEquals(0, Schedule.correctedLatencyNanos(100, 50));
     assertEquals(50, Schedule.correctedLatencyNanos(50, 100));
@@ -76,5 +98,6 @@ class ScheduleTest {
     assertThrows(IllegalArgumentException.class, () -> new Schedule(0, -1));
     assertThrows(IllegalArgumentException.class, () -> new Schedule(0, Double.NaN));
     assertThrows(IllegalArgumentException.class, () -> new Schedule(0, Double.POSITIVE_INFINITY));
+    assertThrows(IllegalArgumentException.class, () -> new Schedule(0, 1, -1));
   }
 }
