@@ -44,13 +44,17 @@ public final class EventIngest {
     this.handler = handler;
   }
 
-  /** Connects nothing yet: {@link #start()} reads the streams, the first event makes the producer. */
+  /**
+   * Connects nothing yet: {@link #start()} reads the streams, and the producer connects to Kafka
+   * as soon as a stream is known ({@link EventLog#prepare}).
+   */
   public static EventIngest create(Vertx vertx, IngestConfig config, RedisConfig redis,
       Subscriptions subscriptions, GatewayMetrics metrics) {
+    EventLog log = new KafkaEventLog(vertx, config);
     RedisStreams streams = new RedisStreams(
         RedisStore.client(vertx, redis, 1),
-        subscriptions, redis.keyspace(), RedisStreams.DEFAULT_REFRESH_INTERVAL, redis.timeoutMs());
-    EventLog log = new KafkaEventLog(vertx, config);
+        subscriptions, redis.keyspace(), RedisStreams.DEFAULT_REFRESH_INTERVAL, redis.timeoutMs(),
+        log::prepare);
     // A pending marker lasts as long as Kafka may still settle its request, and a minute more.
     Idempotency idempotency = new Idempotency(
         RedisStore.client(vertx, redis, 4),

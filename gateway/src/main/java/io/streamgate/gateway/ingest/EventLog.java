@@ -2,6 +2,7 @@ package io.streamgate.gateway.ingest;
 
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where accepted events are written: a Kafka topic per stream.
@@ -39,6 +40,16 @@ public interface EventLog {
   default Attempt appendTracked(String topic, List<Event> events) {
     Future<List<Position>> answer = append(topic, events);
     return new Attempt(answer, answer);
+  }
+
+  /**
+   * Connects ahead of the first event: the producer, and each of {@code topics}' metadata, so
+   * the first events after a start (or to a new stream) do not wait for them; without it they
+   * pay the connection, the producer id and the metadata, seconds on a busy machine. Completes
+   * when done; a failure is only logged (the first event tries again). Never blocks the caller.
+   */
+  default Future<Void> prepare(Set<String> topics) {
+    return Future.succeededFuture();
   }
 
   /** Flushes what is buffered (bounded by the timeout) and closes the producer. */

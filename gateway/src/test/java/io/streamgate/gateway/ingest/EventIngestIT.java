@@ -64,6 +64,21 @@ class EventIngestIT {
     }
   }
 
+  /**
+   * The first events after a start used to wait for the producer's connection, producer id and
+   * metadata (more than the 5 s timeout on a busy machine: 503s). Now a known stream connects
+   * ahead: its topic's metadata is asked for before any event, which this broker answers by
+   * creating the topic (auto-create is on here), so the topic's appearance shows the request.
+   */
+  @Test
+  void aNewStreamsTopicIsAskedForBeforeItsFirstEvent() {
+    String topic = "it-prepared-" + System.nanoTime();
+    assertTrue(!IngestSupport.topics(kafka.bootstrapServers()).contains(topic));
+    IngestSupport.register(fixture.seeder(), fixture.keyspace, IngestSupport.orders("prepared", topic));
+    Poll.until(Duration.ofSeconds(15), () -> IngestSupport.topics(kafka.bootstrapServers()),
+        topics -> topics.contains(topic), "the gateway asks for a new stream's topic before any event");
+  }
+
   @Test
   void singleArrayAndNdjsonAreAcknowledgedWhereAConsumerReadsThem() {
     Map<String, String> sent = new HashMap<>(); // "partition/offset" -> event text

@@ -99,6 +99,15 @@ final class IngestSupport {
     }
   }
 
+  /** The topics the broker has. */
+  static java.util.Set<String> topics(String bootstrap) {
+    try (Admin admin = admin(bootstrap)) {
+      return admin.listTopics().names().get();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new AssertionError("cannot list topics", e);
+    }
+  }
+
   /** Every record of the topic, from the beginning to the end offsets as of now. */
   static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic) {
     Properties props = new Properties();

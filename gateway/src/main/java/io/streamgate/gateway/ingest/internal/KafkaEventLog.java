@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Kafka's own delivery timeout usually answers first) fails; its records not yet handed over
  * are then never sent.
  *
- * <p>The producer is made on first use, so a gateway that never ingests never connects to Kafka.
+ * <p>The producer is made when the first stream is known ({@link #prepare}) or on first use, so
+ * a gateway without streams never connects to Kafka.
  */
 public final class KafkaEventLog implements EventLog {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaEventLog.class);
@@ -54,6 +56,8 @@ public final class KafkaEventLog implements EventLog {
   private final Object lock = new Object();
   private final Map<String, HandOff> handOffs = new ConcurrentHashMap<>();
   private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
+  /** Topics whose metadata {@link #prepare} fetched or is fetching. */
+  private final Set<String> prepared = ConcurrentHashMap.newKeySet();
   private KafkaProducer<String, String> producer; // guarded by lock
   private boolean closed; // guarded by lock
 
@@ -105,6 +109,26 @@ public final class KafkaEventLog implements EventLog {
       }
     });
     return new Attempt(answer, settled.future());
+  }
+
+  @Override
+  public Future<Void> prepare(Set<String> topics) {
+    List<String> fresh = topics.stream().filter(prepared::add).sorted().toList();
+    if (fresh.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return workers.<Void>executeBlocking(() -> {
+      Producer<String, String> kafka = producer();
+      for (String topic : fresh) {
+        kafka.partitionsFor(topic); // blocks up to max.block.ms (the ingest timeout)
+      }
+      return null;
+    }, false).onSuccess(v -> LOG.info("event ingest: connected to Kafka ahead of the first event"
+        + " (metadata of {})", fresh)).onFailure(e -> {
+          fresh.forEach(prepared::remove);
+          LOG.warn("event ingest: could not connect to Kafka ahead of the first event ({}); the"
+              + " first event to {} tries again", e.toString(), fresh);
+        });
   }
 
   /**

@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The registered streams kept in step with Redis, like the view catalog, by a
@@ -32,9 +35,13 @@ public final class RedisStreams extends VerticleBase implements Streams {
   private final long timeoutMs;
   private final HashMirror<StreamEntry> mirror;
 
-  /** @param redis a client of its own (the reads are rare: one connection is plenty) */
+  /**
+   * @param redis a client of its own (the reads are rare: one connection is plenty)
+   * @param onTopics called on the mirror's context with the topics of all streams after every
+   *     read (e.g. {@link io.streamgate.gateway.ingest.EventLog#prepare})
+   */
   public RedisStreams(Redis redis, Subscriptions subscriptions, Keyspace keyspace,
-      Duration refreshInterval, long timeoutMs) {
+      Duration refreshInterval, long timeoutMs, Consumer<Set<String>> onTopics) {
     this.redis = redis;
     this.subscriptions = subscriptions;
     this.keyspace = keyspace;
@@ -42,7 +49,9 @@ public final class RedisStreams extends VerticleBase implements Streams {
     this.mirror = new HashMirror<>(
         new HashMirror.Description("streams", keyspace.streams(), "streams for event ingest",
             "Re-register the stream (restart its pipeline) to fix it."),
-        this::read, StreamEntry::fromJson, StreamEntry::name, entries -> { }, refreshInterval);
+        this::read, StreamEntry::fromJson, StreamEntry::name,
+        entries -> onTopics.accept(entries.values().stream().map(StreamEntry::topic)
+            .collect(Collectors.toSet())), refreshInterval);
   }
 
   @Override

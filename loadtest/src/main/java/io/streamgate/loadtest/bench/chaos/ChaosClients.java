@@ -98,6 +98,15 @@ public final class ChaosClients {
   }
 
   public void start(double eventsPerSecond, double readsPerSecond, int subscriberCount) {
+    start(eventsPerSecond, readsPerSecond, subscriberCount, 0);
+  }
+
+  /**
+   * @param connectsPerSecond WebSocket clients connect at this pace (dashboards opening over a few
+   *     seconds), or all at once when 0 (a herd, as after a gateway restart)
+   */
+  public void start(double eventsPerSecond, double readsPerSecond, int subscriberCount,
+      double connectsPerSecond) {
     spawn("chaos-ingest", () -> paced(eventsPerSecond, this::sendEvent));
     if (readsPerSecond > 0) {
       spawn("chaos-reads", () -> paced(readsPerSecond, this::readOne));
@@ -107,7 +116,20 @@ public final class ChaosClients {
       Subscriber s = new Subscriber(gateways.get(i % gateways.size()), "ws-" + i, wsToken.apply(i),
           keysOf(i));
       subscribers.add(s);
-      s.connect();
+    }
+    if (connectsPerSecond <= 0) {
+      subscribers.forEach(Subscriber::connect);
+    } else {
+      long intervalNanos = (long) (1e9 / connectsPerSecond);
+      spawn("chaos-connects", () -> {
+        for (Subscriber s : subscribers) {
+          if (!running) {
+            return;
+          }
+          s.connect();
+          java.util.concurrent.locks.LockSupport.parkNanos(intervalNanos);
+        }
+      });
     }
   }
 

@@ -35,9 +35,10 @@ import picocli.CommandLine.Option;
  * Flat heap and stable p99 per minute mean no leak and no drift.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Point reads at --rate (give 70%% of the peak rest-read measured on this machine), event ingest"
-        + " (--events-rate) and --subscribers WebSocket clients (each following 5 of 99 users written by the ingest),"
-        + " for --duration (e.g. 10m), against the demo.",
+    description = {"Point reads at --rate, event ingest (--events-rate) and --subscribers WebSocket clients (each"
+        + " following 5 of 99 users written by the ingest), for --duration (e.g. 10m), against the demo.",
+        "Without --rate the reads run closed (--connections at once): that measures the peak reads/s of this mix;"
+            + " give 70%% of it as --rate for the soak.",
         "Every minute: each gateway's heap after a full GC (jcmd GC.run + GC.heap_info; the forced GC costs one pause"
             + " a minute) and RSS, found through the demo's pid files. Reports the heap's slope (MB/min), p99 per"
             + " minute (stages minute-NN) and errors.",
@@ -65,6 +66,11 @@ public final class Soak extends ScenarioCommand {
       description = "WebSocket clients over the gateways (default: ${DEFAULT-VALUE}).")
   int subscriberCount;
 
+  @Option(names = "--connects-per-second", paramLabel = "N", defaultValue = "100",
+      description = "The WebSocket clients connect at this pace, as dashboards open; 0 connects all at once, a herd"
+          + " as after a gateway restart (default: ${DEFAULT-VALUE}).")
+  double connectsPerSecond;
+
   @Override
   protected String name() {
     return "soak";
@@ -73,8 +79,8 @@ public final class Soak extends ScenarioCommand {
   @Override
   protected void validate() {
     requireToken("soak");
-    if (common.rate() == null) {
-      throw new IllegalArgumentException("soak needs --rate: 70% of the peak reads/s that rest-read measured here");
+    if (connectsPerSecond < 0) {
+      throw new IllegalArgumentException("--connects-per-second must be >= 0, but was " + connectsPerSecond);
     }
     keys.chooser();
   }
@@ -100,7 +106,7 @@ public final class Soak extends ScenarioCommand {
     Driver driver;
     try (Http http = new Http(vertx, common.targets().get(0), common.connections(), common.token(),
         common.timeout().toMillis(), common.insecure())) {
-      clients.start(eventsRate, 0, subscriberCount);
+      clients.start(eventsRate, 0, subscriberCount, connectsPerSecond);
       sampler.start();
       awaitSubscribed(clients);
       driver = driver(vertx, () -> {
@@ -140,7 +146,13 @@ public final class Soak extends ScenarioCommand {
       warnings.add("ingest/WebSocket errors: " + ledger.errors());
     }
     out().println("soak: heap after GC slope (MB/min) per gateway: " + slopes);
-    return results("requests", startedAt, List.of(gateways.get(0).toString()), driver, measurements, extra, warnings);
+    Results results = results("requests", startedAt, List.of(gateways.get(0).toString()), driver, measurements,
+        extra, warnings);
+    if (common.rate() == null) {
+      out().printf(Locale.ROOT, "soak: closed model, the peak of this mix: %,.0f reads/s; a soak at 70%% of it:"
+          + " --rate %.0f%n", results.achievedRate(), 0.7 * results.achievedRate());
+    }
+    return results;
   }
 
   /** Soak: the rate ramps up over the whole warm-up, as a load balancer's slow start would feed a new gateway. */
