@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Lua script of the contract with its SHA-1, so clients can {@code EVALSHA} and fall back to
@@ -14,14 +16,34 @@ import java.util.HexFormat;
  */
 public record Script(String name, String source, String sha1) {
 
+  /** A line that puts a shared part of scripts in its place: {@code -- include: <name>}. */
+  private static final Pattern INCLUDE = Pattern.compile("(?m)^-- include: ([a-z_]+)$");
+
   static Script load(String name) {
+    String source = includeParts(read(name));
+    return new Script(name, source, sha1Hex(source));
+  }
+
+  /**
+   * Replaces each include line with that part's text (Redis runs one self-contained text per
+   * script), so a rule two scripts share is written once.
+   */
+  static String includeParts(String source) {
+    Matcher m = INCLUDE.matcher(source);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(out, Matcher.quoteReplacement(read(m.group(1)).stripTrailing()));
+    }
+    return m.appendTail(out).toString();
+  }
+
+  private static String read(String name) {
     String resource = name + ".lua";
     try (InputStream in = Script.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("contract script " + resource + " missing from classpath");
       }
-      String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return new Script(name, source, sha1Hex(source));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -114,6 +114,52 @@ public final class Scripts {
     Fold(char letter) {
       this.letter = letter;
     }
+
+    /**
+     * The partial after folding {@code value} into {@code state} (null: no value yet), as the
+     * script does it: the same double operations in the same order give the same double, so a
+     * writer can predict the script's result ({@link #applyDeltasArgs(List, List, List, Keyspace,
+     * String, Row, long)}); the script checks the prediction before acting on it.
+     */
+    public Double apply(Double state, double value) {
+      return switch (this) {
+        case ADD -> (state == null ? 0 : state) + value;
+        case MIN -> state == null || value < state ? value : state;
+        case MAX -> state == null || value > state ? value : state;
+      };
+    }
+  }
+
+  /**
+   * A number as text for {@link #APPLY_DELTAS} that Lua reads back as the same double (Lua's
+   * {@code tonumber} reads neither {@code Infinity} nor {@code NaN}; NaN has no text here).
+   */
+  public static String numberText(double d) {
+    if (Double.isNaN(d)) {
+      throw new IllegalArgumentException("NaN has no text for apply_deltas");
+    }
+    return Double.isInfinite(d) ? (d > 0 ? "1e999" : "-1e999") : Double.toString(d);
+  }
+
+  /**
+   * What {@link #APPLY_DELTAS} returns: how many events it folded in, the row's sequence, whether
+   * it made the predicted write, and the partials ({@code ""} for null).
+   */
+  public record Folded(long folded, long sequence, boolean written, List<String> partials) {
+    /** From the script's reply: integers and bulk strings (byte[] or String) as the client gives them. */
+    public static Folded of(List<?> reply) {
+      List<String> partials = new java.util.ArrayList<>(reply.size() - 3);
+      for (Object partial : reply.subList(3, reply.size())) {
+        partials.add(text(partial));
+      }
+      return new Folded(((Number) reply.get(0)).longValue(), Long.parseLong(text(reply.get(1))),
+          ((Number) reply.get(2)).longValue() == 1, partials);
+    }
+
+    private static String text(Object reply) {
+      return reply instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+          : String.valueOf(reply);
+    }
   }
 
   /**
@@ -146,6 +192,28 @@ public final class Scripts {
         args.add(v == null ? "" : v);
       }
     }
+    return args;
+  }
+
+  /**
+   * ARGV of {@link #APPLY_DELTAS} that also writes the row if the fold lands where the caller
+   * predicted: {@code partials} are the partials it expects after {@code events} (its own
+   * {@link Fold#apply} of the state the script returned last time; null for none), and {@code
+   * row} the row computed from them, its version the expected sequence. One round trip instead of
+   * two; where the prediction is wrong (another writer, a replay) the script only folds, and
+   * {@link Folded#written()} says the caller must write the row itself.
+   */
+  public static List<String> applyDeltasArgs(List<Fold> folds, List<Delta> events,
+      List<Double> partials, Keyspace keyspace, String table, Row row, long ttlMillis) {
+    if (partials.size() != folds.size()) {
+      throw new IllegalArgumentException(partials.size() + " predicted partials for "
+          + folds.size() + " partial aggregates");
+    }
+    List<String> args = new java.util.ArrayList<>(applyDeltasArgs(folds, events));
+    for (Double p : partials) {
+      args.add(p == null ? "" : numberText(p));
+    }
+    args.addAll(writeRowArgs(keyspace, table, row, ttlMillis));
     return args;
   }
 

@@ -2,6 +2,7 @@ package io.streamgate.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.CatalogEntry.Column;
@@ -297,25 +298,76 @@ class ScriptsRedisTest {
   @Test
   void deltasFoldEachEventOnceByPartitionAndOffset() {
     List<Scripts.Fold> sumAndCount = List.of(Scripts.Fold.ADD, Scripts.Fold.ADD);
-    assertEquals(List.of(3L, "3", "3", "12.75"), fold(sumAndCount,
+    assertEquals(List.of(3L, "3", 0L, "3", "12.75"), fold(sumAndCount,
         delta(0, 1, "1", "10.5"), delta(0, 2, "1", "2.25"), delta(1, 7, "1", null)));
     // A replay (after a crash) of what was folded in changes nothing, but says the state.
-    assertEquals(List.of(0L, "3", "3", "12.75"), fold(sumAndCount,
+    assertEquals(List.of(0L, "3", 0L, "3", "12.75"), fold(sumAndCount,
         delta(0, 1, "1", "10.5"), delta(0, 2, "1", "2.25"), delta(1, 7, "1", null)));
     // Partitions are apart: offset 3 of partition 1 is old there, of partition 0 new.
-    assertEquals(List.of(1L, "4", "4", "12.85"), fold(sumAndCount,
+    assertEquals(List.of(1L, "4", 0L, "4", "12.85"), fold(sumAndCount,
         delta(1, 3, "1", "99"), delta(0, 3, "1", "0.1")));
     // Sums keep every bit of a double: its text reads back as the same double.
-    assertEquals(List.of(2L, "2", "2", "0.30000000000000004"), foldInto("p", sumAndCount,
+    assertEquals(List.of(2L, "2", 0L, "2", "0.30000000000000004"), foldInto("p", sumAndCount,
         delta(0, 1, "1", "0.1"), delta(0, 2, "1", "0.2")));
     // The state lives beside the row's fields, which it leaves alone.
     assertEquals(java.util.Arrays.asList(null, null),
         jedis.hmget(keyspace.row("v", "k"), "version", "value"));
 
     List<Scripts.Fold> minMax = List.of(Scripts.Fold.MIN, Scripts.Fold.MAX);
-    assertEquals(List.of(0L, "0", "", ""), foldInto("m", minMax));
-    assertEquals(List.of(3L, "3", "-2", "7.5"), foldInto("m", minMax,
+    assertEquals(List.of(0L, "0", 0L, "", ""), foldInto("m", minMax));
+    assertEquals(List.of(3L, "3", 0L, "-2", "7.5"), foldInto("m", minMax,
         delta(0, 1, "5", "5"), delta(0, 2, "-2", null), delta(0, 3, "7", "7.5")));
+  }
+
+  /**
+   * A writer that knows the row's state predicts the fold with {@link Scripts.Fold#apply} and has
+   * the row written in the same call; the script writes it only where the prediction holds.
+   */
+  @Test
+  void aPredictedFoldWritesTheRowInTheSameCallOnlyWhenThePredictionHolds() throws Exception {
+    List<Scripts.Fold> folds = List.of(Scripts.Fold.ADD, Scripts.Fold.ADD, Scripts.Fold.MAX);
+    Scripts.Folded first = Scripts.Folded.of(foldInto("p1", folds, delta(0, 1, "1", "0.1", "5")));
+    assertEquals(new Scripts.Folded(1, 1, false, List.of("1", "0.10000000000000001", "5")), first);
+
+    // Predicted from the returned state, as a writer does: Java's doubles are Lua's.
+    List<Double> predicted = new java.util.ArrayList<>();
+    double[] next = {1, 0.2, 3};
+    for (int i = 0; i < folds.size(); i++) {
+      predicted.add(folds.get(i).apply(Double.parseDouble(first.partials().get(i)), next[i]));
+    }
+    assertEquals(List.of(2.0, 0.30000000000000004, 5.0), predicted);
+    Row row = new Row("v", "p1", 2, 1_000L, "{\"n\":2,\"total\":0.3}");
+    Scripts.Folded second = predictedFold("p1", folds, predicted, row, delta(0, 2, "1", "0.2", "3"));
+    assertEquals(new Scripts.Folded(1, 2, true, List.of("2", "0.30000000000000004", "5")), second);
+    assertEquals(List.of("2", "{\"n\":2,\"total\":0.3}"), jedis.hmget(keyspace.row("v", "p1"), "version", "value"));
+    assertEquals(row.toJson(), subscriber.next());
+
+    // A partial other than predicted (another writer got there first): folded, not written.
+    Row third = new Row("v", "p1", 3, 2_000L, "{\"n\":3}");
+    assertEquals(new Scripts.Folded(1, 3, false, List.of("3", "0.5", "6")),
+        predictedFold("p1", folds, List.of(3.0, 0.5, 5.0), third, delta(0, 3, "1", "0.2", "6")));
+    assertEquals("2", jedis.hget(keyspace.row("v", "p1"), "version"));
+    // A replayed event among them (not folded again): not written either, though the rest holds.
+    Row fourth = new Row("v", "p1", 5, 3_000L, "{\"n\":5}");
+    assertEquals(new Scripts.Folded(1, 4, false, List.of("4", "1.5", "6")),
+        predictedFold("p1", folds, List.of(5.0, 2.5, 6.0), fourth, delta(0, 3, "1", "0.2", "6"),
+            delta(0, 4, "1", "1", "1")));
+    assertEquals("2", jedis.hget(keyspace.row("v", "p1"), "version"));
+    // Right again: written, with its own version.
+    Row fifth = new Row("v", "p1", 5, 4_000L, "{\"n\":5}");
+    assertEquals(new Scripts.Folded(1, 5, true, List.of("5", "1.5", "6")),
+        predictedFold("p1", folds, List.of(5.0, 1.5, 6.0), fifth, delta(0, 5, "1", "0", null)));
+    assertEquals(List.of("5", "{\"n\":5}"), jedis.hmget(keyspace.row("v", "p1"), "version", "value"));
+    assertEquals(fifth.toJson(), subscriber.next());
+    assertThrows(IllegalArgumentException.class, () -> Scripts.applyDeltasArgs(folds, List.of(),
+        List.of(1.0), keyspace, "v", new Row("v", "p1", 1, 1L, "{}"), 0), "one predicted partial per fold");
+  }
+
+  private Scripts.Folded predictedFold(String key, List<Scripts.Fold> folds, List<Double> partials,
+      Row row, Scripts.Delta... events) {
+    return Scripts.Folded.of((List<?>) jedis.eval(Scripts.APPLY_DELTAS.source(),
+        Scripts.applyDeltasKeys(keyspace, "v", key),
+        Scripts.applyDeltasArgs(folds, List.of(events), partials, keyspace, "v", row, 0)));
   }
 
   private List<Object> fold(List<Scripts.Fold> folds, Scripts.Delta... events) {
@@ -339,6 +391,7 @@ class ScriptsRedisTest {
     assertEquals(Scripts.REGISTER_VIEW.sha1(), jedis.scriptLoad(Scripts.REGISTER_VIEW.source()));
     assertEquals(Scripts.DELETE_ROW.sha1(), jedis.scriptLoad(Scripts.DELETE_ROW.source()));
     assertEquals(Scripts.UNINDEX_ROW.sha1(), jedis.scriptLoad(Scripts.UNINDEX_ROW.source()));
+    assertEquals(Scripts.APPLY_DELTAS.sha1(), jedis.scriptLoad(Scripts.APPLY_DELTAS.source()));
   }
 
   /** Collects messages of some channels on its own connection and thread. */

@@ -57,6 +57,7 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
   private final WriteCountsAccumulator counts;
 
   private transient Keyspace keyspace;
+  private transient RowStates states;
   private transient Object lock;
   private transient List<Row> queued;
   private transient boolean closing;
@@ -83,6 +84,7 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
   public boolean open(long partitionId, long epochId) {
     RedisConnections.client(redisUri); // connect now, not on the first event
     keyspace = new Keyspace(namespace); // once per task, not per flush
+    states = RowStates.of(redisUri + " " + namespace + " " + table + " " + partitionId);
     lock = new Object();
     queued = new ArrayList<>();
     closing = false;
@@ -221,49 +223,65 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
     }
   }
 
+  /** A row's write predicted from its last known state, and the partials it was computed from. */
+  private record Prediction(List<Double> partials, RowWrite write) {}
+
   /**
-   * Folds every row's events in, then writes the rows. Both steps can be repeated: folding skips
-   * what it has seen, writing what is not newer.
+   * Folds every row's events in and writes the rows. Where a row's state is known from an
+   * earlier flush ({@link RowStates}), its write goes with its fold, in one call; the others, and
+   * those whose prediction missed, are written in a second round trip. Both steps can be
+   * repeated: folding skips what it has seen, writing what is not newer.
    */
   private WriteCounts send(Map<String, Group> rows) {
     UnifiedJedis client = RedisConnections.client(redisUri);
-    List<Response<Object>> folded = new ArrayList<>(rows.size());
+    long now = clock.millis();
+    List<Response<Object>> replies = new ArrayList<>(rows.size());
     try (AbstractPipeline p = client.pipelined()) {
-      rows.forEach((key, group) -> folded.add(p.evalsha(Scripts.APPLY_DELTAS.sha1(),
-          Scripts.applyDeltasKeys(keyspace, table, key),
-          Scripts.applyDeltasArgs(fold.folds(), group.events()))));
+      rows.forEach((key, group) -> {
+        Prediction predicted = predict(key, group, now);
+        List<String> args = predicted == null
+            ? Scripts.applyDeltasArgs(fold.folds(), group.events())
+            : Scripts.applyDeltasArgs(fold.folds(), group.events(), predicted.partials(), keyspace,
+                table, predicted.write().row(), ttlMillis);
+        replies.add(p.evalsha(Scripts.APPLY_DELTAS.sha1(),
+            Scripts.applyDeltasKeys(keyspace, table, key), args));
+      });
       p.sync();
     }
-    long now = clock.millis();
     long skipped = 0;
-    List<Response<Object>> written = new ArrayList<>(rows.size());
-    List<Response<Object>> indexed = new ArrayList<>(rows.size());
+    long applied = 0;
+    long attempted = 0;
+    List<Response<Object>> written = new ArrayList<>();
+    List<Response<Object>> indexed = new ArrayList<>();
     try (AbstractPipeline p = client.pipelined()) {
       int i = 0;
-      for (Group group : rows.values()) {
-        List<?> state = (List<?>) folded.get(i++).get();
-        long newEvents = (Long) state.get(0);
-        long sequence = Long.parseLong(text(state.get(1)));
-        List<String> partials = new ArrayList<>(state.size() - 2);
-        for (Object partial : state.subList(2, state.size())) {
-          partials.add(text(partial));
+      for (Map.Entry<String, Group> row : rows.entrySet()) {
+        Group group = row.getValue();
+        Scripts.Folded state = Scripts.Folded.of((List<?>) replies.get(i++).get());
+        remember(row.getKey(), state);
+        if (state.written()) {
+          applied++;
+          attempted++;
+          continue;
         }
-        Row serving = fold.serving(group.groups(), partials);
+        Row serving = fold.serving(group.groups(), state.partials());
         String problem = reader.problem(serving);
-        if (problem != null || sequence < 1) {
+        if (problem != null || state.sequence() < 1) {
           if (skipped++ == 0 && skippedLogged++ == 0) {
             LOG.warn("view {}: skipping a row that cannot be served ({}); first of this task",
                 table, problem);
           }
           continue;
         }
-        RowWrite write = reader.write(table, serving, sequence, now);
+        RowWrite write = reader.write(table, serving, state.sequence(), now);
+        attempted++;
         written.add(p.evalsha(Scripts.WRITE_ROW.sha1(), write.writeKeys(keyspace),
             write.writeArgs(keyspace, ttlMillis)));
-        // A row's only index entry without rank or indexes is its key, set when it is new; a
-        // replay (nothing new folded in) sets it again, in case the crash came before it.
-        if (reader.ranked() || !write.indexes().isEmpty() || newEvents == sequence
-            || newEvents == 0) {
+        // A row's only index entry without rank or indexes is its key, set when it is new. After
+        // a crash the key may be missing although the row was folded in before: whenever this
+        // flush met events folded in earlier (a replay), it is set again.
+        if (reader.ranked() || !write.indexes().isEmpty() || state.folded() == state.sequence()
+            || state.folded() < group.events().size()) {
           indexed.add(p.evalsha(Scripts.INDEX_ROW.sha1(), write.indexKeys(keyspace),
               write.indexArgs(keyspace)));
         }
@@ -271,18 +289,61 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
       p.sync();
     }
     indexed.forEach(Response::get); // a script error (NOSCRIPT) surfaces here
-    long applied = 0;
     for (Response<Object> r : written) {
       if (Long.valueOf(1).equals(r.get())) {
         applied++;
       }
     }
-    return new WriteCounts(0, applied, written.size() - applied, 0, skipped);
+    return new WriteCounts(0, applied, attempted - applied, 0, skipped);
   }
 
-  private static String text(Object reply) {
-    return reply instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
-        : String.valueOf(reply);
+  /**
+   * The row's write if the script folds {@code group}'s events into the state it returned last
+   * time, or null: state unknown, a view whose rows also need their index call (ranked or with
+   * indexes), or a row that cannot be served.
+   */
+  private Prediction predict(String key, Group group, long now) {
+    if (reader.ranked()) {
+      return null;
+    }
+    RowStates.State last = states.get(key);
+    if (last == null) {
+      return null;
+    }
+    List<Scripts.Fold> folds = fold.folds();
+    List<Double> partials = new ArrayList<>(last.partials());
+    for (Scripts.Delta event : group.events()) {
+      for (int i = 0; i < folds.size(); i++) {
+        String value = event.values().get(i);
+        if (value != null) {
+          partials.set(i, folds.get(i).apply(partials.get(i), Double.parseDouble(value)));
+        }
+      }
+    }
+    List<String> texts = new ArrayList<>(partials.size());
+    for (Double partial : partials) {
+      texts.add(partial == null ? "" : Scripts.numberText(partial));
+    }
+    Row serving = fold.serving(group.groups(), texts);
+    if (reader.problem(serving) != null) {
+      return null;
+    }
+    RowWrite write = reader.write(table, serving, last.sequence() + group.events().size(), now);
+    return write.indexes().isEmpty() ? new Prediction(partials, write) : null;
+  }
+
+  /** Keeps what the script returned as the row's state, for the next flush's prediction. */
+  private void remember(String key, Scripts.Folded state) {
+    List<Double> partials = new ArrayList<>(state.partials().size());
+    for (String text : state.partials()) {
+      try {
+        partials.add(text.isEmpty() ? null : Double.parseDouble(text));
+      } catch (NumberFormatException e) { // Lua's 'inf' or 'nan': not predicted
+        states.remove(key);
+        return;
+      }
+    }
+    states.put(key, new RowStates.State(state.sequence(), partials));
   }
 
   private static void sleep(long millis) {

@@ -1,5 +1,6 @@
 package io.streamgate.processor.view;
 
+import io.streamgate.contract.Scripts;
 import io.streamgate.contract.Scripts.Fold;
 import io.streamgate.processor.pipeline.ViewSpec;
 import java.io.Serializable;
@@ -135,7 +136,7 @@ public final class AggregateFold implements Serializable {
       if (Double.isNaN(d)) {
         return null; // Lua has no NaN literal; a NaN would make the running value NaN anyway
       }
-      return Double.isInfinite(d) ? (d > 0 ? "1e999" : "-1e999") : Double.toString(d);
+      return Scripts.numberText(d);
     }
     return v.toString();
   }

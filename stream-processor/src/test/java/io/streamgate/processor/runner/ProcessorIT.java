@@ -242,6 +242,65 @@ class ProcessorIT {
     }
   }
 
+  /**
+   * A real-time aggregate's row the task wrote before is folded and written in one script call
+   * (the writer predicts the fold, apply_deltas.lua checks it): one EVALSHA per event, where
+   * folding and then writing took two.
+   */
+  @Test
+  void aggregateViewInRealTimeModeFoldsAndWritesAKnownRowInOneCall() throws Exception {
+    String topic = "rta_" + UUID.randomUUID().toString().substring(0, 8);
+    createTopic(topic, 1);
+    Path pipeline = tmp.resolve("rta.yaml");
+    Files.writeString(pipeline, """
+        sources:
+          orders:
+            topic: TOPIC
+            schema: "orderId STRING NOT NULL, userId STRING NOT NULL, productId STRING NOT NULL, amount DOUBLE NOT NULL, status STRING, ts TIMESTAMP NOT NULL"
+            key: orderId
+            eventTime: ts
+            watermark: 30 seconds
+            options: { startingOffsets: earliest }
+        views:
+          rt_user_totals:
+            key: userId
+            sql: SELECT userId, count(*) AS n, round(sum(amount), 2) AS total FROM orders GROUP BY userId
+            kind: aggregate
+            trigger: realtime 5 seconds
+        """.replace("TOPIC", topic));
+    Keyspace rt = new Keyspace("rt");
+    OrderEvents events = new OrderEvents();
+    try (KafkaProducer<String, String> producer = producer();
+        PipelineRunner runner = PipelineRunner.start(rtSettings(pipeline));
+        Jedis jedis = new Jedis(redis.host(), redis.port())) {
+      long before = 0;
+      double total = 0;
+      for (int n = 1; n <= 6; n++) {
+        Order o = events.wave("rta" + n + "_", 1, 0, 0).get(0);
+        Order order = new Order(o.orderId(), "ua", o.productId(), 1.25 * n, o.status(), o.ts());
+        total += order.amount();
+        producer.send(new ProducerRecord<>(topic, order.orderId(), order.json())).get();
+        String expected = "{\"n\":" + n + ",\"total\":" + Math.round(total * 100) / 100.0 + "}";
+        awaitNoMismatch(() -> {
+          String value = jedis.hget(rt.row("rt_user_totals", "ua"), "value");
+          return expected.equals(value) ? null : "rt_user_totals ua = " + value + ", expected " + expected;
+        });
+        if (n == 1) {
+          before = evalshaCalls(jedis); // the first event: fold, then write and index (a new row)
+        }
+      }
+      long calls = evalshaCalls(jedis) - before;
+      assertTrue(calls >= 5 && calls < 10, "5 events into a known row: one script call each, was " + calls);
+      assertEquals("6", jedis.hget(rt.row("rt_user_totals", "ua"), "version"));
+    }
+  }
+
+  private static long evalshaCalls(Jedis jedis) {
+    return jedis.info("commandstats").lines().filter(l -> l.startsWith("cmdstat_evalsha:"))
+        .map(l -> l.substring(l.indexOf("calls=") + 6, l.indexOf(',', l.indexOf("calls="))))
+        .mapToLong(Long::parseLong).findFirst().orElse(0);
+  }
+
   /** One sample's value from the metrics port, NaN if it is not there (yet). */
   private static double metric(HttpClient http, int port, String sample) {
     try {
