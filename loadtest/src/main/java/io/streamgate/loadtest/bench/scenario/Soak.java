@@ -35,10 +35,9 @@ import picocli.CommandLine.Option;
  * Flat heap and stable p99 per minute mean no leak and no drift.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Point reads at --rate, event ingest (--events-rate) and --subscribers WebSocket clients (each"
-        + " following 5 of 99 users written by the ingest), for --duration (e.g. 10m), against the demo.",
-        "Without --rate the reads run closed (--connections at once): that measures the peak reads/s of this mix;"
-            + " give 70%% of it as --rate for the soak.",
+    description = {"Point reads at --rate (give 70%% of the peak rest-read measured on this machine), event ingest"
+        + " (--events-rate) and --subscribers WebSocket clients (each following 5 of 99 users written by the ingest),"
+        + " for --duration (e.g. 10m), against the demo.",
         "Every minute: each gateway's heap after a full GC (jcmd GC.run + GC.heap_info; the forced GC costs one pause"
             + " a minute) and RSS, found through the demo's pid files. Reports the heap's slope (MB/min), p99 per"
             + " minute (stages minute-NN) and errors.",
@@ -79,6 +78,9 @@ public final class Soak extends ScenarioCommand {
   @Override
   protected void validate() {
     requireToken("soak");
+    if (common.rate() == null) {
+      throw new IllegalArgumentException("soak needs --rate: 70% of the peak reads/s that rest-read measured here");
+    }
     if (connectsPerSecond < 0) {
       throw new IllegalArgumentException("--connects-per-second must be >= 0, but was " + connectsPerSecond);
     }
@@ -146,13 +148,7 @@ public final class Soak extends ScenarioCommand {
       warnings.add("ingest/WebSocket errors: " + ledger.errors());
     }
     out().println("soak: heap after GC slope (MB/min) per gateway: " + slopes);
-    Results results = results("requests", startedAt, List.of(gateways.get(0).toString()), driver, measurements,
-        extra, warnings);
-    if (common.rate() == null) {
-      out().printf(Locale.ROOT, "soak: closed model, the peak of this mix: %,.0f reads/s; a soak at 70%% of it:"
-          + " --rate %.0f%n", results.achievedRate(), 0.7 * results.achievedRate());
-    }
-    return results;
+    return results("requests", startedAt, List.of(gateways.get(0).toString()), driver, measurements, extra, warnings);
   }
 
   /** Soak: the rate ramps up over the whole warm-up, as a load balancer's slow start would feed a new gateway. */
