@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
 @Command(name = "chaos", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Against a running ./streamgate demo --cluster: ingest (unique order ids) through every gateway,"
         + " reads and WebSocket subscribers, while one process at a time is killed with SIGKILL, evenly spaced"
-        + " over --duration (the next waits until the last has recovered, up to 3 min): a Kafka broker, a Spark worker, the Spark driver, a Redis primary, a gateway"
+        + " over --duration (the next waits until the last has recovered, up to 3 min): a Kafka broker, a Spark"
+        + " worker, the Spark driver, a Redis primary, a gateway"
         + " (the demo restarts each; the master restarts the driver; a replica takes over the primary's slots).",
         "Then checks, independently of the system's metrics: every event answered 202 is in Kafka, once, and"
             + " counted exactly once in user_totals; nothing got a 2xx without being written; every WebSocket"

@@ -41,14 +41,15 @@ import picocli.CommandLine.Option;
         "Every minute: each gateway's heap after a full GC (jcmd GC.run + GC.heap_info; the forced GC costs one pause"
             + " a minute) and RSS, found through the demo's pid files. Reports the heap's slope (MB/min), p99 per"
             + " minute (stages minute-NN) and errors.",
-        "The reads start once the WebSocket clients are subscribed (or after a minute), and their rate climbs from 0"
+        "The reads start once the WebSocket clients are subscribed (or a minute after the last one connected), and"
+            + " their rate climbs from 0"
             + " over the warm-up (--ramp): from a cold gateway give one, e.g. --warmup 2m.",
         "Seed the read keys first: ./streamgate seed --rows 10000."})
 public final class Soak extends ScenarioCommand {
   /** Keys each WebSocket client follows: a dashboard of a few rows. */
   static final int KEYS_PER_SUBSCRIBER = 5;
   private static final Duration SAMPLE_EVERY = Duration.ofMinutes(1);
-  /** How long the reads wait for the WebSocket clients to subscribe. */
+  /** How long the reads wait for the WebSocket clients to subscribe, after the last one connected. */
   private static final Duration SUBSCRIBE_WAIT = Duration.ofMinutes(1);
 
   @Mixin KeyOptions keys;
@@ -162,7 +163,8 @@ public final class Soak extends ScenarioCommand {
    * rate on top of it measure the burst, not the steady state the soak is about.
    */
   private void awaitSubscribed(ChaosClients clients) throws InterruptedException {
-    long deadline = System.nanoTime() + SUBSCRIBE_WAIT.toNanos();
+    long connecting = connectsPerSecond > 0 ? (long) (subscriberCount * 1e9 / connectsPerSecond) : 0;
+    long deadline = System.nanoTime() + connecting + SUBSCRIBE_WAIT.toNanos();
     int last = -1;
     while (clients.subscribed() < subscriberCount && System.nanoTime() < deadline && !stopRequested()) {
       int now = clients.subscribed();
