@@ -280,7 +280,7 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
         // A row's only index entry without rank or indexes is its key, set when it is new. After
         // a crash the key may be missing although the row was folded in before: whenever this
         // flush met events folded in earlier (a replay), it is set again.
-        if (reader.ranked() || !write.indexes().isEmpty() || state.folded() == state.sequence()
+        if (reader.indexesEveryWrite() || state.folded() == state.sequence()
             || state.folded() < group.events().size()) {
           indexed.add(p.evalsha(Scripts.INDEX_ROW.sha1(), write.indexKeys(keyspace),
               write.indexArgs(keyspace)));
@@ -303,7 +303,7 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
    * indexes), or a row that cannot be served.
    */
   private Prediction predict(String key, Group group, long now) {
-    if (reader.ranked()) {
+    if (reader.indexesEveryWrite()) {
       return null;
     }
     RowStates.State last = states.get(key);
@@ -328,8 +328,8 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
     if (reader.problem(serving) != null) {
       return null;
     }
-    RowWrite write = reader.write(table, serving, last.sequence() + group.events().size(), now);
-    return write.indexes().isEmpty() ? new Prediction(partials, write) : null;
+    return new Prediction(partials,
+        reader.write(table, serving, last.sequence() + group.events().size(), now));
   }
 
   /** Keeps what the script returned as the row's state, for the next flush's prediction. */

@@ -69,6 +69,14 @@ public final class ServingRowReader implements Serializable {
     return rank >= 0;
   }
 
+  /**
+   * True if every write of a row changes index entries beyond its key (a rank score or declared
+   * indexes), so each write needs its {@code INDEX_ROW} call.
+   */
+  public boolean indexesEveryWrite() {
+    return ranked() || !indexes.isEmpty();
+  }
+
   public boolean windowed() {
     return windowEnd >= 0;
   }

@@ -60,6 +60,17 @@ class ProcessorIT {
   private static final String NS = "it";
   private static final Keyspace KEYS = new Keyspace(NS);
   private static final Duration SETTLE = Duration.ofSeconds(90);
+  /** The orders source of the real-time tests' pipelines; TOPIC is replaced by their topic. */
+  private static final String RT_ORDERS = """
+      sources:
+        orders:
+          topic: TOPIC
+          schema: "orderId STRING NOT NULL, userId STRING NOT NULL, productId STRING NOT NULL, amount DOUBLE NOT NULL, status STRING, ts TIMESTAMP NOT NULL"
+          key: orderId
+          eventTime: ts
+          watermark: 30 seconds
+          options: { startingOffsets: earliest }
+      """;
 
   private static KafkaBroker kafka;
   private static RedisServer redis;
@@ -166,15 +177,7 @@ class ProcessorIT {
 
   @Test
   void latestViewInRealTimeMode() throws Exception {
-    String yaml = """
-        sources:
-          orders:
-            topic: TOPIC
-            schema: "orderId STRING NOT NULL, userId STRING NOT NULL, productId STRING NOT NULL, amount DOUBLE NOT NULL, status STRING, ts TIMESTAMP NOT NULL"
-            key: orderId
-            eventTime: ts
-            watermark: 30 seconds
-            options: { startingOffsets: earliest }
+    String yaml = RT_ORDERS + """
         views:
           rt_status:
             key: orderId
@@ -252,22 +255,14 @@ class ProcessorIT {
     String topic = "rta_" + UUID.randomUUID().toString().substring(0, 8);
     createTopic(topic, 1);
     Path pipeline = tmp.resolve("rta.yaml");
-    Files.writeString(pipeline, """
-        sources:
-          orders:
-            topic: TOPIC
-            schema: "orderId STRING NOT NULL, userId STRING NOT NULL, productId STRING NOT NULL, amount DOUBLE NOT NULL, status STRING, ts TIMESTAMP NOT NULL"
-            key: orderId
-            eventTime: ts
-            watermark: 30 seconds
-            options: { startingOffsets: earliest }
+    Files.writeString(pipeline, RT_ORDERS.replace("TOPIC", topic) + """
         views:
           rt_user_totals:
             key: userId
             sql: SELECT userId, count(*) AS n, round(sum(amount), 2) AS total FROM orders GROUP BY userId
             kind: aggregate
             trigger: realtime 5 seconds
-        """.replace("TOPIC", topic));
+        """);
     Keyspace rt = new Keyspace("rt");
     OrderEvents events = new OrderEvents();
     try (KafkaProducer<String, String> producer = producer();
