@@ -2,7 +2,6 @@ package io.streamgate.processor.view;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
@@ -11,7 +10,6 @@ import io.streamgate.processor.pipeline.Intervals;
 import io.streamgate.processor.pipeline.SourceSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -79,10 +77,9 @@ public final class SourceParser {
     if (source.changelog()) {
       return ChangeEvents.withChange(source, raw);
     }
-    Column event = from_json(
-        col(VALUE).cast(DataTypes.StringType),
-        parseSchema(source.schema()),
-        Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", SourceSpec.CORRUPT_RECORD_COLUMN));
+    Column event = JsonEventDecoder.column(col(VALUE), raw.schema().apply(VALUE).dataType(),
+        parseSchema(source.schema()), SourceSpec.CORRUPT_RECORD_COLUMN,
+        raw.sparkSession().conf().get("spark.sql.session.timeZone"));
     return raw.withColumn(EVENT, event);
   }
 
@@ -117,13 +114,12 @@ public final class SourceParser {
     return source.changelog() ? refused.and(col(VALUE).isNotNull()) : refused;
   }
 
-  /** The JSON parser reads every field as nullable; NOT NULL is enforced by the filter instead. */
+  /**
+   * The JSON parser reads every field as nullable, nested ones too, as {@code from_json} does;
+   * NOT NULL is enforced by the filter instead.
+   */
   static StructType parseSchema(StructType schema) {
-    StructType out = new StructType();
-    for (StructField f : schema.fields()) {
-      out = out.add(new StructField(f.name(), f.dataType(), true, f.metadata()));
-    }
-    return out.add(SourceSpec.CORRUPT_RECORD_COLUMN, DataTypes.StringType, true);
+    return schema.asNullable().add(SourceSpec.CORRUPT_RECORD_COLUMN, DataTypes.StringType, true);
   }
 
   /** A column reference that survives dots and spaces in the name. */
