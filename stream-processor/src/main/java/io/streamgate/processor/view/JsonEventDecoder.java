@@ -29,13 +29,18 @@ import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * {@code from_json(value, schema, PERMISSIVE)} with Spark's own parser and its exact semantics
- * (types, formats, the corrupt-record column), but reading the event's UTF-8 bytes directly.
- * Spark 4.2's {@code from_json} decodes each value through a new {@code InputStreamReader}, which
- * allocates an 8 KB buffer per record and makes Jackson parse chars: on a source at tens of
- * thousands of events/s that was a fifth of the processor's CPU (later Spark parses the bytes, as
- * here). One difference: bytes that are not UTF-8 make the event a dead letter, where the reader
- * replaced them with U+FFFD. Binary Kafka values are read without the copy a cast to string makes.
+ * {@code from_json(value, schema, PERMISSIVE)} with Spark's own parser and its semantics (types,
+ * formats, the corrupt-record column), but reading the event's UTF-8 bytes directly, and most
+ * events not through Spark's generic parser at all but {@link FlatEventReader}'s single pass.
+ * Spark 4.2's {@code from_json} decodes each value through a new {@code InputStreamReader} (an 8 KB
+ * buffer per record, Jackson reading chars), then converts it field by field: at tens of thousands
+ * of events/s that was most of a real-time source's CPU. Binary Kafka values are read without the
+ * copy a cast to string makes.
+ *
+ * <p>Two differences from Spark 4.2's {@code from_json}, both as later Spark reads bytes: bytes that
+ * are not UTF-8 make the event a dead letter (the reader replaced them with U+FFFD); a value that
+ * is not a string, in a STRING field, keeps the event's own text ({@code -2.5e3}, not
+ * {@code -2500.0}).
  *
  * <p>One decoder per task (each task deserializes its own copy of the plan); not thread-safe, like
  * Spark's.
@@ -48,6 +53,8 @@ public final class JsonEventDecoder implements Serializable {
   private final String timeZone;
   private transient FailureSafeParser<byte[]> bytes;
   private transient FailureSafeParser<UTF8String> text;
+  private transient FlatEventReader flat;
+  private transient boolean flatChecked;
 
   private JsonEventDecoder(StructType schema, String corruptRecordColumn, String timeZone) {
     this.schema = schema;
@@ -78,6 +85,10 @@ public final class JsonEventDecoder implements Serializable {
 
   /** Called by the generated code for a binary value. */
   public InternalRow fromBytes(byte[] json) {
+    InternalRow row = flat(json, 0, json.length);
+    if (row != null) {
+      return row;
+    }
     if (bytes == null) {
       bytes = parser(JsonEventDecoder::createParser, UTF8String::fromBytes);
     }
@@ -86,10 +97,26 @@ public final class JsonEventDecoder implements Serializable {
 
   /** Called by the generated code for a string value. */
   public InternalRow fromText(UTF8String json) {
+    ByteBuffer buffer = json.getByteBuffer();
+    InternalRow row = buffer.hasArray()
+        ? flat(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining())
+        : null;
+    if (row != null) {
+      return row;
+    }
     if (text == null) {
       text = parser(JsonEventDecoder::createParser, t -> t);
     }
     return first(text.parse(json));
+  }
+
+  /** The {@link FlatEventReader}'s row, null where Spark's parser must read the event. */
+  private InternalRow flat(byte[] json, int offset, int length) {
+    if (!flatChecked) {
+      flat = FlatEventReader.of(schema, corruptRecordColumn);
+      flatChecked = true;
+    }
+    return flat == null ? null : flat.read(json, offset, length);
   }
 
   private <T> FailureSafeParser<T> parser(
