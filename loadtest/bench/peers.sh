@@ -3,6 +3,7 @@
 #
 #   loadtest/bench/peers.sh [--rounds 3] [--warmup 2] [--duration 10] [--keys 10000]
 #                           [--connections 64] [--only "nginx webdis lua gateway"]
+#                           [--same-process]
 #
 # Each server runs on loopback with its own config in a temp directory and, except nginx static,
 # its own redis-server on a free port, both pinned to CPU 0; `wrk -t1 -cN` runs on CPU 1 with
@@ -13,13 +14,16 @@
 #   gateway  the gateway with the demo's JVM options and configuration (JWT, rate limits, breaker,
 #            access log to a file, near cache) reading view rows k<n> of `bench_rows`
 # Each round starts every server cold (a fresh process), warms it up (--warmup s of the same
-# load, reported as the round's "cold" numbers), then measures (--duration s). Prints per round
-# and, at the end, the medians with the spread (min-max) and the gateway's ratios to the peers.
+# load, reported as the round's "cold" numbers), then measures (--duration s). With
+# --same-process each server is started once and runs all its rounds back to back, as issue 19
+# first measured them: round 1's "cold" is the fresh process, later rounds find it warmer.
+# Prints per round and, at the end, the medians with the spread (min-max) and the gateway's ratios to the peers.
 # Stops exactly the processes it started. Needs nginx, libnginx-mod-http-lua, lua-nginx-redis,
 # webdis, wrk, redis-server, redis-cli, taskset (apt-get install -y ...); none is needed by .ci/run.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 ROUNDS=3; WARMUP=2; DURATION=10; KEYS=10000; CONNECTIONS=64; ONLY="nginx webdis lua gateway"
+SAME_PROCESS=false
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -29,7 +33,8 @@ while [[ $# -gt 0 ]]; do
     --keys) KEYS="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --same-process) SAME_PROCESS=true; shift ;;
+    -h|--help) sed -n '2,/^[^#]/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "peers.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -128,15 +133,31 @@ load() {
   echo "$line" | awk '{printf "   %-8s round %s %-5s %9.0f req/s  p50 %7.3f  p90 %7.3f  p99 %7.3f ms  non-2xx %s  socket errors %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}'
 }
 
-for ((round = 1; round <= ROUNDS; round++)); do
-  echo "== round $round of $ROUNDS: per server ${WARMUP} s cold (warm-up) then ${DURATION} s measured, $CONNECTIONS connections"
+# round NAME ROUND: the warm-up then the measured run against the running server.
+round() {
+  load "$1" "$2" cold "$WARMUP"
+  load "$1" "$2" warm "$DURATION"
+}
+
+if $SAME_PROCESS; then
   for name in $ONLY; do
-    start_server "$name" "$round"
-    load "$name" "$round" cold "$WARMUP"
-    load "$name" "$round" warm "$DURATION"
+    echo "== $name: one process, $ROUNDS rounds of ${WARMUP} s warm-up then ${DURATION} s measured, $CONNECTIONS connections"
+    start_server "$name" 1
+    for ((round = 1; round <= ROUNDS; round++)); do
+      round "$name" "$round"
+    done
     stop_pids "${SERVER_PIDS[@]}"
   done
-done
+else
+  for ((round = 1; round <= ROUNDS; round++)); do
+    echo "== round $round of $ROUNDS: per server ${WARMUP} s cold (warm-up) then ${DURATION} s measured, $CONNECTIONS connections"
+    for name in $ONLY; do
+      start_server "$name" "$round"
+      round "$name" "$round"
+      stop_pids "${SERVER_PIDS[@]}"
+    done
+  done
+fi
 
 python3 - "$RUN/results.txt" <<'EOF'
 import statistics, sys
@@ -144,7 +165,7 @@ rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 def pick(name, phase, col):
     return [float(r[col]) for r in rows if r[0] == name and r[2] == phase]
 names = list(dict.fromkeys(r[0] for r in rows))
-print("\n== medians over rounds (spread min-max); 'cold' = the warm-up seconds of a fresh process")
+print("\n== medians over rounds (spread min-max); 'cold' = each round's warm-up seconds")
 print(f"{'server':8} {'phase':5} {'req/s':>22} {'p50 ms':>20} {'p99 ms':>22}")
 med = {}
 for n in names:
