@@ -51,7 +51,8 @@ class DeadLettersTest {
         null,
         "{\"orderId\":\"o3\",\"amount\":1,\"extra\":{\"a\":1}}",
         "{\"orderId\":\"o4\",\"amount\":2.0,\"qty\":1.5}",
-        "42");
+        "42",
+        "{\"orderId\":\"café\",\"amount\":1.0}".getBytes(StandardCharsets.ISO_8859_1));
 
     List<String> good = SourceParser.parse(ORDERS, raw).select("orderId").as(
         org.apache.spark.sql.Encoders.STRING()).collectAsList();
@@ -74,7 +75,7 @@ class DeadLettersTest {
       headers.put("value", value == null ? null : new String(value, StandardCharsets.UTF_8));
       letters.put(offset, headers);
     }
-    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 7L, 8L), new ArrayList<>(letters.keySet()));
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 7L, 8L, 9L), new ArrayList<>(letters.keySet()));
     assertEquals("not json at all", letters.get(1L).get("value"));
     assertEquals(null, letters.get(5L).get("value"));
     assertEquals("field amount: expected a number, got the string \"ten\"", reason(letters, 3));
@@ -84,18 +85,20 @@ class DeadLettersTest {
     assertEquals("an event must be a JSON object, got an array", reason(letters, 2));
     assertEquals("an event must be a JSON object, got the number 42", reason(letters, 8));
     assertEquals(true, reason(letters, 1).startsWith("not JSON: "), reason(letters, 1));
+    assertEquals("not UTF-8 text", reason(letters, 9));
   }
 
   private static String reason(Map<Long, Map<String, String>> letters, long offset) {
     return letters.get(offset).get(DeadLetters.REASON_HEADER);
   }
 
-  private Dataset<Row> raw(String... values) {
+  /** Records with these values: text (as UTF-8) or bytes. */
+  private Dataset<Row> raw(Object... values) {
     List<Row> rows = new ArrayList<>();
     Timestamp ts = Timestamp.from(java.time.Instant.parse("2026-11-25T10:00:00Z"));
     for (int i = 0; i < values.length; i++) {
       rows.add(RowFactory.create(("k" + i).getBytes(StandardCharsets.UTF_8),
-          values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8),
+          values[i] instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : values[i],
           "orders", 1, (long) i, ts));
     }
     return spark.createDataFrame(rows, KAFKA);
