@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
-import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.timestamp_millis;
@@ -14,7 +13,6 @@ import static org.apache.spark.sql.functions.when;
 import io.streamgate.processor.pipeline.SourceSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -67,9 +65,7 @@ public final class ChangeEvents {
         .add("source", position)
         .add("op", DataTypes.StringType)
         .add(SourceSpec.CORRUPT_RECORD_COLUMN, DataTypes.StringType);
-    Column event = from_json(col(SourceParser.VALUE).cast(DataTypes.StringType), record,
-        Map.of("mode", "PERMISSIVE",
-            "columnNameOfCorruptRecord", SourceSpec.CORRUPT_RECORD_COLUMN));
+    Column event = SourceParser.json(raw, record);
     Column e = col(SourceParser.EVENT);
     Column bare = struct(e.getField("before").as("before"), e.getField("after").as("after"),
         e.getField("source").as("source"), e.getField("op").as("op"));

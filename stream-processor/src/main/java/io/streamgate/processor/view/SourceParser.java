@@ -77,10 +77,18 @@ public final class SourceParser {
     if (source.changelog()) {
       return ChangeEvents.withChange(source, raw);
     }
-    Column event = JsonEventDecoder.column(col(VALUE), raw.schema().apply(VALUE).dataType(),
-        parseSchema(source.schema()), SourceSpec.CORRUPT_RECORD_COLUMN,
+    return raw.withColumn(EVENT, json(raw, parseSchema(source.schema())));
+  }
+
+  /**
+   * {@code raw}'s value parsed against {@code schema} (the corrupt-record column last), every
+   * field nullable, as {@code from_json} in PERMISSIVE mode does: {@link JsonEventDecoder}.
+   */
+  static Column json(Dataset<Row> raw, StructType schema) {
+    return JsonEventDecoder.column(col(VALUE), raw.schema().apply(VALUE).dataType(),
+        schema.asNullable(),
+        SourceSpec.CORRUPT_RECORD_COLUMN,
         raw.sparkSession().conf().get("spark.sql.session.timeZone"));
-    return raw.withColumn(EVENT, event);
   }
 
   /**
@@ -115,8 +123,8 @@ public final class SourceParser {
   }
 
   /**
-   * The JSON parser reads every field as nullable, nested ones too, as {@code from_json} does;
-   * NOT NULL is enforced by the filter instead.
+   * The source's schema plus the corrupt-record column. The JSON parser reads every field as
+   * nullable; NOT NULL is enforced by the filter instead.
    */
   static StructType parseSchema(StructType schema) {
     return schema.asNullable().add(SourceSpec.CORRUPT_RECORD_COLUMN, DataTypes.StringType, true);
