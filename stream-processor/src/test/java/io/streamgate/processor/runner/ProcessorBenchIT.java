@@ -32,15 +32,17 @@ import redis.clients.jedis.JedisPubSub;
 
 /**
  * The processor's benchmark, not a timed test: skipped unless {@code -Dstreamgate.bench=true}.
- * Prints (1) sustained events/s into Redis for an aggregate view over 100,000 keys, from a
+ * Prints (1) events/s into Redis for an aggregate view over 100,000 keys, from a
  * backlog of {@code streamgate.bench.events} events (default 1,000,000); (2) produce → change
  * message latency p50/p99 of that aggregate view (micro-batch); (3) both for the same aggregate in
- * real-time mode; (4) the latency of a latest view in real-time mode. Each part checks Redis
- * afterwards, so a fast but wrong run fails.
+ * real-time mode; (4) the real-time aggregate under a steady rate, its lag second by second;
+ * (5) the latency of a latest view in real-time mode. Each part checks Redis afterwards, so a
+ * fast but wrong run fails.
  *
  * <pre>
  * mvn -B -o -pl stream-processor verify -Dit.test=ProcessorBenchIT -Dtest=NONE \
  *   -Dsurefire.failIfNoSpecifiedTests=false -Dstreamgate.bench=true [-Dstreamgate.bench.events=N]
+ *   [-Dstreamgate.bench.rate=50000 -Dstreamgate.bench.seconds=60]
  * </pre>
  */
 class ProcessorBenchIT {
@@ -193,6 +195,81 @@ class ProcessorBenchIT {
           jedis.hget(KEYS.row("user_totals", "u7"), "value"));
       printDeadLetterBatches(runner);
       latency("aggregate view, real-time mode", topic, "user_totals", 200, 20);
+    }
+  }
+
+  /**
+   * The same aggregate in real-time mode under a steady stream instead of a backlog: events sent
+   * at {@code streamgate.bench.rate}/s (default 50,000) for {@code streamgate.bench.seconds}
+   * (default 60), the dead-letter query reading them too. Each second one event is a probe: how
+   * long after it was sent it is folded in (its user's count reaches it). A processor that keeps
+   * up holds that lag flat; one that does not, sees it grow with the backlog. The producer runs in
+   * this JVM, on the same two cores.
+   */
+  @Test
+  void realTimeAggregateUnderASteadyRate() throws Exception {
+    int rate = Integer.getInteger("streamgate.bench.rate", 50_000);
+    int seconds = Integer.getInteger("streamgate.bench.seconds", 60);
+    String topic = "benchrts_" + UUID.randomUUID().toString().substring(0, 8);
+    createTopic(topic, 2);
+    Path pipeline = aggregatePipeline("aggregate-steady.yaml", topic,
+        "trigger: realtime 30 seconds");
+    // {user, its count once the probe is folded in, sent nanos, folded nanos}
+    java.util.concurrent.BlockingQueue<long[]> pending =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    List<long[]> probes = new ArrayList<>();
+    try (PipelineRunner runner = PipelineRunner.start(settings(pipeline, "local[3]"));
+        KafkaProducer<String, String> producer = producer(true)) {
+      long total = (long) rate * seconds;
+      Thread checker = new Thread(() -> {
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+          for (long[] probe = pending.take(); probe[0] >= 0; probe = pending.take()) {
+            String key = KEYS.row("user_totals", "u" + probe[0]);
+            while (count(jedis.hget(key, "value")) < probe[1]) {
+              Thread.sleep(2); // polling interval
+            }
+            probe[3] = System.nanoTime();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "bench-probes");
+      checker.start();
+      long start = System.nanoTime();
+      long nextProbe = start;
+      for (long i = 0; i < total; i++) {
+        long due = start + i * 1_000_000_000L / rate;
+        while (System.nanoTime() < due) {
+          Thread.onSpinWait(); // pacing: an open-loop rate
+        }
+        String user = "u" + (i % USERS);
+        producer.send(new ProducerRecord<>(topic, user, event(user, 1.0)));
+        if (System.nanoTime() >= nextProbe) {
+          producer.flush(); // the probe's clock starts when it is in Kafka
+          long[] probe = {i % USERS, i / USERS + 1, System.nanoTime(), 0};
+          probes.add(probe);
+          pending.add(probe);
+          nextProbe += 1_000_000_000L;
+        }
+      }
+      producer.flush();
+      double sendSeconds = (System.nanoTime() - start) / 1e9;
+      pending.add(new long[] {-1});
+      checker.join(Duration.ofMinutes(5).toMillis());
+      List<Long> lags = new ArrayList<>();
+      for (long[] probe : probes) {
+        lags.add((probe[3] - probe[2]) / 1_000_000);
+      }
+      System.out.printf("bench: aggregate over %,d keys, real-time mode, steady %,d events/s"
+          + " for %d s (sent at %,.0f/s): lag per second's probe (ms) %s%n", USERS, rate, seconds,
+          total / sendSeconds, lags);
+      List<Long> sorted = lags.stream().sorted().toList();
+      System.out.printf("bench:   lag p50 %d ms, max %d ms, last %d ms%n",
+          sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), lags.get(lags.size() - 1));
+      printDeadLetterBatches(runner);
+      try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+        assertEquals(USERS, jedis.zcard(KEYS.keysIndex("user_totals")));
+      }
     }
   }
 
