@@ -17,7 +17,8 @@
 # load, reported as the round's "cold" numbers), then measures (--duration s). With
 # --same-process each server is started once and runs all its rounds back to back, as issue 19
 # first measured them: round 1's "cold" is the fresh process, later rounds find it warmer.
-# Prints per round and, at the end, the medians with the spread (min-max) and the gateway's ratios to the peers.
+# Prints per round and, at the end, the medians with the spread (min-max) and the gateway's
+# ratios to the peers.
 # Stops exactly the processes it started. Needs nginx, libnginx-mod-http-lua, lua-nginx-redis,
 # webdis, wrk, redis-server, redis-cli, taskset (apt-get install -y ...); none is needed by .ci/run.
 set -euo pipefail
@@ -133,8 +134,8 @@ load() {
   echo "$line" | awk '{printf "   %-8s round %s %-5s %9.0f req/s  p50 %7.3f  p90 %7.3f  p99 %7.3f ms  non-2xx %s  socket errors %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}'
 }
 
-# round NAME ROUND: the warm-up then the measured run against the running server.
-round() {
+# measure_round NAME ROUND: the warm-up then the measured run against the running server.
+measure_round() {
   load "$1" "$2" cold "$WARMUP"
   load "$1" "$2" warm "$DURATION"
 }
@@ -144,7 +145,7 @@ if $SAME_PROCESS; then
     echo "== $name: one process, $ROUNDS rounds of ${WARMUP} s warm-up then ${DURATION} s measured, $CONNECTIONS connections"
     start_server "$name" 1
     for ((round = 1; round <= ROUNDS; round++)); do
-      round "$name" "$round"
+      measure_round "$name" "$round"
     done
     stop_pids "${SERVER_PIDS[@]}"
   done
@@ -153,7 +154,7 @@ else
     echo "== round $round of $ROUNDS: per server ${WARMUP} s cold (warm-up) then ${DURATION} s measured, $CONNECTIONS connections"
     for name in $ONLY; do
       start_server "$name" "$round"
-      round "$name" "$round"
+      measure_round "$name" "$round"
       stop_pids "${SERVER_PIDS[@]}"
     done
   done

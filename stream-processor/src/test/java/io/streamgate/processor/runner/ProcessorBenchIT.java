@@ -269,6 +269,13 @@ class ProcessorBenchIT {
       printDeadLetterBatches(runner);
       try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
         assertEquals(USERS, jedis.zcard(KEYS.keysIndex("user_totals")));
+        long n = total / USERS + (7 < total % USERS ? 1 : 0); // user u7's events
+        String key = KEYS.row("user_totals", "u7");
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (count(jedis.hget(key, "value")) < n && System.nanoTime() < deadline) {
+          Thread.sleep(50); // polling interval
+        }
+        assertEquals("{\"n\":" + n + ",\"total\":" + (double) n + "}", jedis.hget(key, "value"));
       }
     }
   }
