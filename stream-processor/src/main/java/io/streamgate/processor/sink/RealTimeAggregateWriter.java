@@ -2,7 +2,6 @@ package io.streamgate.processor.sink;
 
 import io.streamgate.contract.Keyspace;
 import io.streamgate.contract.Names;
-import io.streamgate.contract.Script;
 import io.streamgate.contract.Scripts;
 import io.streamgate.processor.view.AggregateFold;
 import java.time.Clock;
@@ -17,8 +16,6 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * The sink of an aggregate view in Spark's real-time mode ({@link
@@ -43,8 +40,6 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
   private static final Logger LOG = LoggerFactory.getLogger(RealTimeAggregateWriter.class);
   /** Most events queued or in one flush: bounds memory and a flush's script arguments. */
   static final int CHUNK = 2_000;
-  static final int ATTEMPTS = 3;
-  static final long RETRY_BACKOFF_MS = 200;
   private static final long CLOSE_WAIT_MS = 60_000;
 
   private final String redisUri;
@@ -193,25 +188,8 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
     if (rows.isEmpty()) {
       return counts;
     }
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return counts.plus(send(rows));
-      } catch (JedisNoScriptException e) {
-        for (Script s : List.of(Scripts.APPLY_DELTAS, Scripts.WRITE_ROW, Scripts.INDEX_ROW)) {
-          ScriptCalls.load(redisUri, s);
-        }
-        if (attempt == ATTEMPTS) {
-          throw e;
-        }
-      } catch (JedisConnectionException e) {
-        if (attempt == ATTEMPTS) {
-          throw e;
-        }
-        LOG.warn("view {}: Redis write failed ({}), retrying {} more time(s)", table,
-            e.getMessage(), ATTEMPTS - attempt);
-        sleep(RETRY_BACKOFF_MS * attempt);
-      }
-    }
+    return counts.plus(ScriptCalls.withRetries(redisUri, table,
+        List.of(Scripts.APPLY_DELTAS, Scripts.WRITE_ROW, Scripts.INDEX_ROW), () -> send(rows)));
   }
 
   private static boolean validKey(String key) {
@@ -344,14 +322,5 @@ public final class RealTimeAggregateWriter extends ForeachWriter<Row> {
       }
     }
     states.put(key, new RowStates.State(state.sequence(), partials));
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while retrying a Redis write", e);
-    }
   }
 }

@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -36,8 +35,6 @@ public final class RedisRowWriter implements Serializable {
 
   /** Rows per pipeline round trip: large enough to amortise it, small enough to bound memory. */
   static final int CHUNK_ROWS = 500;
-  static final int ATTEMPTS = 3;
-  static final long RETRY_BACKOFF_MS = 200;
 
   private final String redisUri;
   private final String namespace;
@@ -152,18 +149,9 @@ public final class RedisRowWriter implements Serializable {
         calls.add(new Call(Scripts.INDEX_ROW, w.indexKeys(keyspace), w.indexArgs(keyspace), false));
       }
     }
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return send(RedisConnections.client(redisUri), calls, true);
-      } catch (JedisConnectionException e) {
-        if (attempt == ATTEMPTS) {
-          throw e;
-        }
-        LOG.warn("view {}: Redis write failed ({}), retrying {} more time(s)",
-            table, e.getMessage(), ATTEMPTS - attempt);
-        sleep(RETRY_BACKOFF_MS * attempt);
-      }
-    }
+    // NOSCRIPT is handled call by call in send.
+    return ScriptCalls.withRetries(redisUri, table, List.of(),
+        () -> send(RedisConnections.client(redisUri), calls, true));
   }
 
   /**
@@ -214,14 +202,5 @@ public final class RedisRowWriter implements Serializable {
       ScriptCalls.load(redisUri, script);
     }
     return counts.plus(send(client, retry, false));
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while retrying a Redis write", e);
-    }
   }
 }
