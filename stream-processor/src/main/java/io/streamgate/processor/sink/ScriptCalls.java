@@ -23,15 +23,19 @@ final class ScriptCalls {
 
   /**
    * {@code write}'s result, trying again after a lost connection ({@link #ATTEMPTS} in all,
-   * waiting longer each time) and after NOSCRIPT once {@code scripts} are loaded on every node.
-   * Safe because every sink write can be repeated: rows are written only if newer, folds skip
-   * what they have seen. Blocks while it waits: call from a Spark task or its flusher.
+   * waiting longer each time) and after NOSCRIPT once {@code scripts} are loaded on every node
+   * (with none, NOSCRIPT is thrown). Safe because every sink write can be repeated: rows are
+   * written only if newer, folds skip what they have seen. Blocks while it waits: call from a
+   * Spark task or its flusher.
    */
   static <T> T withRetries(String target, String view, List<Script> scripts, Supplier<T> write) {
     for (int attempt = 1; ; attempt++) {
       try {
         return write.get();
       } catch (JedisNoScriptException e) {
+        if (scripts.isEmpty()) {
+          throw e; // the caller handles NOSCRIPT itself
+        }
         scripts.forEach(s -> load(target, s));
         if (attempt == ATTEMPTS) {
           throw e;
