@@ -37,17 +37,15 @@ final class FlatEventReader {
 
   private final Map<String, Integer> index = new HashMap<>();
   private final Kind[] kinds;
-  private final int width;
   private final boolean[] seen;
 
-  private FlatEventReader(StructType fields, int width) {
+  private FlatEventReader(StructType fields) {
     this.kinds = new Kind[fields.size()];
     for (int i = 0; i < kinds.length; i++) {
       StructField f = fields.fields()[i];
       index.put(f.name(), i);
       kinds[i] = kind(f.dataType());
     }
-    this.width = width;
     this.seen = new boolean[kinds.length];
   }
 
@@ -66,7 +64,7 @@ final class FlatEventReader {
         return null;
       }
     }
-    return new FlatEventReader(fields, all.length);
+    return new FlatEventReader(fields);
   }
 
   private static Kind kind(DataType type) {
@@ -89,7 +87,7 @@ final class FlatEventReader {
   /** The event's row, or null when Spark must read it. */
   InternalRow read(byte[] json, int offset, int length) {
     Arrays.fill(seen, false);
-    Object[] values = new Object[width];
+    Object[] values = new Object[kinds.length + 1]; // the corrupt-record column last, null
     try (JsonParser p = STRICT.createParser(json, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;

@@ -50,6 +50,9 @@ class ProcessorBenchIT {
   private static final int USERS = 100_000;
   private static final String SCHEMA =
       "userId STRING NOT NULL, amount DOUBLE NOT NULL, ts TIMESTAMP NOT NULL";
+  /** A row value's count {@code n}: {@link #count}. */
+  private static final java.util.regex.Pattern COUNT =
+      java.util.regex.Pattern.compile("\\{\"n\":(\\d+),");
 
   private static KafkaBroker kafka;
   private static RedisServer redis;
@@ -396,8 +399,7 @@ class ProcessorBenchIT {
 
   /** The count {@code n} in a row value of the benchmark's aggregate, 0 for none. */
   private static long count(String value) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\"n\":(\\d+),")
-        .matcher(String.valueOf(value));
+    java.util.regex.Matcher m = COUNT.matcher(String.valueOf(value));
     return m.lookingAt() ? Long.parseLong(m.group(1)) : 0;
   }
 
