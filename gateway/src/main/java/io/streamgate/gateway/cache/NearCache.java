@@ -62,6 +62,14 @@ public interface NearCache extends Deployable {
   }
 
   /**
+   * Rows asked for again in the background because a read found them due for revalidation
+   * (that read was answered from memory and counts as a hit), since start.
+   */
+  default long revalidations() {
+    return 0;
+  }
+
+  /**
    * While {@code quickly}, rows cached from now on are due for revalidation after a fraction of a
    * second instead of {@code cache.revalidateAfterMs}. The warm-up turns it on for its first
    * part, so the JIT compiles the path of a row that has come due before clients arrive: else

@@ -32,7 +32,8 @@ import java.util.function.Predicate;
  *   <li>{@value #BREAKER_STATE} (gauge): 1 for the breaker's current state, 0 for the others;
  *   <li>{@value #REDIS} (timer, histogram): every Redis call of the store, per outcome
  *       (success, failure, timeout, rejected: not made because the breaker or bulkhead refused);
- *   <li>{@value #CACHE_HITS}, {@value #CACHE_MISSES}, {@value #CACHE_STALE} (counters),
+ *   <li>{@value #CACHE_HITS}, {@value #CACHE_MISSES}, {@value #CACHE_STALE},
+ *       {@value #CACHE_REVALIDATIONS} (counters),
  *       {@value #CACHE_HIT_RATIO} (hits / (hits + misses) since start) and
  *       {@value #CACHE_SIZE} (gauges);
  *   <li>event ingest: {@value #INGEST_EVENTS} (counter, per stream and outcome: accepted,
@@ -52,6 +53,7 @@ public final class GatewayMetrics {
   public static final String CACHE_HITS = "streamgate.cache.hits";
   public static final String CACHE_MISSES = "streamgate.cache.misses";
   public static final String CACHE_STALE = "streamgate.cache.stale";
+  public static final String CACHE_REVALIDATIONS = "streamgate.cache.revalidations";
   public static final String CACHE_HIT_RATIO = "streamgate.cache.hit.ratio";
   public static final String CACHE_SIZE = "streamgate.cache.size";
   public static final String INGEST_EVENTS = "streamgate.ingest.events";
@@ -171,6 +173,9 @@ public final class GatewayMetrics {
         .description("reads that asked Redis").register(registry);
     FunctionCounter.builder(CACHE_STALE, cache, NearCache::staleAnswers)
         .description("reads answered stale while Redis could not be asked").register(registry);
+    FunctionCounter.builder(CACHE_REVALIDATIONS, cache, NearCache::revalidations)
+        .description("due rows asked for again in the background (their read was a hit)")
+        .register(registry);
     Gauge.builder(CACHE_HIT_RATIO, cache, c -> {
       double total = c.hits() + c.misses();
       return total == 0 ? 0 : c.hits() / total;

@@ -124,4 +124,30 @@ class NearCacheIT {
     assertFalse(fx.get("/v1/views/user_totals/a", token).headers()
         .firstValue("Streamgate-Stale").isPresent());
   }
+
+  @Test
+  void aRowDueForRevalidationIsAnsweredFromMemoryWhileOneReadAsksRedisInTheBackground()
+      throws Exception {
+    fx.close();
+    int revalidateMs = 300;
+    fx = GatewayFixture.start(tempDir, SEED,
+        c -> c.withCache(new CacheConfig(true, 1_000, revalidateMs)));
+    cache = fx.gateway.nearCache();
+    Poll.until(SOON, cache::attached, a -> a, "near cache subscribed");
+    assertEquals(B1.toJson(), fx.get("/v1/views/user_totals/b", token).body());
+    // Gone from Redis without a change message: only revalidation can notice.
+    fx.seeder().send(Request.cmd(Command.DEL).arg(fx.keyspace.row("user_totals", "b")));
+    Thread.sleep(revalidateMs + 50);
+
+    long misses = cache.misses();
+    long revalidations = cache.revalidations();
+    HttpResponse<String> due = fx.get("/v1/views/user_totals/b", token);
+    assertEquals(200, due.statusCode(), "due, still answered from memory");
+    assertEquals(B1.toJson(), due.body());
+    assertEquals(revalidations + 1, cache.revalidations(), "one revalidation in the background");
+    assertEquals(misses, cache.misses(), "the read itself did not wait for Redis");
+    Poll.until(SOON, () -> fx.get("/v1/views/user_totals/b", token).statusCode(),
+        status -> status == 404, "the revalidation's answer: no such row");
+    assertTrue(fx.metrics().contains("streamgate_cache_revalidations_total"), "exported");
+  }
 }

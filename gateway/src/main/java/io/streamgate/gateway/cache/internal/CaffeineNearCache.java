@@ -39,6 +39,7 @@ public final class CaffeineNearCache extends VerticleBase
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder staleAnswers = new LongAdder();
+  private final LongAdder revalidations = new LongAdder();
   private ChangeFeed.Registration registration;
 
   public CaffeineNearCache(CacheConfig config, ViewStore store, ChangeFeed changes,
@@ -84,10 +85,10 @@ public final class CaffeineNearCache extends VerticleBase
   @Override
   public Future<Read<RowJson>> get(String view, long version, String key) {
     long start = clock.millis();
-    RowJson hit = cache.freshJson(view, version, key, start);
+    RowCache.Entry hit = fromMemory(view, version, key, start);
     if (hit != null) {
       hits.increment();
-      return Future.succeededFuture(Read.fresh(hit));
+      return Future.succeededFuture(Read.fresh(hit.served()));
     }
     misses.increment();
     long generation = cache.generation();
@@ -113,9 +114,9 @@ public final class CaffeineNearCache extends VerticleBase
     Map<String, Change> found = new HashMap<>();
     List<String> toFetch = new ArrayList<>();
     for (String key : keys) {
-      Change hit = cache.fresh(view, version, key, start);
+      RowCache.Entry hit = fromMemory(view, version, key, start);
       if (hit != null) {
-        found.put(key, hit);
+        found.put(key, hit.change());
       } else {
         toFetch.add(key);
       }
@@ -143,6 +144,22 @@ public final class CaffeineNearCache extends VerticleBase
       }
       return staleBatch(view, version, keys, toFetch, found, ar.cause(), now);
     });
+  }
+
+  /**
+   * The entry to answer from memory, or null to ask Redis. The first read to find the row due
+   * asks Redis in the background; this read and others meanwhile are answered at once.
+   */
+  private RowCache.Entry fromMemory(String view, long version, String key, long now) {
+    RowCache.Entry entry = cache.answer(view, version, key, now);
+    if (entry != null && entry.due(now) && cache.claimRevalidation(view, version, key, entry)) {
+      revalidations.increment();
+      long generation = cache.generation();
+      // A failure changes nothing: once the grace has passed, reads ask Redis themselves.
+      store.get(view, version, key).onSuccess(fromRedis ->
+          cache.afterRead(view, version, key, fromRedis, now, generation, clock.millis()));
+    }
+    return entry;
   }
 
   /** Every key not answered fresh must be cached, or the batch cannot be answered at all. */
@@ -192,6 +209,11 @@ public final class CaffeineNearCache extends VerticleBase
   @Override
   public long staleAnswers() {
     return staleAnswers.sum();
+  }
+
+  @Override
+  public long revalidations() {
+    return revalidations.sum();
   }
 
   private static RowBatch inOrder(List<String> keys, Map<String, Change> found) {

@@ -1,6 +1,7 @@
 package io.streamgate.gateway.cache.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +23,12 @@ class RowCacheTest {
     return new Row("v", key, version, 1, "{\"n\":" + version + "}");
   }
 
+  /** The row answered from memory and not yet due for revalidation, or null. */
+  private Change fresh(String view, long version, String key, long at) {
+    RowCache.Entry entry = cache.answer(view, version, key, at);
+    return entry == null || entry.due(at) ? null : entry.change();
+  }
+
   /** A read sent now that Redis answered with {@code fromRedis} a millisecond later. */
   private Change read(String key, Change fromRedis) {
     long start = now;
@@ -33,7 +40,7 @@ class RowCacheTest {
   @Test
   void unusedUntilTheSubscriptionIsConfirmed() {
     assertEquals(row("a", 1), read("a", row("a", 1)));
-    assertNull(cache.fresh("v", 1, "a", now));
+    assertNull(fresh("v", 1, "a", now));
     assertEquals(0, cache.size());
   }
 
@@ -41,10 +48,46 @@ class RowCacheTest {
   void aReadFillsTheCacheWhichAnswersUntilTheRowIsDueForRevalidation() {
     cache.attach();
     read("a", row("a", 1));
-    assertEquals(row("a", 1), cache.fresh("v", 1, "a", now));
+    assertEquals(row("a", 1), fresh("v", 1, "a", now));
     now += REVALIDATE + 1;
-    assertNull(cache.fresh("v", 1, "a", now), "due: ask Redis again");
+    assertNull(fresh("v", 1, "a", now), "due: ask Redis again");
     assertEquals(row("a", 1), cache.stale("v", 1, "a", now).row(), "still there for stale answers");
+  }
+
+  @Test
+  void aDueRowIsAnsweredWhileOneReadRevalidatesItUntilTheGraceHasPassed() {
+    cache.attach();
+    read("a", row("a", 1));
+    now += REVALIDATE + 1;
+    RowCache.Entry due = cache.answer("v", 1, "a", now);
+    assertTrue(due.due(now));
+    assertTrue(cache.claimRevalidation("v", 1, "a", due), "the first read asks Redis");
+    assertFalse(cache.claimRevalidation("v", 1, "a", due), "the entry it saw was claimed");
+    RowCache.Entry claimed = cache.answer("v", 1, "a", now);
+    assertEquals(row("a", 1), claimed.row(), "answered while the revalidation is in flight");
+    assertFalse(cache.claimRevalidation("v", 1, "a", claimed), "one revalidation at a time");
+
+    assertEquals(2, read("a", row("a", 2)).version(), "Redis answered: a fresh entry");
+    assertEquals(2, fresh("v", 1, "a", now).version());
+  }
+
+  @Test
+  void aRevalidationThatNeverAnswersSendsReadsToRedisOnceTheGraceHasPassed() {
+    cache.attach();
+    read("a", row("a", 1));
+    now += REVALIDATE + 1;
+    assertTrue(cache.claimRevalidation("v", 1, "a", cache.answer("v", 1, "a", now)));
+    now += RowCache.REVALIDATION_GRACE_MS;
+    assertNull(cache.answer("v", 1, "a", now), "past due and grace: the read asks Redis");
+    assertEquals(row("a", 1), cache.stale("v", 1, "a", now).row(), "kept for stale answers");
+  }
+
+  @Test
+  void withoutARevalidationIntervalEveryLaterReadAsksRedis() {
+    RowCache uncached = new RowCache(1_000, 0, view -> 0);
+    uncached.attach();
+    uncached.afterRead("v", 1, "a", row("a", 1), now, uncached.generation(), now);
+    assertNull(uncached.answer("v", 1, "a", now + 1));
   }
 
   @Test
@@ -53,11 +96,11 @@ class RowCacheTest {
     cache.revalidateQuickly(true);
     read("a", row("a", 1));
     now += RowCache.QUICK_REVALIDATE_MS + 1;
-    assertNull(cache.fresh("v", 1, "a", now), "due after the quick interval");
+    assertNull(fresh("v", 1, "a", now), "due after the quick interval");
     cache.revalidateQuickly(false);
     read("a", row("a", 1));
     now += RowCache.QUICK_REVALIDATE_MS + 1;
-    assertEquals(row("a", 1), cache.fresh("v", 1, "a", now), "cached for the usual interval again");
+    assertEquals(row("a", 1), fresh("v", 1, "a", now), "cached for the usual interval again");
   }
 
   @Test
@@ -65,9 +108,9 @@ class RowCacheTest {
     cache.attach();
     read("a", row("a", 1));
     cache.onMessage(row("a", 3), 1, now);
-    assertEquals(3, cache.fresh("v", 1, "a", now).version());
+    assertEquals(3, fresh("v", 1, "a", now).version());
     cache.onMessage(row("a", 2), 1, now);
-    assertEquals(3, cache.fresh("v", 1, "a", now).version());
+    assertEquals(3, fresh("v", 1, "a", now).version());
   }
 
   @Test
@@ -79,7 +122,7 @@ class RowCacheTest {
     assertEquals(2, cache.afterRead("v", 1, "a", row("a", 1), start, generation, now + 2).version());
     assertEquals(2, cache.afterRead("v", 1, "a", null, start, generation, now + 2).version(),
         "a read sent before the key's first write");
-    assertEquals(2, cache.fresh("v", 1, "a", now + 2).version());
+    assertEquals(2, fresh("v", 1, "a", now + 2).version());
   }
 
   @Test
@@ -89,7 +132,7 @@ class RowCacheTest {
     now += 10;
     // Redis was reset: it now holds version 1, or nothing. Redis is the truth.
     assertEquals(1, read("a", row("a", 1)).version());
-    assertEquals(1, cache.fresh("v", 1, "a", now).version());
+    assertEquals(1, fresh("v", 1, "a", now).version());
     now += 10;
     assertNull(read("a", null));
     assertNull(cache.stale("v", 1, "a", now));
@@ -100,7 +143,7 @@ class RowCacheTest {
     cache.attach();
     read("a", row("a", 1));
     cache.detach();
-    assertNull(cache.fresh("v", 1, "a", now));
+    assertNull(fresh("v", 1, "a", now));
     assertEquals(row("a", 1), cache.stale("v", 1, "a", now).row());
     read("b", row("b", 1));
     assertNull(cache.stale("v", 1, "b", now), "no fills while detached");
@@ -120,7 +163,7 @@ class RowCacheTest {
     cache.detach();
     cache.attach();
     assertEquals(1, cache.afterRead("v", 1, "a", row("a", 1), start, generation, now + 1).version());
-    assertNull(cache.fresh("v", 1, "a", now + 1));
+    assertNull(fresh("v", 1, "a", now + 1));
   }
 
   @Test
@@ -140,13 +183,13 @@ class RowCacheTest {
     long start = now;
     long generation = cache.generation();
     cache.onMessage(deleted, 1, now + 1);
-    assertEquals(deleted, cache.fresh("v", 1, "a", now + 1), "remembered as deleted");
+    assertEquals(deleted, fresh("v", 1, "a", now + 1), "remembered as deleted");
     assertEquals(deleted, cache.afterRead("v", 1, "a", row("a", 3), start, generation, now + 2),
         "a read sent before the delete answered with the row: the delete is served");
     cache.onMessage(new Tombstone("v", "a", 2, 5), 1, now + 3);
-    assertEquals(deleted, cache.fresh("v", 1, "a", now + 3), "an older delete changes nothing");
+    assertEquals(deleted, fresh("v", 1, "a", now + 3), "an older delete changes nothing");
     cache.onMessage(row("a", 5), 1, now + 4);
-    assertEquals(row("a", 5), cache.fresh("v", 1, "a", now + 4), "a newer write brings it back");
+    assertEquals(row("a", 5), fresh("v", 1, "a", now + 4), "a newer write brings it back");
     now += 10;
     assertNull(read("a", null), "the tombstone expired in Redis: Redis is the truth");
   }
@@ -156,9 +199,9 @@ class RowCacheTest {
     cache.attach();
     cache.onMessage(row("a", 7), 1, now);
     cache.onMessage(row("a", 2), 2, now);
-    assertEquals(7, cache.fresh("v", 1, "a", now).version());
-    assertEquals(2, cache.fresh("v", 2, "a", now).version(), "version 2's row, not v1's newer");
-    assertNull(cache.fresh("v", 3, "a", now));
+    assertEquals(7, fresh("v", 1, "a", now).version());
+    assertEquals(2, fresh("v", 2, "a", now).version(), "version 2's row, not v1's newer");
+    assertNull(fresh("v", 3, "a", now));
   }
 
   @Test
@@ -169,9 +212,9 @@ class RowCacheTest {
     }
     int dueAt = 0;
     for (int i = 0; i < 200; i++) {
-      assertNotNull(cache.fresh("v", 1, "k" + i, now + REVALIDATE * 3 / 4), "fresh until 3/4");
-      dueAt += cache.fresh("v", 1, "k" + i, now + REVALIDATE * 7 / 8) == null ? 1 : 0;
-      assertNull(cache.fresh("v", 1, "k" + i, now + REVALIDATE + 1), "due after the interval");
+      assertNotNull(fresh("v", 1, "k" + i, now + REVALIDATE * 3 / 4), "fresh until 3/4");
+      dueAt += fresh("v", 1, "k" + i, now + REVALIDATE * 7 / 8) == null ? 1 : 0;
+      assertNull(fresh("v", 1, "k" + i, now + REVALIDATE + 1), "due after the interval");
     }
     assertTrue(dueAt > 0 && dueAt < 200, dueAt + " of 200 due at 7/8 of the interval");
   }
