@@ -171,7 +171,7 @@ final class RowCache {
       if (!attached || this.generation != generation) {
         return cur;
       }
-      return fromRedis == null ? null : entry(fromRedis, now);
+      return fromRedis == null ? null : entry(fromRedis, cur, now);
     });
     return serve[0];
   }
@@ -186,7 +186,7 @@ final class RowCache {
     }
     rows.asMap().compute(new Key(change.view(), version, change.key()), (k, cur) ->
         cur == null || !cur.live(now) || change.version() >= cur.change().version()
-            ? entry(change, now) : cur);
+            ? entry(change, cur, now) : cur);
   }
 
   /** Subscribed (again): everything held may have missed messages, so start empty. */
@@ -207,7 +207,12 @@ final class RowCache {
     this.quickly = quickly;
   }
 
-  private Entry entry(Change change, long now) {
+  /**
+   * A new entry for {@code change}, confirmed at {@code now}. If {@code previous} holds the same
+   * change (a revalidation that found the row unchanged), its encoded JSON is kept: re-encoding
+   * every row each interval made garbage that lived long enough to lengthen young collections.
+   */
+  private Entry entry(Change change, Entry previous, long now) {
     long rowInterval = quickly ? Math.min(QUICK_REVALIDATE_MS, revalidateAfterMillis)
         : revalidateAfterMillis;
     // A tombstone expires in Redis without a message (its retention is the processor's
@@ -219,11 +224,16 @@ final class RowCache {
     long revalidateAt = now + interval - ThreadLocalRandom.current().nextLong(interval / 4 + 1);
     long ttl = ttlMillisOfView.applyAsLong(change.view());
     if (ttl <= 0 || !(change instanceof Row row)) {
-      return new Entry(RowJson.of(change), now, revalidateAt, Long.MAX_VALUE, false);
+      return new Entry(served(change, previous), now, revalidateAt, Long.MAX_VALUE, false);
     }
     // Redis expires the row ttl after its write, which was no later than now (and near
     // updatedAt when the processor stamps write times): expire no later than that.
     long written = row.updatedAt() > 0 ? Math.min(now, row.updatedAt()) : now;
-    return new Entry(RowJson.of(row), now, revalidateAt, written + ttl, false);
+    return new Entry(served(row, previous), now, revalidateAt, written + ttl, false);
+  }
+
+  private static RowJson served(Change change, Entry previous) {
+    return previous != null && previous.change().equals(change) ? previous.served()
+        : RowJson.of(change);
   }
 }

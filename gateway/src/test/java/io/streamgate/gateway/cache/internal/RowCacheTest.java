@@ -3,12 +3,15 @@ package io.streamgate.gateway.cache.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.contract.Change;
 import io.streamgate.contract.Row;
 import io.streamgate.contract.Tombstone;
+import io.streamgate.gateway.cache.RowJson;
 import org.junit.jupiter.api.Test;
 
 /** The coherence rules of the near cache, with times passed in by hand. */
@@ -69,6 +72,19 @@ class RowCacheTest {
 
     assertEquals(2, read("a", row("a", 2)).version(), "Redis answered: a fresh entry");
     assertEquals(2, fresh("v", 1, "a", now).version());
+  }
+
+  @Test
+  void aRevalidationFindingTheRowUnchangedKeepsItsEncodedJson() {
+    cache.attach();
+    read("a", row("a", 1));
+    RowJson encoded = cache.answer("v", 1, "a", now).served();
+    now += REVALIDATE + 1;
+    read("a", row("a", 1));
+    assertSame(encoded, cache.answer("v", 1, "a", now).served(), "not encoded again");
+    assertFalse(cache.answer("v", 1, "a", now).due(now), "but confirmed again");
+    read("a", row("a", 2));
+    assertNotSame(encoded, cache.answer("v", 1, "a", now).served(), "a new version is encoded");
   }
 
   @Test
