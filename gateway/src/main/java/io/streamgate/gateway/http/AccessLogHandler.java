@@ -48,7 +48,7 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
     long start = System.nanoTime();
     ctx.addEndHandler(done -> {
       // An h2c upgrade closes the HTTP/1 stream after a complete response: not an abort.
-      String line = line(ctx, start, !done.succeeded() && !ctx.response().ended());
+      CharSequence line = line(ctx, start, !done.succeeded() && !ctx.response().ended());
       // Warm-up requests build their line (that code must be compiled too) but never log it.
       if (!WarmupMark.is(ctx)) {
         writer.offer(line);
@@ -84,11 +84,22 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
     out.append(micros).append('Z');
   }
 
-  static String line(RoutingContext ctx, long startNanos, boolean aborted) {
+  /** One builder per event loop, reused line after line: the writer copies each line out. */
+  private static final ThreadLocal<StringBuilder> LINE =
+      ThreadLocal.withInitial(() -> new StringBuilder(512));
+
+  /** The line, in this thread's builder: valid until the thread's next call. */
+  static CharSequence line(RoutingContext ctx, long startNanos, boolean aborted) {
     long micros = (System.nanoTime() - startNanos) / 1_000;
     HttpServerRequest req = ctx.request();
     Principal principal = BearerAuthHandler.principalOrNull(ctx);
-    StringBuilder out = new StringBuilder(256).append("{\"time\":\"");
+    StringBuilder out = LINE.get();
+    if (out.capacity() > 8_192) {
+      out = new StringBuilder(512); // one huge line (a long path) is not kept for good
+      LINE.set(out);
+    }
+    out.setLength(0);
+    out.append("{\"time\":\"");
     appendTime(out, Instant.now());
     out.append("\",\"requestId\":");
     Json.appendString(out, RequestIdHandler.of(ctx));
@@ -124,6 +135,6 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
     if (aborted) {
       out.append(",\"aborted\":true");
     }
-    return out.append('}').toString();
+    return out.append('}');
   }
 }

@@ -38,7 +38,7 @@ class AccessLogTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    writer = new AccessLogWriter(100, lines::add);
+    writer = new AccessLogWriter(1 << 16, AccessLogWriter.lines(lines::add));
     Router router = Router.router(vertx);
     router.route().handler(new RequestIdHandler());
     router.route().handler(new AccessLogHandler(writer));
@@ -104,29 +104,40 @@ class AccessLogTest {
   }
 
   @Test
-  void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
+  void aFullBufferDropsAndCountsInsteadOfBlocking() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<String> written = new CopyOnWriteArrayList<>();
-    AccessLogWriter stuck = new AccessLogWriter(2, line -> {
+    // Two lines of "line NN\n" (8 bytes) fit in each of the two buffers.
+    AccessLogWriter stuck = new AccessLogWriter(16, AccessLogWriter.lines(line -> {
       try {
         release.await(10, TimeUnit.SECONDS); // a sink that cannot keep up (a full pipe)
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
       written.add(line);
-    });
+    }));
     long start = System.nanoTime();
     for (int i = 0; i < 100; i++) {
-      stuck.offer("line " + i);
+      stuck.offer("line " + (10 + i % 90));
     }
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertTrue(tookMs < 1_000, "offer blocked for " + tookMs + " ms");
-    // The writer holds at most one drained batch (up to the capacity, 2, one of them in the
-    // sink) and the queue at most 2 more: everything else is dropped, never waited for.
+    // At most one buffer is with the sink and one filling: everything else is dropped.
     assertTrue(stuck.dropped() >= 96, "dropped " + stuck.dropped());
     release.countDown();
     stuck.close(5_000);
     assertEquals(100 - stuck.dropped(), written.size());
+  }
+
+  @Test
+  void linesAreWrittenAsUtf8AndOneThatDoesNotFitIsDroppedWhole() {
+    byte[] out = new byte[16];
+    int end = AccessLogWriter.encode("é€😀a", out, 0);
+    assertEquals("é€😀a\n", new String(out, 0, end, java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(-1, AccessLogWriter.encode("0123456789abcdef", out, 0), "no room for the newline");
+    assertEquals(-1, AccessLogWriter.encode("€", out, 14), "a character is never split");
+    assertEquals("?\n", new String(out, 0, AccessLogWriter.encode("\ud800", out, 0),
+        java.nio.charset.StandardCharsets.UTF_8), "a lone surrogate");
   }
 
   private HttpResponse<String> send(String path, String requestId) throws Exception {

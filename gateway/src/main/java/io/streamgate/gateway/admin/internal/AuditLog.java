@@ -34,7 +34,8 @@ public final class AuditLog implements AutoCloseable {
   static final String DRY_RUN = "streamgate.audit.dryRun";
   static final String KEY = "streamgate.audit.key";
   private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
-  private static final int CAPACITY = 4096;
+  /** Bytes of lines waiting at most (twice: one buffer filling, one being written). */
+  private static final int CAPACITY_BYTES = 1 << 20;
 
   private final Clock clock;
   private final AccessLogWriter writer;
@@ -45,7 +46,7 @@ public final class AuditLog implements AutoCloseable {
   }
 
   public static AuditLog create(Clock clock) {
-    return new AuditLog(clock, new AccessLogWriter(CAPACITY, AUDIT::info));
+    return new AuditLog(clock, new AccessLogWriter(CAPACITY_BYTES, AccessLogWriter.lines(AUDIT::info)));
   }
 
   /** The stage before the token check: the line is written once the response is sent. */
