@@ -55,27 +55,57 @@ public final class HeadTimeout {
     };
   }
 
+  /**
+   * One connection's watch. A head is due by {@code deadline}; one timer per connection checks
+   * it and is rescheduled when it fires early, rather than a timer scheduled and cancelled per
+   * request (a task object and two priority-queue operations on every keep-alive request).
+   */
   private static final class Watch {
     private final Channel channel;
-    private final long timeoutMs;
+    private final long timeoutNanos;
     /** Requests whose head arrived and whose response has not ended. */
     private int open;
+    /** When the head being waited for is due (System.nanoTime), or 0 when none is. */
+    private long deadline;
     private ScheduledFuture<?> timer;
     private boolean done;
 
     Watch(Channel channel, long timeoutMs) {
       this.channel = channel;
-      this.timeoutMs = timeoutMs;
+      this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     }
 
     void arm() {
-      if (timer == null && !done) {
-        Runnable close = channel::close;
-        timer = channel.eventLoop().schedule(close, timeoutMs, TimeUnit.MILLISECONDS);
+      if (deadline == 0 && !done) {
+        deadline = System.nanoTime() + timeoutNanos;
+        if (timer == null) {
+          schedule(timeoutNanos);
+        }
       }
     }
 
     void disarm() {
+      deadline = 0; // the pending check finds nothing due and lapses
+    }
+
+    private void schedule(long nanos) {
+      timer = channel.eventLoop().schedule(this::check, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void check() {
+      timer = null;
+      if (deadline == 0 || done) {
+        return;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        channel.close();
+      } else {
+        schedule(left); // re-armed since this check was scheduled
+      }
+    }
+
+    private void cancel() {
       if (timer != null) {
         timer.cancel(false);
         timer = null;
@@ -85,6 +115,7 @@ public final class HeadTimeout {
     void stop() {
       done = true;
       disarm();
+      cancel();
       ChannelPipeline pipeline = channel.pipeline();
       if (pipeline.get(BYTES) != null) {
         pipeline.remove(BYTES);
@@ -131,6 +162,7 @@ public final class HeadTimeout {
       @Override
       public void channelInactive(ChannelHandlerContext ctx) {
         disarm();
+        cancel();
         ctx.fireChannelInactive();
       }
     };

@@ -179,6 +179,30 @@ class HardeningIT {
   }
 
   @Test
+  void aKeptAliveConnectionsNextHeadGetsTheWholeTimeoutFromItsFirstByte() throws Exception {
+    try (Raw raw = Raw.open()) {
+      assertTrue(raw.exchange("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+          .startsWith("HTTP/1.1 200 "));
+      Thread.sleep(HEAD_MS / 2); // the first head's check is still pending: it must not count
+      long start = System.nanoTime();
+      raw.send("GET /health/live HTTP/1.1\r\nHost: x\r\n");
+      boolean closed = false;
+      for (int i = 0; i < 40 && !closed; i++) {
+        try {
+          raw.send("X-Slow-" + i + ": y\r\n");
+        } catch (IOException e) {
+          closed = true;
+          break;
+        }
+        closed = raw.closedWithin(200);
+      }
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(closed, "a trickling second head was not cut in " + millis + " ms");
+      assertTrue(millis >= HEAD_MS - 100 && millis < HEAD_MS + 2_000, millis + " ms");
+    }
+  }
+
+  @Test
   void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeoutButServesUntilThen()
       throws Exception {
     try (Raw raw = Raw.open()) {
