@@ -128,11 +128,11 @@ public final class JwtTokenVerifier implements TokenVerifier {
     if (token.length() > maxTokenBytes) {
       return refuse("token is longer than " + maxTokenBytes + " bytes");
     }
-    ByteBuffer digest = TokenCache.digest(token);
-    Principal cached = cache.get(digest);
+    Principal cached = cache.get(token);
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
+    ByteBuffer digest = TokenCache.digest(token);
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3) {
       return refuse("malformed token: expected header.payload.signature");

@@ -29,14 +29,54 @@ final class TokenCache {
   /** Caffeine's durations are nanoseconds in a long; ~100 years is plenty. */
   private static final long MAX_SECONDS = TimeUnit.DAYS.toSeconds(36_500);
 
-  /** One per thread (event loops): looking the algorithm up per request showed in profiles. */
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
+  /**
+   * One per thread (event loops): the digest and the buffers a hit is hashed in, reused, so a
+   * hit makes no garbage (looking the algorithm up per request, and a token's bytes, digest and
+   * key per request, showed in profiles).
+   */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static final class Scratch {
+    final MessageDigest sha256;
+    final byte[] digest = new byte[32];
+    final ByteBuffer key = ByteBuffer.wrap(digest);
+    byte[] text = new byte[1024];
+
+    Scratch() {
+      try {
+        sha256 = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JVM has SHA-256", e);
+      }
     }
-  });
+
+    /** SHA-256 of the token's UTF-8 bytes into {@link #digest}. */
+    ByteBuffer hash(String token) {
+      int n = token.length();
+      if (text.length < n) {
+        text = new byte[Math.max(n, 2 * text.length)];
+      }
+      for (int i = 0; i < n; i++) {
+        char c = token.charAt(i);
+        if (c >= 0x80) { // not a JWT (they are ASCII): hash its UTF-8 all the same
+          sha256.update(token.getBytes(StandardCharsets.UTF_8));
+          return finish();
+        }
+        text[i] = (byte) c;
+      }
+      sha256.update(text, 0, n);
+      return finish();
+    }
+
+    private ByteBuffer finish() {
+      try {
+        sha256.digest(digest, 0, digest.length);
+      } catch (java.security.DigestException e) {
+        throw new IllegalStateException("SHA-256 is 32 bytes", e);
+      }
+      return key.clear();
+    }
+  }
 
   private record Entry(Principal principal, long expiresAtSecond) {}
 
@@ -73,6 +113,11 @@ final class TokenCache {
   }
 
   /** The cached principal of a token that is still within its {@code exp}, or null. */
+  Principal get(String token) {
+    return get(SCRATCH.get().hash(token));
+  }
+
+  /** {@link #get(String)} by the token's {@link #digest}. */
   Principal get(ByteBuffer digest) {
     Entry entry = entries.getIfPresent(digest);
     if (entry == null) {
@@ -102,10 +147,12 @@ final class TokenCache {
     return entries.estimatedSize();
   }
 
-  /** SHA-256 of the token's UTF-8 bytes. */
+  /** SHA-256 of the token's UTF-8 bytes, in a buffer of its own (to keep, e.g. to put). */
   static ByteBuffer digest(String token) {
-    return ByteBuffer.wrap(SHA_256.get().digest(token.getBytes(StandardCharsets.UTF_8)))
-        .asReadOnlyBuffer();
+    ByteBuffer scratch = SCRATCH.get().hash(token);
+    byte[] copy = new byte[scratch.remaining()];
+    scratch.get(copy);
+    return ByteBuffer.wrap(copy).asReadOnlyBuffer();
   }
 
   /** Same rule as {@link ClaimsCheck}: refused once {@code now - leeway >= exp}. */
