@@ -89,6 +89,25 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
       ThreadLocal.withInitial(() -> new StringBuilder(512));
 
   /** The line, in this thread's builder: valid until the thread's next call. */
+  /**
+   * Per event loop: connections' addresses (each connection keeps its one object) and their
+   * text, in slots by identity. SocketAddress formats its text anew on every call, garbage on
+   * every request of a keep-alive connection; here once per connection, or when two share a slot.
+   */
+  private static final int ADDRESS_SLOTS = 1024;
+  private static final ThreadLocal<Object[]> ADDRESSES =
+      ThreadLocal.withInitial(() -> new Object[2 * ADDRESS_SLOTS]);
+
+  private static String hostAddress(SocketAddress remote) {
+    Object[] slots = ADDRESSES.get();
+    int i = 2 * (System.identityHashCode(remote) & (ADDRESS_SLOTS - 1));
+    if (slots[i] != remote) {
+      slots[i] = remote;
+      slots[i + 1] = remote.hostAddress();
+    }
+    return (String) slots[i + 1];
+  }
+
   static CharSequence line(RoutingContext ctx, long startNanos, boolean aborted) {
     long micros = (System.nanoTime() - startNanos) / 1_000;
     HttpServerRequest req = ctx.request();
@@ -127,10 +146,11 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
     // The peer of the connection: no X-Forwarded-For parsing (vert.x-web's request wrapper
     // would run its forwarded-header parser here on every request).
     SocketAddress remote = req.connection() == null ? null : req.connection().remoteAddress();
-    if (remote == null) {
+    String host = remote == null ? null : hostAddress(remote); // null: a Unix domain socket
+    if (host == null) {
       out.append("null");
     } else {
-      Json.appendString(out, remote.hostAddress());
+      Json.appendString(out, host);
     }
     if (aborted) {
       out.append(",\"aborted\":true");

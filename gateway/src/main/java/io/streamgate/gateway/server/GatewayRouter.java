@@ -30,6 +30,7 @@ import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.ViewStore;
 import io.streamgate.gateway.usage.Usage;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -167,40 +168,44 @@ public final class GatewayRouter {
     router.get(Endpoint.GRAPHQL.template()).handler(services.push().authGuard());
     router.post(Endpoint.GRAPHQL.template())
         .handler(EventIngest.holdBody(GraphQLApi.MAX_BODY_BYTES));
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, services.push().authGuard()));
-    // A filter asked for as an event stream is push too (EventSource sends that Accept).
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, ctx -> {
-      if (Push.wantsEventStream(ctx)) {
-        services.push().authGuard().handle(ctx);
-      } else {
-        ctx.next();
-      }
-    }));
+    // Stages sharing a prefix are handlers of one route: vert.x-web matches a route's path once,
+    // and each match of a prefix ("/*") route allocates its remainder, decoded, as a parameter.
+    router.get(VIEWS_PREFIX)
+        .handler(only(Endpoint.ROW_EVENTS, services.push().authGuard()))
+        // A filter asked for as an event stream is push too (EventSource sends that Accept).
+        .handler(only(Endpoint.VIEW, ctx -> {
+          if (Push.wantsEventStream(ctx)) {
+            services.push().authGuard().handle(ctx);
+          } else {
+            ctx.next();
+          }
+        }));
 
-    router.route("/v1/*").handler(new BearerAuthHandler(services.verifier()));
-    router.route("/v1/*").handler(new UsageHandler(services.usage(), services.metrics()));
+    Route v1 = router.route("/v1/*")
+        .handler(new BearerAuthHandler(services.verifier()))
+        .handler(new UsageHandler(services.usage(), services.metrics()));
     if (services.limiter().enabled()) {
-      router.route("/v1/*").handler(new RateLimitHandler(services.limiter(), services.metrics()));
+      v1.handler(new RateLimitHandler(services.limiter(), services.metrics()));
     }
 
     Rest rest = Rest.create(services.catalog(), services.store(), services.rows(),
         services.freshness());
     Push push = services.push();
     router.get(Endpoint.VIEWS.template()).handler(rest::views);
-    // The hot route first: point reads.
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW, rest::row));
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.VIEW, ctx -> {
-      if (Push.wantsEventStream(ctx)) {
-        push.filteredEvents(ctx);
-      } else {
-        rest.view(ctx);
-      }
-    }));
-    // "top" is the endpoint (RequestPath); a row with key "top" is read with ?keys=top.
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.TOP, rest::top));
+    router.get(VIEWS_PREFIX)
+        .handler(only(Endpoint.ROW, rest::row)) // the hot one first: point reads
+        .handler(only(Endpoint.VIEW, ctx -> {
+          if (Push.wantsEventStream(ctx)) {
+            push.filteredEvents(ctx);
+          } else {
+            rest.view(ctx);
+          }
+        }))
+        // "top" is the endpoint (RequestPath); a row with key "top" is read with ?keys=top.
+        .handler(only(Endpoint.TOP, rest::top))
+        .handler(only(Endpoint.ROW_EVENTS, push::events));
     router.post(EVENTS_PREFIX).handler(only(Endpoint.EVENTS, services.ingest().handler()));
     router.get(Endpoint.WS.template()).handler(push::webSocket);
-    router.get(VIEWS_PREFIX).handler(only(Endpoint.ROW_EVENTS, push::events));
     GraphQLApi graphql = services.graphql();
     router.post(Endpoint.GRAPHQL.template())
         .handler(BodyHandler.create(false).setBodyLimit(GraphQLApi.MAX_BODY_BYTES))

@@ -91,6 +91,19 @@ class AccessLogTest {
   }
 
   @Test
+  void generatedRequestIdsAre32HexDigitsAsLongToHexStringWroteThem() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 1_000; i++) {
+      String id = RequestIdHandler.generate();
+      assertTrue(id.matches("[89a-f][0-9a-f]{15}[89a-f][0-9a-f]{15}"), id);
+      seen.add(id);
+    }
+    assertEquals(1_000, seen.size());
+    long high = Long.parseUnsignedLong(RequestIdHandler.generate().substring(0, 16), 16);
+    assertTrue(high < 0, "the top bit is set, so there are always 16 digits");
+  }
+
+  @Test
   void anUnmatchedRequestIsLoggedWithAGeneratedIdAndNoRouteOrSubject() throws Exception {
     HttpResponse<String> response = send("/nowhere", "bad id with spaces");
     assertEquals(404, response.statusCode());
