@@ -46,7 +46,7 @@ for i in range($keys):
 }
 
 # The JVM options of the demo's gateway (cli DemoServices), unless GATEWAY_JAVA_OPTS says otherwise.
-DEMO_GATEWAY_JAVA_OPTS="-Xms64m -Xmx384m -XX:+UseG1GC"
+DEMO_GATEWAY_JAVA_OPTS="-Xms384m -Xmx384m -XX:+AlwaysPreTouch -XX:+UseG1GC"
 
 # start_gateway DIR REDIS_PORT SECRET_FILE: the gateway on CPU 0 with the demo's configuration
 # (a default plan that never rejects at these rates; access log to DIR/gateway.log) and JVM
