@@ -88,7 +88,6 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
   private static final ThreadLocal<StringBuilder> LINE =
       ThreadLocal.withInitial(() -> new StringBuilder(512));
 
-  /** The line, in this thread's builder: valid until the thread's next call. */
   /**
    * Per event loop: connections' addresses (each connection keeps its one object) and their
    * text, in slots by identity. SocketAddress formats its text anew on every call, garbage on
@@ -108,6 +107,7 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
     return (String) slots[i + 1];
   }
 
+  /** The line, in this thread's builder: valid until the thread's next call. */
   static CharSequence line(RoutingContext ctx, long startNanos, boolean aborted) {
     long micros = (System.nanoTime() - startNanos) / 1_000;
     HttpServerRequest req = ctx.request();

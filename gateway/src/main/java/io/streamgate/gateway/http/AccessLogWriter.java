@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why two byte buffers rather than a queue of lines: at 80,000 requests/s on one core the
  * queued line strings and their encoding on the writer thread held the gateway ~8 % lower and
- * made young collections twice as frequent; and a wake-up per line
- * (a futex call and a context switch) once cut a gateway pinned to one core from 57,000 to 7,600
- * requests/s. Thread-safe.
+ * made young collections twice as frequent. Why a timer: a wake-up per line (a futex call and a
+ * context switch) once cut a gateway pinned to one core from 57,000 to 7,600 requests/s.
+ * Thread-safe.
  */
 public final class AccessLogWriter implements AutoCloseable {
   /** Bytes each of the two buffers holds: 160 ms of lines at 100,000 requests/s. */
