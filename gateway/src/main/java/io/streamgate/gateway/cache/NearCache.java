@@ -71,10 +71,12 @@ public interface NearCache extends Deployable {
 
   /**
    * While {@code quickly}, rows cached from now on are due for revalidation after a fraction of a
-   * second instead of {@code cache.revalidateAfterMs}. The warm-up turns it on for its first
-   * part, so the JIT compiles the path of a row that has come due before clients arrive: else
-   * the rows it cached all come due together half a minute later, and the compiled read path is
-   * thrown away and rebuilt under load (seconds at a fraction of the throughput).
+   * second instead of {@code cache.revalidateAfterMs}; turned off, the rows cached meanwhile get
+   * the usual interval from then. The warm-up keeps it on while it runs, so the JIT compiles the
+   * path of a row that has come due, and the Redis read behind it, before clients arrive: else
+   * the rows it cached come due under load and the compiled read path is thrown away and
+   * rebuilt then (seconds at a fraction of the throughput; with it on for only the warm-up's
+   * first half, C2 still recompiled that path ~14 s after readiness).
    */
   default void revalidateQuickly(boolean quickly) {
   }

@@ -183,7 +183,7 @@ public final class CaffeineNearCache extends VerticleBase
 
   @Override
   public void revalidateQuickly(boolean quickly) {
-    cache.revalidateQuickly(quickly);
+    cache.revalidateQuickly(quickly, clock.millis());
   }
 
   @Override

@@ -202,9 +202,19 @@ final class RowCache {
     generation++;
   }
 
-  /** See {@link io.streamgate.gateway.cache.NearCache#revalidateQuickly}. */
-  void revalidateQuickly(boolean quickly) {
+  /**
+   * See {@link io.streamgate.gateway.cache.NearCache#revalidateQuickly}. Turning it off at
+   * {@code now} gives the entries cached meanwhile the usual interval from now, spread as
+   * always, so they do not all come due a fraction of a second later.
+   */
+  void revalidateQuickly(boolean quickly, long now) {
+    boolean was = this.quickly;
     this.quickly = quickly;
+    if (was && !quickly) {
+      rows.asMap().replaceAll((k, e) -> e.revalidateAt() - e.confirmedAt() > QUICK_REVALIDATE_MS
+          ? e : new Entry(e.served(), e.confirmedAt(), revalidateAt(e.change(), now),
+              e.expiresAt(), e.revalidating()));
+    }
   }
 
   /**
@@ -213,15 +223,7 @@ final class RowCache {
    * every row each interval made garbage that lived long enough to lengthen young collections.
    */
   private Entry entry(Change change, Entry previous, long now) {
-    long rowInterval = quickly ? Math.min(QUICK_REVALIDATE_MS, revalidateAfterMillis)
-        : revalidateAfterMillis;
-    // A tombstone expires in Redis without a message (its retention is the processor's
-    // setting), so it is checked again sooner: a deleted key is rarely hot.
-    long interval = change instanceof Row ? rowInterval
-        : Math.min(rowInterval, TOMBSTONE_REVALIDATE_MS);
-    // Due somewhere in the last quarter of the interval, not all at once: rows filled together
-    // (a warm-up, a reattach) would otherwise all ask Redis again in the same moment.
-    long revalidateAt = now + interval - ThreadLocalRandom.current().nextLong(interval / 4 + 1);
+    long revalidateAt = revalidateAt(change, now);
     long ttl = ttlMillisOfView.applyAsLong(change.view());
     if (ttl <= 0 || !(change instanceof Row row)) {
       return new Entry(served(change, previous), now, revalidateAt, Long.MAX_VALUE, false);
@@ -230,6 +232,19 @@ final class RowCache {
     // updatedAt when the processor stamps write times): expire no later than that.
     long written = row.updatedAt() > 0 ? Math.min(now, row.updatedAt()) : now;
     return new Entry(served(row, previous), now, revalidateAt, written + ttl, false);
+  }
+
+  /** When a row or tombstone confirmed at {@code now} is due for revalidation. */
+  private long revalidateAt(Change change, long now) {
+    long rowInterval = quickly ? Math.min(QUICK_REVALIDATE_MS, revalidateAfterMillis)
+        : revalidateAfterMillis;
+    // A tombstone expires in Redis without a message (its retention is the processor's
+    // setting), so it is checked again sooner: a deleted key is rarely hot.
+    long interval = change instanceof Row ? rowInterval
+        : Math.min(rowInterval, TOMBSTONE_REVALIDATE_MS);
+    // Due somewhere in the last quarter of the interval, not all at once: rows filled together
+    // (a warm-up, a reattach) would otherwise all ask Redis again in the same moment.
+    return now + interval - ThreadLocalRandom.current().nextLong(interval / 4 + 1);
   }
 
   private static RowJson served(Change change, Entry previous) {

@@ -83,7 +83,6 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
   private long windowErrors;
   private long total;
   private long timer = -1;
-  private long quickTimer = -1;
   /** Whether Redis answered the last PING: reads of a view the catalog lacks never ask it. */
   private boolean redisAnswered;
 
@@ -135,12 +134,10 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     windowStartNanos = startNanos;
     details = progress("running", 0);
     askRedis();
-    // For the first half of its shortest run, cached rows come due within a fraction of a
-    // second, so reads of rows that came due get compiled too (NearCache#revalidateQuickly);
-    // the reads after it cache each row for the usual interval again.
+    // While it runs, cached rows come due within a fraction of a second, so reads of rows that
+    // came due, and their Redis reads, are compiled with the rest (NearCache#revalidateQuickly);
+    // its end gives them the usual interval.
     rows.revalidateQuickly(true);
-    quickTimer = vertx.setTimer(Math.max(1, config.minMs() / 2),
-        t -> rows.revalidateQuickly(false));
     // Which rows exist: each view's listing, page by page through the chain like the reads
     // after it, an equal share of http.warmup.rows each; the near cache keeps the rows each page
     // read, so clients' first reads of them hit.
@@ -290,7 +287,6 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
   private void end(StopRule.Verdict verdict, long lastRate) {
     running = false;
     vertx.cancelTimer(timer);
-    vertx.cancelTimer(quickTimer);
     rows.revalidateQuickly(false);
     details = progress("finished", lastRate);
     Map<String, Object> ended = new LinkedHashMap<>(details);

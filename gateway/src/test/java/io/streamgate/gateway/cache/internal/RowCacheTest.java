@@ -109,14 +109,34 @@ class RowCacheTest {
   @Test
   void whileRevalidatingQuicklyRowsComeDueWithinAQuarterSecondThenAtTheUsualInterval() {
     cache.attach();
-    cache.revalidateQuickly(true);
+    cache.revalidateQuickly(true, now);
     read("a", row("a", 1));
     now += RowCache.QUICK_REVALIDATE_MS + 1;
     assertNull(fresh("v", 1, "a", now), "due after the quick interval");
-    cache.revalidateQuickly(false);
+    cache.revalidateQuickly(false, now);
     read("a", row("a", 1));
     now += RowCache.QUICK_REVALIDATE_MS + 1;
     assertEquals(row("a", 1), fresh("v", 1, "a", now), "cached for the usual interval again");
+  }
+
+  @Test
+  void turningQuickRevalidationOffGivesTheRowsCachedMeanwhileTheUsualIntervalFromThen() {
+    cache.attach();
+    cache.revalidateQuickly(true, now);
+    read("a", row("a", 1));
+    cache.onMessage(new Tombstone("v", "b", 2, 5), 1, now);
+    now += 100;
+    cache.revalidateQuickly(false, now);
+    long off = now;
+    now = off + RowCache.QUICK_REVALIDATE_MS + 1;
+    assertEquals(row("a", 1), fresh("v", 1, "a", now), "not due a quarter second later");
+    assertNotNull(fresh("v", 1, "b", now), "the tombstone neither");
+    now = off + REVALIDATE * 3 / 4 - 1;
+    assertEquals(row("a", 1), fresh("v", 1, "a", now), "fresh until 3/4 of the usual interval");
+    now = off + REVALIDATE + 1;
+    assertNull(fresh("v", 1, "a", now), "then due, as any row");
+    assertNull(fresh("v", 1, "b", off + RowCache.TOMBSTONE_REVALIDATE_MS + 1),
+        "a tombstone within its own, shorter interval");
   }
 
   @Test
