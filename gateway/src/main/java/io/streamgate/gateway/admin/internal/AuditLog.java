@@ -46,7 +46,8 @@ public final class AuditLog implements AutoCloseable {
   }
 
   public static AuditLog create(Clock clock) {
-    return new AuditLog(clock, new AccessLogWriter(CAPACITY_BYTES, AccessLogWriter.lines(AUDIT::info)));
+    return new AuditLog(clock,
+        new AccessLogWriter(CAPACITY_BYTES, AccessLogWriter.lines(AUDIT::info)));
   }
 
   /** The stage before the token check: the line is written once the response is sent. */
