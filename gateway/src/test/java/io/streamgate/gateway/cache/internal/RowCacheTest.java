@@ -120,23 +120,36 @@ class RowCacheTest {
   }
 
   @Test
-  void turningQuickRevalidationOffGivesTheRowsCachedMeanwhileTheUsualIntervalFromThen() {
+  void turningQuickRevalidationOffSpreadsTheRowsCachedMeanwhileOverTheUsualIntervalFromThen() {
     cache.attach();
     cache.revalidateQuickly(true, now);
-    read("a", row("a", 1));
+    int rows = 200;
+    for (int i = 0; i < rows; i++) {
+      read("k" + i, row("k" + i, 1));
+    }
     cache.onMessage(new Tombstone("v", "b", 2, 5), 1, now);
     now += 100;
     cache.revalidateQuickly(false, now);
     long off = now;
-    now = off + RowCache.QUICK_REVALIDATE_MS + 1;
-    assertEquals(row("a", 1), fresh("v", 1, "a", now), "not due a quarter second later");
-    assertNotNull(fresh("v", 1, "b", now), "the tombstone neither");
-    now = off + REVALIDATE * 3 / 4 - 1;
-    assertEquals(row("a", 1), fresh("v", 1, "a", now), "fresh until 3/4 of the usual interval");
-    now = off + REVALIDATE + 1;
-    assertNull(fresh("v", 1, "a", now), "then due, as any row");
+    assertEquals(rows, freshRows(rows, off), "none is due at once");
+    long afterQuick = freshRows(rows, off + RowCache.QUICK_REVALIDATE_MS + 1);
+    assertTrue(afterQuick > rows / 2, "most not due a quarter second later: " + afterQuick);
+    long halfway = freshRows(rows, off + REVALIDATE / 2);
+    assertTrue(halfway > rows / 4 && halfway < rows * 3 / 4,
+        "due all over the usual interval, not in its last quarter: " + halfway + " fresh halfway");
+    assertEquals(0, freshRows(rows, off + REVALIDATE + 1), "all due after the usual interval");
+    assertNotNull(fresh("v", 1, "b", off), "the tombstone is not due at once either");
     assertNull(fresh("v", 1, "b", off + RowCache.TOMBSTONE_REVALIDATE_MS + 1),
         "a tombstone within its own, shorter interval");
+  }
+
+  /** How many of rows k0..k{n-1} are answered from memory and not due at {@code at}. */
+  private long freshRows(int n, long at) {
+    long fresh = 0;
+    for (int i = 0; i < n; i++) {
+      fresh += fresh("v", 1, "k" + i, at) == null ? 0 : 1;
+    }
+    return fresh;
   }
 
   @Test
