@@ -8,8 +8,11 @@ package io.streamgate.gateway.config;
  *
  * @param enabled     false: ready as soon as Redis answers (tests, tiny machines)
  * @param minMs       the warm-up runs at least this long (unless Redis does not answer)
- * @param maxMs       and at most this long, even if its rate is still rising; at most
- *                    {@value #MAX_MAX_MS}, so a slow machine is never kept out of service long
+ * @param maxMs       and at most this long, even if its rate is still rising or the JIT still
+ *                    compiling; at most {@value #MAX_MAX_MS}, so a slow machine is never kept
+ *                    out of service long. On one core the JIT needed ~20 s of the warm-up's
+ *                    load to go quiet (a machine serving nginx's static file at ~45,000 req/s);
+ *                    with more cores it compiles beside the load and the warm-up ends sooner
  * @param connections loopback connections it keeps busy, each one request at a time
  * @param rows        rows it lists (an equal share of each view, so into the near cache) and
  *                    then reads; 0 reads missing keys only
@@ -17,8 +20,9 @@ package io.streamgate.gateway.config;
 public record WarmupConfig(boolean enabled, int minMs, int maxMs, int connections, int rows) {
   public static final boolean DEFAULT_ENABLED = true;
   public static final int DEFAULT_MIN_MS = 3_000;
-  public static final int DEFAULT_MAX_MS = 10_000;
-  public static final int MAX_MAX_MS = 15_000;
+  /** Long enough for one core (see maxMs); the stop rule ends it sooner on more. */
+  public static final int DEFAULT_MAX_MS = 30_000;
+  public static final int MAX_MAX_MS = 60_000;
   /** Enough requests in flight to keep every event loop busy, few enough to leave the JIT a core. */
   public static final int DEFAULT_CONNECTIONS = 16;
   public static final int MAX_CONNECTIONS = 256;

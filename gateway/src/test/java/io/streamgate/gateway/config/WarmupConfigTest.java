@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 /** {@code http.warmup}: on by default, read from the file, overridden by env, checked. */
 class WarmupConfigTest {
   @Test
-  void onByDefaultForAFewSecondsAtMostTen() {
+  void onByDefaultForAtMostThirtySeconds() {
     WarmupConfig warmup = ConfigLoader.parse("", "gateway.yaml", Map.of()).http().warmup();
     assertEquals(WarmupConfig.defaults(), warmup);
     assertTrue(warmup.enabled());
-    assertEquals(10_000, warmup.maxMs());
+    assertEquals(30_000, warmup.maxMs());
     assertEquals(WarmupConfig.defaults(), HttpConfig.defaults().warmup());
   }
 
@@ -40,11 +40,11 @@ class WarmupConfigTest {
   @Test
   void badValuesNameFileFieldAndValue() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
-        "http:\n  warmup: { maxMs: 60000 }\n", "gateway.yaml", Map.of()));
-    assertEquals("gateway.yaml: http.warmup.maxMs must be minMs (3000)-15000, but was 60000",
+        "http:\n  warmup: { maxMs: 90000 }\n", "gateway.yaml", Map.of()));
+    assertEquals("gateway.yaml: http.warmup.maxMs must be minMs (3000)-60000, but was 90000",
         e.getMessage());
     e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("", "gateway.yaml",
-        Map.of(ConfigLoader.ENV_WARMUP_MAX_MS, "20000")));
+        Map.of(ConfigLoader.ENV_WARMUP_MAX_MS, "70000")));
     assertTrue(e.getMessage().contains(ConfigLoader.ENV_WARMUP_MAX_MS), e.getMessage());
   }
 }

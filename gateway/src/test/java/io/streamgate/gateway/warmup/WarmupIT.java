@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamgate.contract.Row;
 import io.streamgate.gateway.GatewayFixture;
 import io.streamgate.gateway.Poll;
+import io.streamgate.gateway.config.ConfigLoader;
 import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.config.TlsConfig;
 import io.streamgate.gateway.config.WarmupConfig;
 import io.streamgate.gateway.http.WarmupMark;
 import io.streamgate.harness.FreePorts;
@@ -25,6 +27,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -133,6 +137,32 @@ class WarmupIT {
     HttpResponse<String> ready = fx.get("/health/ready", null);
     assertProblem(ready, 503, "not-ready");
     assertFalse(ready.body().contains("warming up"), ready.body());
+  }
+
+  @Test
+  void warmsUpOverTlsWhenTheListenerServesIt() throws Exception {
+    Path cert = tempDir.resolve("cert.pem");
+    Path key = tempDir.resolve("key.pem");
+    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048",
+        "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", key.toString(),
+        "-out", cert.toString()).redirectErrorStream(true)
+        .redirectOutput(tempDir.resolve("openssl.log").toFile()).start();
+    assertTrue(openssl.waitFor(60, TimeUnit.SECONDS), "openssl did not finish");
+    TlsConfig tls = ConfigLoader.parse("http:\n  tls:\n    certFile: " + cert + "\n    keyFile: "
+        + key + "\n", "gateway.yaml", Map.of()).http().tls();
+    fx = GatewayFixture.start(tempDir, seed -> {
+      seed.register("user_totals", "orders", "total");
+      seed.write(U1);
+      seed.index(U1, null);
+    }, c -> c.withHttp(c.http().withWarmup(WARMUP).withTls(tls)));
+    Poll.until(Duration.ofSeconds(10), () -> fx.gateway.warmup().finished(), f -> f,
+        "warm-up finished");
+    JsonObject warmup = GatewayFixture.json(fx.management("/health/ready", null))
+        .getJsonObject("warmup");
+    assertTrue(warmup.getLong("requests") > 100, warmup.encode());
+    assertFalse(warmup.getString("reason").contains("not answering"), warmup.encode());
+    String metrics = fx.metrics();
+    assertTrue(counter(metrics, "streamgate_cache_hits_total") > 100, metrics);
   }
 
   private List<String> keys(String pattern) {

@@ -19,6 +19,10 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,10 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Warmup} as a verticle: {@code connections} loopback connections, each sending the next
- * read as soon as the last one is answered, and a timer that hands each second's counts to the
- * {@link StopRule}. Everything but {@link #finished()} and {@link #details()} runs on its own
- * context.
+ * {@link Warmup} as a verticle: {@code connections} loopback connections ({@link
+ * RawGetConnection}), each sending the next read as soon as the last one is answered, and a
+ * timer that hands each second's counts to the {@link StopRule}. Everything but {@link
+ * #finished()} and {@link #details()} runs on its own context.
  */
 public final class LoopbackWarmup extends VerticleBase implements Warmup {
   private static final Logger LOG = LoggerFactory.getLogger(LoopbackWarmup.class);
@@ -67,7 +71,10 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
   private volatile boolean finished;
 
   // Confined to the verticle's context.
+  /** For the listings (a few pages). */
   private HttpClientAgent client;
+  /** For the point reads. */
+  private NetClient reads;
   private StopRule rule;
   private boolean running;
   private String token;
@@ -81,6 +88,8 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
   private long windowStartNanos;
   private long windowAnswers;
   private long windowErrors;
+  /** The JIT's compilation time so far, at the window's start; -1 if the JVM does not tell. */
+  private long windowJitMs;
   private long total;
   private long timer = -1;
   /** Whether Redis answered the last PING: reads of a view the catalog lacks never ask it. */
@@ -128,10 +137,13 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     client = vertx.createHttpClient(new HttpClientOptions().setSsl(tls).setTrustAll(tls)
             .setVerifyHost(false).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(config.connections()));
+    reads = vertx.createNetClient(new NetClientOptions().setSsl(tls).setTrustAll(tls)
+        .setHostnameVerificationAlgorithm(""));
     rule = new StopRule(config.minMs(), config.maxMs());
     running = true;
     startNanos = System.nanoTime();
     windowStartNanos = startNanos;
+    windowJitMs = jitMillis();
     details = progress("running", 0);
     askRedis();
     // While it runs, cached rows come due within a fraction of a second, so reads of rows that
@@ -154,7 +166,7 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
               + " to the 401)" : "", config.minMs(), config.maxMs());
       timer = vertx.setPeriodic(WINDOW_MS, t -> endWindow());
       for (int i = 0; i < config.connections(); i++) {
-        send();
+        connect();
       }
     });
     return Future.succeededFuture();
@@ -230,43 +242,68 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     if (running) {
       end(null);
     }
-    return client == null ? Future.succeededFuture() : client.close();
+    return client == null ? Future.succeededFuture()
+        : Future.all(client.close(), reads.close()).mapEmpty();
   }
 
   private void askRedis() {
     ping.get().onComplete(ar -> redisAnswered = ar.succeeded());
   }
 
-  private void send() {
+  private void connect() {
     if (!running) {
       return;
     }
-    long n = sequence++;
-    String path = present.isEmpty() || n % MISSING_EVERY == 0
-        ? missingPrefix + SUBJECT + "-" + (n % KEYS) : present.get((int) (n % present.size()));
-    get(path).map(HttpResponse::status).onComplete(ar -> {
-      if (!running) {
-        return;
-      }
-      windowAnswers++;
-      total++;
-      if (ar.failed() || ar.result() >= 500) {
-        windowErrors++;
-      }
-      if (ar.failed()) {
-        vertx.setTimer(RETRY_PAUSE_MS, t -> send());
-      } else {
-        send();
-      }
-    });
+    String headers = "Host: " + (host.contains(":") ? "[" + host + "]" : host) + ":" + boundPort
+        + "\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+        + WarmupMark.HEADER + ": " + WarmupMark.secret() + "\r\n";
+    RawGetConnection.open(reads, host, boundPort, headers, driver).onFailure(driver::lost);
   }
+
+  /** What every connection reads, and the counts of what it was answered. */
+  private final RawGetConnection.Driver driver = new RawGetConnection.Driver() {
+    /** One read in {@value #MISSING_EVERY} of a missing key, the others of a row. */
+    @Override
+    public String next() {
+      if (!running) {
+        return null;
+      }
+      long n = sequence++;
+      return present.isEmpty() || n % MISSING_EVERY == 0
+          ? missingPrefix + SUBJECT + "-" + (n % KEYS) : present.get((int) (n % present.size()));
+    }
+
+    @Override
+    public void answered(int status) {
+      count(status >= 500);
+    }
+
+    /** Counted as a failed read; the connection is replaced after a pause. */
+    @Override
+    public void lost(Throwable cause) {
+      if (running) {
+        count(true);
+        vertx.setTimer(RETRY_PAUSE_MS, t -> connect());
+      }
+    }
+
+    private void count(boolean failed) {
+      if (running) {
+        windowAnswers++;
+        total++;
+        windowErrors += failed ? 1 : 0;
+      }
+    }
+  };
 
   private void endWindow() {
     long now = System.nanoTime();
     long windowMs = TimeUnit.NANOSECONDS.toMillis(now - windowStartNanos);
     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(now - startNanos);
+    long jitMs = jitMillis();
     StopRule.Verdict verdict = rule.afterWindow(elapsedMs, windowMs, windowAnswers, windowErrors,
-        redisAnswered);
+        redisAnswered, jitMs < 0 || windowJitMs < 0 ? -1 : jitMs - windowJitMs);
+    windowJitMs = jitMs;
     askRedis();
     long rate = windowAnswers * 1000 / Math.max(1, windowMs);
     windowAnswers = 0;
@@ -277,6 +314,13 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     } else {
       end(verdict, rate);
     }
+  }
+
+  /** How long the JIT has compiled since the JVM started (summed over its threads), or -1. */
+  private static long jitMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime() : -1;
   }
 
   /** @param verdict null when stopped by an undeploy */
@@ -295,6 +339,7 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     finished = true;
     if (verdict != null) {
       client.close();
+      reads.close();
       LOG.info("warm-up done in {} ms: {} requests, {} req/s in its last second ({}); ready as"
           + " soon as Redis answers", ended.get("ms"), total, lastRate, verdict.reason());
     }
