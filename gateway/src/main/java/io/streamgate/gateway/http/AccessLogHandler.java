@@ -49,8 +49,11 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
     ctx.addEndHandler(done -> {
       // An h2c upgrade closes the HTTP/1 stream after a complete response: not an abort.
       CharSequence line = line(ctx, start, !done.succeeded() && !ctx.response().ended());
-      // Warm-up requests build their line (that code must be compiled too) but never log it.
-      if (!WarmupMark.is(ctx)) {
+      // Warm-up requests build and encode their line (that code must be compiled too) but
+      // never log it.
+      if (WarmupMark.is(ctx)) {
+        writer.rehearse(line);
+      } else {
         writer.offer(line);
       }
     });

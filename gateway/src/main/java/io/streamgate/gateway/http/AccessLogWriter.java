@@ -127,6 +127,19 @@ public final class AccessLogWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Encodes the line where {@link #offer} would, under the same lock, and forgets it (the next
+   * line overwrites it): the warm-up's lines, so this code is compiled before readiness while
+   * nothing is logged.
+   */
+  public void rehearse(CharSequence line) {
+    synchronized (lock) {
+      if (!closing) {
+        encode(line, filling, filled);
+      }
+    }
+  }
+
   /** Lines dropped since start because they did not fit (or came after close). */
   public long dropped() {
     return dropped.get();

@@ -23,10 +23,13 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
   private static final CharSequence RESET = HttpHeaders.createOptimized(Decision.RESET);
 
   private final RateLimiter limiter;
+  /** Decides on the warm-up's requests: the same code, counted in no budget, local or shared. */
+  private final RateLimiter rehearsal;
   private final GatewayMetrics metrics;
 
   public RateLimitHandler(RateLimiter limiter, GatewayMetrics metrics) {
     this.limiter = limiter;
+    this.rehearsal = limiter.rehearsal();
     this.metrics = metrics;
   }
 
@@ -37,12 +40,9 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (WarmupMark.is(ctx)) {
-      ctx.next(); // the gateway's own: counted in no budget, local or shared
-      return;
-    }
     Principal principal = BearerAuthHandler.principal(ctx);
-    Decision decision = limiter.isAllowed(principalKey(principal), principal.plan());
+    Decision decision = (WarmupMark.is(ctx) ? rehearsal : limiter)
+        .isAllowed(principalKey(principal), principal.plan());
     if (decision.allowed()) {
       ctx.response().headers()
           .add(LIMIT, Long.toString(decision.limit()))

@@ -24,10 +24,13 @@ public final class UsageHandler implements Handler<RoutingContext> {
   private static final String EVENTS = "streamgate.usage.events";
 
   private final Usage usage;
+  /** Meters the warm-up's requests: the same code, counted in nobody's usage or quota. */
+  private final Usage rehearsal;
   private final GatewayMetrics metrics;
 
   public UsageHandler(Usage usage, GatewayMetrics metrics) {
     this.usage = usage;
+    this.rehearsal = usage.rehearsal();
     this.metrics = metrics;
   }
 
@@ -43,13 +46,10 @@ public final class UsageHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (WarmupMark.is(ctx)) {
-      ctx.next(); // the gateway's own: neither metered nor held to a quota
-      return;
-    }
+    Usage metered = WarmupMark.is(ctx) ? rehearsal : usage;
     Principal principal = BearerAuthHandler.principal(ctx);
-    ctx.addHeadersEndHandler(v -> count(ctx, principal));
-    QuotaRefusal spent = usage.quota(principal);
+    ctx.addHeadersEndHandler(v -> count(ctx, metered, principal));
+    QuotaRefusal spent = metered.quota(principal);
     if (spent != null) {
       metrics.quotaRejected(spent.plan(), spent.period());
       ctx.fail(new HttpProblem(ProblemType.QUOTA_EXCEEDED, spent.message(),
@@ -59,7 +59,7 @@ public final class UsageHandler implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  private void count(RoutingContext ctx, Principal principal) {
+  private static void count(RoutingContext ctx, Usage usage, Principal principal) {
     Counter outcome = Counter.forStatus(ctx.response().getStatusCode());
     String resource = Usage.NO_RESOURCE;
     if (outcome == Counter.REQUESTS_OK) {

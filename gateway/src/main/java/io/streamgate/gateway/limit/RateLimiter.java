@@ -35,6 +35,15 @@ public interface RateLimiter {
    */
   long perMinute(String plan);
 
+  /**
+   * For the gateway's warm-up (a rehearsal of the request chain before readiness): a limiter
+   * that decides with this one's code on counts of its own, which nothing syncs or reads, and
+   * never refuses, so the warm-up compiles the limiter's path without spending anyone's budget.
+   */
+  default RateLimiter rehearsal() {
+    return unlimited();
+  }
+
   /** False for {@link #unlimited()}: no stage counts requests, no header is sent. */
   default boolean enabled() {
     return true;

@@ -50,6 +50,15 @@ public interface Usage extends Deployable {
    */
   Future<Map<String, Object>> read(String subject, LocalDate from, LocalDate to);
 
+  /**
+   * For the gateway's warm-up (a rehearsal of the request chain before readiness): metering with
+   * this one's code into counts of its own that are never flushed, and no quota ever refused, so
+   * the warm-up compiles the metering path without counting in anyone's usage.
+   */
+  default Usage rehearsal() {
+    return disabled();
+  }
+
   /** Counts that went to the {@code (other)} principal because the in-memory bound was hit. */
   long overflowed();
 

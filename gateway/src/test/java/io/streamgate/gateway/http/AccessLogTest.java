@@ -117,6 +117,19 @@ class AccessLogTest {
   }
 
   @Test
+  void aRehearsedLineIsEncodedButNeverWritten() {
+    List<String> written = new CopyOnWriteArrayList<>();
+    AccessLogWriter writer = new AccessLogWriter(1 << 10, AccessLogWriter.lines(written::add));
+    writer.offer("first");
+    writer.rehearse("the warm-up's, longer than the next line");
+    writer.offer("second");
+    writer.rehearse("another of the warm-up's");
+    writer.close(5_000);
+    assertEquals(List.of("first", "second"), written);
+    assertEquals(0, writer.dropped());
+  }
+
+  @Test
   void aFullBufferDropsAndCountsInsteadOfBlocking() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<String> written = new CopyOnWriteArrayList<>();

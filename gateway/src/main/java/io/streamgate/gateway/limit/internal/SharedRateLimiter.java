@@ -26,6 +26,8 @@ public final class SharedRateLimiter implements RateLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(SharedRateLimiter.class);
   /** Enough to name a few misconfigured plans without letting token contents grow a set. */
   private static final int MAX_REPORTED_PLANS = 64;
+  /** A rehearsal's limit: never reached, and sums of counts stay far from overflow. */
+  private static final long REHEARSAL_REQUESTS = Long.MAX_VALUE / 4;
 
   private final Map<String, Plan> plans;
   private final Plan fallbackPlan;
@@ -34,6 +36,8 @@ public final class SharedRateLimiter implements RateLimiter {
   private final long shareRetrySeconds;
   private final Map<String, SlidingCounter> counters = new ConcurrentHashMap<>();
   private final Map<String, Boolean> reportedPlans = new ConcurrentHashMap<>();
+  /** Whose sync state (instances, last sync) applies: this one's, or its origin's (rehearsal). */
+  private final SharedRateLimiter synced;
 
   private volatile int instances = 1;
   /** Clock millis of the last successful sync; MIN_VALUE until the first. */
@@ -51,6 +55,26 @@ public final class SharedRateLimiter implements RateLimiter {
     this.clock = clock;
     this.staleAfterMillis = staleAfterMillis;
     this.shareRetrySeconds = Math.max(1, (config.syncIntervalMs() + 999) / 1000);
+    this.synced = this;
+  }
+
+  /** {@link #rehearsal()}: {@code origin}'s plans without their limits, shared when it is. */
+  private SharedRateLimiter(SharedRateLimiter origin) {
+    Map<String, Plan> unlimited = new TreeMap<>();
+    origin.plans.forEach((name, plan) ->
+        unlimited.put(name, new Plan(name, REHEARSAL_REQUESTS, plan.periodMillis())));
+    this.plans = Map.copyOf(unlimited);
+    this.fallbackPlan = plans.get(origin.fallbackPlan.name());
+    this.clock = origin.clock;
+    this.staleAfterMillis = origin.staleAfterMillis;
+    this.shareRetrySeconds = origin.shareRetrySeconds;
+    this.synced = origin;
+  }
+
+  /** Counters of its own, never synced; plans of the same periods that never refuse. */
+  @Override
+  public RateLimiter rehearsal() {
+    return new SharedRateLimiter(this);
   }
 
   @Override
@@ -60,7 +84,8 @@ public final class SharedRateLimiter implements RateLimiter {
         principalKey + '\u0000' + applied.periodMillis(),
         k -> new SlidingCounter(principalKey, applied.periodMillis()));
     long now = clock.millis();
-    return counter.tryAcquire(applied, cost, now, instances, shared(now), shareRetrySeconds);
+    return counter.tryAcquire(applied, cost, now, synced.instances, synced.shared(now),
+        shareRetrySeconds);
   }
 
   @Override

@@ -65,19 +65,34 @@ public final class RedisUsage extends VerticleBase implements Usage {
   private final Keyspace keyspace;
   private final Clock clock;
   private final Cells cells = new Cells(MAX_CELLS);
+  private final LimitsConfig plans;
   private final Quotas quotas;
   private final boolean anyQuota;
+  /** A {@link #rehearsal()}: never deployed (so never flushed), never refuses. */
+  private final boolean rehearsal;
   // Confined to this verticle's context.
   private long timer = -1;
   private Future<Void> flushing;
   private boolean reportedFailure;
 
   public RedisUsage(RedisStore store, Keyspace keyspace, LimitsConfig plans, Clock clock) {
+    this(store, keyspace, plans, clock, false);
+  }
+
+  private RedisUsage(RedisStore store, Keyspace keyspace, LimitsConfig plans, Clock clock,
+      boolean rehearsal) {
     this.store = store;
     this.keyspace = keyspace;
     this.clock = clock;
+    this.plans = plans;
     this.quotas = new Quotas(plans);
     this.anyQuota = quotas.any();
+    this.rehearsal = rehearsal;
+  }
+
+  @Override
+  public Usage rehearsal() {
+    return new RedisUsage(store, keyspace, plans, clock, true);
   }
 
   @Override
@@ -94,7 +109,9 @@ public final class RedisUsage extends VerticleBase implements Usage {
 
   @Override
   public QuotaRefusal quota(Principal principal) {
-    return anyQuota ? quotas.check(principal.subject(), principal.plan(), clock.millis()) : null;
+    QuotaRefusal refusal = anyQuota
+        ? quotas.check(principal.subject(), principal.plan(), clock.millis()) : null;
+    return rehearsal ? null : refusal;
   }
 
   @Override

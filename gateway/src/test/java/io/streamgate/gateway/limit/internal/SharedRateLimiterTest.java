@@ -8,6 +8,7 @@ import io.streamgate.gateway.ManualClock;
 import io.streamgate.gateway.config.LimitsConfig;
 import io.streamgate.gateway.config.PlanConfig;
 import io.streamgate.gateway.limit.Decision;
+import io.streamgate.gateway.limit.RateLimiter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,17 @@ class SharedRateLimiterTest {
     assertEquals(Map.of("RateLimit-Limit", "20", "RateLimit-Remaining", "0",
         "RateLimit-Reset", "62", "Retry-After", "62"), refused.headers());
     assertTrue(limiter.isAllowed("bob", "trial").allowed(), "principals are counted apart");
+  }
+
+  @Test
+  void aRehearsalRunsTheSameCodeOnCountsOfItsOwnAndNeverRefuses() {
+    RateLimiter rehearsal = limiter.rehearsal();
+    for (int i = 0; i < 100; i++) {
+      assertTrue(rehearsal.isAllowed("alice", "trial").allowed(), "request " + i);
+    }
+    assertEquals(19, limiter.isAllowed("alice", "trial").remaining(),
+        "the rehearsal's requests count in no budget of the limiter's");
+    assertEquals(1, limiter.snapshot(clock.millis(), 0).size(), "only alice's real request");
   }
 
   @Test
