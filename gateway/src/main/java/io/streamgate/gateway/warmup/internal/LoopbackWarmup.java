@@ -70,6 +70,8 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
   private volatile Map<String, Object> details = Map.of("state", "pending");
   private volatile boolean finished;
 
+  private final Reads driver = new Reads();
+
   // Confined to the verticle's context.
   /** For the listings (a few pages). */
   private HttpClientAgent client;
@@ -260,42 +262,6 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     RawGetConnection.open(reads, host, boundPort, headers, driver).onFailure(driver::lost);
   }
 
-  /** What every connection reads, and the counts of what it was answered. */
-  private final RawGetConnection.Driver driver = new RawGetConnection.Driver() {
-    /** One read in {@value #MISSING_EVERY} of a missing key, the others of a row. */
-    @Override
-    public String next() {
-      if (!running) {
-        return null;
-      }
-      long n = sequence++;
-      return present.isEmpty() || n % MISSING_EVERY == 0
-          ? missingPrefix + SUBJECT + "-" + (n % KEYS) : present.get((int) (n % present.size()));
-    }
-
-    @Override
-    public void answered(int status) {
-      count(status >= 500);
-    }
-
-    /** Counted as a failed read; the connection is replaced after a pause. */
-    @Override
-    public void lost(Throwable cause) {
-      if (running) {
-        count(true);
-        vertx.setTimer(RETRY_PAUSE_MS, t -> connect());
-      }
-    }
-
-    private void count(boolean failed) {
-      if (running) {
-        windowAnswers++;
-        total++;
-        windowErrors += failed ? 1 : 0;
-      }
-    }
-  };
-
   private void endWindow() {
     long now = System.nanoTime();
     long windowMs = TimeUnit.NANOSECONDS.toMillis(now - windowStartNanos);
@@ -352,5 +318,41 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     out.put("requests", total);
     out.put("lastSecondRate", lastRate);
     return Collections.unmodifiableMap(out);
+  }
+
+  /** What every connection reads, and the counts of what it was answered. */
+  private final class Reads implements RawGetConnection.Driver {
+    /** One read in {@value #MISSING_EVERY} of a missing key, the others of a row. */
+    @Override
+    public String next() {
+      if (!running) {
+        return null;
+      }
+      long n = sequence++;
+      return present.isEmpty() || n % MISSING_EVERY == 0
+          ? missingPrefix + SUBJECT + "-" + (n % KEYS) : present.get((int) (n % present.size()));
+    }
+
+    @Override
+    public void answered(int status) {
+      count(status >= 500);
+    }
+
+    /** Counted as a failed read; the connection is replaced after a pause. */
+    @Override
+    public void lost(Throwable cause) {
+      if (running) {
+        count(true);
+        vertx.setTimer(RETRY_PAUSE_MS, t -> connect());
+      }
+    }
+
+    private void count(boolean failed) {
+      if (running) {
+        windowAnswers++;
+        total++;
+        windowErrors += failed ? 1 : 0;
+      }
+    }
   }
 }
