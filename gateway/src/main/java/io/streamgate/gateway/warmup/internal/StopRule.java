@@ -70,10 +70,10 @@ public final class StopRule {
     boolean rising = rate > best * (1 + RISE_PERCENT / 100.0);
     flat = rising ? 0 : flat + 1;
     best = Math.max(best, rate);
+    jitQuiet = jitMs * 100 <= windowMs * JIT_QUIET_PERCENT ? jitQuiet + 1 : 0;
     if (elapsedMs >= maxMs) {
       return Verdict.MAX_TIME;
     }
-    jitQuiet = jitMs * 100 <= windowMs * JIT_QUIET_PERCENT ? jitQuiet + 1 : 0;
     return elapsedMs >= minMs && flat >= FLAT_WINDOWS && jitQuiet >= FLAT_WINDOWS
         ? Verdict.RATE_FLAT : Verdict.GO_ON;
   }
