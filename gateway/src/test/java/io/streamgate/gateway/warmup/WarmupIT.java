@@ -13,6 +13,7 @@ import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.config.TlsConfig;
 import io.streamgate.gateway.config.WarmupConfig;
 import io.streamgate.gateway.http.WarmupMark;
+import io.streamgate.gateway.warmup.internal.LoopbackWarmup;
 import io.streamgate.harness.FreePorts;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -85,7 +86,10 @@ class WarmupIT {
           .getJsonObject("warmup");
       assertEquals("finished", warmup.getString("state"));
       long requests = warmup.getLong("requests");
-      assertTrue(requests > 100, warmup.encode());
+      // More than its connections' first shares: the connections it replaced read on.
+      assertTrue(requests > WARMUP.connections() * LoopbackWarmup.READS_PER_CONNECTION,
+          warmup.encode());
+      assertFalse(warmup.getString("reason").contains("not answering"), warmup.encode());
       assertTrue(warmup.getLong("ms") >= WARMUP.minMs(), warmup.encode());
 
       String metrics = fx.metrics();

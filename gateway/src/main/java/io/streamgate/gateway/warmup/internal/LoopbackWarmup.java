@@ -56,6 +56,11 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
   static final int MISSING_EVERY = 8;
   static final long WINDOW_MS = 1_000;
   private static final long REQUEST_TIMEOUT_MS = 2_000;
+  /**
+   * Reads per loopback connection before it is replaced: clients open connections too, and
+   * accepting one is code that otherwise compiled under the clients' first load.
+   */
+  public static final int READS_PER_CONNECTION = 100;
   /** After a failed connection, so a refused port is not retried in a tight loop. */
   private static final long RETRY_PAUSE_MS = 10;
 
@@ -259,7 +264,8 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     String headers = "Host: " + (host.contains(":") ? "[" + host + "]" : host) + ":" + boundPort
         + "\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
         + WarmupMark.HEADER + ": " + WarmupMark.secret() + "\r\n";
-    RawGetConnection.open(reads, host, boundPort, headers, driver).onFailure(driver::lost);
+    RawGetConnection.open(reads, host, boundPort, headers, READS_PER_CONNECTION, driver)
+        .onFailure(driver::lost);
   }
 
   private void endWindow() {
@@ -345,6 +351,11 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
         count(true);
         vertx.setTimer(RETRY_PAUSE_MS, t -> connect());
       }
+    }
+
+    @Override
+    public void retired() {
+      connect();
     }
 
     private void count(boolean failed) {

@@ -30,6 +30,9 @@ final class RawGetConnection {
 
     /** The connection failed or was closed by the server; it sends nothing more. */
     void lost(Throwable cause);
+
+    /** The connection made its share of requests and closed itself. */
+    void retired();
   }
 
   private static final String HEAD_END = "\r\n\r\n";
@@ -40,14 +43,17 @@ final class RawGetConnection {
   /** " HTTP/1.1\r\n" and the headers every request carries, through the blank line. */
   private final byte[] requestTail;
   private final RecordParser parser;
+  private final int share;
+  private int answers;
   private int status;
   /** Whether the parser's next record is a body, not a head. */
   private boolean inBody;
   private boolean closed;
 
-  private RawGetConnection(NetSocket socket, String headers, Driver driver) {
+  private RawGetConnection(NetSocket socket, String headers, int share, Driver driver) {
     this.socket = socket;
     this.driver = driver;
+    this.share = share;
     this.requestTail = (" HTTP/1.1\r\n" + headers + "\r\n").getBytes(StandardCharsets.UTF_8);
     this.parser = RecordParser.newDelimited(HEAD_END, this::record);
     socket.handler(parser);
@@ -59,11 +65,12 @@ final class RawGetConnection {
    * Connects and starts reading what {@code driver} names, one request at a time.
    *
    * @param headers header lines every request carries, each ending in CRLF (Host first)
+   * @param share   answers after which the connection closes itself ({@link Driver#retired})
    */
   static Future<RawGetConnection> open(NetClient client, String host, int port, String headers,
-      Driver driver) {
+      int share, Driver driver) {
     return client.connect(port, host).map(socket -> {
-      RawGetConnection connection = new RawGetConnection(socket, headers, driver);
+      RawGetConnection connection = new RawGetConnection(socket, headers, share, driver);
       connection.sendNext();
       return connection;
     });
@@ -106,9 +113,15 @@ final class RawGetConnection {
   }
 
   private void answered() {
-    if (!closed) {
-      driver.answered(status);
+    if (closed) {
+      return;
+    }
+    driver.answered(status);
+    if (++answers < share) {
       sendNext();
+    } else {
+      close();
+      driver.retired();
     }
   }
 
