@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  * before readiness.
  *
  * <p>Understands the responses the gateway sends: a head and a {@code Content-Length} body; any
- * other framing closes the connection as failed. Confined to the warm-up's context.
+ * other framing closes the connection as failed. After its share of requests it closes itself,
+ * so the driver opens another. Confined to the warm-up's context.
  */
 final class RawGetConnection {
   /** What the connection reads next and whom it tells. */
@@ -76,7 +77,7 @@ final class RawGetConnection {
     });
   }
 
-  void close() {
+  private void close() {
     closed = true;
     socket.close();
   }
