@@ -72,8 +72,9 @@ public interface NearCache extends Deployable {
   /**
    * While {@code quickly}, rows cached from now on are due for revalidation after a fraction of a
    * second instead of {@code cache.revalidateAfterMs}; turned off, the rows cached meanwhile come
-   * due anywhere within the usual interval from then, at the steady rate. The warm-up keeps it on while it runs, so the JIT compiles the
-   * path of a row that has come due, and the Redis read behind it, before clients arrive: else
+   * due anywhere within the usual interval from then, at the steady rate. The warm-up keeps it
+   * on while it runs, so the JIT compiles the path of a row that has come due, and the Redis
+   * read behind it, before clients arrive: else
    * the rows it cached come due under load and the compiled read path is thrown away and
    * rebuilt then (seconds at a fraction of the throughput; with it on for only the warm-up's
    * first half, C2 still recompiled that path ~14 s after readiness).

@@ -87,6 +87,8 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
   private String token;
   /** Where it reads keys that do not exist: the first view, or a view no pipeline has. */
   private String missingPrefix;
+  /** Header lines of every point read: they name this process's port, token and mark. */
+  private String readHeaders;
   /** Read paths of rows that exist. */
   private List<String> present = List.of();
   private int boundPort;
@@ -146,6 +148,9 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
         new PoolOptions().setHttp1MaxSize(config.connections()));
     reads = vertx.createNetClient(new NetClientOptions().setSsl(tls).setTrustAll(tls)
         .setHostnameVerificationAlgorithm(""));
+    readHeaders = "Host: " + (host.contains(":") ? "[" + host + "]" : host) + ":" + boundPort
+        + "\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+        + WarmupMark.HEADER + ": " + WarmupMark.secret() + "\r\n";
     rule = new StopRule(config.minMs(), config.maxMs());
     running = true;
     startNanos = System.nanoTime();
@@ -155,7 +160,7 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     askRedis();
     // While it runs, cached rows come due within a fraction of a second, so reads of rows that
     // came due, and their Redis reads, are compiled with the rest (NearCache#revalidateQuickly);
-    // its end gives them the usual interval.
+    // its end spreads them over the usual interval.
     rows.revalidateQuickly(true);
     // Which rows exist: each view's listing, page by page through the chain like the reads
     // after it, an equal share of http.warmup.rows each; the near cache keeps the rows each page
@@ -261,10 +266,7 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     if (!running) {
       return;
     }
-    String headers = "Host: " + (host.contains(":") ? "[" + host + "]" : host) + ":" + boundPort
-        + "\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
-        + WarmupMark.HEADER + ": " + WarmupMark.secret() + "\r\n";
-    RawGetConnection.open(reads, host, boundPort, headers, READS_PER_CONNECTION, driver)
+    RawGetConnection.open(reads, host, boundPort, readHeaders, READS_PER_CONNECTION, driver)
         .onFailure(driver::lost);
   }
 
@@ -274,7 +276,7 @@ public final class LoopbackWarmup extends VerticleBase implements Warmup {
     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(now - startNanos);
     long jitMs = jitMillis();
     StopRule.Verdict verdict = rule.afterWindow(elapsedMs, windowMs, windowAnswers, windowErrors,
-        redisAnswered, jitMs < 0 || windowJitMs < 0 ? -1 : jitMs - windowJitMs);
+        redisAnswered, jitMs < 0 ? -1 : jitMs - windowJitMs);
     windowJitMs = jitMs;
     askRedis();
     long rate = windowAnswers * 1000 / Math.max(1, windowMs);

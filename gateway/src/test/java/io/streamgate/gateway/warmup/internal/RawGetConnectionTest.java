@@ -19,8 +19,10 @@ class RawGetConnectionTest {
   void findsTheContentLengthInAnyCase() {
     assertEquals(312, RawGetConnection.contentLength(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 312"));
-    assertEquals(0, RawGetConnection.contentLength("HTTP/1.1 304 Not Modified\r\nContent-Length:0"));
-    assertEquals(7, RawGetConnection.contentLength("HTTP/1.1 404 Not Found\r\nCONTENT-LENGTH:  7 "));
+    assertEquals(0,
+        RawGetConnection.contentLength("HTTP/1.1 304 Not Modified\r\nContent-Length:0"));
+    assertEquals(7,
+        RawGetConnection.contentLength("HTTP/1.1 404 Not Found\r\nCONTENT-LENGTH:  7 "));
   }
 
   @Test

@@ -16,7 +16,8 @@ class StopRuleTest {
     StopRule rule = new StopRule(3_000, 10_000);
     long[] rates = {500, 2_000, 6_000, 9_000, 12_000, 14_000};
     for (int i = 0; i < rates.length; i++) {
-      assertEquals(Verdict.GO_ON, rule.afterWindow((i + 1) * SECOND, SECOND, rates[i], 0, true, QUIET),
+      assertEquals(Verdict.GO_ON,
+          rule.afterWindow((i + 1) * SECOND, SECOND, rates[i], 0, true, QUIET),
           "window " + (i + 1));
     }
   }
@@ -26,7 +27,8 @@ class StopRuleTest {
     StopRule rule = new StopRule(3_000, 10_000);
     assertEquals(Verdict.GO_ON, rule.afterWindow(1_000, SECOND, 1_000, 0, true, QUIET));
     assertEquals(Verdict.GO_ON, rule.afterWindow(2_000, SECOND, 10_000, 0, true, QUIET));
-    assertEquals(Verdict.GO_ON, rule.afterWindow(3_000, SECOND, 10_400, 0, true, QUIET)); // +4 %: flat
+    // +4 %: flat
+    assertEquals(Verdict.GO_ON, rule.afterWindow(3_000, SECOND, 10_400, 0, true, QUIET));
     assertEquals(Verdict.GO_ON, rule.afterWindow(4_000, SECOND, 11_000, 0, true, QUIET)); // +5.8 %
     assertEquals(Verdict.GO_ON, rule.afterWindow(5_000, SECOND, 10_000, 0, true, QUIET));
     assertEquals(Verdict.RATE_FLAT, rule.afterWindow(6_000, SECOND, 11_500, 0, true, QUIET));
