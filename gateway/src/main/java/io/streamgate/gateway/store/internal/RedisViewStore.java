@@ -111,6 +111,10 @@ public final class RedisViewStore implements ViewStore {
       }
       sends.add(part.size() == 1 ? redis.send(part.get(0)).map(Collections::singletonList)
           : redis.batch(part).recover(failure -> {
+            if (!slotsMoved(failure)) {
+              // Redis itself failed: key by key would only multiply the calls that fail.
+              return Future.failedFuture(failure);
+            }
             nodeGroups.forget(); // moved slots: this time key by key, which follows redirects
             return singly(part);
           }));
@@ -125,6 +129,16 @@ public final class RedisViewStore implements ViewStore {
       }
       return Arrays.asList(answers);
     });
+  }
+
+  /**
+   * True if a batch failed because the cluster client's slot map put its keys on more than one
+   * node ({@code CROSSSLOT}, its words): ours was out of date. Redirects ({@code MOVED}, {@code
+   * ASK}) the client follows itself; any other failure is Redis's own.
+   */
+  static boolean slotsMoved(Throwable failure) {
+    return failure != null && failure.getMessage() != null
+        && failure.getMessage().contains("CROSSSLOT");
   }
 
   private Future<List<Response>> singly(List<Request> requests) {
