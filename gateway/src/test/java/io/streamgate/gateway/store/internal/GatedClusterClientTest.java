@@ -8,7 +8,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
@@ -144,7 +143,7 @@ class GatedClusterClientTest {
   }
 
   /** Records what was sent; each answer is given by the test. */
-  static class FakeRedis implements Redis {
+  static class FakeRedis extends RedisFake {
     private final List<String> keys = new ArrayList<>();
     private final List<Promise<Response>> pending = new ArrayList<>();
 
@@ -175,16 +174,6 @@ class GatedClusterClientTest {
     @Override
     public Future<List<Response>> batch(List<Request> commands) {
       throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<RedisConnection> connect() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Void> close() {
-      return Future.succeededFuture();
     }
   }
 }

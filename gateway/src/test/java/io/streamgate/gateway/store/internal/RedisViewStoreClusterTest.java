@@ -9,8 +9,6 @@ import io.streamgate.gateway.store.StoreUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.impl.types.BulkType;
@@ -28,7 +26,7 @@ class RedisViewStoreClusterTest {
   private static final List<String> KEYS = List.of("a", "b", "c", "d", "e", "f", "g", "h");
 
   /** Two nodes, half the slots each; batches fail with {@code batchFailure}. */
-  private static final class FakeCluster implements Redis {
+  private static final class FakeCluster extends RedisFake {
     final AtomicInteger slotFetches = new AtomicInteger();
     final AtomicInteger batches = new AtomicInteger();
     final AtomicInteger singles = new AtomicInteger();
@@ -55,16 +53,6 @@ class RedisViewStoreClusterTest {
     public Future<List<Response>> batch(List<Request> requests) {
       batches.incrementAndGet();
       return Future.failedFuture(batchFailure);
-    }
-
-    @Override
-    public Future<RedisConnection> connect() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Void> close() {
-      return Future.succeededFuture();
     }
 
     private static Response range(int start, int end, int port) {
