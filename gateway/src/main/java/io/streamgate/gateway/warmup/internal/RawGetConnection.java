@@ -128,8 +128,7 @@ final class RawGetConnection {
 
   private void lose(Throwable cause) {
     if (!closed) {
-      closed = true;
-      socket.close();
+      close();
       driver.lost(cause);
     }
   }
