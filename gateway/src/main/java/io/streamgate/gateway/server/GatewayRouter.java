@@ -29,9 +29,11 @@ import io.streamgate.gateway.push.Push;
 import io.streamgate.gateway.rest.Rest;
 import io.streamgate.gateway.store.ViewStore;
 import io.streamgate.gateway.usage.Usage;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
@@ -135,51 +137,70 @@ public final class GatewayRouter {
 
   private GatewayRouter() {}
 
+  /**
+   * What some endpoints need before the credential check, picked by the endpoint {@link
+   * RequestPath} found (one stage, where a route each made every request walk past them):
+   * <ul>
+   *   <li>bodies held unread (ingest, GraphQL POST): they must not flow, and be lost, while the
+   *       token is verified;
+   *   <li>the guard of WebSockets and event streams (push, GraphQL subscriptions): browsers
+   *       cannot set headers there, so the token comes as {@code ?access_token=}, and failed
+   *       token checks per client address are limited ({@code Push.authGuard()}). A filter
+   *       asked for as an event stream is push too (EventSource sends that Accept).
+   * </ul>
+   */
+  private static Handler<RoutingContext> beforeCredentials(Services services) {
+    Handler<RoutingContext> eventsBody =
+        EventIngest.holdBody(services.ingest().config().maxBodyBytes());
+    Handler<RoutingContext> graphqlBody = EventIngest.holdBody(GraphQLApi.MAX_BODY_BYTES);
+    Handler<RoutingContext> guard = services.push().authGuard();
+    return ctx -> {
+      Endpoint endpoint = RequestPath.of(ctx).endpoint();
+      if (endpoint == null || ctx.request().method() != endpoint.method()) {
+        ctx.next();
+        return;
+      }
+      switch (endpoint) {
+        case EVENTS -> eventsBody.handle(ctx);
+        case GRAPHQL -> graphqlBody.handle(ctx);
+        case WS, GRAPHQL_GET, ROW_EVENTS -> guard.handle(ctx);
+        case VIEW -> {
+          if (Push.wantsEventStream(ctx)) {
+            guard.handle(ctx);
+          } else {
+            ctx.next();
+          }
+        }
+        default -> ctx.next();
+      }
+    };
+  }
+
   public static Router create(Vertx vertx, Services services) {
     Router router = Router.router(vertx);
     ProblemHandler problems = new ProblemHandler();
 
-    // Before the timer: the gateway's own warm-up requests run every stage but count nowhere.
-    router.route().handler(WarmupMark.stage());
-    router.route().handler(services.metrics().requestTimer(WarmupMark::is));
-    router.route().handler(new RequestIdHandler());
+    // The stages every request passes are handlers of one route: moving on to another route
+    // costs vert.x-web a match, and each stage was a route of its own once.
+    Route every = router.route()
+        // Before the timer: the gateway's own warm-up requests run every stage but count nowhere.
+        .handler(WarmupMark.stage())
+        .handler(services.metrics().requestTimer(WarmupMark::is))
+        .handler(new RequestIdHandler());
     if (services.accessLog()) {
-      router.route().handler(new AccessLogHandler());
+      every.handler(new AccessLogHandler());
     }
     // Made-up methods end here (501), before they reach a route, a token check or a label.
-    router.route().handler(new MethodCheck());
+    every.handler(new MethodCheck());
     // Which endpoint, once per request: names the route (so refused requests carry it too) and
     // decodes the path parameters. The routes below match exact paths or prefixes only.
-    router.route().handler(RequestPath.classify());
+    every.handler(RequestPath.classify());
     if (services.cors().enabled()) {
-      // Before auth: browsers send preflights without a token; this stage answers them.
-      router.route().handler(Cors.handler(services.cors()));
+      // Before auth: browsers send preflights without a token; this stage answers them. It
+      // starts a route: vert.x-web refuses a CORS handler after others within one.
+      every = router.route().handler(Cors.handler(services.cors()));
     }
-    router.post(EVENTS_PREFIX)
-        // Before the token check: the body must not flow (and be lost) while it is verified.
-        .handler(only(Endpoint.EVENTS,
-            EventIngest.holdBody(services.ingest().config().maxBodyBytes())));
-
-    // Browsers cannot set headers on a WebSocket or EventSource: ?access_token= instead.
-    // And failed token checks per client address are limited there (push.authGuard()).
-    router.get(Endpoint.WS.template()).handler(services.push().authGuard());
-    // GraphQL subscriptions are WebSockets too (GET); queries may POST a body, held unread
-    // until the token and rate-limit checks pass (BodyHandler reads it after them).
-    router.get(Endpoint.GRAPHQL.template()).handler(services.push().authGuard());
-    router.post(Endpoint.GRAPHQL.template())
-        .handler(EventIngest.holdBody(GraphQLApi.MAX_BODY_BYTES));
-    // Stages sharing a prefix are handlers of one route: vert.x-web matches a route's path once,
-    // and each match of a prefix ("/*") route allocates its remainder, decoded, as a parameter.
-    router.get(VIEWS_PREFIX)
-        .handler(only(Endpoint.ROW_EVENTS, services.push().authGuard()))
-        // A filter asked for as an event stream is push too (EventSource sends that Accept).
-        .handler(only(Endpoint.VIEW, ctx -> {
-          if (Push.wantsEventStream(ctx)) {
-            services.push().authGuard().handle(ctx);
-          } else {
-            ctx.next();
-          }
-        }));
+    every.handler(beforeCredentials(services));
 
     Route v1 = router.route("/v1/*")
         .handler(new BearerAuthHandler(services.verifier()))
