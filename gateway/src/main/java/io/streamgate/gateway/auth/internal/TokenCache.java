@@ -144,12 +144,7 @@ final class TokenCache {
     return entry == null ? null : entry.principal();
   }
 
-  /** {@link #get(String)} by the token's {@link #digest}. */
-  Principal get(ByteBuffer digest) {
-    Entry entry = entry(digest);
-    return entry == null ? null : entry.principal();
-  }
-
+  /** The entry of a token by its {@link #digest}, if it is still within its {@code exp}. */
   private Entry entry(ByteBuffer digest) {
     Entry entry = entries.getIfPresent(digest);
     if (entry == null) {
