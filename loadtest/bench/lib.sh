@@ -77,14 +77,27 @@ keep_gateway_events() {
 }
 
 # run_wrk OUT SECONDS URL [HEADER]: wrk -t1 -c$CONNECTIONS on CPU 1, GET URL<random key>
-# (loadtest/bench/peers.lua); prints "req/s p50 p90 p99 non2xx socket-errors" (ms).
+# (loadtest/bench/peers.lua); prints "req/s p50 p90 p99 non2xx socket-errors sleeps" (ms).
+# sleeps, with COUNT_SLEEPS=true ("-" otherwise; it starts wrk ~20 ms later): wrk's voluntary
+# context switches per response. A server slower than wrk finds it asleep and, on loopback,
+# pays for waking it inside its own send call.
 run_wrk() {
   local out="$1" seconds="$2" url="$3" header="${4:-}"
-  PREFIX="$url" KEYS="$KEYS" HEADER="$header" taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" \
-    --latency -s "$ROOT/loadtest/bench/peers.lua" "$url" > "$out"
+  local wrk=(wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$ROOT/loadtest/bench/peers.lua" "$url")
+  if [[ "${COUNT_SLEEPS:-false}" == true ]]; then
+    PREFIX="$url" KEYS="$KEYS" HEADER="$header" taskset -c 1 python3 -c '
+import resource, subprocess, sys
+with open(sys.argv[1], "w") as out:
+    subprocess.run(sys.argv[2:], stdout=out)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_nvcsw)' "$out" "${wrk[@]}" > "$out.sleeps"
+  else
+    PREFIX="$url" KEYS="$KEYS" HEADER="$header" taskset -c 1 "${wrk[@]}" > "$out"
+    echo - > "$out.sleeps"
+  fi
   python3 - "$out" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
+sleeps = open(sys.argv[1] + ".sleeps").read().split()[0]
 def ms(p):
     m = re.search(r'^\s*%s%%\s+([\d.]+)(us|ms|s)\s*$' % p, text, re.M)
     if not m:
@@ -94,8 +107,11 @@ def ms(p):
 rps = re.search(r'Requests/sec:\s+([\d.]+)', text)
 bad = re.search(r'Non-2xx or 3xx responses:\s+(\d+)', text)
 err = re.search(r'Socket errors: (.*)', text)
+done = re.search(r'(\d+) requests in', text)
 print(f"{float(rps.group(1)) if rps else 0:.0f} {ms(50):.3f} {ms(90):.3f} {ms(99):.3f}",
-      int(bad.group(1)) if bad else 0, (err.group(1).replace(' ', '') if err else '-'))
+      int(bad.group(1)) if bad else 0, (err.group(1).replace(' ', '') if err else '-'),
+      f"{int(sleeps) / int(done.group(1)):.3f}" if sleeps != "-" and done and int(done.group(1))
+      else "-")
 PY
 }
 

@@ -13,12 +13,16 @@
 #   lua      nginx + Lua (lua-nginx-redis) -> Redis GET k<n>, keep-alive pool to Redis
 #   gateway  the gateway with the demo's JVM options and configuration (JWT, rate limits, breaker,
 #            access log to a file, near cache) reading view rows k<n> of `bench_rows`
+#   vertx    not a peer, a reference (--only "nginx vertx gateway"): a plain vert.x server, one
+#            event loop, the same 200-byte body for every path, with the gateway's JVM options
+#            (`streamgate bench noop-server --body-bytes 200`): the toolkit's own ceiling
 # Each round starts every server cold (a fresh process), warms it up (--warmup s of the same
 # load, reported as the round's "cold" numbers), then measures (--duration s). With
 # --same-process each server is started once and runs all its rounds back to back, as issue 19
 # first measured them: round 1's "cold" is the fresh process, later rounds find it warmer.
 # Prints per round and, at the end, the medians with the spread (min-max) and the gateway's
-# ratios to the peers.
+# ratios to the peers. "sleeps" is wrk's voluntary context switches per response: a server
+# slower than wrk finds it asleep and, on loopback, pays for waking it in its own send call.
 # Stops exactly the processes it started. Needs nginx, libnginx-mod-http-lua, lua-nginx-redis,
 # webdis, wrk, redis-server, redis-cli, taskset (apt-get install -y ...); none is needed by .ci/run.
 set -euo pipefail
@@ -51,6 +55,7 @@ RUN="$(mktemp -d -t streamgate-peers.XXXXXX)"
 PIDS=()
 # shellcheck source=lib.sh
 source "$ROOT/loadtest/bench/lib.sh"
+COUNT_SLEEPS=true   # run_wrk: wrk's sleeps per response, the last column
 trap 'stop_pids "${PIDS[@]}"; keep_gateway_events "$RUN"/gateway-*' EXIT
 
 "$SG" --help >/dev/null   # builds what is missing, before anything is timed
@@ -95,7 +100,7 @@ LUA
 start_server() {
   local name="$1" dir="$RUN/$1-$2" port
   mkdir -p "$dir"; port=$(free_port); HEADER=""; SERVER_PIDS=()
-  if [[ "$name" != nginx ]]; then
+  if [[ "$name" != nginx && "$name" != vertx ]]; then
     start_redis "$dir" "$KEYS"; SERVER_PIDS+=("$REDIS_PID")
   fi
   case "$name" in
@@ -117,6 +122,13 @@ start_server() {
 JSON
       taskset -c 0 webdis "$dir/webdis.json" > "$dir/stdout.log" 2>&1 & PIDS+=($!); SERVER_PIDS+=($!)
       URL="http://127.0.0.1:$port/GET/k" ;;
+    vertx)
+      # shellcheck disable=SC2086 # the options are words
+      taskset -c 0 java ${GATEWAY_JAVA_OPTS:-$DEMO_GATEWAY_JAVA_OPTS} \
+        -cp "$ROOT/loadtest/target/classes:$(cat "$ROOT/loadtest/target/runtime-classpath.txt")" \
+        io.streamgate.loadtest.bench.BenchMain noop-server --port "$port" --body-bytes 200 \
+        > "$dir/stdout.log" 2>&1 & PIDS+=($!); SERVER_PIDS+=($!)
+      URL="http://127.0.0.1:$port/k" ;;
     gateway)
       start_gateway "$dir" "$REDIS_PORT" "$RUN/secret"; SERVER_PIDS+=("$GATEWAY_PID")
       wait_http "http://127.0.0.1:$GATEWAY_PORT/health/ready"
@@ -131,7 +143,7 @@ load() {
   local line
   line="$1 $2 $3 $(run_wrk "$RUN/$1-$2-$3.wrk.txt" "$4" "$URL" "$HEADER")"
   echo "$line" >> "$RUN/results.txt"
-  echo "$line" | awk '{printf "   %-8s round %s %-5s %9.0f req/s  p50 %7.3f  p90 %7.3f  p99 %7.3f ms  non-2xx %s  socket errors %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}'
+  echo "$line" | awk '{printf "   %-8s round %s %-5s %9.0f req/s  p50 %7.3f  p90 %7.3f  p99 %7.3f ms  non-2xx %s  socket errors %s  sleeps %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10}'
 }
 
 # measure_round NAME ROUND: the warm-up then the measured run against the running server.
@@ -166,8 +178,11 @@ rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 def pick(name, phase, col):
     return [float(r[col]) for r in rows if r[0] == name and r[2] == phase]
 names = list(dict.fromkeys(r[0] for r in rows))
+def sleeps(name, phase):
+    values = [float(r[9]) for r in rows if r[0] == name and r[2] == phase and len(r) > 9 and r[9] != "-"]
+    return f"{statistics.median(values):.3f}" if values else "-"
 print("\n== medians over rounds (spread min-max); 'cold' = each round's warm-up seconds")
-print(f"{'server':8} {'phase':5} {'req/s':>22} {'p50 ms':>20} {'p99 ms':>22}")
+print(f"{'server':8} {'phase':5} {'req/s':>22} {'p50 ms':>20} {'p99 ms':>22} {'sleeps':>7}")
 med = {}
 for n in names:
     for phase in ("cold", "warm"):
@@ -177,7 +192,8 @@ for n in names:
         med[(n, phase)] = (statistics.median(rps), statistics.median(p99))
         print(f"{n:8} {phase:5} {statistics.median(rps):>9,.0f} ({min(rps):,.0f}-{max(rps):,.0f})"
               f" {statistics.median(p50):>7.2f} ({min(p50):.2f}-{max(p50):.2f})"
-              f" {statistics.median(p99):>7.2f} ({min(p99):.2f}-{max(p99):.2f})")
+              f" {statistics.median(p99):>7.2f} ({min(p99):.2f}-{max(p99):.2f})"
+              f" {sleeps(n, phase):>7}")
 round1 = [r for r in rows if r[1] == '1' and r[2] == 'cold']
 if round1:
     print("first round, cold: " + "; ".join(f"{r[0]} {float(r[3]):,.0f} req/s p99 {float(r[6]):.1f} ms" for r in round1))
@@ -189,6 +205,8 @@ if ("gateway", "warm") in med:
         if (peer, "warm") in med:
             ratio = g / med[(peer, "warm")][0]
             print(f"gateway {ratio:.2f}{text}: {'met' if ratio >= goal else 'NOT met'}")
+    if ("vertx", "warm") in med:
+        print(f"gateway {g / med[('vertx', 'warm')][0]:.2f}x the plain vert.x server (a reference, not a target)")
     if ("nginx", "warm") in med:
         ratio = gp99 / med[("nginx", "warm")][1]
         print(f"gateway p99 {gp99:.2f} ms = {ratio:.2f}x nginx static p99 (target <= 1.5): {'met' if ratio <= 1.5 else 'NOT met'}")
