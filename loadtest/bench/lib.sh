@@ -83,7 +83,8 @@ keep_gateway_events() {
 # pays for waking it inside its own send call.
 run_wrk() {
   local out="$1" seconds="$2" url="$3" header="${4:-}"
-  local wrk=(wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$ROOT/loadtest/bench/peers.lua" "$url")
+  local wrk=(wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency
+    -s "$ROOT/loadtest/bench/peers.lua" "$url")
   if [[ "${COUNT_SLEEPS:-false}" == true ]]; then
     PREFIX="$url" KEYS="$KEYS" HEADER="$header" taskset -c 1 python3 -c '
 import resource, subprocess, sys

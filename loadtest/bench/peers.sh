@@ -179,7 +179,8 @@ def pick(name, phase, col):
     return [float(r[col]) for r in rows if r[0] == name and r[2] == phase]
 names = list(dict.fromkeys(r[0] for r in rows))
 def sleeps(name, phase):
-    values = [float(r[9]) for r in rows if r[0] == name and r[2] == phase and len(r) > 9 and r[9] != "-"]
+    values = [float(r[9]) for r in rows
+              if r[0] == name and r[2] == phase and len(r) > 9 and r[9] != "-"]
     return f"{statistics.median(values):.3f}" if values else "-"
 print("\n== medians over rounds (spread min-max); 'cold' = each round's warm-up seconds")
 print(f"{'server':8} {'phase':5} {'req/s':>22} {'p50 ms':>20} {'p99 ms':>22} {'sleeps':>7}")
@@ -206,7 +207,8 @@ if ("gateway", "warm") in med:
             ratio = g / med[(peer, "warm")][0]
             print(f"gateway {ratio:.2f}{text}: {'met' if ratio >= goal else 'NOT met'}")
     if ("vertx", "warm") in med:
-        print(f"gateway {g / med[('vertx', 'warm')][0]:.2f}x the plain vert.x server (a reference, not a target)")
+        print(f"gateway {g / med[('vertx', 'warm')][0]:.2f}x the plain vert.x server"
+              " (a reference, not a target)")
     if ("nginx", "warm") in med:
         ratio = gp99 / med[("nginx", "warm")][1]
         print(f"gateway p99 {gp99:.2f} ms = {ratio:.2f}x nginx static p99 (target <= 1.5): {'met' if ratio <= 1.5 else 'NOT met'}")
