@@ -52,6 +52,7 @@ class BenchMainTest {
     assertUsageError(run("ingest", "--batch", "0"), "--batch must be at least 1, but was 0");
     assertUsageError(run("freshness", "--via", "carrier-pigeon"), "--via must be kafka or http");
     assertUsageError(run("ws-fanout", "--subscribers", "0"), "--subscribers and --keys must be at least 1");
+    assertUsageError(run("noop-server", "--body-bytes", "0"), "--body-bytes must be 1-1048576, but was 0");
   }
 
   private static void assertUsageError(Run run, String message) {

@@ -13,9 +13,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** A trivial HTTP server (200 "ok" on every path) in its own process, to measure the tool's ceiling against. */
+/**
+ * A trivial HTTP server (200 "ok", or a fixed body of {@code --body-bytes}, on every path) in its
+ * own process, to measure the tool's ceiling against.
+ */
 @Command(name = "noop-server", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Serves 200 'ok' on every path until stopped (Ctrl-C), for measuring the tool's own ceiling "
+    description = {"Serves 200 'ok' (or --body-bytes N bytes) on every path until stopped (Ctrl-C), for measuring the tool's own ceiling "
         + "with client and server on separate cores:",
         "  taskset -c 0 ./streamgate bench noop-server --port 18999 &",
         "  taskset -c 1 ./streamgate bench noop --target http://127.0.0.1:18999"})
