@@ -48,13 +48,14 @@ for i in range($keys):
 # The JVM options of the demo's gateway (cli DemoServices), unless GATEWAY_JAVA_OPTS says otherwise.
 DEMO_GATEWAY_JAVA_OPTS="-Xms384m -Xmx384m -XX:+AlwaysPreTouch -XX:+UseG1GC"
 
-# start_gateway DIR REDIS_PORT SECRET_FILE: the gateway on CPU 0 with the demo's configuration
-# (a default plan that never rejects at these rates; access log to DIR/gateway.log) and JVM
-# options. Sets GATEWAY_PID and GATEWAY_PORT; returns once the process runs (not when ready).
+# start_gateway DIR REDIS_PORT SECRET_FILE [SED_EXPR]: the gateway on CPU 0 with the demo's
+# configuration (a default plan that never rejects at these rates; access log to
+# DIR/gateway.log; SED_EXPR edits it further) and JVM options. Sets GATEWAY_PID and GATEWAY_PORT;
+# returns once the process runs (not when ready).
 start_gateway() {
-  local dir="$1" redis_port="$2" secret="$3"
+  local dir="$1" redis_port="$2" secret="$3" edit="${4:-}"
   GATEWAY_PORT=$(free_port)
-  sed -e 's/default: { requests: [0-9]*/default: { requests: 1000000000/' \
+  sed -e 's/default: { requests: [0-9]*/default: { requests: 1000000000/' ${edit:+-e "$edit"} \
     "$ROOT/deploy/local/gateway.yaml" > "$dir/gateway.yaml"
   # shellcheck disable=SC2086 # the options are words
   STREAMGATE_HTTP_PORT=$GATEWAY_PORT STREAMGATE_MANAGEMENT_PORT=$(free_port) \
