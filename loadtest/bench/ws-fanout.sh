@@ -10,7 +10,9 @@
 # opens --connections WebSockets subscribed to one key each (spread evenly), writes --rate rows/s
 # through the contract's write script for --seconds s and reports updates received, closes and
 # written -> received latency. Prints the gateway's heap after its last collection (GC log) and
-# its RSS. Needs the ulimit for open files above the connections. Stops exactly what it started.
+# its RSS. Needs the ulimit for open files above the connections. Keep --connections a multiple
+# of --keys: the expected update count assumes every key has as many subscribers. Stops exactly
+# what it started.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 CONNECTIONS=10000; RATE=1000; DURATION=30; KEYS=1000
@@ -20,7 +22,7 @@ while [[ $# -gt 0 ]]; do
     --rate) RATE="$2"; shift 2 ;;
     --seconds) DURATION="$2"; shift 2 ;;
     --keys) KEYS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "ws-fanout.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +50,10 @@ GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC} -Xlog:gc
 # One principal opens every socket here.
 start_gateway "$RUN" "$REDIS_PORT" "$RUN/secret" \
   "s/^push:\$/push:\n  maxSocketsPerPrincipal: $((CONNECTIONS * 2))/"
+grep -q '^  maxSocketsPerPrincipal:' "$RUN/gateway.yaml" || {
+  echo "ws-fanout.sh: found no 'push:' section in deploy/local/gateway.yaml to raise push.maxSocketsPerPrincipal in" >&2
+  exit 1
+}
 wait_http "http://127.0.0.1:$GATEWAY_PORT/health/ready" "" 120
 echo "== gateway ($GATEWAY_JAVA_OPTS) ready; $CONNECTIONS WebSockets, $RATE changes/s for $DURATION s over $KEYS keys"
 
